@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every packet the dataplane frees is counted under one of these reasons.
+ * One list for all modules so that a reason is an array index on the fast
+ * path and a stable name for nfvpnctl, telemetry and metrics.
+ * Append only in the section of your module; never reuse a value.
+ */
+#ifndef NFV_DROP_H
+#define NFV_DROP_H
+
+#define NFV_DROP_REASONS(X)						\
+	X(UNSPEC,		"unspecified")				\
+	/* hooks/core */						\
+	X(HOOK,			"hook-drop")				\
+	X(REPEAT_LIMIT,		"repeat-limit")				\
+	X(QUEUE_FULL,		"queue-full")				\
+	X(QUEUE_NO_LISTENER,	"queue-no-listener")			\
+	X(QUEUE_VERDICT_DROP,	"queue-verdict-drop")			\
+	X(QUEUE_TIMEOUT,	"queue-timeout")			\
+	X(INJECT_FULL,		"inject-queue-full")			\
+	/* dataplane: L2 */						\
+	X(ETH_SHORT,		"eth-short")				\
+	X(ETH_TYPE,		"eth-unknown-type")			\
+	X(ETH_DST,		"eth-not-for-us")			\
+	X(VLAN_UNKNOWN,		"vlan-unknown")				\
+	X(ARP_BAD,		"arp-malformed")			\
+	X(CONTROL_RING_FULL,	"control-ring-full")			\
+	X(ETH_NO_HEADROOM,	"eth-no-headroom")			\
+	/* dataplane: IPv4 (RFC 1812 5.2.2) */				\
+	X(IP4_SHORT,		"ip4-short")				\
+	X(IP4_VERSION,		"ip4-bad-version")			\
+	X(IP4_IHL,		"ip4-bad-ihl")				\
+	X(IP4_TOTAL_LEN,	"ip4-bad-total-length")			\
+	X(IP4_CSUM,		"ip4-bad-checksum")			\
+	X(IP4_TTL,		"ip4-ttl-exceeded")			\
+	X(IP4_SRC,		"ip4-bad-source")			\
+	X(IP4_FRAG,		"ip4-fragment-for-us")			\
+	/* dataplane: IPv6 (RFC 8200) */				\
+	X(IP6_SHORT,		"ip6-short")				\
+	X(IP6_VERSION,		"ip6-bad-version")			\
+	X(IP6_PAYLOAD_LEN,	"ip6-bad-payload-length")		\
+	X(IP6_HOP_LIMIT,	"ip6-hop-limit-exceeded")		\
+	X(IP6_SRC,		"ip6-bad-source")			\
+	X(ND_BAD,		"nd-malformed")				\
+	/* dataplane: routing and local delivery */			\
+	X(NO_ROUTE,		"no-route")				\
+	X(ROUTE_BLACKHOLE,	"route-blackhole")			\
+	X(NEIGH_UNRESOLVED,	"neighbour-unresolved")			\
+	X(NEIGH_QUEUE_FULL,	"neighbour-queue-full")			\
+	X(LOCAL_UNHANDLED,	"local-unhandled")			\
+	X(PUNT_FAILED,		"punt-failed")				\
+	X(ICMP_BAD,		"icmp-malformed")			\
+	X(MTU_EXCEEDED,		"mtu-exceeded")				\
+	X(TX_FULL,		"tx-queue-full")			\
+	/* hooks/ipsec */						\
+	X(ESP_SHORT,		"esp-truncated")			\
+	X(ESP_NO_SA,		"esp-unknown-spi")			\
+	X(ESP_REPLAY,		"esp-replay")				\
+	X(ESP_AUTH,		"esp-auth-failed")			\
+	X(ESP_PAD,		"esp-bad-padding")			\
+	X(ESP_NEXT_HDR,		"esp-bad-next-header")			\
+	X(ESP_POLICY,		"esp-policy-mismatch")			\
+	X(ESP_NATT,		"esp-natt-mismatch")			\
+	X(ESP_SA_EXPIRED,	"esp-sa-expired")			\
+	X(ESP_SEQ_OVERFLOW,	"esp-seq-overflow")			\
+	X(ESP_NO_HEADROOM,	"esp-no-headroom")			\
+	X(ESP_CRYPTO,		"esp-crypto-error")			\
+	X(SPD_DISCARD,		"spd-discard")				\
+	/* hooks/filter */						\
+	X(FILTER_RULE,		"filter-rule-drop")			\
+	X(FILTER_POLICY,	"filter-chain-policy")			\
+	X(FILTER_REJECT,	"filter-reject")			\
+	X(CT_INVALID,		"ct-invalid")				\
+	X(CT_TABLE_FULL,	"ct-table-full")
+
+enum nfv_drop_reason {
+#define NFV_DROP_ENUM(name, str) NFV_DR_##name,
+	NFV_DROP_REASONS(NFV_DROP_ENUM)
+#undef NFV_DROP_ENUM
+	NFV_DR_MAX
+};
+
+const char *nfv_drop_reason_name(unsigned int reason);
+
+#endif

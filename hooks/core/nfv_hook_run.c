@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst runner: calls each entry of a hook on the packets still alive,
+ * then acts on the verdicts. Per-packet semantics, vector execution.
+ */
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+
+#include "nfv_hook_table.h"
+#include "nfv_mbuf.h"
+#include "nfv_queue.h"
+
+/*
+ * Re-runs the entry on the packets that answered REPEAT, keeping every
+ * packet in its place, at most NFV_REPEAT_LIMIT times.
+ */
+static void run_repeats(const struct nfv_hook_entry *e, struct nfv_hook_stats *s,
+			struct rte_mbuf **pkts, uint16_t n, uint32_t *verdicts,
+			const struct nfv_hook_state *state)
+{
+	struct rte_mbuf *sub[NFV_BURST];
+	uint32_t subv[NFV_BURST];
+	uint16_t idx[NFV_BURST];
+
+	for (unsigned int round = 0; round < NFV_REPEAT_LIMIT; round++) {
+		uint16_t k = 0;
+
+		for (uint16_t i = 0; i < n; i++) {
+			if (NFV_VERDICT(verdicts[i]) == NFV_REPEAT) {
+				idx[k] = i;
+				sub[k++] = pkts[i];
+			}
+		}
+		if (k == 0)
+			return;
+		s->repeated += k;
+		s->packets += k;
+		e->fn(e->priv, sub, k, subv, state);
+		for (uint16_t j = 0; j < k; j++)
+			verdicts[idx[j]] = subv[j];
+	}
+}
+
+uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
+		      uint16_t n, const struct nfv_hook_state *state,
+		      int64_t after_prio)
+{
+	const struct nfv_hook_entries *es;
+	uint32_t verdicts[NFV_BURST];
+	unsigned int worker = state->worker;
+	unsigned int i = 0;
+
+	RTE_ASSERT(n <= NFV_BURST);
+	es = __atomic_load_n(&t->hooks[state->hook], __ATOMIC_ACQUIRE);
+	if (es == NULL)
+		return n;
+	if (after_prio != NFV_HOOK_FROM_START)
+		while (i < es->num && es->e[i].priority <= after_prio)
+			i++;
+
+	for (; i < es->num && n > 0; i++) {
+		const struct nfv_hook_entry *e = &es->e[i];
+		struct nfv_hook_stats *s = &e->stats[worker];
+		uint64_t start = rte_rdtsc();
+		uint16_t kept = 0;
+
+		e->fn(e->priv, pkts, n, verdicts, state);
+		s->packets += n;
+		for (uint16_t j = 0; j < n; j++) {
+			if (unlikely(NFV_VERDICT(verdicts[j]) == NFV_REPEAT)) {
+				run_repeats(e, s, pkts, n, verdicts, state);
+				break;
+			}
+		}
+
+		for (uint16_t j = 0; j < n; j++) {
+			struct rte_mbuf *m = pkts[j];
+			uint32_t v = verdicts[j];
+
+			switch (NFV_VERDICT(v)) {
+			case NFV_ACCEPT:
+				s->accepted++;
+				pkts[kept++] = m;
+				break;
+			case NFV_STOLEN:
+				s->stolen++;
+				break;
+			case NFV_QUEUE:
+				s->queued++;
+				if (nfv_queue_enqueue(t, worker, m, v, state->hook,
+						      e->priority))
+					pkts[kept++] = m;
+				break;
+			case NFV_REPEAT:
+				s->repeat_limit++;
+				nfv_drop(t, worker, m, NFV_DR_REPEAT_LIMIT);
+				break;
+			case NFV_DROP:
+			default:
+				s->dropped++;
+				v = NFV_VERDICT_ARG(v);
+				nfv_drop(t, worker, m, v && v < NFV_DR_MAX ? v : NFV_DR_HOOK);
+				break;
+			}
+		}
+		n = kept;
+		s->cycles += rte_rdtsc() - start;
+	}
+	return n;
+}

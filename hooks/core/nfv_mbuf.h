@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-packet state carried in the mbuf private area between hook entries,
+ * the pipeline and the modules. Every mempool of the dataplane is created
+ * with NFV_MBUF_PRIV_SIZE of private area; nfv_mbuf_meta() has no check.
+ *
+ * As skb->data in netfilter, the packet data seen by every hook entry starts
+ * at the L3 header: the Ethernet (and 802.1Q) header is removed on input and
+ * written again after POST_ROUTING. meta->family says which L3 it is.
+ */
+#ifndef NFV_MBUF_H
+#define NFV_MBUF_H
+
+#include <stdint.h>
+#include <rte_mbuf.h>
+
+enum nfv_mbuf_flags {
+	NFV_MBUF_F_SECPATH = 1u << 0,	/* came out of ESP decapsulation */
+	NFV_MBUF_F_LOCAL_OUT = 1u << 1,	/* born on this host (LOCAL_OUT) */
+	NFV_MBUF_F_IPSEC_DONE = 1u << 2,/* already ESP-encapsulated, skip SPD */
+	NFV_MBUF_F_VLAN = 1u << 3,	/* arrived with an 802.1Q tag */
+};
+
+struct nfv_mbuf_meta {
+	uint16_t iport;		/* input port index, UINT16_MAX when local */
+	uint16_t oport;		/* output port index once routed */
+	uint16_t vlan;		/* 802.1Q VID when NFV_MBUF_F_VLAN */
+	uint8_t family;		/* AF_INET or AF_INET6 of the L3 header */
+	uint8_t flags;		/* enum nfv_mbuf_flags */
+	uint32_t mark;		/* meta mark */
+	uint32_t nexthop;	/* index in the next-hop table once routed */
+	/* QUEUE resume point: the entry after this one in this hook */
+	uint8_t queue_hook;
+	uint8_t queue_worker;	/* the worker that queued it, which resumes it */
+	uint16_t queue_num;
+	int32_t queue_prio;
+	uint64_t queue_id;	/* packet id shown to the queue listener */
+	/* owned by hooks/filter (conntrack) and hooks/ipsec (SA) */
+	void *ct;
+	uint8_t ct_info;
+	uint8_t ct_dir;
+	uint16_t pad0;
+	uint32_t sa_index;
+	uint64_t module[2];	/* scratch for the entry that STOLE the packet */
+};
+
+#define NFV_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct nfv_mbuf_meta), RTE_MBUF_PRIV_ALIGN)
+
+static inline struct nfv_mbuf_meta *nfv_mbuf_meta(struct rte_mbuf *m)
+{
+	return (struct nfv_mbuf_meta *)rte_mbuf_to_priv(m);
+}
+
+/* Resets the metadata of a packet entering the pipeline from a port. */
+static inline void nfv_mbuf_meta_reset(struct rte_mbuf *m, uint16_t iport)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+
+	memset(meta, 0, sizeof(*meta));
+	meta->iport = iport;
+	meta->oport = UINT16_MAX;
+}
+
+#endif
