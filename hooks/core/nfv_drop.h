@@ -52,6 +52,8 @@
 	X(ICMP_BAD,		"icmp-malformed")			\
 	X(MTU_EXCEEDED,		"mtu-exceeded")				\
 	X(TX_FULL,		"tx-queue-full")			\
+	X(SHUTDOWN,		"shutdown")				\
+	X(KERNEL_MCAST,		"kernel-multicast")			\
 	/* hooks/ipsec */						\
 	X(ESP_SHORT,		"esp-truncated")			\
 	X(ESP_NO_SA,		"esp-unknown-spi")			\
@@ -66,6 +68,8 @@
 	X(ESP_NO_HEADROOM,	"esp-no-headroom")			\
 	X(ESP_CRYPTO,		"esp-crypto-error")			\
 	X(SPD_DISCARD,		"spd-discard")				\
+	X(ESP_LINEARIZE,	"esp-linearize-failed")			\
+	X(ESP_KEEPALIVE,	"esp-natt-keepalive")			\
 	/* hooks/filter */						\
 	X(FILTER_RULE,		"filter-rule-drop")			\
 	X(FILTER_POLICY,	"filter-chain-policy")			\

@@ -39,7 +39,8 @@ struct nfv_mbuf_meta {
 	void *ct;
 	uint8_t ct_info;
 	uint8_t ct_dir;
-	uint16_t pad0;
+	uint8_t ctl;		/* why the packet goes to the control side */
+	uint8_t entry_scratch;	/* free for the entry running now */
 	uint32_t sa_index;
 	uint64_t module[2];	/* scratch for the entry that STOLE the packet */
 };

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane process: what the main lcore (control side) and the worker
+ * lcores share. Every field says who writes it.
+ */
+#ifndef NFV_DP_H
+#define NFV_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "nfv_hook_table.h"
+#include "nfv_icmp.h"
+#include "nfv_policy.h"
+#include "neigh.h"
+#include "route.h"
+
+#define NFV_MAX_PORTS 16
+#define NFV_TXBUF 64
+#define NFV_CTL_RING 4096
+
+struct rte_mempool;
+struct rte_ring;
+struct nfv_mgmt;
+struct nfv_builtins;
+struct nfv_queue_ctls;
+
+/* Written at start-up only. */
+struct nfv_dp_port {
+	char name[NFV_NAME_MAX];
+	uint16_t idx;		/* index in dp->ports, the port index in metadata */
+	uint16_t port_id;	/* DPDK port */
+	uint16_t tun_id;	/* DPDK port of the exception TUN, or UINT16_MAX */
+	uint16_t mtu;
+	struct rte_ether_addr mac;
+	char tun_ifname[16];
+	char device[NFV_DEVARGS_MAX];
+	/* the source of ICMP errors sent from this port */
+	bool has_ip4, has_ip6;
+	rte_be32_t ip4;
+	uint8_t ip6[16];
+	uint8_t nb_ip6;
+	uint8_t ip6_all[8][16];		/* for solicited-node multicast */
+};
+
+/* Why a packet was handed to the control side (meta->ctl). */
+enum nfv_ctl_type {
+	NFV_CTL_ARP = 1,	/* an ARP packet from a port, data at the ARP header */
+	NFV_CTL_ND,		/* an NS or NA for us, data at the IPv6 header */
+	NFV_CTL_RESOLVE,	/* routed, waits for its next hop's MAC */
+};
+
+struct nfv_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[NFV_TXBUF];
+};
+
+/* Per worker counters; written by that worker only. */
+struct nfv_worker_stats {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t forwarded;
+	uint64_t local_in;
+	uint64_t local_out;
+	uint64_t echo_replies;
+	uint64_t icmp_errors;
+	uint64_t to_control;
+	uint64_t loops;
+	uint64_t busy_loops;
+	uint64_t port_rx[NFV_MAX_PORTS];
+	uint64_t port_tx[NFV_MAX_PORTS];
+	uint64_t punted[NFV_MAX_PORTS];
+	uint64_t from_kernel[NFV_MAX_PORTS];
+} __rte_cache_aligned;
+
+struct nfv_rxq {
+	uint16_t port_id;
+	uint16_t queue;
+	uint16_t port_idx;
+	bool tun;
+};
+
+struct nfv_dp;
+
+struct nfv_worker {
+	struct nfv_dp *dp;
+	unsigned int id;
+	unsigned int lcore;
+	unsigned int nb_rxq;
+	struct nfv_rxq rxq[2 * NFV_MAX_PORTS];
+	struct nfv_hook_state st[NFV_INET_NUMHOOKS];
+	struct nfv_txbuf tx[NFV_MAX_PORTS];
+	struct nfv_txbuf tun_tx[NFV_MAX_PORTS];
+	struct rte_ring *ctl_tx;	/* control -> this worker: frames to send */
+	struct nfv_icmp_sender icmp;	/* pool and rate limit of ICMP errors */
+	struct nfv_worker_stats stats;
+} __rte_cache_aligned;
+
+struct nfv_dp {
+	/* start-up */
+	const char *policy_path;
+	const char *socket_path;
+	struct nfv_policy *policy;
+	unsigned int nb_ports;
+	struct nfv_dp_port ports[NFV_MAX_PORTS];
+	unsigned int nb_workers;
+	struct nfv_worker *workers;	/* nb_workers of them */
+	struct rte_mempool *pool;
+	unsigned int pool_size;
+	struct nfv_hook_table *hooks;
+	struct rte_ring *ctl_ring;	/* workers -> control: MP/SC */
+	uint64_t start_tsc;
+	uint64_t icmp_rate;		/* ICMP errors per second per worker */
+	/* control side */
+	struct nfv_rib rib;
+	struct nfv_neigh_table neigh;
+	struct nfv_builtins *builtins;
+	struct nfv_queue_ctls *queue_ctls;
+	struct nfv_mgmt *mgmt;
+	uint64_t generation;
+	/* set by the signal handler, read by everyone */
+	volatile bool quit;
+};
+
+/* pipeline.c, worker side */
+void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
+			   struct rte_mbuf **pkts, uint16_t n);
+void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
+			      struct rte_mbuf **pkts, uint16_t n);
+void nfv_pipeline_drain(struct nfv_worker *w);
+void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+void nfv_pipeline_flush(struct nfv_worker *w);
+int nfv_worker_main(void *arg);
+
+/* Addresses of ours, for the pipeline: true when dst is a local address. */
+bool nfv_dp_is_local6_mcast(const struct nfv_dp *dp, const uint8_t dst[16]);
+
+#endif

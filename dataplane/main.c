@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * nfvpn-dataplane [EAL args] -- --config FILE [--socket PATH]
+ *
+ * Start-up in numbered steps, teardown in reverse; the policy is validated
+ * before the EAL starts, so a bad policy applies nothing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "builtin.h"
+#include "ctl.h"
+#include "dp.h"
+#include "log.h"
+#include "mgmt.h"
+#include "neigh_ctl.h"
+#include "nfv_mbuf.h"
+#include "policy_apply.h"
+#include "port.h"
+#include "queue_ctl.h"
+#include "stats.h"
+
+RTE_LOG_REGISTER(nfv_dp_logtype, nfvpn.dataplane, INFO);
+
+static struct nfv_dp *signal_dp;
+
+static void on_signal(int sig)
+{
+	if (signal_dp != NULL)
+		__atomic_store_n(&signal_dp->quit, true, __ATOMIC_RELAXED);
+}
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f, "usage: %s [EAL options] -- --config FILE [--socket PATH]\n"
+		"  --config FILE   the YAML policy (required)\n"
+		"  --socket PATH   management socket (default %s)\n"
+		"  --pool-size N   mbufs in the packet pool (default: computed)\n",
+		prog, NFV_MSG_SOCKET_DEFAULT);
+}
+
+/* Application options: after "--" when EAL options come first. */
+static int parse_args(struct nfv_dp *dp, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pool-size", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	dp->socket_path = NFV_MSG_SOCKET_DEFAULT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			dp->policy_path = optarg;
+			break;
+		case 's':
+			dp->socket_path = optarg;
+			break;
+		case 'p':
+			dp->pool_size = strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			exit(0);
+		default:
+			usage(stderr, argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+		return -EINVAL;
+	}
+	if (dp->policy_path == NULL) {
+		fprintf(stderr, "%s: --config FILE is required\n", argv[0]);
+		usage(stderr, argv[0]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static unsigned int pool_size(const struct nfv_dp *dp)
+{
+	const struct nfv_policy *pol = dp->policy;
+	unsigned int n = 8192 + NFV_CTL_RING;
+
+	for (unsigned int i = 0; i < pol->nb_ports; i++)
+		n += (pol->ports[i].rx_desc + pol->ports[i].tx_desc + 1024 + 2 * NFV_TXBUF) *
+		     dp->nb_workers;
+	for (unsigned int i = 0; i < pol->nb_queues; i++)
+		n += pol->queues[i].size;
+	n += dp->nb_workers * (NFV_INJECT_MAX * NFV_INJECT_DEPTH + 2048);
+	return rte_align32pow2(n) - 1;
+}
+
+static int workers_init(struct nfv_dp *dp)
+{
+	unsigned int lcore, w = 0;
+	char name[RTE_RING_NAMESIZE];
+
+	dp->nb_workers = RTE_MIN(rte_lcore_count() - 1, (unsigned int)NFV_MAX_WORKERS);
+	if (dp->nb_workers == 0) {
+		NFV_LOG(ERR, "no worker lcore: give the EAL at least two (e.g. -l 0,1)");
+		return -EINVAL;
+	}
+	dp->workers = rte_zmalloc("nfv_workers", dp->nb_workers * sizeof(dp->workers[0]),
+				  RTE_CACHE_LINE_SIZE);
+	if (dp->workers == NULL)
+		return -ENOMEM;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct nfv_worker *wk;
+
+		if (w == dp->nb_workers)
+			break;
+		wk = &dp->workers[w];
+		wk->dp = dp;
+		wk->id = w;
+		wk->lcore = lcore;
+		snprintf(name, sizeof(name), "nfv_ctltx_%u", w);
+		wk->ctl_tx = rte_ring_create(name, 1024, rte_lcore_to_socket_id(lcore),
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (wk->ctl_tx == NULL)
+			return -ENOMEM;
+		w++;
+	}
+	return 0;
+}
+
+static int dp_init(struct nfv_dp *dp)
+{
+	unsigned int size;
+	int ret;
+
+	/* 1. workers and their rings */
+	ret = workers_init(dp);
+	if (ret < 0)
+		return ret;
+	/* 2. the packet pool, with our metadata in each mbuf */
+	size = dp->pool_size ? dp->pool_size : pool_size(dp);
+	dp->pool = rte_pktmbuf_pool_create("nfv_pool", size, 256, NFV_MBUF_PRIV_SIZE,
+					   RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (dp->pool == NULL) {
+		NFV_LOG(ERR, "cannot create a pool of %u mbufs: %s", size,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		dp->workers[w].icmp.mp = dp->pool;
+		nfv_ratelimit_init(&dp->workers[w].icmp.rl, dp->policy->icmp_rate,
+				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
+				   rte_rdtsc());
+	}
+	/* 3. the hook table, the control ring, routes and neighbours */
+	dp->hooks = nfv_hook_table_create(dp->nb_workers);
+	if (dp->hooks == NULL)
+		return -ENOMEM;
+	dp->ctl_ring = rte_ring_create("nfv_ctl", NFV_CTL_RING, rte_socket_id(), RING_F_SC_DEQ);
+	if (dp->ctl_ring == NULL)
+		return -ENOMEM;
+	ret = nfv_rib_init(&dp->rib, dp->hooks);
+	if (ret < 0)
+		return ret;
+	ret = nfv_neigh_init(&dp->neigh, dp->hooks);
+	if (ret < 0)
+		return ret;
+	/* 4. ports, then what refers to them */
+	ret = nfv_ports_init(dp);
+	if (ret < 0)
+		return ret;
+	ret = nfv_policy_apply(dp);
+	if (ret < 0)
+		return ret;
+	ret = nfv_kernel_if_setup(dp);
+	if (ret < 0)
+		return ret;
+	/* 5. management */
+	dp->mgmt = calloc(1, sizeof(*dp->mgmt));
+	if (dp->mgmt == NULL)
+		return -ENOMEM;
+	dp->mgmt->lfd = -1;
+	ret = nfv_mgmt_init(dp, dp->socket_path);
+	if (ret < 0) {
+		NFV_LOG(ERR, "management socket %s: %s", dp->socket_path, strerror(-ret));
+		return ret;
+	}
+	if (nfv_telemetry_register(dp) != 0)
+		NFV_LOG(WARNING, "telemetry commands not registered");
+	return 0;
+}
+
+/* Teardown in reverse; workers have stopped, so no grace period is owed. */
+static int dp_fini(struct nfv_dp *dp)
+{
+	unsigned int in_use;
+
+	if (dp->mgmt != NULL) {
+		nfv_mgmt_fini(dp);
+		free(dp->mgmt);
+	}
+	if (dp->hooks != NULL) {
+		nfv_queue_ctl_fini(dp);
+		if (dp->neigh.hash != NULL)
+			nfv_neigh_ctl_flush(dp);
+		if (dp->ctl_ring != NULL)
+			nfv_ctl_drain(dp);
+	}
+	nfv_ports_fini(dp);
+	nfv_stats_print(dp, stdout);
+	nfv_builtin_fini(dp);
+	nfv_hook_table_destroy(dp->hooks);
+	if (dp->neigh.hash != NULL)
+		nfv_neigh_fini(&dp->neigh);
+	nfv_rib_fini(&dp->rib);
+	rte_ring_free(dp->ctl_ring);
+	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
+		rte_ring_free(dp->workers[w].ctl_tx);
+	in_use = dp->pool ? rte_mempool_in_use_count(dp->pool) : 0;
+	printf("mbufs in use at exit: %u\n", in_use);
+	fflush(stdout);
+	rte_mempool_free(dp->pool);
+	rte_free(dp->workers);
+	return in_use == 0 ? 0 : -EBUSY;
+}
+
+int main(int argc, char **argv)
+{
+	struct nfv_policy_errors errs = { 0 };
+	struct nfv_dp dp = { 0 };
+	int app_argc = argc, sep, ret;
+	char **app_argv = argv;
+	unsigned int lcore;
+
+	/* the policy first: a bad one stops us before anything starts */
+	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+		;
+	if (sep < argc) {
+		app_argv = &argv[sep];
+		app_argc = argc - sep;
+		app_argv[0] = argv[0];
+	}
+	if (parse_args(&dp, app_argc, app_argv) < 0)
+		return 2;
+	ret = nfv_policy_load(dp.policy_path, &dp.policy, &errs);
+	if (ret < 0) {
+		nfv_policy_errors_print(stderr, dp.policy_path, &errs);
+		nfv_policy_errors_fini(&errs);
+		return 2;
+	}
+	dp.icmp_rate = dp.policy->icmp_rate;
+
+	ret = rte_eal_init(sep < argc ? sep : argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: EAL initialisation failed: %s\n", argv[0],
+			rte_strerror(rte_errno));
+		nfv_policy_free(dp.policy);
+		return 1;
+	}
+	dp.start_tsc = rte_rdtsc();
+	signal_dp = &dp;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = dp_init(&dp);
+	if (ret < 0) {
+		NFV_LOG(ERR, "start-up failed: %s", strerror(-ret));
+		dp.quit = true;
+	} else {
+		NFV_LOG(INFO, "%u port(s), %u worker(s), policy %s, socket %s", dp.nb_ports,
+			dp.nb_workers, dp.policy_path, dp.socket_path);
+		printf("nfvpn-dataplane: running\n");
+		fflush(stdout);
+		for (unsigned int w = 0; w < dp.nb_workers; w++)
+			rte_eal_remote_launch(nfv_worker_main, &dp.workers[w], dp.workers[w].lcore);
+		nfv_ctl_loop(&dp);
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_wait_lcore(lcore);
+	if (dp_fini(&dp) < 0 && ret == 0)
+		ret = -EBUSY;
+	nfv_policy_free(dp.policy);
+	rte_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbour resolution on the control side. Workers hand over ARP, NS/NA
+ * for us, and packets whose next hop has no MAC yet; here we answer,
+ * learn, hold up to NFV_NEIGH_HOLD packets per neighbour while probing
+ * (3 probes a second apart, as the kernel's mcast_solicit), and age
+ * learned entries after the policy's neigh_timeout.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "log.h"
+#include "neigh_ctl.h"
+#include "nfv_arp.h"
+#include "nfv_eth.h"
+#include "nfv_ip6.h"
+#include "nfv_mbuf.h"
+#include "nfv_nd.h"
+
+#define PROBES 3
+
+static void ctl_drop(struct nfv_dp *dp, struct rte_mbuf *m, unsigned int reason)
+{
+	nfv_drop(dp->hooks, NFV_CONTROL_WORKER, m, reason);
+}
+
+void nfv_ctl_send(struct nfv_dp *dp, uint16_t port, struct rte_mbuf *m)
+{
+	nfv_mbuf_meta(m)->oport = port;
+	if (rte_ring_sp_enqueue(dp->workers[0].ctl_tx, m) != 0)
+		ctl_drop(dp, m, NFV_DR_CONTROL_RING_FULL);
+}
+
+/* Our address on port that holds a (or the first of its family); false if none. */
+static bool port_addr(const struct nfv_dp *dp, uint16_t port, uint8_t family,
+		      const void *a, struct nfv_addr *out, bool exact)
+{
+	const struct nfv_policy *pol = dp->policy;
+	bool found = false;
+
+	for (unsigned int i = 0; i < pol->nb_addresses; i++) {
+		const struct nfv_policy_address *pa = &pol->addresses[i];
+		const struct nfv_prefix *p = &pa->prefix;
+		unsigned int bits = p->len, nbytes = family == AF_INET ? 4 : 16;
+		const uint8_t *x = a;
+		bool in = true;
+
+		if (p->addr.family != family || strcmp(pa->port, dp->ports[port].name) != 0)
+			continue;
+		if (exact) {
+			if (memcmp(p->addr.bytes, a, nbytes) == 0) {
+				*out = p->addr;
+				return true;
+			}
+			continue;
+		}
+		for (unsigned int b = 0; b < bits && in; b++)
+			in = ((x[b / 8] ^ p->addr.bytes[b / 8]) & (0x80 >> (b % 8))) == 0;
+		if (in) {
+			*out = p->addr;
+			return true;
+		}
+		if (!found) {
+			*out = p->addr;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void send_resolved(struct nfv_dp *dp, struct nfv_neigh *n, struct rte_mbuf *m)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	struct rte_ether_addr mac;
+	int ret;
+
+	memcpy(mac.addr_bytes, &n->mac_state, RTE_ETHER_ADDR_LEN);
+	ret = nfv_eth_push(m, &dp->ports[meta->oport].mac, &mac,
+			   meta->family == AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6,
+			   meta->vlan);
+	if (ret != 0) {
+		ctl_drop(dp, m, ret);
+		return;
+	}
+	nfv_ctl_send(dp, meta->oport, m);
+}
+
+/* A MAC became known: publish it and send what was waiting for it. */
+static void learn(struct nfv_dp *dp, struct nfv_neigh *n, const struct rte_ether_addr *mac)
+{
+	if (n->is_static)
+		return;
+	nfv_neigh_publish(n, mac, NFV_NEIGH_REACHABLE);
+	n->confirmed_tsc = rte_rdtsc();
+	n->probes = 0;
+	for (unsigned int i = 0; i < n->nb_held; i++)
+		send_resolved(dp, n, n->held[i]);
+	n->nb_held = 0;
+}
+
+static void probe(struct nfv_dp *dp, struct nfv_neigh *n)
+{
+	const struct nfv_dp_port *p = &dp->ports[n->key.port];
+	struct rte_ether_addr dst;
+	struct nfv_addr src;
+	struct rte_mbuf *m = NULL;
+	rte_be32_t sip, tip;
+	int ret;
+
+	n->probes++;
+	n->probe_tsc = rte_rdtsc();
+	if (!port_addr(dp, n->key.port, n->key.family, n->key.addr, &src, false))
+		return;
+	if (n->key.family == AF_INET) {
+		memcpy(&sip, src.bytes, 4);
+		memcpy(&tip, n->key.addr, 4);
+		ret = nfv_arp_request(dp->pool, &p->mac, sip, tip, &m);
+		memset(dst.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
+		if (ret == 0)
+			ret = nfv_eth_push(m, &p->mac, &dst, RTE_ETHER_TYPE_ARP, n->vlan);
+	} else {
+		ret = nfv_nd_ns(dp->pool, src.bytes, n->key.addr, &p->mac, &m, &dst);
+		if (ret == 0)
+			ret = nfv_eth_push(m, &p->mac, &dst, RTE_ETHER_TYPE_IPV6, n->vlan);
+	}
+	if (ret != 0) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		return;
+	}
+	nfv_ctl_send(dp, n->key.port, m);
+}
+
+static void resolve(struct nfv_dp *dp, struct rte_mbuf *m)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	struct nfv_neigh_key key;
+	struct nfv_neigh *n;
+
+	nfv_neigh_key_set(&key, meta->oport, meta->family, meta->module);
+	n = nfv_neigh_get(&dp->neigh, &key, true);
+	if (n == NULL) {
+		ctl_drop(dp, m, NFV_DR_NEIGH_QUEUE_FULL);
+		return;
+	}
+	switch (nfv_neigh_state(n)) {
+	case NFV_NEIGH_REACHABLE:
+	case NFV_NEIGH_STALE:
+	case NFV_NEIGH_PERMANENT:
+		/* learned while the packet was in the ring */
+		send_resolved(dp, n, m);
+		return;
+	default:
+		break;
+	}
+	n->vlan = meta->vlan;
+	if (n->nb_held == NFV_NEIGH_HOLD) {
+		dp->neigh.held_dropped++;
+		ctl_drop(dp, m, NFV_DR_NEIGH_QUEUE_FULL);
+	} else {
+		n->held[n->nb_held++] = m;
+	}
+	if (n->probes == 0)
+		probe(dp, n);
+}
+
+static void arp_input(struct nfv_dp *dp, struct rte_mbuf *m)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	uint16_t port = meta->iport;
+	const struct nfv_dp_port *p = &dp->ports[port];
+	struct nfv_arp_info arp;
+	struct rte_ether_addr dst;
+	struct nfv_neigh_key key;
+	struct nfv_neigh *n;
+	struct nfv_addr ours;
+	bool for_us;
+	int ret;
+
+	ret = nfv_arp_parse(m, &arp);
+	if (ret != 0) {
+		ctl_drop(dp, m, ret);
+		return;
+	}
+	for_us = port_addr(dp, port, AF_INET, &arp.tip, &ours, true);
+	if (arp.sip != 0) {
+		/* RFC 826: update if known, create only when the target is us */
+		nfv_neigh_key_set(&key, port, AF_INET, &arp.sip);
+		n = nfv_neigh_get(&dp->neigh, &key, for_us);
+		if (n != NULL)
+			learn(dp, n, &arp.sha);
+	}
+	if (!for_us || arp.op != RTE_ARP_OP_REQUEST) {
+		rte_pktmbuf_free(m);	/* consumed: not a drop */
+		return;
+	}
+	ret = nfv_arp_reply(m, &p->mac, &dst);
+	if (ret == 0)
+		ret = nfv_eth_push(m, &p->mac, &dst, RTE_ETHER_TYPE_ARP, meta->vlan);
+	if (ret != 0) {
+		ctl_drop(dp, m, ret);
+		return;
+	}
+	nfv_ctl_send(dp, port, m);
+}
+
+static void nd_input(struct nfv_dp *dp, struct rte_mbuf *m)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	uint16_t port = meta->iport;
+	const struct nfv_dp_port *p = &dp->ports[port];
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	struct rte_ether_addr dst;
+	struct nfv_neigh_key key;
+	struct nfv_nd_info nd;
+	struct nfv_neigh *n;
+	struct nfv_addr ours;
+	int ret;
+
+	ret = nfv_nd_parse(m, &nd);
+	if (ret != 0 || port >= dp->nb_ports) {
+		ctl_drop(dp, m, ret ? ret : NFV_DR_LOCAL_UNHANDLED);
+		return;
+	}
+	if (nd.type == NFV_ICMP6_NA) {
+		nfv_neigh_key_set(&key, port, AF_INET6, nd.target);
+		n = nfv_neigh_get(&dp->neigh, &key, false);
+		if (n != NULL && nd.has_lladdr)
+			learn(dp, n, &nd.lladdr);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!port_addr(dp, port, AF_INET6, nd.target, &ours, true)) {
+		rte_pktmbuf_free(m);	/* not ours: consumed */
+		return;
+	}
+	if (nd.has_lladdr && !nfv_ip6_is_unspec(ip->src_addr)) {
+		nfv_neigh_key_set(&key, port, AF_INET6, ip->src_addr);
+		n = nfv_neigh_get(&dp->neigh, &key, true);
+		if (n != NULL)
+			learn(dp, n, &nd.lladdr);
+	}
+	memcpy(dst.addr_bytes, &meta->module[1], RTE_ETHER_ADDR_LEN);
+	ret = nfv_nd_na_reply(m, &nd, &p->mac, false, &dst);
+	if (ret == 0)
+		ret = nfv_eth_push(m, &p->mac, &dst, RTE_ETHER_TYPE_IPV6, meta->vlan);
+	if (ret != 0) {
+		ctl_drop(dp, m, ret);
+		return;
+	}
+	nfv_ctl_send(dp, port, m);
+}
+
+void nfv_neigh_ctl_input(struct nfv_dp *dp, struct rte_mbuf *m)
+{
+	switch (nfv_mbuf_meta(m)->ctl) {
+	case NFV_CTL_ARP:
+		arp_input(dp, m);
+		break;
+	case NFV_CTL_ND:
+		nd_input(dp, m);
+		break;
+	case NFV_CTL_RESOLVE:
+		resolve(dp, m);
+		break;
+	default:
+		ctl_drop(dp, m, NFV_DR_UNSPEC);
+		break;
+	}
+}
+
+static void give_up(struct nfv_dp *dp, struct nfv_neigh *n)
+{
+	for (unsigned int i = 0; i < n->nb_held; i++)
+		ctl_drop(dp, n->held[i], NFV_DR_NEIGH_UNRESOLVED);
+	n->nb_held = 0;
+}
+
+void nfv_neigh_ctl_timer(struct nfv_dp *dp, uint64_t now)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t max_age = dp->policy->neigh_timeout_s * hz;
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int32_t pos;
+
+	while ((pos = rte_hash_iterate(dp->neigh.hash, &key, &data, &iter)) >= 0) {
+		struct nfv_neigh *n = &dp->neigh.e[pos];
+		enum nfv_neigh_state st = nfv_neigh_state(n);
+
+		if (n->is_static || !n->used)
+			continue;
+		if (st == NFV_NEIGH_INCOMPLETE && now - n->probe_tsc >= hz) {
+			if (n->probes < PROBES) {
+				probe(dp, n);
+				continue;
+			}
+			dp->neigh.resolve_failed++;
+			give_up(dp, n);
+			nfv_neigh_del(&dp->neigh, n);
+		} else if (st == NFV_NEIGH_REACHABLE && now - n->confirmed_tsc >= max_age) {
+			nfv_neigh_del(&dp->neigh, n);
+		}
+	}
+	nfv_neigh_reclaim(&dp->neigh);
+}
+
+int nfv_neigh_ctl_add_static(struct nfv_dp *dp, uint16_t port, const struct nfv_addr *a,
+			     const uint8_t mac[6])
+{
+	struct nfv_neigh_key key;
+	struct rte_ether_addr ea;
+	struct nfv_neigh *n;
+
+	nfv_neigh_key_set(&key, port, a->family, a->bytes);
+	n = nfv_neigh_get(&dp->neigh, &key, true);
+	if (n == NULL)
+		return -ENOSPC;
+	memcpy(ea.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	n->is_static = false;
+	learn(dp, n, &ea);
+	n->is_static = true;
+	nfv_neigh_publish(n, &ea, NFV_NEIGH_PERMANENT);
+	return 0;
+}
+
+int nfv_neigh_ctl_del(struct nfv_dp *dp, uint16_t port, const struct nfv_addr *a)
+{
+	struct nfv_neigh_key key;
+	struct nfv_neigh *n;
+
+	nfv_neigh_key_set(&key, port, a->family, a->bytes);
+	n = nfv_neigh_get(&dp->neigh, &key, false);
+	if (n == NULL)
+		return -ENOENT;
+	give_up(dp, n);
+	nfv_neigh_del(&dp->neigh, n);
+	nfv_neigh_reclaim(&dp->neigh);
+	return 0;
+}
+
+void nfv_neigh_ctl_flush(struct nfv_dp *dp)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int32_t pos;
+
+	while ((pos = rte_hash_iterate(dp->neigh.hash, &key, &data, &iter)) >= 0)
+		give_up(dp, &dp->neigh.e[pos]);
+}

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet path of a worker, as in Linux:
+ *
+ *  rx -> PRE_ROUTING -> route -+-> LOCAL_IN -> local delivery
+ *                              +-> FORWARD ---------------------+
+ *  local -> LOCAL_OUT -> route ----------------------------------+-> POST_ROUTING -> tx
+ *
+ * Each stage takes a burst (at most NFV_BURST packets, data at the L3
+ * header), runs its hook and hands what was accepted to the next stage.
+ * Every packet leaves through a tx buffer, a counted drop, a hook that
+ * stole it, or a ring to the control side.
+ */
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "local.h"
+#include "nfv_eth.h"
+#include "nfv_icmp.h"
+#include "nfv_ip4.h"
+#include "nfv_ip6.h"
+#include "nfv_mbuf.h"
+#include "nfv_queue.h"
+
+static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+static void stage_postrouting(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+
+static inline void drop(struct nfv_worker *w, struct rte_mbuf *m, unsigned int reason)
+{
+	nfv_drop(w->dp->hooks, w->id, m, reason);
+}
+
+static inline uint16_t run_hook(struct nfv_worker *w, enum nfv_hook hook,
+				struct rte_mbuf **pkts, uint16_t n)
+{
+	return nfv_hook_run(w->dp->hooks, pkts, n, &w->st[hook], NFV_HOOK_FROM_START);
+}
+
+void nfv_pipeline_to_control(struct nfv_worker *w, struct rte_mbuf *m, uint8_t why)
+{
+	nfv_mbuf_meta(m)->ctl = why;
+	if (unlikely(rte_ring_mp_enqueue(w->dp->ctl_ring, m) != 0)) {
+		drop(w, m, NFV_DR_CONTROL_RING_FULL);
+		return;
+	}
+	w->stats.to_control++;
+}
+
+/* Sends an ICMP error about m (left alone) if the rate limit allows. */
+void nfv_pipeline_icmp_error(struct nfv_worker *w, struct rte_mbuf *m,
+			     uint8_t type, uint8_t code, uint32_t info)
+{
+	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	const struct nfv_dp_port *p;
+	struct rte_mbuf *err = NULL;
+	int ret = -1;
+
+	if (meta->iport >= w->dp->nb_ports)
+		return;
+	p = &w->dp->ports[meta->iport];
+	if (meta->family == AF_INET && p->has_ip4)
+		ret = nfv_icmp4_error(&w->icmp, w->st[0].now, m, type, code, info,
+				      p->ip4, &err);
+	else if (meta->family == AF_INET6 && p->has_ip6)
+		ret = nfv_icmp6_error(&w->icmp, w->st[0].now, m, type, code, info,
+				      p->ip6, &err);
+	if (ret == 0) {
+		w->stats.icmp_errors++;
+		nfv_hook_inject(&w->st[0], NFV_INJECT_LOCAL_OUT, err);
+	}
+}
+
+/* Ethernet in: validate, classify, strip L2; IP goes on to PRE_ROUTING. */
+void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
+			   struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct nfv_dp_port *p = &w->dp->ports[port];
+	struct rte_mbuf *ip[NFV_BURST];
+	struct nfv_eth_info eth;
+	uint16_t nip = 0;
+
+	w->stats.rx += n;
+	w->stats.port_rx[port] += n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta;
+		int reason;
+
+		if (i + 3 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
+		nfv_mbuf_meta_reset(m, port);
+		meta = nfv_mbuf_meta(m);
+		reason = nfv_eth_pop(m, &eth);
+		if (unlikely(reason != 0))
+			goto drop;
+		if (unlikely(!rte_is_same_ether_addr(&eth.eth->dst_addr, &p->mac) &&
+			     !rte_is_multicast_ether_addr(&eth.eth->dst_addr))) {
+			reason = NFV_DR_ETH_DST;
+			goto drop;
+		}
+		/* ND may need the sender's MAC when it gives no option */
+		memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
+		if (eth.vlan != 0) {
+			meta->vlan = eth.vlan;
+			meta->flags |= NFV_MBUF_F_VLAN;
+		}
+		switch (eth.type) {
+		case RTE_ETHER_TYPE_IPV4:
+			reason = nfv_ip4_check(m);
+			meta->family = AF_INET;
+			break;
+		case RTE_ETHER_TYPE_IPV6:
+			reason = nfv_ip6_check(m);
+			meta->family = AF_INET6;
+			break;
+		case RTE_ETHER_TYPE_ARP:
+			nfv_pipeline_to_control(w, m, NFV_CTL_ARP);
+			continue;
+		default:
+			reason = NFV_DR_ETH_TYPE;
+			break;
+		}
+		if (unlikely(reason != 0))
+			goto drop;
+		ip[nip++] = m;
+		continue;
+drop:
+		drop(w, m, reason);
+	}
+	if (nip == 0)
+		return;
+	nip = run_hook(w, NFV_INET_PRE_ROUTING, ip, nip);
+	stage_route_input(w, ip, nip);
+}
+
+/* The exception TUN: what the kernel sends starts its life at LOCAL_OUT. */
+void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
+			      struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *ok[NFV_BURST];
+	uint16_t nok = 0;
+
+	w->stats.from_kernel[port] += n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta;
+		uint8_t version;
+		int reason;
+
+		nfv_mbuf_meta_reset(m, UINT16_MAX);
+		meta = nfv_mbuf_meta(m);
+		meta->flags = NFV_MBUF_F_LOCAL_OUT;
+		version = rte_pktmbuf_data_len(m) ? *rte_pktmbuf_mtod(m, uint8_t *) >> 4 : 0;
+		if (version == 4) {
+			meta->family = AF_INET;
+			reason = nfv_ip4_check(m);
+		} else if (version == 6) {
+			meta->family = AF_INET6;
+			reason = nfv_ip6_check(m);
+			/*
+			 * The kernel's own IPv6 multicast (MLD, router
+			 * solicitations): the dataplane does ND itself and
+			 * routes no multicast.
+			 */
+			if (reason == 0 && nfv_ip6_is_mcast(rte_pktmbuf_mtod(m,
+					struct rte_ipv6_hdr *)->dst_addr))
+				reason = NFV_DR_KERNEL_MCAST;
+		} else {
+			reason = NFV_DR_ETH_TYPE;
+		}
+		if (unlikely(reason != 0)) {
+			drop(w, m, reason);
+			continue;
+		}
+		ok[nok++] = m;
+	}
+	nfv_pipeline_local_out(w, ok, nok);
+}
+
+/* Route lookup for a burst: one next-hop index per packet in meta. */
+static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n,
+			 const struct nfv_fib_snap *snap)
+{
+	uint32_t dst4[NFV_BURST];
+	uint8_t dst6[NFV_BURST][16];
+	uint16_t i4[NFV_BURST], i6[NFV_BURST];
+	uint64_t nh[NFV_BURST];
+	uint16_t n4 = 0, n6 = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (nfv_mbuf_meta(m)->family == AF_INET) {
+			dst4[n4] = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
+			i4[n4++] = i;
+		} else {
+			memcpy(dst6[n6], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
+			i6[n6++] = i;
+		}
+	}
+	if (n4 > 0) {
+		nfv_fib4_lookup(snap, dst4, nh, n4);
+		for (uint16_t j = 0; j < n4; j++)
+			nfv_mbuf_meta(pkts[i4[j]])->nexthop = nh[j];
+	}
+	if (n6 > 0) {
+		nfv_fib6_lookup(snap, (const uint8_t (*)[16])dst6, nh, n6);
+		for (uint16_t j = 0; j < n6; j++)
+			nfv_mbuf_meta(pkts[i6[j]])->nexthop = nh[j];
+	}
+}
+
+static void no_route(struct nfv_worker *w, struct rte_mbuf *m)
+{
+	if (nfv_mbuf_meta(m)->family == AF_INET)
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP4_DEST_UNREACH,
+					NFV_ICMP4_NET_UNREACH, 0);
+	else
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP6_DEST_UNREACH,
+					NFV_ICMP6_NO_ROUTE, 0);
+	drop(w, m, NFV_DR_NO_ROUTE);
+}
+
+/* After PRE_ROUTING: local delivery or forwarding. */
+static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct nfv_fib_snap *snap;
+	struct rte_mbuf *local[NFV_BURST], *fwd[NFV_BURST];
+	uint16_t nlocal = 0, nfwd = 0;
+
+	if (n == 0)
+		return;
+	snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
+	route_lookup(w, pkts, n, snap);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
+
+		if (unlikely(meta->family == AF_INET6 &&
+			     nfv_ip6_is_mcast(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr))) {
+			if (nfv_dp_is_local6_mcast(w->dp, rte_pktmbuf_mtod(m,
+					struct rte_ipv6_hdr *)->dst_addr))
+				local[nlocal++] = m;
+			else
+				drop(w, m, NFV_DR_LOCAL_UNHANDLED);
+			continue;
+		}
+		switch (nh->type) {
+		case NFV_NH_LOCAL:
+			local[nlocal++] = m;
+			break;
+		case NFV_NH_FORWARD:
+			meta->oport = nh->port;
+			fwd[nfwd++] = m;
+			break;
+		case NFV_NH_BLACKHOLE:
+			drop(w, m, NFV_DR_ROUTE_BLACKHOLE);
+			break;
+		default:
+			no_route(w, m);
+			break;
+		}
+	}
+	if (nlocal > 0) {
+		w->stats.local_in += nlocal;
+		nlocal = run_hook(w, NFV_INET_LOCAL_IN, local, nlocal);
+		nfv_local_deliver(w, local, nlocal);
+	}
+	if (nfwd > 0)
+		nfv_pipeline_forward(w, fwd, nfwd);
+}
+
+/* ip_forward: TTL first, then the FORWARD hook. */
+void nfv_pipeline_forward(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		bool v4 = nfv_mbuf_meta(m)->family == AF_INET;
+		int reason = v4 ? nfv_ip4_forward_prepare(m) : nfv_ip6_forward_prepare(m);
+
+		if (unlikely(reason != 0)) {
+			if (v4)
+				nfv_pipeline_icmp_error(w, m, NFV_ICMP4_TIME_EXCEEDED,
+							NFV_ICMP4_EXC_TTL, 0);
+			else
+				nfv_pipeline_icmp_error(w, m, NFV_ICMP6_TIME_EXCEEDED,
+							NFV_ICMP6_EXC_HOPLIMIT, 0);
+			drop(w, m, reason);
+			continue;
+		}
+		pkts[k++] = m;
+	}
+	k = run_hook(w, NFV_INET_FORWARD, pkts, k);
+	w->stats.forwarded += k;
+	stage_postrouting(w, pkts, k);
+}
+
+/* Packets born here: LOCAL_OUT, then routed, then POST_ROUTING. */
+void nfv_pipeline_local_out(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n == 0)
+		return;
+	w->stats.local_out += n;
+	n = run_hook(w, NFV_INET_LOCAL_OUT, pkts, n);
+	nfv_pipeline_route_output(w, pkts, n);
+}
+
+void nfv_pipeline_route_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct nfv_fib_snap *snap;
+	uint16_t k = 0;
+
+	if (n == 0)
+		return;
+	snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
+	route_lookup(w, pkts, n, snap);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
+
+		if (likely(nh->type == NFV_NH_FORWARD)) {
+			meta->oport = nh->port;
+			pkts[k++] = m;
+		} else if (nh->type == NFV_NH_BLACKHOLE) {
+			drop(w, m, NFV_DR_ROUTE_BLACKHOLE);
+		} else if (nh->type == NFV_NH_LOCAL) {
+			/* to ourselves: there is no loopback device */
+			drop(w, m, NFV_DR_LOCAL_UNHANDLED);
+		} else {
+			drop(w, m, NFV_DR_NO_ROUTE);
+		}
+	}
+	stage_postrouting(w, pkts, k);
+}
+
+static void stage_postrouting(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n == 0)
+		return;
+	n = run_hook(w, NFV_INET_POST_ROUTING, pkts, n);
+	stage_output(w, pkts, n);
+}
+
+static inline void txbuf_add(struct nfv_txbuf *tb, struct rte_mbuf *m)
+{
+	tb->pkts[tb->n++] = m;
+}
+
+static void txbuf_flush(struct nfv_worker *w, struct nfv_txbuf *tb, uint16_t port_id,
+			uint16_t idx, bool tun)
+{
+	uint16_t sent;
+
+	if (tb->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port_id, w->id, tb->pkts, tb->n);
+	if (tun)
+		w->stats.punted[idx] += sent;
+	else
+		w->stats.port_tx[idx] += sent;
+	w->stats.tx += sent;
+	for (uint16_t i = sent; i < tb->n; i++)
+		drop(w, tb->pkts[i], NFV_DR_TX_FULL);
+	tb->n = 0;
+}
+
+void nfv_pipeline_flush(struct nfv_worker *w)
+{
+	for (unsigned int p = 0; p < w->dp->nb_ports; p++) {
+		const struct nfv_dp_port *port = &w->dp->ports[p];
+
+		txbuf_flush(w, &w->tx[p], port->port_id, p, false);
+		if (port->tun_id != UINT16_MAX)
+			txbuf_flush(w, &w->tun_tx[p], port->tun_id, p, true);
+	}
+}
+
+/* Queues a frame that already has its Ethernet header for port. */
+void nfv_pipeline_tx(struct nfv_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct nfv_txbuf *tb = &w->tx[port];
+
+	txbuf_add(tb, m);
+	if (tb->n == NFV_TXBUF)
+		txbuf_flush(w, tb, w->dp->ports[port].port_id, port, false);
+}
+
+/* Hands a packet (data at L3) to the kernel through port's exception TUN. */
+void nfv_pipeline_punt(struct nfv_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct nfv_txbuf *tb;
+
+	if (port >= w->dp->nb_ports || w->dp->ports[port].tun_id == UINT16_MAX) {
+		drop(w, m, NFV_DR_LOCAL_UNHANDLED);
+		return;
+	}
+	tb = &w->tun_tx[port];
+	txbuf_add(tb, m);
+	if (tb->n == NFV_TXBUF)
+		txbuf_flush(w, tb, w->dp->ports[port].tun_id, port, true);
+}
+
+static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp_port *p)
+{
+	const struct rte_ipv4_hdr *ip4;
+
+	if (likely(rte_pktmbuf_pkt_len(m) <= p->mtu))
+		return true;
+	/*
+	 * The dataplane does not fragment: DF or IPv6 gets its ICMP "too big"
+	 * (RFC 1191, RFC 8201); an IPv4 packet without DF is dropped and
+	 * counted under the same reason.
+	 */
+	if (nfv_mbuf_meta(m)->family == AF_INET) {
+		ip4 = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		if (ip4->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
+			nfv_pipeline_icmp_error(w, m, NFV_ICMP4_DEST_UNREACH,
+						NFV_ICMP4_FRAG_NEEDED, p->mtu);
+	} else {
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP6_PKT_TOO_BIG, 0, p->mtu);
+	}
+	drop(w, m, NFV_DR_MTU_EXCEEDED);
+	return false;
+}
+
+/* Neighbour and Ethernet header; unresolved packets go to the control side. */
+static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct nfv_fib_snap *snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
+		const struct nfv_dp_port *p = &w->dp->ports[meta->oport];
+		struct rte_ether_addr mac;
+		struct nfv_neigh_key key;
+		const void *addr;
+		int reason;
+
+		if (unlikely(!mtu_ok(w, m, p)))
+			continue;
+		if (nh->has_gw)
+			addr = nh->gw;
+		else if (meta->family == AF_INET)
+			addr = &rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
+		else
+			addr = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr;
+		nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
+		if (unlikely(!nfv_neigh_mac(&w->dp->neigh, &key, &mac))) {
+			/* the control side resolves, holds and sends it */
+			memcpy(meta->module, addr, meta->family == AF_INET ? 4 : 16);
+			meta->vlan = nh->vlan;	/* from now on: the output VLAN */
+			nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
+			continue;
+		}
+		reason = nfv_eth_push(m, &p->mac, &mac,
+				      meta->family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
+								RTE_ETHER_TYPE_IPV6,
+				      nh->vlan);
+		if (unlikely(reason != 0)) {
+			drop(w, m, reason);
+			continue;
+		}
+		nfv_pipeline_tx(w, meta->oport, m);
+	}
+}
+
+/* Resumes packets that a queue listener accepted, after their entry. */
+void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+		enum nfv_hook hook = meta->queue_hook;
+
+		if (nfv_hook_run(w->dp->hooks, &m, 1, &w->st[hook], meta->queue_prio) == 0)
+			continue;
+		switch (hook) {
+		case NFV_INET_PRE_ROUTING:
+			stage_route_input(w, &m, 1);
+			break;
+		case NFV_INET_LOCAL_IN:
+			nfv_local_deliver(w, &m, 1);
+			break;
+		case NFV_INET_FORWARD:
+			w->stats.forwarded++;
+			stage_postrouting(w, &m, 1);
+			break;
+		case NFV_INET_LOCAL_OUT:
+			nfv_pipeline_route_output(w, &m, 1);
+			break;
+		default:
+			stage_output(w, &m, 1);
+			break;
+		}
+	}
+}
+
+/* Packets that entries made during this burst enter the pipeline again. */
+void nfv_pipeline_drain(struct nfv_worker *w)
+{
+	struct nfv_hook_table *t = w->dp->hooks;
+	struct rte_mbuf *chunk[NFV_BURST];
+
+	for (unsigned int point = 0; point < NFV_INJECT_MAX; point++) {
+		struct nfv_inject_queue *q = &t->inject[w->id][point];
+		uint16_t head = 0;
+
+		/* packets made while draining are appended and drained too */
+		while (head < q->n) {
+			uint16_t k = RTE_MIN(q->n - head, NFV_BURST);
+
+			memcpy(chunk, &q->pkts[head], k * sizeof(chunk[0]));
+			head += k;
+			if (point == NFV_INJECT_LOCAL_OUT) {
+				nfv_pipeline_local_out(w, chunk, k);
+			} else {
+				k = run_hook(w, NFV_INET_PRE_ROUTING, chunk, k);
+				stage_route_input(w, chunk, k);
+			}
+		}
+		q->n = 0;
+	}
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: any DPDK port named by its devargs (a PCI address or a vdev),
+ * probed at start-up, one rx and one tx queue per worker, RSS when the
+ * port has it. Each port gets an exception TUN (net_tun, a TAP without
+ * Ethernet) for the traffic the kernel must see: the dataplane owns L2
+ * (ARP, ND), the kernel only sees IP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+
+#include "dp.h"
+#include "log.h"
+#include "port.h"
+
+/* The port named by devargs, probing it when it does not exist yet. */
+static int port_probe(const char *devargs, uint16_t *port_id)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	size_t len = strcspn(devargs, ",");
+	int ret;
+
+	if (len >= sizeof(name))
+		return -ENAMETOOLONG;
+	memcpy(name, devargs, len);
+	name[len] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	ret = rte_dev_probe(devargs);
+	if (ret < 0)
+		return ret;
+	return rte_eth_dev_get_port_by_name(name, port_id);
+}
+
+static int port_configure(struct nfv_dp *dp, uint16_t port_id, uint16_t mtu,
+			  uint16_t rxd, uint16_t txd, bool rss)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	int ret;
+
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret < 0)
+		return ret;
+	if (dp->nb_workers > info.max_rx_queues || dp->nb_workers > info.max_tx_queues)
+		return -ENOTSUP;
+	if (rss && dp->nb_workers > 1 && info.flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+			info.flow_type_rss_offloads;
+	}
+	ret = rte_eth_dev_configure(port_id, dp->nb_workers, dp->nb_workers, &conf);
+	if (ret < 0)
+		return ret;
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &rxd, &txd);
+	if (ret < 0)
+		return ret;
+	for (unsigned int q = 0; q < dp->nb_workers; q++) {
+		unsigned int socket = rte_lcore_to_socket_id(dp->workers[q].lcore);
+
+		ret = rte_eth_rx_queue_setup(port_id, q, rxd, socket, NULL, dp->pool);
+		if (ret < 0)
+			return ret;
+		ret = rte_eth_tx_queue_setup(port_id, q, txd, socket, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	ret = rte_eth_dev_set_mtu(port_id, mtu);
+	if (ret < 0 && ret != -ENOTSUP && ret != -EINVAL)
+		return ret;
+	return 0;
+}
+
+static int tun_create(struct nfv_dp *dp, struct nfv_dp_port *p,
+		      const struct nfv_policy_port *pp)
+{
+	char devargs[64];
+	int ret;
+
+	snprintf(p->tun_ifname, sizeof(p->tun_ifname), "%s", pp->exception_ifname);
+	snprintf(devargs, sizeof(devargs), "net_tun_nfv%u,iface=%s", p->idx, p->tun_ifname);
+	ret = port_probe(devargs, &p->tun_id);
+	if (ret < 0)
+		return ret;
+	ret = port_configure(dp, p->tun_id, p->mtu, 512, 512, false);
+	if (ret < 0)
+		return ret;
+	return rte_eth_dev_start(p->tun_id);
+}
+
+static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
+		     const struct nfv_policy_port *pp)
+{
+	struct rte_ether_addr mac;
+	int ret;
+
+	snprintf(p->name, sizeof(p->name), "%s", pp->name);
+	snprintf(p->device, sizeof(p->device), "%s", pp->device);
+	p->mtu = pp->mtu;
+	p->tun_id = UINT16_MAX;
+	ret = port_probe(pp->device, &p->port_id);
+	if (ret < 0) {
+		NFV_LOG(ERR, "port %s: cannot probe '%s': %s", pp->name, pp->device,
+			rte_strerror(-ret));
+		return ret;
+	}
+	ret = port_configure(dp, p->port_id, pp->mtu, pp->rx_desc, pp->tx_desc, true);
+	if (ret < 0) {
+		NFV_LOG(ERR, "port %s: cannot configure: %s", pp->name, rte_strerror(-ret));
+		return ret;
+	}
+	if (pp->has_mac) {
+		memcpy(mac.addr_bytes, pp->mac, sizeof(pp->mac));
+		ret = rte_eth_dev_default_mac_addr_set(p->port_id, &mac);
+		if (ret < 0 && ret != -ENOTSUP)
+			return ret;
+	}
+	ret = rte_eth_dev_start(p->port_id);
+	if (ret < 0) {
+		NFV_LOG(ERR, "port %s: cannot start: %s", pp->name, rte_strerror(-ret));
+		return ret;
+	}
+	if (pp->has_mac)
+		memcpy(p->mac.addr_bytes, pp->mac, sizeof(pp->mac));
+	else
+		rte_eth_macaddr_get(p->port_id, &p->mac);
+	if (pp->promiscuous)
+		rte_eth_promiscuous_enable(p->port_id);
+	/* IPv6 ND needs the solicited-node groups */
+	rte_eth_allmulticast_enable(p->port_id);
+	if (pp->exception) {
+		ret = tun_create(dp, p, pp);
+		if (ret < 0) {
+			NFV_LOG(ERR, "port %s: cannot create exception interface %s: %s",
+				pp->name, pp->exception_ifname, rte_strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int nfv_ports_init(struct nfv_dp *dp)
+{
+	const struct nfv_policy *pol = dp->policy;
+	int ret;
+
+	if (pol->nb_ports > NFV_MAX_PORTS) {
+		NFV_LOG(ERR, "%u ports in the policy, at most %u are supported",
+			pol->nb_ports, NFV_MAX_PORTS);
+		return -E2BIG;
+	}
+	for (unsigned int i = 0; i < pol->nb_ports; i++) {
+		dp->ports[i].idx = i;
+		dp->nb_ports = i + 1;
+		ret = port_init(dp, &dp->ports[i], &pol->ports[i]);
+		if (ret < 0)
+			return ret;
+	}
+	nfv_ports_assign(dp);
+	return 0;
+}
+
+void nfv_ports_assign(struct nfv_dp *dp)
+{
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		struct nfv_worker *wk = &dp->workers[w];
+
+		wk->nb_rxq = 0;
+		for (unsigned int i = 0; i < dp->nb_ports; i++) {
+			const struct nfv_dp_port *p = &dp->ports[i];
+
+			wk->rxq[wk->nb_rxq++] = (struct nfv_rxq){
+				.port_id = p->port_id, .queue = w, .port_idx = i };
+			if (p->tun_id != UINT16_MAX)
+				wk->rxq[wk->nb_rxq++] = (struct nfv_rxq){
+					.port_id = p->tun_id, .queue = w,
+					.port_idx = i, .tun = true };
+		}
+	}
+}
+
+void nfv_ports_fini(struct nfv_dp *dp)
+{
+	for (unsigned int i = 0; i < dp->nb_ports; i++) {
+		struct nfv_dp_port *p = &dp->ports[i];
+
+		rte_eth_dev_stop(p->port_id);
+		rte_eth_dev_close(p->port_id);
+		if (p->tun_id != UINT16_MAX) {
+			rte_eth_dev_stop(p->tun_id);
+			rte_eth_dev_close(p->tun_id);
+		}
+	}
+}

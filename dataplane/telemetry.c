@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The same counters in DPDK telemetry (dpdk-telemetry.py): /nfvpn/stats,
+ * /nfvpn/hooks, /nfvpn/drops. Telemetry callbacks run on DPDK's telemetry
+ * thread and only read counters.
+ */
+#include <string.h>
+
+#include <rte_spinlock.h>
+#include <rte_telemetry.h>
+
+#include "dp.h"
+#include "stats.h"
+
+/* Telemetry callbacks take no argument: the process has one dataplane. */
+static struct nfv_dp *tel_dp;
+
+static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct nfv_worker_stats s;
+
+	nfv_stats_workers_sum(tel_dp, &s);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx", s.rx);
+	rte_tel_data_add_dict_u64(d, "tx", s.tx);
+	rte_tel_data_add_dict_u64(d, "forwarded", s.forwarded);
+	rte_tel_data_add_dict_u64(d, "local_in", s.local_in);
+	rte_tel_data_add_dict_u64(d, "local_out", s.local_out);
+	rte_tel_data_add_dict_u64(d, "dropped", nfv_stats_drops_total(tel_dp));
+	return 0;
+}
+
+static int tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned int r = 0; r < NFV_DR_MAX; r++)
+		rte_tel_data_add_dict_u64(d, nfv_drop_reason_name(r),
+					  nfv_drop_stats_sum(tel_dp->hooks, r));
+	return 0;
+}
+
+/*
+ * The hook arrays are freed by the control side after a QSBR grace period,
+ * and the telemetry thread is no QSBR reader: it reads a copy that the
+ * control side refreshes, under a lock only these two threads take.
+ */
+#define TEL_HOOKS_MAX 64
+
+static struct {
+	rte_spinlock_t lock;
+	unsigned int n;
+	struct {
+		char name[80];
+		uint64_t packets;
+	} e[TEL_HOOKS_MAX];
+} tel_hooks_copy = { .lock = RTE_SPINLOCK_INITIALIZER };
+
+void nfv_telemetry_refresh(struct nfv_dp *dp)
+{
+	unsigned int n = 0;
+
+	rte_spinlock_lock(&tel_hooks_copy.lock);
+	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		const struct nfv_hook_entries *es = dp->hooks->hooks[h];
+
+		for (unsigned int i = 0; es != NULL && i < es->num && n < TEL_HOOKS_MAX; i++) {
+			struct nfv_hook_stats st;
+
+			nfv_hook_stats_sum(es->regs[i], &st);
+			snprintf(tel_hooks_copy.e[n].name, sizeof(tel_hooks_copy.e[n].name),
+				 "%s.%s", nfv_hook_name(h), es->regs[i]->name);
+			tel_hooks_copy.e[n++].packets = st.packets;
+		}
+	}
+	tel_hooks_copy.n = n;
+	rte_spinlock_unlock(&tel_hooks_copy.lock);
+}
+
+static int tel_hooks(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	rte_spinlock_lock(&tel_hooks_copy.lock);
+	for (unsigned int i = 0; i < tel_hooks_copy.n; i++)
+		rte_tel_data_add_dict_u64(d, tel_hooks_copy.e[i].name,
+					  tel_hooks_copy.e[i].packets);
+	rte_spinlock_unlock(&tel_hooks_copy.lock);
+	return 0;
+}
+
+int nfv_telemetry_register(struct nfv_dp *dp)
+{
+	tel_dp = dp;
+	return rte_telemetry_register_cmd("/nfvpn/stats", tel_stats,
+					  "Dataplane packet totals.") ||
+	       rte_telemetry_register_cmd("/nfvpn/drops", tel_drops,
+					  "Dropped packets by reason.") ||
+	       rte_telemetry_register_cmd("/nfvpn/hooks", tel_hooks,
+					  "Packets seen by each hook entry.");
+}
