@@ -69,6 +69,8 @@ struct nfv_worker_stats {
 	uint64_t to_control;
 	uint64_t loops;
 	uint64_t busy_loops;
+	uint64_t first_rx_tsc;	/* for the rate in the summary */
+	uint64_t last_rx_tsc;
 	uint64_t port_rx[NFV_MAX_PORTS];
 	uint64_t port_tx[NFV_MAX_PORTS];
 	uint64_t punted[NFV_MAX_PORTS];

@@ -93,6 +93,14 @@ void nfv_stats_print(struct nfv_dp *dp, FILE *f)
 		s.rx, s.tx, s.forwarded, s.local_in, s.local_out, nfv_stats_drops_total(dp));
 	fprintf(f, "  echo replies %lu  icmp errors %lu  to control %lu\n",
 		s.echo_replies, s.icmp_errors, s.to_control);
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		const struct nfv_worker_stats *ws = &dp->workers[w].stats;
+		double busy = (double)(ws->last_rx_tsc - ws->first_rx_tsc) / rte_get_tsc_hz();
+
+		if (busy > 0)
+			fprintf(f, "  worker %u: %.3f Mpps rx over %.2f s of traffic\n", w,
+				ws->rx / busy / 1e6, busy);
+	}
 	for (unsigned int p = 0; p < dp->nb_ports; p++)
 		fprintf(f, "  port %-8s rx %lu tx %lu punted %lu from-kernel %lu\n",
 			dp->ports[p].name, s.port_rx[p], s.port_tx[p], s.punted[p],

@@ -73,7 +73,12 @@ int nfv_worker_main(void *arg)
 		worker_ctl_tx(w);
 		nfv_pipeline_flush(w);
 		w->stats.loops++;
-		w->stats.busy_loops += busy;
+		if (busy) {
+			w->stats.busy_loops++;
+			if (w->stats.first_rx_tsc == 0)
+				w->stats.first_rx_tsc = w->st[0].now;
+			w->stats.last_rx_tsc = w->st[0].now;
+		}
 		nfv_hook_worker_quiescent(dp->hooks, w->id);
 	}
 	nfv_hook_worker_offline(dp->hooks, w->id);

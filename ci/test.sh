@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test of nfvpn: unit (plain and under ASan/UBSan), smoke,
+# interop and kernel. Installs what is missing first. Exits non-zero when
+# anything fails; the last line is "N passed, N failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$NFV_TOP"
+
+passed=0
+failed=0
+failures=()
+run() {	# run NAME COMMAND...: one test, counted
+	local name=$1; shift
+	local t0=$SECONDS
+	if "$@"; then
+		passed=$((passed + 1)); nfv_log "PASS $name ($((SECONDS - t0)) s)"
+	else
+		failed=$((failed + 1)); failures+=("$name"); nfv_log "FAIL $name"
+	fi
+}
+
+nfv_install_deps || { echo "cannot install the packages of ci/packages.txt" >&2; exit 1; }
+nfv_hugepages
+nfv_log "DPDK memory: $NFV_EAL_MEM"
+
+nfv_log "build"
+nfv_build build || exit 1
+run "unit tests" meson test -C build --suite unit --print-errorlogs --num-processes 2
+
+nfv_log "build with ASan and UBSan"
+if nfv_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
+	run "unit tests (asan,ubsan)" env ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --suite unit --print-errorlogs --num-processes 2
+else
+	failed=$((failed + 1)); failures+=("asan build")
+fi
+
+export NFV_BUILD="$NFV_TOP/build"
+for t in tests/smoke/*_test.sh tests/interop/*/*_test.sh; do
+	[ -e "$t" ] || continue
+	run "$t" timeout 600 bash "$t"
+done
+if [ -x tests/kernel/run.sh ]; then
+	run "tests/kernel/run.sh" timeout 900 bash tests/kernel/run.sh
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then
+	printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

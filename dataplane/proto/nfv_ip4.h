@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 header validation (RFC 1812 5.2.2) and the forwarding TTL update.
+ * The packet starts at the IPv4 header. The common case (no options, header
+ * in the first segment) is inline; everything else goes to nfv_ip4.c.
+ */
+#ifndef NFV_IP4_H
+#define NFV_IP4_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "nfv_cksum.h"
+#include "nfv_drop.h"
+#include "nfv_pkt.h"
+
+int nfv_ip4_check_slow(struct rte_mbuf *m);
+int nfv_ip4_check_src_slow(const struct rte_ipv4_hdr *ip);
+
+/* Sources in 0/8, 127/8 and 224/3 need a closer look (RFC 1812 5.3.7). */
+static inline bool nfv_ip4_src_suspect(rte_be32_t src)
+{
+	uint8_t hi = rte_be_to_cpu_32(src) >> 24;
+
+	return hi == 0 || hi == 127 || hi >= 224;
+}
+
+/*
+ * Returns 0 or the NFV_DR_* reason to drop m: length, version, IHL, total
+ * length, header checksum and source address. Trims link-layer padding so
+ * that pkt_len equals the total length.
+ */
+static inline int nfv_ip4_check(struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint32_t pkt_len = rte_pktmbuf_pkt_len(m);
+	uint16_t tot;
+
+	if (unlikely(pkt_len < sizeof(*ip)))
+		return NFV_DR_IP4_SHORT;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	if (unlikely(rte_pktmbuf_data_len(m) < sizeof(*ip) ||
+		     ip->version_ihl != RTE_IPV4_VHL_DEF))
+		return nfv_ip4_check_slow(m);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tot < sizeof(*ip) || tot > pkt_len))
+		return NFV_DR_IP4_TOTAL_LEN;
+	if (unlikely(rte_raw_cksum(ip, sizeof(*ip)) != 0xffff))
+		return NFV_DR_IP4_CSUM;
+	if (unlikely(nfv_ip4_src_suspect(ip->src_addr)) &&
+	    nfv_ip4_check_src_slow(ip) != 0)
+		return NFV_DR_IP4_SRC;
+	if (tot < pkt_len)
+		nfv_pkt_trim(m, tot);
+	return 0;
+}
+
+/*
+ * Before forwarding a checked packet: drops it when the TTL would expire
+ * (the caller sends ICMP time exceeded) and decrements the TTL with an
+ * RFC 1624 incremental checksum update. Returns 0 or NFV_DR_IP4_TTL.
+ */
+static inline int nfv_ip4_forward_prepare(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t old, new;
+
+	if (unlikely(ip->time_to_live <= 1))
+		return NFV_DR_IP4_TTL;
+	/* TTL is the high byte of the 16-bit word it shares with protocol */
+	memcpy(&old, &ip->time_to_live, sizeof(old));
+	ip->time_to_live--;
+	memcpy(&new, &ip->time_to_live, sizeof(new));
+	ip->hdr_checksum = nfv_cksum_update16(ip->hdr_checksum, old, new);
+	return 0;
+}
+
+/* MF set or a non-zero offset: the packet is a fragment. */
+static inline bool nfv_ip4_is_fragment(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset &
+		RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
+/* A fragment other than the first one: no L4 header to look at. */
+static inline bool nfv_ip4_is_later_fragment(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
+static inline bool nfv_ip4_is_mcast(rte_be32_t a)
+{
+	return (rte_be_to_cpu_32(a) >> 28) == 0xe;
+}
+
+#endif
