@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Shared by the smoke tests: run the real nfvpn-dataplane, talk to it with
+# nfvpnctl, build network namespaces, clean up, dump counters on failure.
+set -u
+NFV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NFV_BUILD=${NFV_BUILD:-$NFV_TOP/build}
+PY=/usr/bin/python3
+SMOKE_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "/tmp/nfvpn-$SMOKE_NAME.XXXXXX")
+SOCK=$WORK/dataplane.sock
+DP_PID=
+SMOKE_NETNS=()
+SMOKE_LINKS=()
+if [ -z "${NFV_EAL_MEM:-}" ]; then
+	NFV_EAL_MEM="--no-huge -m 1024"
+fi
+
+smoke_cleanup() {
+	local ns l
+	if [ -n "$DP_PID" ] && kill -0 "$DP_PID" 2>/dev/null; then
+		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
+	fi
+	for ns in "${SMOKE_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	for l in "${SMOKE_LINKS[@]}"; do ip link del "$l" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
+trap smoke_cleanup EXIT
+
+fail() {
+	echo "FAIL: $SMOKE_NAME: $*" >&2
+	if [ -S "$SOCK" ]; then
+		ctl stats >&2 || true
+		ctl hooks >&2 || true
+	fi
+	[ -f "$WORK/dataplane.log" ] && tail -40 "$WORK/dataplane.log" >&2
+	exit 1
+}
+
+ctl() { "$NFV_BUILD/control/nfvpnctl" --socket "$SOCK" "$@"; }
+
+# A namespace whose name is unique to this run.
+netns_add() {
+	local ns="nfv$$-$1"
+	ip netns add "$ns" || fail "ip netns add $ns"
+	ip -n "$ns" link set lo up
+	SMOKE_NETNS+=("$ns")
+	echo "$ns"
+}
+
+# veth HOST_IF NS PEER_IF: HOST_IF stays here (for net_af_packet), PEER_IF goes into NS.
+veth() {
+	ip link add "$1" type veth peer name "$3" || fail "ip link add $1"
+	SMOKE_LINKS+=("$1")
+	ip link set "$3" netns "$2"
+	ip link set "$1" up
+	ip -n "$2" link set "$3" up
+	# the kernel must not answer on the dataplane's side of the pair
+	sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+}
+
+# dp_start POLICY [extra app args]: starts the dataplane, waits until it runs.
+dp_start() {
+	local policy=$1; shift
+	# shellcheck disable=SC2086
+	"$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
+		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
+		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
+	DP_PID=$!
+	for _ in $(seq 100); do
+		grep -q 'nfvpn-dataplane: running' "$WORK/dataplane.log" && [ -S "$SOCK" ] && return 0
+		kill -0 "$DP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "nfvpn-dataplane did not start"
+}
+
+# dp_stop: SIGINT, clean exit, no mbuf leaked.
+dp_stop() {
+	kill -INT "$DP_PID"
+	wait "$DP_PID" || fail "nfvpn-dataplane exited with status $?"
+	DP_PID=
+	grep -q '^mbufs in use at exit: 0$' "$WORK/dataplane.log" ||
+		fail "mbufs leaked: $(grep 'mbufs in use' "$WORK/dataplane.log")"
+}
+
+# counter NAME: one counter of 'nfvpnctl stats --json'.
+counter() {
+	ctl --json stats | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+items = d if isinstance(d, list) else d.get("counters", d)
+if isinstance(items, dict):
+    print(items.get(sys.argv[1], 0))
+else:
+    print(next((c["value"] for c in items if c["name"] == sys.argv[1]), 0))
+' "$1"
+}
+
+expect_counter() {	# expect_counter NAME VALUE
+	local v
+	v=$(counter "$1")
+	[ "$v" = "$2" ] || fail "counter $1 is $v, expected $2"
+}
