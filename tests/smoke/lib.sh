@@ -10,7 +10,6 @@ WORK=$(mktemp -d "/tmp/nfvpn-$SMOKE_NAME.XXXXXX")
 SOCK=$WORK/dataplane.sock
 DP_PID=
 SMOKE_NETNS=()
-SMOKE_LINKS=()
 if [ -z "${NFV_EAL_MEM:-}" ]; then
 	NFV_EAL_MEM="--no-huge -m 1024"
 fi
@@ -21,7 +20,6 @@ smoke_cleanup() {
 		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
 	fi
 	for ns in "${SMOKE_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-	for l in "${SMOKE_LINKS[@]}"; do ip link del "$l" 2>/dev/null || true; done
 	rm -rf "$WORK"
 }
 trap smoke_cleanup EXIT
@@ -47,22 +45,45 @@ netns_add() {
 	echo "$ns"
 }
 
-# veth HOST_IF NS PEER_IF: HOST_IF stays here (for net_af_packet), PEER_IF goes into NS.
-veth() {
-	ip link add "$1" type veth peer name "$3" || fail "ip link add $1"
-	SMOKE_LINKS+=("$1")
-	ip link set "$3" netns "$2"
-	ip link set "$1" up
-	ip -n "$2" link set "$3" up
-	# the kernel must not answer on the dataplane's side of the pair
-	sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+# dp_netns: the dataplane will run in its own namespace, whose kernel is
+# kept off the dataplane's ports (it must not answer ARP or take IP there:
+# af_packet sees frames before the IP stack does, nftables after).
+DP_NS=
+dp_netns() {
+	DP_NS=$(netns_add dp)
 }
+
+# veth_dp DP_IF NS PEER_IF: a veth whose DP_IF end is a dataplane port.
+veth_dp() {
+	ip link add "$1" netns "$DP_NS" type veth peer name "$3" netns "$2" ||
+		fail "ip link add $1"
+	ip -n "$DP_NS" link set "$1" up
+	ip -n "$2" link set "$3" up
+	# veth leaves checksums to the receiver when offload is on; af_packet
+	# then hands DPDK a partial checksum that a real wire never carries
+	ip netns exec "$2" ethtool -K "$3" tx off >/dev/null 2>&1 || fail "ethtool"
+	ip netns exec "$DP_NS" ethtool -K "$1" tx off >/dev/null 2>&1 || fail "ethtool"
+	ip netns exec "$DP_NS" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+	ip netns exec "$DP_NS" nft -f - <<EON || fail "nft"
+table inet nfvpn_smoke {
+	chain pre { type filter hook prerouting priority -500; iifname "$1" drop; }
+}
+table arp nfvpn_smoke {
+	chain in { type filter hook input priority 0; iifname "$1" drop; }
+}
+EON
+}
+
+# in_ns NS CMD...: run a command in a namespace
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # dp_start POLICY [extra app args]: starts the dataplane, waits until it runs.
 dp_start() {
 	local policy=$1; shift
+	local nsexec=()
+	[ -n "$DP_NS" ] && nsexec=(ip netns exec "$DP_NS")
 	# shellcheck disable=SC2086
-	"$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
+	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
 		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
 	DP_PID=$!

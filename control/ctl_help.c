@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The command table and its manual: `help` lists the commands, `help CMD`
+ * prints a man-page-style page, and usage errors end with the synopsis.
+ */
+#include <string.h>
+
+#include "ctl.h"
+
+const struct ctl_cmd ctl_cmds[] = {
+	{ "help", "[COMMAND]", "show this list or the manual of a command",
+	  "Without COMMAND, lists the commands and the global options. With a\n"
+	  "command (or a group such as \"hook\"), prints its manual.",
+	  "nfvpnctl help route add", ctl_help },
+	{ "status", "", "version, policy, uptime and packet totals",
+	  "Shows what the dataplane runs: its version, the policy file, the\n"
+	  "generation (bumped on every applied change), its workers and ports,\n"
+	  "packet totals over all ports and workers, and mempool usage.",
+	  "nfvpnctl status", ctl_cmd_status },
+	{ "ports", "", "ports with link state and counters",
+	  "Lists the DPDK ports: name, DPDK port id, device, link, MTU, MAC, the\n"
+	  "exception interface to the kernel, and their counters. PUNTED counts\n"
+	  "packets sent to the kernel, FROM-KERNEL packets received from it.",
+	  "nfvpnctl ports", ctl_cmd_ports },
+	{ "routes", "", "the routing table",
+	  "Lists routes: destination prefix, type (unicast, blackhole, connected\n"
+	  "for the prefix of an address, local for an address of ours), gateway\n"
+	  "and output port. \"-\" means none.",
+	  "nfvpnctl routes", ctl_cmd_routes },
+	{ "route add", "PREFIX [via ADDR] [port P] [blackhole]", "add a route",
+	  "Adds a route to PREFIX (ADDR/LEN; a bare address is a host route;\n"
+	  "\"default\" is 0.0.0.0/0, write ::/0 for IPv6). Host bits must be\n"
+	  "clear. A unicast route needs a gateway (via ADDR, same family), an\n"
+	  "output port (port P), or both; the port may be inferred from the\n"
+	  "gateway. A blackhole route drops what it matches and takes neither.",
+	  "nfvpnctl route add 10.2.0.0/16 via 192.0.2.1 port p0", ctl_cmd_route_add },
+	{ "route del", "PREFIX", "delete a route",
+	  "Deletes the route to PREFIX, written as for route add.",
+	  "nfvpnctl route del 10.2.0.0/16", ctl_cmd_route_del },
+	{ "neigh", "", "the neighbour (ARP and NDP) table",
+	  "Lists neighbours: address, MAC, port, state as ip-neighbour(8) names\n"
+	  "them, seconds since last confirmed, and packets held waiting for\n"
+	  "resolution.",
+	  "nfvpnctl neigh", ctl_cmd_neigh },
+	{ "neigh add", "PORT ADDR MAC", "add a permanent neighbour",
+	  "Adds a permanent neighbour ADDR with link-layer address MAC\n"
+	  "(xx:xx:xx:xx:xx:xx, unicast) on PORT.",
+	  "nfvpnctl neigh add p0 192.0.2.1 02:00:00:00:00:01", ctl_cmd_neigh_add },
+	{ "neigh del", "PORT ADDR", "delete a neighbour",
+	  "Deletes the neighbour ADDR of PORT.",
+	  "nfvpnctl neigh del p0 192.0.2.1", ctl_cmd_neigh_del },
+	{ "hooks", "", "hook entries with their counters",
+	  "Lists the hook entries grouped by hook in pipeline order (PRE_ROUTING,\n"
+	  "LOCAL_IN, FORWARD, LOCAL_OUT, POST_ROUTING), by priority within a hook.\n"
+	  "A priority equal to one of netfilter's is shown by name: raw,\n"
+	  "conntrack, mangle, dnat, filter, security, snat, first, last.\n"
+	  "PACKETS went in; ACCEPTED, DROPPED, STOLEN and QUEUED are verdicts;\n"
+	  "REPEATED counts REPEAT verdicts and REPEAT-LIMIT the packets that hit\n"
+	  "the limit; CYCLES/PKT is the entry's mean cost in TSC cycles.",
+	  "nfvpnctl hooks", ctl_cmd_hooks },
+	{ "hook add",
+	  "NAME HOOK PRIORITY count|drop|repeat|queue Q [bypass] [proto P] [dport A[-B]]",
+	  "add a built-in hook entry",
+	  "Adds the built-in entry NAME (a letter, then letters, digits, '_' or\n"
+	  "'-', at most 31) at HOOK (PRE_ROUTING, LOCAL_IN, FORWARD, LOCAL_OUT,\n"
+	  "POST_ROUTING, or nft's prerouting, input, forward, output, postrouting)\n"
+	  "and PRIORITY: an integer, or one of raw, conntrack, mangle, dnat,\n"
+	  "filter, security, snat, first, last, optionally with an offset as in\n"
+	  "filter+10 or mangle-5.\n"
+	  "The action applies to matching packets: count accepts them, drop\n"
+	  "drops them, repeat asks for the entry to run again, and queue Q hands\n"
+	  "them to queue Q (0..65535); bypass accepts them when the queue has no\n"
+	  "listener or is full. proto P (tcp, udp, icmp, icmpv6, esp or 0..255)\n"
+	  "and dport A or A-B (1..65535, needs proto tcp or udp) narrow the\n"
+	  "match; without them every packet matches.",
+	  "nfvpnctl hook add web-in PRE_ROUTING filter queue 3 proto tcp dport 80-443",
+	  ctl_cmd_hook_add },
+	{ "hook del", "NAME", "delete a hook entry",
+	  "Deletes the hook entry NAME.",
+	  "nfvpnctl hook del web-in", ctl_cmd_hook_del },
+	{ "stats", "", "named counters: totals and drop reasons",
+	  "Lists the dataplane's named counters: totals, and one \"drop.<reason>\"\n"
+	  "counter per drop reason.",
+	  "nfvpnctl stats", ctl_cmd_stats },
+	{ "queues", "", "packet queues and their counters",
+	  "Lists the queues that hook entries hand packets to: size, verdict\n"
+	  "timeout, default verdict (what a timeout does), bypass, listeners,\n"
+	  "and counters: ENQUEUED, verdicts ACCEPTED and DROPPED, TIMEOUTS,\n"
+	  "PENDING (waiting for a verdict), FULL, NO-LISTENER and BYPASSED.",
+	  "nfvpnctl queues", ctl_cmd_queues },
+	{ "queue listen",
+	  "N [--accept-all|--drop-all|--accept-every K] [--count N] [--timeout S]",
+	  "print the packets of queue N and answer them",
+	  "Listens on queue N and prints one line per packet: its id, hook,\n"
+	  "length and a decode of its IPv4/IPv6 and TCP/UDP/ICMP headers.\n"
+	  "--accept-all and --drop-all answer every packet; --accept-every K\n"
+	  "accepts the K-th, 2K-th, ... packets and drops the others. Without one\n"
+	  "of these nothing is answered and packets get the queue's default\n"
+	  "verdict when they time out. --count N stops after N packets,\n"
+	  "--timeout S after S seconds (a decimal number); otherwise it runs\n"
+	  "until interrupted. With --json it prints one JSON object per line.",
+	  "nfvpnctl queue listen 3 --accept-every 2 --count 3", ctl_cmd_queue_listen },
+	{ "queue verdict", "N ID accept|drop", "answer one packet of queue N",
+	  "Gives the verdict for the packet ID (as printed by queue listen) of\n"
+	  "queue N.",
+	  "nfvpnctl queue verdict 3 17 accept", ctl_cmd_queue_verdict },
+};
+
+const unsigned int ctl_nb_cmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);
+
+void ctl_print_usage(struct ctl *ctl, const struct ctl_cmd *cmd)
+{
+	fprintf(ctl->err, "usage: nfvpnctl %s%s%s\n", cmd->name,
+		cmd->args[0] ? " " : "", cmd->args);
+}
+
+static void print_indented(FILE *f, const char *text)
+{
+	const char *nl;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text);
+		fprintf(f, "    %.*s\n", (int)(nl - text), text);
+		text = *nl ? nl + 1 : nl;
+	}
+}
+
+static void print_page(FILE *f, const struct ctl_cmd *cmd)
+{
+	fprintf(f, "NAME\n    nfvpnctl %s - %s\n\n", cmd->name, cmd->summary);
+	fprintf(f, "SYNOPSIS\n    nfvpnctl [--json] [--socket PATH] %s%s%s\n\n",
+		cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	fputs("DESCRIPTION\n", f);
+	print_indented(f, cmd->text);
+	fprintf(f, "\nEXAMPLE\n    %s\n", cmd->example);
+}
+
+static void print_list(FILE *f)
+{
+	unsigned int i;
+
+	fputs("usage: nfvpnctl [--json] [--socket PATH] COMMAND [ARGS]\n\n"
+	      "Commands:\n", f);
+	for (i = 0; i < ctl_nb_cmds; i++)
+		fprintf(f, "  %-15s %s\n", ctl_cmds[i].name, ctl_cmds[i].summary);
+	fputs("\nOptions:\n"
+	      "  -j, --json         print JSON for scripts instead of tables\n"
+	      "  -s, --socket PATH  the dataplane's socket (default $NFVPN_SOCKET, else\n"
+	      "                     " NFV_MSG_SOCKET_DEFAULT ")\n"
+	      "\nExit status: 0 done, 1 the request or the connection failed,\n"
+	      "2 the command line is wrong.\n"
+	      "Run \"nfvpnctl help COMMAND\" for a command's manual.\n", f);
+}
+
+int ctl_help(struct ctl *ctl, int argc, char **argv)
+{
+	char name[64];
+	size_t len;
+	unsigned int i, found = 0;
+
+	if (argc == 0) {
+		print_list(ctl->out);
+		return 0;
+	}
+	if (argc > 2)
+		return ctl_usage(ctl, "unexpected argument \"%s\"", argv[2]);
+	snprintf(name, sizeof(name), "%s%s%s", argv[0], argc > 1 ? " " : "",
+		 argc > 1 ? argv[1] : "");
+	len = strlen(name);
+	/* An exact name, or every command of a group ("hook"). */
+	for (i = 0; i < ctl_nb_cmds; i++) {
+		if (strcmp(ctl_cmds[i].name, name) == 0 ||
+		    (strncmp(ctl_cmds[i].name, name, len) == 0 &&
+		     ctl_cmds[i].name[len] == ' ')) {
+			if (found++)
+				fputc('\n', ctl->out);
+			print_page(ctl->out, &ctl_cmds[i]);
+		}
+	}
+	if (found == 0)
+		return ctl_usage(ctl, "no command \"%s\"", name);
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* status, ports, stats: what the dataplane runs and how much went through. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "ctl_json.h"
+#include "ctl_table.h"
+
+static void kv(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, "%-15s %s\n", key, val);
+}
+
+static void kv_count(FILE *f, const char *key, uint64_t v)
+{
+	char n[CTL_NUM_MAX];
+
+	kv(f, key, ctl_fmt_count(v, n));
+}
+
+static void status_json(struct ctl *ctl, const struct nfv_msg_status *s)
+{
+	struct ctl_json j;
+
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_strn(&j, "version", s->version, sizeof(s->version));
+	ctl_json_strn(&j, "policy", s->policy, sizeof(s->policy));
+	ctl_json_u64(&j, "uptime_s", s->uptime_s);
+	ctl_json_u64(&j, "generation", s->generation);
+	ctl_json_u64(&j, "workers", s->workers);
+	ctl_json_u64(&j, "ports", s->ports);
+	ctl_json_u64(&j, "rx_packets", s->rx_packets);
+	ctl_json_u64(&j, "tx_packets", s->tx_packets);
+	ctl_json_u64(&j, "forwarded", s->forwarded);
+	ctl_json_u64(&j, "local_in", s->local_in);
+	ctl_json_u64(&j, "local_out", s->local_out);
+	ctl_json_u64(&j, "dropped", s->dropped);
+	ctl_json_u64(&j, "mempool_in_use", s->mempool_in_use);
+	ctl_json_u64(&j, "mempool_size", s->mempool_size);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+}
+
+static void status_text(struct ctl *ctl, const struct nfv_msg_status *s)
+{
+	char buf[sizeof(s->policy) + 1], a[CTL_NUM_MAX], b[CTL_NUM_MAX];
+	FILE *f = ctl->out;
+
+	kv(f, "version", CTL_STR(s->version, buf));
+	kv(f, "policy", CTL_STR(s->policy, buf));
+	kv(f, "uptime", ctl_fmt_duration(s->uptime_s, a));
+	kv_count(f, "generation", s->generation);
+	kv_count(f, "workers", s->workers);
+	kv_count(f, "ports", s->ports);
+	kv_count(f, "rx_packets", s->rx_packets);
+	kv_count(f, "tx_packets", s->tx_packets);
+	kv_count(f, "forwarded", s->forwarded);
+	kv_count(f, "local_in", s->local_in);
+	kv_count(f, "local_out", s->local_out);
+	kv_count(f, "dropped", s->dropped);
+	fprintf(f, "%-15s %s of %s in use\n", "mempool",
+		ctl_fmt_count(s->mempool_in_use, a), ctl_fmt_count(s->mempool_size, b));
+}
+
+int ctl_cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_status s;
+	uint32_t len;
+	void *resp;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_connect(ctl);
+	if (ret != 0)
+		return ret;
+	if (nfv_client_request(&ctl->client, NFV_MSG_STATUS, NULL, 0, &resp, &len) < 0)
+		return ctl_fail(ctl);
+	if (len < sizeof(s)) {
+		snprintf(ctl->client.err, sizeof(ctl->client.err),
+			 "status response of %u bytes, expected %zu", len, sizeof(s));
+		free(resp);
+		return ctl_fail(ctl);
+	}
+	memcpy(&s, resp, sizeof(s));
+	free(resp);
+	if (ctl->json)
+		status_json(ctl, &s);
+	else
+		status_text(ctl, &s);
+	return 0;
+}
+
+/* "10G", "100M": exact, in the largest unit that divides. */
+static const char *fmt_speed(uint32_t mbps, char *buf)
+{
+	if (mbps == 0)
+		return "-";
+	if (mbps % 1000 == 0)
+		snprintf(buf, CTL_NUM_MAX, "%uG", mbps / 1000);
+	else
+		snprintf(buf, CTL_NUM_MAX, "%uM", mbps);
+	return buf;
+}
+
+static void ports_json(struct ctl *ctl, const struct nfv_msg_port *p, uint32_t n)
+{
+	char mac[NFV_MAC_FMT_MAX];
+	struct ctl_json j;
+	uint32_t i;
+
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_arr_begin(&j, "ports");
+	for (i = 0; i < n; i++, p++) {
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_strn(&j, "name", p->name, sizeof(p->name));
+		ctl_json_u64(&j, "port_id", p->port_id);
+		ctl_json_strn(&j, "device", p->device, sizeof(p->device));
+		ctl_json_bool(&j, "link_up", p->link_up);
+		ctl_json_u64(&j, "speed_mbps", p->speed_mbps);
+		ctl_json_u64(&j, "mtu", p->mtu);
+		ctl_json_str(&j, "mac", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
+		ctl_json_strn(&j, "exception_ifname", p->exception_ifname,
+			      sizeof(p->exception_ifname));
+		ctl_json_u64(&j, "rx_packets", p->rx_packets);
+		ctl_json_u64(&j, "rx_bytes", p->rx_bytes);
+		ctl_json_u64(&j, "tx_packets", p->tx_packets);
+		ctl_json_u64(&j, "tx_bytes", p->tx_bytes);
+		ctl_json_u64(&j, "rx_missed", p->rx_missed);
+		ctl_json_u64(&j, "rx_errors", p->rx_errors);
+		ctl_json_u64(&j, "tx_errors", p->tx_errors);
+		ctl_json_u64(&j, "punted", p->punted);
+		ctl_json_u64(&j, "from_kernel", p->from_kernel);
+		ctl_json_obj_end(&j);
+	}
+	ctl_json_arr_end(&j);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+}
+
+static const struct ctl_col port_cols[] = {
+	{ "NAME", CTL_LEFT }, { "ID", CTL_RIGHT }, { "DEVICE", CTL_LEFT },
+	{ "LINK", CTL_LEFT }, { "SPEED", CTL_RIGHT }, { "MTU", CTL_RIGHT },
+	{ "MAC", CTL_LEFT }, { "KERNEL-IF", CTL_LEFT },
+	{ "RX-PACKETS", CTL_RIGHT }, { "RX-BYTES", CTL_RIGHT },
+	{ "TX-PACKETS", CTL_RIGHT }, { "TX-BYTES", CTL_RIGHT },
+	{ "RX-MISSED", CTL_RIGHT }, { "RX-ERRORS", CTL_RIGHT },
+	{ "TX-ERRORS", CTL_RIGHT }, { "PUNTED", CTL_RIGHT },
+	{ "FROM-KERNEL", CTL_RIGHT },
+};
+
+static int ports_text(struct ctl *ctl, const struct nfv_msg_port *p, uint32_t n)
+{
+	struct ctl_table *t = ctl_table_new(port_cols, 17);
+	char s[sizeof(p->device) + 1], num[CTL_NUM_MAX], mac[NFV_MAC_FMT_MAX];
+	uint64_t v[9];
+	unsigned int k;
+	uint32_t i;
+	int ret;
+
+	if (t == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++, p++) {
+		ctl_table_add(t, "%s", CTL_STR(p->name, s));
+		ctl_table_add(t, "%u", p->port_id);
+		ctl_table_add(t, "%s", CTL_STR(p->device, s));
+		ctl_table_add(t, "%s", p->link_up ? "up" : "down");
+		ctl_table_add(t, "%s", fmt_speed(p->speed_mbps, num));
+		ctl_table_add(t, "%u", p->mtu);
+		ctl_table_add(t, "%s", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
+		ctl_table_add(t, "%s", p->exception_ifname[0] ?
+			      CTL_STR(p->exception_ifname, s) : "-");
+		/* The counters in the order of the columns. */
+		v[0] = p->rx_packets;
+		v[1] = p->rx_bytes;
+		v[2] = p->tx_packets;
+		v[3] = p->tx_bytes;
+		v[4] = p->rx_missed;
+		v[5] = p->rx_errors;
+		v[6] = p->tx_errors;
+		v[7] = p->punted;
+		v[8] = p->from_kernel;
+		for (k = 0; k < 9; k++)
+			ctl_table_add(t, "%s", ctl_fmt_count(v[k], num));
+	}
+	ret = ctl_table_print(t, ctl->out);
+	ctl_table_free(t);
+	return ret;
+}
+
+int ctl_cmd_ports(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_port *p;
+	uint32_t n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_PORTS, sizeof(*p), (void **)&p, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json)
+		ports_json(ctl, p, n);
+	else if (ports_text(ctl, p, n) < 0)
+		ret = CTL_EXIT_FAIL;
+	free(p);
+	return ret;
+}
+
+static const struct ctl_col stat_cols[] = {
+	{ "COUNTER", CTL_LEFT }, { "VALUE", CTL_RIGHT },
+};
+
+int ctl_cmd_stats(struct ctl *ctl, int argc, char **argv)
+{
+	char name[sizeof(((struct nfv_msg_counter *)0)->name) + 1], num[CTL_NUM_MAX];
+	struct nfv_msg_counter *c;
+	struct ctl_table *t;
+	struct ctl_json j;
+	uint32_t i, n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_STATS, sizeof(*c), (void **)&c, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ctl_json_init(&j, ctl->out, true);
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_arr_begin(&j, "counters");
+		for (i = 0; i < n; i++) {
+			ctl_json_obj_begin(&j, NULL);
+			ctl_json_strn(&j, "name", c[i].name, sizeof(c[i].name));
+			ctl_json_u64(&j, "value", c[i].value);
+			ctl_json_obj_end(&j);
+		}
+		ctl_json_arr_end(&j);
+		ctl_json_obj_end(&j);
+		ctl_json_end(&j);
+		goto out;
+	}
+	t = ctl_table_new(stat_cols, 2);
+	if (t == NULL) {
+		ret = CTL_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		ctl_table_add(t, "%s", CTL_STR(c[i].name, name));
+		ctl_table_add(t, "%s", ctl_fmt_count(c[i].value, num));
+	}
+	if (ctl_table_print(t, ctl->out) < 0)
+		ret = CTL_EXIT_FAIL;
+	ctl_table_free(t);
+out:
+	free(c);
+	return ret;
+}
