@@ -15,7 +15,7 @@ void nfv_test_eal_init(const char *prog)
 {
 	char prefix[64];
 	char *argv[] = {
-		(char *)prog, "--no-huge", "--no-pci", "-m", "256",
+		(char *)prog, "--no-huge", "--no-pci", "-m", "512",
 		"--log-level", "lib.eal:error", "--file-prefix", prefix,
 		"-l", "0-1", "--no-telemetry",
 	};

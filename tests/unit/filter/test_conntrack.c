@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection tracking with a fake clock (1000 ticks per second): TCP
+ * handshake, data, FIN and RST teardown, out-of-window packets, ICMP
+ * errors RELATED, UDP and ICMP echo, timeouts, a full table, and ct state
+ * matched by a ruleset.
+ */
+#include <netinet/in.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_conntrack_common.h>
+
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "filter_test.h"
+#include "nfv_mbuf.h"
+#include "nfv_test.h"
+
+#define SYN RTE_TCP_SYN_FLAG
+#define ACK RTE_TCP_ACK_FLAG
+#define FIN RTE_TCP_FIN_FLAG
+#define RST RTE_TCP_RST_FLAG
+#define HZ 1000
+
+static struct nfv_ct_table *ct_new(uint32_t max)
+{
+	static int n;
+	char name[32];
+	struct nfv_ct_config cfg = { .max = max, .hz = HZ, .socket = 0 };
+	struct nfv_ct_table *t;
+
+	snprintf(name, sizeof(name), "ct%d", n++);
+	t = nfv_ct_table_create(name, &cfg);
+	CU_ASSERT_FATAL(t != NULL);
+	return t;
+}
+
+/* client 10.0.0.1:40000 -> server 10.0.0.2:80 */
+static struct tp seg(bool reply, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len)
+{
+	struct tp d = { .proto = IPPROTO_TCP, .flags = flags, .seq = seq, .ack = ack,
+			.payload = len, .wscale = -1, .win = 8192 };
+
+	d.src = reply ? "10.0.0.2" : "10.0.0.1";
+	d.dst = reply ? "10.0.0.1" : "10.0.0.2";
+	d.sport = reply ? 80 : 40000;
+	d.dport = reply ? 40000 : 80;
+	return d;
+}
+
+/* Tracks one packet; returns ct_info, or -1 when it has no connection. */
+static int track(struct nfv_ct_table *t, struct tp d, uint64_t now, uint8_t *state)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	struct nfv_mbuf_meta *meta;
+	int info;
+
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(ft_ct(t, m, now), NFV_ACCEPT);
+	meta = nfv_mbuf_meta(m);
+	info = meta->ct ? meta->ct_info : -1;
+	if (state && meta->ct)
+		*state = ((struct nfv_ct *)meta->ct)->tcp_state;
+	rte_pktmbuf_free(m);
+	return info;
+}
+
+static void handshake(struct nfv_ct_table *t, uint64_t now)
+{
+	uint8_t st;
+
+	CU_ASSERT_EQUAL(track(t, seg(0, SYN, 1000, 0, 0), now, &st), IP_CT_NEW);
+	CU_ASSERT_EQUAL(st, NFV_TCP_SYN_SENT);
+	CU_ASSERT_EQUAL(track(t, seg(1, SYN | ACK, 5000, 1001, 0), now, &st),
+			IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT_EQUAL(st, NFV_TCP_SYN_RECV);
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1001, 5001, 0), now, &st), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(st, NFV_TCP_ESTABLISHED);
+}
+
+static void test_tcp_fin(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	uint8_t st;
+
+	handshake(t, 0);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 1);
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1001, 5001, 100), 10, &st), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(track(t, seg(1, ACK, 5001, 1101, 500), 10, &st), IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT_EQUAL(track(t, seg(0, FIN | ACK, 1101, 5501, 0), 20, &st), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(st, NFV_TCP_FIN_WAIT);
+	CU_ASSERT_EQUAL(track(t, seg(1, FIN | ACK, 5501, 1102, 0), 20, &st), IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT_EQUAL(st, NFV_TCP_LAST_ACK);
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1102, 5502, 0), 20, &st), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(st, NFV_TCP_TIME_WAIT);
+	/* TIME_WAIT lasts 120 s */
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 20 + 119 * HZ), 0);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 20 + 121 * HZ), 1);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 0);
+	nfv_ct_table_destroy(t);
+}
+
+static void test_tcp_rst_window(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	uint8_t st;
+
+	handshake(t, 0);
+	/* far outside the window: invalid, state unchanged */
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1001 + 10000000, 5001, 10), 1, NULL), -1);
+	/* acking data the server never sent: invalid */
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1001, 5001 + 200000, 0), 1, NULL), -1);
+	/* a SYN+FIN is never valid */
+	CU_ASSERT_EQUAL(track(t, seg(0, SYN | FIN, 1001, 0, 0), 1, NULL), -1);
+	CU_ASSERT_EQUAL(track(t, seg(0, ACK, 1001, 5001, 10), 1, &st), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(track(t, seg(1, RST | ACK, 5001, 1011, 0), 2, &st), IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT_EQUAL(st, NFV_TCP_CLOSE);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 2 + 11 * HZ), 1);	/* CLOSE: 10 s */
+	/* a lone SYN/ACK or plain FIN creates nothing */
+	CU_ASSERT_EQUAL(track(t, seg(1, SYN | ACK, 1, 1, 0), 20 * HZ, NULL), -1);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 0);
+	nfv_ct_table_destroy(t);
+}
+
+static void test_udp_icmp(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct tp u = { .proto = IPPROTO_UDP, .sport = 5353, .dport = 53 };
+	struct tp r = { .proto = IPPROTO_UDP, .src = "10.0.0.2", .dst = "10.0.0.1",
+			.sport = 53, .dport = 5353 };
+	struct tp e = { .proto = IPPROTO_ICMP, .type = 8, .dport = 77 };
+	struct tp er = { .proto = IPPROTO_ICMP, .type = 0, .dport = 77,
+			 .src = "10.0.0.2", .dst = "10.0.0.1" };
+
+	CU_ASSERT_EQUAL(track(t, u, 0, NULL), IP_CT_NEW);
+	CU_ASSERT_EQUAL(track(t, u, 1, NULL), IP_CT_NEW);
+	CU_ASSERT_EQUAL(track(t, r, 2, NULL), IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT_EQUAL(track(t, u, 3, NULL), IP_CT_ESTABLISHED);
+	/* replied UDP lives 120 s; a packet after that starts over */
+	CU_ASSERT_EQUAL(track(t, u, 3 + 119 * HZ, NULL), IP_CT_ESTABLISHED);
+	CU_ASSERT_EQUAL(track(t, u, 3 + 119 * HZ + 121 * HZ, NULL), IP_CT_NEW);
+	/* echo reply without request: invalid; with: established */
+	CU_ASSERT_EQUAL(track(t, er, 500 * HZ, NULL), -1);
+	CU_ASSERT_EQUAL(track(t, e, 500 * HZ, NULL), IP_CT_NEW);
+	CU_ASSERT_EQUAL(track(t, er, 500 * HZ, NULL), IP_CT_ESTABLISHED_REPLY);
+	/* ICMP times out after 30 s: the reply finds nothing */
+	CU_ASSERT_EQUAL(track(t, er, 531 * HZ, NULL), -1);
+	nfv_ct_table_destroy(t);
+}
+
+static void test_icmp_related(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct tp d = seg(0, SYN, 1000, 0, 0);
+	struct rte_mbuf *orig = tp_build(&d);
+	struct tp err = { .proto = IPPROTO_ICMP, .type = 3, .code = 3,
+			  .src = "192.0.2.1", .dst = "10.0.0.1", .quote = orig };
+	struct tp stray = seg(0, SYN, 1, 0, 0);
+
+	CU_ASSERT_EQUAL(track(t, d, 0, NULL), IP_CT_NEW);
+	CU_ASSERT_EQUAL(track(t, err, 1, NULL), IP_CT_RELATED + IP_CT_IS_REPLY);
+	rte_pktmbuf_free(orig);
+	stray.dport = 81;	/* quoting a connection we do not know */
+	orig = tp_build(&stray);
+	err.quote = orig;
+	CU_ASSERT_EQUAL(track(t, err, 1, NULL), -1);
+	rte_pktmbuf_free(orig);
+	nfv_ct_table_destroy(t);
+}
+
+static void test_full_and_unconfirmed(void)
+{
+	struct nfv_ct_table *t = ct_new(2);
+	struct tp u = { .proto = IPPROTO_UDP, .sport = 1, .dport = 53 };
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = 0, .table = ft_table };
+	struct nfv_ct_stats s;
+	struct rte_mbuf *m;
+	uint32_t v;
+
+	CU_ASSERT_EQUAL(track(t, u, 0, NULL), IP_CT_NEW);
+	u.sport = 2;
+	CU_ASSERT_EQUAL(track(t, u, 0, NULL), IP_CT_NEW);
+	u.sport = 3;
+	m = tp_build(&u);
+	CU_ASSERT_EQUAL(ft_ct(t, m, 0), NFV_DROP_REASON(NFV_DR_CT_TABLE_FULL));
+	rte_pktmbuf_free(m);
+	nfv_ct_stats_sum(t, &s);
+	CU_ASSERT_EQUAL(s.table_full, 1);
+	CU_ASSERT_EQUAL(s.new_conns, 2);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 31 * HZ), 2);
+	/* a NEW packet that never reaches confirm (dropped later) */
+	m = tp_build(&u);
+	nfv_conntrack_in_process(t, &m, 1, &v, &st);
+	CU_ASSERT_EQUAL(v, NFV_ACCEPT);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 1);
+	rte_pktmbuf_free(m);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 4 * HZ), 0);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 6 * HZ), 1);
+	nfv_ct_table_destroy(t);
+}
+
+static void test_ct_state_rules(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table inet t { chain c { type filter hook input priority 0; policy drop;\n"
+		" ct state established,related accept\n"
+		" ct state invalid counter drop\n"
+		" ct state new tcp dport 80 ct mark set 5 accept\n }\n}");
+	struct tp d = seg(0, SYN, 1000, 0, 0);
+	struct rte_mbuf *m;
+
+	m = tp_build(&d);
+	ft_ct(t, m, 0);
+	CU_ASSERT_EQUAL(ft_run(rs, NFV_INET_LOCAL_IN, 0, m, 0), NFV_ACCEPT);
+	CU_ASSERT_FATAL(nfv_mbuf_meta(m)->ct != NULL);
+	CU_ASSERT_EQUAL(((struct nfv_ct *)nfv_mbuf_meta(m)->ct)->mark, 5);
+	rte_pktmbuf_free(m);
+	d = seg(1, SYN | ACK, 5000, 1001, 0);
+	m = tp_build(&d);
+	ft_ct(t, m, 1);
+	CU_ASSERT_EQUAL(ft_run(rs, NFV_INET_LOCAL_IN, 0, m, 1), NFV_ACCEPT);
+	rte_pktmbuf_free(m);
+	/* data far out of the window (no data would only have its ack checked) */
+	d = seg(0, ACK, 1001 + 10000000, 5001, 10);
+	m = tp_build(&d);
+	ft_ct(t, m, 2);
+	CU_ASSERT_EQUAL(ft_run(rs, NFV_INET_LOCAL_IN, 0, m, 2),
+			NFV_DROP_REASON(NFV_DR_FILTER_RULE));
+	rte_pktmbuf_free(m);
+	d = seg(0, SYN, 1, 0, 0);
+	d.dport = 81;
+	m = tp_build(&d);
+	ft_ct(t, m, 3);
+	CU_ASSERT_EQUAL(ft_run(rs, NFV_INET_LOCAL_IN, 0, m, 3),
+			NFV_DROP_REASON(NFV_DR_FILTER_POLICY));
+	rte_pktmbuf_free(m);
+	nfv_filter_ruleset_free(rs);
+	nfv_ct_table_destroy(t);
+}
+
+/*
+ * Two workers on one table at once: both see the same 64 UDP flows, one the
+ * originals, the other the replies, plus 200 flows of their own each.
+ * Every flow must exist exactly once and every reply be ESTABLISHED_REPLY.
+ */
+struct worker_arg {
+	struct nfv_ct_table *t;
+	unsigned int id;
+	unsigned int bad;
+	struct rte_mbuf *pkts[264];
+};
+
+static void *worker(void *p)
+{
+	struct worker_arg *a = p;
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .worker = a->id,
+				     .now = 1, .table = ft_table };
+	uint32_t v[264];
+
+	/* rte_hash's per-lcore free-slot caches need an lcore id */
+	if (rte_thread_register() != 0) {
+		a->bad = 1000;
+		return NULL;
+	}
+	for (int rep = 0; rep < 2; rep++) {
+		for (unsigned int i = 0; i < 264; i++)
+			nfv_mbuf_meta(a->pkts[i])->ct = NULL;
+		nfv_conntrack_in_process(a->t, a->pkts, 264, v, &st);
+		for (unsigned int i = 0; i < 264; i++)
+			if (v[i] != NFV_ACCEPT || nfv_mbuf_meta(a->pkts[i])->ct == NULL)
+				a->bad++;
+		st.hook = NFV_INET_LOCAL_IN;
+		nfv_conntrack_confirm_process(a->t, a->pkts, 264, v, &st);
+		st.hook = NFV_INET_PRE_ROUTING;
+	}
+	rte_thread_unregister();
+	return NULL;
+}
+
+static void test_two_workers(void)
+{
+	struct nfv_ct_table *t = ct_new(1024);
+	struct worker_arg a[2] = { { .t = t, .id = 0 }, { .t = t, .id = 1 } };
+	pthread_t th[2];
+	struct nfv_ct_stats s;
+
+	for (unsigned int w = 0; w < 2; w++) {
+		for (unsigned int i = 0; i < 264; i++) {
+			struct tp d = { .proto = IPPROTO_UDP };
+
+			if (i < 64) {	/* shared flows: w0 originals, w1 replies */
+				d.src = w ? "10.0.0.2" : "10.0.0.1";
+				d.dst = w ? "10.0.0.1" : "10.0.0.2";
+				d.sport = w ? 53 : 1000 + i;
+				d.dport = w ? 1000 + i : 53;
+			} else {
+				d.sport = 20000 + w * 1000 + i;
+				d.dport = 99;
+			}
+			a[w].pkts[i] = tp_build(&d);
+			CU_ASSERT_FATAL(a[w].pkts[i] != NULL);
+		}
+	}
+	for (unsigned int w = 0; w < 2; w++)
+		CU_ASSERT_FATAL(pthread_create(&th[w], NULL, worker, &a[w]) == 0);
+	for (unsigned int w = 0; w < 2; w++)
+		pthread_join(th[w], NULL);
+	CU_ASSERT_EQUAL(a[0].bad + a[1].bad, 0);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 64 + 400);
+	nfv_ct_stats_sum(t, &s);
+	CU_ASSERT_EQUAL(s.new_conns, 64 + 400);
+	/* both sides of a shared flow point at the same connection */
+	for (unsigned int i = 0; i < 64; i++) {
+		CU_ASSERT_EQUAL(nfv_mbuf_meta(a[0].pkts[i])->ct, nfv_mbuf_meta(a[1].pkts[i])->ct);
+		CU_ASSERT_EQUAL(nfv_mbuf_meta(a[1].pkts[i])->ct_info, IP_CT_ESTABLISHED_REPLY);
+	}
+	for (unsigned int w = 0; w < 2; w++)
+		for (unsigned int i = 0; i < 264; i++)
+			rte_pktmbuf_free(a[w].pkts[i]);
+	nfv_ct_table_destroy(t);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	ft_init(argv[0]);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	NFV_TEST_SUITE("filter_conntrack", NULL, NULL,
+		{ "tcp handshake, data, fin, time_wait", test_tcp_fin },
+		{ "tcp rst and window checks", test_tcp_rst_window },
+		{ "udp and icmp echo with timeouts", test_udp_icmp },
+		{ "icmp error related", test_icmp_related },
+		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },
+		{ "ct state/mark in rules", test_ct_state_rules },
+		{ "two workers on one table", test_two_workers });
+	return nfv_test_run();
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "nfv_test.h"
+#include "test_esp.h"
+
+struct rte_mempool *test_pool;
+
+int main(int argc, char **argv)
+{
+	nfv_test_eal_init(argv[0]);
+	test_pool = nfv_test_pool("test_ipsec", 4096);
+	if (test_pool == NULL || CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (test_replay_register() || test_kat_register() ||
+	    test_kat_alg_register() ||
+	    test_bad_register() || test_path_register() ||
+	    test_life_register())
+		return 1;
+	return nfv_test_run();
+}
