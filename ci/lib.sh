@@ -34,7 +34,7 @@ nfv_hugepages() {
 		mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
 	fi
 	if mountpoint -q /dev/hugepages && [ "$(cat "$hp" 2>/dev/null || echo 0)" -ge 512 ]; then
-		NFV_EAL_MEM="--huge-unlink --socket-limit 512"
+		NFV_EAL_MEM="--huge-unlink --socket-limit 1024"
 	else
 		NFV_EAL_MEM="--no-huge -m 1024"
 	fi

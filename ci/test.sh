@@ -26,6 +26,7 @@ nfv_log "DPDK memory: $NFV_EAL_MEM"
 nfv_log "build"
 nfv_build build || exit 1
 run "unit tests" meson test -C build --suite unit --print-errorlogs --num-processes 2
+run "interop tests (meson)" meson test -C build --suite interop --print-errorlogs --num-processes 1
 
 nfv_log "build with ASan and UBSan"
 if nfv_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then

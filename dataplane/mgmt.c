@@ -64,7 +64,7 @@ static void mkdir_parent(const char *path)
 	char dir[108];
 	char *slash;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	strlcpy(dir, path, sizeof(dir));
 	slash = strrchr(dir, '/');
 	if (slash == NULL || slash == dir)
 		return;
@@ -81,7 +81,7 @@ int nfv_mgmt_init(struct nfv_dp *dp, const char *path)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
-	snprintf(mg->path, sizeof(mg->path), "%s", path);
+	strlcpy(mg->path, path, sizeof(mg->path));
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	mkdir_parent(path);
 	mg->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_string_fns.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
@@ -37,8 +38,8 @@ static int show_status(struct nfv_dp *dp, struct nfv_buf *b)
 	if (s == NULL)
 		return -ENOMEM;
 	nfv_stats_workers_sum(dp, &sum);
-	snprintf(s->version, sizeof(s->version), "%s", NFV_VERSION);
-	snprintf(s->policy, sizeof(s->policy), "%s", dp->policy_path);
+	strlcpy(s->version, NFV_VERSION, sizeof(s->version));
+	strlcpy(s->policy, dp->policy_path, sizeof(s->policy));
 	s->uptime_s = (rte_rdtsc() - dp->start_tsc) / rte_get_tsc_hz();
 	s->generation = dp->generation;
 	s->workers = dp->nb_workers;
@@ -71,9 +72,9 @@ static int show_ports(struct nfv_dp *dp, struct nfv_buf *b)
 		l = (struct nfv_msg_list *)b->p;
 		rte_eth_stats_get(p->port_id, &st);
 		rte_eth_link_get_nowait(p->port_id, &link);
-		snprintf(r->name, sizeof(r->name), "%s", p->name);
-		snprintf(r->device, sizeof(r->device), "%s", p->device);
-		snprintf(r->exception_ifname, sizeof(r->exception_ifname), "%s", p->tun_ifname);
+		strlcpy(r->name, p->name, sizeof(r->name));
+		strlcpy(r->device, p->device, sizeof(r->device));
+		strlcpy(r->exception_ifname, p->tun_ifname, sizeof(r->exception_ifname));
 		memcpy(r->mac, p->mac.addr_bytes, 6);
 		r->port_id = p->port_id;
 		r->mtu = p->mtu;
@@ -109,7 +110,7 @@ static int show_routes(struct nfv_dp *dp, struct nfv_buf *b)
 		r->has_via = rt->has_via;
 		r->type = rt->kind;
 		if (rt->kind != NFV_ROUTE_BLACKHOLE)
-			snprintf(r->port, sizeof(r->port), "%s", dp->ports[rt->port].name);
+			strlcpy(r->port, dp->ports[rt->port].name, sizeof(r->port));
 		l->count++;
 	}
 	return l == NULL ? -ENOMEM : 0;
@@ -138,7 +139,7 @@ static int show_neigh(struct nfv_dp *dp, struct nfv_buf *b)
 		memcpy(r->addr.bytes, n->key.addr, 16);
 		memcpy(r->mac, &n->mac_state, 6);
 		r->state = nfv_neigh_state(n);
-		snprintf(r->port, sizeof(r->port), "%s", dp->ports[n->key.port].name);
+		strlcpy(r->port, dp->ports[n->key.port].name, sizeof(r->port));
 		r->age_s = n->confirmed_tsc ? (now - n->confirmed_tsc) / hz : 0;
 		r->held = n->nb_held;
 		l->count++;
@@ -161,7 +162,7 @@ static int show_hooks(struct nfv_dp *dp, struct nfv_buf *b)
 				return -ENOMEM;
 			l = (struct nfv_msg_list *)b->p;
 			nfv_hook_stats_sum(es->regs[i], &s);
-			snprintf(r->name, sizeof(r->name), "%s", es->regs[i]->name);
+			strlcpy(r->name, es->regs[i]->name, sizeof(r->name));
 			r->hook = h;
 			r->priority = es->e[i].priority;
 			r->packets = s.packets;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_string_fns.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
@@ -82,7 +83,7 @@ static int tun_create(struct nfv_dp *dp, struct nfv_dp_port *p,
 	char devargs[64];
 	int ret;
 
-	snprintf(p->tun_ifname, sizeof(p->tun_ifname), "%s", pp->exception_ifname);
+	strlcpy(p->tun_ifname, pp->exception_ifname, sizeof(p->tun_ifname));
 	snprintf(devargs, sizeof(devargs), "net_tun_nfv%u,iface=%s", p->idx, p->tun_ifname);
 	ret = port_probe(devargs, &p->tun_id);
 	if (ret < 0)
@@ -99,8 +100,8 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 	struct rte_ether_addr mac;
 	int ret;
 
-	snprintf(p->name, sizeof(p->name), "%s", pp->name);
-	snprintf(p->device, sizeof(p->device), "%s", pp->device);
+	strlcpy(p->name, pp->name, sizeof(p->name));
+	strlcpy(p->device, pp->device, sizeof(p->device));
 	p->mtu = pp->mtu;
 	p->tun_id = UINT16_MAX;
 	ret = port_probe(pp->device, &p->port_id);

@@ -50,4 +50,16 @@ uint16_t nfv_nla_u16(const struct nlattr *a);
 uint32_t nfv_nla_u32(const struct nlattr *a);
 uint64_t nfv_nla_u64(const struct nlattr *a);
 
+struct nfv_steer;
+
+/* Called for each reply message (not for acks); non-zero stops. */
+typedef int (*nfv_steer_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/* Start a request of the nfvpn family on @st. */
+int nfv_steer_req(struct nfv_steer *st, struct nfv_nlmsg *m, uint8_t cmd,
+		  uint16_t flags);
+/* Send @m and read until its ack, error or end of dump; 0 or -errno. */
+int nfv_steer_talk(struct nfv_steer *st, struct nfv_nlmsg *m,
+		   nfv_steer_msg_cb cb, void *arg);
+
 #endif /* NFV_STEER_MSG_H */

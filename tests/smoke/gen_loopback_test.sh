@@ -18,12 +18,12 @@
 # no reordering, one latency sample per frame. Not a speed test: the rate is
 # modest and the memif rings are large, so that a loaded machine passes.
 #
-# usage: gen_loopback_test.sh [BUILD_DIR]     (default: build, or $NFVPN_GEN)
+# usage: gen_loopback_test.sh [BUILD_DIR]     (default: $NFV_BUILD or build; or $NFVPN_GEN)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-gen=${NFVPN_GEN:-${1:-$top/build}/bench/nfvpn-gen}
+gen=${NFVPN_GEN:-${1:-${NFV_BUILD:-$top/build}}/bench/nfvpn-gen}
 [[ "$gen" = /* ]] || gen=$top/$gen
 testpmd=${TESTPMD:-dpdk-testpmd}
 py=/usr/bin/python3

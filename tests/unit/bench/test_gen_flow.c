@@ -43,6 +43,11 @@ static void test_addr_parse(void)
 	CU_ASSERT_EQUAL(r.count, UINT64_MAX);	/* saturated */
 	CU_ASSERT_EQUAL_FATAL(nfv_gen_addr_range_parse("fd00::ffff-fd00::1:0", AF_INET6, &r), 0);
 	CU_ASSERT_EQUAL(r.count, 2);
+	CU_ASSERT_EQUAL_FATAL(nfv_gen_addr_range_parse("::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+						       AF_INET6, &r), 0);
+	CU_ASSERT_EQUAL(r.count, UINT64_MAX);
+	CU_ASSERT_EQUAL_FATAL(nfv_gen_addr_range_parse("::/0", AF_INET6, &r), 0);
+	CU_ASSERT_EQUAL(r.count, UINT64_MAX);
 
 	CU_ASSERT(nfv_gen_addr_range_parse("10.0.0.300", AF_INET, &r) < 0);
 	CU_ASSERT(nfv_gen_addr_range_parse("10.0.0.9-10.0.0.1", AF_INET, &r) < 0);

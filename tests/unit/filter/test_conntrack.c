@@ -103,6 +103,26 @@ static void test_tcp_fin(void)
 	nfv_ct_table_destroy(t);
 }
 
+/* Ethernet padding after a short IP packet is not TCP data. */
+static void test_tcp_padding(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct tp d = seg(0, ACK, 1001, 5001, 0);
+	struct rte_mbuf *m;
+	struct nfv_ct *ct;
+
+	handshake(t, 0);
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(rte_pktmbuf_append(m, 6) != NULL);
+	memset(rte_pktmbuf_mtod_offset(m, void *, 40), 0, 6);
+	CU_ASSERT_EQUAL(ft_ct(t, m, 1), NFV_ACCEPT);
+	ct = nfv_mbuf_meta(m)->ct;
+	CU_ASSERT_FATAL(ct != NULL);
+	CU_ASSERT_EQUAL(ct->tcp[0].td_end, 1001);
+	rte_pktmbuf_free(m);
+	nfv_ct_table_destroy(t);
+}
+
 static void test_tcp_rst_window(void)
 {
 	struct nfv_ct_table *t = ct_new(64);
@@ -333,6 +353,7 @@ int main(int argc, char **argv)
 	NFV_TEST_SUITE("filter_conntrack", NULL, NULL,
 		{ "tcp handshake, data, fin, time_wait", test_tcp_fin },
 		{ "tcp rst and window checks", test_tcp_rst_window },
+		{ "tcp ignores frame padding", test_tcp_padding },
 		{ "udp and icmp echo with timeouts", test_udp_icmp },
 		{ "icmp error related", test_icmp_related },
 		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },

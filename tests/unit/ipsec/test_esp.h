@@ -52,5 +52,6 @@ int test_kat_alg_register(void);
 int test_bad_register(void);
 int test_path_register(void);
 int test_life_register(void);
+int test_hook_register(void);
 
 #endif

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	if (test_replay_register() || test_kat_register() ||
 	    test_kat_alg_register() ||
 	    test_bad_register() || test_path_register() ||
-	    test_life_register())
+	    test_life_register() || test_hook_register())
 		return 1;
 	return nfv_test_run();
 }

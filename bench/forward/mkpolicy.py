@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""The forwarding benchmark's policy and traffic.
+   mkpolicy.py DIR [ROUTES] [FRAME]: DIR/policy.yaml with ROUTES prefixes
+   (default 1000) and one counting entry on PRE_ROUTING, FORWARD and
+   POST_ROUTING; DIR/traffic.pcap with 1024 UDP flows of FRAME bytes (64)
+   spread over the prefixes."""
+import sys
+from scapy.all import Ether, IP, UDP, Raw, wrpcap
+
+d = sys.argv[1]
+routes = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+frame = int(sys.argv[3]) if len(sys.argv) > 3 else 64
+
+with open(d + "/policy.yaml", "w") as f:
+    f.write(f"""ports:
+  - {{ name: p0, device: "net_pcap_b0,rx_pcap={d}/traffic.pcap,infinite_rx=1", mac: "02:00:00:00:00:01", exception: false }}
+  - {{ name: p1, device: "net_null_b1,no-rx=1", mac: "02:00:00:00:01:01", exception: false }}
+addresses:
+  - {{ port: p0, address: 10.0.0.1/24 }}
+  - {{ port: p1, address: 10.1.0.1/24 }}
+neighbours:
+  - {{ port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }}
+hooks:
+  - {{ name: pre-count, hook: PRE_ROUTING, priority: raw, action: count }}
+  - {{ name: fwd-count, hook: FORWARD, priority: filter, action: count }}
+  - {{ name: post-count, hook: POST_ROUTING, priority: snat, action: count }}
+routes:
+""")
+    for i in range(routes):
+        f.write(f"  - {{ dst: 100.{i // 256}.{i % 256}.0/24, via: 10.1.0.2 }}\n")
+
+pad = max(0, frame - 4 - 14 - 20 - 8)  # frame without the FCS
+pkts = [Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") /
+        IP(src="10.0.0.2", dst=f"100.{(i % routes) // 256}.{(i % routes) % 256}.{1 + i // routes % 250}") /
+        UDP(sport=1024 + i, dport=5000) / Raw(b"\0" * pad) for i in range(1024)]
+wrpcap(d + "/traffic.pcap", pkts)

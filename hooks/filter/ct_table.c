@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The connection table: a preallocated array of connections, a ring of
+ * free indexes and a lock-free hash from both tuples to (index, direction).
+ * Deleted entries are freed by the control side after a QSBR grace period,
+ * because a worker may still hold one it has just looked up.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "ct_priv.h"
+
+struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_config *cfg)
+{
+	struct rte_hash_parameters hp = { 0 };
+	struct nfv_ct_table *t;
+	char n[RTE_HASH_NAMESIZE];
+
+	if (cfg->max == 0 || cfg->hz == 0)
+		return NULL;
+	t = rte_zmalloc_socket("nfv_ct", sizeof(*t), RTE_CACHE_LINE_SIZE, cfg->socket);
+	if (t == NULL)
+		return NULL;
+	t->max = cfg->max;
+	t->hz = cfg->hz;
+	t->qsbr = cfg->qsbr;
+	rte_spinlock_init(&t->lock);
+	t->cts = rte_zmalloc_socket("nfv_ct", sizeof(*t->cts) * cfg->max,
+				    RTE_CACHE_LINE_SIZE, cfg->socket);
+	t->gc_scratch = rte_zmalloc("nfv_ct_gc", sizeof(uint32_t) * cfg->max, 0);
+	snprintf(n, sizeof(n), "%s_f", name);
+	t->free = rte_ring_create_elem(n, sizeof(uint32_t), cfg->max, cfg->socket,
+				       RING_F_EXACT_SZ);
+	snprintf(n, sizeof(n), "%s_h", name);
+	hp.name = n;
+	hp.entries = cfg->max * 2 < 64 ? 64 : cfg->max * 2;
+	hp.key_len = sizeof(struct nfv_ct_tuple);
+	hp.hash_func = rte_jhash;
+	hp.socket_id = cfg->socket;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
+	t->h = rte_hash_create(&hp);
+	if (t->cts == NULL || t->gc_scratch == NULL || t->free == NULL || t->h == NULL)
+		goto err;
+	for (uint32_t i = 0; i < cfg->max; i++) {
+		t->cts[i].idx = i;
+		rte_spinlock_init(&t->cts[i].lock);
+		if (rte_ring_enqueue_elem(t->free, &i, sizeof(i)))
+			goto err;
+	}
+	return t;
+err:
+	nfv_ct_table_destroy(t);
+	return NULL;
+}
+
+void nfv_ct_table_destroy(struct nfv_ct_table *t)
+{
+	if (t == NULL)
+		return;
+	rte_hash_free(t->h);
+	rte_ring_free(t->free);
+	rte_free(t->gc_scratch);
+	rte_free(t->cts);
+	rte_free(t);
+}
+
+struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+			 uint8_t *dir, uint64_t now)
+{
+	struct nfv_ct *ct;
+	void *data;
+
+	if (rte_hash_lookup_data(t->h, k, &data) < 0)
+		return NULL;
+	ct = &t->cts[(uintptr_t)data >> 1];
+	*dir = (uintptr_t)data & 1;
+	if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
+		return NULL;
+	if (now >= __atomic_load_n(&ct->expires, __ATOMIC_RELAXED)) {
+		ct_kill(t, ct);
+		return NULL;
+	}
+	return ct;
+}
+
+static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
+		    const struct nfv_ct_tuple *orig, uint64_t now)
+{
+	ct->tuple[0] = *orig;
+	ct_tuple_invert(orig, &ct->tuple[1]);
+	ct->status = 0;
+	ct->mark = 0;
+	ct->timeout = CT_UNCONFIRMED_TIMEOUT_S;
+	ct->expires = now + CT_UNCONFIRMED_TIMEOUT_S * t->hz;
+	ct->tcp_state = NFV_TCP_NONE;
+	memset(ct->tcp, 0, sizeof(ct->tcp));
+	ct->pos[0] = ct->pos[1] = -1;
+	ct->dying = 0;
+	ct->live = 1;
+}
+
+int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
+	      uint64_t now, struct nfv_ct **out, bool *existed)
+{
+	struct nfv_ct *ct;
+	uint32_t idx;
+	void *data;
+	int ret;
+
+	*existed = false;
+	if (rte_ring_dequeue_elem(t->free, &idx, sizeof(idx)))
+		return -ENOSPC;
+	ct = &t->cts[idx];
+	ct_init(t, ct, orig, now);
+	rte_spinlock_lock(&t->lock);
+	/* another worker may have created it since our lookup */
+	if (rte_hash_lookup_data(t->h, orig, &data) >= 0) {
+		*out = &t->cts[(uintptr_t)data >> 1];
+		rte_spinlock_unlock(&t->lock);
+		ct->live = 0;
+		rte_ring_enqueue_elem(t->free, &idx, sizeof(idx));
+		*existed = true;
+		return 0;
+	}
+	ret = rte_hash_add_key_data(t->h, &ct->tuple[0], (void *)(uintptr_t)(idx << 1));
+	if (ret == 0) {
+		ret = rte_hash_add_key_data(t->h, &ct->tuple[1],
+					    (void *)(uintptr_t)(idx << 1 | 1));
+		if (ret)
+			ct->pos[0] = rte_hash_del_key(t->h, &ct->tuple[0]);
+	}
+	rte_spinlock_unlock(&t->lock);
+	if (ret) {
+		/* the keys' positions are freed by the GC after a grace period */
+		__atomic_store_n(&ct->dying, 1, __ATOMIC_RELEASE);
+		return -ENOSPC;
+	}
+	__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	*out = ct;
+	return 0;
+}
+
+void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
+{
+	uint8_t zero = 0;
+
+	if (!__atomic_compare_exchange_n(&ct->dying, &zero, 1, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;
+	rte_spinlock_lock(&t->lock);
+	ct->pos[0] = rte_hash_del_key(t->h, &ct->tuple[0]);
+	ct->pos[1] = rte_hash_del_key(t->h, &ct->tuple[1]);
+	rte_spinlock_unlock(&t->lock);
+	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+}
+
+unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now)
+{
+	unsigned int n = 0, killed = 0;
+	struct nfv_ct *ct;
+
+	for (uint32_t i = 0; i < t->max; i++) {
+		ct = &t->cts[i];
+		if (!__atomic_load_n(&ct->live, __ATOMIC_ACQUIRE))
+			continue;
+		if (!__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
+		    now >= __atomic_load_n(&ct->expires, __ATOMIC_RELAXED)) {
+			ct_kill(t, ct);
+			killed++;
+		}
+		if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
+			t->gc_scratch[n++] = i;
+	}
+	if (n == 0)
+		return killed;
+	/* no worker can still hold one of them after this */
+	if (t->qsbr != NULL)
+		rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+	for (unsigned int k = 0; k < n; k++) {
+		ct = &t->cts[t->gc_scratch[k]];
+		rte_spinlock_lock(&t->lock);
+		for (int d = 0; d < 2; d++)
+			if (ct->pos[d] >= 0)
+				rte_hash_free_key_with_position(t->h, ct->pos[d]);
+		rte_spinlock_unlock(&t->lock);
+		ct->live = 0;
+		rte_ring_enqueue_elem(t->free, &ct->idx, sizeof(ct->idx));
+	}
+	return killed;
+}
+
+uint32_t nfv_ct_count(const struct nfv_ct_table *t)
+{
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
+}
+
+void nfv_ct_stats_sum(const struct nfv_ct_table *t, struct nfv_ct_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int w = 0; w < NFV_MAX_WORKERS; w++) {
+		sum->new_conns += t->stats[w].new_conns;
+		sum->invalid += t->stats[w].invalid;
+		sum->related += t->stats[w].related;
+		sum->table_full += t->stats[w].table_full;
+	}
+}
+
+void nfv_ct_foreach(struct nfv_ct_table *t,
+		    void (*fn)(const struct nfv_ct *ct, void *arg), void *arg)
+{
+	for (uint32_t i = 0; i < t->max; i++)
+		if (t->cts[i].live && !t->cts[i].dying)
+			fn(&t->cts[i], arg);
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Tuples from packets, as nf_ct_get_tuple() builds them: addresses, ports
+ * (TCP, UDP), echo id and type/code (ICMP, ICMPv6), nothing else for other
+ * protocols; and their inversion (nf_ct_invert_tuple()).
+ */
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "ct_priv.h"
+
+static bool icmp4_error(uint8_t type)
+{
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+static bool icmp6_error(uint8_t type)
+{
+	return type >= 1 && type <= 4;
+}
+
+/* echo and the other query types that nf_conntrack_proto_icmp(v6) tracks */
+static int icmp_inverse(uint8_t proto, uint8_t type)
+{
+	if (proto == IPPROTO_ICMP) {
+		switch (type) {
+		case 8: return 0;
+		case 0: return 8;
+		case 13: return 14;
+		case 14: return 13;
+		case 15: return 16;
+		case 16: return 15;
+		case 17: return 18;
+		case 18: return 17;
+		}
+		return -1;
+	}
+	switch (type) {
+	case 128: return 129;
+	case 129: return 128;
+	case 139: return 140;
+	case 140: return 139;
+	}
+	return -1;
+}
+
+bool ct_icmp_is_request(const struct nfv_ct_tuple *t)
+{
+	uint8_t type = t->dport >> 8;
+
+	if (t->proto == IPPROTO_ICMP)
+		return type == 8 || type == 13 || type == 15 || type == 17;
+	return type == 128 || type == 139;
+}
+
+static int parse_l3(struct rte_mbuf *m, uint32_t off, uint8_t family,
+		    struct nfv_ct_tuple *t, struct ct_l4 *l4)
+{
+	uint8_t buf[40];
+	const uint8_t *h;
+	uint8_t nh, ext[8];
+	const uint8_t *e;
+	uint32_t hl;
+
+	if (family == AF_INET) {
+		h = rte_pktmbuf_read(m, off, 20, buf);
+		if (h == NULL || (h[0] >> 4) != 4 || (h[0] & 0xf) < 5)
+			return -1;
+		hl = (h[0] & 0xf) * 4;
+		memcpy(t->src, h + 12, 4);
+		memcpy(t->dst, h + 16, 4);
+		t->proto = h[9];
+		l4->fragoff = ((h[6] << 8) | h[7]) & RTE_IPV4_HDR_OFFSET_MASK;
+		l4->thoff = off + hl;
+		l4->l3len = (h[2] << 8) | h[3];
+		return l4->l3len < hl ? -1 : 0;
+	}
+	h = rte_pktmbuf_read(m, off, 40, buf);
+	if (h == NULL || (h[0] >> 4) != 6)
+		return -1;
+	memcpy(t->src, h + 8, 16);
+	memcpy(t->dst, h + 24, 16);
+	l4->l3len = 40 + ((h[4] << 8) | h[5]);
+	nh = h[6];
+	hl = 40;
+	for (unsigned int hops = 0; hops < 8; hops++) {
+		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING &&
+		    nh != IPPROTO_DSTOPTS && nh != IPPROTO_FRAGMENT)
+			break;
+		e = rte_pktmbuf_read(m, off + hl, 8, ext);
+		if (e == NULL)
+			return -1;
+		if (nh == IPPROTO_FRAGMENT)
+			l4->fragoff = ((e[2] << 8) | e[3]) & 0xfff8;
+		hl += nh == IPPROTO_FRAGMENT ? 8 : (e[1] + 1) * 8;
+		nh = e[0];
+	}
+	t->proto = nh;
+	l4->thoff = off + hl;
+	return 0;
+}
+
+int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
+		   struct nfv_ct_tuple *t, struct ct_l4 *l4)
+{
+	uint8_t buf[8];
+	const uint8_t *p;
+
+	memset(t, 0, sizeof(*t));
+	memset(l4, 0, sizeof(*l4));
+	t->family = family;
+	if (parse_l3(m, off, family, t, l4))
+		return -1;
+	l4->proto = t->proto;
+	if (l4->fragoff)
+		return -1;	/* no defragmentation: later fragments are untracked */
+	switch (t->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+		p = rte_pktmbuf_read(m, l4->thoff, 4, buf);
+		if (p == NULL)
+			return -1;
+		memcpy(&t->sport, p, 2);
+		memcpy(&t->dport, p + 2, 2);
+		return 0;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		p = rte_pktmbuf_read(m, l4->thoff, 8, buf);
+		if (p == NULL)
+			return -1;
+		l4->icmp_type = p[0];
+		l4->icmp_code = p[1];
+		l4->icmp_error = t->proto == IPPROTO_ICMP ? icmp4_error(p[0]) :
+				 icmp6_error(p[0]);
+		memcpy(&t->sport, p + 4, 2);	/* echo id */
+		t->dport = p[0] << 8 | p[1];
+		return 0;
+	}
+	return 0;
+}
+
+void ct_tuple_invert(const struct nfv_ct_tuple *in, struct nfv_ct_tuple *out)
+{
+	int type;
+
+	*out = *in;
+	memcpy(out->src, in->dst, 16);
+	memcpy(out->dst, in->src, 16);
+	if (in->proto == IPPROTO_ICMP || in->proto == IPPROTO_ICMPV6) {
+		type = icmp_inverse(in->proto, in->dport >> 8);
+		out->dport = (type < 0 ? 0xff : type) << 8 | (in->dport & 0xff);
+		return;
+	}
+	out->sport = in->dport;
+	out->dport = in->sport;
+}

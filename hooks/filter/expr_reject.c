@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * reject: builds the TCP reset or ICMP(v6) unreachable that nf_reject_ipv4
+ * and nf_reject_ipv6 send, and injects it at LOCAL_OUT as a locally made
+ * packet. The rejected packet itself is dropped by the caller.
+ */
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "filter_prog.h"
+#include "nfv_mbuf.h"
+
+/* enum nft_reject_inet_code -> ICMP / ICMPv6 codes */
+static const uint8_t icmpx_v4[] = { 0, 3, 1, 13 };
+static const uint8_t icmpx_v6[] = { 0, 4, 3, 1 };
+
+static struct rte_mbuf *reply_alloc(const struct fpkt *p, uint16_t len, void **data)
+{
+	struct rte_mbuf *r = rte_pktmbuf_alloc(p->m->pool);
+	struct nfv_mbuf_meta *meta;
+
+	if (r == NULL)
+		return NULL;
+	*data = rte_pktmbuf_append(r, len);
+	if (*data == NULL) {
+		rte_pktmbuf_free(r);
+		return NULL;
+	}
+	memset(*data, 0, len);
+	nfv_mbuf_meta_reset(r, UINT16_MAX);
+	meta = nfv_mbuf_meta(r);
+	meta->family = p->nfproto == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	meta->flags = NFV_MBUF_F_LOCAL_OUT;
+	return r;
+}
+
+/* Swapped addresses; returns the header length. */
+static uint16_t ip_reply(const struct fpkt *p, uint8_t *h, uint8_t proto, uint16_t l4len)
+{
+	uint8_t o[40];
+	const uint8_t *ip = rte_pktmbuf_read(p->m, 0, p->nfproto == NFPROTO_IPV6 ? 40 : 20, o);
+	struct rte_ipv4_hdr *v4 = (struct rte_ipv4_hdr *)h;
+	struct rte_ipv6_hdr *v6 = (struct rte_ipv6_hdr *)h;
+
+	if (p->nfproto == NFPROTO_IPV6) {
+		v6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		v6->payload_len = rte_cpu_to_be_16(l4len);
+		v6->proto = proto;
+		v6->hop_limits = 255;
+		memcpy(v6->src_addr, ip + 24, 16);
+		memcpy(v6->dst_addr, ip + 8, 16);
+		return 40;
+	}
+	v4->version_ihl = 0x45;
+	v4->total_length = rte_cpu_to_be_16(20 + l4len);
+	v4->time_to_live = 64;
+	v4->next_proto_id = proto;
+	memcpy(&v4->src_addr, ip + 16, 4);
+	memcpy(&v4->dst_addr, ip + 12, 4);
+	v4->hdr_checksum = rte_ipv4_cksum(v4);
+	return 20;
+}
+
+static struct rte_mbuf *tcp_reset(const struct fpkt *p)
+{
+	struct rte_tcp_hdr ob, *t;
+	const struct rte_tcp_hdr *o;
+	uint16_t hl = p->nfproto == NFPROTO_IPV6 ? 40 : 20;
+	struct rte_mbuf *r;
+	uint32_t dlen;
+	void *d;
+
+	o = rte_pktmbuf_read(p->m, p->thoff, sizeof(ob), &ob);
+	if (o == NULL || (o->tcp_flags & RTE_TCP_RST_FLAG))
+		return NULL;
+	r = reply_alloc(p, hl + sizeof(*t), &d);
+	if (r == NULL)
+		return NULL;
+	ip_reply(p, d, IPPROTO_TCP, sizeof(*t));
+	t = (struct rte_tcp_hdr *)((uint8_t *)d + hl);
+	t->src_port = o->dst_port;
+	t->dst_port = o->src_port;
+	t->data_off = (sizeof(*t) / 4) << 4;
+	if (o->tcp_flags & RTE_TCP_ACK_FLAG) {
+		t->sent_seq = o->recv_ack;
+		t->tcp_flags = RTE_TCP_RST_FLAG;
+	} else {
+		dlen = p->len - p->thoff - (o->data_off >> 4) * 4;
+		dlen += !!(o->tcp_flags & RTE_TCP_SYN_FLAG) + !!(o->tcp_flags & RTE_TCP_FIN_FLAG);
+		t->recv_ack = rte_cpu_to_be_32(rte_be_to_cpu_32(o->sent_seq) + dlen);
+		t->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	}
+	if (p->nfproto == NFPROTO_IPV6)
+		t->cksum = rte_ipv6_udptcp_cksum(d, t);
+	else
+		t->cksum = rte_ipv4_udptcp_cksum(d, t);
+	return r;
+}
+
+static struct rte_mbuf *icmp_unreach(const struct fpkt *p, uint8_t code)
+{
+	bool v6 = p->nfproto == NFPROTO_IPV6;
+	uint16_t hl = v6 ? 40 : 20;
+	/* as much of the packet as fits in 576 (IPv4) or 1280 (IPv6) bytes */
+	uint32_t q = p->len < (v6 ? 1280u : 576u) - hl - 8 ? p->len : (v6 ? 1280u : 576u) - hl - 8;
+	struct rte_mbuf *r;
+	const void *src;
+	uint8_t *icmp;
+	void *d;
+
+	r = reply_alloc(p, hl + 8 + q, &d);
+	if (r == NULL)
+		return NULL;
+	ip_reply(p, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
+	icmp = (uint8_t *)d + hl;
+	icmp[0] = v6 ? 1 : 3;
+	icmp[1] = code;
+	src = rte_pktmbuf_read(p->m, 0, q, icmp + 8);
+	if (src != NULL && src != icmp + 8)
+		memcpy(icmp + 8, src, q);
+	if (v6) {
+		uint16_t ck = rte_ipv6_udptcp_cksum(d, icmp);
+
+		memcpy(icmp + 2, &ck, 2);
+	} else {
+		uint16_t ck = ~rte_raw_cksum(icmp, 8 + q);
+
+		memcpy(icmp + 2, &ck, 2);
+	}
+	return r;
+}
+
+static bool is_icmp_error(const struct fpkt *p)
+{
+	uint8_t b, t;
+	const uint8_t *tp;
+
+	if (p->l4proto != IPPROTO_ICMP && p->l4proto != IPPROTO_ICMPV6)
+		return false;
+	tp = rte_pktmbuf_read(p->m, p->thoff, 1, &b);
+	if (tp == NULL)
+		return true;
+	t = *tp;
+	return p->l4proto == IPPROTO_ICMP ? (t != 0 && t != 8 && t < 13) : t < 128;
+}
+
+void freject(const struct fpkt *p, uint8_t type, uint8_t code,
+	     const struct nfv_hook_state *st)
+{
+	struct rte_mbuf *r = NULL;
+	bool v6 = p->nfproto == NFPROTO_IPV6;
+
+	/* never answer an error or a later fragment (icmp_send's rules) */
+	if (!p->has_l4 || p->fragoff || is_icmp_error(p) || st->table == NULL)
+		return;
+	switch (type) {
+	case NFT_REJECT_TCP_RST:
+		if (p->l4proto == IPPROTO_TCP)
+			r = tcp_reset(p);
+		break;
+	case NFT_REJECT_ICMPX_UNREACH:
+		if (code >= RTE_DIM(icmpx_v4))
+			return;
+		r = icmp_unreach(p, v6 ? icmpx_v6[code] : icmpx_v4[code]);
+		break;
+	default:
+		r = icmp_unreach(p, code);
+	}
+	if (r != NULL)
+		nfv_hook_inject(st, NFV_INJECT_LOCAL_OUT, r);
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The compiled form of a ruleset: every chain is a run of 16-byte
+ * instructions in one array, rules are delimited by RULE instructions that
+ * know where the next rule starts, and data (cmp values, masks) lives in a
+ * constant pool. The interpreter is one switch (nft_eval.c) rather than
+ * an indirect call per expression: the compiler sees every case, and the
+ * program stays position-independent (not benchmarked yet: bench/).
+ */
+#ifndef NFV_FILTER_PROG_H
+#define NFV_FILTER_PROG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "nfv_filter.h"
+#include "nfv_hook_table.h"
+
+struct nftnl_expr;
+struct nftnl_set;
+struct nftnl_chain;
+
+/* 4 verdict words (unused) + 16 data words, nft_parse_register's layout. */
+#define FREGS 20
+#define FJUMP_STACK 16
+
+enum fop {
+	FOP_RULE,	/* arg: pc of the next rule, arg2: rule index */
+	FOP_META,	/* a: key, dreg */
+	FOP_META_SET,	/* a: key, sreg */
+	FOP_PAYLOAD,	/* a: base, c: offset, len, dreg */
+	FOP_CMP,	/* a: op, sreg, len, arg: const */
+	FOP_BITWISE,	/* sreg, dreg, len, arg: mask, arg2: xor */
+	FOP_SHIFT,	/* a: op, sreg, dreg, len, arg: shift */
+	FOP_BYTEORDER,	/* a: op, b: size, sreg, dreg, len */
+	FOP_RANGE,	/* a: op, sreg, len, arg: from, arg2: to */
+	FOP_LOOKUP,	/* a: inv, sreg, dreg (FREG_NONE, 0: verdict), arg: set */
+	FOP_CT,		/* a: key, b: dir, dreg */
+	FOP_CT_SET,	/* a: key, sreg */
+	FOP_IMM,	/* dreg, len, arg: const */
+	FOP_COUNTER,	/* arg: counter */
+	FOP_LIMIT,	/* arg: limit, a: inv */
+	FOP_LOG,	/* arg: log */
+	FOP_REJECT,	/* a: type, b: code */
+	FOP_QUEUE,	/* c: num, arg: total, a: flags */
+	FOP_VERDICT,	/* arg: code (int32), arg2: target chain */
+	FOP_CHAIN_END,	/* arg: policy code for base chains, or NFT_RETURN */
+	FOP_ACL,	/* arg: acl; replaces the RULE of a run's first rule */
+};
+
+#define FREG_NONE 0xff
+
+struct finsn {
+	uint8_t op;
+	uint8_t dreg;	/* index in uint32_t regs[FREGS] */
+	uint8_t sreg;
+	uint8_t len;	/* bytes */
+	uint8_t a;
+	uint8_t b;
+	uint16_t c;
+	uint32_t arg;
+	uint32_t arg2;
+};
+
+/* Per worker, per rule; written by that worker only. */
+struct fcounter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/*
+ * nft's token bucket as GCRA: one 64-bit "theoretical arrival time" per
+ * limit, advanced with a CAS, so the limit is global over workers as in the
+ * kernel and needs no lock.
+ */
+struct flimit {
+	uint64_t unit_hz;	/* unit in state->now ticks */
+	uint64_t rate;
+	uint64_t tau;		/* burst allowance in ticks */
+	bool bytes;
+	bool inv;
+	uint64_t tat __rte_cache_aligned;
+};
+
+struct flog {
+	char prefix[32];
+};
+
+enum fset_kind {
+	FSET_RANGES,	/* sorted disjoint [lo, hi]: exact and interval */
+	FSET_CONCAT_RANGES,	/* per-field [lo, hi], scanned */
+};
+
+struct fset {
+	char name[64];
+	char table[64];
+	uint32_t family;
+	uint8_t kind;
+	uint8_t nb_fields;
+	uint8_t field_len[16];	/* concatenation, 4-byte aligned each */
+	uint16_t key_len;	/* bytes, multiple of 4 not required */
+	uint16_t data_len;	/* bytes of data per element; 0 for sets */
+	bool vmap;
+	uint32_t nb;
+	uint8_t *lo;		/* nb * key_len */
+	uint8_t *hi;
+	uint32_t *data;		/* nb * data words: vmap {code, target} */
+	char **chains;		/* vmap jump/goto targets until resolved */
+};
+
+/* nft_acl.c: runs of 5-tuple rules classified by rte_acl */
+struct facl_key {
+	uint8_t proto;		/* rte_acl reads one byte of the first group */
+	uint8_t pad[3];
+	uint32_t src;		/* network order, as rte_acl wants its input */
+	uint32_t dst;
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t l4ok;		/* big-endian 1: transport header, first fragment */
+};
+
+struct facl_action {
+	uint32_t rule;		/* rule index, for the counter */
+	uint8_t verdict;	/* NF_ACCEPT or NF_DROP */
+	uint8_t count;		/* the rule has a counter */
+};
+
+struct rte_acl_ctx;
+struct facl {
+	struct rte_acl_ctx *ctx;
+	struct facl_action *rule;	/* by userdata - 1 */
+	uint32_t end;		/* first instruction after the run */
+	uint32_t first_next;	/* where the first rule's BREAK goes */
+};
+
+struct fchain {
+	char name[64];
+	char table[64];
+	uint32_t family;	/* NFPROTO of the table */
+	uint32_t pc;		/* first instruction */
+	bool base;
+	int hook;
+	int prio;
+	uint32_t policy;	/* NF_ACCEPT or NF_DROP for base chains */
+};
+
+struct frule {
+	uint16_t chain;
+	uint64_t handle;
+};
+
+struct nfv_filter_ruleset {
+	struct nfv_filter_config cfg;
+	struct finsn *prog;
+	uint32_t nb_insn;
+	uint32_t *pool;
+	uint32_t nb_pool;
+	struct fchain *chains;
+	uint16_t nb_chains;
+	/* base chain indexes per hook, in priority then ruleset order */
+	uint16_t *base[NFV_INET_NUMHOOKS];
+	uint16_t nb_base[NFV_INET_NUMHOOKS];
+	struct frule *rules;
+	uint32_t nb_rules;
+	struct fcounter *counters;	/* [worker * nb_counters + i] */
+	uint32_t nb_counters;
+	struct flimit *limits;
+	uint32_t nb_limits;
+	struct flog *logs;
+	uint32_t nb_logs;
+	uint64_t *log_tokens;		/* per worker */
+	uint64_t *log_last;
+	struct fset *sets;
+	uint32_t nb_sets;
+	struct facl *acls;
+	uint32_t nb_acls;
+};
+
+/* Parsed once per packet per base chain run. */
+struct fpkt {
+	struct rte_mbuf *m;
+	uint32_t len;		/* L3 length */
+	uint16_t thoff;		/* transport header offset from L3 */
+	uint16_t fragoff;	/* non-zero: not the first fragment */
+	uint8_t l4proto;
+	uint8_t nfproto;	/* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	bool has_l4;
+	uint16_t base;		/* base chain being run: its policy ends it */
+};
+
+/* expr_payload.c */
+int fpkt_init(struct fpkt *p, struct rte_mbuf *m);
+bool fpayload_load(const struct fpkt *p, uint8_t base, uint16_t off,
+		   uint8_t len, uint32_t *dst);
+
+/* expr_meta.c */
+bool fmeta_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
+	       const struct nfv_hook_state *st, uint8_t key, uint32_t *dst);
+void fmeta_set(const struct fpkt *p, uint8_t key, const uint32_t *src);
+bool fct_get(const struct fpkt *p, uint8_t key, uint8_t dir, uint32_t *dst);
+void fct_set(const struct fpkt *p, uint8_t key, const uint32_t *src);
+
+/* set_interval.c */
+const uint32_t *fset_lookup(const struct fset *s, const void *key);
+int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen);
+void fset_free(struct fset *s);
+void fset_chains_free(struct fset *s);
+
+/* expr_stateful.c */
+bool flimit_pass(struct flimit *l, unsigned int worker, uint64_t now, uint32_t len);
+void flog_emit(const struct nfv_filter_ruleset *rs, uint32_t log,
+	       const struct fpkt *p, const struct nfv_hook_state *st);
+
+/* expr_reject.c */
+void freject(const struct fpkt *p, uint8_t type, uint8_t code,
+	     const struct nfv_hook_state *st);
+
+/* nft_eval.c */
+uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
+		     struct fpkt *p, const struct nfv_hook_state *st);
+
+/* nft_compile.c / nft_compile_expr.c */
+struct fcompiler {
+	struct nfv_filter_ruleset *rs;
+	uint32_t cap_insn, cap_pool, cap_rules, cap_limits, cap_logs;
+	/* where we are, for error messages and name resolution */
+	uint32_t family;
+	const char *table;
+	const char *chain;
+	uint64_t handle;
+	char *err;
+	size_t errlen;
+};
+
+int fc_error(struct fcompiler *c, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct finsn *fc_emit(struct fcompiler *c, uint8_t op);
+int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *idx);
+int fc_chain_find(const struct fcompiler *c, const char *name);
+int fc_set_find(const struct fcompiler *c, const char *name);
+int fc_limit_add(struct fcompiler *c, uint32_t *idx);
+int fc_log_add(struct fcompiler *c, uint32_t *idx);
+int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out);
+int fc_meta(struct fcompiler *c, struct nftnl_expr *e);
+int fc_payload(struct fcompiler *c, struct nftnl_expr *e);
+int fc_cmp(struct fcompiler *c, struct nftnl_expr *e);
+int fc_range(struct fcompiler *c, struct nftnl_expr *e);
+int fc_bitwise(struct fcompiler *c, struct nftnl_expr *e);
+int fc_byteorder(struct fcompiler *c, struct nftnl_expr *e);
+int fcompile_expr(struct fcompiler *c, struct nftnl_expr *e);
+int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o);
+int fc_compile_chain(struct fcompiler *c, const struct nfv_nft_objs *o,
+		     struct nftnl_chain *ch, uint16_t idx);
+int fchain_check(struct fcompiler *c);
+int facl_chain(struct fcompiler *c, uint32_t chain);
+void facl_free(struct nfv_filter_ruleset *rs);
+const struct facl_action *facl_classify(const struct facl *a, const struct fpkt *p,
+					bool *walk);
+
+#endif

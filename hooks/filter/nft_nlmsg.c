@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * nf_tables netlink messages (a dump, or later the events of a mirrored
+ * table) into libnftnl objects: the one parser both sources share.
+ */
+#include <stdio.h>
+#include <errno.h>
+#include <string.h>
+
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+
+#include "nfv_filter.h"
+
+static struct nftnl_set *set_find(struct nftnl_set_list *l, const struct nftnl_set *k)
+{
+	struct nftnl_set_list_iter *it = nftnl_set_list_iter_create(l);
+	struct nftnl_set *s;
+
+	if (it == NULL)
+		return NULL;
+	while ((s = nftnl_set_list_iter_next(it)) != NULL)
+		if (nftnl_set_get_u32(s, NFTNL_SET_FAMILY) ==
+		    nftnl_set_get_u32(k, NFTNL_SET_FAMILY) &&
+		    !strcmp(nftnl_set_get_str(s, NFTNL_SET_TABLE),
+			    nftnl_set_get_str(k, NFTNL_SET_TABLE)) &&
+		    !strcmp(nftnl_set_get_str(s, NFTNL_SET_NAME),
+			    nftnl_set_get_str(k, NFTNL_SET_NAME)))
+			break;
+	nftnl_set_list_iter_destroy(it);
+	return s;
+}
+
+static int add_setelems(struct nfv_nft_objs *o, const struct nlmsghdr *nlh)
+{
+	struct nftnl_set *k = nftnl_set_alloc(), *s;
+	int ret = -ENOMEM;
+
+	if (k == NULL)
+		return -ENOMEM;
+	if (nftnl_set_elems_nlmsg_parse(nlh, k) < 0) {
+		ret = -EINVAL;
+		goto out;
+	}
+	s = set_find(o->sets, k);
+	ret = s == NULL ? -ENOENT : (nftnl_set_elems_nlmsg_parse(nlh, s) < 0 ? -EINVAL : 0);
+out:
+	nftnl_set_free(k);
+	return ret;
+}
+
+int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
+{
+	const struct nlmsghdr *nlh = msg;
+	struct nftnl_table *t;
+	struct nftnl_chain *c;
+	struct nftnl_set *s;
+	struct nftnl_rule *r;
+
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		t = nftnl_table_alloc();
+		if (t == NULL)
+			return -ENOMEM;
+		if (nftnl_table_nlmsg_parse(nlh, t) < 0) {
+			nftnl_table_free(t);
+			return -EINVAL;
+		}
+		nftnl_table_list_add_tail(t, o->tables);
+		return 0;
+	case NFT_MSG_NEWCHAIN:
+		c = nftnl_chain_alloc();
+		if (c == NULL)
+			return -ENOMEM;
+		if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+			nftnl_chain_free(c);
+			return -EINVAL;
+		}
+		nftnl_chain_list_add_tail(c, o->chains);
+		return 0;
+	case NFT_MSG_NEWSET:
+		s = nftnl_set_alloc();
+		if (s == NULL)
+			return -ENOMEM;
+		if (nftnl_set_nlmsg_parse(nlh, s) < 0) {
+			nftnl_set_free(s);
+			return -EINVAL;
+		}
+		nftnl_set_list_add_tail(s, o->sets);
+		return 0;
+	case NFT_MSG_NEWSETELEM:
+		return add_setelems(o, nlh);
+	case NFT_MSG_NEWRULE:
+		r = nftnl_rule_alloc();
+		if (r == NULL)
+			return -ENOMEM;
+		if (nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+			nftnl_rule_free(r);
+			return -EINVAL;
+		}
+		nftnl_rule_list_add_tail(r, o->rules);
+		return 0;
+	}
+	return 0;	/* other objects (flowtables, generations) do not matter */
+}

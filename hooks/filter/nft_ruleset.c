@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A compiled ruleset's life: build (compile + per-worker state), run on a
+ * burst at one (hook, priority), counters, free.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "filter_prog.h"
+#include "nfv_mbuf.h"
+
+int nfv_nft_objs_init(struct nfv_nft_objs *o)
+{
+	o->tables = nftnl_table_list_alloc();
+	o->chains = nftnl_chain_list_alloc();
+	o->sets = nftnl_set_list_alloc();
+	o->rules = nftnl_rule_list_alloc();
+	if (o->tables && o->chains && o->sets && o->rules)
+		return 0;
+	nfv_nft_objs_fini(o);
+	return -ENOMEM;
+}
+
+void nfv_nft_objs_fini(struct nfv_nft_objs *o)
+{
+	if (o->tables)
+		nftnl_table_list_free(o->tables);
+	if (o->chains)
+		nftnl_chain_list_free(o->chains);
+	if (o->sets)
+		nftnl_set_list_free(o->sets);
+	if (o->rules)
+		nftnl_rule_list_free(o->rules);
+	memset(o, 0, sizeof(*o));
+}
+
+void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
+{
+	if (rs == NULL)
+		return;
+	for (uint32_t i = 0; i < rs->nb_sets; i++)
+		fset_free(&rs->sets[i]);
+	facl_free(rs);
+	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++)
+		free(rs->base[h]);
+	free(rs->sets);
+	free(rs->prog);
+	free(rs->pool);
+	free(rs->chains);
+	free(rs->rules);
+	free(rs->logs);
+	rte_free(rs->limits);
+	rte_free(rs->counters);
+	rte_free(rs->log_tokens);
+	rte_free(rs->log_last);
+	free(rs);
+}
+
+/* Hot state in DPDK memory: cache-aligned, on the workers' socket. */
+static int alloc_runtime(struct nfv_filter_ruleset *rs)
+{
+	struct flimit *l = rs->limits;
+	unsigned int w = RTE_MAX(rs->cfg.nb_workers, 1u);
+
+	rs->nb_counters = rs->nb_rules;
+	rs->counters = rte_zmalloc("nfv_filter_cnt",
+				   sizeof(*rs->counters) * w * (rs->nb_counters + 1),
+				   RTE_CACHE_LINE_SIZE);
+	rs->limits = rte_zmalloc("nfv_filter_lim", sizeof(*l) * (rs->nb_limits + 1),
+				 RTE_CACHE_LINE_SIZE);
+	rs->log_tokens = rte_zmalloc("nfv_filter_log", sizeof(uint64_t) * NFV_MAX_WORKERS, 0);
+	rs->log_last = rte_zmalloc("nfv_filter_log", sizeof(uint64_t) * NFV_MAX_WORKERS, 0);
+	if (rs->limits != NULL && l != NULL)
+		memcpy(rs->limits, l, sizeof(*l) * rs->nb_limits);
+	free(l);
+	if (!rs->counters || !rs->limits || !rs->log_tokens || !rs->log_last)
+		return -ENOMEM;
+	return 0;
+}
+
+int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_config *cfg,
+			     struct nfv_filter_ruleset **out,
+			     char *err, size_t errlen)
+{
+	struct fcompiler c = { .err = err, .errlen = errlen };
+	struct nfv_filter_ruleset *rs;
+	int ret;
+
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (cfg->nb_workers > NFV_MAX_WORKERS || cfg->hz == 0)
+		return -EINVAL;
+	rs = calloc(1, sizeof(*rs));
+	if (rs == NULL)
+		return -ENOMEM;
+	rs->cfg = *cfg;
+	c.rs = rs;
+	ret = fcompile_all(&c, objs);
+	if (ret == 0)
+		ret = fchain_check(&c);
+	for (uint32_t k = 0; ret == 0 && k < rs->nb_chains; k++)
+		ret = facl_chain(&c, k);
+	if (ret == 0)
+		ret = alloc_runtime(rs);
+	else
+		free(rs->limits), rs->limits = NULL;
+	if (ret) {
+		if (errlen && err[0] == '\0')
+			snprintf(err, errlen, "%s", strerror(-ret));
+		nfv_filter_ruleset_free(rs);
+		return ret;
+	}
+	*out = rs;
+	return 0;
+}
+
+void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
+			    struct rte_mbuf **pkts, uint16_t n,
+			    uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	const uint16_t *base = rs->base[state->hook];
+	uint16_t nb = rs->nb_base[state->hook];
+	const struct fchain *ch;
+	struct fpkt p;
+	uint32_t v;
+
+	for (uint16_t i = 0; i < n; i++) {
+		v = NFV_ACCEPT;
+		fpkt_init(&p, pkts[i]);	/* on error: no transport header */
+		for (uint16_t k = 0; k < nb; k++) {
+			ch = &rs->chains[base[k]];
+			if (ch->prio != priority ||
+			    (ch->family != NFPROTO_INET && ch->family != p.nfproto))
+				continue;
+			v = fchain_eval(rs, base[k], &p, state);
+			if (NFV_VERDICT(v) != NFV_ACCEPT)
+				break;
+		}
+		verdicts[i] = v;
+	}
+}
+
+unsigned int nfv_filter_rule_count(const struct nfv_filter_ruleset *rs)
+{
+	return rs->nb_rules;
+}
+
+int nfv_filter_rule_get(const struct nfv_filter_ruleset *rs, unsigned int i,
+			struct nfv_filter_rule_info *info)
+{
+	const struct fchain *ch;
+
+	if (i >= rs->nb_rules)
+		return -ENOENT;
+	ch = &rs->chains[rs->rules[i].chain];
+	info->table = ch->table;
+	info->chain = ch->name;
+	info->family = ch->family;
+	info->handle = rs->rules[i].handle;
+	info->packets = info->bytes = 0;
+	for (unsigned int w = 0; w < RTE_MAX(rs->cfg.nb_workers, 1u); w++) {
+		info->packets += rs->counters[w * rs->nb_counters + i].packets;
+		info->bytes += rs->counters[w * rs->nb_counters + i].bytes;
+	}
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection tracking with netfilter's states, TCP window tracking and
+ * default timeouts.
+ *
+ * One table shared by all workers: the original and reply tuples of every
+ * connection are keys of a lock-free rte_hash (RW_CONCURRENCY_LF), so
+ * lookups never lock and the two directions of a flow may land on any
+ * worker: RSS of ESP-decrypted inner packets, locally made replies and the
+ * two ports of a forwarded flow cannot be made symmetric, so per-worker
+ * tables would split connections. Inserting a new connection takes a
+ * spinlock (as nf_conntrack_confirm() does); TCP state of one connection is
+ * updated under its own lock, as the kernel's ct->lock.
+ *
+ * Time is nfv_hook_state.now in units of hz per second: tests pass their
+ * own clock.
+ */
+#ifndef NFV_CT_H
+#define NFV_CT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_spinlock.h>
+
+#include "nfv_hook.h"
+
+struct nfv_hook_table;
+struct nfv_hook_reg;
+struct rte_rcu_qsbr;
+
+/* Zeroed padding: the whole struct is the hash key. */
+struct nfv_ct_tuple {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;		/* ICMP: echo id */
+	uint16_t dport;		/* ICMP: type << 8 | code */
+	uint8_t family;		/* AF_INET / AF_INET6 */
+	uint8_t proto;
+	uint16_t pad;
+};
+
+enum nfv_ct_tcp_state {
+	NFV_TCP_NONE, NFV_TCP_SYN_SENT, NFV_TCP_SYN_RECV, NFV_TCP_ESTABLISHED,
+	NFV_TCP_FIN_WAIT, NFV_TCP_CLOSE_WAIT, NFV_TCP_LAST_ACK,
+	NFV_TCP_TIME_WAIT, NFV_TCP_CLOSE, NFV_TCP_SYN_SENT2,
+	NFV_TCP_MAX, NFV_TCP_IGNORE, NFV_TCP_INVALID,
+};
+
+struct nfv_ct_tcp_dir {
+	uint32_t td_end;	/* max of seq + len */
+	uint32_t td_maxend;	/* max of ack + max(win, 1) */
+	uint32_t td_maxwin;	/* max(win) */
+	uint8_t td_scale;
+	uint8_t flags;		/* NFV_CT_TCP_F_* */
+};
+
+#define NFV_CT_TCP_F_WSCALE	0x01
+#define NFV_CT_TCP_F_CLOSE_INIT	0x02
+
+struct nfv_ct {
+	struct nfv_ct_tuple tuple[2];	/* [IP_CT_DIR_ORIGINAL], [REPLY] */
+	uint64_t expires;	/* in clock ticks; atomic */
+	uint32_t status;	/* IPS_* bits; atomic */
+	uint32_t mark;		/* ct mark; atomic */
+	uint32_t timeout;	/* seconds, applied on confirm */
+	uint32_t idx;
+	int32_t pos[2];		/* key positions, freed after a grace period */
+	uint8_t dying;		/* claimed for deletion (CAS 0 -> 1) */
+	uint8_t live;		/* allocated; written by its creator and the GC */
+	uint8_t tcp_state;	/* under lock */
+	rte_spinlock_t lock;
+	struct nfv_ct_tcp_dir tcp[2];
+} __rte_cache_aligned;
+
+struct nfv_ct_config {
+	uint32_t max;		/* connections; more are dropped, counted */
+	uint64_t hz;		/* clock ticks per second */
+	struct rte_rcu_qsbr *qsbr;	/* workers' QSBR, NULL in tests */
+	int socket;
+};
+
+struct nfv_ct_stats {
+	uint64_t new_conns;
+	uint64_t invalid;
+	uint64_t related;
+	uint64_t table_full;
+} __rte_cache_aligned;
+
+struct nfv_ct_table;
+
+/* Control side. */
+struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_config *cfg);
+void nfv_ct_table_destroy(struct nfv_ct_table *t);
+/* Removes expired connections; returns how many. Control side only. */
+unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now);
+uint32_t nfv_ct_count(const struct nfv_ct_table *t);
+void nfv_ct_stats_sum(const struct nfv_ct_table *t, struct nfv_ct_stats *sum);
+/* Calls fn for every live connection (the dump for nfvpnctl). */
+void nfv_ct_foreach(struct nfv_ct_table *t,
+		    void (*fn)(const struct nfv_ct *ct, void *arg), void *arg);
+/* Registers conntrack at PRE_ROUTING/LOCAL_OUT (-200) and confirm (INT_MAX). */
+int nfv_ct_register(struct nfv_ct_table *t, struct nfv_hook_table *ht);
+void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht);
+
+/* Hook entries (priv = table); tests call them directly. */
+void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+			      uint32_t *verdicts, const struct nfv_hook_state *state);
+void nfv_conntrack_confirm_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+				   uint32_t *verdicts, const struct nfv_hook_state *state);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet-filtering module: nftables rulesets (libnftnl's object model)
+ * compiled into a compact program and run at our hook points.
+ *
+ * The control side builds an immutable ruleset, then nfv_filter_apply()
+ * publishes it: one pointer store, a grace period, the old one freed.
+ * Workers only read. See README.md.
+ */
+#ifndef NFV_FILTER_H
+#define NFV_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nfv_hook.h"
+
+struct rte_mbuf;
+struct rte_ring;
+struct nfv_hook_table;
+struct nftnl_table_list;
+struct nftnl_chain_list;
+struct nftnl_set_list;
+struct nftnl_rule_list;
+
+#define NFV_FILTER_MAX_PORTS 64
+#define NFV_IFNAMSIZ 16
+
+/* What meta iif/iifname/oif/oifname see; the dataplane fills it. */
+struct nfv_filter_ifaces {
+	uint16_t nb_ports;
+	struct {
+		char name[NFV_IFNAMSIZ];	/* zero padded, as the kernel's */
+		uint32_t ifindex;		/* what "meta iif" compares */
+		uint16_t type;			/* ARPHRD_*, 1 for Ethernet */
+	} port[NFV_FILTER_MAX_PORTS];
+};
+
+/* One nftables ruleset as libnftnl objects; sets carry their elements. */
+struct nfv_nft_objs {
+	struct nftnl_table_list *tables;
+	struct nftnl_chain_list *chains;
+	struct nftnl_set_list *sets;
+	struct nftnl_rule_list *rules;
+};
+
+int nfv_nft_objs_init(struct nfv_nft_objs *o);
+void nfv_nft_objs_fini(struct nfv_nft_objs *o);
+
+/* A "log" statement hands one of these to the control side. */
+struct nfv_filter_log_rec {
+	char prefix[32];
+	uint8_t hook;
+	uint8_t family;
+	uint16_t iport;
+	uint16_t oport;
+	uint16_t caplen;
+	uint32_t len;
+	uint32_t mark;
+	uint8_t data[80];		/* the packet from its L3 header */
+};
+
+struct nfv_filter_config {
+	unsigned int nb_workers;	/* counters and limits are per worker */
+	uint64_t hz;			/* units of nfv_hook_state.now per second */
+	/* SP/MC-safe ring of struct nfv_filter_log_rec elements, or NULL */
+	struct rte_ring *log_ring;
+	uint32_t log_rate;		/* log records per second per worker */
+	const struct nfv_filter_ifaces *ifaces;	/* read at run time */
+};
+
+struct nfv_filter_ruleset;
+
+/*
+ * Compiles objs. On error returns -errno (-EOPNOTSUPP for an unsupported
+ * expression) with "table <family> <name> chain <name> handle <n>: ..." in
+ * err; nothing is kept.
+ */
+int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_config *cfg,
+			     struct nfv_filter_ruleset **out,
+			     char *err, size_t errlen);
+void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs);
+
+/*
+ * nft syntax: loads text into the kernel of a private network namespace
+ * (a forked child), dumps it back over netlink and parses the messages as
+ * the kernel mirror does. Needs CAP_SYS_ADMIN and nf_tables.
+ */
+int nfv_nft_objs_from_text(const char *text, struct nfv_nft_objs *objs,
+			   char *err, size_t errlen);
+int nfv_filter_ruleset_from_text(const char *text,
+				 const struct nfv_filter_config *cfg,
+				 struct nfv_filter_ruleset **out,
+				 char *err, size_t errlen);
+/* Feeds one NFT_MSG_NEW* netlink message of a dump or event into objs. */
+int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *objs, const void *nlh);
+
+/*
+ * Runs the base chains of rs attached at (state->hook, priority) on a
+ * burst. What the hook entry calls; tests call it directly.
+ */
+void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
+			    struct rte_mbuf **pkts, uint16_t n,
+			    uint32_t *verdicts, const struct nfv_hook_state *state);
+
+/* Rule counters, summed over workers. */
+unsigned int nfv_filter_rule_count(const struct nfv_filter_ruleset *rs);
+struct nfv_filter_rule_info {
+	const char *table;
+	const char *chain;
+	uint32_t family;	/* NFPROTO_* */
+	uint64_t handle;
+	uint64_t packets;
+	uint64_t bytes;
+};
+int nfv_filter_rule_get(const struct nfv_filter_ruleset *rs, unsigned int i,
+			struct nfv_filter_rule_info *info);
+
+/* Publisher: owns the hook entries and the current ruleset. */
+struct nfv_filter;
+struct nfv_filter *nfv_filter_create(struct nfv_hook_table *t);
+/* Publishes rs (owned from now on), frees the previous one; 0 or -errno. */
+int nfv_filter_apply(struct nfv_filter *f, struct nfv_filter_ruleset *rs);
+const struct nfv_filter_ruleset *nfv_filter_current(const struct nfv_filter *f);
+void nfv_filter_destroy(struct nfv_filter *f);
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sets and maps as sorted arrays of disjoint [lo, hi] keys compared with
+ * memcmp (keys are in the byte order nft gave them, so that is the kernel's
+ * order too): exact elements are ranges of one key, intervals come from
+ * the rbtree's start/end element pairs. Lookup is a binary search,
+ * O(log n) for 100,000 intervals. Concatenations with intervals (pipapo:
+ * each field its own range) are scanned.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/set.h>
+
+#include "filter_prog.h"
+
+struct elem {
+	const uint8_t *key;
+	const uint8_t *key_end;	/* pipapo: inclusive end */
+	bool end;		/* NFT_SET_ELEM_INTERVAL_END: exclusive end */
+	uint32_t data[2];
+	const char *chain;	/* vmap jump/goto */
+};
+
+static uint16_t sort_len;
+
+static int elem_cmp(const void *a, const void *b)
+{
+	const struct elem *x = a, *y = b;
+	int d = memcmp(x->key, y->key, sort_len);
+
+	if (d)
+		return d;
+	return (int)y->end - (int)x->end;	/* ends first at equal keys */
+}
+
+static void key_dec(uint8_t *k, uint16_t len)
+{
+	for (int i = len - 1; i >= 0; i--)
+		if (k[i]-- != 0)
+			break;
+}
+
+static int elem_data(struct fset *s, struct nftnl_set_elem *e, struct elem *el,
+		     char *err, size_t errlen)
+{
+	const void *d;
+	uint32_t len;
+
+	if (s->vmap) {
+		el->data[0] = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT);
+		/* resolved by the compiler once chains are indexed */
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
+			el->chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
+		return 0;
+	}
+	if (s->data_len) {
+		d = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len);
+		if (d == NULL || len > sizeof(el->data)) {
+			snprintf(err, errlen, "set %s: map data of %u bytes", s->name, len);
+			return -EOPNOTSUPP;
+		}
+		memcpy(el->data, d, len);
+	}
+	return 0;
+}
+
+static int emit(struct fset *s, const uint8_t *lo, const uint8_t *hi,
+		const uint32_t *data, const char *chain)
+{
+	if (chain != NULL) {
+		s->chains[s->nb] = strdup(chain);
+		if (s->chains[s->nb] == NULL)
+			return -ENOMEM;
+	}
+	memcpy(s->lo + (size_t)s->nb * s->key_len, lo, s->key_len);
+	memcpy(s->hi + (size_t)s->nb * s->key_len, hi, s->key_len);
+	memcpy(s->data + (size_t)s->nb * 2, data, 8);
+	s->nb++;
+	return 0;
+}
+
+static int build_ranges(struct fset *s, struct elem *v, uint32_t n, bool interval)
+{
+	uint8_t hi[64], max[64];
+	const struct elem *open = NULL;
+
+	memset(max, 0xff, sizeof(max));
+	for (uint32_t i = 0; i < n; i++) {
+		if (!interval) {
+			if (emit(s, v[i].key, v[i].key, v[i].data, v[i].chain))
+				return -ENOMEM;
+			continue;
+		}
+		if (v[i].end) {
+			if (open != NULL && memcmp(v[i].key, open->key, s->key_len) > 0) {
+				memcpy(hi, v[i].key, s->key_len);
+				key_dec(hi, s->key_len);
+				if (emit(s, open->key, hi, open->data, open->chain))
+					return -ENOMEM;
+			}
+			open = NULL;
+			continue;
+		}
+		if (open != NULL) {	/* a start with no end: up to this one */
+			memcpy(hi, v[i].key, s->key_len);
+			key_dec(hi, s->key_len);
+			if (emit(s, open->key, hi, open->data, open->chain))
+				return -ENOMEM;
+		}
+		open = &v[i];
+	}
+	if (open != NULL)
+		return emit(s, open->key, max, open->data, open->chain);
+	return 0;
+}
+
+int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen)
+{
+	uint32_t flags = nftnl_set_get_u32(ns, NFTNL_SET_FLAGS), n = 0, len;
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *e;
+	struct elem *v = NULL;
+	int ret = 0;
+
+	snprintf(s->name, sizeof(s->name), "%s", nftnl_set_get_str(ns, NFTNL_SET_NAME));
+	snprintf(s->table, sizeof(s->table), "%s", nftnl_set_get_str(ns, NFTNL_SET_TABLE));
+	s->family = nftnl_set_get_u32(ns, NFTNL_SET_FAMILY);
+	s->key_len = nftnl_set_get_u32(ns, NFTNL_SET_KEY_LEN);
+	if (flags & NFT_SET_MAP) {
+		s->vmap = nftnl_set_get_u32(ns, NFTNL_SET_DATA_TYPE) == NFT_DATA_VERDICT;
+		s->data_len = s->vmap ? 0 : nftnl_set_get_u32(ns, NFTNL_SET_DATA_LEN);
+	}
+	if (s->key_len == 0 || s->key_len > 64 || (flags & (NFT_SET_OBJECT | NFT_SET_EVAL))) {
+		snprintf(err, errlen, "table %s: set %s: key length %u or flags 0x%x not supported",
+			 s->table, s->name, s->key_len, flags);
+		return -EOPNOTSUPP;
+	}
+	it = nftnl_set_elems_iter_create(ns);
+	if (it == NULL)
+		return -ENOMEM;
+	while ((e = nftnl_set_elems_iter_next(it)) != NULL) {
+		struct elem *nv;
+
+		if (n % 1024 == 0) {
+			nv = realloc(v, (n + 1024) * sizeof(*v));
+			if (nv == NULL) {
+				ret = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END))
+			v[n].key_end = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &len);
+		v[n].end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+			   (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+			    NFT_SET_ELEM_INTERVAL_END);
+		if (v[n].key == NULL || (!v[n].end && (ret = elem_data(s, e, &v[n], err, errlen))))
+			break;
+		n++;
+	}
+	nftnl_set_elems_iter_destroy(it);
+	if (ret == 0 && e != NULL)
+		ret = -EINVAL;
+	s->lo = malloc((size_t)(n + 1) * s->key_len);
+	s->hi = malloc((size_t)(n + 1) * s->key_len);
+	s->data = malloc((size_t)(n + 1) * 8);
+	if (s->vmap)
+		s->chains = calloc(n + 1, sizeof(char *));
+	if (ret == 0 && (s->lo == NULL || s->hi == NULL || s->data == NULL ||
+			 (s->vmap && s->chains == NULL)))
+		ret = -ENOMEM;
+	if (ret == 0) {
+		s->kind = n && v[0].key_end ? FSET_CONCAT_RANGES : FSET_RANGES;
+		if (s->kind == FSET_CONCAT_RANGES) {
+			for (uint32_t i = 0; ret == 0 && i < n; i++)
+				ret = emit(s, v[i].key, v[i].key_end ? v[i].key_end : v[i].key,
+					   v[i].data, v[i].chain);
+		} else {
+			sort_len = s->key_len;
+			qsort(v, n, sizeof(*v), elem_cmp);
+			ret = build_ranges(s, v, n, flags & NFT_SET_INTERVAL);
+		}
+	}
+	free(v);
+	if (ret)
+		fset_free(s);
+	return ret;
+}
+
+void fset_chains_free(struct fset *s)
+{
+	for (uint32_t i = 0; s->chains != NULL && i < s->nb; i++)
+		free(s->chains[i]);
+	free(s->chains);
+	s->chains = NULL;
+}
+
+void fset_free(struct fset *s)
+{
+	fset_chains_free(s);
+	free(s->lo);
+	free(s->hi);
+	free(s->data);
+	s->lo = s->hi = NULL;
+	s->data = NULL;
+}
+
+/* Each 4-byte register of the concatenation compared on its own. */
+static bool concat_in(const struct fset *s, const uint8_t *k, uint32_t i)
+{
+	const uint8_t *lo = s->lo + (size_t)i * s->key_len;
+	const uint8_t *hi = s->hi + (size_t)i * s->key_len;
+
+	for (uint16_t off = 0; off < s->key_len; off += 4) {
+		uint16_t l = s->key_len - off < 4 ? s->key_len - off : 4;
+
+		if (memcmp(k + off, lo + off, l) < 0 || memcmp(k + off, hi + off, l) > 0)
+			return false;
+	}
+	return true;
+}
+
+const uint32_t *fset_lookup(const struct fset *s, const void *key)
+{
+	uint32_t lo = 0, hi = s->nb, mid;
+
+	if (s->kind == FSET_CONCAT_RANGES) {
+		for (uint32_t i = 0; i < s->nb; i++)
+			if (concat_in(s, key, i))
+				return &s->data[i * 2];
+		return NULL;
+	}
+	/* last element whose lo <= key */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(s->lo + (size_t)mid * s->key_len, key, s->key_len) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	lo--;
+	if (memcmp(key, s->hi + (size_t)lo * s->key_len, s->key_len) > 0)
+		return NULL;
+	return &s->data[lo * 2];
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internal to hooks/ipsec: the SA, the tables and the burst helpers. */
+#ifndef NFV_ESP_H
+#define NFV_ESP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <intel-ipsec-mb.h>
+
+#include "nfv_hook_table.h"
+#include "nfv_ipsec.h"
+#include "nfv_mbuf.h"
+#include "esp_pkt.h"
+
+#define ESP_HDR_LEN	8
+#define ESP_ICV_MAX	32
+#define ESP_IV_MAX	16
+#define ESP_NATT_PORT	4500
+#define ESP_BATCH	NFV_BURST	/* ops per crypto run: one hook call */
+
+/* Anti-replay window, RFC 4303 3.4.3 and Appendix A; bitmap as RFC 6479. */
+struct esp_replay {
+	uint64_t top;		/* highest authenticated sequence number */
+	uint32_t size;		/* window size W in packets */
+	uint32_t mask;		/* bitmap words - 1 (power of two) */
+	uint64_t bits[];
+};
+
+/* Per SA, per worker. Written by that worker only. */
+struct esp_sa_wstats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t replay;
+	uint64_t auth;
+	uint64_t pad;
+	uint64_t next_hdr;
+	uint64_t policy;
+	uint64_t natt;
+	uint64_t expired;
+	uint64_t seq_overflow;
+	uint64_t crypto;
+	uint64_t no_room;
+	uint8_t soft;		/* this worker saw a soft limit: control reads */
+} __rte_cache_aligned;
+
+enum esp_sa_flags {
+	ESP_SA_ESN = 1u << 0,
+	ESP_SA_NATT = 1u << 1,
+	ESP_SA_TUNNEL = 1u << 2,
+	ESP_SA_AEAD = 1u << 3,
+	ESP_SA_OUT = 1u << 4,
+};
+
+/* Expanded keys; aligned as intel-ipsec-mb requires. */
+struct esp_keys {
+	struct gcm_key_data gcm;
+	uint8_t aes_enc[16 * 15] __rte_aligned(16);
+	uint8_t aes_dec[16 * 15] __rte_aligned(16);
+	uint8_t chacha[32] __rte_aligned(16);
+	uint8_t ipad[64] __rte_aligned(16);
+	uint8_t opad[64] __rte_aligned(16);
+} __rte_cache_aligned;
+
+struct esp_sa {
+	/* set at creation, read-only afterwards */
+	uint32_t id;
+	uint32_t spi;		/* host order */
+	uint32_t reqid;
+	uint16_t flags;		/* enum esp_sa_flags */
+	uint8_t family;		/* outer family (tunnel) or transport family */
+	uint8_t cipher;		/* enum nfv_ipsec_cipher */
+	uint8_t auth;		/* enum nfv_ipsec_auth */
+	uint8_t iv_len;		/* 8 (AEAD) or 16 (CBC) */
+	uint8_t icv_len;
+	uint8_t align;		/* padding boundary: 4 or 16 */
+	uint8_t key_len;	/* cipher key without salt */
+	uint8_t salt[4];
+	uint16_t natt_sport;	/* network order */
+	uint16_t natt_dport;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint64_t iv_nonce;	/* CBC: second half of the IV counter block */
+	struct nfv_ipsec_lifetime soft;
+	struct nfv_ipsec_lifetime hard;
+	uint64_t soft_tsc;	/* TSC deadlines; UINT64_MAX: none */
+	uint64_t hard_tsc;
+	struct esp_keys keys;
+	/* written by the control side (poll) or by a worker on overflow */
+	volatile uint8_t dead;
+	/* outbound: next sequence number; the one field workers share */
+	uint64_t seq __rte_cache_aligned;
+	struct esp_sa_wstats stats[NFV_MAX_WORKERS];
+	/* inbound: written by the worker that RSS steers this SA to */
+	struct esp_replay replay __rte_cache_aligned;
+};
+
+/* Per worker scratch of the module; written by that worker only. */
+struct esp_worker {
+	uint16_t ip_id;		/* outer IPv4 identification */
+} __rte_cache_aligned;
+
+/* The module state: priv of both hook entries. */
+struct esp_sad;
+struct esp_spd;
+
+struct nfv_ipsec {
+	/* published by the control side with release stores */
+	struct esp_sa **sas;		/* [max_sa], by id */
+	struct esp_sad *sad;		/* inbound SAs by (spi, dst) */
+	struct esp_spd *spd[2][2];	/* [dir][v6] */
+	/* set once at init */
+	uint32_t max_sa;
+	unsigned int nb_workers;
+	struct rte_rcu_qsbr *qsbr;
+	IMB_MGR *mgr[NFV_MAX_WORKERS];	/* one per worker */
+	IMB_MGR *ctl_mgr;		/* key expansion on the control side */
+	struct nfv_hook_reg *reg_out, *reg_in;
+	struct esp_worker wk[NFV_MAX_WORKERS];
+};
+
+/* esp_sa.c */
+int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
+		  struct esp_sa **out);
+void esp_sa_free(struct esp_sa *sa);
+
+/* esp_replay.c */
+void esp_replay_init(struct esp_replay *r, uint32_t size);
+size_t esp_replay_bytes(uint32_t size);
+uint64_t esp_replay_infer(const struct esp_replay *r, uint32_t seql, bool esn);
+int esp_replay_check(const struct esp_replay *r, uint64_t seq);
+int esp_replay_update(struct esp_replay *r, uint64_t seq);
+
+/* esp_sad.c */
+struct esp_sad *esp_sad_create(const char *name, uint32_t max, int socket);
+void esp_sad_free(struct esp_sad *sad);
+int esp_sad_add(struct esp_sad *sad, struct esp_sa *sa);
+int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos);
+void esp_sad_reclaim(struct esp_sad *sad, int32_t pos);
+struct esp_sa *esp_sad_lookup(const struct esp_sad *sad, uint32_t spi,
+			      uint8_t family, const uint8_t *dst);
+
+/* esp_spd.c: selectors of one packet */
+struct esp_sel {
+	uint8_t family;
+	uint8_t proto;
+	uint16_t sport, dport;	/* host order */
+	bool ports;		/* sport/dport are known (not a later fragment) */
+	const uint8_t *src, *dst;
+};
+
+struct esp_sp;
+int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
+		  struct esp_sel *sel);
+const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
+				    const struct esp_sel *sel);
+enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp);
+uint32_t esp_sp_sa(const struct esp_sp *sp);
+uint32_t esp_sp_reqid(const struct esp_sp *sp);
+int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c);
+int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
+void esp_spd_free_all(struct nfv_ipsec *ips);
+
+/* esp_crypto.c: one op per packet, run as one batch */
+struct esp_op {
+	struct rte_mbuf *m;
+	struct esp_sa *sa;
+	uint8_t *src;		/* cipher start */
+	uint32_t len;		/* cipher length */
+	uint8_t *hash;		/* CBC: start of authenticated data */
+	uint32_t hash_len;
+	uint8_t *icv;		/* ICV in the packet */
+	const uint8_t *iv;	/* CBC: IV pointer */
+	uint8_t nonce[12];	/* AEAD: salt || IV */
+	uint8_t aad[12];
+	uint8_t aad_len;
+	uint8_t encrypt;
+	uint8_t ok;		/* crypto done and, on decrypt, ICV matched */
+	uint8_t failed;		/* the library refused the job */
+	uint8_t natt;		/* input: came in UDP */
+	uint8_t icv_saved;	/* icv_save holds the received ICV */
+	uint8_t icv_save[ESP_ICV_MAX];	/* CBC + ESN decrypt: the received ICV */
+	uint8_t tag[ESP_ICV_MAX];
+	uint64_t seq;		/* full sequence number */
+	uint32_t plen;		/* the protected payload, for counters and lifetimes */
+	uint32_t esp_off;	/* offset of the ESP header in the packet */
+	uint32_t l3_len;	/* outer (tunnel) or original (transport) L3 header */
+	uint32_t nh_off;	/* offset of the byte naming the ESP/UDP header */
+};
+
+IMB_MGR *esp_crypto_mgr_alloc(void);
+void esp_crypto_mgr_free(IMB_MGR *mgr);
+void esp_crypto_run(IMB_MGR *mgr, struct esp_op *ops, unsigned int n);
+void esp_crypto_aead_nonce(struct esp_op *op, const uint8_t *iv8);
+void esp_crypto_aad(struct esp_op *op, uint32_t spi_be, uint64_t seq, bool esn);
+
+/* esp_encap.c */
+int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
+		      struct esp_sa *sa, struct rte_mbuf *m, uint64_t seq,
+		      const uint8_t *iv, struct esp_op *op);
+void esp_encap_finish(struct esp_op *op);
+void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off, uint32_t total,
+		uint8_t proto);
+
+/* esp_decap.c; prepare returns 0 (op ready), a drop reason, or: */
+#define ESP_IN_ACCEPT (-1)	/* not ESP: let it go on */
+int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf *m,
+		      uint64_t now, unsigned int worker, struct esp_op *op);
+int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
+		     unsigned int worker);
+
+/* esp_output.c / esp_input.c: the hook entries, priv set at registration */
+extern const struct nfv_hook_ops esp_output_ops;
+extern const struct nfv_hook_ops esp_input_ops;
+void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+			uint32_t *verdicts, const struct nfv_hook_state *state);
+void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+		       uint32_t *verdicts, const struct nfv_hook_state *state);
+
+/* esp_ctl.c */
+void esp_ctl_synchronize(struct nfv_ipsec *ips);
+
+/* Lifetime checks shared by both directions. */
+static inline struct esp_sa *esp_sa_get(const struct nfv_ipsec *ips, uint32_t id)
+{
+	if (unlikely(id >= ips->max_sa))
+		return NULL;
+	return __atomic_load_n(&ips->sas[id], __ATOMIC_ACQUIRE);
+}
+
+/* 0 when the SA may carry this packet; counts a soft hit on the way. */
+static inline int esp_sa_lifetime(struct esp_sa *sa, unsigned int w,
+				  uint64_t now, uint32_t bytes)
+{
+	struct esp_sa_wstats *st = &sa->stats[w];
+
+	if (unlikely(sa->dead))
+		return -1;
+	if (unlikely(now >= sa->hard_tsc ||
+		     (sa->hard.packets && st->packets >= sa->hard.packets) ||
+		     (sa->hard.bytes && st->bytes + bytes > sa->hard.bytes)))
+		return -1;
+	if (unlikely(now >= sa->soft_tsc ||
+		     (sa->soft.packets && st->packets >= sa->soft.packets) ||
+		     (sa->soft.bytes && st->bytes + bytes > sa->soft.bytes)))
+		st->soft = 1;
+	return 0;
+}
+
+#endif

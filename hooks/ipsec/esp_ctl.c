@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control side of the module: state, registration of the two entries, SA
+ * and policy add/del, counters and lifetimes. One thread calls these; the
+ * workers see changes through release stores and RCU (QSBR) grace periods.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_hash.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "esp.h"
+
+void esp_ctl_synchronize(struct nfv_ipsec *ips)
+{
+	if (ips->qsbr != NULL)
+		rte_rcu_qsbr_synchronize(ips->qsbr, RTE_QSBR_THRID_INVALID);
+}
+
+int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
+{
+	struct nfv_ipsec *ips;
+	char name[RTE_HASH_NAMESIZE];
+	unsigned int w;
+
+	if (conf->nb_workers == 0 || conf->nb_workers > NFV_MAX_WORKERS)
+		return -EINVAL;
+	ips = rte_zmalloc_socket("nfv_ipsec", sizeof(*ips), RTE_CACHE_LINE_SIZE,
+				 conf->socket_id);
+	if (ips == NULL)
+		return -ENOMEM;
+	ips->nb_workers = conf->nb_workers;
+	ips->max_sa = conf->max_sa ? conf->max_sa : 1024;
+	ips->qsbr = conf->qsbr;
+	ips->sas = rte_zmalloc_socket("esp_sas", ips->max_sa * sizeof(ips->sas[0]),
+				      RTE_CACHE_LINE_SIZE, conf->socket_id);
+	if (ips->sas == NULL)
+		goto err_free;
+	snprintf(name, sizeof(name), "esp_sad_%p", (void *)ips);
+	ips->sad = esp_sad_create(name, ips->max_sa, conf->socket_id);
+	if (ips->sad == NULL)
+		goto err_free;
+	/* one manager per worker: it holds the jobs in flight of that worker */
+	for (w = 0; w < ips->nb_workers; w++) {
+		ips->mgr[w] = esp_crypto_mgr_alloc();
+		if (ips->mgr[w] == NULL)
+			goto err_free;
+	}
+	ips->ctl_mgr = esp_crypto_mgr_alloc();
+	if (ips->ctl_mgr == NULL)
+		goto err_free;
+	*out = ips;
+	return 0;
+
+err_free:
+	nfv_ipsec_fini(ips);
+	return -ENOMEM;
+}
+
+int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
+{
+	struct nfv_hook_ops ops;
+	int rc;
+
+	if (ips->qsbr == NULL)
+		ips->qsbr = t->qsbr;
+	ops = esp_output_ops;
+	ops.priv = ips;
+	rc = nfv_hook_register(t, &ops, &ips->reg_out);
+	if (rc < 0)
+		return rc;
+	ops = esp_input_ops;
+	ops.priv = ips;
+	rc = nfv_hook_register(t, &ops, &ips->reg_in);
+	if (rc < 0)
+		goto err_out;
+	return 0;
+
+err_out:
+	nfv_hook_unregister(t, ips->reg_out);
+	ips->reg_out = NULL;
+	return rc;
+}
+
+void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips)
+{
+	if (ips->reg_in != NULL)
+		nfv_hook_unregister(t, ips->reg_in);
+	if (ips->reg_out != NULL)
+		nfv_hook_unregister(t, ips->reg_out);
+	ips->reg_in = ips->reg_out = NULL;
+}
+
+/* 1. the entries are gone, so no worker can find an SA or policy any more;
+ * 2. free them without waiting; 3. the managers last. */
+void nfv_ipsec_fini(struct nfv_ipsec *ips)
+{
+	uint32_t i;
+
+	if (ips == NULL)
+		return;
+	for (i = 0; ips->sas != NULL && i < ips->max_sa; i++)
+		esp_sa_free(ips->sas[i]);
+	rte_free(ips->sas);
+	esp_sad_free(ips->sad);
+	esp_spd_free_all(ips);
+	for (i = 0; i < NFV_MAX_WORKERS; i++)
+		esp_crypto_mgr_free(ips->mgr[i]);
+	esp_crypto_mgr_free(ips->ctl_mgr);
+	rte_free(ips);
+}
+
+int nfv_ipsec_sa_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *conf)
+{
+	struct esp_sa *sa;
+	int rc;
+
+	if (conf->id >= ips->max_sa)
+		return -EINVAL;
+	if (ips->sas[conf->id] != NULL)
+		return -EEXIST;
+	rc = esp_sa_create(ips, conf, &sa);
+	if (rc < 0)
+		return rc;
+	if (conf->dir == NFV_IPSEC_DIR_IN) {
+		rc = esp_sad_add(ips->sad, sa);
+		if (rc < 0) {
+			esp_sa_free(sa);
+			return rc;
+		}
+	}
+	__atomic_store_n(&ips->sas[conf->id], sa, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id)
+{
+	struct esp_sa *sa;
+	int32_t pos = -1;
+
+	if (id >= ips->max_sa || ips->sas[id] == NULL)
+		return -ENOENT;
+	sa = ips->sas[id];
+	/* 1. unpublish from both tables: no new worker lookup finds it */
+	__atomic_store_n(&ips->sas[id], NULL, __ATOMIC_RELEASE);
+	if (!(sa->flags & ESP_SA_OUT))
+		esp_sad_del(ips->sad, sa, &pos);
+	/* 2. wait for the workers that found it before */
+	esp_ctl_synchronize(ips);
+	/* 3. now nobody holds it: give back the slot, wipe, free */
+	if (pos >= 0)
+		esp_sad_reclaim(ips->sad, pos);
+	esp_sa_free(sa);
+	return 0;
+}
+
+static void esp_sa_sum(const struct esp_sa *sa, struct nfv_ipsec_sa_stats *s)
+{
+	unsigned int w;
+
+	memset(s, 0, sizeof(*s));
+	for (w = 0; w < NFV_MAX_WORKERS; w++) {
+		const struct esp_sa_wstats *x = &sa->stats[w];
+
+		s->packets += x->packets;
+		s->bytes += x->bytes;
+		s->replay += x->replay;
+		s->auth += x->auth;
+		s->pad += x->pad;
+		s->next_hdr += x->next_hdr;
+		s->policy += x->policy;
+		s->natt += x->natt;
+		s->expired += x->expired;
+		s->seq_overflow += x->seq_overflow;
+		s->crypto += x->crypto;
+		s->no_room += x->no_room;
+	}
+}
+
+int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
+		       struct nfv_ipsec_sa_stats *sum)
+{
+	if (id >= ips->max_sa || ips->sas[id] == NULL)
+		return -ENOENT;
+	esp_sa_sum(ips->sas[id], sum);
+	return 0;
+}
+
+static bool esp_limit(const struct nfv_ipsec_lifetime *l, uint64_t deadline,
+		      uint64_t now, const struct nfv_ipsec_sa_stats *s)
+{
+	return now >= deadline || (l->packets && s->packets >= l->packets) ||
+		(l->bytes && s->bytes >= l->bytes);
+}
+
+int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events)
+{
+	struct nfv_ipsec_sa_stats s;
+	uint64_t now = rte_get_tsc_cycles();
+	struct esp_sa *sa;
+	unsigned int w;
+
+	if (id >= ips->max_sa || ips->sas[id] == NULL)
+		return -ENOENT;
+	sa = ips->sas[id];
+	esp_sa_sum(sa, &s);
+	*events = 0;
+	for (w = 0; w < NFV_MAX_WORKERS; w++)
+		if (sa->stats[w].soft)
+			*events |= NFV_IPSEC_EV_SOFT;
+	if (esp_limit(&sa->soft, sa->soft_tsc, now, &s))
+		*events |= NFV_IPSEC_EV_SOFT;
+	/* the workers check their own counters; the sum catches the rest */
+	if (sa->dead || esp_limit(&sa->hard, sa->hard_tsc, now, &s)) {
+		sa->dead = 1;
+		*events |= NFV_IPSEC_EV_HARD;
+	}
+	return 0;
+}
+
+int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf)
+{
+	return esp_spd_add(ips, conf);
+}
+
+int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
+{
+	return esp_spd_del(ips, dir, id);
+}

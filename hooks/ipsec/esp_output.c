@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "esp-output": POST_ROUTING at NFV_IP_PRI_LAST, as XFRM's output. Looks
+ * every packet up in the outbound SPD; PROTECT steals it into the worker's
+ * crypto batch and, once encrypted, re-injects the ESP packet at LOCAL_OUT
+ * as a locally made packet (NFV_MBUF_F_IPSEC_DONE stops a second lookup).
+ */
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "esp.h"
+#include "nfv_mbuf.h"
+
+static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
+			     unsigned int n, const struct nfv_hook_state *state)
+{
+	unsigned int w = state->worker, i;
+
+	esp_crypto_run(ips->mgr[w], ops, n);
+	for (i = 0; i < n; i++) {
+		struct esp_op *op = &ops[i];
+		struct esp_sa_wstats *st = &op->sa->stats[w];
+
+		if (unlikely(!op->ok)) {
+			st->crypto++;
+			nfv_drop(state->table, w, op->m, NFV_DR_ESP_CRYPTO);
+			continue;
+		}
+		esp_encap_finish(op);
+		st->packets++;
+		st->bytes += op->plen;
+		nfv_hook_inject(state, NFV_INJECT_LOCAL_OUT, op->m);
+	}
+}
+
+/* The verdict for one packet; fills *op when it returns STOLEN. */
+static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf *m,
+			       const struct nfv_hook_state *state, struct esp_op *op)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	unsigned int w = state->worker;
+	const struct esp_spd *spd;
+	const struct esp_sp *sp;
+	struct esp_sel sel;
+	struct esp_sa *sa;
+	uint64_t seq;
+	int rc;
+
+	if (meta->flags & NFV_MBUF_F_IPSEC_DONE)
+		return NFV_ACCEPT;
+	/* the headers are contiguous in the first segment; see README.md */
+	if (esp_sel_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m),
+			  meta->family, &sel) < 0)
+		return NFV_ACCEPT;
+	spd = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_OUT][meta->family == AF_INET6],
+			      __ATOMIC_ACQUIRE);
+	sp = esp_spd_lookup(spd, &sel);
+	if (sp == NULL)
+		return NFV_ACCEPT;
+	switch (esp_sp_action(sp)) {
+	case NFV_IPSEC_BYPASS:
+		return NFV_ACCEPT;
+	case NFV_IPSEC_DISCARD:
+		return NFV_DROP_REASON(NFV_DR_SPD_DISCARD);
+	default:
+		break;
+	}
+	sa = esp_sa_get(ips, esp_sp_sa(sp));
+	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT)))
+		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
+	if (unlikely(esp_sa_lifetime(sa, w, state->now, m->pkt_len) < 0)) {
+		sa->stats[w].expired++;
+		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
+	}
+	/* the one shared write: workers may send on the same SA */
+	seq = __atomic_fetch_add(&sa->seq, 1, __ATOMIC_RELAXED);
+	if (unlikely(seq == 0 || (!(sa->flags & ESP_SA_ESN) && seq > UINT32_MAX))) {
+		/* RFC 4303 3.3.3: the counter must not cycle; the SA is done */
+		sa->dead = 1;
+		sa->stats[w].seq_overflow++;
+		return NFV_DROP_REASON(NFV_DR_ESP_SEQ_OVERFLOW);
+	}
+	rc = esp_encap_prepare(ips, w, sa, m, seq, NULL, op);
+	if (unlikely(rc != 0)) {
+		sa->stats[w].no_room += rc == NFV_DR_ESP_NO_HEADROOM;
+		return NFV_DROP_REASON(rc);
+	}
+	return NFV_STOLEN;
+}
+
+void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+			uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	struct nfv_ipsec *ips = priv;
+	struct esp_op ops[ESP_BATCH];
+	unsigned int nops = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		verdicts[i] = esp_output_one(ips, pkts[i], state, &ops[nops]);
+		if (verdicts[i] != NFV_STOLEN)
+			continue;
+		if (++nops == ESP_BATCH) {
+			esp_output_flush(ips, ops, nops, state);
+			nops = 0;
+		}
+	}
+	if (nops > 0)
+		esp_output_flush(ips, ops, nops, state);
+}
+
+const struct nfv_hook_ops esp_output_ops = {
+	.name = "esp-output",
+	.hook = NFV_INET_POST_ROUTING,
+	.priority = NFV_IP_PRI_LAST,
+	.fn = esp_output_process,
+};

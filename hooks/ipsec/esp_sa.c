@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SA creation: checks the configuration, expands the keys once (AES round
+ * keys, the GCM hash key tables, the HMAC inner and outer states), and
+ * frees with the keys wiped.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "esp.h"
+
+struct esp_alg {
+	uint8_t key_len;	/* cipher key, salt excluded */
+	uint8_t salt;
+	uint8_t iv_len;
+	uint8_t align;
+	bool aead;
+};
+
+static const struct esp_alg esp_algs[] = {
+	[NFV_IPSEC_AES_GCM_128] = { 16, 4, 8, 4, true },
+	[NFV_IPSEC_AES_GCM_256] = { 32, 4, 8, 4, true },
+	[NFV_IPSEC_CHACHA20_POLY1305] = { 32, 4, 8, 4, true },
+	[NFV_IPSEC_AES_CBC_128] = { 16, 0, 16, 16, false },
+	[NFV_IPSEC_AES_CBC_256] = { 32, 0, 16, 16, false },
+};
+
+/* RFC 4868: the key is the hash length, the ICV half of it. */
+static const struct {
+	uint8_t key_len, icv_len, block;
+} esp_auths[] = {
+	[NFV_IPSEC_HMAC_SHA256_128] = { 32, 16, 64 },
+	[NFV_IPSEC_HMAC_SHA384_192] = { 48, 24, 128 },
+	[NFV_IPSEC_HMAC_SHA512_256] = { 64, 32, 128 },
+};
+
+static int esp_hmac_precompute(IMB_MGR *mgr, struct esp_sa *sa,
+			       const uint8_t *key, uint8_t len)
+{
+	uint8_t block[128];
+	uint8_t bs = esp_auths[sa->auth].block;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		uint8_t *out = i == 0 ? sa->keys.ipad : sa->keys.opad;
+
+		memset(block, i == 0 ? 0x36 : 0x5c, bs);
+		for (unsigned int j = 0; j < len; j++)
+			block[j] ^= key[j];
+		switch (sa->auth) {
+		case NFV_IPSEC_HMAC_SHA256_128:
+			IMB_SHA256_ONE_BLOCK(mgr, block, out);
+			break;
+		case NFV_IPSEC_HMAC_SHA384_192:
+			IMB_SHA384_ONE_BLOCK(mgr, block, out);
+			break;
+		default:
+			IMB_SHA512_ONE_BLOCK(mgr, block, out);
+			break;
+		}
+	}
+	explicit_bzero(block, sizeof(block));
+	return 0;
+}
+
+static int esp_sa_check(const struct nfv_ipsec *ips,
+			const struct nfv_ipsec_sa_conf *c)
+{
+	const struct esp_alg *a;
+
+	if (c->id >= ips->max_sa || c->cipher > NFV_IPSEC_AES_CBC_256 ||
+	    c->auth > NFV_IPSEC_HMAC_SHA512_256 || c->dir > NFV_IPSEC_DIR_OUT ||
+	    c->mode > NFV_IPSEC_MODE_TRANSPORT)
+		return -EINVAL;
+	if (c->dst.family != AF_INET && c->dst.family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (c->mode == NFV_IPSEC_MODE_TUNNEL && c->src.family != c->dst.family)
+		return -EINVAL;
+	a = &esp_algs[c->cipher];
+	if (c->key_len != a->key_len + a->salt)
+		return -EINVAL;
+	if (a->aead != (c->auth == NFV_IPSEC_AUTH_NONE))
+		return -EINVAL;
+	if (!a->aead && c->auth_key_len != esp_auths[c->auth].key_len)
+		return -EINVAL;
+	if (c->replay_window > NFV_IPSEC_REPLAY_MAX)
+		return -ERANGE;
+	if (c->spi < 256)	/* RFC 4303 2.1: 1-255 are reserved */
+		return -EINVAL;
+	return 0;
+}
+
+static uint64_t esp_deadline(uint64_t now, uint64_t seconds)
+{
+	if (seconds == 0)
+		return UINT64_MAX;
+	return now + seconds * rte_get_tsc_hz();
+}
+
+int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
+		  struct esp_sa **out)
+{
+	const struct esp_alg *a;
+	uint32_t window;
+	struct esp_sa *sa;
+	uint64_t now;
+	int rc;
+
+	rc = esp_sa_check(ips, c);
+	if (rc < 0)
+		return rc;
+	a = &esp_algs[c->cipher];
+	window = c->replay_window ? c->replay_window : NFV_IPSEC_REPLAY_DEFAULT;
+	sa = rte_zmalloc("esp_sa", sizeof(*sa) - sizeof(sa->replay) +
+			 esp_replay_bytes(window), RTE_CACHE_LINE_SIZE);
+	if (sa == NULL)
+		return -ENOMEM;
+
+	sa->id = c->id;
+	sa->spi = c->spi;
+	sa->reqid = c->reqid;
+	sa->family = c->dst.family;
+	sa->cipher = c->cipher;
+	sa->auth = c->auth;
+	sa->iv_len = a->iv_len;
+	sa->align = a->align;
+	sa->key_len = a->key_len;
+	sa->icv_len = a->aead ? 16 : esp_auths[c->auth].icv_len;
+	sa->flags = (c->esn ? ESP_SA_ESN : 0) | (c->natt ? ESP_SA_NATT : 0) |
+		(c->mode == NFV_IPSEC_MODE_TUNNEL ? ESP_SA_TUNNEL : 0) |
+		(a->aead ? ESP_SA_AEAD : 0) |
+		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0);
+	sa->natt_sport = rte_cpu_to_be_16(c->natt_sport ? c->natt_sport : ESP_NATT_PORT);
+	sa->natt_dport = rte_cpu_to_be_16(c->natt_dport ? c->natt_dport : ESP_NATT_PORT);
+	memcpy(sa->src, c->src.bytes, 16);
+	memcpy(sa->dst, c->dst.bytes, 16);
+	sa->soft = c->soft;
+	sa->hard = c->hard;
+	now = rte_get_tsc_cycles();
+	sa->soft_tsc = esp_deadline(now, c->soft.seconds);
+	sa->hard_tsc = esp_deadline(now, c->hard.seconds);
+	sa->seq = 1;
+	esp_replay_init(&sa->replay, window);
+	if (getrandom(&sa->iv_nonce, sizeof(sa->iv_nonce), 0) != sizeof(sa->iv_nonce)) {
+		rc = -EIO;
+		goto err_free;
+	}
+
+	switch (c->cipher) {
+	case NFV_IPSEC_AES_GCM_128:
+		IMB_AES128_GCM_PRE(ips->ctl_mgr, c->key, &sa->keys.gcm);
+		break;
+	case NFV_IPSEC_AES_GCM_256:
+		IMB_AES256_GCM_PRE(ips->ctl_mgr, c->key, &sa->keys.gcm);
+		break;
+	case NFV_IPSEC_CHACHA20_POLY1305:
+		memcpy(sa->keys.chacha, c->key, 32);
+		break;
+	case NFV_IPSEC_AES_CBC_128:
+		IMB_AES_KEYEXP_128(ips->ctl_mgr, c->key, sa->keys.aes_enc,
+				   sa->keys.aes_dec);
+		break;
+	case NFV_IPSEC_AES_CBC_256:
+		IMB_AES_KEYEXP_256(ips->ctl_mgr, c->key, sa->keys.aes_enc,
+				   sa->keys.aes_dec);
+		break;
+	}
+	if (a->salt)
+		memcpy(sa->salt, c->key + a->key_len, 4);
+	if (!a->aead)
+		esp_hmac_precompute(ips->ctl_mgr, sa, c->auth_key, c->auth_key_len);
+	*out = sa;
+	return 0;
+
+err_free:
+	rte_free(sa);
+	return rc;
+}
+
+/* Only after a grace period: no worker can still hold sa. */
+void esp_sa_free(struct esp_sa *sa)
+{
+	if (sa == NULL)
+		return;
+	explicit_bzero(&sa->keys, sizeof(sa->keys));
+	explicit_bzero(sa->salt, sizeof(sa->salt));
+	explicit_bzero(&sa->iv_nonce, sizeof(sa->iv_nonce));
+	rte_free(sa);
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SPD: per direction and family, an immutable array of policies in
+ * priority order, first match wins (as XFRM). The control side rebuilds the
+ * array on every change, publishes it with one store and frees the old one
+ * after the grace period. A linear scan: fine for tens of policies; a large
+ * SPD would want rte_acl as hooks/filter does.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "esp.h"
+
+struct esp_sp {
+	uint64_t src[2], smask[2];
+	uint64_t dst[2], dmask[2];
+	uint16_t sport_min, sport_max;
+	uint16_t dport_min, dport_max;
+	uint8_t proto;
+	uint8_t action;
+	bool any_port;
+	int32_t priority;
+	uint32_t id;
+	uint32_t sa_id;
+	uint32_t reqid;
+};
+
+struct esp_spd {
+	uint32_t n;
+	struct esp_sp sp[];
+};
+
+enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp) { return sp->action; }
+uint32_t esp_sp_sa(const struct esp_sp *sp) { return sp->sa_id; }
+uint32_t esp_sp_reqid(const struct esp_sp *sp) { return sp->reqid; }
+
+int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
+		  struct esp_sel *sel)
+{
+	uint32_t nh_off;
+	uint8_t proto;
+	int off;
+
+	off = esp_l3_parse(l3, len, family, &proto, &nh_off);
+	if (off < 0)
+		return -1;
+	sel->family = family;
+	sel->src = l3 + (family == AF_INET ? 12 : 8);
+	sel->dst = l3 + (family == AF_INET ? 16 : 24);
+	sel->ports = true;
+	if (family == AF_INET && (l3[6] & 0x1f) | l3[7])
+		sel->ports = false;	/* not a first fragment */
+	if (proto == ESP_IPPROTO_FRAGMENT && (uint32_t)off + 8 <= len) {
+		sel->ports = false;
+		proto = l3[off];
+	}
+	sel->proto = proto;
+	sel->sport = sel->dport = 0;
+	if (!sel->ports)
+		return 0;
+	if (proto == ESP_IPPROTO_TCP || proto == ESP_IPPROTO_UDP ||
+	    proto == ESP_IPPROTO_SCTP) {
+		if ((uint32_t)off + 4 > len)
+			return -1;
+		sel->sport = l3[off] << 8 | l3[off + 1];
+		sel->dport = l3[off + 2] << 8 | l3[off + 3];
+	} else if (proto == ESP_IPPROTO_ICMP || proto == ESP_IPPROTO_ICMPV6) {
+		if ((uint32_t)off + 2 > len)
+			return -1;
+		sel->sport = l3[off];
+		sel->dport = l3[off + 1];
+	}
+	return 0;
+}
+
+static inline bool esp_addr_match(const uint8_t *a, uint8_t family,
+				  const uint64_t net[2], const uint64_t mask[2])
+{
+	uint64_t w[2] = { 0, 0 };
+
+	memcpy(w, a, family == AF_INET ? 4 : 16);
+	return ((w[0] & mask[0]) == net[0]) & ((w[1] & mask[1]) == net[1]);
+}
+
+const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
+				    const struct esp_sel *sel)
+{
+	uint32_t i;
+
+	if (spd == NULL)
+		return NULL;
+	for (i = 0; i < spd->n; i++) {
+		const struct esp_sp *sp = &spd->sp[i];
+
+		if (sp->proto != 0 && sp->proto != sel->proto)
+			continue;
+		if (!esp_addr_match(sel->src, sel->family, sp->src, sp->smask) ||
+		    !esp_addr_match(sel->dst, sel->family, sp->dst, sp->dmask))
+			continue;
+		if (sp->any_port)
+			return sp;
+		if (!sel->ports || sel->sport < sp->sport_min ||
+		    sel->sport > sp->sport_max || sel->dport < sp->dport_min ||
+		    sel->dport > sp->dport_max)
+			continue;
+		return sp;
+	}
+	return NULL;
+}
+
+static void esp_prefix_mask(const struct nfv_prefix *p, uint64_t net[2],
+			    uint64_t mask[2])
+{
+	uint8_t m[16] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < p->len && i < 128; i++)
+		m[i / 8] |= 0x80 >> (i % 8);
+	memcpy(mask, m, 16);
+	memcpy(net, p->addr.bytes, 16);
+	if (p->addr.family == AF_INET || p->len == 0) {
+		/* the unused tail of an IPv4 address must not matter */
+		memset((uint8_t *)net + (p->addr.family == AF_INET ? 4 : 0), 0,
+		       p->addr.family == AF_INET ? 12 : 16);
+	}
+	net[0] &= mask[0];
+	net[1] &= mask[1];
+}
+
+static void esp_sp_compile(struct esp_sp *sp, const struct nfv_ipsec_sp_conf *c)
+{
+	memset(sp, 0, sizeof(*sp));
+	esp_prefix_mask(&c->src, sp->src, sp->smask);
+	esp_prefix_mask(&c->dst, sp->dst, sp->dmask);
+	sp->proto = c->proto;
+	sp->action = c->action;
+	sp->sport_min = c->sport_min;
+	sp->sport_max = c->sport_max;
+	sp->dport_min = c->dport_min;
+	sp->dport_max = c->dport_max;
+	if ((c->sport_min | c->sport_max | c->dport_min | c->dport_max) == 0) {
+		sp->any_port = true;
+	} else {
+		if (c->sport_max == 0 && c->sport_min == 0)
+			sp->sport_max = UINT16_MAX;
+		if (c->dport_max == 0 && c->dport_min == 0)
+			sp->dport_max = UINT16_MAX;
+	}
+	sp->priority = c->priority;
+	sp->id = c->id;
+	sp->sa_id = c->sa_id;
+	sp->reqid = c->reqid;
+}
+
+/* Publishes next in place of *slot; frees the old array after the grace period. */
+static void esp_spd_publish(struct nfv_ipsec *ips, struct esp_spd **slot,
+			    struct esp_spd *next)
+{
+	struct esp_spd *old = *slot;
+
+	__atomic_store_n(slot, next, __ATOMIC_RELEASE);
+	esp_ctl_synchronize(ips);
+	rte_free(old);
+}
+
+int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c)
+{
+	struct esp_spd **slot, *old, *next;
+	uint32_t i, n, at;
+
+	if (c->dir > NFV_IPSEC_DIR_OUT || c->action > NFV_IPSEC_DISCARD ||
+	    (c->family != AF_INET && c->family != AF_INET6) ||
+	    (c->src.len && c->src.addr.family != c->family) ||
+	    (c->dst.len && c->dst.addr.family != c->family) ||
+	    c->src.len > 128 || c->dst.len > 128 ||
+	    c->sport_min > c->sport_max || c->dport_min > c->dport_max)
+		return -EINVAL;
+	if (c->dir == NFV_IPSEC_DIR_OUT && c->action == NFV_IPSEC_PROTECT &&
+	    c->sa_id >= ips->max_sa)
+		return -EINVAL;
+	for (i = 0; i < 2; i++) {
+		old = ips->spd[c->dir][i];
+		for (n = 0; old != NULL && n < old->n; n++)
+			if (old->sp[n].id == c->id)
+				return -EEXIST;
+	}
+	slot = &ips->spd[c->dir][c->family == AF_INET6];
+	old = *slot;
+	n = old != NULL ? old->n : 0;
+	next = rte_zmalloc("esp_spd", sizeof(*next) + (n + 1) * sizeof(next->sp[0]), 0);
+	if (next == NULL)
+		return -ENOMEM;
+	for (at = 0; at < n && old->sp[at].priority <= c->priority; at++)
+		;
+	if (n)
+		memcpy(next->sp, old->sp, at * sizeof(old->sp[0]));
+	esp_sp_compile(&next->sp[at], c);
+	if (n > at)
+		memcpy(&next->sp[at + 1], &old->sp[at], (n - at) * sizeof(old->sp[0]));
+	next->n = n + 1;
+	esp_spd_publish(ips, slot, next);
+	return 0;
+}
+
+int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
+{
+	struct esp_spd *next, *old;
+	unsigned int v6;
+	uint32_t i, j;
+
+	if (dir > NFV_IPSEC_DIR_OUT)
+		return -EINVAL;
+	for (v6 = 0; v6 < 2; v6++) {
+		old = ips->spd[dir][v6];
+		for (i = 0; old != NULL && i < old->n; i++)
+			if (old->sp[i].id == id)
+				goto found;
+	}
+	return -ENOENT;
+found:
+	next = rte_zmalloc("esp_spd", sizeof(*next) + old->n * sizeof(next->sp[0]), 0);
+	if (next == NULL)
+		return -ENOMEM;
+	for (i = 0, j = 0; i < old->n; i++)
+		if (old->sp[i].id != id)
+			next->sp[j++] = old->sp[i];
+	next->n = j;
+	esp_spd_publish(ips, &ips->spd[dir][v6], next);
+	return 0;
+}
+
+/* Teardown only: no worker runs the entries any more. */
+void esp_spd_free_all(struct nfv_ipsec *ips)
+{
+	for (unsigned int d = 0; d < 2; d++)
+		for (unsigned int v6 = 0; v6 < 2; v6++) {
+			rte_free(ips->spd[d][v6]);
+			ips->spd[d][v6] = NULL;
+		}
+}

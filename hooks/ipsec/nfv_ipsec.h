@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The VPN processing module: ESP (RFC 4303) in and out, the SAD and the SPD.
+ *
+ * Control side API. One thread (the main lcore) calls these functions; the
+ * workers only read what they publish (RCU, QSBR). Every function returns 0
+ * or -errno and logs nothing. Keys given here are copied, expanded once and
+ * wiped with explicit_bzero() when the SA is freed after its grace period.
+ */
+#ifndef NFV_IPSEC_H
+#define NFV_IPSEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nfv_policy.h"
+
+struct nfv_hook_table;
+struct rte_rcu_qsbr;
+struct nfv_ipsec;
+
+enum nfv_ipsec_dir {
+	NFV_IPSEC_DIR_IN = 0,
+	NFV_IPSEC_DIR_OUT = 1,
+};
+
+enum nfv_ipsec_mode {
+	NFV_IPSEC_MODE_TUNNEL = 0,
+	NFV_IPSEC_MODE_TRANSPORT = 1,
+};
+
+enum nfv_ipsec_cipher {
+	NFV_IPSEC_AES_GCM_128 = 0,	/* RFC 4106, 16-byte ICV */
+	NFV_IPSEC_AES_GCM_256,
+	NFV_IPSEC_CHACHA20_POLY1305,	/* RFC 7634 */
+	NFV_IPSEC_AES_CBC_128,		/* RFC 3602, needs an auth */
+	NFV_IPSEC_AES_CBC_256,
+};
+
+enum nfv_ipsec_auth {
+	NFV_IPSEC_AUTH_NONE = 0,	/* with an AEAD only */
+	NFV_IPSEC_HMAC_SHA256_128,	/* RFC 4868 */
+	NFV_IPSEC_HMAC_SHA384_192,
+	NFV_IPSEC_HMAC_SHA512_256,
+};
+
+#define NFV_IPSEC_KEY_MAX 64
+#define NFV_IPSEC_REPLAY_DEFAULT 1024
+#define NFV_IPSEC_REPLAY_MAX 4096
+
+/* Lifetime limits; 0 means none. */
+struct nfv_ipsec_lifetime {
+	uint64_t bytes;
+	uint64_t packets;
+	uint64_t seconds;
+};
+
+struct nfv_ipsec_sa_conf {
+	uint32_t id;			/* slot, 0 .. max_sa-1, chosen by the caller */
+	uint32_t spi;			/* host order */
+	uint32_t reqid;			/* inbound policies name SAs by reqid */
+	enum nfv_ipsec_dir dir;
+	enum nfv_ipsec_mode mode;
+	/* tunnel: outer addresses; transport: inbound lookup uses dst only */
+	struct nfv_addr src;
+	struct nfv_addr dst;
+	enum nfv_ipsec_cipher cipher;
+	enum nfv_ipsec_auth auth;
+	/* AEAD: key || 4-byte salt, as RFC 4106/7634 KEYMAT; CBC: the AES key */
+	uint8_t key[NFV_IPSEC_KEY_MAX];
+	uint8_t key_len;
+	uint8_t auth_key[NFV_IPSEC_KEY_MAX];
+	uint8_t auth_key_len;
+	bool esn;
+	uint32_t replay_window;		/* 0: NFV_IPSEC_REPLAY_DEFAULT */
+	bool natt;			/* UDP encapsulation, RFC 3948 */
+	uint16_t natt_sport;		/* host order, default 4500 */
+	uint16_t natt_dport;
+	struct nfv_ipsec_lifetime soft;
+	struct nfv_ipsec_lifetime hard;
+};
+
+enum nfv_ipsec_action {
+	NFV_IPSEC_PROTECT = 0,
+	NFV_IPSEC_BYPASS,
+	NFV_IPSEC_DISCARD,
+};
+
+struct nfv_ipsec_sp_conf {
+	uint32_t id;			/* unique per direction */
+	int32_t priority;		/* lower first; ties keep insertion order */
+	enum nfv_ipsec_dir dir;
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	struct nfv_prefix src;		/* len 0 matches any */
+	struct nfv_prefix dst;
+	uint8_t proto;			/* 0: any */
+	/* ports of TCP/UDP/SCTP; ICMP type and code as in XFRM; all 0: any */
+	uint16_t sport_min, sport_max;
+	uint16_t dport_min, dport_max;
+	enum nfv_ipsec_action action;
+	uint32_t sa_id;			/* out + PROTECT: the SA to use */
+	uint32_t reqid;			/* in + PROTECT: the SA reqid required */
+};
+
+struct nfv_ipsec_conf {
+	unsigned int nb_workers;	/* workers 0 .. nb_workers-1 call the hooks */
+	uint32_t max_sa;		/* SA slots, default 1024 */
+	int socket_id;
+	/* the grace period used for SAs and policies; NULL: the hook table's */
+	struct rte_rcu_qsbr *qsbr;
+};
+
+/* Per SA, summed over workers. */
+struct nfv_ipsec_sa_stats {
+	uint64_t packets;
+	uint64_t bytes;			/* ESP payload bytes (inner packet) */
+	uint64_t replay;
+	uint64_t auth;
+	uint64_t pad;
+	uint64_t next_hdr;
+	uint64_t policy;
+	uint64_t natt;
+	uint64_t expired;
+	uint64_t seq_overflow;
+	uint64_t crypto;
+	uint64_t no_room;
+};
+
+enum nfv_ipsec_sa_event {
+	NFV_IPSEC_EV_SOFT = 1u << 0,	/* a soft limit is reached: rekey */
+	NFV_IPSEC_EV_HARD = 1u << 1,	/* the SA stopped */
+};
+
+int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf);
+/* Registers "esp-output" and "esp-input" in t; see README.md. */
+int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips);
+void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips);
+/* Frees every SA and policy; the entries must be unregistered first. */
+void nfv_ipsec_fini(struct nfv_ipsec *ips);
+
+int nfv_ipsec_sa_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *conf);
+/* Unpublishes, waits a grace period, wipes the keys and frees. */
+int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id);
+int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
+		       struct nfv_ipsec_sa_stats *sum);
+/*
+ * Checks the lifetimes of SA id: the time limits (TSC, from sa_add) and the
+ * byte/packet limits against the counters summed over the workers. Stops
+ * the SA on a hard limit. *events receives enum nfv_ipsec_sa_event bits;
+ * the control side polls it (e.g. once a second) to start a rekey.
+ */
+int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events);
+
+int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf);
+int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
+
+#endif

@@ -1,0 +1,136 @@
+#!/bin/bash
+# Kernel stub test: build nfvpn_stub.ko against Debian's linux-headers-amd64
+# with W=1 (no warning allowed), then boot the matching Debian kernel under
+# qemu (TCG, no KVM) with a busybox initramfs whose /init (guest.sh) loads
+# the module and checks steering end to end. Never loads anything on the host.
+#
+# Installs nothing; needs the packages listed in ci/packages.txt
+# (linux-headers-amd64 qemu-system-x86 busybox-static cpio xz-utils gcc make)
+# and apt access to download (not install) the matching linux-image .deb,
+# cached in tests/kernel/work/.
+#
+# Exit status non-zero on a build warning, a FAIL, a missing PASS, a
+# timeout, or a kernel WARNING/BUG/oops in the guest log.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=$HERE/work
+TIMEOUT=${NFVPN_KTEST_TIMEOUT:-120}
+
+die() { echo "tests/kernel: $*" >&2; exit 1; }
+
+# --- prerequisites -----------------------------------------------------------
+missing=()
+for cmd in qemu-system-x86_64 cpio xz gcc make dpkg-deb apt-get timeout; do
+	command -v "$cmd" >/dev/null || missing+=("$cmd")
+done
+[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=("busybox-static")
+dpkg-query -W -f='${Status}' linux-headers-amd64 2>/dev/null | grep -q "ok installed" ||
+	missing+=("linux-headers-amd64")
+[ ${#missing[@]} -eq 0 ] ||
+	die "missing prerequisites: ${missing[*]} (apt-get install the packages of ci/packages.txt)"
+
+# The headers meta-package names the exact ABI; the image must be the same build.
+HDRPKG=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | sed -n 's/^\(linux-headers-[^ ,]*\).*/\1/p')
+KVER=${HDRPKG#linux-headers-}
+HVER=$(dpkg-query -W -f='${Version}' "$HDRPKG")
+KDIR=/usr/src/linux-headers-$KVER
+[ -d "$KDIR" ] || die "$KDIR missing: reinstall $HDRPKG"
+echo "tests/kernel: kernel $KVER ($HVER)"
+
+mkdir -p "$WORK"
+
+# --- 1. module, W=1, no warnings --------------------------------------------
+BUILD_LOG=$WORK/build.log
+make -C "$ROOT/kernel" KDIR="$KDIR" clean >/dev/null 2>&1 || true
+if ! make -C "$ROOT/kernel" KDIR="$KDIR" W=1 >"$BUILD_LOG" 2>&1; then
+	cat "$BUILD_LOG"
+	die "module build failed"
+fi
+if grep -qi "warning:" "$BUILD_LOG"; then
+	grep -i -B2 -A4 "warning:" "$BUILD_LOG"
+	echo "FAIL module-build-no-warnings"
+	exit 1
+fi
+echo "PASS module-build-no-warnings"
+
+# --- 2. static userspace: nfvpn-steer and ktool ------------------------------
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static"
+STEER=$ROOT/control/steer
+gcc $CFLAGS -I"$STEER" -I"$ROOT/kernel/uapi" -o "$WORK/nfvpn-steer" \
+	"$STEER/nfv_steer.c" "$STEER/nfv_steer_read.c" "$STEER/nfv_steer_msg.c" "$STEER/nfv_steer_parse.c" \
+	"$STEER/nfvpn_steer.c" 2>&1 | grep -v "getaddrinfo\|Using '" || true
+[ -x "$WORK/nfvpn-steer" ] || die "nfvpn-steer build failed"
+gcc $CFLAGS -o "$WORK/ktool" "$HERE/ktool.c" || die "ktool build failed"
+
+# --- 3. the matching Debian kernel, cached -----------------------------------
+IMG=$WORK/$KVER
+if [ ! -s "$IMG/vmlinux" ] || [ ! -s "$IMG/tun.ko" ] || [ ! -s "$IMG/veth.ko" ]; then
+	rm -rf "$IMG" && mkdir -p "$IMG/x"
+	(cd "$IMG" && apt-get download "linux-image-$KVER=$HVER" >/dev/null) ||
+		die "apt-get download linux-image-$KVER=$HVER failed"
+	DEB=$(ls "$IMG"/linux-image-*.deb)
+	MODDIR=./lib/modules/$KVER/kernel/drivers/net
+	dpkg-deb --fsys-tarfile "$DEB" |
+		tar -x -C "$IMG/x" "./boot/vmlinuz-$KVER" "$MODDIR/tun.ko" "$MODDIR/veth.ko"
+	cp "$IMG/x/$MODDIR/tun.ko" "$IMG/x/$MODDIR/veth.ko" "$IMG/"
+	# Our extract-vmlinux: the payload is the first xz stream of the bzImage;
+	# the uncompressed ELF boots through its PVH note, much faster under TCG.
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$IMG/x/boot/vmlinuz-$KVER" | head -n 1 | cut -d: -f1)
+	[ -n "$off" ] || die "no xz payload in vmlinuz-$KVER"
+	tail -c +$((off + 1)) "$IMG/x/boot/vmlinuz-$KVER" | xz -dc >"$IMG/vmlinux.tmp" 2>/dev/null || true
+	[ "$(head -c 4 "$IMG/vmlinux.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
+		die "extracted vmlinux is not ELF"
+	mv "$IMG/vmlinux.tmp" "$IMG/vmlinux"
+	rm -rf "$IMG/x" "$DEB"
+fi
+
+# --- 4. initramfs ---------------------------------------------------------
+RD=$WORK/initramfs
+rm -rf "$RD" && mkdir -p "$RD"/{bin,lib,proc,sys,dev,tmp}
+cp /bin/busybox "$RD/bin/"
+cp "$WORK/nfvpn-steer" "$WORK/ktool" "$RD/bin/"
+cp "$IMG/tun.ko" "$IMG/veth.ko" "$RD/lib/"
+cp "$ROOT/kernel/nfvpn_stub.ko" "$RD/"
+cp "${NFVPN_KTEST_GUEST:-$HERE/guest.sh}" "$RD/init"
+chmod +x "$RD/init"
+(cd "$RD" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
+
+# --- 5. boot ----------------------------------------------------------------
+LOG=$WORK/guest.log
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -M pc -smp 1 -m 512 -nodefaults \
+	-display none -serial stdio -no-reboot \
+	-kernel "$IMG/vmlinux" -initrd "$WORK/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 ${NFVPN_KTEST_APPEND:-}" </dev/null >"$LOG" 2>&1 || rc=$?
+tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+grep -E "^(PASS|FAIL) " "$LOG" || true
+
+# --- 6. verdict --------------------------------------------------------------
+EXPECTED="load genl-family target replace list-order
+out4-udp-steered out6-udp-steered out4-icmp-steered out6-icmp-steered
+out4-pass-not-steered out4-nomatch-not-steered out4-nomatch-delivered out6-nomatch-delivered
+pre4-steered-bytes-intact pre6-steered-bytes-intact pre4-nomatch-delivered pre6-nomatch-delivered
+pre-nomatch-not-steered counter-v4-udp counter-v6-udp counter-pass counter-icmp counter-steered
+extack-ports extack-dup-id extack-position add-at-head first-match-wins del del-gone
+replace-same counters-kept-on-replace target-down-counted replace-under-traffic flood-steered
+target-unregistered target-unregistered-no-hang no-target-counted tap-target tap-frame
+veth-target veth-frame tap-target-again
+unload-under-traffic unloaded reload reload-clean reload-steers unload target-released"
+bad=0
+[ $rc -eq 124 ] && { echo "FAIL timeout after ${TIMEOUT}s"; bad=1; }
+grep -q "^GUEST DONE" "$LOG" || { echo "FAIL guest did not finish (rc $rc)"; bad=1; }
+grep -q "^FAIL " "$LOG" && bad=1
+for t in $EXPECTED; do
+	grep -q "^PASS $t\$" "$LOG" || { echo "FAIL missing: PASS $t"; bad=1; }
+done
+if grep -E "WARNING:|BUG:|Oops|Call Trace|Kernel panic|unregister_netdevice: waiting|general protection" "$LOG"; then
+	echo "FAIL kernel log shows a warning or a crash"
+	bad=1
+fi
+if [ $bad -ne 0 ]; then
+	echo "tests/kernel: FAILED, guest log: $LOG"
+	exit 1
+fi
+echo "tests/kernel: all $(echo $EXPECTED | wc -w) guest checks passed"
