@@ -9,12 +9,14 @@
 
 #include "builtin.h"
 #include "dp.h"
+#include "mgmt.h"
 #include "nfv_mbuf.h"
 
 struct builtin {
 	struct nfv_policy_hook conf;
 	struct nfv_hook_reg *reg;
 	uint32_t match_verdict;
+	bool match_all;		/* no selector: every packet matches */
 	struct builtin *next;
 };
 
@@ -62,6 +64,11 @@ static void builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
 {
 	const struct builtin *b = priv;
 
+	if (b->match_all && b->conf.action != NFV_BUILTIN_REPEAT) {
+		for (uint16_t i = 0; i < n; i++)
+			verdicts[i] = b->match_verdict;
+		return;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct nfv_mbuf_meta *meta;
 
@@ -99,6 +106,7 @@ int nfv_builtin_add(struct nfv_dp *dp, const struct nfv_policy_hook *h)
 	if (b == NULL)
 		return -ENOMEM;
 	b->conf = *h;
+	b->match_all = h->proto == 0 && h->dport_max == 0;
 	switch (h->action) {
 	case NFV_BUILTIN_DROP:
 		b->match_verdict = NFV_DROP_REASON(NFV_DR_HOOK);
@@ -150,4 +158,21 @@ void nfv_builtin_fini(struct nfv_dp *dp)
 		nfv_builtin_del(dp, dp->builtins->head->conf.name);
 	free(dp->builtins);
 	dp->builtins = NULL;
+}
+
+int nfv_builtin_list(struct nfv_dp *dp, struct nfv_buf *b)
+{
+	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_policy_hook));
+
+	for (const struct builtin *e = dp->builtins ? dp->builtins->head : NULL;
+	     l != NULL && e != NULL; e = e->next) {
+		struct nfv_policy_hook *r = nfv_buf_put(b, sizeof(*r));
+
+		if (r == NULL)
+			return -ENOMEM;
+		l = (struct nfv_msg_list *)b->p;
+		*r = e->conf;
+		l->count++;
+	}
+	return l == NULL ? -ENOMEM : 0;
 }

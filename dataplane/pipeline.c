@@ -434,13 +434,16 @@ static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
+	/* packets of a burst mostly share a next hop: look it up once */
+	struct nfv_neigh_key last = { .family = 0 };
+	struct rte_ether_addr last_mac;
+	bool last_ok = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
 		const struct nfv_dp_port *p = &w->dp->ports[meta->oport];
-		struct rte_ether_addr mac;
 		struct nfv_neigh_key key;
 		const void *addr;
 		int reason;
@@ -454,14 +457,18 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 		else
 			addr = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr;
 		nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
-		if (unlikely(!nfv_neigh_mac(&w->dp->neigh, &key, &mac))) {
+		if (!last_ok || memcmp(&key, &last, sizeof(key)) != 0) {
+			last = key;
+			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &last_mac);
+		}
+		if (unlikely(!last_ok)) {
 			/* the control side resolves, holds and sends it */
 			memcpy(meta->module, addr, meta->family == AF_INET ? 4 : 16);
 			meta->vlan = nh->vlan;	/* from now on: the output VLAN */
 			nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
 			continue;
 		}
-		reason = nfv_eth_push(m, &p->mac, &mac,
+		reason = nfv_eth_push(m, &p->mac, &last_mac,
 				      meta->family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
 								RTE_ETHER_TYPE_IPV6,
 				      nh->vlan);
