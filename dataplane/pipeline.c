@@ -434,8 +434,12 @@ static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
-	/* packets of a burst mostly share a next hop: look it up once */
-	struct nfv_neigh_key last = { .family = 0 };
+	/*
+	 * Packets of a burst mostly share a gateway: look its neighbour up
+	 * once per run of the same next hop. On-link destinations differ
+	 * per packet and are looked up each.
+	 */
+	uint32_t last_nh = UINT32_MAX;
 	struct rte_ether_addr last_mac;
 	bool last_ok = false;
 
@@ -456,10 +460,10 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			addr = &rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
 		else
 			addr = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr;
-		nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
-		if (!last_ok || memcmp(&key, &last, sizeof(key)) != 0) {
-			last = key;
+		if (!nh->has_gw || meta->nexthop != last_nh) {
+			nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
 			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &last_mac);
+			last_nh = nh->has_gw ? meta->nexthop : UINT32_MAX;
 		}
 		if (unlikely(!last_ok)) {
 			/* the control side resolves, holds and sends it */

@@ -69,15 +69,19 @@ static inline int nfv_ip4_check(struct rte_mbuf *m)
 static inline int nfv_ip4_forward_prepare(struct rte_mbuf *m)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	uint16_t old, new;
+	uint8_t ttl = ip->time_to_live;
+	uint32_t sum;
 
-	if (unlikely(ip->time_to_live <= 1))
+	if (unlikely(ttl <= 1))
 		return NFV_DR_IP4_TTL;
-	/* TTL is the high byte of the 16-bit word it shares with protocol */
-	memcpy(&old, &ip->time_to_live, sizeof(old));
-	ip->time_to_live--;
-	memcpy(&new, &ip->time_to_live, sizeof(new));
-	ip->hdr_checksum = nfv_cksum_update16(ip->hdr_checksum, old, new);
+	ip->time_to_live = ttl - 1;
+	/*
+	 * RFC 1624 with the constant difference of a TTL decrement (TTL is
+	 * the high byte of its 16-bit word): no reload of the byte just
+	 * stored, which would stall on store forwarding.
+	 */
+	sum = ip->hdr_checksum + (uint32_t)RTE_BE16(0x0100);
+	ip->hdr_checksum = (uint16_t)(sum + (sum >= 0xffff));
 	return 0;
 }
 
