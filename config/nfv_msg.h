@@ -40,6 +40,29 @@ enum nfv_msg_type {
 	NFV_MSG_ROUTE_DEL = 14,		/* struct nfv_prefix -> empty */
 	NFV_MSG_NEIGH_ADD = 15,		/* struct nfv_policy_neighbour -> empty */
 	NFV_MSG_NEIGH_DEL = 16,		/* struct nfv_msg_neigh_key -> empty */
+	/* hooks/ipsec: 32..47; SA payloads carry keys, lists never do */
+	NFV_MSG_IPSEC_SAS = 32,		/* -> list of struct nfv_msg_ipsec_sa */
+	NFV_MSG_IPSEC_SPS = 33,		/* -> list of struct nfv_msg_ipsec_sp */
+	NFV_MSG_IPSEC_SA_ADD = 34,	/* struct nfv_policy_sa -> empty */
+	NFV_MSG_IPSEC_SA_DEL = 35,	/* struct nfv_msg_name -> empty */
+	NFV_MSG_IPSEC_SP_ADD = 36,	/* struct nfv_msg_ipsec_sp_add -> empty */
+	NFV_MSG_IPSEC_SP_DEL = 37,	/* struct nfv_msg_name -> empty */
+	/* hooks/filter: 48..63 */
+	NFV_MSG_FILTER_RULESET = 48,	/* -> list of struct nfv_msg_filter_obj */
+	NFV_MSG_FILTER_INFO = 49,	/* -> struct nfv_msg_filter_info */
+	NFV_MSG_FILTER_LOAD_BEGIN = 50,	/* empty -> struct nfv_msg_filter_txn */
+	NFV_MSG_FILTER_LOAD_DATA = 51,	/* struct nfv_msg_filter_data + bytes -> empty */
+	NFV_MSG_FILTER_LOAD_COMMIT = 52,/* struct nfv_msg_filter_commit -> empty */
+	NFV_MSG_CT_LIST = 53,		/* -> list of struct nfv_msg_ct */
+	NFV_MSG_CT_FLUSH = 54,		/* empty -> empty */
+	/* nfvpnd: 64..79 */
+	NFV_MSG_TXN_BEGIN = 64,		/* struct nfv_msg_txn -> struct nfv_msg_txn */
+	NFV_MSG_TXN_UNDO = 65,		/* struct nfv_msg_txn_undo + payload -> empty */
+	NFV_MSG_TXN_COMMIT = 66,	/* empty -> struct nfv_msg_txn */
+	NFV_MSG_TXN_ABORT = 67,		/* empty -> struct nfv_msg_txn */
+	NFV_MSG_EVENTS = 68,		/* empty -> empty, then NFV_MSG_EVENT (seq 0) */
+	NFV_MSG_EVENT = 69,		/* server -> subscriber: struct nfv_msg_event */
+	NFV_MSG_BUILTINS = 70,		/* -> list of struct nfv_policy_hook */
 	NFV_MSG_TYPE_MAX
 };
 
@@ -177,6 +200,183 @@ struct nfv_msg_queue_verdict {
 	uint16_t num;
 	uint16_t pad;
 	uint32_t verdict;	/* NFV_ACCEPT or NFV_DROP */
+};
+
+/*
+ * hooks/filter: the nftables ruleset and conntrack.
+ *
+ * A ruleset is loaded as the nf_tables netlink messages of a table dump
+ * (NFT_MSG_NEW{TABLE,CHAIN,SET,SETELEM,RULE}, concatenated as the kernel
+ * sends them), in chunks because a request is at most 4 KiB: LOAD_BEGIN
+ * opens a transaction (a new BEGIN drops an unfinished one), LOAD_DATA
+ * appends bytes (a message may span chunks), LOAD_COMMIT compiles it all
+ * and swaps it in at once; on error the running ruleset stays and the
+ * NFV_MSG_ERROR text names table, chain, rule handle and expression.
+ */
+#define NFV_MSG_FILTER_CHUNK_MAX 4000
+
+enum nfv_msg_filter_kind {
+	NFV_FILTER_OBJ_TABLE = 1,
+	NFV_FILTER_OBJ_CHAIN = 2,
+	NFV_FILTER_OBJ_SET = 3,
+	NFV_FILTER_OBJ_RULE = 4,
+};
+
+/* The ruleset in order: a table, its sets, its chains each followed by its rules. */
+struct nfv_msg_filter_obj {
+	uint8_t kind;		/* enum nfv_msg_filter_kind */
+	uint8_t family;		/* NFPROTO_* */
+	uint8_t base;		/* chain: a base chain */
+	uint8_t hook;		/* base chain: enum nfv_hook */
+	int32_t priority;	/* base chain */
+	uint32_t policy;	/* base chain: NFV_ACCEPT or NFV_DROP */
+	uint32_t nelems;	/* set: elements */
+	uint64_t handle;
+	uint64_t packets;	/* rule: its counter, summed over workers */
+	uint64_t bytes;
+	char table[64];
+	char name[64];		/* chain or set */
+	char text[448];		/* rule: its expressions, as nft --debug=netlink */
+};
+
+enum nfv_msg_filter_source {
+	NFV_FILTER_SOURCE_NONE = 0,
+	NFV_FILTER_SOURCE_POLICY = 1,	/* filter.nft or filter.file */
+	NFV_FILTER_SOURCE_MIRROR = 2,	/* loaded over the socket */
+};
+
+struct nfv_msg_filter_info {
+	uint8_t source;		/* enum nfv_msg_filter_source */
+	uint8_t conntrack;	/* conntrack is on */
+	uint8_t pad[2];
+	uint32_t rules;
+	uint64_t loads;		/* rulesets applied */
+	uint64_t load_errors;	/* rulesets refused */
+	uint64_t generation;	/* bumped per applied ruleset */
+	char origin[128];	/* "policy", or the table the mirror follows */
+	char last_error[256];
+	/* conntrack */
+	uint32_t ct_count;
+	uint32_t ct_max;
+	uint64_t ct_new, ct_invalid, ct_related, ct_table_full;
+	uint64_t log_records, log_lost;
+};
+
+struct nfv_msg_filter_txn {
+	uint32_t txn;
+	uint32_t pad;
+};
+
+struct nfv_msg_filter_data {
+	uint32_t txn;
+	uint32_t len;		/* bytes that follow, at most NFV_MSG_FILTER_CHUNK_MAX */
+	uint8_t data[];
+};
+
+struct nfv_msg_filter_commit {
+	uint32_t txn;
+	uint32_t pad;
+	char origin[128];	/* e.g. "mirror inet nfvpn", shown by filter info */
+};
+
+struct nfv_msg_ct_addr {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;		/* ICMP: echo id */
+	uint16_t dport;		/* ICMP: type << 8 | code */
+};
+
+struct nfv_msg_ct {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t proto;
+	uint8_t tcp_state;	/* enum nfv_ct_tcp_state */
+	uint8_t pad;
+	uint32_t status;	/* IPS_* */
+	uint32_t mark;
+	uint32_t expires_s;	/* seconds left */
+	struct nfv_msg_ct_addr orig, reply;
+};
+
+/*
+ * nfvpnd: transactions and events.
+ *
+ * A transaction makes a batch of changes one generation: TXN_BEGIN (on one
+ * connection at a time; -EBUSY otherwise, -ESTALE when expect is not 0 and
+ * not the running generation), then the change messages, then TXN_COMMIT,
+ * which bumps the generation once. Before each change the client sends
+ * TXN_UNDO messages holding the change(s) that reverse it; they are kept
+ * when the next change message succeeds and dropped when it fails. TXN_ABORT,
+ * or the connection closing inside a transaction, runs the kept undo groups
+ * newest first: the dataplane is back at the generation of TXN_BEGIN.
+ * Several TXN_UNDO in a row form one group, run in the order sent.
+ */
+struct nfv_msg_txn {
+	uint64_t generation;	/* response: the running generation */
+	uint64_t expect;	/* BEGIN: the generation the client diffed against, 0: any */
+	uint32_t changes;	/* COMMIT/ABORT response: changes kept / undone */
+	uint32_t undo_failed;	/* ABORT response: undo steps that failed */
+};
+
+struct nfv_msg_txn_undo {
+	uint16_t type;		/* the reversing request */
+	uint16_t pad;
+	uint32_t len;		/* its payload, which follows */
+	uint8_t payload[];
+};
+
+enum nfv_event_type {
+	NFV_EVENT_SA_SOFT = 1,		/* object: SA; value: the limit reached */
+	NFV_EVENT_SA_HARD = 2,
+	NFV_EVENT_QUEUE_OVERFLOW = 3,	/* object: "queue N"; value: packets lost since the last event */
+	NFV_EVENT_NEIGH_FAILED = 4,	/* object: "port address"; value: packets dropped */
+	NFV_EVENT_GENERATION = 5,	/* value: the new generation */
+	NFV_EVENT_LOST = 6,		/* value: events lost (ring or subscriber full) */
+};
+
+struct nfv_msg_event {
+	uint64_t time_ns;	/* CLOCK_REALTIME */
+	uint16_t type;		/* enum nfv_event_type */
+	uint16_t worker;	/* the worker that saw it, UINT16_MAX: control side */
+	uint32_t pad;
+	uint64_t value;
+	char object[48];
+	char text[128];
+};
+
+/* hooks/ipsec (config/nfv_policy_ipsec.h has the SA and policy structs) */
+#include "nfv_policy_ipsec.h"
+
+enum nfv_msg_sa_state {
+	NFV_MSG_SA_ACTIVE = 0,
+	NFV_MSG_SA_SOFT = 1,	/* soft lifetime reached: rekey */
+	NFV_MSG_SA_EXPIRED = 2,	/* hard lifetime or sequence overflow: stopped */
+};
+
+struct nfv_msg_ipsec_sa {
+	char name[NFV_NAME_MAX];
+	uint32_t spi;
+	uint32_t reqid;
+	uint8_t dir, mode, cipher, auth;	/* enums of nfv_policy_ipsec.h */
+	uint8_t esn, natt, state;		/* state: enum nfv_msg_sa_state */
+	uint8_t pad;
+	uint16_t natt_sport, natt_dport;
+	uint32_t replay_window;
+	struct nfv_addr src, dst;
+	struct nfv_policy_lifetime soft, hard;
+	/* summed over workers */
+	uint64_t packets, bytes;
+	uint64_t replay, auth_fail, pad_fail, next_hdr, policy, natt_mismatch;
+	uint64_t expired, seq_overflow, crypto, no_room;
+};
+
+struct nfv_msg_ipsec_sp {
+	struct nfv_policy_sp sp;
+	char sa[NFV_NAME_MAX];		/* PROTECT: the SA's name */
+};
+
+struct nfv_msg_ipsec_sp_add {
+	struct nfv_policy_sp sp;	/* sp.sa is ignored */
+	char sa[NFV_NAME_MAX];		/* PROTECT: the SA by name */
 };
 
 #endif

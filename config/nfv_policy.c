@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "nfv_policy.h"
+#include "nfv_policy_filter.h"
+#include "nfv_policy_steer.h"
+#include "nfv_policy_ipsec.h"
 #include "nfv_policy_priv.h"
 
 /* Larger policies are a mistake (or /dev/zero), not a configuration. */
@@ -102,6 +105,9 @@ void nfv_policy_free(struct nfv_policy *p)
 	free(p->neighbours);
 	free(p->queues);
 	free(p->hooks);
+	nfv_policy_filter_free(p->filter);
+	nfv_policy_steer_free(p->steer);
+	nfv_policy_ipsec_free(p->ipsec);
 	free(p);
 }
 

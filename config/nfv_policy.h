@@ -17,6 +17,10 @@
 #define NFV_NAME_MAX 32
 #define NFV_DEVARGS_MAX 256
 
+struct nfv_policy_filter;
+struct nfv_policy_steer;
+struct nfv_policy_ipsec;
+
 struct nfv_mark {
 	uint32_t line;	/* 1-based */
 	uint32_t column;	/* 1-based */
@@ -130,6 +134,9 @@ struct nfv_policy {
 	unsigned int nb_queues;
 	struct nfv_policy_hook *hooks;
 	unsigned int nb_hooks;
+	struct nfv_policy_filter *filter;	/* NULL: no filter section */
+	struct nfv_policy_steer *steer;		/* NULL: no steer section */
+	struct nfv_policy_ipsec *ipsec;		/* NULL: no ipsec section */
 };
 
 /* Validation errors, all of them, in file order. */

@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "nfv_policy_priv.h"
+#include "nfv_policy_ipsec.h"
 
 enum { TOP_K_DATAPLANE, TOP_K_PORTS, TOP_K_ADDRESSES, TOP_K_ROUTES,
-       TOP_K_NEIGHBOURS, TOP_K_QUEUES, TOP_K_HOOKS, TOP_K_MAX };
+       TOP_K_NEIGHBOURS, TOP_K_QUEUES, TOP_K_HOOKS, TOP_K_FILTER, TOP_K_STEER,
+       TOP_K_IPSEC, TOP_K_MAX };
 
 static const char *const top_keys[TOP_K_MAX] = {
 	"dataplane", "ports", "addresses", "routes", "neighbours", "queues",
-	"hooks",
+	"hooks", "filter", "steer", "ipsec",
 };
 
 static const struct nfv_yschema top_schema = {
@@ -82,6 +84,9 @@ static void read_root(struct nfv_ploader *ld, yaml_node_t *root)
 	nfv_read_neighbours(ld, it.val[TOP_K_NEIGHBOURS]);
 	nfv_read_queues(ld, it.val[TOP_K_QUEUES]);
 	nfv_read_hooks(ld, it.val[TOP_K_HOOKS]);
+	nfv_read_filter(ld, it.val[TOP_K_FILTER]);
+	nfv_read_steer(ld, it.val[TOP_K_STEER]);
+	nfv_read_ipsec(ld, it.val[TOP_K_IPSEC]);
 }
 
 /* A second document would be silently ignored by yaml_parser_load. */

@@ -45,6 +45,7 @@ enum nfv_section {
 	NFV_SEC_NEIGHBOURS,
 	NFV_SEC_QUEUES,
 	NFV_SEC_HOOKS,
+	NFV_SEC_STEER,
 	NFV_SEC_MAX
 };
 
@@ -139,6 +140,8 @@ void nfv_read_routes(struct nfv_ploader *ld, yaml_node_t *n);
 void nfv_read_neighbours(struct nfv_ploader *ld, yaml_node_t *n);
 void nfv_read_queues(struct nfv_ploader *ld, yaml_node_t *n);
 void nfv_read_hooks(struct nfv_ploader *ld, yaml_node_t *n);
+void nfv_read_filter(struct nfv_ploader *ld, yaml_node_t *n);
+void nfv_read_steer(struct nfv_ploader *ld, yaml_node_t *n);
 
 /* nfv_policy_check.c: duplicates and references across sections. */
 void nfv_policy_check(struct nfv_ploader *ld);

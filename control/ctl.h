@@ -103,6 +103,21 @@ int ctl_cmd_hook_del(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_queues(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_queue_listen(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_queue_verdict(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_filter(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_conntrack(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_conntrack_count(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_conntrack_flush(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_sa(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_sa_add(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_sa_del(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_sp(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_sp_del(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_reload(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_diff(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_daemon(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_events(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_steer(struct ctl *ctl, int argc, char **argv);
 /* ctl_queue.c, for the listener: answers packet id of queue num. */
 int ctl_queue_verdict(struct ctl *ctl, uint16_t num, uint64_t id, uint32_t verdict);
 

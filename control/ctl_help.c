@@ -78,6 +78,31 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "hook del", "NAME", "delete a hook entry",
 	  "Deletes the hook entry NAME.",
 	  "nfvpnctl hook del web-in", ctl_cmd_hook_del },
+	{ "sa", "", "IPsec SAs with their counters",
+	  "Lists the security associations: name, SPI, direction, mode (+natt\n"
+	  "for UDP encapsulation), algorithm, outer addresses, packets and bytes\n"
+	  "protected, ERRORS (replay, ICV, padding, next header, policy, NAT-T,\n"
+	  "expired, sequence overflow, crypto, headroom; --json splits them) and\n"
+	  "state: active, soft-expired (rekey now) or expired. Keys are never shown.",
+	  "nfvpnctl sa", ctl_cmd_sa },
+	{ "sa add", "FILE", "add the SAs and policies of a policy file",
+	  "Loads FILE as a policy (same validation as the dataplane's, so it needs\n"
+	  "ports too, and mode 0600 when it holds keys) and adds every SA, then\n"
+	  "every policy, of its ipsec section to the running dataplane. Stops at\n"
+	  "the first that fails (a name in use, an SPI and destination in use).",
+	  "nfvpnctl sa add rekey.yaml", ctl_cmd_sa_add },
+	{ "sa del", "NAME", "delete an SA",
+	  "Deletes SA NAME; its keys are wiped after the grace period. Outbound\n"
+	  "policies that name it drop their packets (esp-unknown-spi) until\n"
+	  "replaced.",
+	  "nfvpnctl sa del tun-out-1", ctl_cmd_sa_del },
+	{ "sp", "", "IPsec security policies",
+	  "Lists the security policies: name, direction, priority (lower first),\n"
+	  "selectors, action (protect, bypass, discard) and the SA of protect.",
+	  "nfvpnctl sp", ctl_cmd_sp },
+	{ "sp del", "NAME", "delete a security policy",
+	  "Deletes the security policy NAME.",
+	  "nfvpnctl sp del out-0", ctl_cmd_sp_del },
 	{ "stats", "", "named counters: totals and drop reasons",
 	  "Lists the dataplane's named counters: totals, and one \"drop.<reason>\"\n"
 	  "counter per drop reason.",
@@ -104,6 +129,60 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "Gives the verdict for the packet ID (as printed by queue listen) of\n"
 	  "queue N.",
 	  "nfvpnctl queue verdict 3 17 accept", ctl_cmd_queue_verdict },
+	/* filter: ctl_filter.c */
+	{ "ruleset", "", "the nftables ruleset with its counters",
+	  "Lists the ruleset the dataplane runs, from the policy (filter.nft,\n"
+	  "filter.file) or from the mirror of a kernel table, as nft list ruleset\n"
+	  "does: tables, sets with their element count, chains with hook,\n"
+	  "priority and policy, and each rule as its expressions (in the form of\n"
+	  "nft --debug=netlink) with the packets and bytes of its counter\n"
+	  "statement (0 without one) and its handle.",
+	  "nfvpnctl ruleset", ctl_cmd_ruleset },
+	{ "filter", "", "where the ruleset comes from, loads, conntrack totals",
+	  "Shows the source of the ruleset (policy or mirror) and its origin, the\n"
+	  "number of rules, rulesets applied and refused with the last error,\n"
+	  "log records received, and the connection tracker's totals.",
+	  "nfvpnctl filter", ctl_cmd_filter },
+	{ "conntrack", "", "list tracked connections",
+	  "Lists connections as conntrack -L does: protocol, seconds left, TCP\n"
+	  "state, original and reply tuples, [UNREPLIED], [ASSURED] and mark.",
+	  "nfvpnctl conntrack", ctl_cmd_conntrack },
+	{ "conntrack list", "", "list tracked connections",
+	  "The same as conntrack.",
+	  "nfvpnctl conntrack list", ctl_cmd_conntrack },
+	{ "conntrack count", "", "number of tracked connections",
+	  "Prints the number of connections; with --json also the maximum and the\n"
+	  "new, invalid, related and table-full totals.",
+	  "nfvpnctl conntrack count", ctl_cmd_conntrack_count },
+	{ "conntrack flush", "", "delete every tracked connection",
+	  "Deletes every connection, as conntrack -F does.",
+	  "nfvpnctl conntrack flush", ctl_cmd_conntrack_flush },
+	/* nfvpnd: ctl_daemon.c */
+	{ "reload", "", "make nfvpnd apply its policy file again",
+	  "Asks nfvpnd (over its socket, NFVPND_SOCKET or /run/nfvpn/nfvpnd.sock)\n"
+	  "to load its policy file again and apply the difference to the\n"
+	  "dataplane in one transaction, as SIGHUP does. Prints the changes and\n"
+	  "the new generation; when anything fails (a bad policy, a change the\n"
+	  "dataplane refuses) nothing changes and the errors are printed.",
+	  "nfvpnctl reload", ctl_cmd_reload },
+	{ "diff", "[FILE]", "what a reload with FILE would change",
+	  "Asks nfvpnd what applying FILE (default: its policy file) would do:\n"
+	  "one line per change, + added or replaced, - removed, ~ kernel stub,\n"
+	  "and changes that need a dataplane restart. Changes nothing.",
+	  "nfvpnctl diff /etc/nfvpn/policy.yaml", ctl_cmd_diff },
+	{ "daemon", "", "nfvpnd's status",
+	  "Policy file, dataplane connection, generation, reload counters.",
+	  "nfvpnctl daemon", ctl_cmd_daemon },
+	{ "events", "[--count N]", "follow the dataplane's events live",
+	  "Prints events as they happen: SA soft and hard expiry, queue\n"
+	  "overflows, neighbour resolution failures, new generations. Stops\n"
+	  "after N events with --count, or at Ctrl-C. --json: one object a line.",
+	  "nfvpnctl events", ctl_cmd_events },
+	{ "steer", "", "the kernel stub's selectors and counters",
+	  "Shows the target interface of nfvpn_stub.ko, its steering counters\n"
+	  "and its selectors in order with their packets and bytes, as nfvpnd\n"
+	  "programmed them from the policy's steer section.",
+	  "nfvpnctl steer", ctl_cmd_steer },
 };
 
 const unsigned int ctl_nb_cmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);

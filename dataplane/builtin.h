@@ -15,5 +15,8 @@ struct nfv_dp;
 int nfv_builtin_add(struct nfv_dp *dp, const struct nfv_policy_hook *h);
 int nfv_builtin_del(struct nfv_dp *dp, const char *name);
 void nfv_builtin_fini(struct nfv_dp *dp);
+/* NFV_MSG_BUILTINS: the configuration of every built-in entry. */
+struct nfv_buf;
+int nfv_builtin_list(struct nfv_dp *dp, struct nfv_buf *b);
 
 #endif

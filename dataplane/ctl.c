@@ -9,7 +9,9 @@
 #include <rte_ring.h>
 
 #include "ctl.h"
+#include "events.h"
 #include "dp.h"
+#include "filter_apply.h"
 #include "mgmt.h"
 #include "neigh_ctl.h"
 #include "queue_ctl.h"
@@ -44,6 +46,8 @@ void nfv_ctl_loop(struct nfv_dp *dp)
 		if (now >= next_timer) {
 			nfv_neigh_ctl_timer(dp, now);
 			nfv_telemetry_refresh(dp);
+			nfv_events_run(dp);
+			nfv_filter_ctl_timer(dp, now);
 			next_timer = now + hz / 10;
 		}
 	}

@@ -26,6 +26,8 @@ struct rte_ring;
 struct nfv_mgmt;
 struct nfv_builtins;
 struct nfv_queue_ctls;
+struct nfv_txn;
+struct nfv_events;
 
 /* Written at start-up only. */
 struct nfv_dp_port {
@@ -43,6 +45,7 @@ struct nfv_dp_port {
 	uint8_t ip6[16];
 	uint8_t nb_ip6;
 	uint8_t ip6_all[8][16];		/* for solicited-node multicast */
+	uint64_t vlans[4096 / 64];	/* 802.1Q VIDs with an address here */
 };
 
 /* Why a packet was handed to the control side (meta->ctl). */
@@ -122,6 +125,8 @@ struct nfv_dp {
 	struct nfv_queue_ctls *queue_ctls;
 	struct nfv_mgmt *mgmt;
 	uint64_t generation;
+	struct nfv_txn *txn;		/* txn.c: the open transaction */
+	struct nfv_events *events;	/* events.c: ring (any lcore pushes) and subscribers */
 	/* set by the signal handler, read by everyone */
 	volatile bool quit;
 };

@@ -24,8 +24,12 @@
 #include "builtin.h"
 #include "ctl.h"
 #include "dp.h"
+#include "filter_apply.h"
+#include "ipsec_apply.h"
 #include "log.h"
 #include "mgmt.h"
+#include "events.h"
+#include "txn.h"
 #include "neigh_ctl.h"
 #include "nfv_mbuf.h"
 #include "policy_apply.h"
@@ -192,6 +196,9 @@ static int dp_init(struct nfv_dp *dp)
 	if (ret < 0)
 		return ret;
 	/* 5. management */
+	ret = nfv_events_init(dp);
+	if (ret < 0)
+		return ret;
 	dp->mgmt = calloc(1, sizeof(*dp->mgmt));
 	if (dp->mgmt == NULL)
 		return -ENOMEM;
@@ -215,6 +222,8 @@ static int dp_fini(struct nfv_dp *dp)
 		nfv_mgmt_fini(dp);
 		free(dp->mgmt);
 	}
+	nfv_txn_fini(dp);
+	nfv_events_fini(dp);
 	if (dp->hooks != NULL) {
 		nfv_queue_ctl_fini(dp);
 		if (dp->neigh.hash != NULL)
@@ -225,6 +234,8 @@ static int dp_fini(struct nfv_dp *dp)
 	nfv_ports_fini(dp);
 	nfv_stats_print(dp, stdout);
 	nfv_builtin_fini(dp);
+	nfv_filter_ctl_fini(dp);
+	nfv_ipsec_dp_fini(dp);
 	nfv_hook_table_destroy(dp->hooks);
 	if (dp->neigh.hash != NULL)
 		nfv_neigh_fini(&dp->neigh);

@@ -16,6 +16,8 @@
 #include "log.h"
 #include "mgmt.h"
 #include "queue_ctl.h"
+#include "events.h"
+#include "txn.h"
 
 void *nfv_buf_put(struct nfv_buf *b, size_t len)
 {
@@ -107,6 +109,8 @@ static void conn_close(struct nfv_dp *dp, unsigned int i)
 	struct nfv_mgmt_conn *c = &mg->conns[i];
 
 	nfv_queue_ctl_unlisten(dp, c);
+	nfv_txn_conn_closed(dp, c);
+	nfv_events_unsubscribe(dp, c);
 	close(c->fd);
 	mg->conns[i] = mg->conns[--mg->nb_conns];
 }
@@ -231,7 +235,7 @@ static bool conn_read(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 		}
 		if (c->rlen < total)
 			break;
-		nfv_mgmt_handle(dp, c, &h, c->rbuf + sizeof(h));
+		nfv_txn_after(dp, c, &h, nfv_mgmt_handle(dp, c, &h, c->rbuf + sizeof(h)));
 		memmove(c->rbuf, c->rbuf + total, c->rlen - total);
 		c->rlen -= total;
 	}

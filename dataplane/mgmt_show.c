@@ -10,12 +10,15 @@
 
 #include "builtin.h"
 #include "dp.h"
+#include "filter_apply.h"
+#include "ipsec_apply.h"
 #include "mgmt.h"
 #include "neigh_ctl.h"
 #include "nfv_queue.h"
 #include "policy_apply.h"
 #include "queue_ctl.h"
 #include "stats.h"
+#include "txn.h"
 
 static int reply(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h, struct nfv_buf *b)
 {
@@ -404,6 +407,12 @@ int nfv_mgmt_handle(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		if (ret < 0)
 			return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
 		break;
+	case NFV_MSG_IPSEC_SAS ... NFV_MSG_IPSEC_SP_DEL:
+		return nfv_mgmt_ipsec(dp, c, h, payload);
+	case NFV_MSG_FILTER_RULESET ... NFV_MSG_CT_FLUSH:
+		return nfv_mgmt_filter(dp, c, h, payload);
+	case NFV_MSG_TXN_BEGIN ... NFV_MSG_BUILTINS:
+		return nfv_mgmt_nfvpnd(dp, c, h, payload);
 	default:
 		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "unknown request type %u", h->type);
 	}

@@ -15,6 +15,7 @@
 #include "dp.h"
 #include "log.h"
 #include "neigh_ctl.h"
+#include "events.h"
 #include "nfv_arp.h"
 #include "nfv_eth.h"
 #include "nfv_ip6.h"
@@ -301,6 +302,7 @@ void nfv_neigh_ctl_timer(struct nfv_dp *dp, uint64_t now)
 				continue;
 			}
 			dp->neigh.resolve_failed++;
+			nfv_event_neigh_failed(dp, n->key.port, n->key.family, n->key.addr, n->nb_held);
 			give_up(dp, n);
 			nfv_neigh_del(&dp->neigh, n);
 		} else if (st == NFV_NEIGH_REACHABLE && now - n->confirmed_tsc >= max_age) {

@@ -104,6 +104,10 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		/* ND may need the sender's MAC when it gives no option */
 		memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
 		if (eth.vlan != 0) {
+			if (unlikely(!(p->vlans[eth.vlan / 64] & (1ull << (eth.vlan % 64))))) {
+				reason = NFV_DR_VLAN_UNKNOWN;
+				goto drop;
+			}
 			meta->vlan = eth.vlan;
 			meta->flags |= NFV_MBUF_F_VLAN;
 		}

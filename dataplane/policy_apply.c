@@ -5,6 +5,8 @@
 
 #include "builtin.h"
 #include "dp.h"
+#include "ipsec_apply.h"
+#include "filter_apply.h"
 #include "log.h"
 #include "neigh_ctl.h"
 #include "policy_apply.h"
@@ -80,6 +82,8 @@ static int apply_addresses(struct nfv_dp *dp)
 		if (port < 0)
 			return port;
 		p = &dp->ports[port];
+		if (a->vlan != 0)
+			p->vlans[a->vlan / 64] |= 1ull << (a->vlan % 64);
 		if (a->prefix.addr.family == AF_INET && !p->has_ip4) {
 			p->has_ip4 = true;
 			memcpy(&p->ip4, a->prefix.addr.bytes, 4);
@@ -118,6 +122,9 @@ int nfv_policy_apply(struct nfv_dp *dp)
 	const struct nfv_policy *pol = dp->policy;
 	int ret;
 
+	ret = nfv_filter_ctl_init(dp);	/* first: conntrack confirm before ESP output */
+	if (ret < 0)
+		return ret;
 	ret = apply_addresses(dp);
 	if (ret < 0)
 		return ret;
@@ -161,7 +168,7 @@ int nfv_policy_apply(struct nfv_dp *dp)
 			return ret;
 		}
 	}
-	return 0;
+	return nfv_ipsec_apply(dp);
 }
 
 bool nfv_dp_is_local6_mcast(const struct nfv_dp *dp, const uint8_t dst[16])

@@ -13,7 +13,7 @@ enum {
 	OPT_PORT = 256, OPT_RX_PORT, OPT_MEMIF_ROLE, OPT_MEMIF_SOCKET, OPT_DST_MAC,
 	OPT_SRC_MAC, OPT_FLOWS, OPT_SRC, OPT_DST, OPT_SPORT, OPT_DPORT, OPT_IPV6,
 	OPT_SIZE, OPT_RATE, OPT_DURATION, OPT_COUNT, OPT_DRAIN_MS, OPT_LINK_WAIT,
-	OPT_JSON, OPT_ESP, OPT_QUIET, OPT_HELP,
+	OPT_JSON, OPT_ESP, OPT_QUIET, OPT_TRIALS, OPT_HELP,
 };
 
 static const struct option gen_opts[] = {
@@ -38,6 +38,7 @@ static const struct option gen_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "esp", required_argument, NULL, OPT_ESP },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "trials", no_argument, NULL, OPT_TRIALS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -51,7 +52,7 @@ void nfv_gen_usage(FILE *f, const char *prog)
 		"  [--src RANGE] [--dst RANGE] [--sport P[-Q]] [--dport P[-Q]]\n"
 		"  [--size 64|64,512,1400|imix|SIZE:WEIGHT,...] [--rate PPS|max]\n"
 		"  [--duration S] [--count N] [--drain-ms MS] [--link-wait S]\n"
-		"  [--json FILE] [--esp SPEC] [--quiet]\n"
+		"  [--json FILE] [--esp SPEC] [--quiet] [--trials]\n"
 		"RANGE: A.B.C.D/LEN, A.B.C.D-E.F.G.H or one address (IPv6 alike)\n"
 		"PPS may end in k, M or G. See bench/README.md.\n", prog);
 }
@@ -168,6 +169,7 @@ int nfv_gen_args_parse(struct nfv_gen_conf *c, int argc, char **argv, FILE *err)
 		case OPT_JSON: c->json = optarg; break;
 		case OPT_ESP: c->esp = optarg; break;
 		case OPT_QUIET: c->quiet = true; break;
+		case OPT_TRIALS: c->trials = true; break;
 		case OPT_DST_MAC:
 		case OPT_SRC_MAC:
 			if (rte_ether_unformat_addr(optarg, opt == OPT_DST_MAC ?
@@ -219,4 +221,28 @@ int nfv_gen_args_parse(struct nfv_gen_conf *c, int argc, char **argv, FILE *err)
 bad:
 	fprintf(err, "bad value for --%s: %s\n", gen_opts[opt - OPT_PORT].name, optarg);
 	return -EINVAL;
+}
+
+/*
+ * One line of --trials: "RATE DURATION JSON" (RATE as --rate, DURATION in
+ * seconds > 0, JSON a path without blanks), as nfvpn-bench writes them.
+ */
+int nfv_gen_trial_parse(const char *line, uint64_t *rate, double *duration,
+			char *json, size_t len)
+{
+	char r[32], d[32], *end;
+	int n;
+
+	if (sscanf(line, "%31s %31s %n", r, d, &n) != 2 || parse_rate(r, rate) < 0)
+		return -EINVAL;
+	*duration = strtod(d, &end);
+	if (end == d || *end != '\0' || !(*duration > 0) || *duration > 86400)
+		return -EINVAL;
+	line += n;
+	n = strcspn(line, " \t\r\n");
+	if (n == 0 || (size_t)n >= len || line[n + strspn(line + n, " \t\r\n")] != '\0')
+		return -EINVAL;
+	memcpy(json, line, n);
+	json[n] = '\0';
+	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "nfv_gen.h"
@@ -79,6 +80,23 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The non-empty buckets as [lower_ns, upper_ns, count]: nfvpn-bench plots them. */
+static void json_hist(FILE *f, const struct nfv_gen_result *r, const struct nfv_gen_hist *h)
+{
+	bool first = true;
+	unsigned int i;
+
+	fprintf(f, "    \"histogram\": [");
+	for (i = 0; i < NFV_GEN_HIST_BUCKETS; i++) {
+		if (h->bucket[i] == 0)
+			continue;
+		fprintf(f, "%s[%.1f, %.1f, %" PRIu64 "]", first ? "" : ", ",
+			ns(r, nfv_gen_hist_lower(i)), ns(r, nfv_gen_hist_upper(i)), h->bucket[i]);
+		first = false;
+	}
+	fprintf(f, "]");
+}
+
 int nfv_gen_report_json(FILE *f, const struct nfv_gen_result *r)
 {
 	const struct nfv_gen_conf *c = r->conf;
@@ -115,10 +133,12 @@ int nfv_gen_report_json(FILE *f, const struct nfv_gen_result *r)
 		r->tx->pkts ? (double)lost / r->tx->pkts : 0.0, st->reorder, st->late,
 		st->dup, st->other);
 	fprintf(f, "  \"latency_ns\": {\"samples\": %" PRIu64 ", \"min\": %.1f, \"avg\": %.1f"
-		", \"max\": %.1f, \"p50\": %.1f, \"p99\": %.1f, \"p999\": %.1f}\n}\n",
+		", \"max\": %.1f, \"p50\": %.1f, \"p99\": %.1f, \"p999\": %.1f,\n",
 		h->count, h->count ? ns(r, h->min) : 0.0,
 		r->hz ? avg_ticks(h) * 1e9 / r->hz : 0.0, ns(r, h->max),
 		ns(r, nfv_gen_hist_quantile(h, 0.5)), ns(r, nfv_gen_hist_quantile(h, 0.99)),
 		ns(r, nfv_gen_hist_quantile(h, 0.999)));
+	json_hist(f, r, h);
+	fprintf(f, "}\n}\n");
 	return ferror(f) ? -EIO : 0;
 }

@@ -58,6 +58,30 @@ void nfv_gen_tx_fini(struct nfv_gen_tx *tx)
 	tx->seq = NULL;
 }
 
+/*
+ * Between two trials of one process: sequences start again at 0 (the
+ * receive side is reset too), while an ESP SA keeps its own sequence so
+ * that the device's anti-replay window sees it only move forward.
+ */
+void nfv_gen_tx_reset(struct nfv_gen_tx *tx, uint64_t rate)
+{
+	if (tx->npend != 0)
+		rte_pktmbuf_free_bulk(tx->pend + tx->pend_off, tx->npend);
+	tx->npend = 0;
+	tx->pend_off = 0;
+	memset(tx->seq, 0, sizeof(*tx->seq) * tx->t->nflows);
+	tx->flow_next = 0;
+	tx->sched_next = 0;
+	tx->built = 0;
+	tx->rate = rate;
+	tx->start = 0;
+	tx->started = false;
+	tx->pkts = 0;
+	tx->bytes = 0;
+	tx->alloc_fail = 0;
+	tx->encap_drop = 0;
+}
+
 void nfv_gen_tx_build(struct nfv_gen_tx *tx, struct rte_mbuf **pkts, uint16_t n,
 		      uint64_t now)
 {

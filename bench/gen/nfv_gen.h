@@ -216,6 +216,8 @@ struct nfv_gen_tx {
 int nfv_gen_tx_init(struct nfv_gen_tx *tx, const struct nfv_gen_tmpl *t,
 		    struct rte_mempool *mp, uint64_t rate, uint64_t limit, uint64_t hz);
 void nfv_gen_tx_fini(struct nfv_gen_tx *tx);
+/* Back to the state after init, at a new rate; the encapsulation stays. */
+void nfv_gen_tx_reset(struct nfv_gen_tx *tx, uint64_t rate);
 /* Builds n packets into pkts (already allocated), stamped with now. */
 void nfv_gen_tx_build(struct nfv_gen_tx *tx, struct rte_mbuf **pkts, uint16_t n,
 		      uint64_t now);
@@ -297,12 +299,16 @@ struct nfv_gen_conf {
 	const char *json;
 	const char *esp;	/* ESP encapsulation spec, see nfv_gen_encap */
 	bool quiet;
+	bool trials;		/* run the trials that stdin lists, see gen_main.c */
 	char port_buf[512];	/* the memif devargs built from the options */
 };
 
 /* Parses the options after "--"; 0, 1 after --help, -EINVAL with a message. */
 int nfv_gen_args_parse(struct nfv_gen_conf *c, int argc, char **argv, FILE *err);
 void nfv_gen_usage(FILE *f, const char *prog);
+/* One line of --trials: "RATE DURATION JSON"; 0 or -EINVAL. */
+int nfv_gen_trial_parse(const char *line, uint64_t *rate, double *duration,
+			char *json, size_t len);
 
 struct nfv_gen_result {
 	const struct nfv_gen_conf *conf;

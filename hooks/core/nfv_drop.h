@@ -70,6 +70,8 @@
 	X(SPD_DISCARD,		"spd-discard")				\
 	X(ESP_LINEARIZE,	"esp-linearize-failed")			\
 	X(ESP_KEEPALIVE,	"esp-natt-keepalive")			\
+	X(ESP_TOO_BIG,		"esp-too-big")				\
+	X(ESP_FRAG_FAILED,	"esp-fragment-failed")			\
 	/* hooks/filter */						\
 	X(FILTER_RULE,		"filter-rule-drop")			\
 	X(FILTER_POLICY,	"filter-chain-policy")			\

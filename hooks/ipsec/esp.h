@@ -53,6 +53,7 @@ enum esp_sa_flags {
 	ESP_SA_TUNNEL = 1u << 2,
 	ESP_SA_AEAD = 1u << 3,
 	ESP_SA_OUT = 1u << 4,
+	ESP_SA_NO_REPLAY = 1u << 5,	/* inbound: the window is not checked */
 };
 
 /* Expanded keys; aligned as intel-ipsec-mb requires. */
@@ -78,6 +79,7 @@ struct esp_sa {
 	uint8_t icv_len;
 	uint8_t align;		/* padding boundary: 4 or 16 */
 	uint8_t key_len;	/* cipher key without salt */
+	uint16_t mtu;		/* outbound path MTU, 0: none */
 	uint8_t salt[4];
 	uint16_t natt_sport;	/* network order */
 	uint16_t natt_dport;
@@ -120,6 +122,9 @@ struct nfv_ipsec {
 	IMB_MGR *ctl_mgr;		/* key expansion on the control side */
 	struct nfv_hook_reg *reg_out, *reg_in;
 	struct esp_worker wk[NFV_MAX_WORKERS];
+	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
+			uint32_t mtu);
+	void *too_big_arg;
 };
 
 /* esp_sa.c */
@@ -220,6 +225,17 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		       uint32_t *verdicts, const struct nfv_hook_state *state);
 
+/* esp_mtu.c */
+#define ESP_FRAG_MAX 8
+uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len);
+#define ESP_MTU_FRAGMENT 0x10000	/* not a drop reason: fragment first */
+/* more than any SA adds: IPv6 + UDP + ESP + IV + padding + trailer + ICV */
+#define ESP_OVERHEAD_MAX (40 + 8 + ESP_HDR_LEN + ESP_IV_MAX + 15 + 2 + ESP_ICV_MAX)
+int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
+		  struct rte_mbuf *m, unsigned int worker);
+int esp_mtu_fragment(struct rte_mbuf *m, struct rte_mbuf **frags, unsigned int max,
+		     uint16_t mtu);
+
 /* esp_ctl.c */
 void esp_ctl_synchronize(struct nfv_ipsec *ips);
 
@@ -229,6 +245,17 @@ static inline struct esp_sa *esp_sa_get(const struct nfv_ipsec *ips, uint32_t id
 	if (unlikely(id >= ips->max_sa))
 		return NULL;
 	return __atomic_load_n(&ips->sas[id], __ATOMIC_ACQUIRE);
+}
+
+/*
+ * After the crypto of a batch: the packets before this one in the same
+ * batch are counted now, so a hard limit is exact per worker.
+ */
+static inline bool esp_sa_hard_reached(const struct esp_sa *sa,
+				       const struct esp_sa_wstats *st, uint32_t bytes)
+{
+	return (sa->hard.packets && st->packets >= sa->hard.packets) ||
+	       (sa->hard.bytes && st->bytes + bytes > sa->hard.bytes);
 }
 
 /* 0 when the SA may carry this packet; counts a soft hit on the way. */

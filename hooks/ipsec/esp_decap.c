@@ -90,7 +90,7 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf *m,
 	}
 	op->seq = esp_replay_infer(&sa->replay, rte_be_to_cpu_32(esp_get32(esp + 4)),
 				   sa->flags & ESP_SA_ESN);
-	if (esp_replay_check(&sa->replay, op->seq) < 0) {
+	if (!(sa->flags & ESP_SA_NO_REPLAY) && esp_replay_check(&sa->replay, op->seq) < 0) {
 		sa->stats[worker].replay++;
 		return NFV_DR_ESP_REPLAY;
 	}
@@ -168,7 +168,12 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		st->auth++;
 		return NFV_DR_ESP_AUTH;
 	}
-	if (unlikely(esp_replay_update(&sa->replay, op->seq) < 0)) {
+	if (unlikely(esp_sa_hard_reached(sa, st, op->len))) {
+		st->expired++;
+		return NFV_DR_ESP_SA_EXPIRED;
+	}
+	if (unlikely(!(sa->flags & ESP_SA_NO_REPLAY) &&
+		     esp_replay_update(&sa->replay, op->seq) < 0)) {
 		st->replay++;
 		return NFV_DR_ESP_REPLAY;
 	}

@@ -26,6 +26,11 @@ static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 			nfv_drop(state->table, w, op->m, NFV_DR_ESP_CRYPTO);
 			continue;
 		}
+		if (unlikely(esp_sa_hard_reached(op->sa, st, op->plen))) {
+			st->expired++;
+			nfv_drop(state->table, w, op->m, NFV_DR_ESP_SA_EXPIRED);
+			continue;
+		}
 		esp_encap_finish(op);
 		st->packets++;
 		st->bytes += op->plen;
@@ -33,17 +38,48 @@ static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 	}
 }
 
-/* The verdict for one packet; fills *op when it returns STOLEN. */
+/* Sequence number and encapsulation: STOLEN with *op ready, or a drop. */
+static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
+				struct rte_mbuf *m, const struct nfv_hook_state *state,
+				struct esp_op *op)
+{
+	unsigned int w = state->worker;
+	uint64_t seq;
+	int rc;
+
+	if (unlikely(esp_sa_lifetime(sa, w, state->now, m->pkt_len) < 0)) {
+		sa->stats[w].expired++;
+		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
+	}
+	/* the one shared write: workers may send on the same SA */
+	seq = __atomic_fetch_add(&sa->seq, 1, __ATOMIC_RELAXED);
+	if (unlikely(seq == 0 || (!(sa->flags & ESP_SA_ESN) && seq > UINT32_MAX))) {
+		/* RFC 4303 3.3.3: the counter must not cycle; the SA is done */
+		sa->dead = 1;
+		sa->stats[w].seq_overflow++;
+		return NFV_DROP_REASON(NFV_DR_ESP_SEQ_OVERFLOW);
+	}
+	rc = esp_encap_prepare(ips, w, sa, m, seq, NULL, op);
+	if (unlikely(rc != 0)) {
+		sa->stats[w].no_room += rc == NFV_DR_ESP_NO_HEADROOM;
+		return NFV_DROP_REASON(rc);
+	}
+	return NFV_STOLEN;
+}
+
+/*
+ * The verdict for one packet; fills *op when it returns STOLEN, or sets
+ * *frag_sa and returns ESP_MTU_FRAGMENT for a packet to fragment first.
+ */
 static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf *m,
-			       const struct nfv_hook_state *state, struct esp_op *op)
+			       const struct nfv_hook_state *state, struct esp_op *op,
+			       struct esp_sa **frag_sa)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-	unsigned int w = state->worker;
 	const struct esp_spd *spd;
 	const struct esp_sp *sp;
 	struct esp_sel sel;
 	struct esp_sa *sa;
-	uint64_t seq;
 	int rc;
 
 	if (meta->flags & NFV_MBUF_F_IPSEC_DONE)
@@ -68,24 +104,47 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf *m,
 	sa = esp_sa_get(ips, esp_sp_sa(sp));
 	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT)))
 		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
-	if (unlikely(esp_sa_lifetime(sa, w, state->now, m->pkt_len) < 0)) {
-		sa->stats[w].expired++;
-		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
+	/* a cheap bound first: the exact one parses the headers */
+	if (unlikely(sa->mtu != 0 && m->pkt_len + ESP_OVERHEAD_MAX > sa->mtu)) {
+		rc = esp_mtu_check(ips, sa, m, state->worker);
+		if (rc == ESP_MTU_FRAGMENT) {
+			*frag_sa = sa;
+			return ESP_MTU_FRAGMENT;
+		}
+		if (rc != 0)
+			return NFV_DROP_REASON(rc);
 	}
-	/* the one shared write: workers may send on the same SA */
-	seq = __atomic_fetch_add(&sa->seq, 1, __ATOMIC_RELAXED);
-	if (unlikely(seq == 0 || (!(sa->flags & ESP_SA_ESN) && seq > UINT32_MAX))) {
-		/* RFC 4303 3.3.3: the counter must not cycle; the SA is done */
-		sa->dead = 1;
-		sa->stats[w].seq_overflow++;
-		return NFV_DROP_REASON(NFV_DR_ESP_SEQ_OVERFLOW);
+	return esp_output_seal(ips, sa, m, state, op);
+}
+
+/* An IPv4 packet too big for its tunnel: each fragment is one ESP packet. */
+static void esp_output_frags(struct nfv_ipsec *ips, struct esp_sa *sa,
+			     struct rte_mbuf *m, const struct nfv_hook_state *state,
+			     struct esp_op *ops, unsigned int *nops)
+{
+	struct rte_mbuf *frags[ESP_FRAG_MAX];
+	uint32_t v;
+	int n, i;
+
+	n = esp_mtu_fragment(m, frags, ESP_FRAG_MAX,
+			     (uint16_t)esp_mtu_inner_max(sa, 0));
+	/* the fragments hold their own references to m's data */
+	if (n < 0) {
+		nfv_drop(state->table, state->worker, m, NFV_DR_ESP_FRAG_FAILED);
+		return;
 	}
-	rc = esp_encap_prepare(ips, w, sa, m, seq, NULL, op);
-	if (unlikely(rc != 0)) {
-		sa->stats[w].no_room += rc == NFV_DR_ESP_NO_HEADROOM;
-		return NFV_DROP_REASON(rc);
+	rte_pktmbuf_free(m);
+	for (i = 0; i < n; i++) {
+		if (*nops == ESP_BATCH) {
+			esp_output_flush(ips, ops, *nops, state);
+			*nops = 0;
+		}
+		v = esp_output_seal(ips, sa, frags[i], state, &ops[*nops]);
+		if (v == NFV_STOLEN)
+			(*nops)++;
+		else
+			nfv_drop(state->table, state->worker, frags[i], NFV_VERDICT_ARG(v));
 	}
-	return NFV_STOLEN;
 }
 
 void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
@@ -94,11 +153,17 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	struct nfv_ipsec *ips = priv;
 	struct esp_op ops[ESP_BATCH];
 	unsigned int nops = 0, i;
+	struct esp_sa *frag_sa = NULL;
 
 	for (i = 0; i < n; i++) {
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		verdicts[i] = esp_output_one(ips, pkts[i], state, &ops[nops]);
+		verdicts[i] = esp_output_one(ips, pkts[i], state, &ops[nops], &frag_sa);
+		if (unlikely(verdicts[i] == ESP_MTU_FRAGMENT)) {
+			verdicts[i] = NFV_STOLEN;
+			esp_output_frags(ips, frag_sa, pkts[i], state, ops, &nops);
+			continue;
+		}
 		if (verdicts[i] != NFV_STOLEN)
 			continue;
 		if (++nops == ESP_BATCH) {

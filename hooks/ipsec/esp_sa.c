@@ -90,6 +90,8 @@ static int esp_sa_check(const struct nfv_ipsec *ips,
 		return -EINVAL;
 	if (c->replay_window > NFV_IPSEC_REPLAY_MAX)
 		return -ERANGE;
+	if (c->no_replay && c->esn)	/* ESN infers the high bits from the window */
+		return -EINVAL;
 	if (c->spi < 256)	/* RFC 4303 2.1: 1-255 are reserved */
 		return -EINVAL;
 	return 0;
@@ -134,8 +136,10 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	sa->flags = (c->esn ? ESP_SA_ESN : 0) | (c->natt ? ESP_SA_NATT : 0) |
 		(c->mode == NFV_IPSEC_MODE_TUNNEL ? ESP_SA_TUNNEL : 0) |
 		(a->aead ? ESP_SA_AEAD : 0) |
-		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0);
+		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0) |
+		(c->no_replay ? ESP_SA_NO_REPLAY : 0);
 	sa->natt_sport = rte_cpu_to_be_16(c->natt_sport ? c->natt_sport : ESP_NATT_PORT);
+	sa->mtu = c->dir == NFV_IPSEC_DIR_OUT ? c->mtu : 0;
 	sa->natt_dport = rte_cpu_to_be_16(c->natt_dport ? c->natt_dport : ESP_NATT_PORT);
 	memcpy(sa->src, c->src.bytes, 16);
 	memcpy(sa->dst, c->dst.bytes, 16);

@@ -16,6 +16,7 @@
 #include "nfv_policy.h"
 
 struct nfv_hook_table;
+struct rte_mbuf;
 struct rte_rcu_qsbr;
 struct nfv_ipsec;
 
@@ -73,11 +74,18 @@ struct nfv_ipsec_sa_conf {
 	uint8_t auth_key_len;
 	bool esn;
 	uint32_t replay_window;		/* 0: NFV_IPSEC_REPLAY_DEFAULT */
+	bool no_replay;			/* no anti-replay (Linux replay-window 0); not with ESN */
 	bool natt;			/* UDP encapsulation, RFC 3948 */
 	uint16_t natt_sport;		/* host order, default 4500 */
 	uint16_t natt_dport;
 	struct nfv_ipsec_lifetime soft;
 	struct nfv_ipsec_lifetime hard;
+	/*
+	 * Outbound: the path MTU of the outer packets; 0: not checked. Larger
+	 * IPv4 packets without DF are fragmented before tunnel encryption;
+	 * the others are dropped as esp-too-big and given to conf.too_big.
+	 */
+	uint16_t mtu;
 };
 
 enum nfv_ipsec_action {
@@ -108,6 +116,15 @@ struct nfv_ipsec_conf {
 	int socket_id;
 	/* the grace period used for SAs and policies; NULL: the hook table's */
 	struct rte_rcu_qsbr *qsbr;
+	/*
+	 * Optional, called on the worker for a packet that does not fit an
+	 * SA's mtu and cannot be fragmented, before it is dropped: the caller
+	 * sends the ICMP error (mtu is the largest inner packet that fits).
+	 * It must not free or keep m.
+	 */
+	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
+			uint32_t mtu);
+	void *too_big_arg;
 };
 
 /* Per SA, summed over workers. */

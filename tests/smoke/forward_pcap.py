@@ -3,7 +3,7 @@
    forward_pcap.py make DIR   writes DIR/in0.pcap
    forward_pcap.py check DIR  reads DIR/out0.pcap and DIR/out1.pcap"""
 import sys
-from scapy.all import (ARP, ICMP, IP, IPv6, UDP, Ether, ICMPv6EchoRequest,
+from scapy.all import (ARP, Dot1Q, ICMP, IP, IPv6, UDP, Ether, ICMPv6EchoRequest,
                        ICMPv6EchoReply, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr,
                        ICMPv6NDOptDstLLAddr, ICMPv6TimeExceeded, Raw, raw, rdpcap, wrpcap)
 
@@ -32,6 +32,12 @@ def make(d):
              Raw(b"ping6"))
     p.append(e() / IP(src="10.0.0.2", dst="192.168.1.1", ttl=1) / UDP(dport=2000) / Raw(b"ttl"))
     p.append(e() / IPv6(src="2001:db8::2", dst="2001:db8:100::1", hlim=1) / UDP() / Raw(b"hl"))
+    # 802.1Q: VLAN 100 has an address, VLAN 200 has none
+    p.append(e() / Dot1Q(vlan=100) / IP(src="10.5.0.2", dst="10.5.0.1") / ICMP(id=5) / Raw(b"vlan"))
+    p.append(e() / Dot1Q(vlan=100) / IP(src="10.5.0.2", dst="192.168.1.77", ttl=9) /
+             UDP(sport=2000, dport=2000) /
+             Raw(b"fromvlan"))
+    p.append(e() / Dot1Q(vlan=200) / IP(src="10.5.0.2", dst="10.5.0.1") / ICMP())  # vlan-unknown
     # malformed, one per reason
     p.append(Raw(raw(e())[:10]))                                                   # eth-short
     good = raw(IP(src="10.0.0.2", dst="192.168.1.1") / UDP() / Raw(b"x" * 8))
@@ -56,6 +62,11 @@ def check(d):
     # p1: exactly the forwarded packets, in order, rewritten
     fwd4 = [p for p in out1 if IP in p]
     fwd6 = [p for p in out1 if IPv6 in p]
+    vl = [p for p in out1 if IP in p and p[IP].dst == "192.168.1.77"]
+    if len(vl) != 1 or Dot1Q in vl[0] or vl[0][IP].ttl != 8:
+        fail("the packet from VLAN 100 was not forwarded untagged: %s" % [p.summary() for p in vl])
+    out1 = [p for p in out1 if p not in vl]
+    fwd4 = [p for p in out1 if IP in p]
     if len(out1) != N_FWD4 + N_FWD6:
         fail("p1 sent %d packets, expected %d: %s" % (len(out1), N_FWD4 + N_FWD6,
              [p.summary() for p in out1]))
@@ -89,6 +100,10 @@ def check(d):
                p[IPv6].dst != "2001:db8::2" or p[IPv6].hlim != 255:
                 fail("NA %s" % p.show(dump=True))
             kinds.append("na")
+        elif ICMP in p and p[ICMP].type == 0 and Dot1Q in p:
+            if p[Dot1Q].vlan != 100 or p[IP].src != "10.5.0.1" or bytes(p[Raw]) != b"vlan":
+                fail("echo reply on VLAN 100: %s" % p.summary())
+            kinds.append("echo4-vlan")
         elif ICMP in p and p[ICMP].type == 0:
             if p[IP].src != "10.0.0.1" or bytes(p[Raw]) != b"ping4" or p[ICMP].id != 9:
                 fail("echo reply %s" % p.summary())
@@ -109,7 +124,7 @@ def check(d):
             kinds.append("te6")
         else:
             fail("unexpected packet on p0: %s" % p.summary())
-    if sorted(kinds) != sorted(["arp", "na", "echo4", "echo6", "te4", "te6"]):
+    if sorted(kinds) != sorted(["arp", "na", "echo4", "echo4-vlan", "echo6", "te4", "te6"]):
         fail("p0 sent %s" % kinds)
     print("forward_pcap: %d forwarded, p0 %s" % (len(out1), sorted(kinds)))
 

@@ -6,7 +6,8 @@
 #
 # scapy writes the input; scapy checks the output byte by byte: TTL-1,
 # checksums, MACs from the neighbour table, nothing else leaves; each
-# malformed frame is counted under its own reason.
+# malformed frame is counted under its own reason. VLAN 100 carries an
+# address: its echo is answered tagged, its packets are routed untagged.
 . "$(dirname "$0")/lib.sh"
 
 $PY "$NFV_TOP/tests/smoke/forward_pcap.py" make "$WORK" || fail "cannot write packets"
@@ -19,11 +20,13 @@ addresses:
   - { port: p1, address: 10.1.0.1/24 }
   - { port: p0, address: "2001:db8::1/64" }
   - { port: p1, address: "2001:db8:1::1/64" }
+  - { port: p0, address: 10.5.0.1/24, vlan: 100 }
 routes:
   - { dst: 192.168.0.0/16, via: 10.1.0.2 }
   - { dst: "2001:db8:100::/48", via: "2001:db8:1::2" }
 neighbours:
   - { port: p0, address: 10.0.0.2, mac: "02:00:00:00:00:02" }
+  - { port: p0, address: 10.5.0.2, mac: "02:00:00:00:00:02" }
   - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }
   - { port: p0, address: "2001:db8::2", mac: "02:00:00:00:00:02" }
   - { port: p1, address: "2001:db8:1::2", mac: "02:00:00:00:01:02" }
@@ -34,11 +37,11 @@ dp_start "$WORK/policy.yaml"
 sleep 2
 for r in eth-short ip4-bad-ihl ip4-bad-total-length ip4-bad-checksum ip4-short \
 	 ip6-bad-payload-length eth-unknown-type eth-not-for-us ip4-ttl-exceeded \
-	 ip6-hop-limit-exceeded; do
+	 ip6-hop-limit-exceeded vlan-unknown; do
 	expect_counter "drop.$r" 1
 done
-expect_counter forwarded 18
-expect_counter echo_replies 2
+expect_counter forwarded 19
+expect_counter echo_replies 3
 dp_stop
 $PY "$NFV_TOP/tests/smoke/forward_pcap.py" check "$WORK" || fail "output check"
 echo "PASS $SMOKE_NAME"

@@ -75,6 +75,35 @@ static void test_bad(void)
 	CU_ASSERT_EQUAL(PARSE(&c, "--rate", "max"), 0);
 }
 
+/* --trials lines, as nfvpn-bench writes them */
+static void test_trial_lines(void)
+{
+	char json[32];
+	uint64_t rate = 7;
+	double dur = 0;
+
+	CU_ASSERT(PARSE(&c, "--trials") == 0 && c.trials);
+	CU_ASSERT_EQUAL(nfv_gen_trial_parse("1500000 0.5 /tmp/t1.json\n", &rate, &dur,
+					    json, sizeof(json)), 0);
+	CU_ASSERT_EQUAL(rate, 1500000);
+	CU_ASSERT_DOUBLE_EQUAL(dur, 0.5, 1e-12);
+	CU_ASSERT_STRING_EQUAL(json, "/tmp/t1.json");
+	CU_ASSERT_EQUAL(nfv_gen_trial_parse("max 2 a.json", &rate, &dur, json, sizeof(json)), 0);
+	CU_ASSERT_EQUAL(rate, 0);
+	CU_ASSERT_EQUAL(nfv_gen_trial_parse("1.5M 1 b", &rate, &dur, json, sizeof(json)), 0);
+	CU_ASSERT_EQUAL(rate, 1500000);
+	CU_ASSERT(nfv_gen_trial_parse("", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("max 1\n", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("fast 1 a", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("max 0 a", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("max -1 a", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("max 1s a", &rate, &dur, json, sizeof(json)) < 0);
+	CU_ASSERT(nfv_gen_trial_parse("max 1 a b", &rate, &dur, json, sizeof(json)) < 0);
+	/* a path that does not fit is refused, not cut */
+	CU_ASSERT(nfv_gen_trial_parse("max 1 /a/path/longer/than/thirty-two/bytes.json",
+				      &rate, &dur, json, sizeof(json)) < 0);
+}
+
 int main(int argc, char **argv)
 {
 	errf = fopen("/dev/null", "w");
@@ -83,6 +112,7 @@ int main(int argc, char **argv)
 	NFV_TEST_SUITE("gen_args", NULL, NULL,
 		{ "documented command line", test_full },
 		{ "defaults", test_defaults },
-		{ "bad values", test_bad });
+		{ "bad values", test_bad },
+		{ "--trials lines", test_trial_lines });
 	return nfv_test_run();
 }

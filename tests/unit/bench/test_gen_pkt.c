@@ -230,6 +230,44 @@ static void test_pacing(void)
 	nfv_gen_tx_fini(&tx);
 }
 
+/* --trials: a reset starts sequences and counters again, pending frames
+ * go back to the pool, the rate changes */
+static void test_tx_reset(void)
+{
+	struct nfv_gen_tmpl t = { .nflows = 4 };
+	struct rte_mbuf *m;
+	struct nfv_gen_tx tx;
+	unsigned int in_use;
+
+	CU_ASSERT_EQUAL_FATAL(nfv_gen_tx_init(&tx, &t, mp, 1000, UINT64_MAX, 1000000), 0);
+	in_use = rte_mempool_in_use_count(mp);
+	tx.seq[0] = 17;
+	tx.seq[3] = 5;
+	tx.flow_next = 2;
+	tx.sched_next = 1;
+	tx.built = tx.pkts = 22;
+	tx.bytes = 1408;
+	tx.start = 99;
+	tx.started = true;
+	tx.alloc_fail = tx.encap_drop = 1;
+	m = rte_pktmbuf_alloc(mp);
+	CU_ASSERT_FATAL(m != NULL);
+	tx.pend[0] = m;
+	tx.npend = 1;
+	nfv_gen_tx_reset(&tx, 5000);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(mp), in_use);
+	CU_ASSERT_EQUAL(tx.npend, 0);
+	CU_ASSERT(tx.seq[0] == 0 && tx.seq[3] == 0);
+	CU_ASSERT(tx.flow_next == 0 && tx.sched_next == 0);
+	CU_ASSERT(tx.built == 0 && tx.pkts == 0 && tx.bytes == 0);
+	CU_ASSERT(!tx.started && tx.start == 0);
+	CU_ASSERT(tx.alloc_fail == 0 && tx.encap_drop == 0);
+	CU_ASSERT_EQUAL(tx.rate, 5000);
+	CU_ASSERT_EQUAL(tx.limit, UINT64_MAX);
+	CU_ASSERT_EQUAL(nfv_gen_tx_due(&tx, 0), 1);	/* the first at once, again */
+	nfv_gen_tx_fini(&tx);
+}
+
 int main(int argc, char **argv)
 {
 	nfv_test_eal_init(argv[0]);
@@ -241,6 +279,7 @@ int main(int argc, char **argv)
 		{ "IPv6 frames are valid", test_ipv6_frames },
 		{ "sizes below the signature are refused", test_too_small },
 		{ "foreign frames have no signature", test_sig_foreign },
-		{ "pacing", test_pacing });
+		{ "pacing", test_pacing },
+		{ "reset between trials", test_tx_reset });
 	return nfv_test_run();
 }

@@ -362,7 +362,7 @@ static void test_errors_print(void)
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(out,
 		"x.yaml:2:41: ports[0].mtu: 67 is out of range 68..9600\n"
-		"x.yaml:3:1: bogus: unknown key; expected one of dataplane, ports, addresses, routes, neighbours, queues, hooks\n");
+		"x.yaml:3:1: bogus: unknown key; expected one of dataplane, ports, addresses, routes, neighbours, queues, hooks, filter, steer, ipsec\n");
 	free(out);
 	/* The error list is reused by the next load. */
 	CU_ASSERT_EQUAL(nfv_policy_parse("x.yaml", "ports: []", 9, &p, &errs), -EINVAL);

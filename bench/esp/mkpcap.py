@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Traffic and policy of bench/esp/run.sh.
+
+  mkpcap.py WORK  writes, for SIZE in 64 512 1400 imix:
+    clear-SIZE.pcap  UDP in IPv4 from the LAN, inner packet SIZE bytes (L3),
+                     64 flows to 100.0.0.0/16 (the encrypt input)
+    esp-SIZE.pcap    the same packets as ESP of SA 0x2001 (AES-128-GCM,
+                     tunnel 192.0.2.2 -> 192.0.2.1), sequence 1.. (the
+                     decrypt input; the SA has replay_window 0, since the
+                     pcap loops)
+  and policy-enc.yaml, policy-dec.yaml (mode 0600).
+IMIX: 7 x 64, 4 x 576, 1 x 1500 bytes (inner), interleaved.
+"""
+import os
+import sys
+
+from scapy.all import Ether, IP, UDP, Raw, wrpcap
+from scapy.layers.ipsec import ESP, SecurityAssociation
+
+KEY = bytes(range(16))
+SALT = b"\xca\xfe\xba\xbe"
+DP0, SRC = "02:00:00:00:00:01", "02:00:00:00:00:02"
+IMIX = [64, 576, 64, 64, 1500, 64, 576, 64, 64, 576, 64, 576]
+
+
+def inner(size, i):
+    pkt = IP(src="10.0.0.%d" % (2 + i % 64), dst="100.0.%d.1" % (i % 64), ttl=64) / \
+        UDP(sport=1024 + i, dport=5000)
+    return pkt / Raw(b"\x00" * (size - len(pkt)))
+
+
+def sizes(label):
+    return IMIX if label == "imix" else [int(label)] * 64
+
+
+def main(work):
+    sa = SecurityAssociation(ESP, spi=0x2001, crypt_algo="AES-GCM", crypt_key=KEY + SALT,
+                             tunnel_header=IP(src="192.0.2.2", dst="192.0.2.1"))
+    for label in ("64", "512", "1400", "imix"):
+        clear, esp = [], []
+        for i, s in enumerate(sizes(label)):
+            p = inner(s, i)
+            clear.append(Ether(dst=DP0, src=SRC) / p)
+            esp.append(Ether(dst=DP0, src=SRC) / sa.encrypt(p, seq_num=i + 1))
+        wrpcap("%s/clear-%s.pcap" % (work, label), clear)
+        wrpcap("%s/esp-%s.pcap" % (work, label), esp)
+    common = """ports:
+  - {{ name: p0, device: "net_pcap_be0,rx_pcap={work}/{{pcap}},infinite_rx=1", mac: "{dp0}", mtu: 9000, exception: false, rx_desc: 1024 }}
+  - {{ name: p1, device: "net_null_be1,no-rx=1", mtu: 9000, exception: false }}
+addresses:
+  - {{ port: p0, address: 10.0.0.1/24 }}
+  - {{ port: p0, address: 192.0.2.1/24 }}
+  - {{ port: p1, address: 10.1.0.1/24 }}
+  - {{ port: p1, address: 198.51.100.1/24 }}
+routes:
+  - {{ dst: 100.0.0.0/8, via: 10.1.0.2 }}
+  - {{ dst: 192.0.2.128/25, via: 198.51.100.2 }}
+neighbours:
+  - {{ port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }}
+  - {{ port: p1, address: 198.51.100.2, mac: "02:00:00:00:01:03" }}
+""".format(work=work, dp0=DP0)
+    enc = common + """ipsec:
+  sas:
+    - {{ name: bench-out, spi: 0x1001, direction: out, src: 192.0.2.1, dst: 192.0.2.200, algorithm: aes-gcm-128, key: "{k}", salt: "{s}" }}
+  policies:
+    - {{ name: out, direction: out, src: 10.0.0.0/24, dst: 100.0.0.0/8, action: protect, sa: bench-out }}
+""".format(k=KEY.hex(), s=SALT.hex())
+    dec = common + """ipsec:
+  sas:
+    - {{ name: bench-in, spi: 0x2001, direction: in, src: 192.0.2.2, dst: 192.0.2.1, algorithm: aes-gcm-128, key: "{k}", salt: "{s}", replay_window: 0 }}
+  policies:
+    - {{ name: in, direction: in, src: 10.0.0.0/24, dst: 100.0.0.0/8, action: protect, sa: bench-in }}
+""".format(k=KEY.hex(), s=SALT.hex())
+    for name, text in (("enc", enc), ("dec", dec)):
+        path = "%s/policy-%s.yaml" % (work, name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

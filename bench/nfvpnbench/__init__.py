@@ -1,0 +1,1 @@
+"""nfvpn-bench: the benchmark driver of nfvpn (see bench/README.md)."""

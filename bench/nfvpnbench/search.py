@@ -1,0 +1,131 @@
+"""No-drop-rate and partial-drop-rate search (RFC 2544 section 26.1, in the
+spirit of CSIT's MLRsearch).
+
+The search only sees a trial function: rate (frames/s) -> measured loss
+ratio.  One table of measurements serves every loss target, so the trials
+made while looking for the NDR also bound the PDR.  For each target:
+
+1. the first trial is at the maximum rate; its receive rate (the MRR) is a
+   good first guess of where the loss begins;
+2. until a rate that passes and a rate that fails are known, it steps down
+   (or up) geometrically from the guess;
+3. then it bisects between the highest passing and the lowest failing rate
+   until they are within `precision` (relative) of each other.
+
+A rate passes a target when every one of its `repetitions` trials lost at
+most that ratio: a noisy machine makes the search conservative, never
+optimistic.  The result is the highest passing rate, or 0 when even
+`min_rate` fails.  Loss is assumed not to decrease with the rate; where it
+does (noise), the bounds still come from measurements, and the answer is a
+rate that was seen to pass.
+"""
+
+NDR = 0.0
+PDR = 0.005
+
+
+class Measurement:
+    """The trials at one rate."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.trials = []  # whatever the trial function returned
+
+    def loss(self):
+        return max(t.loss for t in self.trials)
+
+    def passes(self, target):
+        return self.loss() <= target + 1e-12
+
+
+class SearchResult:
+    def __init__(self, target, rate, lower, upper, trials, limited):
+        self.target = target    # loss ratio
+        self.rate = rate        # frames/s: the answer
+        self.lower = lower      # highest passing rate measured (= rate)
+        self.upper = upper      # lowest failing rate, None: the maximum passed
+        self.trials = trials    # Measurement of `rate`, None if nothing passed
+        self.limited = limited  # True: the maximum rate passed (a lower bound)
+
+    def as_dict(self):
+        return {"loss_target": self.target, "rate_pps": self.rate,
+                "lower_pps": self.lower, "upper_pps": self.upper,
+                "max_rate_passed": self.limited}
+
+
+class Search:
+    """trial(rate) returns an object with a `.loss` (ratio, 0..1) and
+    `.rx_rate` (frames/s received); on_trial(rate, trial, n) is called
+    after each trial (progress)."""
+
+    def __init__(self, trial, max_rate, min_rate=None, precision=0.02,
+                 repetitions=1, max_trials=60, on_trial=None):
+        if max_rate <= 0:
+            raise ValueError("max_rate must be positive")
+        self.trial = trial
+        self.max_rate = float(max_rate)
+        self.min_rate = float(min_rate if min_rate else max_rate / 1000.0)
+        self.precision = precision
+        self.repetitions = max(1, int(repetitions))
+        self.max_trials = max_trials
+        self.on_trial = on_trial
+        self.measured = {}  # rate -> Measurement
+        self.ntrials = 0
+
+    def measure(self, rate):
+        rate = float(min(max(rate, self.min_rate), self.max_rate))
+        m = self.measured.get(rate)
+        if m is None:
+            m = self.measured[rate] = Measurement(rate)
+        while len(m.trials) < self.repetitions:
+            if self.ntrials >= self.max_trials:
+                raise RuntimeError("search did not converge in %d trials" % self.max_trials)
+            t = self.trial(rate)
+            self.ntrials += 1
+            m.trials.append(t)
+            if self.on_trial:
+                self.on_trial(rate, t, self.ntrials)
+            if t.loss > 0.5:
+                break  # hopeless: no need for more repetitions
+        return m
+
+    def bounds(self, target):
+        lo = hi = None
+        for rate, m in self.measured.items():
+            if m.passes(target):
+                if lo is None or rate > lo:
+                    lo = rate
+            elif hi is None or rate < hi:
+                hi = rate
+        # a failing rate below a passing one (noise): trust the failure
+        if lo is not None and hi is not None and lo > hi:
+            lo = max((r for r, m in self.measured.items()
+                      if m.passes(target) and r < hi), default=None)
+        return lo, hi
+
+    def narrow_enough(self, lo, hi):
+        return hi - lo <= self.precision * hi
+
+    def run(self, target):
+        first = self.measure(self.max_rate)
+        lo, hi = self.bounds(target)
+        if hi is None:
+            return SearchResult(target, self.max_rate, self.max_rate, None, first, True)
+        # the first guess: what the device forwarded at the maximum
+        if lo is None:
+            guess = getattr(first.trials[-1], "rx_rate", 0) or hi / 2
+            rate = min(guess * (1 - max(target, self.precision)), hi * (1 - self.precision))
+            while lo is None:
+                rate = max(rate, self.min_rate)
+                m = self.measure(rate)
+                lo, hi = self.bounds(target)
+                if lo is None:
+                    if rate <= self.min_rate:
+                        return SearchResult(target, 0.0, 0.0, hi, None, False)
+                    rate *= 0.5 if m.loss() > 0.25 else 0.75
+        while not self.narrow_enough(lo, hi):
+            self.measure((lo + hi) / 2)
+            lo, hi = self.bounds(target)
+            if lo is None:  # noise made every known pass a fail: look lower
+                return self.run(target)
+        return SearchResult(target, lo, lo, hi, self.measured[lo], False)

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The "ipsec:" section, SAs: algorithms, key lengths, addresses, NAT-T,
+ * lifetimes. Key material is never part of a message.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nfv_policy_ipsec.h"
+#include "nfv_policy_ipsec_priv.h"
+
+static const char *const sa_keys[SA_K_MAX] = {
+	"name", "spi", "direction", "mode", "src", "dst", "algorithm", "key",
+	"salt", "auth", "auth_key", "esn", "replay_window", "natt", "lifetime",
+	"reqid",
+};
+
+static const struct nfv_yschema sa_schema = {
+	sa_keys, SA_K_MAX,
+	1u << SA_K_NAME | 1u << SA_K_SPI | 1u << SA_K_DIR | 1u << SA_K_SRC |
+	1u << SA_K_DST | 1u << SA_K_ALG | 1u << SA_K_KEY,
+};
+
+const char *const nfv_psa_dirs[2] = { "in", "out" };
+static const char *const modes[] = { "tunnel", "transport" };
+static const char *const ciphers[] = {
+	"aes-gcm-128", "aes-gcm-256", "chacha20-poly1305", "aes-cbc-128",
+	"aes-cbc-256",
+};
+static const char *const auths[] = {
+	"none", "hmac-sha256-128", "hmac-sha384-192", "hmac-sha512-256",
+};
+/* cipher key bytes (without salt) and auth key bytes, RFC 4106/7634/4868 */
+static const uint8_t cipher_key_len[] = { 16, 32, 32, 16, 32 };
+static const uint8_t auth_key_len[] = { 0, 32, 48, 64 };
+
+const char *nfv_psa_cipher_name(unsigned int c)
+{
+	return c < NFV_DIM(ciphers) ? ciphers[c] : "?";
+}
+
+const char *nfv_psa_auth_name(unsigned int a)
+{
+	return a < NFV_DIM(auths) ? auths[a] : "?";
+}
+
+/* Hex with an optional 0x; false when not hex or longer than max bytes. */
+static bool parse_hex(const char *s, uint8_t *out, size_t max, size_t *len)
+{
+	size_t n, i;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	n = strlen(s);
+	if (n == 0 || n % 2 || n / 2 > max)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	for (i = 0; i < n / 2; i++) {
+		char b[3] = { s[2 * i], s[2 * i + 1], '\0' };
+
+		out[i] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	*len = n / 2;
+	return true;
+}
+
+/* A key: hex of exactly want bytes. The value itself is never printed. */
+static bool read_key(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
+		     size_t want, uint8_t *out)
+{
+	const char *s = nfv_yget_scalar(ld, it, k, "a hex string");
+	char path[96];
+	size_t len = 0;
+
+	if (s == NULL)
+		return false;
+	nfv_ypath(it, k, path, sizeof(path));
+	if (!parse_hex(s, out, NFV_PSA_KEY_MAX, &len)) {
+		nfv_yerror(ld, it->m->val[k], "%s: expected hex digits (an even number, at most %u bytes)",
+			   path, NFV_PSA_KEY_MAX);
+		return false;
+	}
+	if (len != want) {
+		nfv_yerror(ld, it->m->val[k], "%s: %zu bytes, expected %zu for this algorithm",
+			   path, len, want);
+		return false;
+	}
+	nfv_yok(it, k);
+	return true;
+}
+
+/* SPI: decimal or 0x hex, 256..2^32-1 (0..255 are reserved, RFC 4303 2.1). */
+bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
+		  uint32_t *spi)
+{
+	const char *s = nfv_yget_scalar(ld, it, k, "an SPI");
+	unsigned long long v;
+	char path[96], *end;
+
+	if (s == NULL)
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno || v < 256 || v > UINT32_MAX) {
+		nfv_yerror(ld, it->m->val[k], "%s: \"%.40s\" is not an SPI; expected 256..4294967295 (decimal or 0x hex)",
+			   nfv_ypath(it, k, path, sizeof(path)), s);
+		return false;
+	}
+	*spi = (uint32_t)v;
+	nfv_yok(it, k);
+	return true;
+}
+
+static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
+		      struct nfv_policy_sa *sa)
+{
+	bool aead = sa->cipher <= NFV_PSA_CHACHA20_POLY1305;
+	unsigned int klen = cipher_key_len[sa->cipher];
+	char path[96];
+	unsigned int v;
+
+	if (read_key(ld, it, SA_K_KEY, klen, sa->key))
+		sa->key_len = (uint8_t)klen;
+	if (aead) {
+		if (it->val[SA_K_SALT] == NULL)
+			nfv_yerror(ld, it->m->map, "%s: missing required key \"salt\" (4 bytes) for %s",
+				   it->path, ciphers[sa->cipher]);
+		else if (read_key(ld, it, SA_K_SALT, 4, sa->key + klen))
+			sa->key_len = (uint8_t)(klen + 4);
+		for (unsigned int k = SA_K_AUTH; k <= SA_K_AUTH_KEY; k++)
+			if (it->val[k] != NULL)
+				nfv_yerror(ld, it->m->key[k], "%s: not used with %s, an AEAD",
+					   nfv_ypath(it, k, path, sizeof(path)), ciphers[sa->cipher]);
+		return;
+	}
+	if (it->val[SA_K_SALT] != NULL)
+		nfv_yerror(ld, it->m->key[SA_K_SALT], "%s: only AEADs take a salt",
+			   nfv_ypath(it, SA_K_SALT, path, sizeof(path)));
+	if (it->val[SA_K_AUTH] == NULL) {
+		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
+			   it->path, ciphers[sa->cipher]);
+		return;
+	}
+	if (!nfv_yget_enum(ld, it, SA_K_AUTH, auths + 1, NFV_DIM(auths) - 1, &v))
+		return;
+	sa->auth = (uint8_t)(v + 1);
+	if (it->val[SA_K_AUTH_KEY] == NULL)
+		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth_key\" for %s",
+			   it->path, auths[sa->auth]);
+	else if (read_key(ld, it, SA_K_AUTH_KEY, auth_key_len[sa->auth], sa->auth_key))
+		sa->auth_key_len = auth_key_len[sa->auth];
+}
+
+static void read_natt(struct nfv_ploader *ld, struct nfv_yitem *sit,
+		      struct nfv_policy_sa *sa)
+{
+	static const char *const keys[] = { "sport", "dport" };
+	static const struct nfv_yschema schema = { keys, 2, 0 };
+	yaml_node_t *n = sit->val[SA_K_NATT];
+	struct nfv_ymarks m;
+	struct nfv_yitem it = { .schema = &schema, .m = &m };
+	int64_t v;
+
+	sa->natt_sport = sa->natt_dport = 4500;
+	if (n->type == YAML_SCALAR_NODE) {
+		nfv_yget_bool(ld, sit, SA_K_NATT, &sa->natt);
+		return;
+	}
+	sa->natt = true;
+	nfv_ypath(sit, SA_K_NATT, it.path, sizeof(it.path));
+	if (!nfv_ymap_read(ld, n, &it))
+		return;
+	if (nfv_yget_int(ld, &it, 0, 1, UINT16_MAX, &v))
+		sa->natt_sport = (uint16_t)v;
+	if (nfv_yget_int(ld, &it, 1, 1, UINT16_MAX, &v))
+		sa->natt_dport = (uint16_t)v;
+}
+
+static void read_limits(struct nfv_ploader *ld, struct nfv_yitem *pit,
+			unsigned int k, struct nfv_policy_lifetime *lt)
+{
+	static const char *const keys[] = { "bytes", "packets", "seconds" };
+	static const struct nfv_yschema schema = { keys, 3, 0 };
+	struct nfv_ymarks m;
+	struct nfv_yitem it = { .schema = &schema, .m = &m };
+	int64_t v;
+
+	if (pit->val[k] == NULL)
+		return;
+	nfv_ypath(pit, k, it.path, sizeof(it.path));
+	if (!nfv_ymap_read(ld, pit->val[k], &it))
+		return;
+	if (nfv_yget_int(ld, &it, 0, 0, INT64_MAX, &v))
+		lt->bytes = (uint64_t)v;
+	if (nfv_yget_int(ld, &it, 1, 0, INT64_MAX, &v))
+		lt->packets = (uint64_t)v;
+	if (nfv_yget_int(ld, &it, 2, 0, INT64_MAX, &v))
+		lt->seconds = (uint64_t)v;
+}
+
+/* lifetime: { soft: {bytes, packets, seconds}, hard: {...} }; soft <= hard. */
+static void read_lifetime(struct nfv_ploader *ld, struct nfv_yitem *sit,
+			  struct nfv_policy_sa *sa)
+{
+	static const char *const keys[] = { "soft", "hard" };
+	static const struct nfv_yschema schema = { keys, 2, 0 };
+	struct nfv_ymarks m;
+	struct nfv_yitem it = { .schema = &schema, .m = &m };
+
+	nfv_ypath(sit, SA_K_LIFETIME, it.path, sizeof(it.path));
+	if (!nfv_ymap_read(ld, sit->val[SA_K_LIFETIME], &it))
+		return;
+	read_limits(ld, &it, 0, &sa->soft);
+	read_limits(ld, &it, 1, &sa->hard);
+	if ((sa->hard.bytes && sa->soft.bytes > sa->hard.bytes) ||
+	    (sa->hard.packets && sa->soft.packets > sa->hard.packets) ||
+	    (sa->hard.seconds && sa->soft.seconds > sa->hard.seconds))
+		nfv_yerror(ld, m.map, "%s: a soft limit is above its hard limit", it.path);
+}
+
+static void read_sa(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
+{
+	struct nfv_policy_sa *sa = obj;
+	char path[96];
+	unsigned int v;
+	int64_t i;
+
+	sa->mark = it->m->map;
+	nfv_yget_name(ld, it, SA_K_NAME, NFV_NAME_MAX - 1, sa->name);
+	nfv_read_spi(ld, it, SA_K_SPI, &sa->spi);
+	if (nfv_yget_enum(ld, it, SA_K_DIR, nfv_psa_dirs, 2, &v))
+		sa->dir = (uint8_t)v;
+	if (nfv_yget_enum(ld, it, SA_K_MODE, modes, 2, &v))
+		sa->mode = (uint8_t)v;
+	nfv_yget_addr(ld, it, SA_K_SRC, &sa->src);
+	nfv_yget_addr(ld, it, SA_K_DST, &sa->dst);
+	if (NFV_YOK(it->m, SA_K_SRC) && NFV_YOK(it->m, SA_K_DST) &&
+	    sa->src.family != sa->dst.family)
+		nfv_yerror(ld, it->m->val[SA_K_DST], "%s: not the same family as src",
+			   nfv_ypath(it, SA_K_DST, path, sizeof(path)));
+	if (nfv_yget_enum(ld, it, SA_K_ALG, ciphers, NFV_DIM(ciphers), &v)) {
+		sa->cipher = (uint8_t)v;
+		read_keys(ld, it, sa);
+	}
+	nfv_yget_bool(ld, it, SA_K_ESN, &sa->esn);
+	if (nfv_yget_int(ld, it, SA_K_REPLAY, 0, 4096, &i)) {
+		sa->replay_window = (uint32_t)i;
+		sa->replay_off = i == 0;
+		if (sa->replay_off && sa->esn)
+			nfv_yerror(ld, it->m->val[SA_K_REPLAY], "%s: ESN needs an anti-replay window",
+				   nfv_ypath(it, SA_K_REPLAY, path, sizeof(path)));
+	}
+	if (it->val[SA_K_NATT] != NULL)
+		read_natt(ld, it, sa);
+	if (it->val[SA_K_LIFETIME] != NULL)
+		read_lifetime(ld, it, sa);
+	if (nfv_yget_int(ld, it, SA_K_REQID, 1, UINT32_MAX, &i))
+		sa->reqid = (uint32_t)i;
+	sa->spi_mark = it->m->val[SA_K_SPI];
+	sa->name_mark = it->m->val[SA_K_NAME];
+}
+
+void nfv_read_ipsec_sas(struct nfv_ploader *ld, yaml_node_t *n,
+			struct nfv_policy_ipsec *ips)
+{
+	ips->sas = nfv_psa_read_seq(ld, n, "ipsec.sas", &sa_schema, sizeof(*ips->sas),
+				    &ips->nb_sas, read_sa);
+	for (unsigned int i = 0; i < ips->nb_sas; i++)
+		if (ips->sas[i].reqid == 0)
+			ips->sas[i].reqid = i + 1;
+}
+
+int nfv_policy_sa_index(const struct nfv_policy_ipsec *ips, const char *name)
+{
+	for (unsigned int i = 0; ips != NULL && i < ips->nb_sas; i++)
+		if (strcmp(ips->sas[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void nfv_policy_ipsec_free(struct nfv_policy_ipsec *ips)
+{
+	if (ips == NULL)
+		return;
+	if (ips->sas != NULL)
+		explicit_bzero(ips->sas, ips->nb_sas * sizeof(*ips->sas));
+	free(ips->sas);
+	free(ips->sps);
+	free(ips);
+}

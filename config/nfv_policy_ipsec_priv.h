@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internal to config/: shared by the two files of the ipsec section. */
+#ifndef NFV_POLICY_IPSEC_PRIV_H
+#define NFV_POLICY_IPSEC_PRIV_H
+
+#include "nfv_policy_ipsec.h"
+#include "nfv_policy_priv.h"
+
+#define NFV_DIM(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { SA_K_NAME, SA_K_SPI, SA_K_DIR, SA_K_MODE, SA_K_SRC, SA_K_DST, SA_K_ALG,
+       SA_K_KEY, SA_K_SALT, SA_K_AUTH, SA_K_AUTH_KEY, SA_K_ESN, SA_K_REPLAY,
+       SA_K_NATT, SA_K_LIFETIME, SA_K_REQID, SA_K_MAX };
+
+extern const char *const nfv_psa_dirs[2];
+
+/* nfv_yread_seq without the loader's per-section marks. */
+void *nfv_psa_read_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
+		       const struct nfv_yschema *schema, size_t sz,
+		       unsigned int *nb, nfv_yitem_fn fn);
+void nfv_read_ipsec_sas(struct nfv_ploader *ld, yaml_node_t *n,
+			struct nfv_policy_ipsec *ips);
+bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
+		  uint32_t *spi);
+
+#endif

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ruleset, filter, conntrack: the nftables ruleset the dataplane runs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ctl.h"
+#include "ctl_json.h"
+
+static const char *family_name(uint8_t f)
+{
+	switch (f) {
+	case 1: return "inet";
+	case 2: return "ip";
+	case 10: return "ip6";
+	}
+	return "unknown";
+}
+
+/* nft's names of the hooks */
+static const char *nft_hook_name(uint8_t h)
+{
+	static const char *const names[] = {
+		"prerouting", "input", "forward", "output", "postrouting",
+	};
+
+	return h < 5 ? names[h] : "unknown";
+}
+
+static void obj_json(struct ctl_json *j, const struct nfv_msg_filter_obj *o)
+{
+	static const char *const kinds[] = { "?", "table", "chain", "set", "rule" };
+
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "kind", kinds[o->kind <= 4 ? o->kind : 0]);
+	ctl_json_str(j, "family", family_name(o->family));
+	ctl_json_strn(j, "table", o->table, sizeof(o->table));
+	if (o->kind != NFV_FILTER_OBJ_TABLE)
+		ctl_json_strn(j, o->kind == NFV_FILTER_OBJ_SET ? "name" : "chain", o->name,
+			      sizeof(o->name));
+	ctl_json_u64(j, "handle", o->handle);
+	if (o->kind == NFV_FILTER_OBJ_CHAIN && o->base) {
+		ctl_json_str(j, "hook", nft_hook_name(o->hook));
+		ctl_json_i64(j, "priority", o->priority);
+		ctl_json_str(j, "policy", o->policy == 0 ? "drop" : "accept");
+	}
+	if (o->kind == NFV_FILTER_OBJ_SET)
+		ctl_json_u64(j, "elements", o->nelems);
+	if (o->kind == NFV_FILTER_OBJ_RULE) {
+		ctl_json_strn(j, "expr", o->text, sizeof(o->text));
+		ctl_json_u64(j, "packets", o->packets);
+		ctl_json_u64(j, "bytes", o->bytes);
+	}
+	ctl_json_obj_end(j);
+}
+
+/* As "nft list ruleset", rules as "nft --debug=netlink" shows them. */
+static void ruleset_text(FILE *f, const struct nfv_msg_filter_obj *o, uint32_t n)
+{
+	char tb[sizeof(o->table) + 1], nb[sizeof(o->name) + 1], xb[sizeof(o->text) + 1];
+	bool in_table = false, in_chain = false;
+
+	for (uint32_t i = 0; i < n; i++, o++) {
+		if (o->kind != NFV_FILTER_OBJ_RULE && in_chain) {
+			fputs("\t}\n", f);
+			in_chain = false;
+		}
+		switch (o->kind) {
+		case NFV_FILTER_OBJ_TABLE:
+			if (in_table)
+				fputs("}\n", f);
+			fprintf(f, "table %s %s { # handle %" PRIu64 "\n", family_name(o->family),
+				CTL_STR(o->table, tb), o->handle);
+			in_table = true;
+			break;
+		case NFV_FILTER_OBJ_SET:
+			fprintf(f, "\tset %s { # handle %" PRIu64 ", %u elements\n\t}\n",
+				CTL_STR(o->name, nb), o->handle, o->nelems);
+			break;
+		case NFV_FILTER_OBJ_CHAIN:
+			fprintf(f, "\tchain %s { # handle %" PRIu64 "\n", CTL_STR(o->name, nb),
+				o->handle);
+			if (o->base)
+				fprintf(f, "\t\ttype filter hook %s priority %d; policy %s;\n",
+					nft_hook_name(o->hook), o->priority,
+					o->policy == 0 ? "drop" : "accept");
+			in_chain = true;
+			break;
+		case NFV_FILTER_OBJ_RULE:
+			fprintf(f, "\t\t%s counter packets %" PRIu64 " bytes %" PRIu64
+				" # handle %" PRIu64 "\n", CTL_STR(o->text, xb), o->packets,
+				o->bytes, o->handle);
+			break;
+		}
+	}
+	if (in_chain)
+		fputs("\t}\n", f);
+	if (in_table)
+		fputs("}\n", f);
+}
+
+int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_filter_obj *o;
+	struct ctl_json j;
+	uint32_t n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_FILTER_RULESET, sizeof(*o), (void **)&o, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ctl_json_init(&j, ctl->out, true);
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_arr_begin(&j, "ruleset");
+		for (uint32_t i = 0; i < n; i++)
+			obj_json(&j, &o[i]);
+		ctl_json_arr_end(&j);
+		ctl_json_obj_end(&j);
+		ctl_json_end(&j);
+	} else {
+		ruleset_text(ctl->out, o, n);
+	}
+	free(o);
+	return 0;
+}
+
+static int get_info(struct ctl *ctl, struct nfv_msg_filter_info *fi)
+{
+	uint32_t len;
+	void *resp;
+	int ret = ctl_connect(ctl);
+
+	if (ret != 0)
+		return ret;
+	if (nfv_client_request(&ctl->client, NFV_MSG_FILTER_INFO, NULL, 0, &resp, &len) < 0)
+		return ctl_fail(ctl);
+	memset(fi, 0, sizeof(*fi));
+	memcpy(fi, resp, len < sizeof(*fi) ? len : sizeof(*fi));
+	free(resp);
+	return 0;
+}
+
+int ctl_cmd_filter(struct ctl *ctl, int argc, char **argv)
+{
+	static const char *const sources[] = { "none", "policy", "mirror" };
+	struct nfv_msg_filter_info fi;
+	char buf[sizeof(fi.last_error) + 1];
+	struct ctl_json j;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = get_info(ctl, &fi);
+	if (ret != 0)
+		return ret;
+	if (!ctl->json) {
+		FILE *f = ctl->out;
+
+		fprintf(f, "%-15s %s (%s)\n", "source", sources[fi.source <= 2 ? fi.source : 0],
+			CTL_STR(fi.origin, buf));
+		fprintf(f, "%-15s %u\n", "rules", fi.rules);
+		fprintf(f, "%-15s %" PRIu64 " applied, %" PRIu64 " refused\n", "loads", fi.loads,
+			fi.load_errors);
+		fprintf(f, "%-15s %" PRIu64 "\n", "generation", fi.generation);
+		fprintf(f, "%-15s %s\n", "last error", fi.last_error[0] ?
+			CTL_STR(fi.last_error, buf) : "-");
+		fprintf(f, "%-15s %" PRIu64 "\n", "log records", fi.log_records);
+		if (fi.conntrack)
+			fprintf(f, "%-15s %u of %u, new %" PRIu64 ", invalid %" PRIu64
+				", related %" PRIu64 ", table full %" PRIu64 "\n", "conntrack",
+				fi.ct_count, fi.ct_max, fi.ct_new, fi.ct_invalid, fi.ct_related,
+				fi.ct_table_full);
+		else
+			fprintf(f, "%-15s off\n", "conntrack");
+		return 0;
+	}
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_str(&j, "source", sources[fi.source <= 2 ? fi.source : 0]);
+	ctl_json_strn(&j, "origin", fi.origin, sizeof(fi.origin));
+	ctl_json_u64(&j, "rules", fi.rules);
+	ctl_json_u64(&j, "loads", fi.loads);
+	ctl_json_u64(&j, "load_errors", fi.load_errors);
+	ctl_json_u64(&j, "generation", fi.generation);
+	ctl_json_strn(&j, "last_error", fi.last_error, sizeof(fi.last_error));
+	ctl_json_u64(&j, "log_records", fi.log_records);
+	ctl_json_bool(&j, "conntrack", fi.conntrack);
+	ctl_json_u64(&j, "ct_count", fi.ct_count);
+	ctl_json_u64(&j, "ct_max", fi.ct_max);
+	ctl_json_u64(&j, "ct_new", fi.ct_new);
+	ctl_json_u64(&j, "ct_invalid", fi.ct_invalid);
+	ctl_json_u64(&j, "ct_related", fi.ct_related);
+	ctl_json_u64(&j, "ct_table_full", fi.ct_table_full);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+	return 0;
+}
+
+static const char *tcp_state_name(uint8_t s)
+{
+	static const char *const names[] = {
+		"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",
+		"LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+	};
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "INVALID";
+}
+
+static const char *proto_name(uint8_t p, char *buf)
+{
+	const char *n = ctl_fmt_proto(p);
+
+	if (n != NULL)
+		return n;
+	snprintf(buf, CTL_NUM_MAX, "%u", p);
+	return buf;
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+}
+
+/* src, dst and ports (or ICMP type, code, id) of one direction */
+static void ct_addr_text(FILE *f, const struct nfv_msg_ct *c, const struct nfv_msg_ct_addr *a)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(af, a->src, s, sizeof(s));
+	inet_ntop(af, a->dst, d, sizeof(d));
+	fprintf(f, " src=%s dst=%s", s, d);
+	if (has_ports(c->proto))
+		fprintf(f, " sport=%u dport=%u", ntohs(a->sport), ntohs(a->dport));
+	else if (c->proto == 1 || c->proto == 58)
+		fprintf(f, " type=%u code=%u id=%u", a->dport >> 8, a->dport & 0xff,
+			ntohs(a->sport));
+}
+
+static void ct_addr_json(struct ctl_json *j, const char *key, const struct nfv_msg_ct *c,
+			 const struct nfv_msg_ct_addr *a)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(af, a->src, s, sizeof(s));
+	inet_ntop(af, a->dst, d, sizeof(d));
+	ctl_json_obj_begin(j, key);
+	ctl_json_str(j, "src", s);
+	ctl_json_str(j, "dst", d);
+	if (has_ports(c->proto)) {
+		ctl_json_u64(j, "sport", ntohs(a->sport));
+		ctl_json_u64(j, "dport", ntohs(a->dport));
+	} else if (c->proto == 1 || c->proto == 58) {
+		ctl_json_u64(j, "type", a->dport >> 8);
+		ctl_json_u64(j, "code", a->dport & 0xff);
+		ctl_json_u64(j, "id", ntohs(a->sport));
+	}
+	ctl_json_obj_end(j);
+}
+
+/* IPS_SEEN_REPLY and IPS_ASSURED of linux/netfilter/nf_conntrack_common.h */
+#define CT_SEEN_REPLY (1u << 1)
+#define CT_ASSURED (1u << 2)
+
+static void ct_list_text(FILE *f, const struct nfv_msg_ct *c, uint32_t n)
+{
+	char pb[CTL_NUM_MAX];
+
+	for (uint32_t i = 0; i < n; i++, c++) {
+		fprintf(f, "%-8s %-3u %u", proto_name(c->proto, pb), c->proto, c->expires_s);
+		if (c->proto == 6)
+			fprintf(f, " %s", tcp_state_name(c->tcp_state));
+		ct_addr_text(f, c, &c->orig);
+		if (!(c->status & CT_SEEN_REPLY))
+			fputs(" [UNREPLIED]", f);
+		ct_addr_text(f, c, &c->reply);
+		if (c->status & CT_ASSURED)
+			fputs(" [ASSURED]", f);
+		fprintf(f, " mark=%u\n", c->mark);
+	}
+}
+
+static void ct_list_json(struct ctl *ctl, const struct nfv_msg_ct *c, uint32_t n)
+{
+	char pb[CTL_NUM_MAX];
+	struct ctl_json j;
+
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_arr_begin(&j, "conntrack");
+	for (uint32_t i = 0; i < n; i++, c++) {
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_str(&j, "family", c->family == AF_INET6 ? "ipv6" : "ipv4");
+		ctl_json_str(&j, "proto", proto_name(c->proto, pb));
+		if (c->proto == 6)
+			ctl_json_str(&j, "state", tcp_state_name(c->tcp_state));
+		ctl_json_u64(&j, "timeout", c->expires_s);
+		ctl_json_u64(&j, "status", c->status);
+		ctl_json_bool(&j, "assured", c->status & CT_ASSURED);
+		ctl_json_bool(&j, "seen_reply", c->status & CT_SEEN_REPLY);
+		ctl_json_u64(&j, "mark", c->mark);
+		ct_addr_json(&j, "orig", c, &c->orig);
+		ct_addr_json(&j, "reply", c, &c->reply);
+		ctl_json_obj_end(&j);
+	}
+	ctl_json_arr_end(&j);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+}
+
+int ctl_cmd_conntrack(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_ct *c;
+	uint32_t n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_CT_LIST, sizeof(*c), (void **)&c, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json)
+		ct_list_json(ctl, c, n);
+	else
+		ct_list_text(ctl->out, c, n);
+	free(c);
+	return 0;
+}
+
+int ctl_cmd_conntrack_count(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_filter_info fi;
+	struct ctl_json j;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = get_info(ctl, &fi);
+	if (ret != 0)
+		return ret;
+	if (!ctl->json) {
+		fprintf(ctl->out, "%u\n", fi.ct_count);
+		return 0;
+	}
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_u64(&j, "count", fi.ct_count);
+	ctl_json_u64(&j, "max", fi.ct_max);
+	ctl_json_u64(&j, "new", fi.ct_new);
+	ctl_json_u64(&j, "invalid", fi.ct_invalid);
+	ctl_json_u64(&j, "related", fi.ct_related);
+	ctl_json_u64(&j, "table_full", fi.ct_table_full);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+	return 0;
+}
+
+int ctl_cmd_conntrack_flush(struct ctl *ctl, int argc, char **argv)
+{
+	int ret = ctl_no_args(ctl, argc, argv);
+
+	if (ret == 0)
+		ret = ctl_request(ctl, NFV_MSG_CT_FLUSH, NULL, 0);
+	return ret;
+}

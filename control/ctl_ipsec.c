@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SAs and security policies: list with counters, add from a policy file,
+ * delete by name. Keys go from the file to the socket (mode 0600) and are
+ * wiped here; nothing prints them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "ctl_json.h"
+#include "ctl_table.h"
+#include "nfv_policy_ipsec.h"
+
+static const char *const dirs[] = { "in", "out" };
+static const char *const modes[] = { "tunnel", "transport" };
+static const char *const actions[] = { "protect", "bypass", "discard" };
+static const char *const states[] = { "active", "soft-expired", "expired" };
+
+static const struct ctl_col sa_cols[] = {
+	{ "NAME", CTL_LEFT }, { "SPI", CTL_LEFT }, { "DIR", CTL_LEFT },
+	{ "MODE", CTL_LEFT }, { "ALGORITHM", CTL_LEFT }, { "SRC", CTL_LEFT },
+	{ "DST", CTL_LEFT }, { "PACKETS", CTL_RIGHT }, { "BYTES", CTL_RIGHT },
+	{ "ERRORS", CTL_RIGHT }, { "STATE", CTL_LEFT },
+};
+
+static uint64_t sa_errors(const struct nfv_msg_ipsec_sa *r)
+{
+	return r->replay + r->auth_fail + r->pad_fail + r->next_hdr + r->policy +
+	       r->natt_mismatch + r->expired + r->seq_overflow + r->crypto + r->no_room;
+}
+
+static void sa_json(struct ctl_json *j, const struct nfv_msg_ipsec_sa *r)
+{
+	char name[NFV_NAME_MAX + 1], src[NFV_ADDR_FMT_MAX], dst[NFV_ADDR_FMT_MAX];
+
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "name", CTL_STR(r->name, name));
+	ctl_json_u64(j, "spi", r->spi);
+	ctl_json_u64(j, "reqid", r->reqid);
+	ctl_json_str(j, "direction", dirs[r->dir & 1]);
+	ctl_json_str(j, "mode", modes[r->mode & 1]);
+	ctl_json_str(j, "algorithm", nfv_psa_cipher_name(r->cipher));
+	ctl_json_str(j, "auth", nfv_psa_auth_name(r->auth));
+	ctl_json_str(j, "src", nfv_addr_fmt(&r->src, src, sizeof(src)));
+	ctl_json_str(j, "dst", nfv_addr_fmt(&r->dst, dst, sizeof(dst)));
+	ctl_json_bool(j, "esn", r->esn);
+	ctl_json_bool(j, "natt", r->natt);
+	if (r->natt) {
+		ctl_json_u64(j, "natt_sport", r->natt_sport);
+		ctl_json_u64(j, "natt_dport", r->natt_dport);
+	}
+	ctl_json_u64(j, "replay_window", r->replay_window);
+	ctl_json_str(j, "state", states[r->state < 3 ? r->state : 0]);
+	ctl_json_obj_begin(j, "lifetime");
+	ctl_json_obj_begin(j, "soft");
+	ctl_json_u64(j, "bytes", r->soft.bytes);
+	ctl_json_u64(j, "packets", r->soft.packets);
+	ctl_json_u64(j, "seconds", r->soft.seconds);
+	ctl_json_obj_end(j);
+	ctl_json_obj_begin(j, "hard");
+	ctl_json_u64(j, "bytes", r->hard.bytes);
+	ctl_json_u64(j, "packets", r->hard.packets);
+	ctl_json_u64(j, "seconds", r->hard.seconds);
+	ctl_json_obj_end(j);
+	ctl_json_obj_end(j);
+	ctl_json_obj_begin(j, "counters");
+	ctl_json_u64(j, "packets", r->packets);
+	ctl_json_u64(j, "bytes", r->bytes);
+	ctl_json_u64(j, "replay", r->replay);
+	ctl_json_u64(j, "auth_failed", r->auth_fail);
+	ctl_json_u64(j, "bad_padding", r->pad_fail);
+	ctl_json_u64(j, "bad_next_header", r->next_hdr);
+	ctl_json_u64(j, "policy_mismatch", r->policy);
+	ctl_json_u64(j, "natt_mismatch", r->natt_mismatch);
+	ctl_json_u64(j, "expired", r->expired);
+	ctl_json_u64(j, "seq_overflow", r->seq_overflow);
+	ctl_json_u64(j, "crypto_error", r->crypto);
+	ctl_json_u64(j, "no_headroom", r->no_room);
+	ctl_json_obj_end(j);
+	ctl_json_obj_end(j);
+}
+
+int ctl_cmd_sa(struct ctl *ctl, int argc, char **argv)
+{
+	char name[NFV_NAME_MAX + 1], src[NFV_ADDR_FMT_MAX], dst[NFV_ADDR_FMT_MAX];
+	char n1[CTL_NUM_MAX], n2[CTL_NUM_MAX], n3[CTL_NUM_MAX];
+	struct nfv_msg_ipsec_sa *r = NULL;
+	struct ctl_table *t = NULL;
+	struct ctl_json j;
+	uint32_t i, n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_IPSEC_SAS, sizeof(*r), (void **)&r, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ctl_json_init(&j, ctl->out, true);
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_arr_begin(&j, "sas");
+		for (i = 0; i < n; i++)
+			sa_json(&j, &r[i]);
+		ctl_json_arr_end(&j);
+		ctl_json_obj_end(&j);
+		ctl_json_end(&j);
+		goto out;
+	}
+	t = ctl_table_new(sa_cols, sizeof(sa_cols) / sizeof(sa_cols[0]));
+	if (t == NULL) {
+		ret = CTL_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		ctl_table_add(t, "%s", CTL_STR(r[i].name, name));
+		ctl_table_add(t, "0x%08x", r[i].spi);
+		ctl_table_add(t, "%s", dirs[r[i].dir & 1]);
+		ctl_table_add(t, "%s%s", modes[r[i].mode & 1], r[i].natt ? "+natt" : "");
+		if (r[i].auth)
+			ctl_table_add(t, "%s/%s", nfv_psa_cipher_name(r[i].cipher),
+				      nfv_psa_auth_name(r[i].auth));
+		else
+			ctl_table_add(t, "%s", nfv_psa_cipher_name(r[i].cipher));
+		ctl_table_add(t, "%s", nfv_addr_fmt(&r[i].src, src, sizeof(src)));
+		ctl_table_add(t, "%s", nfv_addr_fmt(&r[i].dst, dst, sizeof(dst)));
+		ctl_table_add(t, "%s", ctl_fmt_count(r[i].packets, n1));
+		ctl_table_add(t, "%s", ctl_fmt_count(r[i].bytes, n2));
+		ctl_table_add(t, "%s", ctl_fmt_count(sa_errors(&r[i]), n3));
+		ctl_table_add(t, "%s", states[r[i].state < 3 ? r[i].state : 0]);
+	}
+	if (ctl_table_print(t, ctl->out) < 0)
+		ret = CTL_EXIT_FAIL;
+out:
+	ctl_table_free(t);
+	free(r);
+	return ret;
+}
+
+static const struct ctl_col sp_cols[] = {
+	{ "NAME", CTL_LEFT }, { "DIR", CTL_LEFT }, { "PRIORITY", CTL_RIGHT },
+	{ "SRC", CTL_LEFT }, { "DST", CTL_LEFT }, { "PROTO", CTL_LEFT },
+	{ "SPORT", CTL_LEFT }, { "DPORT", CTL_LEFT }, { "ACTION", CTL_LEFT },
+	{ "SA", CTL_LEFT },
+};
+
+static const char *ports_fmt(uint16_t min, uint16_t max, char *buf, size_t len)
+{
+	if (min == 0 && max == 0)
+		return "any";
+	if (min == max)
+		snprintf(buf, len, "%u", min);
+	else
+		snprintf(buf, len, "%u-%u", min, max);
+	return buf;
+}
+
+int ctl_cmd_sp(struct ctl *ctl, int argc, char **argv)
+{
+	char name[NFV_NAME_MAX + 1], sa[NFV_NAME_MAX + 1], p1[16], p2[16];
+	char src[NFV_PREFIX_FMT_MAX], dst[NFV_PREFIX_FMT_MAX], pn[8];
+	struct nfv_msg_ipsec_sp *r = NULL;
+	struct ctl_table *t = NULL;
+	struct ctl_json j;
+	uint32_t i, n;
+	int ret;
+
+	ret = ctl_no_args(ctl, argc, argv);
+	if (ret == 0)
+		ret = ctl_list(ctl, NFV_MSG_IPSEC_SPS, sizeof(*r), (void **)&r, &n);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ctl_json_init(&j, ctl->out, true);
+		ctl_json_obj_begin(&j, NULL);
+		ctl_json_arr_begin(&j, "policies");
+	} else if ((t = ctl_table_new(sp_cols, sizeof(sp_cols) / sizeof(sp_cols[0]))) == NULL) {
+		ret = CTL_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct nfv_policy_sp *sp = &r[i].sp;
+		const char *proto = sp->proto ? ctl_fmt_proto(sp->proto) : "any";
+
+		if (proto == NULL) {
+			snprintf(pn, sizeof(pn), "%u", sp->proto);
+			proto = pn;
+		}
+		nfv_prefix_fmt(&sp->src, src, sizeof(src));
+		nfv_prefix_fmt(&sp->dst, dst, sizeof(dst));
+		CTL_STR(r[i].sa, sa);
+		if (ctl->json) {
+			ctl_json_obj_begin(&j, NULL);
+			ctl_json_str(&j, "name", CTL_STR(sp->name, name));
+			ctl_json_str(&j, "direction", dirs[sp->dir & 1]);
+			ctl_json_i64(&j, "priority", sp->priority);
+			ctl_json_str(&j, "src", src);
+			ctl_json_str(&j, "dst", dst);
+			ctl_json_str(&j, "proto", proto);
+			ctl_json_str(&j, "sport", ports_fmt(sp->sport_min, sp->sport_max, p1, sizeof(p1)));
+			ctl_json_str(&j, "dport", ports_fmt(sp->dport_min, sp->dport_max, p2, sizeof(p2)));
+			ctl_json_str(&j, "action", actions[sp->action < 3 ? sp->action : 0]);
+			ctl_json_str(&j, "sa", sa[0] ? sa : NULL);
+			ctl_json_obj_end(&j);
+			continue;
+		}
+		ctl_table_add(t, "%s", CTL_STR(sp->name, name));
+		ctl_table_add(t, "%s", dirs[sp->dir & 1]);
+		ctl_table_add(t, "%d", sp->priority);
+		ctl_table_add(t, "%s", src);
+		ctl_table_add(t, "%s", dst);
+		ctl_table_add(t, "%s", proto);
+		ctl_table_add(t, "%s", ports_fmt(sp->sport_min, sp->sport_max, p1, sizeof(p1)));
+		ctl_table_add(t, "%s", ports_fmt(sp->dport_min, sp->dport_max, p2, sizeof(p2)));
+		ctl_table_add(t, "%s", actions[sp->action < 3 ? sp->action : 0]);
+		ctl_table_add(t, "%s", sa[0] ? sa : "-");
+	}
+	if (ctl->json) {
+		ctl_json_arr_end(&j);
+		ctl_json_obj_end(&j);
+		ctl_json_end(&j);
+	} else if (ctl_table_print(t, ctl->out) < 0) {
+		ret = CTL_EXIT_FAIL;
+	}
+out:
+	ctl_table_free(t);
+	free(r);
+	return ret;
+}
+
+/* Every SA, then every policy, of FILE's ipsec section; stops at the first error. */
+int ctl_cmd_sa_add(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_policy_errors errs = { 0 };
+	struct nfv_policy *p = NULL;
+	const struct nfv_policy_ipsec *ips;
+	unsigned int i;
+	int ret;
+
+	if (argc < 1)
+		return ctl_usage(ctl, "missing argument FILE");
+	ret = ctl_no_args(ctl, argc - 1, argv + 1);
+	if (ret != 0)
+		return ret;
+	if (nfv_policy_load(argv[0], &p, &errs) < 0) {
+		nfv_policy_errors_print(ctl->err, argv[0], &errs);
+		nfv_policy_errors_fini(&errs);
+		return CTL_EXIT_FAIL;
+	}
+	nfv_policy_errors_fini(&errs);
+	ips = p->ipsec;
+	for (i = 0; ret == 0 && ips != NULL && i < ips->nb_sas; i++)
+		ret = ctl_request(ctl, NFV_MSG_IPSEC_SA_ADD, &ips->sas[i], sizeof(ips->sas[i]));
+	for (i = 0; ret == 0 && ips != NULL && i < ips->nb_sps; i++) {
+		struct nfv_msg_ipsec_sp_add m;
+
+		memset(&m, 0, sizeof(m));
+		m.sp = ips->sps[i];
+		if (m.sp.sa >= 0)
+			memcpy(m.sa, ips->sas[m.sp.sa].name, sizeof(m.sa));
+		ret = ctl_request(ctl, NFV_MSG_IPSEC_SP_ADD, &m, sizeof(m));
+	}
+	nfv_policy_free(p);	/* wipes the keys */
+	return ret;
+}
+
+static int del_name(struct ctl *ctl, int argc, char **argv, uint16_t type)
+{
+	struct nfv_msg_name m;
+	int ret;
+
+	memset(&m, 0, sizeof(m));
+	if (argc < 1)
+		return ctl_usage(ctl, "missing argument NAME");
+	if (argv[0][0] == '\0' || strlen(argv[0]) >= NFV_NAME_MAX)
+		return ctl_usage(ctl, "bad name \"%s\": expected 1 to %d characters",
+				 argv[0], NFV_NAME_MAX - 1);
+	strcpy(m.name, argv[0]);
+	ret = ctl_no_args(ctl, argc - 1, argv + 1);
+	if (ret == 0)
+		ret = ctl_request(ctl, type, &m, sizeof(m));
+	return ret;
+}
+
+int ctl_cmd_sa_del(struct ctl *ctl, int argc, char **argv)
+{
+	return del_name(ctl, argc, argv, NFV_MSG_IPSEC_SA_DEL);
+}
+
+int ctl_cmd_sp_del(struct ctl *ctl, int argc, char **argv)
+{
+	return del_name(ctl, argc, argv, NFV_MSG_IPSEC_SP_DEL);
+}

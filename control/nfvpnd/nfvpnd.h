@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * nfvpnd: the control daemon. It loads the policy, reads back what the
+ * dataplane runs, applies the difference in one transaction, programs the
+ * kernel stub, logs the dataplane's events and serves its own control
+ * socket (nfvpnctl reload, diff) and, when asked, OpenMetrics.
+ */
+#ifndef NFVPND_H
+#define NFVPND_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "nfv_client.h"
+#include "nfv_policy.h"
+#include "nfv_policy_diff.h"
+#include "nfvpnd_msg.h"
+
+struct nfvpnd {
+	/* options */
+	const char *policy_path;
+	const char *dp_socket;
+	const char *ctl_path;
+	const char *steer_target_override;
+	int metrics_port;		/* 0: off */
+	bool steer;			/* program the kernel stub */
+	bool foreground_log;		/* plain log lines, no journal prefix */
+	/* the dataplane */
+	struct nfv_client dp;		/* requests */
+	struct nfv_client ev;		/* the events subscription */
+	bool dp_up;
+	uint64_t dp_generation;		/* after our last commit */
+	/* what we applied last; NULL before the first apply */
+	struct nfv_policy *applied;
+	bool steer_programmed;
+	/* sockets */
+	int ctl_lfd;
+	int metrics_lfd;
+	int sigfd;
+	/* counters */
+	uint64_t reloads, reload_failures, applies, events;
+	volatile bool quit;
+};
+
+/* nfvpnd_log.c: journal-friendly lines ("<3>..." under systemd). */
+void nfvpnd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nfvpnd_log_init(void);
+/* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
+int nfvpnd_notify(const char *state);
+
+/* A growable text buffer for replies. */
+struct nfvpnd_text {
+	char *p;
+	size_t len, cap;
+};
+void nfvpnd_printf(struct nfvpnd_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nfvpnd_text_fini(struct nfvpnd_text *t);
+
+/* nfvpnd_check.c: loads and validates; errors as file:line:column. */
+int nfvpnd_load(const char *path, struct nfv_policy **out, struct nfvpnd_text *errs);
+
+/* nfvpnd_running.c: what the dataplane runs, as a policy. */
+int nfvpnd_running_read(struct nfv_client *c, struct nfv_policy **out, uint64_t *generation);
+
+/* nfvpnd_apply.c */
+int nfvpnd_dp_connect(struct nfvpnd *d);
+void nfvpnd_dp_disconnect(struct nfvpnd *d);
+/* Loads path, diffs, and (unless dry) applies; says what it did in out. */
+int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_text *out);
+void nfvpnd_plan_print(const struct nfv_plan *plan, struct nfvpnd_text *out);
+
+/* nfvpnd_steer.c */
+struct nfv_policy_steer;
+int nfvpnd_steer_program(const struct nfv_policy_steer *st, struct nfvpnd_text *out);
+
+/* nfvpnd_ctl.c: the daemon's control socket. */
+int nfvpnd_ctl_init(struct nfvpnd *d);
+void nfvpnd_ctl_accept(struct nfvpnd *d);
+void nfvpnd_ctl_fini(struct nfvpnd *d);
+
+/* nfvpnd_events.c */
+int nfvpnd_events_subscribe(struct nfvpnd *d);
+/* Reads and logs what arrived; -errno when the dataplane went away. */
+int nfvpnd_events_read(struct nfvpnd *d);
+
+/* nfvpnd_metrics.c */
+int nfvpnd_metrics_init(struct nfvpnd *d);
+void nfvpnd_metrics_accept(struct nfvpnd *d);
+
+#endif

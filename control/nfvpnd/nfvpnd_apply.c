@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Applying a policy: load, read back what runs, diff, then one transaction
+ * (config/nfv_msg.h NFV_MSG_TXN_*). Any failure aborts it, and the dataplane
+ * undoes what the batch had done: it stays at the previous generation whole.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nfv_policy_steer.h"
+#include "nfvpnd.h"
+
+int nfvpnd_dp_connect(struct nfvpnd *d)
+{
+	int ret = nfv_client_open(&d->dp, d->dp_socket);
+
+	if (ret < 0)
+		return ret;
+	ret = nfvpnd_events_subscribe(d);
+	if (ret < 0) {
+		nfv_client_close(&d->dp);
+		return ret;
+	}
+	d->dp_up = true;
+	return 0;
+}
+
+void nfvpnd_dp_disconnect(struct nfvpnd *d)
+{
+	if (!d->dp_up)
+		return;
+	nfv_client_close(&d->dp);
+	nfv_client_close(&d->ev);
+	d->dp_up = false;
+}
+
+void nfvpnd_plan_print(const struct nfv_plan *plan, struct nfvpnd_text *out)
+{
+	if (plan->nb_refused)
+		nfvpnd_printf(out, "%s", plan->refused);
+	for (unsigned int i = 0; i < plan->n; i++)
+		nfvpnd_printf(out, "%c %s\n", plan->ops[i].req.type == NFV_MSG_ROUTE_DEL ||
+			      plan->ops[i].req.type == NFV_MSG_NEIGH_DEL ||
+			      plan->ops[i].req.type == NFV_MSG_HOOK_DEL ? '-' : '+',
+			      plan->ops[i].what);
+	if (plan->steer_changed)
+		nfvpnd_printf(out, "~ steer: the kernel stub's target and selectors\n");
+	if (plan->n == 0 && !plan->steer_changed && plan->nb_refused == 0)
+		nfvpnd_printf(out, "no change\n");
+}
+
+static int txn(struct nfvpnd *d, uint16_t type, uint64_t expect, struct nfv_msg_txn *res)
+{
+	struct nfv_msg_txn req = { .expect = expect };
+	struct nfv_msg_txn *r = NULL;
+	uint32_t len = 0;
+	int ret;
+
+	ret = nfv_client_request(&d->dp, type, &req, type == NFV_MSG_TXN_BEGIN ? sizeof(req) : 0,
+				 (void **)&r, &len);
+	if (ret == 0 && r != NULL && len >= sizeof(*r) && res != NULL)
+		*res = *r;
+	free(r);
+	return ret;
+}
+
+static int send_op(struct nfvpnd *d, const struct nfv_plan_op *op)
+{
+	uint8_t buf[4096];
+	int ret;
+
+	for (unsigned int i = 0; i < op->nb_undo; i++) {
+		struct nfv_msg_txn_undo *u = (struct nfv_msg_txn_undo *)buf;
+
+		if (sizeof(*u) + op->undo[i].len > sizeof(buf))
+			return -EMSGSIZE;
+		u->type = op->undo[i].type;
+		u->pad = 0;
+		u->len = op->undo[i].len;
+		memcpy(u->payload, op->undo[i].payload, u->len);
+		ret = nfv_client_request(&d->dp, NFV_MSG_TXN_UNDO, buf, sizeof(*u) + u->len,
+					 NULL, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	return nfv_client_request(&d->dp, op->req.type, op->req.payload, op->req.len, NULL, NULL);
+}
+
+/* Runs the plan in one transaction; steer goes last, before the commit. */
+static int run_plan(struct nfvpnd *d, const struct nfv_plan *plan, const struct nfv_policy *pol,
+		    uint64_t expect, struct nfvpnd_text *out)
+{
+	struct nfv_msg_txn res = { 0 };
+	unsigned int i;
+	int ret;
+
+	ret = txn(d, NFV_MSG_TXN_BEGIN, expect, &res);
+	if (ret < 0) {
+		nfvpnd_printf(out, "transaction refused: %s\n", d->dp.err);
+		return ret;
+	}
+	for (i = 0; i < plan->n; i++) {
+		ret = send_op(d, &plan->ops[i]);
+		if (ret < 0) {
+			nfvpnd_printf(out, "%s: %s\n", plan->ops[i].what, d->dp.err);
+			goto abort;
+		}
+	}
+	if (plan->steer_changed && d->steer) {
+		ret = nfvpnd_steer_program(pol->steer, out);
+		if (ret < 0)
+			goto abort;
+		d->steer_programmed = true;
+	}
+	ret = txn(d, NFV_MSG_TXN_COMMIT, 0, &res);
+	if (ret < 0) {
+		nfvpnd_printf(out, "commit: %s\n", d->dp.err);
+		return ret;
+	}
+	d->dp_generation = res.generation;
+	nfvpnd_printf(out, "generation %lu: %u changes applied%s\n",
+		      (unsigned long)res.generation, plan->n,
+		      plan->steer_changed && d->steer ? ", kernel stub programmed" : "");
+	return 0;
+abort:
+	if (txn(d, NFV_MSG_TXN_ABORT, 0, &res) == 0)
+		nfvpnd_printf(out, "aborted: %u changes undone, %u undo failures; generation %lu kept\n",
+			      res.changes, res.undo_failed, (unsigned long)res.generation);
+	else
+		nfvpnd_printf(out, "abort: %s\n", d->dp.err);
+	return ret;
+}
+
+int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_text *out)
+{
+	struct nfv_policy *pol = NULL, *run = NULL;
+	struct nfv_plan plan = { 0 };
+	uint64_t gen = 0;
+	int ret;
+
+	ret = nfvpnd_load(path, &pol, out);
+	if (ret < 0)
+		return ret;
+	if (!d->dp_up && nfvpnd_dp_connect(d) < 0) {
+		nfvpnd_printf(out, "dataplane: %s\n", d->dp.err);
+		ret = -ENOTCONN;
+		goto out;
+	}
+	ret = nfvpnd_running_read(&d->dp, &run, &gen);
+	if (ret < 0) {
+		nfvpnd_printf(out, "reading the dataplane: %s\n", d->dp.err);
+		nfvpnd_dp_disconnect(d);
+		goto out;
+	}
+	ret = nfv_policy_diff(run, d->applied, pol, &plan);
+	if (ret < 0) {
+		nfvpnd_printf(out, "diff: %s\n", strerror(-ret));
+		goto out;
+	}
+	if (!d->steer_programmed && pol->steer != NULL)
+		plan.steer_changed = true;
+	if (dry || plan.nb_refused) {
+		nfvpnd_plan_print(&plan, out);
+		if (plan.nb_refused)
+			ret = -EPERM;
+		goto out;
+	}
+	nfvpnd_plan_print(&plan, out);
+	ret = run_plan(d, &plan, pol, gen, out);
+	if (ret == 0) {
+		nfv_policy_free(d->applied);
+		d->applied = pol;
+		pol = NULL;
+		d->applies++;
+	}
+out:
+	nfv_plan_fini(&plan);
+	nfv_policy_free(run);
+	nfv_policy_free(pol);
+	return ret;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's events, on a connection of their own (so that a request
+ * never has to skip them), logged one line each with key=value fields that
+ * journalctl -o verbose and a grep both read. Its end tells nfvpnd that the
+ * dataplane went away.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nfvpnd.h"
+
+static const char *event_name(uint16_t type)
+{
+	switch (type) {
+	case NFV_EVENT_SA_SOFT: return "sa-soft-expire";
+	case NFV_EVENT_SA_HARD: return "sa-hard-expire";
+	case NFV_EVENT_QUEUE_OVERFLOW: return "queue-overflow";
+	case NFV_EVENT_NEIGH_FAILED: return "neigh-failed";
+	case NFV_EVENT_GENERATION: return "generation";
+	case NFV_EVENT_LOST: return "events-lost";
+	}
+	return "unknown";
+}
+
+static int event_prio(uint16_t type)
+{
+	switch (type) {
+	case NFV_EVENT_SA_HARD:
+	case NFV_EVENT_QUEUE_OVERFLOW:
+	case NFV_EVENT_LOST:
+		return LOG_WARNING;
+	case NFV_EVENT_GENERATION:
+		return LOG_INFO;
+	}
+	return LOG_NOTICE;
+}
+
+int nfvpnd_events_subscribe(struct nfvpnd *d)
+{
+	int ret = nfv_client_open(&d->ev, d->dp_socket);
+
+	if (ret < 0)
+		return ret;
+	ret = nfv_client_request(&d->ev, NFV_MSG_EVENTS, NULL, 0, NULL, NULL);
+	if (ret < 0)
+		nfv_client_close(&d->ev);
+	return ret;
+}
+
+int nfvpnd_events_read(struct nfvpnd *d)
+{
+	struct nfv_client_msg m;
+	int ret;
+
+	ret = nfv_client_recv(&d->ev, 0, &m);
+	if (ret == -ETIMEDOUT)
+		return 0;
+	if (ret < 0)
+		return ret;
+	if (m.hdr.type == NFV_MSG_EVENT && m.hdr.len >= sizeof(struct nfv_msg_event)) {
+		struct nfv_msg_event *e = m.payload;
+
+		e->object[sizeof(e->object) - 1] = '\0';
+		e->text[sizeof(e->text) - 1] = '\0';
+		d->events++;
+		nfvpnd_log(event_prio(e->type), "event=%s object=\"%s\" value=%lu worker=%d: %s",
+			   event_name(e->type), e->object, (unsigned long)e->value,
+			   e->worker == UINT16_MAX ? -1 : e->worker, e->text);
+	}
+	free(m.payload);
+	return 0;
+}

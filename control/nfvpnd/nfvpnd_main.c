@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * nfvpnd [--config FILE] [--socket PATH] [--control PATH] [--metrics PORT]
+ *        [--no-steer]          run (foreground, or Type=notify under systemd)
+ * nfvpnd --check FILE          validate; exit 0, or 2 with file:line:column errors
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nfvpnd.h"
+
+#define RETRY_MS 500
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nfvpnd [--config FILE] [--socket PATH] [--control PATH]\n"
+		"              [--metrics PORT] [--no-steer]\n"
+		"       nfvpnd --check FILE\n"
+		"  --config FILE   the policy (default /etc/nfvpn/policy.yaml)\n"
+		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
+		"  --control PATH  nfvpnd's own socket (default $NFVPND_SOCKET or %s)\n"
+		"  --metrics PORT  OpenMetrics on 127.0.0.1:PORT (default off)\n"
+		"  --no-steer      do not program the kernel stub (nfvpn_stub.ko)\n"
+		"  --check FILE    validate FILE and exit: 0 valid, 2 invalid\n",
+		NFV_MSG_SOCKET_DEFAULT, NFVPND_SOCKET_DEFAULT);
+}
+
+static int check(const char *path)
+{
+	struct nfvpnd_text errs = { 0 };
+	struct nfv_policy *p = NULL;
+	int ret = nfvpnd_load(path, &p, &errs);
+
+	if (ret < 0) {
+		fprintf(stderr, "%.*s", (int)errs.len, errs.p ? errs.p : "");
+		nfvpnd_text_fini(&errs);
+		return 2;
+	}
+	nfv_policy_free(p);
+	printf("%s: valid\n", path);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Applies the policy file; logs and reports readiness. */
+static int apply(struct nfvpnd *d, const char *why)
+{
+	struct nfvpnd_text out = { 0 };
+	char status[160];
+	int ret;
+
+	ret = nfvpnd_apply(d, d->policy_path, false, &out);
+	nfvpnd_log(ret < 0 ? LOG_ERR : LOG_NOTICE, "%s: apply %s: %s%.*s", why, d->policy_path,
+		   ret < 0 ? "failed, running policy kept\n" : "", (int)out.len, out.p ? out.p : "");
+	nfvpnd_text_fini(&out);
+	snprintf(status, sizeof(status), "STATUS=%s generation %lu%s",
+		 d->dp_up ? "dataplane connected," : "waiting for the dataplane,",
+		 (unsigned long)d->dp_generation, ret < 0 ? " (last apply failed)" : "");
+	nfvpnd_notify(status);
+	return ret;
+}
+
+static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **check_path)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "no-steer", no_argument, NULL, 'n' },
+		{ "check", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d->policy_path = optarg; break;
+		case 's': d->dp_socket = optarg; break;
+		case 'C': d->ctl_path = optarg; break;
+		case 'n': d->steer = false; break;
+		case 'k': *check_path = optarg; break;
+		case 'm':
+			d->metrics_port = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || d->metrics_port < 1 || d->metrics_port > 65535) {
+				fprintf(stderr, "nfvpnd: --metrics: %s is not a port\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int setup(struct nfvpnd *d)
+{
+	sigset_t set;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sigfd < 0)
+		return -errno;
+	ret = nfvpnd_ctl_init(d);
+	if (ret < 0) {
+		nfvpnd_log(LOG_ERR, "control socket %s: %s", d->ctl_path, strerror(-ret));
+		return ret;
+	}
+	if (d->metrics_port) {
+		ret = nfvpnd_metrics_init(d);
+		if (ret < 0) {
+			nfvpnd_log(LOG_ERR, "metrics on 127.0.0.1:%d: %s", d->metrics_port,
+				   strerror(-ret));
+			return ret;
+		}
+		nfvpnd_log(LOG_INFO, "metrics on http://127.0.0.1:%d/metrics", d->metrics_port);
+	}
+	return 0;
+}
+
+static void on_signal(struct nfvpnd *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			nfvpnd_notify("RELOADING=1");
+			d->reloads++;
+			if (apply(d, "reload (SIGHUP)") < 0)
+				d->reload_failures++;
+			nfvpnd_notify("READY=1");
+		} else {
+			d->quit = true;
+		}
+	}
+}
+
+static void run(struct nfvpnd *d)
+{
+	int64_t next_try = 0;
+
+	while (!d->quit) {
+		struct pollfd pfd[4];
+		unsigned int n = 0;
+		int timeout = -1;
+
+		if (!d->dp_up) {
+			int64_t now = now_ms();
+
+			if (now >= next_try) {
+				/* (re)connected: the dataplane may have restarted, apply again */
+				if (nfvpnd_dp_connect(d) == 0) {
+					nfvpnd_log(LOG_NOTICE, "connected to the dataplane at %s",
+						   d->dp_socket);
+					d->steer_programmed = false;
+					apply(d, "dataplane connected");
+				}
+				next_try = now + RETRY_MS;
+			}
+			if (!d->dp_up)
+				timeout = RETRY_MS;
+		}
+		pfd[n++] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->ctl_lfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->metrics_lfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->dp_up ? d->ev.fd : -1, .events = POLLIN };
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents)
+			on_signal(d);
+		if (pfd[1].revents)
+			nfvpnd_ctl_accept(d);
+		if (pfd[2].revents)
+			nfvpnd_metrics_accept(d);
+		if (d->dp_up && pfd[3].revents && nfvpnd_events_read(d) < 0) {
+			nfvpnd_log(LOG_WARNING, "the dataplane went away; waiting for it");
+			nfvpnd_dp_disconnect(d);
+			nfvpnd_notify("STATUS=waiting for the dataplane");
+			next_try = now_ms() + RETRY_MS;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct nfvpnd d = {
+		.policy_path = "/etc/nfvpn/policy.yaml",
+		.steer = true, .ctl_lfd = -1, .metrics_lfd = -1, .sigfd = -1,
+	};
+	const char *check_path = NULL;
+	struct nfvpnd_text errs = { 0 };
+	struct nfv_policy *p = NULL;
+	int ret;
+
+	nfvpnd_log_init();
+	d.dp_socket = nfv_client_socket_path(NULL);
+	d.ctl_path = getenv("NFVPND_SOCKET") ? getenv("NFVPND_SOCKET") : NFVPND_SOCKET_DEFAULT;
+	d.dp.fd = d.ev.fd = -1;
+	ret = parse_args(&d, argc, argv, &check_path);
+	if (ret)
+		return ret;
+	if (check_path != NULL)
+		return check(check_path);
+	/* refuse to start on a policy that would not apply */
+	if (nfvpnd_load(d.policy_path, &p, &errs) < 0) {
+		fprintf(stderr, "%.*s", (int)errs.len, errs.p ? errs.p : "");
+		nfvpnd_text_fini(&errs);
+		return 2;
+	}
+	nfv_policy_free(p);
+	if (setup(&d) < 0)
+		return 1;
+	nfvpnd_log(LOG_INFO, "started: policy %s, dataplane %s, control %s", d.policy_path,
+		   d.dp_socket, d.ctl_path);
+	if (nfvpnd_dp_connect(&d) == 0)
+		apply(&d, "start");
+	else
+		nfvpnd_log(LOG_WARNING, "dataplane %s: %s; will retry", d.dp_socket, d.dp.err);
+	nfvpnd_notify("READY=1");
+	run(&d);
+	nfvpnd_notify("STOPPING=1");
+	nfvpnd_log(LOG_INFO, "stopping");
+	nfvpnd_dp_disconnect(&d);
+	nfvpnd_ctl_fini(&d);
+	nfv_policy_free(d.applied);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Transactions of changes (config/nfv_msg.h, NFV_MSG_TXN_*): one owner
+ * connection at a time, undo groups the client supplies, rollback on abort
+ * or when the owner goes away.
+ */
+#ifndef NFV_TXN_H
+#define NFV_TXN_H
+
+#include <stdint.h>
+
+#include "nfv_msg.h"
+
+struct nfv_dp;
+struct nfv_mgmt_conn;
+
+int nfv_txn_begin(struct nfv_dp *dp, struct nfv_mgmt_conn *c, uint64_t expect,
+		  struct nfv_msg_txn *out);
+/* Arms one more undo step for the next change message on c. */
+int nfv_txn_undo(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		 const struct nfv_msg_txn_undo *u, uint32_t len);
+int nfv_txn_commit(struct nfv_dp *dp, struct nfv_mgmt_conn *c, struct nfv_msg_txn *out);
+int nfv_txn_abort(struct nfv_dp *dp, struct nfv_mgmt_conn *c, struct nfv_msg_txn *out);
+/* mgmt.c: after every request of c was handled (ret: 0 or -errno). */
+void nfv_txn_after(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		   const struct nfv_msg_hdr *h, int ret);
+/* mgmt.c: c is closing; an open transaction of c rolls back. */
+void nfv_txn_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c);
+void nfv_txn_fini(struct nfv_dp *dp);
+
+/* mgmt_nfvpnd.c: requests 64..79. */
+int nfv_mgmt_nfvpnd(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		    const struct nfv_msg_hdr *h, const void *payload);
+
+#endif
