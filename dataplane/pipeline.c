@@ -89,8 +89,11 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		struct nfv_mbuf_meta *meta;
 		int reason;
 
-		if (i + 3 < n)
+		if (i + 3 < n) {
+			rte_prefetch0(pkts[i + 3]);
+			rte_prefetch0(rte_mbuf_to_priv(pkts[i + 3]));
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
+		}
 		nfv_mbuf_meta_reset(m, port);
 		meta = nfv_mbuf_meta(m);
 		reason = nfv_eth_pop(m, &eth);

@@ -51,7 +51,7 @@ static inline int nfv_ip4_check(struct rte_mbuf *m)
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(tot < sizeof(*ip) || tot > pkt_len))
 		return NFV_DR_IP4_TOTAL_LEN;
-	if (unlikely(rte_raw_cksum(ip, sizeof(*ip)) != 0xffff))
+	if (unlikely(nfv_cksum_ip4_hdr20(ip) != 0xffff))
 		return NFV_DR_IP4_CSUM;
 	if (unlikely(nfv_ip4_src_suspect(ip->src_addr)) &&
 	    nfv_ip4_check_src_slow(ip) != 0)
