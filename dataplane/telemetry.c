@@ -4,6 +4,7 @@
  * /nfvpn/hooks, /nfvpn/drops. Telemetry callbacks run on DPDK's telemetry
  * thread and only read counters.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include <rte_spinlock.h>
@@ -14,6 +15,17 @@
 
 /* Telemetry callbacks take no argument: the process has one dataplane. */
 static struct nfv_dp *tel_dp;
+
+/* Telemetry names allow letters, digits and '_' only: "ip4-bad-ihl" -> "ip4_bad_ihl". */
+static const char *tel_name(const char *in, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < len; i++)
+		out[i] = isalnum((unsigned char)in[i]) ? in[i] : '_';
+	out[i] = '\0';
+	return out;
+}
 
 static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -33,8 +45,10 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 static int tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
+	char name[64];
+
 	for (unsigned int r = 0; r < NFV_DR_MAX; r++)
-		rte_tel_data_add_dict_u64(d, nfv_drop_reason_name(r),
+		rte_tel_data_add_dict_u64(d, tel_name(nfv_drop_reason_name(r), name, sizeof(name)),
 					  nfv_drop_stats_sum(tel_dp->hooks, r));
 	return 0;
 }
@@ -67,8 +81,10 @@ void nfv_telemetry_refresh(struct nfv_dp *dp)
 			struct nfv_hook_stats st;
 
 			nfv_hook_stats_sum(es->regs[i], &st);
-			snprintf(tel_hooks_copy.e[n].name, sizeof(tel_hooks_copy.e[n].name),
-				 "%s.%s", nfv_hook_name(h), es->regs[i]->name);
+			char raw[80];
+
+			snprintf(raw, sizeof(raw), "%s_%s", nfv_hook_name(h), es->regs[i]->name);
+			tel_name(raw, tel_hooks_copy.e[n].name, sizeof(tel_hooks_copy.e[n].name));
 			tel_hooks_copy.e[n++].packets = st.packets;
 		}
 	}
