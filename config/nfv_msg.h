@@ -63,6 +63,7 @@ enum nfv_msg_type {
 	NFV_MSG_EVENTS = 68,		/* empty -> empty, then NFV_MSG_EVENT (seq 0) */
 	NFV_MSG_EVENT = 69,		/* server -> subscriber: struct nfv_msg_event */
 	NFV_MSG_BUILTINS = 70,		/* -> list of struct nfv_policy_hook */
+	NFV_MSG_FILTER_TEXT = 71,	/* nft text, NUL-terminated -> empty */
 	NFV_MSG_TYPE_MAX
 };
 
@@ -317,6 +318,12 @@ struct nfv_msg_txn {
 	uint32_t undo_failed;	/* ABORT response: undo steps that failed */
 };
 
+/*
+ * FILTER_TEXT: nfvpnd's way to change the rules of filter.nft/filter.file
+ * (the mirror uses FILTER_LOAD_*): the dataplane compiles the text as it
+ * does at start and swaps the ruleset in at once; on error the running
+ * ruleset stays. Its undo is the previous text.
+ */
 struct nfv_msg_txn_undo {
 	uint16_t type;		/* the reversing request */
 	uint16_t pad;

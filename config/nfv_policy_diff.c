@@ -8,17 +8,14 @@
 
 #include "nfv_policy_diff.h"
 
-/*
- * Order matters only through the stages. TODO(ipsec, filter): add
- * &nfv_applier_ipsec (stages SA_IN_ADD, SA_OUT_SWITCH, SA_OLD_DEL: make
- * before break) and &nfv_applier_filter (FILTER) here once their messages
- * exist; see docs/nfvpnd.md.
- */
+/* Order matters only through the stages; see docs/nfvpnd.md. */
 const struct nfv_applier *const nfv_appliers[] = {
 	&nfv_applier_fixed,
 	&nfv_applier_neighbours,
 	&nfv_applier_routes,
 	&nfv_applier_hooks,
+	&nfv_applier_ipsec,
+	&nfv_applier_filter,
 	&nfv_applier_steer,
 	NULL,
 };
@@ -138,14 +135,42 @@ int nfv_policy_diff(const struct nfv_policy *running, const struct nfv_policy *a
 	return 0;
 }
 
+/* SA requests carry keys: every payload is wiped before it is freed. */
+static void msg_fini(struct nfv_plan_msg *m)
+{
+	if (m->payload != NULL)
+		explicit_bzero(m->payload, m->len);
+	free(m->payload);
+}
+
+static void op_fini(struct nfv_plan_op *op)
+{
+	msg_fini(&op->req);
+	for (unsigned int j = 0; j < op->nb_undo; j++)
+		msg_fini(&op->undo[j]);
+	free(op->undo);
+}
+
+void nfv_plan_drop(struct nfv_plan *plan, unsigned int i)
+{
+	if (i >= plan->n)
+		return;
+	op_fini(&plan->ops[i]);
+	memmove(&plan->ops[i], &plan->ops[i + 1], (plan->n - i - 1) * sizeof(plan->ops[0]));
+	plan->n--;
+}
+
+bool nfv_plan_is_del(uint16_t type)
+{
+	return type == NFV_MSG_ROUTE_DEL || type == NFV_MSG_NEIGH_DEL ||
+	       type == NFV_MSG_HOOK_DEL || type == NFV_MSG_IPSEC_SA_DEL ||
+	       type == NFV_MSG_IPSEC_SP_DEL;
+}
+
 void nfv_plan_fini(struct nfv_plan *plan)
 {
-	for (unsigned int i = 0; i < plan->n; i++) {
-		free(plan->ops[i].req.payload);
-		for (unsigned int j = 0; j < plan->ops[i].nb_undo; j++)
-			free(plan->ops[i].undo[j].payload);
-		free(plan->ops[i].undo);
-	}
+	for (unsigned int i = 0; i < plan->n; i++)
+		op_fini(&plan->ops[i]);
 	free(plan->ops);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -14,6 +14,7 @@
 #ifndef NFV_POLICY_DIFF_H
 #define NFV_POLICY_DIFF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nfv_msg.h"
@@ -38,8 +39,12 @@ struct nfv_plan_msg {
 	void *payload;
 };
 
+/* An old inbound SA that a rekey replaces: nfvpnd deletes it after a grace period. */
+#define NFV_PLAN_F_GRACE 0x1
+
 struct nfv_plan_op {
 	int stage;
+	unsigned int flags;		/* NFV_PLAN_F_* */
 	struct nfv_plan_msg req;
 	unsigned int nb_undo;
 	struct nfv_plan_msg *undo;	/* in the order they are to run */
@@ -97,6 +102,17 @@ extern const struct nfv_applier nfv_applier_neighbours;
 extern const struct nfv_applier nfv_applier_routes;
 extern const struct nfv_applier nfv_applier_hooks;
 extern const struct nfv_applier nfv_applier_steer;
+extern const struct nfv_applier nfv_applier_ipsec;	/* nfv_policy_diff_ipsec.c */
+extern const struct nfv_applier nfv_applier_filter;	/* nfv_policy_diff_filter.c */
+
+/* Drops ops[i] (nfvpnd defers it); keeps the order of the rest. */
+void nfv_plan_drop(struct nfv_plan *plan, unsigned int i);
+/* True for the requests that remove something (a "-" line of a plan). */
+bool nfv_plan_is_del(uint16_t type);
+
+struct nfv_policy_sp;
+/* The SA a PROTECT policy names ("" otherwise), loaded or read back. */
+const char *nfv_policy_sp_sa_name(const struct nfv_policy *p, const struct nfv_policy_sp *sp);
 
 /* Text forms used in plan lines and by nfvpnctl. */
 const char *nfv_route_fmt(const struct nfv_policy_route *r, char *buf, size_t len);

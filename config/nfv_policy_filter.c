@@ -83,7 +83,7 @@ static char *read_nft_file(const char *policy, const char *file, char *why, size
 		snprintf(path, sizeof(path), "%s/%s", dirname(dir), file);
 	fp = fopen(path, "r");
 	if (fp == NULL) {
-		snprintf(why, whylen, "cannot open %.180s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot open %.180s: %s", file, strerror(errno));
 		return NULL;
 	}
 	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
@@ -94,10 +94,10 @@ static char *read_nft_file(const char *policy, const char *file, char *why, size
 		} else {
 			free(buf);
 			buf = NULL;
-			snprintf(why, whylen, "cannot read %.180s", path);
+			snprintf(why, whylen, "cannot read %.180s", file);
 		}
 	} else {
-		snprintf(why, whylen, "%.180s is not a regular file or too large", path);
+		snprintf(why, whylen, "%.180s is not a regular file or too large", file);
 	}
 	fclose(fp);
 	return buf;

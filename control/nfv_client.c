@@ -93,6 +93,28 @@ void nfv_client_close(struct nfv_client *c)
 	c->fd = -1;
 }
 
+/*
+ * A server that refuses a peer sends one NFV_MSG_ERROR and closes, which can
+ * happen before our request is written: the reason is still in our receive
+ * buffer. Its status when it was there (c->err holds its text), else 0.
+ */
+static int client_refused(struct nfv_client *c)
+{
+	struct nfv_msg_hdr hdr;
+	char text[sizeof(c->err)];
+	ssize_t r;
+
+	r = recv(c->fd, &hdr, sizeof(hdr), MSG_DONTWAIT);
+	if (r != (ssize_t)sizeof(hdr) || hdr.type != NFV_MSG_ERROR || hdr.status >= 0 ||
+	    hdr.len == 0 || hdr.len >= sizeof(text))
+		return 0;
+	r = recv(c->fd, text, hdr.len, MSG_DONTWAIT);
+	if (r != (ssize_t)hdr.len)
+		return 0;
+	text[r] = '\0';
+	return client_broken(c, hdr.status, "%s", text);
+}
+
 int nfv_client_send(struct nfv_client *c, uint16_t type, uint32_t seq,
 		    const void *payload, uint32_t len)
 {
@@ -105,6 +127,7 @@ int nfv_client_send(struct nfv_client *c, uint16_t type, uint32_t seq,
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	ssize_t n;
+	int err;
 
 	if (c->broken || c->fd < 0)
 		return client_err(c, -EPIPE, "connection to %s is unusable", c->path);
@@ -117,6 +140,8 @@ int nfv_client_send(struct nfv_client *c, uint16_t type, uint32_t seq,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EPIPE && (err = client_refused(c)) < 0)
+				return err;
 			return client_broken(c, -errno, "cannot send to %s: %s",
 					     c->path, strerror(errno));
 		}

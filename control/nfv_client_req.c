@@ -110,6 +110,12 @@ int nfv_client_request(struct nfv_client *c, uint16_t type, const void *req,
 			return ret;
 	}
 
+	/* a refusal at accept time answers before our request was read */
+	if (m.hdr.seq == 0 && m.hdr.type == NFV_MSG_ERROR && m.hdr.status < 0) {
+		ret = server_error(c, &m);
+		c->broken = true;
+		goto out;
+	}
 	if (m.hdr.seq != c->seq) {
 		ret = req_err(c, -EPROTO, "response has seq %u, expected %u",
 			      m.hdr.seq, c->seq);

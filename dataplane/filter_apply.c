@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <rte_string_fns.h>
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_ring.h>
@@ -42,7 +43,7 @@ static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 {
 	ifs->nb_ports = RTE_MIN(dp->nb_ports, (unsigned int)NFV_FILTER_MAX_PORTS);
 	for (unsigned int i = 0; i < ifs->nb_ports; i++) {
-		snprintf(ifs->port[i].name, sizeof(ifs->port[i].name), "%s", dp->ports[i].name);
+		strlcpy(ifs->port[i].name, dp->ports[i].name, sizeof(ifs->port[i].name));
 		ifs->port[i].ifindex = i + 1;
 		ifs->port[i].type = 1;	/* ARPHRD_ETHER */
 	}
@@ -77,14 +78,14 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint
 		nfv_filter_ruleset_free(rs);
 		free(listing);
 		fc->load_errors++;
-		snprintf(fc->last_error, sizeof(fc->last_error), "%s", err);
+		strlcpy(fc->last_error, err, sizeof(fc->last_error));
 		return ret;
 	}
 	free(fc->listing);
 	fc->listing = listing;
 	fc->nb_listing = nb;
 	fc->source = source;
-	snprintf(fc->origin, sizeof(fc->origin), "%s", origin);
+	strlcpy(fc->origin, origin, sizeof(fc->origin));
 	fc->loads++;
 	fc->generation++;
 	dp->generation++;

@@ -38,10 +38,13 @@ struct nfv_txn {
 	unsigned int nb, cap;
 };
 
+/* An SA's undo holds its keys: wiped before it is freed. */
 static void group_free(struct undo_group *g)
 {
-	for (unsigned int i = 0; i < g->n; i++)
+	for (unsigned int i = 0; i < g->n; i++) {
+		explicit_bzero(g->s[i].payload, g->s[i].len);
 		free(g->s[i].payload);
+	}
 	free(g->s);
 	g->s = NULL;
 	g->n = 0;

@@ -7,7 +7,10 @@
 #        (net_pcap infinite_rx=1 replaying the same frames -> net_null)
 # limit = 1 / (1/raw + 1/io) packets/s: crypto plus moving packets, nothing
 # else. Prints per-round figures and the medians of the per-round ratios
-# nfvpn / limit. Each DPDK run holds /tmp/nfvpn-dpdk.lock.
+# nfvpn / limit. Each run holds /tmp/nfvpn-dpdk.lock; or hold it for the
+# whole benchmark (steadier: nothing else runs in between) with
+#   flock /tmp/nfvpn-dpdk.lock env NFV_LOCK_HELD=1 bench/esp/run.sh ...
+# (a nested flock on the same file would wait for ever).
 #   bench/esp/run.sh [ROUNDS] [SECONDS] [SIZES]     (default 3 3 "64 512 1400 imix")
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,26 +24,31 @@ mem=${NFV_EAL_MEM:---no-huge -m 1024}
 testpmd=$(command -v dpdk-testpmd)
 core=1	# the worker core of both DPDK programs, and of esp_raw
 lock=/tmp/nfvpn-dpdk.lock
+if [ "${NFV_LOCK_HELD:-0}" = 1 ]; then
+	flock() { shift; "$@"; }	# the caller holds the lock already
+fi
 
 cc -O2 -march=native -Wall -Wextra -Werror -o "$work/esp_raw" "$top/bench/esp/esp_raw.c" -lIPSec_MB
 /usr/bin/python3 "$top/bench/esp/mkpcap.py" "$work"
 
-# Mpps of the worker over its traffic, from the dataplane's exit summary
+# Mpps of the worker over its traffic, from the dataplane's exit summary.
+# Start, run and stop all happen under the lock.
 run_nfvpn() {	# run_nfvpn enc|dec SIZE
 	sed "s|{pcap}|$([ "$1" = enc ] && echo clear || echo esp)-$2.pcap|" \
 		"$work/policy-$1.yaml" > "$work/p.yaml"
 	chmod 600 "$work/p.yaml"
-	# shellcheck disable=SC2086
-	flock "$lock" timeout $((secs + 30)) "$build/dataplane/nfvpn-dataplane" -l 0,$core --no-pci \
-		--file-prefix besp$$ $mem --log-level lib.eal:warning -- --config "$work/p.yaml" \
-		--socket "$work/sock" > "$work/nfvpn.log" 2>&1 &
-	local pid=$!
-	for _ in $(seq 100); do grep -q 'running' "$work/nfvpn.log" 2>/dev/null && break; sleep 0.1; done
-	sleep "$secs"
-	"$build/control/nfvpnctl" --socket "$work/sock" --json stats > "$work/stats.json"
-	pkill -INT -P $pid -f nfvpn-dataplane 2>/dev/null || kill -INT $pid
-	wait $pid || true
-	# every packet must have been processed: no drop but the pcap's loop
+	# shellcheck disable=SC2016
+	flock "$lock" bash -c '
+		"$1/dataplane/nfvpn-dataplane" -l 0,'"$core"' --no-pci --file-prefix besp$$ $2 \
+			--log-level lib.eal:warning -- --config "$3/p.yaml" \
+			--socket "$3/sock" > "$3/nfvpn.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do grep -q running "$3/nfvpn.log" && break; sleep 0.1; done
+		sleep "$4"
+		"$1/control/nfvpnctl" --socket "$3/sock" --json stats > "$3/stats.json"
+		kill -INT $pid
+		wait $pid' _ "$build" "$mem" "$work" "$secs"
+	# every packet must have been processed: no drop at all
 	/usr/bin/python3 - "$work/stats.json" <<'EOP' >&2
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -52,30 +60,33 @@ EOP
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
 }
 
-# Mpps forwarded by testpmd in the last statistics period
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# Mpps forwarded by testpmd: the median of the statistics periods in which
+# it forwarded (the first and the last may be partial)
 run_testpmd() {	# run_testpmd PCAP
-	# shellcheck disable=SC2086
-	flock "$lock" timeout $((secs + 30)) "$testpmd" -l 0,$core --no-pci --file-prefix btpmd$$ $mem \
-		--log-level lib.eal:warning \
-		--vdev "net_pcap_bt0,rx_pcap=$work/$1,infinite_rx=1" \
-		--vdev "net_null_bt1,no-rx=1" -- \
-		--forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
-		--rxq=1 --txq=1 < /dev/null > "$work/testpmd.log" 2>&1 &
-	local pid=$!
-	for _ in $(seq 100); do grep -q 'Port statistics' "$work/testpmd.log" 2>/dev/null && break; sleep 0.1; done
-	sleep "$secs"
-	pkill -INT -P $pid -f dpdk-testpmd 2>/dev/null || kill -INT $pid
-	wait $pid || true
-	tr -d '\r' < "$work/testpmd.log" | awk '/statistics for port 1/ {p=1} p && /Tx-pps:/ {v=$2; p=0} END {printf "%.3f\n", v / 1e6}'
+	# shellcheck disable=SC2016
+	flock "$lock" bash -c '
+		"$1" -l 0,'"$core"' --no-pci --file-prefix btpmd$$ $2 --log-level lib.eal:warning \
+			--vdev "net_pcap_bt0,rx_pcap=$3/$5,infinite_rx=1" \
+			--vdev "net_null_bt1,no-rx=1" -- \
+			--forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
+			--rxq=1 --txq=1 < /dev/null > "$3/testpmd.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do grep -q "Port statistics" "$3/testpmd.log" && break; sleep 0.1; done
+		sleep "$4"
+		kill -INT $pid
+		wait $pid' _ "$testpmd" "$mem" "$work" "$secs" "$1" || true
+	tr -d '\r' < "$work/testpmd.log" | awk '/statistics for port 1/ {p=1} p && /Tx-pps:/ {if ($2 > 0) print $2 / 1e6; p=0}' |
+		median
 }
 
 run_raw() {	# run_raw enc|dec SIZE
-	flock "$lock" taskset -c $core "$work/esp_raw" "$secs" "$2" | awk -v d="$1" '$2 == d {print $4}'
+	flock "$lock" taskset -c $core "$work/esp_raw" "$secs" "$2" "$1" | awk -v d="$1" '$2 == d {print $4}'
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 # mean inner packet bytes of a size label, for Gbit/s
-bytes_of() { [ "$1" = imix ] && echo 426.67 || echo "$1"; }
+bytes_of() { [ "$1" = imix ] && echo 354.33 || echo "$1"; }
 
 echo "# $(date -u +%FT%TZ) $(uname -r) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 echo "# rounds=$rounds secs=$secs core=$core"

@@ -48,7 +48,11 @@ def options(argv):
                         "(dpdk-testpmd io forwarding), or cmd (--dut-cmd)")
     p.add_argument("--dut-cmd", help="with --dut cmd: the command; {socket0} {socket1} "
                                      "{lcores} {prefix} are replaced; it is the memif server")
-    p.add_argument("--dut-ready", help="with --dut cmd: a text its output prints when ready")
+    p.add_argument("--dut-ready", help="with --dut cmd: a text its output prints when "
+                                       "its ports run (wrap it in stdbuf -oL)")
+    p.add_argument("--dut-wait", type=float, default=None,
+                   help="with --dut cmd: seconds to wait after its memif sockets listen "
+                        "(default 0 with --dut-ready, else 2)")
     p.add_argument("--compare", action="append", default=[],
                    help="a baseline run in the same run, size by size: testpmd, nfvpn, "
                         "forward (nfvpn-dataplane forwarding the same traffic in clear), "
@@ -59,6 +63,9 @@ def options(argv):
     p.add_argument("--duration", type=float, default=1.0, help="seconds per trial (1)")
     p.add_argument("--repetitions", type=int, default=1,
                    help="trials per rate; a rate passes when all of them do (1)")
+    p.add_argument("--exceed-ratio", type=float, default=0.0,
+                   help="share of a rate's trials allowed to lose more than the target "
+                        "(MLRsearch); 0: none, as RFC 2544 (0)")
     p.add_argument("--precision", type=float, default=0.02,
                    help="relative width of the final NDR/PDR interval (0.02)")
     p.add_argument("--pdr-loss", type=float, default=PDR * 100,
@@ -77,6 +84,12 @@ def options(argv):
                    help="EAL memory options of the DUT ($NFV_EAL_MEM or '--no-huge -m 1024')")
     p.add_argument("--gen-mem", default="--no-huge -m 256",
                    help="EAL memory options of the generator ('--no-huge -m 256')")
+    p.add_argument("--memif-rsize", type=int, default=None,
+                   help="log2 of the memif rings of both ends (memif's rsize; DPDK's "
+                        "default 10: 1024 slots); more absorbs scheduling stalls")
+    p.add_argument("--nice", type=int, default=0,
+                   help="run the device and the generator under nice -n N (e.g. -10 "
+                        "on a machine that also builds)")
     p.add_argument("--build", default=None, help="build directory (default: <repo>/build)")
     p.add_argument("--testpmd", default="dpdk-testpmd", help="the testpmd binary")
     p.add_argument("--out", default="bench-results", help="output folder (bench-results)")
@@ -89,6 +102,8 @@ def options(argv):
         a.max_rate_pps = parse_rate(a.max_rate)
     except ValueError as e:
         p.error(str(e))
+    if a.memif_rsize is not None and not 8 <= a.memif_rsize <= 15:
+        p.error("--memif-rsize: 8..15")
     if a.dut not in ("nfvpn", "testpmd", "cmd"):
         p.error("--dut: nfvpn, testpmd or cmd")
     if a.dut == "cmd" and not a.dut_cmd:
@@ -98,8 +113,10 @@ def options(argv):
             p.error("--compare: testpmd, nfvpn, forward, crypto or cmd:COMMAND")
         if c == "crypto" and not a.scenario.startswith("esp-"):
             p.error("--compare crypto: only with esp-encrypt or esp-decrypt")
-    if a.duration <= 0 or a.repetitions < 1 or not 0 < a.precision < 1:
-        p.error("--duration > 0, --repetitions >= 1, 0 < --precision < 1")
+    if a.duration <= 0 or a.repetitions < 1 or not 0 < a.precision < 1 \
+            or not 0 <= a.exceed_ratio < 1:
+        p.error("--duration > 0, --repetitions >= 1, 0 < --precision < 1, "
+                "0 <= --exceed-ratio < 1")
     return a
 
 
@@ -148,7 +165,9 @@ class Device:
                              os.path.join(work, self.name + "-policy.yaml"))
             scenario.policy(self.scenario, d.sockets, d.policy)
             return d
-        return dutmod.Command(self.name, work, lcores, mem, self.extra, a.dut_ready)
+        wait = a.dut_wait if a.dut_wait is not None else (0.0 if a.dut_ready else 2.0)
+        return dutmod.Command(self.name, work, lcores, mem, self.extra,
+                              a.dut_ready if self.role == "dut" else None, wait)
 
 
 def expand(lcores):
@@ -185,7 +204,7 @@ def search_one(a, dev, size, work, prog):
     d = dev.make(a, work)
     tag = "%s-%s" % (dev.name, size)
     gargs = scenario.gen_args(dev.scenario, d.sockets, size, a.flows, dev.cleartext)
-    gen = Generator(os.path.join(a.build, "bench", "nfvpn-gen"),
+    gen = Generator(dutmod.NICE + [os.path.join(a.build, "bench", "nfvpn-gen")],
                     ["-l", a.gen_lcore, "--no-pci", "--no-telemetry",
                      "--file-prefix", "nfvbench-gen-%d" % os.getpid(),
                      "--log-level", "lib.eal:error"] + shlex.split(a.gen_mem),
@@ -199,9 +218,12 @@ def search_one(a, dev, size, work, prog):
         if a.max_rate_pps:
             top = a.max_rate_pps
         else:
-            prog.show("[%s %s] calibrating: one trial at full speed" % (dev.name, size))
-            cal = gen.trial(0, a.duration, timeout)
-            top = max(cal.tx_rate, 1000.0)
+            # the best of `repetitions` trials at full speed: one trial that a
+            # neighbour slowed down would cap the whole search
+            prog.show("[%s %s] calibrating: %d trial(s) at full speed"
+                      % (dev.name, size, a.repetitions))
+            top = max([gen.trial(0, a.duration, timeout).tx_rate
+                       for _ in range(a.repetitions)] + [1000.0])
 
         def trial(rate):
             if not d.alive():
@@ -215,7 +237,7 @@ def search_one(a, dev, size, work, prog):
                       % (dev.name, size, state["what"], n, rate / 1e6, t.tx_rate / 1e6,
                          100 * t.loss))
         s = Search(trial, top, precision=a.precision, repetitions=a.repetitions,
-                   max_trials=a.max_trials, on_trial=on_trial)
+                   max_trials=a.max_trials, on_trial=on_trial, exceed_ratio=a.exceed_ratio)
         ndr = s.run(NDR)
         state["what"] = "PDR"
         pdr = s.run(a.pdr_loss / 100)
@@ -253,6 +275,10 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix="trials-", dir=os.path.abspath(a.out)) if a.keep \
         else tempfile.mkdtemp(prefix="nfvpn-bench.")
     devs = devices(a)
+    if a.memif_rsize is not None:
+        scenario.MEMIF_EXTRA = ",rsize=%d" % a.memif_rsize
+    if a.nice:
+        dutmod.NICE[:] = ["nice", "-n", str(a.nice)]
     sizes = [s for s in a.sizes.split(",") if s]
     prog = Progress(a.quiet)
     started = time.time()
@@ -263,6 +289,8 @@ def main(argv=None):
                "scenario": a.scenario,
                "options": {"sizes": sizes, "duration_s": a.duration, "repetitions": a.repetitions,
                            "precision": a.precision, "pdr_loss": a.pdr_loss / 100,
+                           "exceed_ratio": a.exceed_ratio, "nice": a.nice,
+                           "memif_rsize": a.memif_rsize,
                            "flows": a.flows, "max_rate": a.max_rate, "dut_lcores": a.dut_lcores,
                            "gen_lcore": a.gen_lcore},
                "duts": []}
@@ -288,7 +316,9 @@ def main(argv=None):
     base = os.path.join(a.out, a.scenario)
     output.write_json(results, base + ".json")
     output.write_csv(results, base + ".csv")
-    files = [base + ".json", base + ".csv"]
+    with open(base + ".md", "w") as f:
+        f.write(output.markdown(results))
+    files = [base + ".json", base + ".csv", base + ".md"]
     if not a.no_plot and any(d.sizes for d in devs):
         if not plot.have_gnuplot():
             sys.stderr.write("nfvpn-bench: no gnuplot (Debian gnuplot-nox): no PNG\n")

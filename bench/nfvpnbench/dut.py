@@ -7,13 +7,17 @@ import signal
 import subprocess
 import time
 
+from . import scenario
+
+NICE = []   # nfvpn-bench --nice N: ["nice", "-n", "N"], before each command
+
 
 class DutError(RuntimeError):
     pass
 
 
 def memif_vdev(i, sock):
-    return "net_memif%d,role=server,socket=%s" % (i, sock)
+    return scenario.memif(i, "server", sock)
 
 
 class Dut:
@@ -35,7 +39,7 @@ class Dut:
         raise NotImplementedError
 
     def start(self):
-        cmd = self.command()
+        cmd = NICE + self.command()
         with open(os.path.join(self.workdir, self.name + ".cmd"), "w") as f:
             f.write(" ".join(shlex.quote(c) for c in cmd) + "\n")
         self.logf = open(self.log, "w")
@@ -94,7 +98,10 @@ class Dut:
 
 
 class Testpmd(Dut):
-    ready_line = None   # its stdout is a file, block-buffered: the sockets tell
+    # the memif sockets listen from the probe on, but a client that connects
+    # before the ports start never comes up: wait for the end of start-up
+    # (printed line-buffered through stdbuf)
+    ready_line = "Press enter to exit"
 
     def __init__(self, name, workdir, lcores, mem, binary="dpdk-testpmd", workers=1):
         super().__init__(name, workdir, lcores, mem)
@@ -102,7 +109,7 @@ class Testpmd(Dut):
         self.workers = workers
 
     def command(self):
-        return ([self.binary, "-l", self.lcores, "--no-pci", "--no-telemetry",
+        return (["stdbuf", "-oL", self.binary, "-l", self.lcores, "--no-pci", "--no-telemetry",
                  "--file-prefix", self.prefix] + self.mem +
                 ["--log-level", "lib.eal:warning",
                  "--vdev", memif_vdev(0, self.sockets[0]),
@@ -140,10 +147,17 @@ class Command(Dut):
     """Any command; {socket0}, {socket1}, {lcores} and {prefix} are replaced.
     It must be the memif server of both sockets."""
 
-    def __init__(self, name, workdir, lcores, mem, template, ready=None):
+    def __init__(self, name, workdir, lcores, mem, template, ready=None, wait=0.0):
         super().__init__(name, workdir, lcores, mem)
         self.template = template
         self.ready_line = ready
+        self.wait = wait
+
+    def start(self):
+        # a memif client that connects before the server's ports start never
+        # comes up: without a ready line, give the command time to start them
+        super().start()
+        time.sleep(self.wait)
 
     def command(self):
         s = self.template.format(socket0=self.sockets[0], socket1=self.sockets[1],

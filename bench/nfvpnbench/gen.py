@@ -33,6 +33,9 @@ class Trial:
         if self.shortfall > SHORTFALL_TOLERANCE:
             self.loss = max(self.loss, self.shortfall)
         self.frame_bytes = tx["bytes"] / self.tx_pkts if self.tx_pkts else 0
+        if doc["config"].get("esp") and rx["packets"]:
+            # sizes are those of the cleartext frames: what comes back
+            self.frame_bytes = rx["bytes"] / rx["packets"]
         self.latency = doc.get("latency_ns", {})
 
     def as_dict(self):
@@ -49,7 +52,8 @@ class GenError(RuntimeError):
 
 class Generator:
     def __init__(self, binary, eal_args, gen_args, workdir, name, count_all=False):
-        self.cmd = [binary] + eal_args + ["--"] + gen_args + ["--trials", "--quiet"]
+        # binary: the program, or a list (e.g. nice -n N program)
+        self.cmd = (binary if isinstance(binary, list) else [binary]) + eal_args + ["--"] + gen_args + ["--trials", "--quiet"]
         self.workdir = workdir
         self.name = name
         self.count_all = count_all

@@ -124,3 +124,31 @@ def ratios(results):
                             "ndr": ratio(s["ndr"]["rate_pps"], bs["ndr"]["rate_pps"]),
                             "pdr": ratio(s["pdr"]["rate_pps"], bs["pdr"]["rate_pps"])})
     return out
+
+
+def markdown(results):
+    """The table as Markdown, for bench/README.md's results."""
+    base = [d["name"] for d in results["duts"] if d["role"] == "baseline"]
+    head = ["scenario", "device", "size", "NDR Mpps", "PDR Mpps", "NDR Gbit/s", "p50 us"]
+    for b in base:
+        head += ["NDR / " + b, "PDR / " + b]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows(results):
+        if r["role"] != "dut":
+            continue
+        cells = [results["scenario"], r["dut"], r["size"],
+                 _mpps(r["ndr_pps"], r["ndr_max_rate_passed"]),
+                 _mpps(r["pdr_pps"], r["pdr_max_rate_passed"]), "%.3f" % r["ndr_gbps"],
+                 "-" if r["lat_p50_ns"] is None else "%.1f" % (r["lat_p50_ns"] / 1e3)]
+        for b in base:
+            bd = next(d for d in results["duts"] if d["name"] == b)
+            bs = next((x for x in bd["sizes"] if x["size"] == r["size"]), None)
+            if bs is None:
+                cells += ["-", "-"]
+                continue
+            cells += ["%s (%s)" % (_ratio(ratio(r["ndr_pps"], bs["ndr"]["rate_pps"])),
+                                   _mpps(bs["ndr"]["rate_pps"], bs["ndr"]["max_rate_passed"])),
+                      "%s (%s)" % (_ratio(ratio(r["pdr_pps"], bs["pdr"]["rate_pps"])),
+                                   _mpps(bs["pdr"]["rate_pps"], bs["pdr"]["max_rate_passed"]))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -14,7 +14,9 @@ made while looking for the NDR also bound the PDR.  For each target:
 
 A rate passes a target when every one of its `repetitions` trials lost at
 most that ratio: a noisy machine makes the search conservative, never
-optimistic.  The result is the highest passing rate, or 0 when even
+optimistic.  With `exceed_ratio` R > 0 (MLRsearch's "exceed ratio"), a rate
+passes when at most R of its trials lost more than the target: on a shared
+machine, R = 0.5 with 3 repetitions forgives one trial hit by a neighbour.  The result is the highest passing rate, or 0 when even
 `min_rate` fails.  Loss is assumed not to decrease with the rate; where it
 does (noise), the bounds still come from measurements, and the answer is a
 rate that was seen to pass.
@@ -27,15 +29,19 @@ PDR = 0.005
 class Measurement:
     """The trials at one rate."""
 
-    def __init__(self, rate):
+    def __init__(self, rate, exceed_ratio=0.0):
         self.rate = rate
+        self.exceed_ratio = exceed_ratio
         self.trials = []  # whatever the trial function returned
 
     def loss(self):
         return max(t.loss for t in self.trials)
 
     def passes(self, target):
-        return self.loss() <= target + 1e-12
+        over = sum(1 for t in self.trials if t.loss > target + 1e-12)
+        if self.exceed_ratio <= 0:
+            return over == 0
+        return over <= self.exceed_ratio * len(self.trials) + 1e-12
 
 
 class SearchResult:
@@ -59,7 +65,7 @@ class Search:
     after each trial (progress)."""
 
     def __init__(self, trial, max_rate, min_rate=None, precision=0.02,
-                 repetitions=1, max_trials=60, on_trial=None):
+                 repetitions=1, max_trials=60, on_trial=None, exceed_ratio=0.0):
         if max_rate <= 0:
             raise ValueError("max_rate must be positive")
         self.trial = trial
@@ -69,6 +75,7 @@ class Search:
         self.repetitions = max(1, int(repetitions))
         self.max_trials = max_trials
         self.on_trial = on_trial
+        self.exceed_ratio = exceed_ratio
         self.measured = {}  # rate -> Measurement
         self.ntrials = 0
 
@@ -76,7 +83,7 @@ class Search:
         rate = float(min(max(rate, self.min_rate), self.max_rate))
         m = self.measured.get(rate)
         if m is None:
-            m = self.measured[rate] = Measurement(rate)
+            m = self.measured[rate] = Measurement(rate, self.exceed_ratio)
         while len(m.trials) < self.repetitions:
             if self.ntrials >= self.max_trials:
                 raise RuntimeError("search did not converge in %d trials" % self.max_trials)

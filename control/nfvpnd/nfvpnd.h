@@ -18,6 +18,15 @@
 #include "nfv_policy_diff.h"
 #include "nfvpnd_msg.h"
 
+/* An inbound SA that a rekey replaced, kept until its peer has switched. */
+struct nfvpnd_retiring {
+	char name[48];		/* struct nfv_msg_name */
+	int64_t deadline_ms;	/* CLOCK_MONOTONIC */
+};
+
+#define NFVPND_RETIRING_MAX 64
+#define NFVPND_GRACE_DEFAULT_S 30
+
 struct nfvpnd {
 	/* options */
 	const char *policy_path;
@@ -25,6 +34,7 @@ struct nfvpnd {
 	const char *ctl_path;
 	const char *steer_target_override;
 	int metrics_port;		/* 0: off */
+	unsigned int grace_s;		/* --rekey-grace: old inbound SAs live on */
 	bool steer;			/* program the kernel stub */
 	bool foreground_log;		/* plain log lines, no journal prefix */
 	/* the dataplane */
@@ -35,6 +45,9 @@ struct nfvpnd {
 	/* what we applied last; NULL before the first apply */
 	struct nfv_policy *applied;
 	bool steer_programmed;
+	/* old inbound SAs of rekeys, deleted by the apply after their deadline */
+	struct nfvpnd_retiring retiring[NFVPND_RETIRING_MAX];
+	unsigned int nb_retiring;
 	/* sockets */
 	int ctl_lfd;
 	int metrics_lfd;
@@ -63,7 +76,9 @@ void nfvpnd_text_fini(struct nfvpnd_text *t);
 int nfvpnd_load(const char *path, struct nfv_policy **out, struct nfvpnd_text *errs);
 
 /* nfvpnd_running.c: what the dataplane runs, as a policy. */
-int nfvpnd_running_read(struct nfv_client *c, struct nfv_policy **out, uint64_t *generation);
+/* applied: our last policy, for the keys of the SAs we installed (or NULL). */
+int nfvpnd_running_read(struct nfv_client *c, const struct nfv_policy *applied,
+			struct nfv_policy **out, uint64_t *generation);
 
 /* nfvpnd_apply.c */
 int nfvpnd_dp_connect(struct nfvpnd *d);
@@ -71,6 +86,9 @@ void nfvpnd_dp_disconnect(struct nfvpnd *d);
 /* Loads path, diffs, and (unless dry) applies; says what it did in out. */
 int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_text *out);
 void nfvpnd_plan_print(const struct nfv_plan *plan, struct nfvpnd_text *out);
+int64_t nfvpnd_now_ms(void);
+/* The earliest deadline of a retiring SA, or -1. */
+int64_t nfvpnd_grace_next(const struct nfvpnd *d);
 
 /* nfvpnd_steer.c */
 struct nfv_policy_steer;

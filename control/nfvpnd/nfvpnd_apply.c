@@ -5,8 +5,10 @@
  * undoes what the batch had done: it stays at the previous generation whole.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nfv_policy_steer.h"
 #include "nfvpnd.h"
@@ -40,9 +42,7 @@ void nfvpnd_plan_print(const struct nfv_plan *plan, struct nfvpnd_text *out)
 	if (plan->nb_refused)
 		nfvpnd_printf(out, "%s", plan->refused);
 	for (unsigned int i = 0; i < plan->n; i++)
-		nfvpnd_printf(out, "%c %s\n", plan->ops[i].req.type == NFV_MSG_ROUTE_DEL ||
-			      plan->ops[i].req.type == NFV_MSG_NEIGH_DEL ||
-			      plan->ops[i].req.type == NFV_MSG_HOOK_DEL ? '-' : '+',
+		nfvpnd_printf(out, "%c %s\n", nfv_plan_is_del(plan->ops[i].req.type) ? '-' : '+',
 			      plan->ops[i].what);
 	if (plan->steer_changed)
 		nfvpnd_printf(out, "~ steer: the kernel stub's target and selectors\n");
@@ -65,26 +65,97 @@ static int txn(struct nfvpnd *d, uint16_t type, uint64_t expect, struct nfv_msg_
 	return ret;
 }
 
+static int send_undo(struct nfvpnd *d, const struct nfv_plan_msg *m)
+{
+	struct nfv_msg_txn_undo *u;
+	size_t len = sizeof(*u) + m->len;
+	int ret;
+
+	u = malloc(len);
+	if (u == NULL)
+		return -ENOMEM;
+	u->type = m->type;
+	u->pad = 0;
+	u->len = m->len;
+	memcpy(u->payload, m->payload, m->len);
+	ret = nfv_client_request(&d->dp, NFV_MSG_TXN_UNDO, u, (uint32_t)len, NULL, NULL);
+	explicit_bzero(u, len);	/* an SA's undo holds its keys */
+	free(u);
+	return ret;
+}
+
 static int send_op(struct nfvpnd *d, const struct nfv_plan_op *op)
 {
-	uint8_t buf[4096];
 	int ret;
 
 	for (unsigned int i = 0; i < op->nb_undo; i++) {
-		struct nfv_msg_txn_undo *u = (struct nfv_msg_txn_undo *)buf;
-
-		if (sizeof(*u) + op->undo[i].len > sizeof(buf))
-			return -EMSGSIZE;
-		u->type = op->undo[i].type;
-		u->pad = 0;
-		u->len = op->undo[i].len;
-		memcpy(u->payload, op->undo[i].payload, u->len);
-		ret = nfv_client_request(&d->dp, NFV_MSG_TXN_UNDO, buf, sizeof(*u) + u->len,
-					 NULL, NULL);
+		ret = send_undo(d, &op->undo[i]);
 		if (ret < 0)
 			return ret;
 	}
 	return nfv_client_request(&d->dp, op->req.type, op->req.payload, op->req.len, NULL, NULL);
+}
+
+int64_t nfvpnd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t nfvpnd_grace_next(const struct nfvpnd *d)
+{
+	int64_t next = -1;
+
+	for (unsigned int i = 0; i < d->nb_retiring; i++)
+		if (next < 0 || d->retiring[i].deadline_ms < next)
+			next = d->retiring[i].deadline_ms;
+	return next;
+}
+
+static const struct nfvpnd_retiring *retiring_find(const struct nfvpnd *d, const char *name)
+{
+	for (unsigned int i = 0; i < d->nb_retiring; i++)
+		if (strcmp(d->retiring[i].name, name) == 0)
+			return &d->retiring[i];
+	return NULL;
+}
+
+/*
+ * Make-before-break for inbound SAs: the peer may still send on the SA a
+ * rekey replaced, so its deletion waits for the grace period. An SA seen
+ * for the first time starts its clock; one whose deadline passed goes now.
+ * Returns the list of SAs still waiting, to keep once the plan ran.
+ */
+static unsigned int grace_defer(struct nfvpnd *d, struct nfv_plan *plan,
+				struct nfvpnd_retiring *wait, struct nfvpnd_text *out)
+{
+	int64_t now = nfvpnd_now_ms();
+	unsigned int nb = 0;
+
+	for (unsigned int i = plan->n; i-- > 0;) {
+		const struct nfv_plan_op *op = &plan->ops[i];
+		const struct nfv_msg_name *nm = op->req.payload;
+		const struct nfvpnd_retiring *r;
+		int64_t deadline;
+
+		if (op->req.type != NFV_MSG_IPSEC_SA_DEL || nb == NFVPND_RETIRING_MAX)
+			continue;
+		/* once its replacement runs, the flag is gone: the list remembers */
+		r = retiring_find(d, nm->name);
+		if (r == NULL && (!(op->flags & NFV_PLAN_F_GRACE) || d->grace_s == 0))
+			continue;
+		deadline = r ? r->deadline_ms : now + (int64_t)d->grace_s * 1000;
+		if (deadline <= now)
+			continue;
+		snprintf(wait[nb].name, sizeof(wait[nb].name), "%s", nm->name);
+		wait[nb++].deadline_ms = deadline;
+		nfvpnd_printf(out, "~ sa %s: replaced by a rekey, deleted in %lds\n", nm->name,
+			      (long)((deadline - now + 999) / 1000));
+		nfv_plan_drop(plan, i);
+	}
+	return nb;
 }
 
 /* Runs the plan in one transaction; steer goes last, before the commit. */
@@ -134,6 +205,8 @@ abort:
 
 int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_text *out)
 {
+	struct nfvpnd_retiring wait[NFVPND_RETIRING_MAX];
+	unsigned int nb_wait;
 	struct nfv_policy *pol = NULL, *run = NULL;
 	struct nfv_plan plan = { 0 };
 	uint64_t gen = 0;
@@ -147,7 +220,7 @@ int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_tex
 		ret = -ENOTCONN;
 		goto out;
 	}
-	ret = nfvpnd_running_read(&d->dp, &run, &gen);
+	ret = nfvpnd_running_read(&d->dp, d->applied, &run, &gen);
 	if (ret < 0) {
 		nfvpnd_printf(out, "reading the dataplane: %s\n", d->dp.err);
 		nfvpnd_dp_disconnect(d);
@@ -160,6 +233,7 @@ int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_tex
 	}
 	if (!d->steer_programmed && pol->steer != NULL)
 		plan.steer_changed = true;
+	nb_wait = grace_defer(d, &plan, wait, out);
 	if (dry || plan.nb_refused) {
 		nfvpnd_plan_print(&plan, out);
 		if (plan.nb_refused)
@@ -168,6 +242,9 @@ int nfvpnd_apply(struct nfvpnd *d, const char *path, bool dry, struct nfvpnd_tex
 	}
 	nfvpnd_plan_print(&plan, out);
 	ret = run_plan(d, &plan, pol, gen, out);
+	/* what waits now; an SA that went or came back waits no more */
+	memcpy(d->retiring, wait, nb_wait * sizeof(wait[0]));
+	d->nb_retiring = nb_wait;
 	if (ret == 0) {
 		nfv_policy_free(d->applied);
 		d->applied = pol;

@@ -23,15 +23,17 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfvpnd [--config FILE] [--socket PATH] [--control PATH]\n"
-		"              [--metrics PORT] [--no-steer]\n"
+		"              [--metrics PORT] [--no-steer] [--rekey-grace SECONDS]\n"
 		"       nfvpnd --check FILE\n"
 		"  --config FILE   the policy (default /etc/nfvpn/policy.yaml)\n"
 		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
 		"  --control PATH  nfvpnd's own socket (default $NFVPND_SOCKET or %s)\n"
 		"  --metrics PORT  OpenMetrics on 127.0.0.1:PORT (default off)\n"
 		"  --no-steer      do not program the kernel stub (nfvpn_stub.ko)\n"
+		"  --rekey-grace S an inbound SA that a rekey replaced lives S more seconds\n"
+		"                  (default %d; 0: deleted at once)\n"
 		"  --check FILE    validate FILE and exit: 0 valid, 2 invalid\n",
-		NFV_MSG_SOCKET_DEFAULT, NFVPND_SOCKET_DEFAULT);
+		NFV_MSG_SOCKET_DEFAULT, NFVPND_SOCKET_DEFAULT, NFVPND_GRACE_DEFAULT_S);
 }
 
 static int check(const char *path)
@@ -84,6 +86,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		{ "control", required_argument, NULL, 'C' },
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "no-steer", no_argument, NULL, 'n' },
+		{ "rekey-grace", required_argument, NULL, 'g' },
 		{ "check", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -98,6 +101,14 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		case 'C': d->ctl_path = optarg; break;
 		case 'n': d->steer = false; break;
 		case 'k': *check_path = optarg; break;
+		case 'g':
+			d->grace_s = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end != '\0' || optarg[0] == '-' || d->grace_s > 86400) {
+				fprintf(stderr, "nfvpnd: --rekey-grace: %s is not 0..86400 seconds\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'm':
 			d->metrics_port = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || d->metrics_port < 1 || d->metrics_port > 65535) {
@@ -189,6 +200,16 @@ static void run(struct nfvpnd *d)
 			if (!d->dp_up)
 				timeout = RETRY_MS;
 		}
+		if (d->dp_up && d->nb_retiring) {
+			int64_t left = nfvpnd_grace_next(d) - now_ms();
+
+			if (left <= 0) {
+				apply(d, "rekey grace period over");
+				continue;
+			}
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
 		pfd[n++] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d->ctl_lfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d->metrics_lfd, .events = POLLIN };
@@ -214,7 +235,7 @@ int main(int argc, char **argv)
 {
 	struct nfvpnd d = {
 		.policy_path = "/etc/nfvpn/policy.yaml",
-		.steer = true, .ctl_lfd = -1, .metrics_lfd = -1, .sigfd = -1,
+		.steer = true, .grace_s = NFVPND_GRACE_DEFAULT_S, .ctl_lfd = -1, .metrics_lfd = -1, .sigfd = -1,
 	};
 	const char *check_path = NULL;
 	struct nfvpnd_text errs = { 0 };

@@ -165,7 +165,47 @@ static void rules(struct nfvpnd *d, struct nfvpnd_text *t)
 			      (unsigned long)o[i].handle, (unsigned long)o[i].packets);
 	}
 	free(o);
-	/* TODO(ipsec): per-SA counters once the SA list message exists */
+}
+
+/* Per SA: traffic and each way a packet failed on it; the SA's state. */
+static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
+{
+	static const struct { const char *name, *help; size_t off; } f[] = {
+#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, m) }
+		SAF("packets", "packets encrypted or decrypted by an SA", packets),
+		SAF("bytes", "inner bytes encrypted or decrypted by an SA", bytes),
+		SAF("replay_drops", "packets refused by the anti-replay window", replay),
+		SAF("auth_failures", "packets whose ICV did not verify", auth_fail),
+		SAF("policy_drops", "decrypted packets the inbound policy refused", policy),
+		SAF("expired_drops", "packets refused after the hard lifetime", expired),
+		SAF("seq_overflow_drops", "packets refused at sequence number overflow", seq_overflow),
+		SAF("crypto_errors", "packets the crypto library failed", crypto),
+#undef SAF
+	};
+	static const char *const states[] = { "active", "soft-expired", "expired" };
+	struct nfv_msg_ipsec_sa *r;
+	char e[160];
+	uint32_t n;
+
+	if (nfv_client_list(&d->dp, NFV_MSG_IPSEC_SAS, sizeof(*r), (void **)&r, &n) < 0)
+		return;
+	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
+		COUNTER(t, f[k].name, f[k].help);
+		for (uint32_t i = 0; i < n; i++) {
+			r[i].name[sizeof(r[i].name) - 1] = '\0';
+			nfvpnd_printf(t, "%s_total{sa=\"%s\",spi=\"0x%08x\",dir=\"%s\"} %lu\n",
+				      f[k].name, esc(r[i].name, e, sizeof(e)), r[i].spi,
+				      r[i].dir ? "out" : "in",
+				      (unsigned long)*(const uint64_t *)((const char *)&r[i] + f[k].off));
+		}
+	}
+	nfvpnd_printf(t, "# TYPE nfvpn_sa_state gauge\n# HELP nfvpn_sa_state "
+		      "0 active, 1 soft lifetime reached (rekey), 2 expired\n");
+	for (uint32_t i = 0; i < n; i++)
+		nfvpnd_printf(t, "nfvpn_sa_state{sa=\"%s\",state=\"%s\"} %u\n",
+			      esc(r[i].name, e, sizeof(e)), states[r[i].state < 3 ? r[i].state : 0],
+			      r[i].state);
+	free(r);
 }
 
 static void render(struct nfvpnd *d, struct nfvpnd_text *t)
@@ -185,6 +225,7 @@ static void render(struct nfvpnd *d, struct nfvpnd_text *t)
 		hooks(d, t);
 		counters(d, t);
 		rules(d, t);
+		sas(d, t);
 	}
 	nfvpnd_printf(t, "# EOF\n");
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfv_policy_filter.h"
+#include "nfv_policy_ipsec.h"
 #include "nfvpnd.h"
 
 static int read_ports(struct nfv_client *c, struct nfv_policy *p)
@@ -121,7 +123,123 @@ static int read_queues(struct nfv_client *c, struct nfv_policy *p)
 	return 0;
 }
 
-int nfvpnd_running_read(struct nfv_client *c, struct nfv_policy **out, uint64_t *generation)
+/*
+ * The SAs carry no keys over the socket: those of an SA that we applied
+ * (same name, SPI and destination) are taken from our last policy, so a
+ * changed key shows and a deleted SA can be added back by an undo.
+ */
+static void sa_keys(struct nfv_policy_sa *r, const struct nfv_policy *applied)
+{
+	const struct nfv_policy_ipsec *ai = applied ? applied->ipsec : NULL;
+
+	for (unsigned int i = 0; ai != NULL && i < ai->nb_sas; i++) {
+		const struct nfv_policy_sa *a = &ai->sas[i];
+
+		if (strcmp(a->name, r->name) != 0 || a->spi != r->spi ||
+		    !nfv_addr_equal(&a->dst, &r->dst))
+			continue;
+		memcpy(r->key, a->key, sizeof(r->key));
+		r->key_len = a->key_len;
+		memcpy(r->auth_key, a->auth_key, sizeof(r->auth_key));
+		r->auth_key_len = a->auth_key_len;
+		return;
+	}
+}
+
+static int read_ipsec(struct nfv_client *c, struct nfv_policy *p,
+		      const struct nfv_policy *applied)
+{
+	struct nfv_policy_ipsec *ips = calloc(1, sizeof(*ips));
+	struct nfv_msg_ipsec_sa *sa = NULL;
+	struct nfv_msg_ipsec_sp *sp = NULL;
+	uint32_t nsa = 0, nsp = 0;
+	int ret = -ENOMEM;
+
+	if (ips == NULL)
+		return -ENOMEM;
+	p->ipsec = ips;
+	ret = nfv_client_list(c, NFV_MSG_IPSEC_SAS, sizeof(*sa), (void **)&sa, &nsa);
+	if (ret == 0)
+		ret = nfv_client_list(c, NFV_MSG_IPSEC_SPS, sizeof(*sp), (void **)&sp, &nsp);
+	if (ret < 0)
+		goto out;
+	ips->sas = calloc(nsa ? nsa : 1, sizeof(*ips->sas));
+	ips->sps = calloc(nsp ? nsp : 1, sizeof(*ips->sps));
+	if (ips->sas == NULL || ips->sps == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < nsa; i++) {
+		struct nfv_policy_sa *r = &ips->sas[ips->nb_sas++];
+
+		memcpy(r->name, sa[i].name, sizeof(r->name) - 1);
+		r->spi = sa[i].spi;
+		r->reqid = sa[i].reqid;
+		r->dir = sa[i].dir;
+		r->mode = sa[i].mode;
+		r->cipher = sa[i].cipher;
+		r->auth = sa[i].auth;
+		r->esn = sa[i].esn;
+		r->natt = sa[i].natt;
+		r->natt_sport = sa[i].natt_sport;
+		r->natt_dport = sa[i].natt_dport;
+		r->replay_window = sa[i].replay_window;
+		r->replay_off = sa[i].dir == NFV_PSA_IN && sa[i].replay_window == 0;
+		r->src = sa[i].src;
+		r->dst = sa[i].dst;
+		r->soft = sa[i].soft;
+		r->hard = sa[i].hard;
+		sa_keys(r, applied);
+	}
+	for (uint32_t i = 0; i < nsp; i++) {
+		struct nfv_policy_sp *r = &ips->sps[ips->nb_sps++];
+
+		*r = sp[i].sp;
+		r->name[sizeof(r->name) - 1] = '\0';
+		r->sa = -1;	/* by name: sa_ref */
+		memcpy(r->sa_ref, sp[i].sa, sizeof(r->sa_ref) - 1);
+		r->sa_ref[sizeof(r->sa_ref) - 1] = '\0';
+	}
+out:
+	free(sa);
+	free(sp);
+	return ret;
+}
+
+/* Where the rules come from and conntrack; the text stays with nfvpnd. */
+static int read_filter(struct nfv_client *c, struct nfv_policy *p)
+{
+	struct nfv_msg_filter_info *fi = NULL;
+	struct nfv_policy_filter *f;
+	uint32_t len = 0;
+	int ret;
+
+	ret = nfv_client_request(c, NFV_MSG_FILTER_INFO, NULL, 0, (void **)&fi, &len);
+	if (ret == -ENOTSUP)	/* no filter section */
+		return 0;
+	if (ret < 0)
+		return ret;
+	if (len < sizeof(*fi)) {
+		free(fi);
+		return -EPROTO;
+	}
+	f = calloc(1, sizeof(*f));
+	if (f == NULL) {
+		free(fi);
+		return -ENOMEM;
+	}
+	f->source = fi->source == NFV_FILTER_SOURCE_MIRROR ||
+		    strncmp(fi->origin, "waiting for the mirror", 22) == 0 ?
+		    NFV_FILTER_SRC_MIRROR : NFV_FILTER_SRC_NFT;
+	f->conntrack = fi->conntrack;
+	f->ct_max = fi->ct_max;
+	p->filter = f;
+	free(fi);
+	return 0;
+}
+
+int nfvpnd_running_read(struct nfv_client *c, const struct nfv_policy *applied,
+			struct nfv_policy **out, uint64_t *generation)
 {
 	struct nfv_policy *p = calloc(1, sizeof(*p));
 	struct nfv_msg_status *st = NULL;
@@ -151,6 +269,10 @@ int nfvpnd_running_read(struct nfv_client *c, struct nfv_policy **out, uint64_t 
 				      (void **)&p->hooks, &n);
 		p->nb_hooks = ret == 0 ? n : 0;
 	}
+	if (ret == 0)
+		ret = read_ipsec(c, p, applied);
+	if (ret == 0)
+		ret = read_filter(c, p);
 	if (ret < 0)
 		goto err;
 	free(st);

@@ -57,26 +57,24 @@ static bool may_create(struct rte_mbuf *m, const struct nfv_ct_tuple *k,
 	return true;
 }
 
+/* k and l4 parsed; data: what the burst's bulk lookup found for k, or NULL */
 static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t now,
-			 struct nfv_ct_stats *st)
+			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *kp,
+			 const struct ct_l4 *l4p, void *data)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-	struct nfv_ct_tuple k;
-	struct nfv_ct *ct;
-	struct ct_l4 l4;
+	const struct nfv_ct_tuple k = *kp;
+	const struct ct_l4 l4 = *l4p;
+	struct nfv_ct *ct = NULL;
 	uint32_t timeout, status;
 	bool is_new = false, existed;
 	uint8_t dir = 0;
 
-	if (ct_tuple_parse(m, 0, meta->family, &k, &l4)) {
-		st->invalid++;
-		return NFV_ACCEPT;
-	}
-	if (l4.icmp_error) {
-		ct_related(t, m, &l4, meta->family, now, meta, st);
-		return NFV_ACCEPT;
-	}
-	ct = ct_lookup(t, &k, &dir, now);
+	/* a miss may be a connection an earlier packet of the burst made */
+	if (data != NULL)
+		ct = ct_resolve(t, data, &dir, now);
+	if (ct == NULL)
+		ct = ct_lookup(t, &k, &dir, now);
 	if (ct == NULL) {
 		if (!may_create(m, &k, &l4)) {
 			st->invalid++;
@@ -132,21 +130,58 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 	return NFV_ACCEPT;
 }
 
+#define CT_BULK 32
+
+/*
+ * Tuples of the whole burst first, then one bulk hash lookup (which
+ * prefetches and compares keys in parallel), then each packet in order.
+ */
 void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			      uint32_t *verdicts, const struct nfv_hook_state *state)
 {
 	struct nfv_ct_table *t = priv;
 	struct nfv_ct_stats *st = &t->stats[state->worker];
+	struct nfv_ct_tuple k[CT_BULK];
+	struct ct_l4 l4[CT_BULK];
+	const void *keys[CT_BULK];
+	void *data[CT_BULK];
+	uint16_t idx[CT_BULK];
 	struct nfv_mbuf_meta *meta;
 
-	for (uint16_t i = 0; i < n; i++) {
-		meta = nfv_mbuf_meta(pkts[i]);
-		verdicts[i] = NFV_ACCEPT;
-		/* already tracked (a packet that comes back to a hook) */
-		if (meta->ct != NULL)
+	for (uint16_t off = 0; off < n; off += CT_BULK) {
+		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0;
+		uint64_t hits = 0;
+
+		for (uint16_t i = off; i < off + nb; i++) {
+			meta = nfv_mbuf_meta(pkts[i]);
+			verdicts[i] = NFV_ACCEPT;
+			/* already tracked (a packet that comes back to a hook) */
+			if (meta->ct != NULL)
+				continue;
+			meta->ct_info = 0;
+			meta->ct_dir = 0;
+			if (ct_tuple_parse(pkts[i], 0, meta->family, &k[m], &l4[m])) {
+				st->invalid++;
+				continue;
+			}
+			/* an ICMP error waits its turn: it may quote a connection
+			 * that an earlier packet of the burst is about to make */
+			keys[m] = &k[m];
+			idx[m++] = i;
+		}
+		if (m == 0)
 			continue;
-		meta->ct_info = 0;
-		meta->ct_dir = 0;
-		verdicts[i] = ct_track(t, pkts[i], state->now, st);
+		if (rte_hash_lookup_bulk_data(t->h, keys, m, &hits, data) < 0)
+			hits = 0;
+		for (uint16_t j = 0; j < m; j++) {
+			struct rte_mbuf *p = pkts[idx[j]];
+
+			if (l4[j].icmp_error)
+				ct_related(t, p, &l4[j], nfv_mbuf_meta(p)->family, state->now,
+					   nfv_mbuf_meta(p), st);
+			else
+				verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], &l4[j],
+							    hits >> j & 1 ? data[j] : NULL);
+		}
 	}
 }

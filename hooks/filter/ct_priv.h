@@ -34,6 +34,9 @@ struct nfv_ct_table {
 /* ct_table.c: worker side */
 struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 			 uint8_t *dir, uint64_t now);
+/* The connection of a hash value (bulk lookups), or NULL when it is dying
+ * or expired. */
+struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint8_t *dir, uint64_t now);
 /* -ENOSPC when full; *ct is an existing connection when one raced us */
 int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 	      uint64_t now, struct nfv_ct **ct, bool *existed);

@@ -74,12 +74,17 @@ void nfv_ct_table_destroy(struct nfv_ct_table *t)
 struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 			 uint8_t *dir, uint64_t now)
 {
-	struct nfv_ct *ct;
 	void *data;
 
 	if (rte_hash_lookup_data(t->h, k, &data) < 0)
 		return NULL;
-	ct = &t->cts[(uintptr_t)data >> 1];
+	return ct_resolve(t, data, dir, now);
+}
+
+struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint8_t *dir, uint64_t now)
+{
+	struct nfv_ct *ct = &t->cts[(uintptr_t)data >> 1];
+
 	*dir = (uintptr_t)data & 1;
 	if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
 		return NULL;

@@ -217,9 +217,28 @@ void flog_emit(const struct nfv_filter_ruleset *rs, uint32_t log,
 void freject(const struct fpkt *p, uint8_t type, uint8_t code,
 	     const struct nfv_hook_state *st);
 
-/* nft_eval.c */
+/*
+ * rte_acl classifies 8 or more keys at once with SIMD and falls back to
+ * its scalar code for fewer, so the first FACL_CACHE runs of a ruleset
+ * are classified for the whole burst when its first packet reaches them;
+ * the result is a pure function of the headers, so packets that never get
+ * there lose nothing but the work.
+ */
+#define FACL_CACHE 4
+#define FACL_BURST 32
+#define FACL_WALK UINT32_MAX	/* cannot be classified: walk the rules */
+
+struct facl_cache {
+	const struct fpkt *pkts;	/* the burst */
+	uint16_t n;
+	uint16_t valid;			/* bit a: res[a] is filled */
+	uint32_t res[FACL_CACHE][FACL_BURST];	/* 0: no match, userdata, or FACL_WALK */
+};
+
+/* nft_eval.c: packet idx of cache (NULL: no burst) */
 uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
-		     struct fpkt *p, const struct nfv_hook_state *st);
+		     struct fpkt *p, const struct nfv_hook_state *st,
+		     struct facl_cache *cache, uint16_t idx);
 
 /* nft_compile.c / nft_compile_expr.c */
 struct fcompiler {
@@ -256,7 +275,9 @@ int fc_compile_chain(struct fcompiler *c, const struct nfv_nft_objs *o,
 int fchain_check(struct fcompiler *c);
 int facl_chain(struct fcompiler *c, uint32_t chain);
 void facl_free(struct nfv_filter_ruleset *rs);
-const struct facl_action *facl_classify(const struct facl *a, const struct fpkt *p,
-					bool *walk);
+/* 0 (no match), the matching rule's userdata, or FACL_WALK. */
+uint32_t facl_classify(const struct facl *a, const struct fpkt *p);
+void facl_classify_burst(const struct facl *a, const struct fpkt *p, uint16_t n,
+			 uint32_t *res);
 
 #endif

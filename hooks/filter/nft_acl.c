@@ -285,25 +285,19 @@ void facl_free(struct nfv_filter_ruleset *rs)
 	free(rs->acls);
 }
 
-/* The matching rule of the run, or NULL; also NULL with *skip false when
- * the packet cannot be classified and the rules must be walked. */
-const struct facl_action *facl_classify(const struct facl *a, const struct fpkt *p,
-					bool *walk)
+/* The key of p: 0, or 1 when no rule of a run can match (not IPv4), or
+ * FACL_WALK when the packet cannot be classified. */
+static uint32_t key_fill(const struct fpkt *p, struct facl_key *kp)
 {
 	struct facl_key k = { 0 };
-	const uint8_t *data = (const uint8_t *)&k;
 	uint8_t b[20];
 	const uint8_t *h;
-	uint32_t res = 0;
 
-	*walk = false;
 	if (p->nfproto != NFPROTO_IPV4)
-		return NULL;	/* every rule of the run asks for IPv4 */
+		return 1;	/* every rule of the run asks for IPv4 */
 	h = rte_pktmbuf_read(p->m, 12, 8, b);
-	if (h == NULL || !p->has_l4) {
-		*walk = true;
-		return NULL;
-	}
+	if (h == NULL || !p->has_l4)
+		return FACL_WALK;
 	k.proto = p->l4proto;
 	memcpy(&k.src, h, 4);
 	memcpy(&k.dst, h + 4, 4);
@@ -313,6 +307,42 @@ const struct facl_action *facl_classify(const struct facl *a, const struct fpkt 
 		memcpy(&k.sport, h, 2);
 		memcpy(&k.dport, h + 2, 2);
 	}
+	*kp = k;
+	return 0;
+}
+
+uint32_t facl_classify(const struct facl *a, const struct fpkt *p)
+{
+	struct facl_key k;
+	const uint8_t *data = (const uint8_t *)&k;
+	uint32_t res = key_fill(p, &k);
+
+	if (res != 0)
+		return res == 1 ? 0 : res;
 	rte_acl_classify(a->ctx, &data, &res, 1, 1);
-	return res ? &a->rule[res - 1] : NULL;
+	return res;
+}
+
+void facl_classify_burst(const struct facl *a, const struct fpkt *p, uint16_t n,
+			 uint32_t *res)
+{
+	struct facl_key k[FACL_BURST];
+	const uint8_t *data[FACL_BURST];
+	uint32_t out[FACL_BURST];
+	uint16_t idx[FACL_BURST], m = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		res[i] = key_fill(&p[i], &k[m]);
+		if (res[i] == 1)
+			res[i] = 0;
+		else if (res[i] == 0) {
+			data[m] = (const uint8_t *)&k[m];
+			idx[m++] = i;
+		}
+	}
+	if (m == 0)
+		return;
+	rte_acl_classify(a->ctx, data, out, m, 1);
+	for (uint16_t j = 0; j < m; j++)
+		res[idx[j]] = out[j];
 }

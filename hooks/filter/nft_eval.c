@@ -103,7 +103,8 @@ static inline uint32_t queue_verdict(const struct finsn *i, const struct fpkt *p
 }
 
 uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
-		     struct fpkt *p, const struct nfv_hook_state *st)
+		     struct fpkt *p, const struct nfv_hook_state *st,
+		     struct facl_cache *cache, uint16_t idx)
 {
 	const struct finsn *prog = rs->prog;
 	uint32_t regs[FREGS];
@@ -204,17 +205,27 @@ uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 		case FOP_ACL: {
 			const struct facl *a = &rs->acls[i->arg];
 			const struct facl_action *r;
-			bool walk;
+			uint32_t res;
 
-			r = facl_classify(a, p, &walk);
-			if (walk) {	/* the run's rules are still there */
+			if (cache != NULL && i->arg < FACL_CACHE) {
+				if (!(cache->valid & (1u << i->arg))) {
+					facl_classify_burst(a, cache->pkts, cache->n,
+							    cache->res[i->arg]);
+					cache->valid |= 1u << i->arg;
+				}
+				res = cache->res[i->arg][idx];
+			} else {
+				res = facl_classify(a, p);
+			}
+			if (res == FACL_WALK) {	/* the run's rules are still there */
 				next = a->first_next;
 				continue;
 			}
-			if (r == NULL) {
+			if (res == 0) {
 				pc = next = a->end;
 				continue;
 			}
+			r = &a->rule[res - 1];
 			if (r->count) {
 				struct fcounter *c = &rs->counters[st->worker * rs->nb_counters + r->rule];
 

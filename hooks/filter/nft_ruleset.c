@@ -133,23 +133,33 @@ void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 {
 	const uint16_t *base = rs->base[state->hook];
 	uint16_t nb = rs->nb_base[state->hook];
+	struct fpkt p[FACL_BURST];
+	struct facl_cache cache;
 	const struct fchain *ch;
-	struct fpkt p;
 	uint32_t v;
 
-	for (uint16_t i = 0; i < n; i++) {
-		v = NFV_ACCEPT;
-		fpkt_init(&p, pkts[i]);	/* on error: no transport header */
-		for (uint16_t k = 0; k < nb; k++) {
-			ch = &rs->chains[base[k]];
-			if (ch->prio != priority ||
-			    (ch->family != NFPROTO_INET && ch->family != p.nfproto))
-				continue;
-			v = fchain_eval(rs, base[k], &p, state);
-			if (NFV_VERDICT(v) != NFV_ACCEPT)
-				break;
+	/* headers first, so that a run of 5-tuple rules can classify them all */
+	for (uint16_t off = 0; off < n; off += FACL_BURST) {
+		uint16_t m = RTE_MIN(n - off, FACL_BURST);
+
+		for (uint16_t i = 0; i < m; i++)
+			fpkt_init(&p[i], pkts[off + i]);	/* on error: no transport header */
+		cache.pkts = p;
+		cache.n = m;
+		cache.valid = 0;
+		for (uint16_t i = 0; i < m; i++) {
+			v = NFV_ACCEPT;
+			for (uint16_t k = 0; k < nb; k++) {
+				ch = &rs->chains[base[k]];
+				if (ch->prio != priority ||
+				    (ch->family != NFPROTO_INET && ch->family != p[i].nfproto))
+					continue;
+				v = fchain_eval(rs, base[k], &p[i], state, &cache, i);
+				if (NFV_VERDICT(v) != NFV_ACCEPT)
+					break;
+			}
+			verdicts[off + i] = v;
 		}
-		verdicts[i] = v;
 	}
 }
 

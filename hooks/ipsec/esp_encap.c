@@ -22,6 +22,7 @@ static void esp_outer4(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
 	uint16_t df = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	uint32_t sum;
 
 	ip->version_ihl = 0x45;
 	if (inner_family == AF_INET) {
@@ -39,8 +40,17 @@ static void esp_outer4(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,
 	ip->next_proto_id = proto;
 	memcpy(&ip->src_addr, sa->src, 4);
 	memcpy(&ip->dst_addr, sa->dst, 4);
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/*
+	 * From the values, not from the header just written: reading it back
+	 * in wider words than it was stored stalls on store forwarding.
+	 */
+	sum = (0x45u << 8 | ip->type_of_service) + total + id +
+	      rte_be_to_cpu_16(ip->fragment_offset) + (64u << 8 | proto) +
+	      (sa->src[0] << 8 | sa->src[1]) + (sa->src[2] << 8 | sa->src[3]) +
+	      (sa->dst[0] << 8 | sa->dst[1]) + (sa->dst[2] << 8 | sa->dst[3]);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 }
 
 static void esp_outer6(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,

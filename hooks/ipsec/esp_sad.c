@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "esp.h"
@@ -41,7 +41,8 @@ struct esp_sad *esp_sad_create(const char *name, uint32_t max, int socket)
 		.name = name,
 		.entries = max < 8 ? 8 : max,
 		.key_len = sizeof(struct esp_sad_key),
-		.hash_func = rte_jhash,
+		/* 24-byte keys: the CPU's CRC32 is several times cheaper than jhash */
+		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};

@@ -79,8 +79,14 @@ static inline bool esp_addr_match(const uint8_t *a, uint8_t family,
 				  const uint64_t net[2], const uint64_t mask[2])
 {
 	uint64_t w[2] = { 0, 0 };
+	uint32_t v4;
 
-	memcpy(w, a, family == AF_INET ? 4 : 16);
+	/* one load of the right width: a narrow store then a wide load stalls */
+	if (family == AF_INET) {
+		memcpy(&v4, a, 4);
+		return (((uint64_t)v4 & mask[0]) == net[0]) & (net[1] == 0);
+	}
+	memcpy(w, a, 16);
 	return ((w[0] & mask[0]) == net[0]) & ((w[1] & mask[1]) == net[1]);
 }
 

@@ -12,11 +12,15 @@
 #
 # 1. --dut testpmd, forward, 64 and 512 bytes;
 # 2. --dut nfvpn, forward, 64 bytes and IMIX, --compare testpmd (ratios);
+# 3. --dut cmd: testpmd in mac mode given as a command template, 64 bytes;
 # then for each: exit status 0; CSV parses with one row per device and size;
 # JSON parses, NDR <= PDR, each search ended with an interval within the
 # precision (or the maximum rate passed, or nothing passed); the trials
-# are in the JSON; the two PNGs start with the PNG signature. Each run
-# holds /tmp/nfvpn-dpdk.lock (two busy-polling DPDK processes).
+# are in the JSON; the two PNGs start with the PNG signature.
+#
+# It runs two busy-polling DPDK processes: run it alone, as ci/test.sh does
+#   flock /tmp/nfvpn-dpdk.lock bash tests/smoke/bench_run_test.sh [BUILD_DIR]
+# (it does not take the lock itself: ci/test.sh already holds it).
 #
 # usage: bench_run_test.sh [BUILD_DIR]     (default: $NFV_BUILD or build)
 set -euo pipefail
@@ -35,10 +39,11 @@ command -v dpdk-testpmd >/dev/null || fail "no dpdk-testpmd (Debian package dpdk
 command -v gnuplot >/dev/null || fail "no gnuplot (Debian package gnuplot-nox)"
 
 short=(--duration 0.2 --precision 0.1 --max-trials 60 --flows 64 --quiet)
+NFV_EAL_MEM_TP=${NFV_EAL_MEM:---no-huge -m 512}
 
 bench() {	# bench NAME ARGS...: one nfvpn-bench run into $tmp/NAME
 	local name=$1; shift
-	flock /tmp/nfvpn-dpdk.lock timeout 600 "$top/bench/nfvpn-bench" --build "$build" \
+	timeout 600 "$top/bench/nfvpn-bench" --build "$build" \
 		--out "$tmp/$name" "${short[@]}" "$@" > "$tmp/$name.out" 2>&1 ||
 		{ cat "$tmp/$name.out" >&2; fail "$name: nfvpn-bench exited with $?"; }
 	cat "$tmp/$name.out"
@@ -71,7 +76,7 @@ for d in doc["duts"]:
                          what["upper_pps"] - what["lower_pps"] <= prec * what["upper_pps"] * 1.000001)
             want(converged, tag + ": search interval %s" % what)
         n = sum(len(m["trials"]) for m in s["measurements"])
-        want(n == s["trials"] and n >= 2, tag + ": trials %d of %d" % (n, s["trials"]))
+        want(n == s["trials"] and n >= 1, tag + ": trials %d of %d" % (n, s["trials"]))
         for m in s["measurements"]:
             for t in m["trials"]:
                 want(0 <= t["loss_ratio"] <= 1 and t["tx_packets"] > 0, tag + ": trial %s" % t)
@@ -94,4 +99,10 @@ check testpmd forward 64,512 testpmd
 bench nfvpn --dut nfvpn --scenario forward --sizes 64,imix --compare testpmd
 check nfvpn forward 64,imix nfvpn,testpmd-io
 grep -q "NDR/testpmd-io" "$tmp/nfvpn.out" || fail "no ratio column in the table"
+# 3. any command: testpmd in mac forwarding mode, given as a template
+bench cmd --dut cmd --scenario forward --sizes 64 --dut-ready "Press enter to exit" --dut-cmd \
+	"stdbuf -oL dpdk-testpmd -l {lcores} --no-pci --no-telemetry $NFV_EAL_MEM_TP --file-prefix {prefix} \
+	 --vdev net_memif0,role=server,id=0,socket={socket0} --vdev net_memif1,role=server,id=1,socket={socket1} \
+	 -- --forward-mode=mac --eth-peer=1,02:00:00:00:01:02 --total-num-mbufs=16384 --auto-start"
+check cmd forward 64 cmd
 echo "PASS: bench_run_test"

@@ -36,6 +36,7 @@ filter:
 EOP
 in_ns "$M" nft -f - <<'EON' || fail "nft"
 table inet nfvpn {
+	flags dormant;	# out of this kernel's path, mirrored all the same
 	chain forward {
 		type filter hook forward priority 0; policy accept;
 		udp dport 7000 counter drop

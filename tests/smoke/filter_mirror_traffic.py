@@ -73,6 +73,8 @@ def check(out, events_file):
     if s0 and got[7000][s0[0]] > ev["accept7000"][1] + 0.05:
         errors.append("7000: started %.3f s after the change applied" % (got[7000][s0[0]] - ev["accept7000"][1]))
     print("7000: %d, 7001: %d, 7002: %d packets" % (len(s0), len(s1), len(seqs)))
+    for name, (t0, t1) in sorted(ev.items()):
+        print("%s: the dataplane followed %.0f ms after nft ran" % (name, (t1 - t0) * 1000))
     for e in errors:
         print("FAIL", e)
     return 1 if errors else 0

@@ -4,7 +4,9 @@
 # mode opened up on purpose, the peer credential check must still refuse.
 # Also: nfvpnd --check exit codes, nfvpnctl diff, a refused reload that
 # keeps the running generation, and a neighbour failure reaching nfvpnd and
-# nfvpnctl events.
+# nfvpnctl events; an inbound SA that a rekey replaced lives on until the
+# grace period (--rekey-grace 1) ends; the new SA's soft and hard lifetimes
+# (1 s, 2 s) reach nfvpnd as events; per-SA metrics on --metrics.
 #
 #   nfvpn-dataplane (net_ring, no traffic) <- nfvpnd <- nfvpnctl (root / uid 65534)
 . "$(dirname "$0")/lib.sh"
@@ -34,9 +36,10 @@ echo "$out" | grep -q "^$WORK/bad.yaml:2:41: ports\[0\].mtu: 7 is out of range 6
 	fail "--check output: $out"
 
 dp_start "$WORK/policy.yaml"
+METRICS_PORT=$((20000 + $$ % 20000))
 export NFVPND_SOCKET=$WORK/nfvpnd.sock
 "$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
+	--no-steer --rekey-grace 1 --metrics "$METRICS_PORT" > "$WORK/nfvpnd.log" 2>&1 &
 NFVPND_PID=$!
 trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
 for _ in $(seq 50); do [ -S "$NFVPND_SOCKET" ] && break; sleep 0.1; done
@@ -85,6 +88,52 @@ kill $EV_PID 2>/dev/null && fail "no event reached nfvpnctl events"
 grep -q "generation dataplane value $((gen0 + 1))" "$WORK/events" || fail "events: $(cat "$WORK/events")"
 sleep 0.3
 grep -q 'event=generation object="dataplane"' "$WORK/nfvpnd.log" || fail "nfvpnd did not log the event"
+
+# a rekey of an inbound SA: in-2 added and sp-in swapped at once, in-1 kept
+# for the grace period (the peer may still use it), then deleted
+ipsec_policy() {	# ipsec_policy N LIFETIME: SA in-N (SPI 0x100N), sp-in protected by it
+	cat <<EOP
+ipsec:
+  sas:
+    - { name: in-$1, spi: 0x100$1, direction: in, src: 10.0.0.2, dst: 10.0.0.1, reqid: 1,
+        algorithm: aes-gcm-128, key: "00112233445566778899aabbccddeeff", salt: "0102030$1",
+        lifetime: $2 }
+  policies:
+    - { name: sp-in, direction: in, src: 10.2.0.0/16, dst: 10.0.0.0/24, action: protect, sa: in-$1 }
+EOP
+}
+chmod 600 "$WORK/policy.yaml"
+cp "$WORK/policy.yaml" "$WORK/base.yaml"
+{ cat "$WORK/base.yaml"; ipsec_policy 1 "{}"; } > "$WORK/policy.yaml"
+ctl reload > "$WORK/o" 2>&1 || fail "reload (in-1): $(cat "$WORK/o")"
+{ cat "$WORK/base.yaml"; ipsec_policy 2 "{ soft: { seconds: 1 }, hard: { seconds: 2 } }"; } > "$WORK/policy.yaml"
+ctl reload > "$WORK/o" 2>&1 || fail "reload (in-2): $(cat "$WORK/o")"
+for l in "+ sa add in-2 spi 0x1002" "+ sp add sp-in~" "- sp del sp-in (swap 2/4)" \
+	 "~ sa in-1: replaced by a rekey, deleted in 1s"; do
+	grep -qF -- "$l" "$WORK/o" || fail "rekey: no \"$l\": $(cat "$WORK/o")"
+done
+grep -q "sa del in-1" "$WORK/o" && fail "in-1 deleted at once: $(cat "$WORK/o")"
+ctl sa | grep -q "^in-1 " || fail "in-1 did not outlive the rekey: $(ctl sa)"
+ctl sp | grep "^sp-in " | grep -q "in-2" || fail "sp-in does not use in-2: $(ctl sp)"
+for _ in $(seq 30); do ctl sa | grep -q "^in-1 " || break; sleep 0.1; done
+ctl sa | grep -q "^in-1 " && fail "in-1 outlived its grace period: $(ctl sa)"
+ctl sa | grep -q "^in-2 " || fail "in-2 went: $(ctl sa)"
+grep -q "rekey grace period over" "$WORK/nfvpnd.log" || fail "no grace apply in the log"
+# in-2's lifetimes (soft 1 s, hard 2 s) end: events, then the metrics say so
+for _ in $(seq 50); do
+	grep -q 'event=sa-hard-expire object="in-2"' "$WORK/nfvpnd.log" && break
+	sleep 0.1
+done
+grep -q 'event=sa-soft-expire object="in-2"' "$WORK/nfvpnd.log" || fail "no soft expiry event"
+grep -q 'event=sa-hard-expire object="in-2"' "$WORK/nfvpnd.log" || fail "no hard expiry event"
+$PY -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' \
+	"$METRICS_PORT" > "$WORK/metrics" || fail "metrics: $(cat "$WORK/metrics")"
+grep -q '^nfvpn_sa_state{sa="in-2",state="expired"} 2$' "$WORK/metrics" ||
+	fail "metrics: $(grep nfvpn_sa "$WORK/metrics")"
+grep -q '^nfvpn_sa_packets_total{sa="in-2",spi="0x00001002",dir="in"} 0$' "$WORK/metrics" ||
+	fail "metrics: $(grep nfvpn_sa "$WORK/metrics")"
+
 dp_stop
 kill -TERM "$NFVPND_PID"; wait "$NFVPND_PID" || true
 echo "PASS: nfvpnd_nonroot_test"

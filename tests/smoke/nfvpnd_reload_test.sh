@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# nfvpnd reloads 20 times under steady traffic; nothing is lost that the
-# changes do not explain, and unchanged objects keep counting.
+# nfvpnd reloads 20 times under steady traffic through an ESP tunnel; one
+# reload rekeys the outbound SA. Nothing is lost that the changes do not
+# explain, and unchanged objects (the inbound SA, a hook entry) keep counting.
 #
-#   netns gen                          netns dp
-#   nfvpn-gen --port  ga ==veth==> d0  p0 10.0.0.1/24 [nfvpn-dataplane]
-#             --rx-port gb <==veth== d1 p1 10.1.0.1/24 (routes to 10.2.0.0/16)
+#   netns gen                               netns dp
+#   nfvpn-gen --esp (SPI 0x1001)  ga ==veth==> d0  p0 10.0.0.1/24  [nfvpn-dataplane]
+#     inner 10.0.0.2 -> 10.2.0.0/28                  SA in-peer: decrypt, sp-in
+#                                                    FORWARD (fwd-count), route 10.2/16
+#                                                    sp-out: encrypt with out-N
+#   rx: ESP 10.1.0.1 -> 10.1.0.9  gb <==veth== d1  p1 10.1.0.1/24
 #                                      ^
-#                        nfvpnd (policy A/B/...) -- SIGHUP / nfvpnctl reload
+#                        nfvpnd (policy 1..20) -- SIGHUP / nfvpnctl reload
 #
 # Each reload changes routes (the route the traffic takes switches between
 # two gateways with the same MAC, extra routes come and go) and built-in hook
-# entries (one is added, changed, removed); the entry "fwd-count" and the
-# traffic's neighbours never change. The generator sends a fixed number of
-# packets at a steady rate (core 0; the dataplane's worker is on core 1).
-# Expected: received = sent (no change here drops a packet), fwd-count =
-# sent, no drop counted, generation +20, every reload reported applied.
+# entries (one is added, changed, removed) and the nft rules of the FORWARD
+# chain (policy drop; the traffic's accept rule stays); reload 10 rekeys: SA out-2 (SPI
+# 0x2002) is added, sp-out swapped to it, out-1 deleted. The generator sends
+# a fixed number of packets at a steady rate (core 0; the worker is on core 1).
+# Expected: every packet sent is decrypted by in-peer (its counter = sent),
+# forwarded (fwd-count = sent), encrypted by out-1 or out-2 and received as
+# ESP (rx = sent); no drop; generation +20; every reload applied.
 . "$(dirname "$0")/lib.sh"
 
 GEN=$NFV_BUILD/bench/nfvpn-gen
@@ -32,11 +38,14 @@ veth_dp d0 "$GNS" ga
 veth_dp d1 "$GNS" gb
 in_ns "$GNS" ip link set gb address 02:00:00:00:02:02
 
-# policy VARIANT: the same ports, addresses and neighbours; routes and
-# hooks depend on the variant (0..3)
+KEY=00112233445566778899aabbccddeeff
+SALT=01020304
+# policy VARIANT: the same ports, addresses, neighbours and inbound SA;
+# routes and hooks depend on the variant, the outbound SA on v >= 10
 policy() {
-	local v=$1 gw
+	local v=$1 gw out
 	gw=$([ $((v % 2)) -eq 0 ] && echo 10.1.0.2 || echo 10.1.0.3)
+	out=$([ "$v" -ge 10 ] && echo 2 || echo 1)
 	cat <<EOP
 ports:
   - { name: p0, device: "net_af_packet0,iface=d0", mac: "02:00:00:00:00:01", exception: false }
@@ -47,6 +56,27 @@ addresses:
 neighbours:
   - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:02:02" }
   - { port: p1, address: 10.1.0.3, mac: "02:00:00:00:02:02" }
+  - { port: p1, address: 10.1.0.9, mac: "02:00:00:00:02:02" }
+ipsec:
+  sas:
+    - { name: in-peer, spi: 0x1001, direction: in, src: 10.0.0.2, dst: 10.0.0.1,
+        algorithm: aes-gcm-128, key: "$KEY", salt: "$SALT", reqid: 1 }
+    - { name: out-$out, spi: 0x200$out, direction: out, src: 10.1.0.1, dst: 10.1.0.9,
+        algorithm: aes-gcm-128, key: "$KEY", salt: "0000000$out", reqid: 2 }
+  policies:
+    - { name: sp-in, direction: in, src: 10.0.0.2/32, dst: 10.2.0.0/16, action: protect, sa: in-peer }
+    - { name: sp-out, direction: out, src: 10.0.0.0/24, dst: 10.2.0.0/16, action: protect, sa: out-$out }
+filter:
+  conntrack: false
+  nft: |
+    table inet reload {
+      chain forward {
+        type filter hook forward priority 0; policy drop;
+        ip daddr 10.99.$v.0/24 counter drop
+        udp dport 5000-5003 counter accept
+        $([ $((v % 3)) -eq 0 ] && echo "tcp dport 22 counter accept" || echo "meta l4proto icmp counter accept")
+      }
+    }
 routes:
   - { dst: 10.2.0.0/16, via: $gw }
 EOP
@@ -61,12 +91,22 @@ EOP
 	esac
 }
 
+# the policy holds keys: the loader wants it private
+umask 077
+sa_packets() {	# sa_packets NAME: the SA's packet counter, or -1
+	ctl --json sa | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+items = d if isinstance(d, list) else d.get("sas", d)
+print(next((s["counters"]["packets"] for s in items if s["name"] == sys.argv[1]), -1))' "$1"
+}
+
 policy 0 > "$WORK/policy.yaml"
 dp_start "$WORK/policy.yaml"
 "$NFVPND" --check "$WORK/policy.yaml" > /dev/null || fail "nfvpnd --check"
 NFVPND_SOCKET=$WORK/nfvpnd.sock
 export NFVPND_SOCKET
-"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
+"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" --rekey-grace 60 \
 	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
 NFVPND_PID=$!
 trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
@@ -79,6 +119,7 @@ in_ns "$GNS" "$GEN" -l 0 --no-huge -m 256 --no-pci --no-telemetry --log-level li
 	--file-prefix "nfvg$$" -- \
 	--port net_af_packet0,iface=ga --rx-port net_af_packet1,iface=gb \
 	--dst-mac 02:00:00:00:00:01 --flows 16 --src 10.0.0.2 --dst 10.2.0.0/28 \
+	--esp "spi=0x1001,key=$KEY$SALT,src=10.0.0.2,dst=10.0.0.1" \
 	--dport 5000-5003 --size 128 --rate "$RATE" --count "$COUNT" --drain-ms 1500 \
 	--json "$WORK/gen.json" > "$WORK/gen.log" 2>&1 &
 GEN_PID=$!
@@ -95,8 +136,15 @@ for i in $(seq 1 20); do
 	sleep 0.4
 done
 wait "$GEN_PID" || fail "nfvpn-gen exited with $?: $(tail "$WORK/gen.log")"
+grep -q "+ sa add out-2 spi 0x2002" "$WORK/nfvpnd.log" || fail "no rekey: $(cat "$WORK/nfvpnd.log")"
+grep -q -- "- sa del out-1" "$WORK/nfvpnd.log" || fail "out-1 not deleted: $(cat "$WORK/nfvpnd.log")"
+filter_loads=$(grep -c "+ filter load" "$WORK/nfvpnd.log")
+in_peer=$(sa_packets in-peer)
+out1=$(sa_packets out-1)
+out2=$(sa_packets out-2)
 
-applied=$(grep -c "apply .*generation [0-9]*: [0-9]* changes applied\|reload (nfvpnctl).*generation" "$WORK/nfvpnd.log")
+# the start's apply and the 20 reloads each end with this line
+applied=$(grep -c "generation [0-9]*: [0-9]* changes applied" "$WORK/nfvpnd.log")
 failed=$(grep -c "failed, running policy kept" "$WORK/nfvpnd.log")
 gen1=$(ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])')
 fwd=$(ctl --json hooks | $PY -c '
@@ -105,17 +153,29 @@ d = json.load(sys.stdin)
 items = d if isinstance(d, list) else d.get("hooks", d)
 print(next(h["packets"] for h in items if h["name"] == "fwd-count"))')
 drops=$(ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["dropped"])')
-read -r tx rx lost other < <($PY -c '
+# the generator cannot read ESP: what it received counts as "other"
+read -r tx rx <<<"$($PY -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(r["tx"]["packets"], r["rx"]["unique"], r["rx"]["lost"], r["rx"]["other"])' "$WORK/gen.json")
-echo "nfvpnd_reload: sent $tx received $rx lost $lost dropped(dataplane) $drops fwd-count $fwd" \
+print(r["tx"]["packets"], r["rx"]["other"])' "$WORK/gen.json")"
+echo "nfvpnd_reload: sent $tx received(ESP) $rx dropped(dataplane) $drops fwd-count $fwd" \
+     "SA in-peer $in_peer, out-2 $out2 (out-1 deleted: $out1), filter loads $filter_loads," \
      "generation $gen0 -> $gen1, reloads applied $applied failed $failed"
+[ "$applied" -eq 21 ] || fail "$applied applies logged, expected 21: $(cat "$WORK/nfvpnd.log")"
 [ "$failed" -eq 0 ] || fail "reloads failed: $(grep -B2 -A3 'failed' "$WORK/nfvpnd.log")"
 [ "$tx" -eq "$COUNT" ] || fail "sent $tx of $COUNT"
 # no change made here explains a loss: every packet sent is received
-[ "$rx" -eq "$tx" ] && [ "$lost" -eq 0 ] || fail "lost $lost (received $rx of $tx), dataplane drops $drops"
+[ "$rx" -eq "$tx" ] || fail "received $rx of $tx, dataplane drops $drops"
 [ "$drops" -eq 0 ] || fail "the dataplane dropped $drops packets"
+# the unchanged SA kept counting; the new one took over part of the run
+[ "$in_peer" -eq "$tx" ] || fail "SA in-peer counted $in_peer, expected $tx"
+[ "$out1" -eq -1 ] || fail "SA out-1 still runs"
+[ "$out2" -gt 0 ] && [ "$out2" -lt "$tx" ] || fail "SA out-2 counted $out2 of $tx"
+# the start's load (nfvpnd has no text to compare with) and one per reload
+[ "$filter_loads" -eq 21 ] || fail "$filter_loads filter loads, expected 21"
+# the dataplane loaded them all: its own start, nfvpnd's start, 20 reloads
+dp_loads=$(ctl --json filter | $PY -c 'import json,sys; print(json.load(sys.stdin)["loads"])')
+[ "$dp_loads" -eq 22 ] || fail "the dataplane loaded $dp_loads rulesets, expected 22"
 [ "$fwd" -eq "$tx" ] || fail "fwd-count is $fwd, expected $tx: it must keep counting across reloads"
 [ "$gen1" -eq $((gen0 + 20)) ] || fail "generation $gen0 -> $gen1, expected +20"
 kill -TERM "$NFVPND_PID"; wait "$NFVPND_PID" || true

@@ -87,8 +87,12 @@ for rs in "$HERE"/*.nft; do
 	wait $kt || fail "send"
 	touch "$WORK/sent"
 	wait $ks && wait $ds || fail "sniff"
+	# every packet the dataplane sent out of p1 was seen: the sniffer lost none
+	tx=$(ctl --json ports | $PY -c 'import json, sys
+print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] == "p1"))')
 	dp_stop
 	k=$(wc -l < "$WORK/kernel.txt"); d=$(wc -l < "$WORK/dp.txt")
+	[ "$tx" = "$d" ] || fail "$name: p1 sent $tx packets, the sniffer saw $d"
 	echo "$name: kernel passed $k of 400, nfvpn-dataplane $d"
 	if ! cmp -s "$WORK/kernel.txt" "$WORK/dp.txt"; then
 		diff "$WORK/kernel.txt" "$WORK/dp.txt" | sed -n 's/^\([<>]\) \([0-9]*\)/\1 \2/p' |

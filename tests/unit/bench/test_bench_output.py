@@ -91,6 +91,15 @@ class TestOutput(unittest.TestCase):
         self.assertIn("8.000+", t[4])  # the maximum rate passed
         self.assertIn("1.5", t[2])     # p50 in us
 
+    def test_markdown(self):
+        md = output.markdown(self.r).splitlines()
+        self.assertEqual(len(md), 2 + 2)  # the device's rows only
+        self.assertTrue(md[0].startswith("| scenario | device | size |"))
+        self.assertIn("NDR / testpmd-io", md[0])
+        self.assertIn("0.25 (8.000+)", md[2])
+        self.assertIn("0.50 (4.000)", md[2])
+        self.assertEqual(md[1].count("---"), md[0].count("|") - 1)
+
     def test_zero_baseline(self):
         self.r["duts"][1]["sizes"][0]["ndr"]["rate_pps"] = 0
         self.assertIsNone(output.rows(self.r)[0]["ratio_ndr"])

@@ -114,31 +114,44 @@ static void test_acl_vs_model(void)
 	free(text);
 	/* two runs of simple rules around the mark rule */
 	CU_ASSERT_EQUAL(rs->nb_acls, 2);
-	for (int k = 0; k < NB_PKTS; k++) {
-		uint32_t src = 10u << 24 | (rnd() % 4) << 16 | (rnd() % 4) << 8 | (rnd() % 256);
-		uint32_t dst = 10u << 24 | 9u << 16 | (rnd() % 2) << 8 | (rnd() % 4);
-		struct tp d = { .proto = rnd() % 2 ? IPPROTO_TCP : IPPROTO_UDP,
-				.dport = rnd() % 220, .sport = 1000, .wscale = -1,
-				.mark = rnd() % 8 == 0 ? 7 : 0, .src = a[0], .dst = a[1] };
-		struct rte_mbuf *m;
-		uint32_t v, want;
-		int r;
+	/* bursts of several sizes: one packet (scalar), more than a burst */
+	for (int k = 0, blk = 0; k < NB_PKTS; blk++) {
+		static const uint16_t sizes[] = { 1, 37, 8, 32, 3, 64 };
+		struct nfv_hook_state st = { .hook = NFV_INET_FORWARD, .table = ft_table };
+		uint16_t nb = RTE_MIN(sizes[blk % RTE_DIM(sizes)], (uint16_t)(NB_PKTS - k));
+		struct rte_mbuf *m[64];
+		uint32_t v[64], want[64];
+		int rr[64];
 
-		snprintf(a[0], 16, "%u.%u.%u.%u", src >> 24, (src >> 16) & 0xff,
-			 (src >> 8) & 0xff, src & 0xff);
-		snprintf(a[1], 16, "%u.%u.%u.%u", dst >> 24, (dst >> 16) & 0xff,
-			 (dst >> 8) & 0xff, dst & 0xff);
-		r = model(d.proto, src, dst, d.dport, d.mark);
-		want = r < 0 ? NFV_ACCEPT : (r == MARK_RULE || rules[r].drop) ?
-		       NFV_DROP_REASON(NFV_DR_FILTER_RULE) : NFV_ACCEPT;
-		m = tp_build(&d);
-		v = ft_run(rs, NFV_INET_FORWARD, 0, m, 1);
-		rte_pktmbuf_free(m);
-		if (v != want && bad++ < 5)
-			fprintf(stderr, "packet %d: rule %d, got %#x want %#x\n", k, r, v, want);
-		if (r >= 0 && r != MARK_RULE) {
-			hits[r]++;
-			matched++;
+		for (uint16_t j = 0; j < nb; j++) {
+			uint32_t src = 10u << 24 | (rnd() % 4) << 16 | (rnd() % 4) << 8 | (rnd() % 256);
+			uint32_t dst = 10u << 24 | 9u << 16 | (rnd() % 2) << 8 | (rnd() % 4);
+			struct tp d = { .proto = rnd() % 2 ? IPPROTO_TCP : IPPROTO_UDP,
+					.dport = rnd() % 220, .sport = 1000, .wscale = -1,
+					.mark = rnd() % 8 == 0 ? 7 : 0, .src = a[0], .dst = a[1] };
+			int r;
+
+			snprintf(a[0], 16, "%u.%u.%u.%u", src >> 24, (src >> 16) & 0xff,
+				 (src >> 8) & 0xff, src & 0xff);
+			snprintf(a[1], 16, "%u.%u.%u.%u", dst >> 24, (dst >> 16) & 0xff,
+				 (dst >> 8) & 0xff, dst & 0xff);
+			r = model(d.proto, src, dst, d.dport, d.mark);
+			rr[j] = r;
+			want[j] = r < 0 ? NFV_ACCEPT : (r == MARK_RULE || rules[r].drop) ?
+				  NFV_DROP_REASON(NFV_DR_FILTER_RULE) : NFV_ACCEPT;
+			m[j] = tp_build(&d);
+			v[j] = 0xdead;
+		}
+		nfv_filter_ruleset_run(rs, 0, m, nb, v, &st);
+		for (uint16_t j = 0; j < nb; j++, k++) {
+			rte_pktmbuf_free(m[j]);
+			if (v[j] != want[j] && bad++ < 5)
+				fprintf(stderr, "packet %d (burst of %u): rule %d, got %#x want %#x\n",
+					k, nb, rr[j], v[j], want[j]);
+			if (rr[j] >= 0 && rr[j] != MARK_RULE) {
+				hits[rr[j]]++;
+				matched++;
+			}
 		}
 	}
 	CU_ASSERT_EQUAL(bad, 0);
@@ -157,6 +170,6 @@ int main(int argc, char **argv)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	NFV_TEST_SUITE("filter_acl", NULL, NULL,
-		{ "3000 rules through rte_acl match first-match-wins", test_acl_vs_model });
+		{ "3000 rules through rte_acl match first-match-wins, in bursts", test_acl_vs_model });
 	return nfv_test_run();
 }

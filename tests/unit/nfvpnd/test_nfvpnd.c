@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nfv_policy_diff.h"
+#include "nfv_policy_ipsec.h"
 #include "nfv_policy_steer.h"
 #include "nfv_steer.h"
 #include "nfv_test.h"
@@ -214,6 +215,139 @@ static void test_steer_diff(void)
 	nfv_policy_free(c);
 }
 
+#define KEY "\"000102030405060708090a0b0c0d0e0f\", salt: \"01020304\""
+#define SA(name, spi, dir, src, dst, key) \
+	"    - { name: " name ", spi: " spi ", direction: " dir ", src: " src \
+	", dst: " dst ", algorithm: aes-gcm-128, key: " key ", reqid: 7 }\n"
+#define SP(name, dir, src, dst, sa) \
+	"    - { name: " name ", direction: " dir ", src: " src ", dst: " dst \
+	", action: protect, sa: " sa " }\n"
+
+static struct nfv_policy *ipsec_policy(const char *in_sa, const char *in_spi,
+				       const char *out_sa, const char *out_spi)
+{
+	char *y;
+	struct nfv_policy *p;
+
+	if (asprintf(&y, "ipsec:\n  sas:\n"
+		     SA("%s", "%s", "in", "10.0.0.2", "10.0.0.1", KEY)
+		     SA("%s", "%s", "out", "10.1.0.1", "10.1.0.9", KEY)
+		     "  policies:\n"
+		     SP("sp-in", "in", "10.0.0.0/24", "10.2.0.0/16", "%s")
+		     SP("sp-out", "out", "10.0.0.0/24", "10.2.0.0/16", "%s"),
+		     in_sa, in_spi, out_sa, out_spi, in_sa, out_sa) < 0)
+		return NULL;
+	p = load(y);
+	free(y);
+	return p;
+}
+
+static const struct nfv_plan_op *find_op(const struct nfv_plan *plan, const char *what,
+					 unsigned int *at)
+{
+	for (unsigned int i = 0; i < plan->n; i++)
+		if (strncmp(plan->ops[i].what, what, strlen(what)) == 0) {
+			*at = i;
+			return &plan->ops[i];
+		}
+	return NULL;
+}
+
+/*
+ * A rekey of both directions: new SAs first, each policy swapped so that
+ * one always matches, old SAs last; the old inbound SA waits for its grace
+ * period, the outbound one does not.
+ */
+static void test_ipsec_rekey(void)
+{
+	struct nfv_policy *a = ipsec_policy("in-1", "0x1001", "out-1", "0x2001");
+	struct nfv_policy *b = ipsec_policy("in-2", "0x1002", "out-2", "0x2002");
+	static const char *const order[] = {
+		"sa add in-2", "sa add out-2", "sp add sp-in~", "sp del sp-in (swap 2/4)",
+		"sp add sp-in in sa in-2 (swap 3/4)", "sp del sp-in~", "sp add sp-out~",
+		"sp del sp-out (swap 2/4)", "sp add sp-out out sa out-2 (swap 3/4)", "sp del sp-out~",
+		"sa del in-1", "sa del out-1",
+	};
+	const struct nfv_plan_op *op;
+	struct nfv_plan plan = { 0 };
+	const struct nfv_msg_ipsec_sp_add *spa;
+	unsigned int at;
+
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	CU_ASSERT_EQUAL_FATAL(nfv_policy_diff(a, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 0);
+	CU_ASSERT_EQUAL_FATAL(plan.n, (sizeof(order) / sizeof(order[0])));
+	for (unsigned int i = 0; i < plan.n; i++) {
+		if (strncmp(plan.ops[i].what, order[i], strlen(order[i])) != 0)
+			fprintf(stderr, "op %u: %s, expected %s\n", i, plan.ops[i].what, order[i]);
+		CU_ASSERT_EQUAL(strncmp(plan.ops[i].what, order[i], strlen(order[i])), 0);
+	}
+	/* the SA add carries the keys; its undo deletes it */
+	op = find_op(&plan, "sa add in-2", &at);
+	CU_ASSERT_FATAL(op != NULL);
+	CU_ASSERT_EQUAL(op->req.type, NFV_MSG_IPSEC_SA_ADD);
+	CU_ASSERT_EQUAL(((const struct nfv_policy_sa *)op->req.payload)->key_len, 20);
+	CU_ASSERT_EQUAL(op->nb_undo, 1);
+	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_IPSEC_SA_DEL);
+	/* swap step 1 names the new SA; step 2's undo brings back the old one */
+	op = find_op(&plan, "sp add sp-out~", &at);
+	spa = op->req.payload;
+	CU_ASSERT_STRING_EQUAL(spa->sa, "out-2");
+	CU_ASSERT_STRING_EQUAL(spa->sp.name, "sp-out~");
+	op = find_op(&plan, "sp del sp-out (swap 2/4)", &at);
+	CU_ASSERT_EQUAL_FATAL(op->nb_undo, 1);
+	spa = op->undo[0].payload;
+	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_IPSEC_SP_ADD);
+	CU_ASSERT_STRING_EQUAL(spa->sa, "out-1");
+	/* grace for the inbound SA only; both can be added back */
+	op = find_op(&plan, "sa del in-1", &at);
+	CU_ASSERT_TRUE(op->flags & NFV_PLAN_F_GRACE);
+	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_IPSEC_SA_ADD);
+	op = find_op(&plan, "sa del out-1", &at);
+	CU_ASSERT_FALSE(op->flags & NFV_PLAN_F_GRACE);
+	CU_ASSERT_EQUAL(op->nb_undo, 1);
+	/* nfvpnd holds the inbound one back: the plan without it */
+	nfv_plan_drop(&plan, plan.n - 2);
+	CU_ASSERT_EQUAL(plan.n, (sizeof(order) / sizeof(order[0])) - 1);
+	CU_ASSERT_EQUAL(strncmp(plan.ops[plan.n - 1].what, "sa del out-1", 12), 0);
+	nfv_plan_fini(&plan);
+	/* nothing changed: nothing to do */
+	CU_ASSERT_EQUAL(nfv_policy_diff(b, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.n, 0);
+	nfv_plan_fini(&plan);
+	nfv_policy_free(a);
+	nfv_policy_free(b);
+}
+
+/* Same name, other SPI (or keys): refused, a rekey needs a new SA. */
+static void test_ipsec_in_place(void)
+{
+	struct nfv_policy *a = ipsec_policy("in-1", "0x1001", "out-1", "0x2001");
+	struct nfv_policy *b = ipsec_policy("in-1", "0x1001", "out-1", "0x2009");
+	struct nfv_plan plan = { 0 };
+
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(plan.refused, "sa out-1: changed in place"));
+	nfv_plan_fini(&plan);
+	/* a read-back SA has no keys: it equals the policy's */
+	b->ipsec->sas[1].spi = 0x2001;
+	a->ipsec->sas[1].key_len = 0;
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 0);
+	CU_ASSERT_EQUAL(plan.n, 0);
+	nfv_plan_fini(&plan);
+	/* but a known, different key is a change */
+	a->ipsec->sas[1].key_len = b->ipsec->sas[1].key_len;
+	a->ipsec->sas[1].key[0] ^= 1;
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 1);
+	nfv_plan_fini(&plan);
+	nfv_policy_free(a);
+	nfv_policy_free(b);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -224,6 +358,8 @@ int main(void)
 		{ "ports and queues are refused", test_fixed_refused },
 		{ "steer: policy to selectors = nfvpn-steer's text", test_steer_translation },
 		{ "steer: missing input interface", test_steer_missing_iif },
-		{ "steer: changes", test_steer_diff });
+		{ "steer: changes", test_steer_diff },
+		{ "ipsec: rekey, make before break", test_ipsec_rekey },
+		{ "ipsec: SAs never change in place", test_ipsec_in_place });
 	return nfv_test_run();
 }

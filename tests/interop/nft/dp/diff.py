@@ -9,6 +9,7 @@
                               seen on IFACE, one a line, once the file STOP
                               exists (and a second has passed)
 """
+import ipaddress
 import random
 import sys
 
@@ -16,6 +17,7 @@ from scapy.all import (AsyncSniffer, Ether, ICMP, ICMPv6EchoReply, ICMPv6EchoReq
                        IPv6, Raw, TCP, UDP, conf, get_if_hwaddr, sendp)
 
 conf.verb = 0
+CORPUS6 = ipaddress.ip_network("2001:db8::/48")	# the sources of corpus packets
 
 
 def v4_addr(r, first):
@@ -86,7 +88,7 @@ def sniff(iface, stop, out):
     for p in s.stop():
         if IP in p and p[IP].src.startswith("10."):
             seen.add(p[IP].id)
-        elif IPv6 in p and p[IPv6].src.startswith("2001:db8:0:"):
+        elif IPv6 in p and ipaddress.ip_address(p[IPv6].src) in CORPUS6:
             seen.add(p[IPv6].fl)
     with open(out, "w") as f:
         for w in sorted(seen):
