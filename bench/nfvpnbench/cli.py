@@ -71,8 +71,8 @@ def options(argv):
     p.add_argument("--pdr-loss", type=float, default=PDR * 100,
                    help="loss of the partial drop rate, in %% (0.5)")
     p.add_argument("--max-rate", default="auto",
-                   help="highest rate tried, pps (k/M/G); auto: what the generator "
-                        "sent in one trial at full speed")
+                   help="highest rate tried, pps (k/M/G); auto: the most the generator "
+                        "sent in --repetitions trials at full speed")
     p.add_argument("--max-trials", type=int, default=60, help="per device and size (60)")
     p.add_argument("--flows", type=int, default=1024, help="UDP flows (1024)")
     p.add_argument("--dut-lcores", default="0,1",
