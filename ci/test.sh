@@ -43,7 +43,7 @@ export NFV_BUILD="$NFV_TOP/build"
 lock=${NFV_DPDK_LOCK:-/tmp/nfvpn-dpdk.lock}
 for t in tests/smoke/*_test.sh tests/interop/*/*_test.sh; do
 	[ -e "$t" ] || continue
-	run "$t" flock "$lock" timeout 600 bash "$t"
+	run "$t" flock -o "$lock" timeout 600 bash "$t"
 done
 if [ -x tests/kernel/run.sh ]; then
 	run "tests/kernel/run.sh" timeout 900 bash tests/kernel/run.sh

@@ -64,6 +64,7 @@ enum nfv_msg_type {
 	NFV_MSG_EVENT = 69,		/* server -> subscriber: struct nfv_msg_event */
 	NFV_MSG_BUILTINS = 70,		/* -> list of struct nfv_policy_hook */
 	NFV_MSG_FILTER_TEXT = 71,	/* nft text, NUL-terminated -> empty */
+	NFV_MSG_TRACE = 72,		/* struct nfv_msg_trace -> empty; records as NFV_EVENT_TRACE */
 	NFV_MSG_TYPE_MAX
 };
 
@@ -338,6 +339,26 @@ enum nfv_event_type {
 	NFV_EVENT_NEIGH_FAILED = 4,	/* object: "port address"; value: packets dropped */
 	NFV_EVENT_GENERATION = 5,	/* value: the new generation */
 	NFV_EVENT_LOST = 6,		/* value: events lost (ring or subscriber full) */
+	NFV_EVENT_TRACE = 7,		/* value: packet id; object: the entry; text: the rest */
+};
+
+/*
+ * TRACE: marks the first count packets that match on each worker and
+ * reports every hook entry they meet (hook, entry, priority, verdict) as
+ * NFV_EVENT_TRACE events to the event subscribers, like nftrace; count 0
+ * stops a trace. One trace at a time (a new one replaces it); it ends
+ * when every worker's budget is spent or after NFV_MSG_TRACE_MAX_S.
+ */
+#define NFV_MSG_TRACE_MAX_S 60
+
+struct nfv_msg_trace {
+	uint32_t count;		/* packets per worker, 1..100000; 0: stop */
+	uint8_t family;		/* AF_INET, AF_INET6, 0: any */
+	uint8_t proto;		/* 0: any */
+	uint8_t src_len, dst_len;	/* 0: any */
+	uint8_t src[16], dst[16];
+	uint16_t dport;		/* 0: any */
+	uint16_t pad;
 };
 
 struct nfv_msg_event {

@@ -118,6 +118,7 @@ int ctl_cmd_diff(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_daemon(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_events(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_steer(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_trace(struct ctl *ctl, int argc, char **argv);
 /* ctl_queue.c, for the listener: answers packet id of queue num. */
 int ctl_queue_verdict(struct ctl *ctl, uint16_t num, uint64_t id, uint32_t verdict);
 

@@ -84,6 +84,7 @@ static const char *event_name(uint16_t type)
 	case NFV_EVENT_NEIGH_FAILED: return "neigh-failed";
 	case NFV_EVENT_GENERATION: return "generation";
 	case NFV_EVENT_LOST: return "events-lost";
+	case NFV_EVENT_TRACE: return "trace";
 	}
 	return "unknown";
 }

@@ -183,6 +183,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "and its selectors in order with their packets and bytes, as nfvpnd\n"
 	  "programmed them from the policy's steer section.",
 	  "nfvpnctl steer", ctl_cmd_steer },
+	{ "trace", "N [src P] [dst P] [proto X] [dport N]", "the path of N packets through the hooks",
+	  "Like nftrace: the dataplane marks the first N matching packets (N per\n"
+	  "worker) and reports every hook entry each meets, with its hook,\n"
+	  "priority and verdict (a drop with its reason), in order; a packet keeps\n"
+	  "its id through every hook and through ESP. Untraced packets pay one\n"
+	  "branch per burst. Ends after N packets, or after 60 s. --json: one\n"
+	  "object a line.",
+	  "nfvpnctl trace 5 dst 10.2.0.0/16 proto udp", ctl_cmd_trace },
 };
 
 const unsigned int ctl_nb_cmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);

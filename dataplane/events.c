@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mgmt.h"
 #include "nfv_queue.h"
+#include "trace_ctl.h"
 
 #define EVENTS_QUEUES 64	/* queues whose overflow counters are sampled */
 
@@ -56,6 +57,7 @@ int nfv_events_init(struct nfv_dp *dp)
 
 void nfv_events_fini(struct nfv_dp *dp)
 {
+	nfv_trace_ctl_fini(dp);
 	if (dp->events == NULL)
 		return;
 	rte_ring_free(dp->events->ring);
@@ -137,7 +139,7 @@ static const char *event_text(uint16_t type)
 	return "event";
 }
 
-static void send_all(struct nfv_dp *dp, const struct nfv_msg_event *e)
+void nfv_events_send(struct nfv_dp *dp, const struct nfv_msg_event *e)
 {
 	struct nfv_mgmt *mg = dp->mgmt;
 
@@ -157,6 +159,7 @@ void nfv_events_run(struct nfv_dp *dp)
 	if (ev == NULL)
 		return;
 	sample_queues(dp);
+	nfv_trace_ctl_run(dp);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	while (rte_ring_sc_dequeue_elem(ev->ring, &r, sizeof(r)) == 0) {
 		struct nfv_msg_event e = {
@@ -168,7 +171,7 @@ void nfv_events_run(struct nfv_dp *dp)
 		e.object[sizeof(e.object) - 1] = '\0';
 		strlcpy(e.text, event_text(r.type), sizeof(e.text));
 		if (ev->nb_subs > 0)
-			send_all(dp, &e);
+			nfv_events_send(dp, &e);
 	}
 	lost = __atomic_load_n(&ev->lost, __ATOMIC_RELAXED);
 	if (lost != ev->lost_sent && ev->nb_subs > 0) {
@@ -180,7 +183,7 @@ void nfv_events_run(struct nfv_dp *dp)
 
 		strlcpy(e.object, "events", sizeof(e.object));
 		strlcpy(e.text, event_text(NFV_EVENT_LOST), sizeof(e.text));
-		send_all(dp, &e);
+		nfv_events_send(dp, &e);
 		ev->lost_sent = lost;
 	}
 }

@@ -32,6 +32,8 @@ void nfv_event_neigh_failed(struct nfv_dp *dp, uint16_t port, uint8_t family,
 			    const uint8_t addr[16], uint64_t dropped);
 /* Control side: samples queue overflow counters, sends what is queued. */
 void nfv_events_run(struct nfv_dp *dp);
+/* Control side: sends e to every subscriber now. */
+void nfv_events_send(struct nfv_dp *dp, const struct nfv_msg_event *e);
 int nfv_events_subscribe(struct nfv_dp *dp, struct nfv_mgmt_conn *c);
 void nfv_events_unsubscribe(struct nfv_dp *dp, struct nfv_mgmt_conn *c);
 

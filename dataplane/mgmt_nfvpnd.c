@@ -9,6 +9,7 @@
 #include "filter_apply.h"
 #include "mgmt.h"
 #include "nfv_filter.h"
+#include "trace_ctl.h"
 #include "txn.h"
 
 /* FILTER_TEXT: the policy's nft text, compiled as at start-up. */
@@ -90,6 +91,16 @@ int nfv_mgmt_nfvpnd(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		break;
 	case NFV_MSG_FILTER_TEXT:
 		return filter_text(dp, c, h, payload);
+	case NFV_MSG_TRACE: {
+		struct nfv_msg_trace tq = { 0 };
+		char why[128] = "";
+
+		memcpy(&tq, payload, RTE_MIN((size_t)h->len, sizeof(tq)));
+		ret = nfv_trace_ctl_start(dp, &tq, why, sizeof(why));
+		if (ret < 0)
+			return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
+		return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	}
 	default:
 		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "unknown request type %u", h->type);
 	}

@@ -411,7 +411,7 @@ int nfv_mgmt_handle(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_ipsec(dp, c, h, payload);
 	case NFV_MSG_FILTER_RULESET ... NFV_MSG_CT_FLUSH:
 		return nfv_mgmt_filter(dp, c, h, payload);
-	case NFV_MSG_TXN_BEGIN ... NFV_MSG_FILTER_TEXT:
+	case NFV_MSG_TXN_BEGIN ... NFV_MSG_TRACE:
 		return nfv_mgmt_nfvpnd(dp, c, h, payload);
 	default:
 		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "unknown request type %u", h->type);

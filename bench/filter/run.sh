@@ -4,7 +4,8 @@
 # conntrack and "ct state established,related accept" plus 0, 10, 1,000 and
 # 10,000 5-tuple rules, against the same setup with no filter at all; the
 # setups interleaved in every round. Prints the median Mpps of each and the
-# median of the per-round ratios to the no-filter rate. Each round (its five
+# medians of the per-round ratios to the no-filter rate and to conntrack
+# with no 5-tuple rule. Each round (its five
 # dataplane runs, back to back) holds /tmp/nfvpn-dpdk.lock, so that no other
 # DPDK process polls between the runs it compares.
 #   bench/filter/run.sh [ROUNDS] [SECONDS]
@@ -35,7 +36,7 @@ run_nfvpn() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-for s in $setups; do : > "$work/mpps-$s"; : > "$work/ratio-$s"; done
+for s in $setups; do : > "$work/mpps-$s"; : > "$work/ratio-$s"; : > "$work/ctratio-$s"; done
 exec 9> /tmp/nfvpn-dpdk.lock
 for r in $(seq "$rounds"); do
 	flock 9
@@ -48,16 +49,19 @@ for r in $(seq "$rounds"); do
 	done
 	flock -u 9
 	base=$(tail -1 "$work/mpps-none")
+	ct0=$(tail -1 "$work/mpps-0")
 	for s in $setups; do
 		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$base" 'BEGIN {printf "%.3f\n", n / b}' >> "$work/ratio-$s"
+		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$ct0" 'BEGIN {printf "%.3f\n", n / b}' >> "$work/ctratio-$s"
 	done
 	echo "$line Mpps"
 done
-printf '%d rounds of %d s, medians (Mpps, ratio to no filter):\n' "$rounds" "$secs"
+printf '%d rounds of %d s, medians (Mpps, ratio to no filter, ratio to ct + 0 rules):\n' "$rounds" "$secs"
 for s in $setups; do
 	case $s in
 	none) label="no filter" ;;
 	*) label="ct + $s rules" ;;
 	esac
-	printf '  %-16s %s Mpps  %s\n' "$label" "$(median < "$work/mpps-$s")" "$(median < "$work/ratio-$s")"
+	printf '  %-16s %s Mpps  %s  %s\n' "$label" "$(median < "$work/mpps-$s")" \
+		"$(median < "$work/ratio-$s")" "$(median < "$work/ctratio-$s")"
 done

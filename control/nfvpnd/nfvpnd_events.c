@@ -59,7 +59,9 @@ int nfvpnd_events_read(struct nfvpnd *d)
 		return 0;
 	if (ret < 0)
 		return ret;
-	if (m.hdr.type == NFV_MSG_EVENT && m.hdr.len >= sizeof(struct nfv_msg_event)) {
+	/* trace records are for the nfvpnctl trace that asked, not the log */
+	if (m.hdr.type == NFV_MSG_EVENT && m.hdr.len >= sizeof(struct nfv_msg_event) &&
+	    ((struct nfv_msg_event *)m.payload)->type != NFV_EVENT_TRACE) {
 		struct nfv_msg_event *e = m.payload;
 
 		e->object[sizeof(e->object) - 1] = '\0';

@@ -9,6 +9,7 @@
 #include "nfv_hook_table.h"
 #include "nfv_mbuf.h"
 #include "nfv_queue.h"
+#include "nfv_trace.h"
 
 /*
  * Re-runs the entry on the packets that answered REPEAT, keeping every
@@ -41,36 +42,37 @@ static void run_repeats(const struct nfv_hook_entry *e, struct nfv_hook_stats *s
 	}
 }
 
-uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
-		      uint16_t n, const struct nfv_hook_state *state,
-		      int64_t after_prio)
+/*
+ * The loop over the entries. Inlined twice: with tr a constant NULL (the
+ * trace code compiles away) and with the armed trace.
+ */
+static __rte_always_inline uint16_t
+run_entries(struct nfv_hook_table *t, const struct nfv_hook_entries *es, unsigned int i,
+	    struct rte_mbuf **pkts, uint16_t n, const struct nfv_hook_state *state,
+	    struct nfv_trace *tr)
 {
-	const struct nfv_hook_entries *es;
+	struct nfv_trace_rec recs[tr != NULL ? NFV_BURST : 1];
 	uint32_t verdicts[NFV_BURST];
 	unsigned int worker = state->worker;
-	unsigned int i = 0;
-
-	RTE_ASSERT(n <= NFV_BURST);
-	es = __atomic_load_n(&t->hooks[state->hook], __ATOMIC_ACQUIRE);
-	if (es == NULL)
-		return n;
-	if (after_prio != NFV_HOOK_FROM_START)
-		while (i < es->num && es->e[i].priority <= after_prio)
-			i++;
 
 	for (; i < es->num && n > 0; i++) {
 		const struct nfv_hook_entry *e = &es->e[i];
 		struct nfv_hook_stats *s = &e->stats[worker];
 		uint64_t start = rte_rdtsc();
-		uint16_t kept = 0;
+		uint16_t kept = 0, traced = 0;
 		uint32_t others = 0;
 
+		/* before fn: a packet fn steals may be gone when it returns */
+		if (tr != NULL)
+			traced = nfv_trace_pre(tr, pkts, n, state, recs);
 		e->fn(e->priv, pkts, n, verdicts, state);
 		s->packets += n;
 		/* the common case: everything accepted, nothing to move */
 		for (uint16_t j = 0; j < n; j++)
 			others |= verdicts[j] ^ NFV_ACCEPT;
 		if (others == 0) {
+			if (tr != NULL && traced)
+				nfv_trace_post(tr, es->regs[i], e->priority, recs, n, verdicts);
 			s->accepted += n;
 			s->cycles += rte_rdtsc() - start;
 			continue;
@@ -81,6 +83,8 @@ uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
 				break;
 			}
 		}
+		if (tr != NULL && traced)
+			nfv_trace_post(tr, es->regs[i], e->priority, recs, n, verdicts);
 
 		for (uint16_t j = 0; j < n; j++) {
 			struct rte_mbuf *m = pkts[j];
@@ -116,4 +120,26 @@ uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
 		s->cycles += rte_rdtsc() - start;
 	}
 	return n;
+}
+
+uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
+		      uint16_t n, const struct nfv_hook_state *state,
+		      int64_t after_prio)
+{
+	const struct nfv_hook_entries *es;
+	struct nfv_trace *tr;
+	unsigned int i = 0;
+
+	RTE_ASSERT(n <= NFV_BURST);
+	es = __atomic_load_n(&t->hooks[state->hook], __ATOMIC_ACQUIRE);
+	if (es == NULL)
+		return n;
+	if (after_prio != NFV_HOOK_FROM_START)
+		while (i < es->num && es->e[i].priority <= after_prio)
+			i++;
+	/* the only cost of tracing when none runs: this load and branch */
+	tr = __atomic_load_n(&t->trace, __ATOMIC_ACQUIRE);
+	if (unlikely(tr != NULL))
+		return run_entries(t, es, i, pkts, n, state, tr);
+	return run_entries(t, es, i, pkts, n, state, NULL);
 }

@@ -83,6 +83,7 @@ struct nfv_inject_queue {
 };
 
 struct nfv_queue_set;
+struct nfv_trace;
 struct rte_rcu_qsbr;
 
 struct nfv_hook_table {
@@ -97,6 +98,8 @@ struct nfv_hook_table {
 	unsigned int nb_workers;
 	/* stands in for entries that could not be removed for lack of memory */
 	struct nfv_hook_reg orphan;
+	/* nfv_trace.h: non-NULL while a trace is armed; control side writes */
+	struct nfv_trace *trace;
 };
 
 /* Control side. All return 0 or -errno and log nothing. */

@@ -19,6 +19,7 @@ enum nfv_mbuf_flags {
 	NFV_MBUF_F_LOCAL_OUT = 1u << 1,	/* born on this host (LOCAL_OUT) */
 	NFV_MBUF_F_IPSEC_DONE = 1u << 2,/* already ESP-encapsulated, skip SPD */
 	NFV_MBUF_F_VLAN = 1u << 3,	/* arrived with an 802.1Q tag */
+	NFV_MBUF_F_TRACE = 1u << 4,	/* traced (nfv_trace.h): trace_id is set */
 };
 
 struct nfv_mbuf_meta {
@@ -43,6 +44,7 @@ struct nfv_mbuf_meta {
 	uint8_t entry_scratch;	/* free for the entry running now */
 	uint32_t sa_index;
 	uint64_t module[2];	/* scratch for the entry that STOLE the packet */
+	uint32_t trace_id;	/* NFV_MBUF_F_TRACE: the packet's id in the trace */
 };
 
 #define NFV_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct nfv_mbuf_meta), RTE_MBUF_PRIV_ALIGN)

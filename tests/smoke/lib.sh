@@ -15,7 +15,11 @@ if [ -z "${NFV_EAL_MEM:-}" ]; then
 fi
 
 smoke_cleanup() {
-	local ns l
+	local ns l j
+	# background helpers of the test (servers, listeners, mirrors) go first
+	for j in $(jobs -p); do
+		[ "$j" = "$DP_PID" ] || kill "$j" 2>/dev/null || true
+	done
 	if [ -n "$DP_PID" ] && kill -0 "$DP_PID" 2>/dev/null; then
 		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
 	fi
@@ -23,6 +27,8 @@ smoke_cleanup() {
 	rm -rf "$WORK"
 }
 trap smoke_cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 fail() {
 	echo "FAIL: $SMOKE_NAME: $*" >&2

@@ -18,6 +18,7 @@
 # chain (policy drop; the traffic's accept rule stays); reload 10 rekeys: SA out-2 (SPI
 # 0x2002) is added, sp-out swapped to it, out-1 deleted. The generator sends
 # a fixed number of packets at a steady rate (core 0; the worker is on core 1).
+# At reload 5, nfvpnctl trace follows two packets through every entry.
 # Expected: every packet sent is decrypted by in-peer (its counter = sent),
 # forwarded (fwd-count = sent), encrypted by out-1 or out-2 and received as
 # ESP (rx = sent); no drop; generation +20; every reload applied.
@@ -109,7 +110,8 @@ export NFVPND_SOCKET
 "$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" --rekey-grace 60 \
 	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
 NFVPND_PID=$!
-trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
+TRACE_PID=
+trap 'kill $NFVPND_PID $TRACE_PID 2>/dev/null; smoke_cleanup' EXIT
 for _ in $(seq 50); do [ -S "$NFVPND_SOCKET" ] && break; sleep 0.1; done
 sleep 0.5
 grep -q "start: apply" "$WORK/nfvpnd.log" || fail "nfvpnd did not apply: $(cat "$WORK/nfvpnd.log")"
@@ -128,14 +130,32 @@ GEN_PID=$!
 sleep 0.5
 for i in $(seq 1 20); do
 	policy "$i" > "$WORK/policy.new" && mv "$WORK/policy.new" "$WORK/policy.yaml"
+	# mid-run: the path of two packets through every entry (nfvpnctl trace)
+	if [ "$i" -eq 5 ]; then
+		ctl trace 2 dst 10.2.0.0/16 proto udp > "$WORK/trace" 2>&1 &
+		TRACE_PID=$!
+	fi
 	if [ $((i % 2)) -eq 0 ]; then
 		kill -HUP "$NFVPND_PID"
 	else
 		ctl reload > "$WORK/reload.$i" 2>&1 || fail "reload $i: $(cat "$WORK/reload.$i")"
 	fi
+	# a SIGHUP is asynchronous: the next file must not replace this one
+	# before nfvpnd read it (the start's apply is line 1)
+	for _ in $(seq 100); do
+		[ "$(grep -c "changes applied\|running policy kept" "$WORK/nfvpnd.log")" -gt "$i" ] && break
+		sleep 0.05
+	done
 	sleep 0.4
 done
 wait "$GEN_PID" || fail "nfvpn-gen exited with $?: $(tail "$WORK/gen.log")"
+wait "$TRACE_PID" || fail "nfvpnctl trace: $(cat "$WORK/trace")"
+# decrypted inner packets: counted, accepted by the rules, then ESP-encrypted
+for l in "fwd-count .*FORWARD prio 0 ACCEPT: 10.0.0.2:[0-9]* > 10.2.0.[0-9]*:500[0-3] proto 17" \
+	 "nft-FORWARD-0 .*FORWARD prio 0 ACCEPT" "esp-output .*POST_ROUTING prio 2147483647 STOLEN"; do
+	[ "$(grep -c "$l" "$WORK/trace")" -ge 2 ] || fail "trace: no 2 x \"$l\": $(cat "$WORK/trace")"
+done
+[ "$(grep -c "^trace " "$WORK/trace" | head -1)" -ge 6 ] || fail "trace: $(cat "$WORK/trace")"
 grep -q "+ sa add out-2 spi 0x2002" "$WORK/nfvpnd.log" || fail "no rekey: $(cat "$WORK/nfvpnd.log")"
 grep -q -- "- sa del out-1" "$WORK/nfvpnd.log" || fail "out-1 not deleted: $(cat "$WORK/nfvpnd.log")"
 filter_loads=$(grep -c "+ filter load" "$WORK/nfvpnd.log")

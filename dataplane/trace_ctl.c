@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The trace on the control side. One trace at a time; it is armed until
+ * every worker has spent its budget or NFV_MSG_TRACE_MAX_S passed, then
+ * disarmed (a grace period: no worker writes any more), drained, freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include <rte_cycles.h>
+
+#include "dp.h"
+#include "events.h"
+#include "nfv_hook.h"
+#include "nfv_trace.h"
+#include "trace_ctl.h"
+
+/* One dataplane per process; nfv_dp has no slot for modules. */
+static struct {
+	struct nfv_trace *tr;
+	uint64_t deadline;	/* TSC */
+} trace_state;
+
+static void trace_end(struct nfv_dp *dp)
+{
+	if (trace_state.tr == NULL)
+		return;
+	nfv_trace_disarm(dp->hooks);
+	nfv_trace_ctl_run(dp);		/* what was written before the grace period */
+	nfv_trace_destroy(trace_state.tr);
+	trace_state.tr = NULL;
+}
+
+int nfv_trace_ctl_start(struct nfv_dp *dp, const struct nfv_msg_trace *req,
+			char *why, size_t len)
+{
+	struct nfv_trace_match m = {
+		.family = req->family, .proto = req->proto, .dport = req->dport,
+		.src_len = req->src_len, .dst_len = req->dst_len,
+	};
+	struct nfv_trace *tr;
+
+	trace_end(dp);
+	if (req->count == 0)
+		return 0;
+	if ((req->family != AF_INET && req->family != AF_INET6 &&
+	     (req->family || req->src_len || req->dst_len)) ||
+	    req->src_len > (req->family == AF_INET ? 32 : 128) ||
+	    req->dst_len > (req->family == AF_INET ? 32 : 128)) {
+		snprintf(why, len, "malformed trace match");
+		return -EINVAL;
+	}
+	memcpy(m.src, req->src, sizeof(m.src));
+	memcpy(m.dst, req->dst, sizeof(m.dst));
+	tr = nfv_trace_create(&m, req->count, dp->nb_workers);
+	if (tr == NULL) {
+		snprintf(why, len, "cannot start a trace of %u packets per worker", req->count);
+		return -EINVAL;
+	}
+	trace_state.tr = tr;
+	trace_state.deadline = rte_rdtsc() + NFV_MSG_TRACE_MAX_S * rte_get_tsc_hz();
+	nfv_trace_arm(dp->hooks, tr);
+	return 0;
+}
+
+static const char *verdict_text(uint32_t v, char *buf, size_t len)
+{
+	const char *n = nfv_verdict_name(NFV_VERDICT(v));
+
+	if (NFV_VERDICT(v) == NFV_DROP && NFV_VERDICT_ARG(v))
+		snprintf(buf, len, "%s (%s)", n, nfv_drop_reason_name(NFV_VERDICT_ARG(v)));
+	else if (NFV_VERDICT(v) == NFV_QUEUE)
+		snprintf(buf, len, "%s %u", n, NFV_VERDICT_ARG(v) & 0x7fff);
+	else
+		snprintf(buf, len, "%s", n);
+	return buf;
+}
+
+static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t time_ns)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], v[64];
+	struct nfv_msg_event e = {
+		.time_ns = time_ns, .type = NFV_EVENT_TRACE, .worker = r->worker,
+		.value = r->id,
+	};
+	int fam = r->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	snprintf(e.object, sizeof(e.object), "%s", r->entry);
+	inet_ntop(fam, r->src, s, sizeof(s));
+	inet_ntop(fam, r->dst, d, sizeof(d));
+	/* an IPv6 line may be cut: the text is for people, value has the id */
+	if (snprintf(e.text, sizeof(e.text), "%s prio %d %s: %s:%u > %s:%u proto %u iport %d oport %d",
+		 nfv_hook_name(r->hook), r->priority, verdict_text(r->verdict, v, sizeof(v)),
+		 s, r->sport, d, r->dport, r->proto, r->iport == UINT16_MAX ? -1 : r->iport,
+		 r->oport == UINT16_MAX ? -1 : r->oport) >= (int)sizeof(e.text))
+		e.text[sizeof(e.text) - 2] = '~';
+	nfv_events_send(dp, &e);
+}
+
+void nfv_trace_ctl_run(struct nfv_dp *dp)
+{
+	struct nfv_trace *tr = trace_state.tr;
+	struct nfv_trace_rec recs[32];
+	struct timespec ts;
+	unsigned int n, got = 0;
+
+	if (tr == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	while ((n = nfv_trace_read(tr, recs, RTE_DIM(recs))) > 0) {
+		got += n;
+		for (unsigned int i = 0; i < n; i++)
+			send_rec(dp, &recs[i], ts.tv_sec * 1000000000ull + ts.tv_nsec);
+	}
+	if (__atomic_load_n(&dp->hooks->trace, __ATOMIC_RELAXED) == NULL)
+		return;		/* being ended */
+	/*
+	 * Spent, and a whole timer period (100 ms) without a record: the
+	 * marked packets have left; the workers go back to the fast path.
+	 */
+	if ((nfv_trace_spent(tr, dp->nb_workers) && got == 0) ||
+	    rte_rdtsc() > trace_state.deadline)
+		trace_end(dp);
+}
+
+/* Teardown: the management connections may be gone; nothing is sent. */
+void nfv_trace_ctl_fini(struct nfv_dp *dp)
+{
+	if (trace_state.tr == NULL)
+		return;
+	nfv_trace_disarm(dp->hooks);
+	nfv_trace_destroy(trace_state.tr);
+	trace_state.tr = NULL;
+}
