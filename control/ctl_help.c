@@ -187,7 +187,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "Like nftrace: the dataplane marks the first N matching packets (N per\n"
 	  "worker) and reports every hook entry each meets, with its hook,\n"
 	  "priority and verdict (a drop with its reason), in order; a packet keeps\n"
-	  "its id through every hook and through ESP. Untraced packets pay one\n"
+	  "its id through every later hook. Untraced packets pay one\n"
 	  "branch per burst. Ends after N packets, or after 60 s. --json: one\n"
 	  "object a line.",
 	  "nfvpnctl trace 5 dst 10.2.0.0/16 proto udp", ctl_cmd_trace },

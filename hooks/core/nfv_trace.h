@@ -3,8 +3,9 @@
  * Packet tracing, like nftrace: while a trace is armed, the first packets
  * that match (each worker has its own budget) are marked, and every hook
  * entry they meet writes one record (entry, hook, priority, verdict) to a
- * ring that the control side drains. A packet keeps its mark through every
- * hook and through re-injection (ESP), so its whole path is reported.
+ * ring that the control side drains. A packet keeps its mark (mbuf
+ * metadata) through every later hook; a packet that an entry makes anew
+ * (ESP output) starts unmarked.
  *
  * Cost when no trace runs: nfv_hook_run() loads t->trace once per burst
  * and branches on it (predicted not taken). Traced bursts take the slow

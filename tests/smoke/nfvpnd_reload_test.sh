@@ -155,7 +155,8 @@ for l in "fwd-count .*FORWARD prio 0 ACCEPT: 10.0.0.2:[0-9]* > 10.2.0.[0-9]*:500
 	 "nft-FORWARD-0 .*FORWARD prio 0 ACCEPT" "esp-output .*POST_ROUTING prio 2147483647 STOLEN"; do
 	[ "$(grep -c "$l" "$WORK/trace")" -ge 2 ] || fail "trace: no 2 x \"$l\": $(cat "$WORK/trace")"
 done
-[ "$(grep -c "^trace " "$WORK/trace" | head -1)" -ge 6 ] || fail "trace: $(cat "$WORK/trace")"
+[ "$(grep -c "^trace " "$WORK/trace")" -ge 6 ] || fail "trace: $(cat "$WORK/trace")"
+sed 's/^/nfvpnd_reload: /' "$WORK/trace"
 grep -q "+ sa add out-2 spi 0x2002" "$WORK/nfvpnd.log" || fail "no rekey: $(cat "$WORK/nfvpnd.log")"
 grep -q -- "- sa del out-1" "$WORK/nfvpnd.log" || fail "out-1 not deleted: $(cat "$WORK/nfvpnd.log")"
 filter_loads=$(grep -c "+ filter load" "$WORK/nfvpnd.log")
