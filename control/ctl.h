@@ -57,8 +57,33 @@ int ctl_connect(struct ctl *ctl);
 int ctl_no_args(struct ctl *ctl, int argc, char **argv);
 /* A request of the running command; prints the error and returns 1. */
 int ctl_request(struct ctl *ctl, uint16_t type, const void *req, uint32_t len);
+
+/* ctl_list.c: the list commands. */
+struct ctl_json;
+struct ctl_table;
+struct ctl_col;
+
+struct ctl_list_spec {
+	uint16_t type;		/* the request */
+	size_t rec_size;	/* of its records */
+	const char *key;	/* of the --json array */
+	/* When set, the order shown; equal records keep the server's order. */
+	int (*cmp)(const void *a, const void *b);
+	void (*json)(struct ctl_json *j, const void *rec);	/* one object */
+	/* Text: a table of these columns, a row a record... */
+	const struct ctl_col *cols;
+	unsigned int ncols;
+	void (*row)(struct ctl_table *t, const void *rec);
+	/* ...or, when cols is NULL, the command's own text of them all. */
+	void (*text)(FILE *f, const void *recs, uint32_t n);
+};
+
+/* Fetches the records of a request; prints the error and returns 1. */
 int ctl_list(struct ctl *ctl, uint16_t type, size_t rec_size, void **recs,
 	     uint32_t *count);
+/* A list command: no arguments, fetch, print; returns the exit code. */
+int ctl_show_list(struct ctl *ctl, int argc, char **argv,
+		  const struct ctl_list_spec *spec);
 
 /* ctl_args.c: strict parsers; 0, -EINVAL, or -ERANGE when out of range. */
 int ctl_parse_uint(const char *s, uint64_t max, uint64_t *v);

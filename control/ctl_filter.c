@@ -30,8 +30,9 @@ static const char *nft_hook_name(uint8_t h)
 	return h < 5 ? names[h] : "unknown";
 }
 
-static void obj_json(struct ctl_json *j, const struct nfv_msg_filter_obj *o)
+static void obj_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_filter_obj *o = rec;
 	static const char *const kinds[] = { "?", "table", "chain", "set", "rule" };
 
 	ctl_json_obj_begin(j, NULL);
@@ -58,8 +59,9 @@ static void obj_json(struct ctl_json *j, const struct nfv_msg_filter_obj *o)
 }
 
 /* As "nft list ruleset", rules as "nft --debug=netlink" shows them. */
-static void ruleset_text(FILE *f, const struct nfv_msg_filter_obj *o, uint32_t n)
+static void ruleset_text(FILE *f, const void *recs, uint32_t n)
 {
+	const struct nfv_msg_filter_obj *o = recs;
 	char tb[sizeof(o->table) + 1], nb[sizeof(o->name) + 1], xb[sizeof(o->text) + 1];
 	bool in_table = false, in_chain = false;
 
@@ -104,30 +106,12 @@ static void ruleset_text(FILE *f, const struct nfv_msg_filter_obj *o, uint32_t n
 
 int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv)
 {
-	struct nfv_msg_filter_obj *o;
-	struct ctl_json j;
-	uint32_t n;
-	int ret;
+	static const struct ctl_list_spec ruleset = {
+		.type = NFV_MSG_FILTER_RULESET, .rec_size = sizeof(struct nfv_msg_filter_obj),
+		.key = "ruleset", .json = obj_json, .text = ruleset_text,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_FILTER_RULESET, sizeof(*o), (void **)&o, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "ruleset");
-		for (uint32_t i = 0; i < n; i++)
-			obj_json(&j, &o[i]);
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-	} else {
-		ruleset_text(ctl->out, o, n);
-	}
-	free(o);
-	return 0;
+	return ctl_show_list(ctl, argc, argv, &ruleset);
 }
 
 static int get_info(struct ctl *ctl, struct nfv_msg_filter_info *fi)
@@ -269,8 +253,9 @@ static void ct_addr_json(struct ctl_json *j, const char *key, const struct nfv_m
 #define CT_SEEN_REPLY (1u << 1)
 #define CT_ASSURED (1u << 2)
 
-static void ct_list_text(FILE *f, const struct nfv_msg_ct *c, uint32_t n)
+static void ct_list_text(FILE *f, const void *recs, uint32_t n)
 {
+	const struct nfv_msg_ct *c = recs;
 	char pb[CTL_NUM_MAX];
 
 	for (uint32_t i = 0; i < n; i++, c++) {
@@ -287,51 +272,34 @@ static void ct_list_text(FILE *f, const struct nfv_msg_ct *c, uint32_t n)
 	}
 }
 
-static void ct_list_json(struct ctl *ctl, const struct nfv_msg_ct *c, uint32_t n)
+static void ct_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_ct *c = rec;
 	char pb[CTL_NUM_MAX];
-	struct ctl_json j;
 
-	ctl_json_init(&j, ctl->out, true);
-	ctl_json_obj_begin(&j, NULL);
-	ctl_json_arr_begin(&j, "conntrack");
-	for (uint32_t i = 0; i < n; i++, c++) {
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_str(&j, "family", c->family == AF_INET6 ? "ipv6" : "ipv4");
-		ctl_json_str(&j, "proto", proto_name(c->proto, pb));
-		if (c->proto == 6)
-			ctl_json_str(&j, "state", tcp_state_name(c->tcp_state));
-		ctl_json_u64(&j, "timeout", c->expires_s);
-		ctl_json_u64(&j, "status", c->status);
-		ctl_json_bool(&j, "assured", c->status & CT_ASSURED);
-		ctl_json_bool(&j, "seen_reply", c->status & CT_SEEN_REPLY);
-		ctl_json_u64(&j, "mark", c->mark);
-		ct_addr_json(&j, "orig", c, &c->orig);
-		ct_addr_json(&j, "reply", c, &c->reply);
-		ctl_json_obj_end(&j);
-	}
-	ctl_json_arr_end(&j);
-	ctl_json_obj_end(&j);
-	ctl_json_end(&j);
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "family", c->family == AF_INET6 ? "ipv6" : "ipv4");
+	ctl_json_str(j, "proto", proto_name(c->proto, pb));
+	if (c->proto == 6)
+		ctl_json_str(j, "state", tcp_state_name(c->tcp_state));
+	ctl_json_u64(j, "timeout", c->expires_s);
+	ctl_json_u64(j, "status", c->status);
+	ctl_json_bool(j, "assured", c->status & CT_ASSURED);
+	ctl_json_bool(j, "seen_reply", c->status & CT_SEEN_REPLY);
+	ctl_json_u64(j, "mark", c->mark);
+	ct_addr_json(j, "orig", c, &c->orig);
+	ct_addr_json(j, "reply", c, &c->reply);
+	ctl_json_obj_end(j);
 }
 
 int ctl_cmd_conntrack(struct ctl *ctl, int argc, char **argv)
 {
-	struct nfv_msg_ct *c;
-	uint32_t n;
-	int ret;
+	static const struct ctl_list_spec conntrack = {
+		.type = NFV_MSG_CT_LIST, .rec_size = sizeof(struct nfv_msg_ct),
+		.key = "conntrack", .json = ct_json, .text = ct_list_text,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_CT_LIST, sizeof(*c), (void **)&c, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json)
-		ct_list_json(ctl, c, n);
-	else
-		ct_list_text(ctl->out, c, n);
-	free(c);
-	return 0;
+	return ctl_show_list(ctl, argc, argv, &conntrack);
 }
 
 int ctl_cmd_conntrack_count(struct ctl *ctl, int argc, char **argv)

@@ -2,7 +2,6 @@
 /* hooks: the entries of the pipeline and their verdict counters; add, del. */
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -10,20 +9,15 @@
 #include "ctl_table.h"
 
 /* Pipeline order, then priority; equal keys keep the server's (run) order. */
-struct hook_ref {
-	const struct nfv_msg_hook *h;
-	uint32_t idx;
-};
-
 static int hook_cmp(const void *a, const void *b)
 {
-	const struct hook_ref *x = a, *y = b;
+	const struct nfv_msg_hook *x = a, *y = b;
 
-	if (x->h->hook != y->h->hook)
-		return x->h->hook < y->h->hook ? -1 : 1;
-	if (x->h->priority != y->h->priority)
-		return x->h->priority < y->h->priority ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	if (x->hook != y->hook)
+		return x->hook < y->hook ? -1 : 1;
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return 0;
 }
 
 static const struct ctl_col hook_cols[] = {
@@ -34,8 +28,10 @@ static const struct ctl_col hook_cols[] = {
 	{ "REPEAT-LIMIT", CTL_RIGHT }, { "CYCLES/PKT", CTL_RIGHT },
 };
 
-static void hook_json(struct ctl_json *j, const struct nfv_msg_hook *h)
+static void hook_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_hook *h = rec;
+
 	ctl_json_obj_begin(j, NULL);
 	ctl_json_str(j, "hook", ctl_fmt_hook(h->hook));
 	ctl_json_i64(j, "priority", h->priority);
@@ -56,8 +52,9 @@ static void hook_json(struct ctl_json *j, const struct nfv_msg_hook *h)
 	ctl_json_obj_end(j);
 }
 
-static void hook_row(struct ctl_table *t, const struct nfv_msg_hook *h)
+static void hook_row(struct ctl_table *t, const void *rec)
 {
+	const struct nfv_msg_hook *h = rec;
 	char buf[sizeof(h->name) + 1], num[CTL_NUM_MAX];
 	const uint64_t v[] = {
 		h->packets, h->accepted, h->dropped, h->stolen, h->queued,
@@ -78,48 +75,13 @@ static void hook_row(struct ctl_table *t, const struct nfv_msg_hook *h)
 
 int ctl_cmd_hooks(struct ctl *ctl, int argc, char **argv)
 {
-	struct nfv_msg_hook *h;
-	struct hook_ref *refs = NULL;
-	struct ctl_table *t = NULL;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	static const struct ctl_list_spec hooks = {
+		.type = NFV_MSG_HOOKS, .rec_size = sizeof(struct nfv_msg_hook),
+		.key = "hooks", .cmp = hook_cmp, .json = hook_json, .row = hook_row,
+		.cols = hook_cols, .ncols = 11,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_HOOKS, sizeof(*h), (void **)&h, &n);
-	if (ret != 0)
-		return ret;
-	refs = calloc(n ? n : 1, sizeof(*refs));
-	t = ctl->json ? NULL : ctl_table_new(hook_cols, 11);
-	if (refs == NULL || (!ctl->json && t == NULL)) {
-		fprintf(ctl->err, "nfvpnctl: hooks: out of memory\n");
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		refs[i] = (struct hook_ref){ &h[i], i };
-	qsort(refs, n, sizeof(*refs), hook_cmp);
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "hooks");
-		for (i = 0; i < n; i++)
-			hook_json(&j, refs[i].h);
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		hook_row(t, refs[i].h);
-	if (ctl_table_print(t, ctl->out) < 0)
-		ret = CTL_EXIT_FAIL;
-out:
-	ctl_table_free(t);
-	free(refs);
-	free(h);
-	return ret;
+	return ctl_show_list(ctl, argc, argv, &hooks);
 }
 
 #define NAME_RULE "expected a letter then up to 30 letters, digits, '_' or '-'"

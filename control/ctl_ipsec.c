@@ -5,7 +5,6 @@
  * wiped here; nothing prints them.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -31,8 +30,9 @@ static uint64_t sa_errors(const struct nfv_msg_ipsec_sa *r)
 	       r->natt_mismatch + r->expired + r->seq_overflow + r->crypto + r->no_room;
 }
 
-static void sa_json(struct ctl_json *j, const struct nfv_msg_ipsec_sa *r)
+static void sa_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_ipsec_sa *r = rec;
 	char name[NFV_NAME_MAX + 1], src[NFV_ADDR_FMT_MAX], dst[NFV_ADDR_FMT_MAX];
 
 	ctl_json_obj_begin(j, NULL);
@@ -82,60 +82,38 @@ static void sa_json(struct ctl_json *j, const struct nfv_msg_ipsec_sa *r)
 	ctl_json_obj_end(j);
 }
 
-int ctl_cmd_sa(struct ctl *ctl, int argc, char **argv)
+static void sa_row(struct ctl_table *t, const void *rec)
 {
 	char name[NFV_NAME_MAX + 1], src[NFV_ADDR_FMT_MAX], dst[NFV_ADDR_FMT_MAX];
 	char n1[CTL_NUM_MAX], n2[CTL_NUM_MAX], n3[CTL_NUM_MAX];
-	struct nfv_msg_ipsec_sa *r = NULL;
-	struct ctl_table *t = NULL;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	const struct nfv_msg_ipsec_sa *r = rec;
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_IPSEC_SAS, sizeof(*r), (void **)&r, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "sas");
-		for (i = 0; i < n; i++)
-			sa_json(&j, &r[i]);
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-		goto out;
-	}
-	t = ctl_table_new(sa_cols, sizeof(sa_cols) / sizeof(sa_cols[0]));
-	if (t == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		ctl_table_add(t, "%s", CTL_STR(r[i].name, name));
-		ctl_table_add(t, "0x%08x", r[i].spi);
-		ctl_table_add(t, "%s", dirs[r[i].dir & 1]);
-		ctl_table_add(t, "%s%s", modes[r[i].mode & 1], r[i].natt ? "+natt" : "");
-		if (r[i].auth)
-			ctl_table_add(t, "%s/%s", nfv_psa_cipher_name(r[i].cipher),
-				      nfv_psa_auth_name(r[i].auth));
-		else
-			ctl_table_add(t, "%s", nfv_psa_cipher_name(r[i].cipher));
-		ctl_table_add(t, "%s", nfv_addr_fmt(&r[i].src, src, sizeof(src)));
-		ctl_table_add(t, "%s", nfv_addr_fmt(&r[i].dst, dst, sizeof(dst)));
-		ctl_table_add(t, "%s", ctl_fmt_count(r[i].packets, n1));
-		ctl_table_add(t, "%s", ctl_fmt_count(r[i].bytes, n2));
-		ctl_table_add(t, "%s", ctl_fmt_count(sa_errors(&r[i]), n3));
-		ctl_table_add(t, "%s", states[r[i].state < 3 ? r[i].state : 0]);
-	}
-	if (ctl_table_print(t, ctl->out) < 0)
-		ret = CTL_EXIT_FAIL;
-out:
-	ctl_table_free(t);
-	free(r);
-	return ret;
+	ctl_table_add(t, "%s", CTL_STR(r->name, name));
+	ctl_table_add(t, "0x%08x", r->spi);
+	ctl_table_add(t, "%s", dirs[r->dir & 1]);
+	ctl_table_add(t, "%s%s", modes[r->mode & 1], r->natt ? "+natt" : "");
+	if (r->auth)
+		ctl_table_add(t, "%s/%s", nfv_psa_cipher_name(r->cipher),
+			      nfv_psa_auth_name(r->auth));
+	else
+		ctl_table_add(t, "%s", nfv_psa_cipher_name(r->cipher));
+	ctl_table_add(t, "%s", nfv_addr_fmt(&r->src, src, sizeof(src)));
+	ctl_table_add(t, "%s", nfv_addr_fmt(&r->dst, dst, sizeof(dst)));
+	ctl_table_add(t, "%s", ctl_fmt_count(r->packets, n1));
+	ctl_table_add(t, "%s", ctl_fmt_count(r->bytes, n2));
+	ctl_table_add(t, "%s", ctl_fmt_count(sa_errors(r), n3));
+	ctl_table_add(t, "%s", states[r->state < 3 ? r->state : 0]);
+}
+
+int ctl_cmd_sa(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct ctl_list_spec sas = {
+		.type = NFV_MSG_IPSEC_SAS, .rec_size = sizeof(struct nfv_msg_ipsec_sa),
+		.key = "sas", .json = sa_json, .row = sa_row,
+		.cols = sa_cols, .ncols = sizeof(sa_cols) / sizeof(sa_cols[0]),
+	};
+
+	return ctl_show_list(ctl, argc, argv, &sas);
 }
 
 static const struct ctl_col sp_cols[] = {
@@ -156,77 +134,79 @@ static const char *ports_fmt(uint16_t min, uint16_t max, char *buf, size_t len)
 	return buf;
 }
 
-int ctl_cmd_sp(struct ctl *ctl, int argc, char **argv)
-{
+/* The text of a policy's fields, the same in JSON and in the table. */
+struct sp_text {
 	char name[NFV_NAME_MAX + 1], sa[NFV_NAME_MAX + 1], p1[16], p2[16];
 	char src[NFV_PREFIX_FMT_MAX], dst[NFV_PREFIX_FMT_MAX], pn[8];
-	struct nfv_msg_ipsec_sp *r = NULL;
-	struct ctl_table *t = NULL;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	const char *proto, *sport, *dport, *dir, *action;
+};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_IPSEC_SPS, sizeof(*r), (void **)&r, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "policies");
-	} else if ((t = ctl_table_new(sp_cols, sizeof(sp_cols) / sizeof(sp_cols[0]))) == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const struct nfv_policy_sp *sp = &r[i].sp;
-		const char *proto = sp->proto ? ctl_fmt_proto(sp->proto) : "any";
+static void sp_text(struct sp_text *x, const struct nfv_msg_ipsec_sp *r)
+{
+	const struct nfv_policy_sp *sp = &r->sp;
 
-		if (proto == NULL) {
-			snprintf(pn, sizeof(pn), "%u", sp->proto);
-			proto = pn;
-		}
-		nfv_prefix_fmt(&sp->src, src, sizeof(src));
-		nfv_prefix_fmt(&sp->dst, dst, sizeof(dst));
-		CTL_STR(r[i].sa, sa);
-		if (ctl->json) {
-			ctl_json_obj_begin(&j, NULL);
-			ctl_json_str(&j, "name", CTL_STR(sp->name, name));
-			ctl_json_str(&j, "direction", dirs[sp->dir & 1]);
-			ctl_json_i64(&j, "priority", sp->priority);
-			ctl_json_str(&j, "src", src);
-			ctl_json_str(&j, "dst", dst);
-			ctl_json_str(&j, "proto", proto);
-			ctl_json_str(&j, "sport", ports_fmt(sp->sport_min, sp->sport_max, p1, sizeof(p1)));
-			ctl_json_str(&j, "dport", ports_fmt(sp->dport_min, sp->dport_max, p2, sizeof(p2)));
-			ctl_json_str(&j, "action", actions[sp->action < 3 ? sp->action : 0]);
-			ctl_json_str(&j, "sa", sa[0] ? sa : NULL);
-			ctl_json_obj_end(&j);
-			continue;
-		}
-		ctl_table_add(t, "%s", CTL_STR(sp->name, name));
-		ctl_table_add(t, "%s", dirs[sp->dir & 1]);
-		ctl_table_add(t, "%d", sp->priority);
-		ctl_table_add(t, "%s", src);
-		ctl_table_add(t, "%s", dst);
-		ctl_table_add(t, "%s", proto);
-		ctl_table_add(t, "%s", ports_fmt(sp->sport_min, sp->sport_max, p1, sizeof(p1)));
-		ctl_table_add(t, "%s", ports_fmt(sp->dport_min, sp->dport_max, p2, sizeof(p2)));
-		ctl_table_add(t, "%s", actions[sp->action < 3 ? sp->action : 0]);
-		ctl_table_add(t, "%s", sa[0] ? sa : "-");
+	x->proto = sp->proto ? ctl_fmt_proto(sp->proto) : "any";
+	if (x->proto == NULL) {
+		snprintf(x->pn, sizeof(x->pn), "%u", sp->proto);
+		x->proto = x->pn;
 	}
-	if (ctl->json) {
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-	} else if (ctl_table_print(t, ctl->out) < 0) {
-		ret = CTL_EXIT_FAIL;
-	}
-out:
-	ctl_table_free(t);
-	free(r);
-	return ret;
+	nfv_prefix_fmt(&sp->src, x->src, sizeof(x->src));
+	nfv_prefix_fmt(&sp->dst, x->dst, sizeof(x->dst));
+	CTL_STR(r->sa, x->sa);
+	CTL_STR(sp->name, x->name);
+	x->sport = ports_fmt(sp->sport_min, sp->sport_max, x->p1, sizeof(x->p1));
+	x->dport = ports_fmt(sp->dport_min, sp->dport_max, x->p2, sizeof(x->p2));
+	x->dir = dirs[sp->dir & 1];
+	x->action = actions[sp->action < 3 ? sp->action : 0];
+}
+
+static void sp_json(struct ctl_json *j, const void *rec)
+{
+	const struct nfv_msg_ipsec_sp *r = rec;
+	struct sp_text x;
+
+	sp_text(&x, r);
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "name", x.name);
+	ctl_json_str(j, "direction", x.dir);
+	ctl_json_i64(j, "priority", r->sp.priority);
+	ctl_json_str(j, "src", x.src);
+	ctl_json_str(j, "dst", x.dst);
+	ctl_json_str(j, "proto", x.proto);
+	ctl_json_str(j, "sport", x.sport);
+	ctl_json_str(j, "dport", x.dport);
+	ctl_json_str(j, "action", x.action);
+	ctl_json_str(j, "sa", x.sa[0] ? x.sa : NULL);
+	ctl_json_obj_end(j);
+}
+
+static void sp_row(struct ctl_table *t, const void *rec)
+{
+	const struct nfv_msg_ipsec_sp *r = rec;
+	struct sp_text x;
+
+	sp_text(&x, r);
+	ctl_table_add(t, "%s", x.name);
+	ctl_table_add(t, "%s", x.dir);
+	ctl_table_add(t, "%d", r->sp.priority);
+	ctl_table_add(t, "%s", x.src);
+	ctl_table_add(t, "%s", x.dst);
+	ctl_table_add(t, "%s", x.proto);
+	ctl_table_add(t, "%s", x.sport);
+	ctl_table_add(t, "%s", x.dport);
+	ctl_table_add(t, "%s", x.action);
+	ctl_table_add(t, "%s", x.sa[0] ? x.sa : "-");
+}
+
+int ctl_cmd_sp(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct ctl_list_spec sps = {
+		.type = NFV_MSG_IPSEC_SPS, .rec_size = sizeof(struct nfv_msg_ipsec_sp),
+		.key = "policies", .json = sp_json, .row = sp_row,
+		.cols = sp_cols, .ncols = sizeof(sp_cols) / sizeof(sp_cols[0]),
+	};
+
+	return ctl_show_list(ctl, argc, argv, &sps);
 }
 
 /* Every SA, then every policy, of FILE's ipsec section; stops at the first error. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* routes and neighbours: list, add, delete. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -15,60 +14,53 @@ static const struct ctl_col route_cols[] = {
 	{ "GATEWAY", CTL_LEFT }, { "PORT", CTL_LEFT },
 };
 
+/* The text of a route's fields; NULL where JSON has null. */
+struct route_text {
+	char dbuf[NFV_PREFIX_FMT_MAX], vbuf[NFV_ADDR_FMT_MAX], pbuf[NFV_NAME_MAX + 1];
+	const char *dst, *via, *port, *type;
+};
+
+static void route_text(struct route_text *x, const struct nfv_msg_route *r)
+{
+	x->dst = nfv_prefix_fmt(&r->dst, x->dbuf, sizeof(x->dbuf));
+	x->via = r->has_via ? nfv_addr_fmt(&r->via, x->vbuf, sizeof(x->vbuf)) : NULL;
+	x->port = r->port[0] ? CTL_STR(r->port, x->pbuf) : NULL;
+	x->type = ctl_fmt_route_type(r->type);
+}
+
+static void route_json(struct ctl_json *j, const void *rec)
+{
+	struct route_text x;
+
+	route_text(&x, rec);
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "dst", x.dst);
+	ctl_json_str(j, "type", x.type);
+	ctl_json_str(j, "via", x.via);
+	ctl_json_str(j, "port", x.port);
+	ctl_json_obj_end(j);
+}
+
+static void route_row(struct ctl_table *t, const void *rec)
+{
+	struct route_text x;
+
+	route_text(&x, rec);
+	ctl_table_add(t, "%s", x.dst ? x.dst : "?");
+	ctl_table_add(t, "%s", x.type);
+	ctl_table_add(t, "%s", x.via ? x.via : "-");
+	ctl_table_add(t, "%s", x.port ? x.port : "-");
+}
+
 int ctl_cmd_routes(struct ctl *ctl, int argc, char **argv)
 {
-	char dst[NFV_PREFIX_FMT_MAX], via[NFV_ADDR_FMT_MAX], port[NFV_NAME_MAX + 1];
-	struct nfv_msg_route *r;
-	struct ctl_table *t = NULL;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	static const struct ctl_list_spec routes = {
+		.type = NFV_MSG_ROUTES, .rec_size = sizeof(struct nfv_msg_route),
+		.key = "routes", .json = route_json, .row = route_row,
+		.cols = route_cols, .ncols = 4,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_ROUTES, sizeof(*r), (void **)&r, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "routes");
-	} else if ((t = ctl_table_new(route_cols, 4)) == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const char *d = nfv_prefix_fmt(&r[i].dst, dst, sizeof(dst));
-		const char *v = r[i].has_via ?
-			nfv_addr_fmt(&r[i].via, via, sizeof(via)) : NULL;
-		const char *p = r[i].port[0] ? CTL_STR(r[i].port, port) : NULL;
-		const char *type = ctl_fmt_route_type(r[i].type);
-
-		if (ctl->json) {
-			ctl_json_obj_begin(&j, NULL);
-			ctl_json_str(&j, "dst", d);
-			ctl_json_str(&j, "type", type);
-			ctl_json_str(&j, "via", v);
-			ctl_json_str(&j, "port", p);
-			ctl_json_obj_end(&j);
-			continue;
-		}
-		ctl_table_add(t, "%s", d ? d : "?");
-		ctl_table_add(t, "%s", type);
-		ctl_table_add(t, "%s", v ? v : "-");
-		ctl_table_add(t, "%s", p ? p : "-");
-	}
-	if (ctl->json) {
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-	} else if (ctl_table_print(t, ctl->out) < 0) {
-		ret = CTL_EXIT_FAIL;
-	}
-out:
-	ctl_table_free(t);
-	free(r);
-	return ret;
+	return ctl_show_list(ctl, argc, argv, &routes);
 }
 
 static int route_opts(struct ctl *ctl, int argc, char **argv,
@@ -157,63 +149,45 @@ static const struct ctl_col neigh_cols[] = {
 	{ "STATE", CTL_LEFT }, { "AGE", CTL_RIGHT }, { "HELD", CTL_RIGHT },
 };
 
-int ctl_cmd_neigh(struct ctl *ctl, int argc, char **argv)
+static void neigh_json(struct ctl_json *j, const void *rec)
+{
+	char addr[NFV_ADDR_FMT_MAX], mac[NFV_MAC_FMT_MAX], port[NFV_NAME_MAX + 1];
+	const struct nfv_msg_neigh *e = rec;
+
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "addr", nfv_addr_fmt(&e->addr, addr, sizeof(addr)));
+	ctl_json_str(j, "mac", nfv_mac_fmt(e->mac, mac, sizeof(mac)));
+	ctl_json_str(j, "port", CTL_STR(e->port, port));
+	ctl_json_str(j, "state", ctl_fmt_neigh_state(e->state));
+	ctl_json_u64(j, "age_s", e->age_s);
+	ctl_json_u64(j, "held", e->held);
+	ctl_json_obj_end(j);
+}
+
+static void neigh_row(struct ctl_table *t, const void *rec)
 {
 	char addr[NFV_ADDR_FMT_MAX], mac[NFV_MAC_FMT_MAX], port[NFV_NAME_MAX + 1];
 	char num[CTL_NUM_MAX];
-	struct nfv_msg_neigh *e;
-	struct ctl_table *t = NULL;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	const struct nfv_msg_neigh *e = rec;
+	const char *a = nfv_addr_fmt(&e->addr, addr, sizeof(addr));
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_NEIGH, sizeof(*e), (void **)&e, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "neigh");
-	} else if ((t = ctl_table_new(neigh_cols, 6)) == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const char *a = nfv_addr_fmt(&e[i].addr, addr, sizeof(addr));
+	ctl_table_add(t, "%s", a ? a : "?");
+	ctl_table_add(t, "%s", nfv_mac_fmt(e->mac, mac, sizeof(mac)));
+	ctl_table_add(t, "%s", CTL_STR(e->port, port));
+	ctl_table_add(t, "%s", ctl_fmt_neigh_state(e->state));
+	ctl_table_add(t, "%us", e->age_s);
+	ctl_table_add(t, "%s", ctl_fmt_count(e->held, num));
+}
 
-		nfv_mac_fmt(e[i].mac, mac, sizeof(mac));
-		CTL_STR(e[i].port, port);
-		if (ctl->json) {
-			ctl_json_obj_begin(&j, NULL);
-			ctl_json_str(&j, "addr", a);
-			ctl_json_str(&j, "mac", mac);
-			ctl_json_str(&j, "port", port);
-			ctl_json_str(&j, "state", ctl_fmt_neigh_state(e[i].state));
-			ctl_json_u64(&j, "age_s", e[i].age_s);
-			ctl_json_u64(&j, "held", e[i].held);
-			ctl_json_obj_end(&j);
-			continue;
-		}
-		ctl_table_add(t, "%s", a ? a : "?");
-		ctl_table_add(t, "%s", mac);
-		ctl_table_add(t, "%s", port);
-		ctl_table_add(t, "%s", ctl_fmt_neigh_state(e[i].state));
-		ctl_table_add(t, "%us", e[i].age_s);
-		ctl_table_add(t, "%s", ctl_fmt_count(e[i].held, num));
-	}
-	if (ctl->json) {
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-	} else if (ctl_table_print(t, ctl->out) < 0) {
-		ret = CTL_EXIT_FAIL;
-	}
-out:
-	ctl_table_free(t);
-	free(e);
-	return ret;
+int ctl_cmd_neigh(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct ctl_list_spec neigh = {
+		.type = NFV_MSG_NEIGH, .rec_size = sizeof(struct nfv_msg_neigh),
+		.key = "neigh", .json = neigh_json, .row = neigh_row,
+		.cols = neigh_cols, .ncols = 6,
+	};
+
+	return ctl_show_list(ctl, argc, argv, &neigh);
 }
 
 /* PORT ADDR, shared by neigh add and neigh del. */

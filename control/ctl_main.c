@@ -70,18 +70,6 @@ int ctl_request(struct ctl *ctl, uint16_t type, const void *req, uint32_t len)
 	return 0;
 }
 
-int ctl_list(struct ctl *ctl, uint16_t type, size_t rec_size, void **recs,
-	     uint32_t *count)
-{
-	int ret = ctl_connect(ctl);
-
-	if (ret != 0)
-		return ret;
-	if (nfv_client_list(&ctl->client, type, rec_size, recs, count) < 0)
-		return ctl_fail(ctl);
-	return 0;
-}
-
 static const struct ctl_cmd *find_cmd(const char *name)
 {
 	unsigned int i;

@@ -5,7 +5,6 @@
  * answers them; verdicts go over the same connection as the packets.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -26,8 +25,10 @@ static const char *verdict_name(unsigned int v)
 	return v == NFV_QUEUE_DEFAULT_ACCEPT ? "accept" : "drop";
 }
 
-static void queue_json(struct ctl_json *j, const struct nfv_msg_queue *q)
+static void queue_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_queue *q = rec;
+
 	ctl_json_obj_begin(j, NULL);
 	ctl_json_u64(j, "num", q->num);
 	ctl_json_u64(j, "size", q->size);
@@ -46,8 +47,9 @@ static void queue_json(struct ctl_json *j, const struct nfv_msg_queue *q)
 	ctl_json_obj_end(j);
 }
 
-static void queue_row(struct ctl_table *t, const struct nfv_msg_queue *q)
+static void queue_row(struct ctl_table *t, const void *rec)
 {
+	const struct nfv_msg_queue *q = rec;
 	const uint64_t v[] = {
 		q->listeners, q->enqueued, q->verdict_accept, q->verdict_drop,
 		q->timeouts, q->pending, q->full, q->no_listener, q->bypassed,
@@ -66,41 +68,13 @@ static void queue_row(struct ctl_table *t, const struct nfv_msg_queue *q)
 
 int ctl_cmd_queues(struct ctl *ctl, int argc, char **argv)
 {
-	struct nfv_msg_queue *q;
-	struct ctl_table *t;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	static const struct ctl_list_spec queues = {
+		.type = NFV_MSG_QUEUES, .rec_size = sizeof(struct nfv_msg_queue),
+		.key = "queues", .json = queue_json, .row = queue_row,
+		.cols = queue_cols, .ncols = 14,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_QUEUES, sizeof(*q), (void **)&q, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "queues");
-		for (i = 0; i < n; i++)
-			queue_json(&j, &q[i]);
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-		goto out;
-	}
-	t = ctl_table_new(queue_cols, 14);
-	if (t == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		queue_row(t, &q[i]);
-	if (ctl_table_print(t, ctl->out) < 0)
-		ret = CTL_EXIT_FAIL;
-	ctl_table_free(t);
-out:
-	free(q);
-	return ret;
+	return ctl_show_list(ctl, argc, argv, &queues);
 }
 
 int ctl_queue_verdict(struct ctl *ctl, uint16_t num, uint64_t id, uint32_t verdict)

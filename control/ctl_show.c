@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* status, ports, stats: what the dataplane runs and how much went through. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,40 +106,31 @@ static const char *fmt_speed(uint32_t mbps, char *buf)
 	return buf;
 }
 
-static void ports_json(struct ctl *ctl, const struct nfv_msg_port *p, uint32_t n)
+static void port_json(struct ctl_json *j, const void *rec)
 {
+	const struct nfv_msg_port *p = rec;
 	char mac[NFV_MAC_FMT_MAX];
-	struct ctl_json j;
-	uint32_t i;
 
-	ctl_json_init(&j, ctl->out, true);
-	ctl_json_obj_begin(&j, NULL);
-	ctl_json_arr_begin(&j, "ports");
-	for (i = 0; i < n; i++, p++) {
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_strn(&j, "name", p->name, sizeof(p->name));
-		ctl_json_u64(&j, "port_id", p->port_id);
-		ctl_json_strn(&j, "device", p->device, sizeof(p->device));
-		ctl_json_bool(&j, "link_up", p->link_up);
-		ctl_json_u64(&j, "speed_mbps", p->speed_mbps);
-		ctl_json_u64(&j, "mtu", p->mtu);
-		ctl_json_str(&j, "mac", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
-		ctl_json_strn(&j, "exception_ifname", p->exception_ifname,
-			      sizeof(p->exception_ifname));
-		ctl_json_u64(&j, "rx_packets", p->rx_packets);
-		ctl_json_u64(&j, "rx_bytes", p->rx_bytes);
-		ctl_json_u64(&j, "tx_packets", p->tx_packets);
-		ctl_json_u64(&j, "tx_bytes", p->tx_bytes);
-		ctl_json_u64(&j, "rx_missed", p->rx_missed);
-		ctl_json_u64(&j, "rx_errors", p->rx_errors);
-		ctl_json_u64(&j, "tx_errors", p->tx_errors);
-		ctl_json_u64(&j, "punted", p->punted);
-		ctl_json_u64(&j, "from_kernel", p->from_kernel);
-		ctl_json_obj_end(&j);
-	}
-	ctl_json_arr_end(&j);
-	ctl_json_obj_end(&j);
-	ctl_json_end(&j);
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_strn(j, "name", p->name, sizeof(p->name));
+	ctl_json_u64(j, "port_id", p->port_id);
+	ctl_json_strn(j, "device", p->device, sizeof(p->device));
+	ctl_json_bool(j, "link_up", p->link_up);
+	ctl_json_u64(j, "speed_mbps", p->speed_mbps);
+	ctl_json_u64(j, "mtu", p->mtu);
+	ctl_json_str(j, "mac", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
+	ctl_json_strn(j, "exception_ifname", p->exception_ifname,
+		      sizeof(p->exception_ifname));
+	ctl_json_u64(j, "rx_packets", p->rx_packets);
+	ctl_json_u64(j, "rx_bytes", p->rx_bytes);
+	ctl_json_u64(j, "tx_packets", p->tx_packets);
+	ctl_json_u64(j, "tx_bytes", p->tx_bytes);
+	ctl_json_u64(j, "rx_missed", p->rx_missed);
+	ctl_json_u64(j, "rx_errors", p->rx_errors);
+	ctl_json_u64(j, "tx_errors", p->tx_errors);
+	ctl_json_u64(j, "punted", p->punted);
+	ctl_json_u64(j, "from_kernel", p->from_kernel);
+	ctl_json_obj_end(j);
 }
 
 static const struct ctl_col port_cols[] = {
@@ -154,110 +144,71 @@ static const struct ctl_col port_cols[] = {
 	{ "FROM-KERNEL", CTL_RIGHT },
 };
 
-static int ports_text(struct ctl *ctl, const struct nfv_msg_port *p, uint32_t n)
+static void port_row(struct ctl_table *t, const void *rec)
 {
-	struct ctl_table *t = ctl_table_new(port_cols, 17);
+	const struct nfv_msg_port *p = rec;
 	char s[sizeof(p->device) + 1], num[CTL_NUM_MAX], mac[NFV_MAC_FMT_MAX];
-	uint64_t v[9];
+	/* The counters in the order of the columns. */
+	const uint64_t v[] = {
+		p->rx_packets, p->rx_bytes, p->tx_packets, p->tx_bytes,
+		p->rx_missed, p->rx_errors, p->tx_errors, p->punted, p->from_kernel,
+	};
 	unsigned int k;
-	uint32_t i;
-	int ret;
 
-	if (t == NULL)
-		return -ENOMEM;
-	for (i = 0; i < n; i++, p++) {
-		ctl_table_add(t, "%s", CTL_STR(p->name, s));
-		ctl_table_add(t, "%u", p->port_id);
-		ctl_table_add(t, "%s", CTL_STR(p->device, s));
-		ctl_table_add(t, "%s", p->link_up ? "up" : "down");
-		ctl_table_add(t, "%s", fmt_speed(p->speed_mbps, num));
-		ctl_table_add(t, "%u", p->mtu);
-		ctl_table_add(t, "%s", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
-		ctl_table_add(t, "%s", p->exception_ifname[0] ?
-			      CTL_STR(p->exception_ifname, s) : "-");
-		/* The counters in the order of the columns. */
-		v[0] = p->rx_packets;
-		v[1] = p->rx_bytes;
-		v[2] = p->tx_packets;
-		v[3] = p->tx_bytes;
-		v[4] = p->rx_missed;
-		v[5] = p->rx_errors;
-		v[6] = p->tx_errors;
-		v[7] = p->punted;
-		v[8] = p->from_kernel;
-		for (k = 0; k < 9; k++)
-			ctl_table_add(t, "%s", ctl_fmt_count(v[k], num));
-	}
-	ret = ctl_table_print(t, ctl->out);
-	ctl_table_free(t);
-	return ret;
+	ctl_table_add(t, "%s", CTL_STR(p->name, s));
+	ctl_table_add(t, "%u", p->port_id);
+	ctl_table_add(t, "%s", CTL_STR(p->device, s));
+	ctl_table_add(t, "%s", p->link_up ? "up" : "down");
+	ctl_table_add(t, "%s", fmt_speed(p->speed_mbps, num));
+	ctl_table_add(t, "%u", p->mtu);
+	ctl_table_add(t, "%s", nfv_mac_fmt(p->mac, mac, sizeof(mac)));
+	ctl_table_add(t, "%s", p->exception_ifname[0] ?
+		      CTL_STR(p->exception_ifname, s) : "-");
+	for (k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+		ctl_table_add(t, "%s", ctl_fmt_count(v[k], num));
 }
 
 int ctl_cmd_ports(struct ctl *ctl, int argc, char **argv)
 {
-	struct nfv_msg_port *p;
-	uint32_t n;
-	int ret;
+	static const struct ctl_list_spec ports = {
+		.type = NFV_MSG_PORTS, .rec_size = sizeof(struct nfv_msg_port),
+		.key = "ports", .json = port_json, .row = port_row,
+		.cols = port_cols, .ncols = 17,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_PORTS, sizeof(*p), (void **)&p, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json)
-		ports_json(ctl, p, n);
-	else if (ports_text(ctl, p, n) < 0)
-		ret = CTL_EXIT_FAIL;
-	free(p);
-	return ret;
+	return ctl_show_list(ctl, argc, argv, &ports);
 }
 
 static const struct ctl_col stat_cols[] = {
 	{ "COUNTER", CTL_LEFT }, { "VALUE", CTL_RIGHT },
 };
 
+static void counter_json(struct ctl_json *j, const void *rec)
+{
+	const struct nfv_msg_counter *c = rec;
+
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_strn(j, "name", c->name, sizeof(c->name));
+	ctl_json_u64(j, "value", c->value);
+	ctl_json_obj_end(j);
+}
+
+static void counter_row(struct ctl_table *t, const void *rec)
+{
+	const struct nfv_msg_counter *c = rec;
+	char name[sizeof(c->name) + 1], num[CTL_NUM_MAX];
+
+	ctl_table_add(t, "%s", CTL_STR(c->name, name));
+	ctl_table_add(t, "%s", ctl_fmt_count(c->value, num));
+}
+
 int ctl_cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
-	char name[sizeof(((struct nfv_msg_counter *)0)->name) + 1], num[CTL_NUM_MAX];
-	struct nfv_msg_counter *c;
-	struct ctl_table *t;
-	struct ctl_json j;
-	uint32_t i, n;
-	int ret;
+	static const struct ctl_list_spec stats = {
+		.type = NFV_MSG_STATS, .rec_size = sizeof(struct nfv_msg_counter),
+		.key = "counters", .json = counter_json, .row = counter_row,
+		.cols = stat_cols, .ncols = 2,
+	};
 
-	ret = ctl_no_args(ctl, argc, argv);
-	if (ret == 0)
-		ret = ctl_list(ctl, NFV_MSG_STATS, sizeof(*c), (void **)&c, &n);
-	if (ret != 0)
-		return ret;
-	if (ctl->json) {
-		ctl_json_init(&j, ctl->out, true);
-		ctl_json_obj_begin(&j, NULL);
-		ctl_json_arr_begin(&j, "counters");
-		for (i = 0; i < n; i++) {
-			ctl_json_obj_begin(&j, NULL);
-			ctl_json_strn(&j, "name", c[i].name, sizeof(c[i].name));
-			ctl_json_u64(&j, "value", c[i].value);
-			ctl_json_obj_end(&j);
-		}
-		ctl_json_arr_end(&j);
-		ctl_json_obj_end(&j);
-		ctl_json_end(&j);
-		goto out;
-	}
-	t = ctl_table_new(stat_cols, 2);
-	if (t == NULL) {
-		ret = CTL_EXIT_FAIL;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		ctl_table_add(t, "%s", CTL_STR(c[i].name, name));
-		ctl_table_add(t, "%s", ctl_fmt_count(c[i].value, num));
-	}
-	if (ctl_table_print(t, ctl->out) < 0)
-		ret = CTL_EXIT_FAIL;
-	ctl_table_free(t);
-out:
-	free(c);
-	return ret;
+	return ctl_show_list(ctl, argc, argv, &stats);
 }

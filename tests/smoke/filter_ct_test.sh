@@ -12,23 +12,10 @@
 #                                  iifname "p0" tcp dport 8080 accept
 . "$(dirname "$0")/lib.sh"
 
-dp_netns
-A=$(netns_add a)
-B=$(netns_add b)
-veth_dp dp0 "$A" a0
-veth_dp dp1 "$B" b0
-ip -n "$A" addr add 10.0.0.2/24 dev a0
-ip -n "$A" route add default via 10.0.0.1
-ip -n "$B" addr add 10.1.0.2/24 dev b0
-ip -n "$B" route add default via 10.1.0.1
+routed_pair
 
 cat > "$WORK/policy.yaml" <<EOP
-ports:
-  - { name: p0, device: "net_af_packet_c0,iface=dp0", mac: "02:00:00:00:00:01", promiscuous: true, exception: false }
-  - { name: p1, device: "net_af_packet_c1,iface=dp1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }
-addresses:
-  - { port: p0, address: 10.0.0.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
+$(routed_pair_ports c)
 hooks:
   - { name: post-last, hook: POST_ROUTING, priority: last, action: count }
 filter:

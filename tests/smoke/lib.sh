@@ -23,7 +23,10 @@ smoke_cleanup() {
 	if [ -n "$DP_PID" ] && kill -0 "$DP_PID" 2>/dev/null; then
 		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
 	fi
-	for ns in "${SMOKE_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	# netns_add runs in $(...), so SMOKE_NETNS misses them: delete by name
+	for ns in "${SMOKE_NETNS[@]}" $(ip netns list 2>/dev/null | awk -v p="nfv$$-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns del "$ns" 2>/dev/null || true
+	done
 	rm -rf "$WORK"
 }
 trap smoke_cleanup EXIT
@@ -78,6 +81,34 @@ table arp nfvpn_smoke {
 	chain in { type filter hook input priority 0; iifname "$1" drop; }
 }
 EON
+}
+
+# routed_pair: two hosts routed through the dataplane; sets A and B.
+#   netns A                         netns dp                          netns B
+#   a0 10.0.0.2 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 10.1.0.2
+routed_pair() {
+	dp_netns
+	A=$(netns_add a)
+	B=$(netns_add b)
+	veth_dp dp0 "$A" a0
+	veth_dp dp1 "$B" b0
+	ip -n "$A" addr add 10.0.0.2/24 dev a0
+	ip -n "$A" route add default via 10.0.0.1
+	ip -n "$B" addr add 10.1.0.2/24 dev b0
+	ip -n "$B" route add default via 10.1.0.1
+}
+
+# routed_pair_ports TAG: the policy's ports and addresses of routed_pair,
+# on af_packet devices net_af_packet_TAG0 and net_af_packet_TAG1.
+routed_pair_ports() {
+	cat <<EOP
+ports:
+  - { name: p0, device: "net_af_packet_${1}0,iface=dp0", mac: "02:00:00:00:00:01", promiscuous: true, exception: false }
+  - { name: p1, device: "net_af_packet_${1}1,iface=dp1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }
+addresses:
+  - { port: p0, address: 10.0.0.1/24 }
+  - { port: p1, address: 10.1.0.1/24 }
+EOP
 }
 
 # in_ns NS CMD...: run a command in a namespace
