@@ -12,6 +12,7 @@
 #include "events.h"
 #include "dp.h"
 #include "filter_apply.h"
+#include "ipsec_apply.h"
 #include "mgmt.h"
 #include "neigh_ctl.h"
 #include "queue_ctl.h"
@@ -43,6 +44,7 @@ void nfv_ctl_loop(struct nfv_dp *dp)
 		ctl_ring_run(dp);
 		now = rte_rdtsc();
 		nfv_queue_ctl_run(dp, now);
+		nfv_ipsec_dp_timer(dp, now);	/* keeps its own deadline */
 		if (now >= next_timer) {
 			nfv_neigh_ctl_timer(dp, now);
 			nfv_telemetry_refresh(dp);

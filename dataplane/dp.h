@@ -28,6 +28,8 @@ struct nfv_builtins;
 struct nfv_queue_ctls;
 struct nfv_txn;
 struct nfv_events;
+struct nfv_ipsec_dp;
+struct nfv_filter_ctl;
 
 /* Written at start-up only. */
 struct nfv_dp_port {
@@ -70,6 +72,9 @@ struct nfv_worker_stats {
 	uint64_t echo_replies;
 	uint64_t icmp_errors;
 	uint64_t to_control;
+	uint64_t reass_fragments;	/* fragments for us taken into reassembly */
+	uint64_t reass_datagrams;	/* datagrams made whole */
+	uint64_t fragmented;		/* IPv4 packets fragmented for an output port */
 	uint64_t loops;
 	uint64_t busy_loops;
 	uint64_t first_rx_tsc;	/* for the rate in the summary */
@@ -100,8 +105,13 @@ struct nfv_worker {
 	struct nfv_txbuf tun_tx[NFV_MAX_PORTS];
 	struct rte_ring *ctl_tx;	/* control -> this worker: frames to send */
 	struct nfv_icmp_sender icmp;	/* pool and rate limit of ICMP errors */
+	struct nfv_reass *reass;	/* reass.c: fragments for us */
 	struct nfv_worker_stats stats;
 } __rte_cache_aligned;
+
+/* big_pool: 16 KiB covers a 9600-byte MTU plus ESP, and most datagrams */
+#define NFV_BIG_MBUF_SIZE (RTE_PKTMBUF_HEADROOM + 16384)
+#define NFV_BIG_POOL_SIZE 511
 
 struct nfv_dp {
 	/* start-up */
@@ -114,6 +124,7 @@ struct nfv_dp {
 	struct nfv_worker *workers;	/* nb_workers of them */
 	struct rte_mempool *pool;
 	unsigned int pool_size;
+	struct rte_mempool *big_pool;	/* one-segment copies of big chains (ESP) */
 	struct nfv_hook_table *hooks;
 	struct rte_ring *ctl_ring;	/* workers -> control: MP/SC */
 	uint64_t start_tsc;
@@ -127,6 +138,8 @@ struct nfv_dp {
 	uint64_t generation;
 	struct nfv_txn *txn;		/* txn.c: the open transaction */
 	struct nfv_events *events;	/* events.c: ring (any lcore pushes) and subscribers */
+	struct nfv_ipsec_dp *ipsec;	/* ipsec_apply.c: SAs and policies; NULL until the first */
+	struct nfv_filter_ctl *filter;	/* filter_apply.c: NULL without a filter section */
 	/* set by the signal handler, read by everyone */
 	volatile bool quit;
 };

@@ -29,13 +29,9 @@
 #define FILTER_LOG_RING 1024
 #define FILTER_LOG_BURST 64
 
-/* One dataplane per process; nfv_dp has no slot for modules. */
-static struct nfv_filter_ctl *filter_state;
-
 struct nfv_filter_ctl *nfv_filter_ctl(const struct nfv_dp *dp)
 {
-	RTE_SET_USED(dp);
-	return filter_state;
+	return dp->filter;
 }
 
 /* meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1. */
@@ -112,23 +108,31 @@ static int ct_init(struct nfv_dp *dp, struct nfv_filter_ctl *fc, uint32_t max)
 	return ret;
 }
 
-static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
+int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err, size_t errlen)
 {
 	struct nfv_nft_objs objs;
-	char err[512];
 	int ret;
 
 	ret = nfv_nft_objs_init(&objs);
 	if (ret < 0)
 		return ret;
-	ret = nfv_nft_objs_from_text(pf->nft, &objs, err, sizeof(err));
+	ret = nfv_nft_objs_from_text(text, &objs, err, errlen);
 	if (ret == 0)
 		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
-					  err, sizeof(err));
+					  err, errlen);
 	nfv_nft_objs_fini(&objs);
+	return ret;
+}
+
+static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
+{
+	char err[512] = "";
+	int ret;
+
+	ret = nfv_filter_ctl_load_text(dp, pf->nft, err, sizeof(err));
 	if (ret < 0)
 		NFV_LOG(ERR, "%s:%u:%u: filter: %s", dp->policy->path, pf->src_mark.line,
-			pf->src_mark.column, err);
+			pf->src_mark.column, err[0] ? err : strerror(-ret));
 	return ret;
 }
 
@@ -143,7 +147,7 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 	fc = calloc(1, sizeof(*fc));
 	if (fc == NULL)
 		return -ENOMEM;
-	filter_state = fc;
+	dp->filter = fc;
 	fc->txn_next = 1;
 	fc->cfg = calloc(1, sizeof(*fc->cfg));
 	fc->ifaces = calloc(1, sizeof(*fc->ifaces));
@@ -205,7 +209,7 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp)
 	free(fc->ifaces);
 	free(fc->cfg);
 	free(fc);
-	filter_state = NULL;
+	dp->filter = NULL;
 }
 
 static const char *port_name(const struct nfv_dp *dp, uint16_t port)

@@ -5,15 +5,16 @@
  * IPsec pays nothing in POST_ROUTING. Slots of SAs are indexes of sas[];
  * policy ids are never reused.
  *
- * Who writes: the main lcore (management) and the EAL alarm thread
- * (lifetimes) both hold ipsec_lock; workers only read through the module.
+ * No lock: but for ipsec_too_big() (a worker's callback, which touches
+ * none of this state), only the main lcore runs this file: start-up, the
+ * management requests (nfvpnctl, nfvpnd, transaction undo replaying them)
+ * and the lifetime poll of the control loop. Workers read through the module.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_string_fns.h>
 
 #include "dp.h"
@@ -27,7 +28,7 @@
 
 #define IPSEC_MAX_SA 1024
 #define IPSEC_MAX_SP 1024
-#define IPSEC_POLL_US (1000 * 1000)
+#define IPSEC_POLL_MS 1000		/* the period of the lifetime poll */
 
 struct dp_sa {
 	bool used;
@@ -43,23 +44,19 @@ struct dp_sp {
 	char sa[NFV_NAME_MAX];
 };
 
-struct dp_ipsec {
-	struct nfv_dp *dp;
+struct nfv_ipsec_dp {
 	struct nfv_ipsec *ips;
 	bool registered;
+	uint64_t next_poll;		/* TSC deadline of the lifetime poll */
 	uint32_t next_sp_id;
 	struct dp_sa sas[IPSEC_MAX_SA];
 	struct dp_sp sps[IPSEC_MAX_SP];
 };
 
-/*
- * One dataplane per process; struct nfv_dp is shared by every module, so
- * this module keeps its state here rather than growing it.
- */
-static struct dp_ipsec *ipsec_state;
-static pthread_mutex_t ipsec_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void lifetime_timer(void *arg);
+static uint64_t poll_cycles(void)
+{
+	return rte_get_tsc_hz() * IPSEC_POLL_MS / 1000;
+}
 
 /*
  * Worker side, from esp-output: the inner packet m does not fit its SA's
@@ -97,7 +94,7 @@ static uint16_t path_mtu(const struct nfv_dp *dp, const struct nfv_addr *dst)
 	return nh->type == NFV_NH_FORWARD ? dp->ports[nh->port].mtu : 0;
 }
 
-static int state_get(struct nfv_dp *dp, struct dp_ipsec **out)
+static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 {
 	struct nfv_ipsec_conf conf = {
 		.nb_workers = dp->nb_workers,
@@ -105,8 +102,9 @@ static int state_get(struct nfv_dp *dp, struct dp_ipsec **out)
 		.socket_id = SOCKET_ID_ANY,
 		.too_big = ipsec_too_big,
 		.too_big_arg = dp,
+		.big_pool = dp->big_pool,
 	};
-	struct dp_ipsec *s = ipsec_state;
+	struct nfv_ipsec_dp *s = dp->ipsec;
 	int ret;
 
 	if (s != NULL && s->registered) {
@@ -117,24 +115,23 @@ static int state_get(struct nfv_dp *dp, struct dp_ipsec **out)
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
 			return -ENOMEM;
-		s->dp = dp;
 		ret = nfv_ipsec_init(&s->ips, &conf);
 		if (ret < 0) {
 			free(s);
 			return ret;
 		}
-		ipsec_state = s;
+		dp->ipsec = s;
 	}
 	ret = nfv_ipsec_register(dp->hooks, s->ips);
 	if (ret < 0)
 		return ret;
 	s->registered = true;
-	rte_eal_alarm_set(IPSEC_POLL_US, lifetime_timer, s);
+	s->next_poll = rte_rdtsc() + poll_cycles();
 	*out = s;
 	return 0;
 }
 
-static struct dp_sa *sa_find(struct dp_ipsec *s, const char *name)
+static struct dp_sa *sa_find(struct nfv_ipsec_dp *s, const char *name)
 {
 	for (unsigned int i = 0; s != NULL && i < IPSEC_MAX_SA; i++)
 		if (s->sas[i].used && strcmp(s->sas[i].conf.name, name) == 0)
@@ -142,7 +139,7 @@ static struct dp_sa *sa_find(struct dp_ipsec *s, const char *name)
 	return NULL;
 }
 
-static struct dp_sp *sp_find(struct dp_ipsec *s, const char *name)
+static struct dp_sp *sp_find(struct nfv_ipsec_dp *s, const char *name)
 {
 	for (unsigned int i = 0; s != NULL && i < IPSEC_MAX_SP; i++)
 		if (s->sps[i].used && strcmp(s->sps[i].conf.name, name) == 0)
@@ -182,11 +179,11 @@ static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 	c->hard.seconds = p->hard.seconds;
 }
 
-static int sa_add_locked(struct nfv_dp *dp, const struct nfv_policy_sa *p,
-			 char *why, size_t len)
+int nfv_ipsec_dp_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
+			char *why, size_t len)
 {
 	struct nfv_ipsec_sa_conf c;
-	struct dp_ipsec *s;
+	struct nfv_ipsec_dp *s;
 	struct dp_sa *slot = NULL;
 	uint32_t id;
 	int ret;
@@ -228,13 +225,13 @@ static int sa_add_locked(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	return 0;
 }
 
-static int sp_add_locked(struct nfv_dp *dp, const struct nfv_policy_sp *p,
-			 const char *sa_name, char *why, size_t len)
+int nfv_ipsec_dp_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
+			const char *sa_name, char *why, size_t len)
 {
 	struct nfv_ipsec_sp_conf c = { 0 };
 	struct dp_sp *slot = NULL;
 	struct dp_sa *sa = NULL;
-	struct dp_ipsec *s;
+	struct nfv_ipsec_dp *s;
 	int ret;
 
 	ret = state_get(dp, &s);
@@ -290,25 +287,13 @@ static int sp_add_locked(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 	return 0;
 }
 
-int nfv_ipsec_dp_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *sa,
-			char *why, size_t len)
+/* After the module's delete: once it has let go (ret 0), the slot is free. */
+static int slot_release(struct nfv_dp *dp, void *slot, size_t size, int ret)
 {
-	int ret;
-
-	pthread_mutex_lock(&ipsec_lock);
-	ret = sa_add_locked(dp, sa, why, len);
-	pthread_mutex_unlock(&ipsec_lock);
-	return ret;
-}
-
-int nfv_ipsec_dp_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *sp,
-			const char *sa_name, char *why, size_t len)
-{
-	int ret;
-
-	pthread_mutex_lock(&ipsec_lock);
-	ret = sp_add_locked(dp, sp, sa_name, why, len);
-	pthread_mutex_unlock(&ipsec_lock);
+	if (ret == 0) {
+		memset(slot, 0, size);
+		dp->generation++;
+	}
 	return ret;
 }
 
@@ -319,57 +304,40 @@ int nfv_ipsec_dp_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *sp,
  */
 int nfv_ipsec_dp_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
-	struct dp_sa *sa;
-	int ret = -ENOENT;
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	struct dp_sa *sa = sa_find(s, name);
 
-	pthread_mutex_lock(&ipsec_lock);
-	sa = sa_find(ipsec_state, name);
 	if (sa == NULL) {
 		snprintf(why, len, "no SA \"%s\"", name);
-		goto out;
+		return -ENOENT;
 	}
-	ret = nfv_ipsec_sa_del(ipsec_state->ips, (uint32_t)(sa - ipsec_state->sas));
-	if (ret == 0) {
-		memset(sa, 0, sizeof(*sa));
-		dp->generation++;
-	}
-out:
-	pthread_mutex_unlock(&ipsec_lock);
-	return ret;
+	return slot_release(dp, sa, sizeof(*sa),
+			    nfv_ipsec_sa_del(s->ips, (uint32_t)(sa - s->sas)));
 }
 
 int nfv_ipsec_dp_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
-	struct dp_sp *sp;
-	int ret = -ENOENT;
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	struct dp_sp *sp = sp_find(s, name);
 
-	pthread_mutex_lock(&ipsec_lock);
-	sp = sp_find(ipsec_state, name);
 	if (sp == NULL) {
 		snprintf(why, len, "no policy \"%s\"", name);
-		goto out;
+		return -ENOENT;
 	}
-	ret = nfv_ipsec_sp_del(ipsec_state->ips, sp->conf.dir, sp->id);
-	if (ret == 0) {
-		memset(sp, 0, sizeof(*sp));
-		dp->generation++;
-	}
-out:
-	pthread_mutex_unlock(&ipsec_lock);
-	return ret;
+	return slot_release(dp, sp, sizeof(*sp),
+			    nfv_ipsec_sp_del(s->ips, sp->conf.dir, sp->id));
 }
 
 /* Soft: tell the control side (log; nfvpnd rekeys). Hard: the SA stopped. */
-static void lifetime_timer(void *arg)
+void nfv_ipsec_dp_timer(struct nfv_dp *dp, uint64_t now)
 {
-	struct dp_ipsec *s = arg;
+	struct nfv_ipsec_dp *s = dp->ipsec;
 	unsigned int ev;
 
-	/* shutting down: the event ring may be going; do not re-arm */
-	if (__atomic_load_n(&s->dp->quit, __ATOMIC_RELAXED))
+	if (s == NULL || !s->registered || now < s->next_poll)
 		return;
-	pthread_mutex_lock(&ipsec_lock);
-	for (unsigned int i = 0; s->registered && i < IPSEC_MAX_SA; i++) {
+	s->next_poll = now + poll_cycles();
+	for (unsigned int i = 0; i < IPSEC_MAX_SA; i++) {
 		struct dp_sa *sa = &s->sas[i];
 
 		if (!sa->used || sa->hard_seen || nfv_ipsec_sa_poll(s->ips, i, &ev) < 0)
@@ -378,20 +346,17 @@ static void lifetime_timer(void *arg)
 			sa->soft_seen = true;
 			NFV_LOG(NOTICE, "SA %s (SPI 0x%x): soft lifetime reached, rekey",
 				sa->conf.name, sa->conf.spi);
-			nfv_event_push(s->dp, NFV_EVENT_SA_SOFT, UINT16_MAX, sa->conf.spi,
+			nfv_event_push(dp, NFV_EVENT_SA_SOFT, UINT16_MAX, sa->conf.spi,
 				       sa->conf.name);
 		}
 		if (ev & NFV_IPSEC_EV_HARD) {
 			sa->hard_seen = true;
 			NFV_LOG(NOTICE, "SA %s (SPI 0x%x): hard lifetime reached, stopped",
 				sa->conf.name, sa->conf.spi);
-			nfv_event_push(s->dp, NFV_EVENT_SA_HARD, UINT16_MAX, sa->conf.spi,
+			nfv_event_push(dp, NFV_EVENT_SA_HARD, UINT16_MAX, sa->conf.spi,
 				       sa->conf.name);
 		}
 	}
-	if (s->registered)
-		rte_eal_alarm_set(IPSEC_POLL_US, lifetime_timer, s);
-	pthread_mutex_unlock(&ipsec_lock);
 }
 
 int nfv_ipsec_apply(struct nfv_dp *dp)
@@ -424,22 +389,15 @@ err:
 
 void nfv_ipsec_dp_fini(struct nfv_dp *dp)
 {
-	struct dp_ipsec *s = ipsec_state;
-	bool registered;
+	struct nfv_ipsec_dp *s = dp->ipsec;
 
 	if (s == NULL)
 		return;
-	/* 1. no timer can start: it re-arms only while registered */
-	pthread_mutex_lock(&ipsec_lock);
-	registered = s->registered;
-	s->registered = false;
-	pthread_mutex_unlock(&ipsec_lock);
-	rte_eal_alarm_cancel(lifetime_timer, s);
-	/* 2. workers have stopped: entries go, then SAs are wiped and freed */
-	if (registered)
+	/* workers have stopped: entries go, then SAs are wiped and freed */
+	if (s->registered)
 		nfv_ipsec_unregister(dp->hooks, s->ips);
 	nfv_ipsec_fini(s->ips);
-	ipsec_state = NULL;
+	dp->ipsec = NULL;
 	free(s);
 }
 
@@ -447,11 +405,9 @@ void nfv_ipsec_dp_fini(struct nfv_dp *dp)
 int nfv_ipsec_dp_sa_list(struct nfv_dp *dp, struct nfv_buf *b)
 {
 	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sa));
-	struct dp_ipsec *s;
+	struct nfv_ipsec_dp *s = dp->ipsec;
 	int ret = 0;
 
-	pthread_mutex_lock(&ipsec_lock);
-	s = ipsec_state;
 	for (unsigned int i = 0; l != NULL && s != NULL && i < IPSEC_MAX_SA; i++) {
 		const struct dp_sa *sa = &s->sas[i];
 		struct nfv_ipsec_sa_stats st;
@@ -501,18 +457,15 @@ int nfv_ipsec_dp_sa_list(struct nfv_dp *dp, struct nfv_buf *b)
 			   sa->soft_seen ? NFV_MSG_SA_SOFT : NFV_MSG_SA_ACTIVE;
 		l->count++;
 	}
-	pthread_mutex_unlock(&ipsec_lock);
 	return l == NULL ? -ENOMEM : ret;
 }
 
 int nfv_ipsec_dp_sp_list(struct nfv_dp *dp, struct nfv_buf *b)
 {
 	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sp));
-	struct dp_ipsec *s;
+	struct nfv_ipsec_dp *s = dp->ipsec;
 	int ret = 0;
 
-	pthread_mutex_lock(&ipsec_lock);
-	s = ipsec_state;
 	for (unsigned int i = 0; l != NULL && s != NULL && i < IPSEC_MAX_SP; i++) {
 		struct nfv_msg_ipsec_sp *r;
 
@@ -528,6 +481,5 @@ int nfv_ipsec_dp_sp_list(struct nfv_dp *dp, struct nfv_buf *b)
 		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
 		l->count++;
 	}
-	pthread_mutex_unlock(&ipsec_lock);
 	return l == NULL ? -ENOMEM : ret;
 }

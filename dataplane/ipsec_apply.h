@@ -2,8 +2,8 @@
 /*
  * The VPN stage in the dataplane: SAs and policies of the YAML policy and
  * of the management socket, by name, on top of hooks/ipsec (which knows
- * slots and ids). Control side only; one lock orders the management
- * handlers and the lifetime timer (an EAL alarm), never a worker.
+ * slots and ids). Control side only: every function here runs on the
+ * main lcore, so nothing needs a lock; workers go through the module.
  */
 #ifndef NFV_IPSEC_APPLY_H
 #define NFV_IPSEC_APPLY_H
@@ -21,6 +21,8 @@ struct nfv_buf;
 int nfv_ipsec_apply(struct nfv_dp *dp);
 /* Teardown, workers stopped: unregisters, wipes and frees everything. */
 void nfv_ipsec_dp_fini(struct nfv_dp *dp);
+/* The control loop, every turn: polls SA lifetimes once a second. */
+void nfv_ipsec_dp_timer(struct nfv_dp *dp, uint64_t now);
 
 /* why gets a message for the client on failure. */
 int nfv_ipsec_dp_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *sa,

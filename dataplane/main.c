@@ -35,6 +35,7 @@
 #include "policy_apply.h"
 #include "port.h"
 #include "queue_ctl.h"
+#include "reass.h"
 #include "stats.h"
 
 RTE_LOG_REGISTER(nfv_dp_logtype, nfvpn.dataplane, INFO);
@@ -166,7 +167,22 @@ static int dp_init(struct nfv_dp *dp)
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	/*
+	 * A few mbufs of one big segment: ESP needs a jumbo frame or a
+	 * reassembled datagram in one buffer (hooks/ipsec/esp_seg.c).
+	 */
+	dp->big_pool = rte_pktmbuf_pool_create("nfv_big", NFV_BIG_POOL_SIZE, 32,
+					       NFV_MBUF_PRIV_SIZE, NFV_BIG_MBUF_SIZE,
+					       rte_socket_id());
+	if (dp->big_pool == NULL) {
+		NFV_LOG(ERR, "cannot create a pool of %u big mbufs: %s", NFV_BIG_POOL_SIZE,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		ret = nfv_reass_init(&dp->workers[w]);
+		if (ret < 0)
+			return ret;
 		dp->workers[w].icmp.mp = dp->pool;
 		nfv_ratelimit_init(&dp->workers[w].icmp.rl, dp->policy->icmp_rate,
 				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
@@ -232,6 +248,9 @@ static int dp_fini(struct nfv_dp *dp)
 			nfv_ctl_drain(dp);
 	}
 	nfv_ports_fini(dp);
+	/* what reassembly still holds is dropped before the summary counts it */
+	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
+		nfv_reass_fini(&dp->workers[w]);
 	nfv_stats_print(dp, stdout);
 	nfv_builtin_fini(dp);
 	nfv_filter_ctl_fini(dp);
@@ -244,9 +263,11 @@ static int dp_fini(struct nfv_dp *dp)
 	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
 		rte_ring_free(dp->workers[w].ctl_tx);
 	in_use = dp->pool ? rte_mempool_in_use_count(dp->pool) : 0;
+	in_use += dp->big_pool ? rte_mempool_in_use_count(dp->big_pool) : 0;
 	printf("mbufs in use at exit: %u\n", in_use);
 	fflush(stdout);
 	rte_mempool_free(dp->pool);
+	rte_mempool_free(dp->big_pool);
 	rte_free(dp->workers);
 	return in_use == 0 ? 0 : -EBUSY;
 }

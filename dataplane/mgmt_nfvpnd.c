@@ -8,7 +8,6 @@
 #include "events.h"
 #include "filter_apply.h"
 #include "mgmt.h"
-#include "nfv_filter.h"
 #include "trace_ctl.h"
 #include "txn.h"
 
@@ -16,7 +15,6 @@
 static int filter_text(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		       const struct nfv_msg_hdr *h, const char *text)
 {
-	struct nfv_nft_objs objs;
 	char err[512] = "";
 	int ret;
 
@@ -24,14 +22,7 @@ static int filter_text(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, -EINVAL, "the nft text is not terminated");
 	if (nfv_filter_ctl(dp) == NULL)
 		return nfv_mgmt_error(c, h->seq, -ENOTSUP, "the policy has no filter section");
-	ret = nfv_nft_objs_init(&objs);
-	if (ret < 0)
-		return nfv_mgmt_error(c, h->seq, ret, "filter: %s", strerror(-ret));
-	ret = nfv_nft_objs_from_text(text, &objs, err, sizeof(err));
-	if (ret == 0)
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
-					  err, sizeof(err));
-	nfv_nft_objs_fini(&objs);
+	ret = nfv_filter_ctl_load_text(dp, text, err, sizeof(err));
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "filter: %s", err[0] ? err : strerror(-ret));
 	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);

@@ -13,6 +13,7 @@
  */
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_ip_frag.h>
 #include <rte_ring.h>
 
 #include "dp.h"
@@ -23,6 +24,7 @@
 #include "nfv_ip6.h"
 #include "nfv_mbuf.h"
 #include "nfv_queue.h"
+#include "reass.h"
 
 static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
 static void stage_postrouting(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
@@ -272,6 +274,8 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 			break;
 		}
 	}
+	if (nlocal > 0)
+		nlocal = nfv_reass_local(w, local, nlocal);
 	if (nlocal > 0) {
 		w->stats.local_in += nlocal;
 		nlocal = run_hook(w, NFV_INET_LOCAL_IN, local, nlocal);
@@ -414,22 +418,53 @@ void nfv_pipeline_punt(struct nfv_worker *w, uint16_t port, struct rte_mbuf *m)
 		txbuf_flush(w, tb, w->dp->ports[port].tun_id, port, true);
 }
 
+/*
+ * RFC 1812 5.2.6: an IPv4 packet without DF is fragmented for the output
+ * port. The fragments (a header each plus a reference to m's data) go
+ * through the output stage again; they fit, so there is no recursion
+ * beyond one level.
+ */
+static void fragment4(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp_port *p)
+{
+	struct rte_mbuf *frags[NFV_BURST];
+	int32_t n;
+
+	n = rte_ipv4_fragment_packet(m, frags, NFV_BURST, p->mtu, w->dp->pool, w->dp->pool);
+	if (unlikely(n < 0)) {
+		drop(w, m, NFV_DR_MTU_EXCEEDED);
+		return;
+	}
+	for (int32_t i = 0; i < n; i++) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
+
+		/* one piece where it fits: not every PMD sends chains */
+		if (rte_pktmbuf_pkt_len(frags[i]) <= rte_pktmbuf_data_len(frags[i]) +
+						     rte_pktmbuf_tailroom(frags[i]))
+			rte_pktmbuf_linearize(frags[i]);
+		*nfv_mbuf_meta(frags[i]) = *nfv_mbuf_meta(m);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	w->stats.fragmented++;
+	rte_pktmbuf_free(m);
+	stage_output(w, frags, (uint16_t)n);
+}
+
 static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp_port *p)
 {
 	const struct rte_ipv4_hdr *ip4;
 
 	if (likely(rte_pktmbuf_pkt_len(m) <= p->mtu))
 		return true;
-	/*
-	 * The dataplane does not fragment: DF or IPv6 gets its ICMP "too big"
-	 * (RFC 1191, RFC 8201); an IPv4 packet without DF is dropped and
-	 * counted under the same reason.
-	 */
+	/* DF or IPv6 gets its ICMP "too big" (RFC 1191, RFC 8201) */
 	if (nfv_mbuf_meta(m)->family == AF_INET) {
 		ip4 = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-		if (ip4->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
-			nfv_pipeline_icmp_error(w, m, NFV_ICMP4_DEST_UNREACH,
-						NFV_ICMP4_FRAG_NEEDED, p->mtu);
+		if (!(ip4->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))) {
+			fragment4(w, m, p);
+			return false;
+		}
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP4_DEST_UNREACH,
+					NFV_ICMP4_FRAG_NEEDED, p->mtu);
 	} else {
 		nfv_pipeline_icmp_error(w, m, NFV_ICMP6_PKT_TOO_BIG, 0, p->mtu);
 	}

@@ -55,6 +55,17 @@ static int port_configure(struct nfv_dp *dp, uint16_t port_id, uint16_t mtu,
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
 			info.flow_type_rss_offloads;
 	}
+	/*
+	 * A frame bigger than one mbuf arrives as a chain (jumbo MTU): ask
+	 * for scattered rx where the PMD can, and multi-segment tx always
+	 * where offered, since reassembled and fragmented packets are chains.
+	 */
+	if (mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN >
+	    RTE_MBUF_DEFAULT_DATAROOM && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads |= info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (mtu <= info.max_mtu)
+		conf.rxmode.mtu = mtu;
 	ret = rte_eth_dev_configure(port_id, dp->nb_workers, dp->nb_workers, &conf);
 	if (ret < 0)
 		return ret;

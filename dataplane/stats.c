@@ -63,6 +63,9 @@ int nfv_stats_counters(struct nfv_dp *dp, struct nfv_buf *b)
 	ret |= put_counter(b, "echo_replies", s.echo_replies);
 	ret |= put_counter(b, "icmp_errors", s.icmp_errors);
 	ret |= put_counter(b, "to_control", s.to_control);
+	ret |= put_counter(b, "reass.fragments", s.reass_fragments);
+	ret |= put_counter(b, "reass.datagrams", s.reass_datagrams);
+	ret |= put_counter(b, "fragmented", s.fragmented);
 	ret |= put_counter(b, "dropped", nfv_stats_drops_total(dp));
 	ret |= put_counter(b, "neigh.resolve_failed", dp->neigh.resolve_failed);
 	ret |= put_counter(b, "neigh.held_dropped", dp->neigh.held_dropped);

@@ -12,6 +12,7 @@
 #include "local.h"
 #include "nfv_mbuf.h"
 #include "nfv_queue.h"
+#include "reass.h"
 
 static void worker_state_init(struct nfv_worker *w)
 {
@@ -71,6 +72,7 @@ int nfv_worker_main(void *arg)
 			nfv_pipeline_drain(w);
 		}
 		worker_ctl_tx(w);
+		nfv_reass_expire(w, w->st[0].now);
 		nfv_pipeline_flush(w);
 		w->stats.loops++;
 		if (busy) {

@@ -77,7 +77,10 @@
 	X(FILTER_POLICY,	"filter-chain-policy")			\
 	X(FILTER_REJECT,	"filter-reject")			\
 	X(CT_INVALID,		"ct-invalid")				\
-	X(CT_TABLE_FULL,	"ct-table-full")
+	X(CT_TABLE_FULL,	"ct-table-full")			\
+	/* dataplane: reassembly of datagrams for us (reass.c) */	\
+	X(IP_REASS_FAILED,	"ip-reass-failed")			\
+	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

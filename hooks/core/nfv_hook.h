@@ -72,7 +72,9 @@ struct nfv_hook_table;
 
 /*
  * Runs on a worker for n packets of one burst; writes verdicts[i] for each
- * pkts[i]. It must not free a packet unless it returns STOLEN for it.
+ * pkts[i]. It must not free a packet unless it returns STOLEN for it, or
+ * unless it replaces pkts[i] by another mbuf it made (a copy in one
+ * segment, say): the verdict then applies to the new pkts[i].
  */
 typedef void (*nfv_hookfn)(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			   uint32_t *verdicts, const struct nfv_hook_state *state);

@@ -37,8 +37,10 @@ static void run_repeats(const struct nfv_hook_entry *e, struct nfv_hook_stats *s
 		s->repeated += k;
 		s->packets += k;
 		e->fn(e->priv, sub, k, subv, state);
-		for (uint16_t j = 0; j < k; j++)
+		for (uint16_t j = 0; j < k; j++) {
 			verdicts[idx[j]] = subv[j];
+			pkts[idx[j]] = sub[j];	/* fn may have replaced it */
+		}
 	}
 }
 

@@ -103,6 +103,7 @@ struct esp_sa {
 /* Per worker scratch of the module; written by that worker only. */
 struct esp_worker {
 	uint16_t ip_id;		/* outer IPv4 identification */
+	uint32_t frag_id6;	/* identification of the IPv6 fragments we make */
 } __rte_cache_aligned;
 
 /* The module state: priv of both hook entries. */
@@ -125,6 +126,7 @@ struct nfv_ipsec {
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);
 	void *too_big_arg;
+	struct rte_mempool *big_pool;	/* chains too big for one mbuf; may be NULL */
 };
 
 /* esp_sa.c */
@@ -194,6 +196,7 @@ struct esp_op {
 	uint32_t esp_off;	/* offset of the ESP header in the packet */
 	uint32_t l3_len;	/* outer (tunnel) or original (transport) L3 header */
 	uint32_t nh_off;	/* offset of the byte naming the ESP/UDP header */
+	uint16_t frag_mtu;	/* output: fragment the ESP packet to this */
 };
 
 IMB_MGR *esp_crypto_mgr_alloc(void);
@@ -212,7 +215,7 @@ void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off, uint32_t total,
 
 /* esp_decap.c; prepare returns 0 (op ready), a drop reason, or: */
 #define ESP_IN_ACCEPT (-1)	/* not ESP: let it go on */
-int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf *m,
+int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		      uint64_t now, unsigned int worker, struct esp_op *op);
 int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		     unsigned int worker);
@@ -229,12 +232,18 @@ void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 #define ESP_FRAG_MAX 8
 uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len);
 #define ESP_MTU_FRAGMENT 0x10000	/* not a drop reason: fragment first */
+#define ESP_MTU_FRAG_AFTER 0x10001	/* fragment the ESP packet instead */
 /* more than any SA adds: IPv6 + UDP + ESP + IV + padding + trailer + ICV */
 #define ESP_OVERHEAD_MAX (40 + 8 + ESP_HDR_LEN + ESP_IV_MAX + 15 + 2 + ESP_ICV_MAX)
 int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 		  struct rte_mbuf *m, unsigned int worker);
 int esp_mtu_fragment(struct rte_mbuf *m, struct rte_mbuf **frags, unsigned int max,
-		     uint16_t mtu);
+		     uint16_t mtu, uint32_t id6);
+
+/* esp_seg.c: room = bytes the caller will append */
+int esp_pkt_gather(const struct nfv_ipsec *ips, struct rte_mbuf **mp, uint32_t room);
+/* what ESP appends at most: padding, pad length, next header, ICV */
+#define ESP_TRAILER_MAX (15 + 2 + ESP_ICV_MAX)
 
 /* esp_ctl.c */
 void esp_ctl_synchronize(struct nfv_ipsec *ips);

@@ -40,18 +40,43 @@ static int esp_in_l4(const uint8_t *p, uint32_t len, uint32_t l3, uint8_t proto,
 	return 0;
 }
 
-int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf *m,
+/*
+ * A chain (reassembled datagram, jumbo frame) is made one buffer if its
+ * first segment says ESP or UDP to 4500; other chains go on untouched.
+ */
+static int esp_in_gather(struct nfv_ipsec *ips, struct rte_mbuf **mp, uint8_t family)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(*mp, const uint8_t *);
+	uint32_t first = rte_pktmbuf_data_len(*mp), nh_off;
+	uint8_t proto;
+	int l3;
+
+	l3 = esp_l3_parse(p, first, family, &proto, &nh_off);
+	if (l3 >= 0 && proto != ESP_IPPROTO_ESP &&
+	    (proto != ESP_IPPROTO_UDP || (uint32_t)l3 + 4 > first ||
+	     ((const struct rte_udp_hdr *)(p + l3))->dst_port != RTE_BE16(ESP_NATT_PORT)))
+		return ESP_IN_ACCEPT;
+	return esp_pkt_gather(ips, mp, 0) == 0 ? 0 : NFV_DR_ESP_LINEARIZE;
+}
+
+/* *mp may be replaced by a copy in one segment (see esp_seg.c). */
+int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		      uint64_t now, unsigned int worker, struct esp_op *op)
 {
-	uint8_t family = nfv_mbuf_meta(m)->family, proto;
+	uint8_t family = nfv_mbuf_meta(*mp)->family, proto;
 	uint32_t len, esp_off, nh_off, ct_len, l3;
+	struct rte_mbuf *m;
 	struct esp_sa *sa;
 	const uint8_t *dst;
 	uint8_t *p, *esp;
 	int rc;
 
-	if (unlikely(!rte_pktmbuf_is_contiguous(m)) && rte_pktmbuf_linearize(m) < 0)
-		return NFV_DR_ESP_LINEARIZE;
+	if (unlikely(!rte_pktmbuf_is_contiguous(*mp))) {
+		rc = esp_in_gather(ips, mp, family);
+		if (rc != 0)
+			return rc;
+	}
+	m = *mp;
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	rc = esp_l3_parse(p, m->pkt_len, family, &proto, &nh_off);
 	if (rc < 0)
@@ -84,7 +109,8 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf *m,
 	ct_len = len - esp_off - ESP_HDR_LEN - sa->iv_len - sa->icv_len;
 	if (unlikely(!(sa->flags & ESP_SA_AEAD) && ct_len % 16 != 0))
 		return NFV_DR_ESP_SHORT;
-	if (unlikely(esp_sa_lifetime(sa, worker, now, ct_len) < 0)) {
+	/* bytes: finish checks the payload, known only after decryption */
+	if (unlikely(esp_sa_lifetime(sa, worker, now, 0) < 0)) {
 		sa->stats[worker].expired++;
 		return NFV_DR_ESP_SA_EXPIRED;
 	}
@@ -168,7 +194,11 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		st->auth++;
 		return NFV_DR_ESP_AUTH;
 	}
-	if (unlikely(esp_sa_hard_reached(sa, st, op->len))) {
+	padlen = op->src[op->len - 2];
+	nh = op->src[op->len - 1];
+	/* the payload, as counted below; a bad pad length is refused below */
+	if (unlikely(esp_sa_hard_reached(sa, st, padlen + 2u <= op->len ?
+						  op->len - padlen - 2 : 0))) {
 		st->expired++;
 		return NFV_DR_ESP_SA_EXPIRED;
 	}
@@ -177,8 +207,6 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		st->replay++;
 		return NFV_DR_ESP_REPLAY;
 	}
-	padlen = op->src[op->len - 2];
-	nh = op->src[op->len - 1];
 	if (unlikely(padlen + 2 > op->len)) {
 		st->pad++;
 		return NFV_DR_ESP_PAD;

@@ -170,6 +170,7 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 	op->m = m;
 	op->sa = sa;
 	op->encrypt = 1;
+	op->frag_mtu = 0;
 	op->icv_saved = 0;
 	op->seq = seq;
 	op->plen = plen;

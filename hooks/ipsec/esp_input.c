@@ -41,7 +41,7 @@ void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	for (i = 0; i < n; i++) {
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		rc = esp_decap_prepare(ips, pkts[i], state->now, state->worker,
+		rc = esp_decap_prepare(ips, &pkts[i], state->now, state->worker,
 				       &ops[nops]);
 		if (rc == ESP_IN_ACCEPT) {
 			verdicts[i] = NFV_ACCEPT;

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packets too big for the SA's path once encapsulated (esp-output):
- * an IPv4 packet without DF going into a tunnel is fragmented before the
- * encryption, as Linux does, and each fragment becomes one ESP packet;
- * anything else (DF, IPv6, transport mode) is refused with its own drop
- * reason, and the dataplane's callback answers an ICMP "fragmentation
- * needed" / "packet too big" with the inner MTU the SA leaves.
+ * - an IPv4 packet without DF going into a tunnel is fragmented before the
+ *   encryption (RFC 4459 3.1) and each fragment becomes one ESP packet;
+ * - an IPv4 packet without DF in transport mode is encrypted whole (RFC
+ *   4303 3.3.4: transport ESP is applied to whole datagrams) and the ESP
+ *   packet is fragmented, as Linux's ip_fragment() does after XFRM;
+ * - an IPv6 packet of at most 1280 bytes when the SA leaves less: the
+ *   same, since IPv6 senders may not be asked for less (RFC 2473 7.1);
+ * - anything else (DF, IPv6) is refused with its own drop reason, and the
+ *   dataplane's callback answers an ICMP "fragmentation needed" / "packet
+ *   too big" with the inner MTU the SA leaves.
  */
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -30,37 +35,69 @@ uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len)
 	return (sa->flags & ESP_SA_TUNNEL ? 0 : l3_len) + room;
 }
 
+/* DPDK leaves the IPv6 fragment identification 0: each datagram needs its own */
+static void esp_mtu_frag6_id(struct rte_mbuf **frags, int n, uint32_t id)
+{
+	for (int i = 0; i < n; i++) {
+		struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod(frags[i], struct rte_ipv6_hdr *);
+		struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
+
+		if (fh != NULL)
+			fh->id = rte_cpu_to_be_32(id);
+	}
+}
+
 /*
- * Fragments IPv4 packet m into at most max packets of at most mtu bytes,
- * each with m's metadata and a valid header checksum. m is left alone
- * (the fragments hold references to its data). Returns the count or -errno.
+ * Fragments packet m (IPv4, or IPv6 with no extension header; id6 is the
+ * identification of IPv6 fragments) into at most max packets of at most
+ * mtu bytes, each with m's metadata (and, IPv4, a valid header checksum).
+ * m is left alone (the fragments hold references to its data). Returns
+ * the count or -errno.
  */
 int esp_mtu_fragment(struct rte_mbuf *m, struct rte_mbuf **frags, unsigned int max,
-		     uint16_t mtu)
+		     uint16_t mtu, uint32_t id6)
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	bool v4 = meta->family == AF_INET;
 	int32_t n, i;
 
 	/* fragment data is a multiple of 8 bytes after a 20..60 byte header */
-	if (mtu < 68)
+	if (mtu < (v4 ? 68 : RTE_IPV6_MIN_MTU))
 		return -EMSGSIZE;
-	n = rte_ipv4_fragment_packet(m, frags, (uint16_t)max, mtu, m->pool, m->pool);
+	if (v4)
+		n = rte_ipv4_fragment_packet(m, frags, (uint16_t)max, mtu, m->pool, m->pool);
+	else
+		n = rte_ipv6_fragment_packet(m, frags, (uint16_t)max, mtu, m->pool, m->pool);
 	if (n < 0)
 		return n;
+	if (!v4)
+		esp_mtu_frag6_id(frags, n, id6);
 	for (i = 0; i < n; i++) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
 
+		/*
+		 * A fragment is a new header plus a reference to m's data; the
+		 * pipeline and the crypto read it more cheaply in one piece.
+		 * One that does not fit a segment (jumbo) stays a chain.
+		 */
+		if (rte_pktmbuf_pkt_len(frags[i]) <= rte_pktmbuf_data_len(frags[i]) +
+						     rte_pktmbuf_tailroom(frags[i]))
+			rte_pktmbuf_linearize(frags[i]);
 		*nfv_mbuf_meta(frags[i]) = *meta;
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		if (v4) {
+			ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 	}
 	return n;
 }
 
 /*
  * Slow path of esp-output for a packet that may not fit sa->mtu: 0 when it
- * fits after all, ESP_MTU_FRAGMENT when the caller fragments it, or the
- * drop reason (the ICMP error already asked for).
+ * fits after all, ESP_MTU_FRAGMENT when the caller fragments it first,
+ * ESP_MTU_FRAG_AFTER when it fragments the ESP packet, or the drop reason
+ * (the ICMP error already asked for).
  */
 int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 		  struct rte_mbuf *m, unsigned int worker)
@@ -77,10 +114,31 @@ int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 	max = esp_mtu_inner_max(sa, (uint32_t)l3);
 	if (m->pkt_len <= max)
 		return 0;
-	if ((sa->flags & ESP_SA_TUNNEL) && meta->family == AF_INET &&
-	    !(((const struct rte_ipv4_hdr *)p)->fragment_offset &
-	      rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) && max >= 68)
-		return ESP_MTU_FRAGMENT;
+	/*
+	 * IPv6 senders never go below 1280 (RFC 8201 4): as RFC 2473 7.1 and
+	 * Linux's xfrm6_tunnel_check_size, a packet up to 1280 bytes is
+	 * encapsulated and the ESP packet fragmented; a bigger one is told
+	 * 1280. Not for a transport packet with extension headers, which
+	 * would have to stay in front of the fragment header.
+	 */
+	if (meta->family == AF_INET6 && max < RTE_IPV6_MIN_MTU) {
+		if (m->pkt_len <= RTE_IPV6_MIN_MTU && sa->mtu >= 68 &&
+		    ((sa->flags & ESP_SA_TUNNEL) || l3 == sizeof(struct rte_ipv6_hdr)) &&
+		    (sa->family == AF_INET || sa->mtu >= RTE_IPV6_MIN_MTU))
+			return ESP_MTU_FRAG_AFTER;
+		max = RTE_IPV6_MIN_MTU;
+	}
+	if (meta->family == AF_INET && !(((const struct rte_ipv4_hdr *)p)->fragment_offset &
+					 rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))) {
+		if ((sa->flags & ESP_SA_TUNNEL) && max >= 68)
+			return ESP_MTU_FRAGMENT;
+		/* a fragment already, or an ESP packet that even split does not fit */
+		if (!(sa->flags & ESP_SA_TUNNEL) && sa->mtu >= 68 + l3 &&
+		    !(((const struct rte_ipv4_hdr *)p)->fragment_offset &
+		      rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+		    m->pkt_len + ESP_OVERHEAD_MAX <= (uint32_t)ESP_FRAG_MAX * (sa->mtu - l3 - 7))
+			return ESP_MTU_FRAG_AFTER;
+	}
 	if (ips->too_big != NULL && max != 0 &&
 	    (meta->family == AF_INET6 ||
 	     (((const struct rte_ipv4_hdr *)p)->fragment_offset &

@@ -5,11 +5,36 @@
  * crypto batch and, once encrypted, re-injects the ESP packet at LOCAL_OUT
  * as a locally made packet (NFV_MBUF_F_IPSEC_DONE stops a second lookup).
  */
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
 #include "esp.h"
 #include "nfv_mbuf.h"
+
+/*
+ * The ESP packet leaves as fragments of op->frag_mtu: transport IPv4
+ * without DF, or an IPv6 inner packet the path cannot take whole.
+ */
+static void esp_output_split(struct nfv_ipsec *ips, const struct esp_op *op,
+			     const struct nfv_hook_state *state)
+{
+	struct esp_worker *wk = &ips->wk[state->worker];
+	struct rte_mbuf *frags[ESP_FRAG_MAX];
+	int n, i;
+
+	/* an outer IPv4 header of ours (6-in-4) has DF: we may split it */
+	if (op->sa->family == AF_INET && (op->sa->flags & ESP_SA_TUNNEL))
+		rte_pktmbuf_mtod(op->m, struct rte_ipv4_hdr *)->fragment_offset = 0;
+	n = esp_mtu_fragment(op->m, frags, ESP_FRAG_MAX, op->frag_mtu, ++wk->frag_id6);
+	if (unlikely(n < 0)) {
+		nfv_drop(state->table, state->worker, op->m, NFV_DR_ESP_FRAG_FAILED);
+		return;
+	}
+	rte_pktmbuf_free(op->m);
+	for (i = 0; i < n; i++)
+		nfv_hook_inject(state, NFV_INJECT_LOCAL_OUT, frags[i]);
+}
 
 static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 			     unsigned int n, const struct nfv_hook_state *state)
@@ -34,7 +59,10 @@ static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 		esp_encap_finish(op);
 		st->packets++;
 		st->bytes += op->plen;
-		nfv_hook_inject(state, NFV_INJECT_LOCAL_OUT, op->m);
+		if (unlikely(op->frag_mtu != 0))
+			esp_output_split(ips, op, state);
+		else
+			nfv_hook_inject(state, NFV_INJECT_LOCAL_OUT, op->m);
 	}
 }
 
@@ -47,7 +75,8 @@ static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
 	uint64_t seq;
 	int rc;
 
-	if (unlikely(esp_sa_lifetime(sa, w, state->now, m->pkt_len) < 0)) {
+	/* bytes are checked below, once the payload length is known */
+	if (unlikely(esp_sa_lifetime(sa, w, state->now, 0) < 0)) {
 		sa->stats[w].expired++;
 		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
 	}
@@ -64,22 +93,32 @@ static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
 		sa->stats[w].no_room += rc == NFV_DR_ESP_NO_HEADROOM;
 		return NFV_DROP_REASON(rc);
 	}
+	/* the payload (op->plen) is what the SA counts: the same measure */
+	if (unlikely(esp_sa_lifetime(sa, w, state->now, op->plen) < 0)) {
+		sa->stats[w].expired++;
+		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
+	}
 	return NFV_STOLEN;
 }
 
 /*
- * The verdict for one packet; fills *op when it returns STOLEN, or sets
- * *frag_sa and returns ESP_MTU_FRAGMENT for a packet to fragment first.
+ * The verdict for one packet *mp; fills *op when it returns STOLEN, or
+ * sets *frag_sa and returns ESP_MTU_FRAGMENT for a packet to fragment
+ * first. A chain may be replaced by a copy in one segment (*mp updated:
+ * the verdict is for the copy).
  */
-static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf *m,
+static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 			       const struct nfv_hook_state *state, struct esp_op *op,
 			       struct esp_sa **frag_sa)
 {
+	struct rte_mbuf *m = *mp;
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	uint16_t frag_mtu = 0;
 	const struct esp_spd *spd;
 	const struct esp_sp *sp;
 	struct esp_sel sel;
 	struct esp_sa *sa;
+	uint32_t v;
 	int rc;
 
 	if (meta->flags & NFV_MBUF_F_IPSEC_DONE)
@@ -111,10 +150,20 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf *m,
 			*frag_sa = sa;
 			return ESP_MTU_FRAGMENT;
 		}
-		if (rc != 0)
+		if (rc == ESP_MTU_FRAG_AFTER)
+			frag_mtu = sa->mtu;
+		else if (rc != 0)
 			return NFV_DROP_REASON(rc);
 	}
-	return esp_output_seal(ips, sa, m, state, op);
+	if (unlikely(!rte_pktmbuf_is_contiguous(m))) {
+		if (esp_pkt_gather(ips, mp, ESP_TRAILER_MAX) < 0)
+			return NFV_DROP_REASON(NFV_DR_ESP_LINEARIZE);
+		m = *mp;
+	}
+	v = esp_output_seal(ips, sa, m, state, op);
+	if (v == NFV_STOLEN)
+		op->frag_mtu = frag_mtu;
+	return v;
 }
 
 /* An IPv4 packet too big for its tunnel: each fragment is one ESP packet. */
@@ -127,7 +176,7 @@ static void esp_output_frags(struct nfv_ipsec *ips, struct esp_sa *sa,
 	int n, i;
 
 	n = esp_mtu_fragment(m, frags, ESP_FRAG_MAX,
-			     (uint16_t)esp_mtu_inner_max(sa, 0));
+			     (uint16_t)esp_mtu_inner_max(sa, 0), 0);
 	/* the fragments hold their own references to m's data */
 	if (n < 0) {
 		nfv_drop(state->table, state->worker, m, NFV_DR_ESP_FRAG_FAILED);
@@ -158,7 +207,7 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	for (i = 0; i < n; i++) {
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		verdicts[i] = esp_output_one(ips, pkts[i], state, &ops[nops], &frag_sa);
+		verdicts[i] = esp_output_one(ips, &pkts[i], state, &ops[nops], &frag_sa);
 		if (unlikely(verdicts[i] == ESP_MTU_FRAGMENT)) {
 			verdicts[i] = NFV_STOLEN;
 			esp_output_frags(ips, frag_sa, pkts[i], state, ops, &nops);

@@ -125,6 +125,13 @@ struct nfv_ipsec_conf {
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);
 	void *too_big_arg;
+	/*
+	 * Optional: mbufs (with the packet pool's private area size) big
+	 * enough for the largest ESP packet; a chain that does not fit one
+	 * segment of its own pool is copied into one of these for the crypto.
+	 * NULL: such chains are dropped as esp-linearize-failed.
+	 */
+	struct rte_mempool *big_pool;
 };
 
 /* Per SA, summed over workers. */

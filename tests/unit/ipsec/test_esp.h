@@ -53,5 +53,12 @@ int test_bad_register(void);
 int test_path_register(void);
 int test_life_register(void);
 int test_hook_register(void);
+int test_mtu_register(void);
+int test_frag_register(void);
+int test_noreplay_register(void);
+int test_limits_register(void);
+int test_mseg_register(void);
+/* regressions of bugs the tests found (test_esp_regress.c) */
+int test_regress_register(void);
 
 #endif

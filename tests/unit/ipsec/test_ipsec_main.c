@@ -13,7 +13,10 @@ int main(int argc, char **argv)
 	if (test_replay_register() || test_kat_register() ||
 	    test_kat_alg_register() ||
 	    test_bad_register() || test_path_register() ||
-	    test_life_register() || test_hook_register())
+	    test_life_register() || test_hook_register() ||
+	    test_mtu_register() || test_frag_register() ||
+	    test_noreplay_register() || test_limits_register() ||
+	    test_mseg_register() || test_regress_register())
 		return 1;
 	return nfv_test_run();
 }
