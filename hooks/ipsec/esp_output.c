@@ -80,8 +80,15 @@ static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
 		sa->stats[w].expired++;
 		return NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED);
 	}
-	/* the one shared write: workers may send on the same SA */
-	seq = __atomic_fetch_add(&sa->seq, 1, __ATOMIC_RELAXED);
+	/*
+	 * The one shared write: workers may send on the same SA. With one
+	 * worker there is no other writer, and a locked add costs more than
+	 * the rest of this function.
+	 */
+	if (ips->nb_workers == 1)
+		seq = sa->seq++;
+	else
+		seq = __atomic_fetch_add(&sa->seq, 1, __ATOMIC_RELAXED);
 	if (unlikely(seq == 0 || (!(sa->flags & ESP_SA_ESN) && seq > UINT32_MAX))) {
 		/* RFC 4303 3.3.3: the counter must not cycle; the SA is done */
 		sa->dead = 1;

@@ -82,8 +82,10 @@ struct nfv_ipsec_sa_conf {
 	struct nfv_ipsec_lifetime hard;
 	/*
 	 * Outbound: the path MTU of the outer packets; 0: not checked. Larger
-	 * IPv4 packets without DF are fragmented before tunnel encryption;
-	 * the others are dropped as esp-too-big and given to conf.too_big.
+	 * IPv4 packets without DF are fragmented (tunnel: before encryption;
+	 * transport: the ESP packet), IPv6 up to 1280 bytes too (the ESP
+	 * packet); the others are dropped as esp-too-big and given to
+	 * conf.too_big. See README.md.
 	 */
 	uint16_t mtu;
 };
