@@ -81,7 +81,7 @@ static const char *verdict_text(uint32_t v, char *buf, size_t len)
 
 static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t time_ns)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], v[64];
+	char s[INET6_ADDRSTRLEN + 6], d[INET6_ADDRSTRLEN + 6], v[64];
 	struct nfv_msg_event e = {
 		.time_ns = time_ns, .type = NFV_EVENT_TRACE, .worker = r->worker,
 		.value = r->id,
@@ -89,12 +89,17 @@ static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t 
 	int fam = r->family == AF_INET6 ? AF_INET6 : AF_INET;
 
 	snprintf(e.object, sizeof(e.object), "%s", r->entry);
-	inet_ntop(fam, r->src, s, sizeof(s));
-	inet_ntop(fam, r->dst, d, sizeof(d));
+	inet_ntop(fam, r->src, s, INET6_ADDRSTRLEN);
+	inet_ntop(fam, r->dst, d, INET6_ADDRSTRLEN);
+	/* ports only for the protocols that have them (not ESP, ICMP, ...) */
+	if (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP || r->proto == IPPROTO_SCTP) {
+		snprintf(s + strlen(s), 7, ":%u", r->sport);
+		snprintf(d + strlen(d), 7, ":%u", r->dport);
+	}
 	/* an IPv6 line may be cut: the text is for people, value has the id */
-	if (snprintf(e.text, sizeof(e.text), "%s prio %d %s: %s:%u > %s:%u proto %u iport %d oport %d",
+	if (snprintf(e.text, sizeof(e.text), "%s prio %d %s: %s > %s proto %u iport %d oport %d",
 		 nfv_hook_name(r->hook), r->priority, verdict_text(r->verdict, v, sizeof(v)),
-		 s, r->sport, d, r->dport, r->proto, r->iport == UINT16_MAX ? -1 : r->iport,
+		 s, d, r->proto, r->iport == UINT16_MAX ? -1 : r->iport,
 		 r->oport == UINT16_MAX ? -1 : r->oport) >= (int)sizeof(e.text))
 		e.text[sizeof(e.text) - 2] = '~';
 	nfv_events_send(dp, &e);

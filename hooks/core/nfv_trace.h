@@ -4,8 +4,10 @@
  * that match (each worker has its own budget) are marked, and every hook
  * entry they meet writes one record (entry, hook, priority, verdict) to a
  * ring that the control side drains. A packet keeps its mark (mbuf
- * metadata) through every later hook; a packet that an entry makes anew
- * (ESP output) starts unmarked.
+ * metadata) through every later hook, through ESP encapsulation and
+ * decapsulation (the same mbuf) and into its fragments; a packet that an
+ * entry makes anew (an ICMP error, an echo reply: new skbs in Linux too)
+ * starts unmarked.
  *
  * Cost when no trace runs: nfv_hook_run() loads t->trace once per burst
  * and branches on it (predicted not taken). Traced bursts take the slow

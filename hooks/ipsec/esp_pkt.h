@@ -66,13 +66,14 @@ static inline int esp_l3_parse(const uint8_t *p, uint32_t len, uint8_t family,
 /*
  * A packet that ESP made or unwrapped is a new packet for the pipeline:
  * conntrack must look it up again (Linux resets nfct in XFRM too); the
- * mark stays, as skb->mark does.
+ * mark stays, as skb->mark does, and so does a trace mark, as the skb and
+ * its nf_trace bit go through XFRM in Linux.
  */
 static inline void esp_meta_renew(struct nfv_mbuf_meta *meta, uint8_t family,
 				  uint8_t flags, uint32_t sa_id)
 {
 	meta->family = family;
-	meta->flags = flags;
+	meta->flags = flags | (meta->flags & NFV_MBUF_F_TRACE);
 	meta->sa_index = sa_id;
 	meta->ct = NULL;
 	meta->ct_info = 0;

@@ -18,7 +18,8 @@
 # chain (policy drop; the traffic's accept rule stays); reload 10 rekeys: SA out-2 (SPI
 # 0x2002) is added, sp-out swapped to it, out-1 deleted. The generator sends
 # a fixed number of packets at a steady rate (core 0; the worker is on core 1).
-# At reload 5, nfvpnctl trace follows two packets through every entry.
+# At reload 5, nfvpnctl trace follows two packets through every entry,
+# ESP encapsulation included.
 # Expected: every packet sent is decrypted by in-peer (its counter = sent),
 # forwarded (fwd-count = sent), encrypted by out-1 or out-2 and received as
 # ESP (rx = sent); no drop; generation +20; every reload applied.
@@ -156,6 +157,11 @@ for l in "fwd-count .*FORWARD prio 0 ACCEPT: 10.0.0.2:[0-9]* > 10.2.0.[0-9]*:500
 	[ "$(grep -c "$l" "$WORK/trace")" -ge 2 ] || fail "trace: no 2 x \"$l\": $(cat "$WORK/trace")"
 done
 [ "$(grep -c "^trace " "$WORK/trace")" -ge 6 ] || fail "trace: $(cat "$WORK/trace")"
+# the ESP packet that esp-output made keeps the id of the packet it carries
+for id in $(awk '/esp-output .*STOLEN/ {print $2}' "$WORK/trace"); do
+	grep -q "^trace $id .*esp-output .*POST_ROUTING .* ACCEPT: 10.1.0.1 > 10.1.0.9 proto 50 " "$WORK/trace" ||
+		fail "trace: packet $id not followed through ESP: $(cat "$WORK/trace")"
+done
 sed 's/^/nfvpnd_reload: /' "$WORK/trace"
 grep -q "+ sa add out-2 spi 0x2002" "$WORK/nfvpnd.log" || fail "no rekey: $(cat "$WORK/nfvpnd.log")"
 grep -q -- "- sa del out-1" "$WORK/nfvpnd.log" || fail "out-1 not deleted: $(cat "$WORK/nfvpnd.log")"
