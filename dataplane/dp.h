@@ -30,6 +30,7 @@ struct nfv_txn;
 struct nfv_events;
 struct nfv_ipsec_dp;
 struct nfv_filter_ctl;
+struct nfv_trace;
 
 /* Written at start-up only. */
 struct nfv_dp_port {
@@ -140,6 +141,8 @@ struct nfv_dp {
 	struct nfv_events *events;	/* events.c: ring (any lcore pushes) and subscribers */
 	struct nfv_ipsec_dp *ipsec;	/* ipsec_apply.c: SAs and policies; NULL until the first */
 	struct nfv_filter_ctl *filter;	/* filter_apply.c: NULL without a filter section */
+	struct nfv_trace *trace;	/* trace_ctl.c: the running trace, or NULL */
+	uint64_t trace_deadline;	/* TSC: the trace ends then at the latest */
 	/* set by the signal handler, read by everyone */
 	volatile bool quit;
 };

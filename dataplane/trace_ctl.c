@@ -18,20 +18,14 @@
 #include "nfv_trace.h"
 #include "trace_ctl.h"
 
-/* One dataplane per process; nfv_dp has no slot for modules. */
-static struct {
-	struct nfv_trace *tr;
-	uint64_t deadline;	/* TSC */
-} trace_state;
-
 static void trace_end(struct nfv_dp *dp)
 {
-	if (trace_state.tr == NULL)
+	if (dp->trace == NULL)
 		return;
 	nfv_trace_disarm(dp->hooks);
 	nfv_trace_ctl_run(dp);		/* what was written before the grace period */
-	nfv_trace_destroy(trace_state.tr);
-	trace_state.tr = NULL;
+	nfv_trace_destroy(dp->trace);
+	dp->trace = NULL;
 }
 
 int nfv_trace_ctl_start(struct nfv_dp *dp, const struct nfv_msg_trace *req,
@@ -60,8 +54,8 @@ int nfv_trace_ctl_start(struct nfv_dp *dp, const struct nfv_msg_trace *req,
 		snprintf(why, len, "cannot start a trace of %u packets per worker", req->count);
 		return -EINVAL;
 	}
-	trace_state.tr = tr;
-	trace_state.deadline = rte_rdtsc() + NFV_MSG_TRACE_MAX_S * rte_get_tsc_hz();
+	dp->trace = tr;
+	dp->trace_deadline = rte_rdtsc() + NFV_MSG_TRACE_MAX_S * rte_get_tsc_hz();
 	nfv_trace_arm(dp->hooks, tr);
 	return 0;
 }
@@ -107,7 +101,7 @@ static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t 
 
 void nfv_trace_ctl_run(struct nfv_dp *dp)
 {
-	struct nfv_trace *tr = trace_state.tr;
+	struct nfv_trace *tr = dp->trace;
 	struct nfv_trace_rec recs[32];
 	struct timespec ts;
 	unsigned int n, got = 0;
@@ -127,16 +121,16 @@ void nfv_trace_ctl_run(struct nfv_dp *dp)
 	 * marked packets have left; the workers go back to the fast path.
 	 */
 	if ((nfv_trace_spent(tr, dp->nb_workers) && got == 0) ||
-	    rte_rdtsc() > trace_state.deadline)
+	    rte_rdtsc() > dp->trace_deadline)
 		trace_end(dp);
 }
 
 /* Teardown: the management connections may be gone; nothing is sent. */
 void nfv_trace_ctl_fini(struct nfv_dp *dp)
 {
-	if (trace_state.tr == NULL)
+	if (dp->trace == NULL)
 		return;
 	nfv_trace_disarm(dp->hooks);
-	nfv_trace_destroy(trace_state.tr);
-	trace_state.tr = NULL;
+	nfv_trace_destroy(dp->trace);
+	dp->trace = NULL;
 }
