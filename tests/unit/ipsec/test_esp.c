@@ -124,6 +124,23 @@ int test_sp_any(struct test_esp *t, uint32_t id, enum nfv_ipsec_dir dir,
 	return nfv_ipsec_sp_add(t->ips, &c);
 }
 
+int test_pair_add(struct test_esp *t, const struct nfv_ipsec_sa_conf *out,
+		  const struct nfv_ipsec_sa_conf *in, uint8_t family)
+{
+	struct nfv_ipsec_sa_conf c = *out;
+	int bad = 0;
+
+	c.id = 1;
+	bad += nfv_ipsec_sa_add(t->ips, &c) != 0;
+	c = in != NULL ? *in : *out;
+	c.id = c.reqid = 2;
+	c.dir = NFV_IPSEC_DIR_IN;
+	bad += nfv_ipsec_sa_add(t->ips, &c) != 0;
+	bad += test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, family, NFV_IPSEC_PROTECT, 1) != 0;
+	bad += test_sp_any(t, 2, NFV_IPSEC_DIR_IN, family, NFV_IPSEC_PROTECT, 2) != 0;
+	return bad;
+}
+
 static uint32_t test_run(struct test_esp *t, struct rte_mbuf *m, bool out)
 {
 	uint32_t v = UINT32_MAX;

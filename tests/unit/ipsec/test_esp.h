@@ -29,6 +29,13 @@ void test_sa_conf(struct nfv_ipsec_sa_conf *c, uint32_t id, uint32_t spi,
 		  enum nfv_ipsec_cipher cipher, enum nfv_ipsec_auth auth,
 		  const char *src, const char *dst);
 /* An any-to-any policy for family: PROTECT with sa_id/reqid, or action. */
+/*
+ * Outbound SA 1 (out, id set to 1) and inbound SA 2 (in, or out's twin:
+ * the same keys, id and reqid 2), PROTECT policies 1 and 2 for any packet
+ * of family. Returns the number of calls that failed.
+ */
+int test_pair_add(struct test_esp *t, const struct nfv_ipsec_sa_conf *out,
+		  const struct nfv_ipsec_sa_conf *in, uint8_t family);
 int test_sp_any(struct test_esp *t, uint32_t id, enum nfv_ipsec_dir dir,
 		uint8_t family, enum nfv_ipsec_action action, uint32_t sa_or_reqid);
 

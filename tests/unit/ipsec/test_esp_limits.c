@@ -17,23 +17,18 @@ void lim_pair(struct test_esp *t, enum nfv_ipsec_mode mode,
 	      const struct nfv_ipsec_lifetime *hard_out,
 	      const struct nfv_ipsec_lifetime *hard_in, bool no_replay)
 {
-	struct nfv_ipsec_sa_conf sa;
+	struct nfv_ipsec_sa_conf sa, in;
 
 	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
 	test_sa_conf(&sa, 1, 0x7200, NFV_IPSEC_DIR_OUT, mode, NFV_IPSEC_AES_GCM_128,
 		     NFV_IPSEC_AUTH_NONE, "192.0.2.1", "192.0.2.2");
+	in = sa;
 	if (hard_out != NULL)
 		sa.hard = *hard_out;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	sa.id = sa.reqid = 2;
-	sa.dir = NFV_IPSEC_DIR_IN;
-	memset(&sa.hard, 0, sizeof(sa.hard));
 	if (hard_in != NULL)
-		sa.hard = *hard_in;
-	sa.no_replay = no_replay;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, AF_INET, NFV_IPSEC_PROTECT, 1) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 2, NFV_IPSEC_DIR_IN, AF_INET, NFV_IPSEC_PROTECT, 2) == 0);
+		in.hard = *hard_in;
+	in.no_replay = no_replay;
+	CU_ASSERT_FATAL(test_pair_add(t, &sa, &in, AF_INET) == 0);
 }
 
 /* An IPv4 UDP packet of len bytes, tunnel or transport addresses. */

@@ -59,12 +59,7 @@ static void mseg_pair(struct test_esp *t, enum nfv_ipsec_mode mode,
 
 	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
 	test_sa_conf(&sa, 1, 0x7300, NFV_IPSEC_DIR_OUT, mode, c, a, "192.0.2.1", "192.0.2.2");
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	sa.id = sa.reqid = 2;
-	sa.dir = NFV_IPSEC_DIR_IN;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, AF_INET, NFV_IPSEC_PROTECT, 1) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 2, NFV_IPSEC_DIR_IN, AF_INET, NFV_IPSEC_PROTECT, 2) == 0);
+	CU_ASSERT_FATAL(test_pair_add(t, &sa, NULL, AF_INET) == 0);
 }
 
 static const struct {

@@ -68,12 +68,7 @@ void mtu_pair(struct test_esp *t, enum nfv_ipsec_mode mode, enum nfv_ipsec_ciphe
 		     mtu_addr(outer, 2), mtu_addr(outer, 3));
 	sa.natt = natt;
 	sa.mtu = mtu;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	sa.id = sa.reqid = 2;
-	sa.dir = NFV_IPSEC_DIR_IN;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &sa) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, inner, NFV_IPSEC_PROTECT, 1) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 2, NFV_IPSEC_DIR_IN, inner, NFV_IPSEC_PROTECT, 2) == 0);
+	CU_ASSERT_FATAL(test_pair_add(t, &sa, NULL, inner) == 0);
 }
 
 /* A UDP packet of exactly len bytes; df sets IPv4 DF. */
