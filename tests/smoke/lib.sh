@@ -159,3 +159,20 @@ expect_counter() {	# expect_counter NAME VALUE
 	v=$(counter "$1")
 	[ "$v" = "$2" ] || fail "counter $1 is $v, expected $2"
 }
+
+# gen_pair: the nfvpnd traffic tests' topology: the dataplane's netns (d0,
+# d1) and a generator netns GNS (ga, gb; gb has MAC 02:00:00:00:02:02, no
+# IPv6 chatter); GEN and NFVPND name the programs.
+gen_pair() {
+	GEN=$NFV_BUILD/bench/nfvpn-gen
+	NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
+	[ -x "$GEN" ] || fail "no $GEN"
+	[ -x "$NFVPND" ] || fail "no $NFVPND"
+	dp_netns
+	GNS=$(netns_add gen)
+	in_ns "$GNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	in_ns "$GNS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	veth_dp d0 "$GNS" ga
+	veth_dp d1 "$GNS" gb
+	in_ns "$GNS" ip link set gb address 02:00:00:00:02:02
+}

@@ -26,23 +26,13 @@
 # period, not before; the dataplane leaks no mbuf.
 . "$(dirname "$0")/lib.sh"
 
-GEN=$NFV_BUILD/bench/nfvpn-gen
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
 COUNT_A=${NFVPND_REKEY_COUNT_A:-20000}
 COUNT_B=${NFVPND_REKEY_COUNT_B:-16000}
 RATE=${NFVPND_REKEY_RATE:-4000}
 # covers A's run after the reload (~4 s) and its drain, with margin
 GRACE=${NFVPND_REKEY_GRACE:-10}
-[ -x "$GEN" ] || fail "no $GEN"
-[ -x "$NFVPND" ] || fail "no $NFVPND"
 
-dp_netns
-GNS=$(netns_add gen)
-in_ns "$GNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns "$GNS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-veth_dp d0 "$GNS" ga
-veth_dp d1 "$GNS" gb
-in_ns "$GNS" ip link set gb address 02:00:00:00:02:02
+gen_pair
 # the receiver: every ESP frame the dataplane sends out of p1, whatever reads gb
 in_ns "$GNS" nft -f - <<'EON' || fail "nft (gb counter)"
 table netdev nfvpn_rekey {

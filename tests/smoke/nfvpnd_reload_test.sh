@@ -25,20 +25,10 @@
 # ESP (rx = sent); no drop; generation +20; every reload applied.
 . "$(dirname "$0")/lib.sh"
 
-GEN=$NFV_BUILD/bench/nfvpn-gen
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
 COUNT=${NFVPND_RELOAD_COUNT:-40000}
 RATE=${NFVPND_RELOAD_RATE:-4000}
-[ -x "$GEN" ] || fail "no $GEN"
-[ -x "$NFVPND" ] || fail "no $NFVPND"
 
-dp_netns
-GNS=$(netns_add gen)
-in_ns "$GNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-in_ns "$GNS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-veth_dp d0 "$GNS" ga
-veth_dp d1 "$GNS" gb
-in_ns "$GNS" ip link set gb address 02:00:00:00:02:02
+gen_pair
 
 KEY=00112233445566778899aabbccddeeff
 SALT=01020304
