@@ -37,6 +37,14 @@ static int port_probe(const char *devargs, uint16_t *port_id)
 	return rte_eth_dev_get_port_by_name(name, port_id);
 }
 
+/* What a frame adds to the MTU, as ethdev computes it. */
+static uint32_t port_l2_overhead(const struct rte_eth_dev_info *info)
+{
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		return info->max_rx_pktlen - info->max_mtu;
+	return RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+}
+
 static int port_configure(struct nfv_dp *dp, uint16_t port_id, uint16_t mtu,
 			  uint16_t rxd, uint16_t txd, bool rss)
 {
@@ -64,7 +72,13 @@ static int port_configure(struct nfv_dp *dp, uint16_t port_id, uint16_t mtu,
 	    RTE_MBUF_DEFAULT_DATAROOM && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	conf.txmode.offloads |= info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if (mtu <= info.max_mtu)
+	/*
+	 * Only an MTU the device can take (ethdev checks it against its max
+	 * frame); a bigger one is refused by set_mtu below and the port keeps
+	 * its own, as before.
+	 */
+	if (mtu >= info.min_mtu && mtu <= info.max_mtu &&
+	    mtu + port_l2_overhead(&info) <= info.max_rx_pktlen)
 		conf.rxmode.mtu = mtu;
 	ret = rte_eth_dev_configure(port_id, dp->nb_workers, dp->nb_workers, &conf);
 	if (ret < 0)
@@ -109,6 +123,7 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 		     const struct nfv_policy_port *pp)
 {
 	struct rte_ether_addr mac;
+	uint16_t mtu;
 	int ret;
 
 	strlcpy(p->name, pp->name, sizeof(p->name));
@@ -125,6 +140,12 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 	if (ret < 0) {
 		NFV_LOG(ERR, "port %s: cannot configure: %s", pp->name, rte_strerror(-ret));
 		return ret;
+	}
+	/* the MTU the device took: output checks (and fragments) against it */
+	if (rte_eth_dev_get_mtu(p->port_id, &mtu) == 0 && mtu != p->mtu) {
+		NFV_LOG(WARNING, "port %s: device '%s' does not take MTU %u; it stays at %u",
+			pp->name, pp->device, p->mtu, mtu);
+		p->mtu = mtu;
 	}
 	if (pp->has_mac) {
 		memcpy(mac.addr_bytes, pp->mac, sizeof(pp->mac));
