@@ -141,12 +141,15 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 		NFV_LOG(ERR, "port %s: cannot configure: %s", pp->name, rte_strerror(-ret));
 		return ret;
 	}
-	/* the MTU the device took: output checks (and fragments) against it */
-	if (rte_eth_dev_get_mtu(p->port_id, &mtu) == 0 && mtu != p->mtu) {
-		NFV_LOG(WARNING, "port %s: device '%s' does not take MTU %u; it stays at %u",
-			pp->name, pp->device, p->mtu, mtu);
-		p->mtu = mtu;
-	}
+	/*
+	 * A device that refuses the MTU may still carry such frames (memif
+	 * reports 1518-byte frames and chains bigger ones): the policy's MTU
+	 * stays what output checks against, and the operator is told.
+	 */
+	if (rte_eth_dev_get_mtu(p->port_id, &mtu) == 0 && mtu != p->mtu)
+		NFV_LOG(WARNING, "port %s: device '%s' refuses MTU %u (it reports %u); "
+			"frames up to %u bytes are sent anyway, as the policy says",
+			pp->name, pp->device, p->mtu, mtu, p->mtu);
 	if (pp->has_mac) {
 		memcpy(mac.addr_bytes, pp->mac, sizeof(pp->mac));
 		ret = rte_eth_dev_default_mac_addr_set(p->port_id, &mac);
