@@ -18,6 +18,9 @@ rounds=${1:-3}
 secs=${2:-3}
 sizes=${3:-64 512 1400 imix}
 build=${NFV_BUILD:-$top/build}
+# NFV_BUILD_BASE: another build (say, of the previous commit) run in the
+# same rounds, right after this one, for an A/B of a change
+base=${NFV_BUILD_BASE:-}
 work=$(mktemp -d /tmp/nfvpn-bench-esp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mem=${NFV_EAL_MEM:---no-huge -m 1024}
@@ -33,7 +36,7 @@ cc -O2 -march=native -Wall -Wextra -Werror -o "$work/esp_raw" "$top/bench/esp/es
 
 # Mpps of the worker over its traffic, from the dataplane's exit summary.
 # Start, run and stop all happen under the lock.
-run_nfvpn() {	# run_nfvpn enc|dec SIZE
+run_nfvpn() {	# run_nfvpn enc|dec SIZE [BUILD]
 	sed "s|{pcap}|$([ "$1" = enc ] && echo clear || echo esp)-$2.pcap|" \
 		"$work/policy-$1.yaml" > "$work/p.yaml"
 	chmod 600 "$work/p.yaml"
@@ -47,7 +50,7 @@ run_nfvpn() {	# run_nfvpn enc|dec SIZE
 		sleep "$4"
 		"$1/control/nfvpnctl" --socket "$3/sock" --json stats > "$3/stats.json"
 		kill -INT $pid
-		wait $pid' _ "$build" "$mem" "$work" "$secs"
+		wait $pid' _ "${3:-$build}" "$mem" "$work" "$secs"
 	# every packet must have been processed: no drop at all
 	/usr/bin/python3 - "$work/stats.json" <<'EOP' >&2
 import json, sys
@@ -97,6 +100,13 @@ for r in $(seq "$rounds"); do
 			io=$(run_testpmd "$pcap")
 			raw=$(run_raw $d "$s")
 			n=$(run_nfvpn $d "$s")
+			if [ -n "$base" ]; then
+				b=$(run_nfvpn $d "$s" "$base")
+				echo "$b" >> "$work/base-$d-$s"
+				awk -v n="$n" -v b="$b" 'BEGIN {printf "%.3f\n", n / b}' >> "$work/vsbase-$d-$s"
+				printf 'round %d %s %5s: base %s Mpps, this build / base %s\n' "$r" $d "$s" \
+					"$b" "$(tail -1 "$work/vsbase-$d-$s")"
+			fi
 			lim=$(awk -v a="$raw" -v b="$io" 'BEGIN {printf "%.3f", 1 / (1 / a + 1 / b)}')
 			ratio=$(awk -v n="$n" -v l="$lim" 'BEGIN {printf "%.3f", n / l}')
 			echo "$ratio" >> "$work/ratio-$d-$s"
@@ -119,3 +129,13 @@ for d in enc dec; do
 			"$(median < "$work/ratio-$d-$s")"
 	done
 done
+if [ -n "$base" ]; then
+	echo
+	printf '%-4s %-5s %8s %8s %12s\n' dir size "base" "this" "this / base"
+	for d in enc dec; do
+		for s in $sizes; do
+			printf '%-4s %-5s %8s %8s %12s\n' $d "$s" "$(median < "$work/base-$d-$s")" \
+				"$(median < "$work/nfvpn-$d-$s")" "$(median < "$work/vsbase-$d-$s")"
+		done
+	done
+fi

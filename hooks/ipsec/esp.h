@@ -216,7 +216,8 @@ void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off, uint32_t total,
 /* esp_decap.c; prepare returns 0 (op ready), a drop reason, or: */
 #define ESP_IN_ACCEPT (-1)	/* not ESP: let it go on */
 int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-		      uint64_t now, unsigned int worker, struct esp_op *op);
+		      uint64_t now, unsigned int worker, struct esp_op *op,
+		      struct esp_sa **last);
 int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		     unsigned int worker);
 

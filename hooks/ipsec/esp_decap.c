@@ -59,12 +59,16 @@ static int esp_in_gather(struct nfv_ipsec *ips, struct rte_mbuf **mp, uint8_t fa
 	return esp_pkt_gather(ips, mp, 0) == 0 ? 0 : NFV_DR_ESP_LINEARIZE;
 }
 
-/* *mp may be replaced by a copy in one segment (see esp_seg.c). */
+/*
+ * *mp may be replaced by a copy in one segment (see esp_seg.c); *last is
+ * the SA of the previous packet of this hook call, or NULL.
+ */
 int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-		      uint64_t now, unsigned int worker, struct esp_op *op)
+		      uint64_t now, unsigned int worker, struct esp_op *op,
+		      struct esp_sa **last)
 {
 	uint8_t family = nfv_mbuf_meta(*mp)->family, proto;
-	uint32_t len, esp_off, nh_off, ct_len, l3;
+	uint32_t len, esp_off, nh_off, ct_len, l3, spi;
 	struct rte_mbuf *m;
 	struct esp_sa *sa;
 	const uint8_t *dst;
@@ -97,9 +101,20 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 	if (unlikely(len - esp_off < ESP_HDR_LEN))
 		return NFV_DR_ESP_SHORT;
 	esp = p + esp_off;
-	sa = esp_sad_lookup(ips->sad, rte_be_to_cpu_32(esp_get32(esp)), family, dst);
-	if (unlikely(sa == NULL))
-		return NFV_DR_ESP_NO_SA;
+	/*
+	 * Packets of one SA come in runs: the previous packet's SA first (its
+	 * key is the SAD's: SPI, family, destination). It cannot be freed
+	 * before this hook call ends (RCU), like a SAD entry.
+	 */
+	spi = rte_be_to_cpu_32(esp_get32(esp));
+	sa = *last;
+	if (sa == NULL || sa->spi != spi || sa->family != family ||
+	    memcmp(sa->dst, dst, family == AF_INET ? 4 : 16) != 0) {
+		sa = esp_sad_lookup(ips->sad, spi, family, dst);
+		if (unlikely(sa == NULL))
+			return NFV_DR_ESP_NO_SA;
+		*last = sa;
+	}
 	if (unlikely(!!(sa->flags & ESP_SA_NATT) != (esp_off != l3))) {
 		sa->stats[worker].natt++;
 		return NFV_DR_ESP_NATT;

@@ -35,6 +35,7 @@ void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 {
 	struct nfv_ipsec *ips = priv;
 	struct esp_op ops[ESP_BATCH];
+	struct esp_sa *last = NULL;
 	unsigned int nops = 0, i;
 	int rc;
 
@@ -42,7 +43,7 @@ void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		rc = esp_decap_prepare(ips, &pkts[i], state->now, state->worker,
-				       &ops[nops]);
+				       &ops[nops], &last);
 		if (rc == ESP_IN_ACCEPT) {
 			verdicts[i] = NFV_ACCEPT;
 			continue;
