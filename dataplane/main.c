@@ -113,6 +113,8 @@ static unsigned int pool_size(const struct nfv_dp *dp)
 	for (unsigned int i = 0; i < pol->nb_queues; i++)
 		n += pol->queues[i].size;
 	n += dp->nb_workers * (NFV_INJECT_MAX * NFV_INJECT_DEPTH + 2048);
+	/* what reassembly may hold: a fragment flood must not starve rx */
+	n += dp->nb_workers * NFV_REASS_ENTRIES * RTE_LIBRTE_IP_FRAG_MAX_FRAG;
 	return rte_align32pow2(n) - 1;
 }
 
