@@ -103,6 +103,7 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 		.too_big = ipsec_too_big,
 		.too_big_arg = dp,
 		.big_pool = dp->big_pool,
+		.frag_pool = dp->pool,
 	};
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	int ret;

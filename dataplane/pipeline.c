@@ -13,12 +13,12 @@
  */
 #include <rte_ethdev.h>
 #include <rte_ip.h>
-#include <rte_ip_frag.h>
 #include <rte_ring.h>
 
 #include "dp.h"
 #include "local.h"
 #include "nfv_eth.h"
+#include "nfv_frag.h"
 #include "nfv_icmp.h"
 #include "nfv_ip4.h"
 #include "nfv_ip6.h"
@@ -429,21 +429,10 @@ static void fragment4(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv
 	struct rte_mbuf *frags[NFV_BURST];
 	int32_t n;
 
-	n = rte_ipv4_fragment_packet(m, frags, NFV_BURST, p->mtu, w->dp->pool, w->dp->pool);
+	n = nfv_frag_packet(m, frags, NFV_BURST, p->mtu, w->dp->pool, 0);
 	if (unlikely(n < 0)) {
 		drop(w, m, NFV_DR_MTU_EXCEEDED);
 		return;
-	}
-	for (int32_t i = 0; i < n; i++) {
-		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
-
-		/* one piece where it fits: not every PMD sends chains */
-		if (rte_pktmbuf_pkt_len(frags[i]) <= rte_pktmbuf_data_len(frags[i]) +
-						     rte_pktmbuf_tailroom(frags[i]))
-			rte_pktmbuf_linearize(frags[i]);
-		*nfv_mbuf_meta(frags[i]) = *nfv_mbuf_meta(m);
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
 	w->stats.fragmented++;
 	rte_pktmbuf_free(m);

@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 #include <intel-ipsec-mb.h>
 
+#include "nfv_frag.h"
 #include "nfv_hook_table.h"
 #include "nfv_ipsec.h"
 #include "nfv_mbuf.h"
@@ -127,6 +128,7 @@ struct nfv_ipsec {
 			uint32_t mtu);
 	void *too_big_arg;
 	struct rte_mempool *big_pool;	/* chains too big for one mbuf; may be NULL */
+	struct rte_mempool *frag_pool;	/* fragments; NULL: the packet's own pool */
 };
 
 /* esp_sa.c */
@@ -238,8 +240,13 @@ uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len);
 #define ESP_OVERHEAD_MAX (40 + 8 + ESP_HDR_LEN + ESP_IV_MAX + 15 + 2 + ESP_ICV_MAX)
 int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 		  struct rte_mbuf *m, unsigned int worker);
-int esp_mtu_fragment(struct rte_mbuf *m, struct rte_mbuf **frags, unsigned int max,
-		     uint16_t mtu, uint32_t id6);
+/* fragments come from conf.frag_pool, or else from m's own pool */
+static inline int esp_mtu_fragment(const struct nfv_ipsec *ips, struct rte_mbuf *m,
+				   struct rte_mbuf **frags, uint16_t mtu, uint32_t id6)
+{
+	return nfv_frag_packet(m, frags, ESP_FRAG_MAX, mtu,
+			       ips->frag_pool != NULL ? ips->frag_pool : m->pool, id6);
+}
 
 /* esp_seg.c: room = bytes the caller will append */
 int esp_pkt_gather(const struct nfv_ipsec *ips, struct rte_mbuf **mp, uint32_t room);

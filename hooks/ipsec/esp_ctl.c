@@ -39,6 +39,7 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->too_big = conf->too_big;
 	ips->too_big_arg = conf->too_big_arg;
 	ips->big_pool = conf->big_pool;
+	ips->frag_pool = conf->frag_pool;
 	ips->sas = rte_zmalloc_socket("esp_sas", ips->max_sa * sizeof(ips->sas[0]),
 				      RTE_CACHE_LINE_SIZE, conf->socket_id);
 	if (ips->sas == NULL)

@@ -14,7 +14,6 @@
  */
 #include <rte_byteorder.h>
 #include <rte_ip.h>
-#include <rte_ip_frag.h>
 #include <rte_mbuf.h>
 
 #include "esp.h"
@@ -35,64 +34,6 @@ uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len)
 	return (sa->flags & ESP_SA_TUNNEL ? 0 : l3_len) + room;
 }
 
-/* DPDK leaves the IPv6 fragment identification 0: each datagram needs its own */
-static void esp_mtu_frag6_id(struct rte_mbuf **frags, int n, uint32_t id)
-{
-	for (int i = 0; i < n; i++) {
-		struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod(frags[i], struct rte_ipv6_hdr *);
-		struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
-
-		if (fh != NULL)
-			fh->id = rte_cpu_to_be_32(id);
-	}
-}
-
-/*
- * Fragments packet m (IPv4, or IPv6 with no extension header; id6 is the
- * identification of IPv6 fragments) into at most max packets of at most
- * mtu bytes, each with m's metadata (and, IPv4, a valid header checksum).
- * m is left alone (the fragments hold references to its data). Returns
- * the count or -errno.
- */
-int esp_mtu_fragment(struct rte_mbuf *m, struct rte_mbuf **frags, unsigned int max,
-		     uint16_t mtu, uint32_t id6)
-{
-	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-	bool v4 = meta->family == AF_INET;
-	int32_t n, i;
-
-	/* fragment data is a multiple of 8 bytes after a 20..60 byte header */
-	if (mtu < (v4 ? 68 : RTE_IPV6_MIN_MTU))
-		return -EMSGSIZE;
-	if (v4)
-		n = rte_ipv4_fragment_packet(m, frags, (uint16_t)max, mtu, m->pool, m->pool);
-	else
-		n = rte_ipv6_fragment_packet(m, frags, (uint16_t)max, mtu, m->pool, m->pool);
-	if (n < 0)
-		return n;
-	if (!v4)
-		esp_mtu_frag6_id(frags, n, id6);
-	for (i = 0; i < n; i++) {
-		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
-
-		/*
-		 * A fragment is a new header plus a reference to m's data; the
-		 * pipeline and the crypto read it more cheaply in one piece.
-		 * One that does not fit a segment (jumbo) stays a chain.
-		 */
-		if (rte_pktmbuf_pkt_len(frags[i]) <= rte_pktmbuf_data_len(frags[i]) +
-						     rte_pktmbuf_tailroom(frags[i]))
-			rte_pktmbuf_linearize(frags[i]);
-		*nfv_mbuf_meta(frags[i]) = *meta;
-		if (v4) {
-			ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
-			ip->hdr_checksum = 0;
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
-		}
-	}
-	return n;
-}
-
 /*
  * Slow path of esp-output for a packet that may not fit sa->mtu: 0 when it
  * fits after all, ESP_MTU_FRAGMENT when the caller fragments it first,
@@ -104,7 +45,9 @@ int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	bool tunnel = sa->flags & ESP_SA_TUNNEL;
 	uint32_t nh_off, max;
+	uint16_t frag_off = 0;	/* IPv4 flags and offset, host order */
 	uint8_t proto;
 	int l3;
 
@@ -114,6 +57,8 @@ int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 	max = esp_mtu_inner_max(sa, (uint32_t)l3);
 	if (m->pkt_len <= max)
 		return 0;
+	if (meta->family == AF_INET)
+		frag_off = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)p)->fragment_offset);
 	/*
 	 * IPv6 senders never go below 1280 (RFC 8201 4): as RFC 2473 7.1 and
 	 * Linux's xfrm6_tunnel_check_size, a packet up to 1280 bytes is
@@ -123,26 +68,22 @@ int esp_mtu_check(struct nfv_ipsec *ips, const struct esp_sa *sa,
 	 */
 	if (meta->family == AF_INET6 && max < RTE_IPV6_MIN_MTU) {
 		if (m->pkt_len <= RTE_IPV6_MIN_MTU && sa->mtu >= 68 &&
-		    ((sa->flags & ESP_SA_TUNNEL) || l3 == sizeof(struct rte_ipv6_hdr)) &&
+		    (tunnel || l3 == sizeof(struct rte_ipv6_hdr)) &&
 		    (sa->family == AF_INET || sa->mtu >= RTE_IPV6_MIN_MTU))
 			return ESP_MTU_FRAG_AFTER;
 		max = RTE_IPV6_MIN_MTU;
 	}
-	if (meta->family == AF_INET && !(((const struct rte_ipv4_hdr *)p)->fragment_offset &
-					 rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))) {
-		if ((sa->flags & ESP_SA_TUNNEL) && max >= 68)
+	if (meta->family == AF_INET && !(frag_off & RTE_IPV4_HDR_DF_FLAG)) {
+		if (tunnel && max >= 68)
 			return ESP_MTU_FRAGMENT;
-		/* a fragment already, or an ESP packet that even split does not fit */
-		if (!(sa->flags & ESP_SA_TUNNEL) && sa->mtu >= 68 + l3 &&
-		    !(((const struct rte_ipv4_hdr *)p)->fragment_offset &
-		      rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+		/* not a fragment already, and the ESP packet fits ESP_FRAG_MAX pieces */
+		if (!tunnel && sa->mtu >= 68 + l3 &&
+		    !(frag_off & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
 		    m->pkt_len + ESP_OVERHEAD_MAX <= (uint32_t)ESP_FRAG_MAX * (sa->mtu - l3 - 7))
 			return ESP_MTU_FRAG_AFTER;
 	}
 	if (ips->too_big != NULL && max != 0 &&
-	    (meta->family == AF_INET6 ||
-	     (((const struct rte_ipv4_hdr *)p)->fragment_offset &
-	      rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))))
+	    (meta->family == AF_INET6 || (frag_off & RTE_IPV4_HDR_DF_FLAG)))
 		ips->too_big(ips->too_big_arg, worker, m, max);
 	return NFV_DR_ESP_TOO_BIG;
 }

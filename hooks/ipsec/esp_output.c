@@ -26,7 +26,7 @@ static void esp_output_split(struct nfv_ipsec *ips, const struct esp_op *op,
 	/* an outer IPv4 header of ours (6-in-4) has DF: we may split it */
 	if (op->sa->family == AF_INET && (op->sa->flags & ESP_SA_TUNNEL))
 		rte_pktmbuf_mtod(op->m, struct rte_ipv4_hdr *)->fragment_offset = 0;
-	n = esp_mtu_fragment(op->m, frags, ESP_FRAG_MAX, op->frag_mtu, ++wk->frag_id6);
+	n = esp_mtu_fragment(ips, op->m, frags, op->frag_mtu, ++wk->frag_id6);
 	if (unlikely(n < 0)) {
 		nfv_drop(state->table, state->worker, op->m, NFV_DR_ESP_FRAG_FAILED);
 		return;
@@ -182,8 +182,7 @@ static void esp_output_frags(struct nfv_ipsec *ips, struct esp_sa *sa,
 	uint32_t v;
 	int n, i;
 
-	n = esp_mtu_fragment(m, frags, ESP_FRAG_MAX,
-			     (uint16_t)esp_mtu_inner_max(sa, 0), 0);
+	n = esp_mtu_fragment(ips, m, frags, (uint16_t)esp_mtu_inner_max(sa, 0), 0);
 	/* the fragments hold their own references to m's data */
 	if (n < 0) {
 		nfv_drop(state->table, state->worker, m, NFV_DR_ESP_FRAG_FAILED);

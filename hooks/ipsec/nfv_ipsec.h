@@ -134,6 +134,11 @@ struct nfv_ipsec_conf {
 	 * NULL: such chains are dropped as esp-linearize-failed.
 	 */
 	struct rte_mempool *big_pool;
+	/*
+	 * Optional: the pool fragments are taken from (the packet pool);
+	 * NULL: the fragmented packet's own pool, which may be big_pool.
+	 */
+	struct rte_mempool *frag_pool;
 };
 
 /* Per SA, summed over workers. */
