@@ -101,6 +101,15 @@ static bool tcp_flags_valid(uint8_t f)
 	return false;
 }
 
+/* Segments from a TUN or after IP options may sit at any alignment. */
+static inline uint32_t tcp_be32(const uint8_t *p)
+{
+	rte_be32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
+}
+
 static int tcp_seg_parse(struct rte_mbuf *m, const struct ct_l4 *l4,
 			 struct tcp_seg *s)
 {
@@ -114,8 +123,8 @@ static int tcp_seg_parse(struct rte_mbuf *m, const struct ct_l4 *l4,
 	hl = (h[12] >> 4) * 4;
 	if (hl < 20 || l4->thoff + hl > len || len > rte_pktmbuf_pkt_len(m))
 		return -1;
-	s->seq = rte_be_to_cpu_32(*(const rte_be32_t *)(h + 4));
-	s->ack = rte_be_to_cpu_32(*(const rte_be32_t *)(h + 8));
+	s->seq = tcp_be32(h + 4);
+	s->ack = tcp_be32(h + 8);
 	s->flags = h[13];
 	s->win = (h[14] << 8) | h[15];
 	s->end = s->seq + (len - l4->thoff - hl) +

@@ -123,6 +123,34 @@ static void test_tcp_padding(void)
 	nfv_ct_table_destroy(t);
 }
 
+/*
+ * A TUN or IP options may leave the TCP header at any alignment: the
+ * sequence numbers are read bytewise (UBSan in the ASan build checks).
+ */
+static void test_tcp_unaligned(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct tp d = seg(0, SYN, 1000, 0, 0);
+	struct rte_mbuf *m = tp_build(&d);
+	uint16_t len = rte_pktmbuf_data_len(m);
+	uint8_t *from = rte_pktmbuf_mtod(m, uint8_t *), *to;
+	struct nfv_ct *ct;
+
+	CU_ASSERT_FATAL(m != NULL);
+	to = (uint8_t *)rte_pktmbuf_prepend(m, 2);
+	CU_ASSERT_FATAL(to != NULL);
+	memmove(to, from, len);
+	CU_ASSERT_FATAL(rte_pktmbuf_trim(m, 2) == 0);
+	/* the sequence number now sits 2 bytes off a 4-byte boundary */
+	CU_ASSERT_EQUAL((uintptr_t)rte_pktmbuf_mtod_offset(m, uint8_t *, 24) % 4, 2);
+	CU_ASSERT_EQUAL(ft_ct(t, m, 1), NFV_ACCEPT);
+	ct = nfv_mbuf_meta(m)->ct;
+	CU_ASSERT_FATAL(ct != NULL);
+	CU_ASSERT_EQUAL(ct->tcp[0].td_end, 1001);
+	rte_pktmbuf_free(m);
+	nfv_ct_table_destroy(t);
+}
+
 static void test_tcp_rst_window(void)
 {
 	struct nfv_ct_table *t = ct_new(64);
@@ -363,6 +391,7 @@ int main(int argc, char **argv)
 		{ "tcp handshake, data, fin, time_wait", test_tcp_fin },
 		{ "tcp rst and window checks", test_tcp_rst_window },
 		{ "tcp ignores frame padding", test_tcp_padding },
+		{ "tcp header at an odd alignment", test_tcp_unaligned },
 		{ "udp and icmp echo with timeouts", test_udp_icmp },
 		{ "icmp error related", test_icmp_related },
 		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },
