@@ -85,8 +85,7 @@ int nfv_arp_request(struct rte_mempool *mp, const struct rte_ether_addr *sha,
 	memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
 	arp->arp_data.arp_tip = tip;
 
-	nfv_mbuf_meta_reset(m, UINT16_MAX);
-	nfv_mbuf_meta(m)->flags = NFV_MBUF_F_LOCAL_OUT;
+	nfv_mbuf_meta_local(m, 0);
 	*out = m;
 	return 0;
 }

@@ -102,7 +102,6 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod(orig, const struct rte_ipv4_hdr *);
 	uint32_t qlen = RTE_MIN(rte_pktmbuf_pkt_len(orig),
 				(uint32_t)(NFV_ICMP4_ERR_MAX - sizeof(*oip) - ICMP_HDR_LEN));
-	struct nfv_mbuf_meta *meta;
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;
 	const void *quote;
@@ -146,10 +145,7 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 
-	nfv_mbuf_meta_reset(m, UINT16_MAX);
-	meta = nfv_mbuf_meta(m);
-	meta->family = AF_INET;
-	meta->flags = NFV_MBUF_F_LOCAL_OUT;
+	nfv_mbuf_meta_local(m, AF_INET);
 	*out = m;
 	return 0;
 

@@ -87,7 +87,6 @@ int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
 	uint32_t qlen = RTE_MIN(rte_pktmbuf_pkt_len(orig),
 				(uint32_t)(NFV_ICMP6_ERR_MAX - sizeof(*oip6) - ICMP6_HDR_LEN));
 	uint32_t len = ICMP6_HDR_LEN + qlen;
-	struct nfv_mbuf_meta *meta;
 	struct rte_ipv6_hdr *ip6;
 	struct rte_icmp_hdr *icmp;
 	const void *quote;
@@ -128,10 +127,7 @@ int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
 	sum += nfv_ip6_phdr_sum(ip6->src_addr, ip6->dst_addr, len, IPPROTO_ICMPV6);
 	icmp->icmp_cksum = ~nfv_cksum_fold(sum);
 
-	nfv_mbuf_meta_reset(m, UINT16_MAX);
-	meta = nfv_mbuf_meta(m);
-	meta->family = AF_INET6;
-	meta->flags = NFV_MBUF_F_LOCAL_OUT;
+	nfv_mbuf_meta_local(m, AF_INET6);
 	*out = m;
 	return 0;
 

@@ -190,9 +190,7 @@ static struct rte_ipv6_hdr *nd_alloc(struct rte_mempool *mp, struct rte_mbuf **o
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	nfv_mbuf_meta_reset(m, UINT16_MAX);
-	nfv_mbuf_meta(m)->family = AF_INET6;
-	nfv_mbuf_meta(m)->flags = NFV_MBUF_F_LOCAL_OUT;
+	nfv_mbuf_meta_local(m, AF_INET6);
 	*out = m;
 	return ip6;
 }

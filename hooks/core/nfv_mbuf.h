@@ -64,4 +64,14 @@ static inline void nfv_mbuf_meta_reset(struct rte_mbuf *m, uint16_t iport)
 	meta->oport = UINT16_MAX;
 }
 
+/* Resets the metadata of a packet made here, for LOCAL_OUT (family 0: not IP). */
+static inline void nfv_mbuf_meta_local(struct rte_mbuf *m, uint8_t family)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+
+	nfv_mbuf_meta_reset(m, UINT16_MAX);
+	meta->family = family;
+	meta->flags = NFV_MBUF_F_LOCAL_OUT;
+}
+
 #endif
