@@ -29,9 +29,12 @@ run "unit tests" meson test -C build --suite unit --print-errorlogs --num-proces
 run "interop tests (meson)" meson test -C build --suite interop --print-errorlogs --num-processes 1
 
 nfv_log "build with ASan and UBSan"
+asan=0
 if nfv_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
-	run "unit tests (asan,ubsan)" env ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	asan=1
+	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	run "unit tests (asan,ubsan)" \
 		meson test -C build-asan --suite unit --print-errorlogs --num-processes 2
 else
 	failed=$((failed + 1)); failures+=("asan build")
@@ -45,6 +48,17 @@ for t in tests/smoke/*_test.sh tests/interop/*/*_test.sh; do
 	[ -e "$t" ] || continue
 	run "$t" flock -o "$lock" timeout 600 bash "$t"
 done
+# The packet paths again on the ASan+UBSan build: unit tests cannot see
+# what real frames bring (a TCP header 2 bytes off alignment behind
+# Ethernet was found so). The fuzz tests build their own sanitized
+# targets; the NDR search of bench_run only measures.
+if [ "$asan" = 1 ]; then
+	for t in tests/smoke/*_test.sh tests/interop/*/*_test.sh; do
+		case $t in *fuzz*|*bench_run*) continue ;; esac
+		run "$t (asan,ubsan)" env NFV_BUILD="$NFV_TOP/build-asan" \
+			flock -o "$lock" timeout 600 bash "$t"
+	done
+fi
 if [ -x tests/kernel/run.sh ]; then
 	run "tests/kernel/run.sh" timeout 900 bash tests/kernel/run.sh
 fi
