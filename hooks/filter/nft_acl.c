@@ -222,6 +222,14 @@ static int acl_build(struct fcompiler *c, uint32_t first, uint32_t end,
 	return 0;
 }
 
+/* realloc to cap elements of size; the old array stays when it fails. */
+#define GROW(arr, cap) __extension__ ({					\
+	void *grown_ = realloc((arr), (size_t)(cap) * sizeof(*(arr)));	\
+	if (grown_ != NULL)						\
+		(arr) = grown_;						\
+	grown_ != NULL ? 0 : -ENOMEM;					\
+})
+
 /* Finds runs of simple rules in chain ch and gives each its trie. */
 int facl_chain(struct fcompiler *c, uint32_t ch)
 {
@@ -239,11 +247,8 @@ int facl_chain(struct fcompiler *c, uint32_t ch)
 		if (i->op == FOP_RULE) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
-				rules = realloc(rules, cap * sizeof(*rules));
-				verdict = realloc(verdict, cap);
-				count = realloc(count, cap);
-				index = realloc(index, cap * sizeof(*index));
-				if (!rules || !verdict || !count || !index) {
+				if (GROW(rules, cap) < 0 || GROW(verdict, cap) < 0 ||
+				    GROW(count, cap) < 0 || GROW(index, cap) < 0) {
 					ret = -ENOMEM;
 					break;
 				}
