@@ -32,11 +32,8 @@ dpkg-query -W -f='${Status}' linux-headers-amd64 2>/dev/null | grep -q "ok insta
 	die "missing prerequisites: ${missing[*]} (apt-get install the packages of ci/packages.txt)"
 
 # The headers meta-package names the exact ABI; the image must be the same build.
-HDRPKG=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | sed -n 's/^\(linux-headers-[^ ,]*\).*/\1/p')
-KVER=${HDRPKG#linux-headers-}
-HVER=$(dpkg-query -W -f='${Version}' "$HDRPKG")
-KDIR=/usr/src/linux-headers-$KVER
-[ -d "$KDIR" ] || die "$KDIR missing: reinstall $HDRPKG"
+. "$HERE/kimage.sh"
+kimage_prepare || die "no kernel image"
 echo "tests/kernel: kernel $KVER ($HVER)"
 
 mkdir -p "$WORK"
@@ -64,34 +61,15 @@ gcc $CFLAGS -I"$STEER" -I"$ROOT/kernel/uapi" -o "$WORK/nfvpn-steer" \
 [ -x "$WORK/nfvpn-steer" ] || die "nfvpn-steer build failed"
 gcc $CFLAGS -o "$WORK/ktool" "$HERE/ktool.c" || die "ktool build failed"
 
-# --- 3. the matching Debian kernel, cached -----------------------------------
-IMG=$WORK/$KVER
-if [ ! -s "$IMG/vmlinux" ] || [ ! -s "$IMG/tun.ko" ] || [ ! -s "$IMG/veth.ko" ]; then
-	rm -rf "$IMG" && mkdir -p "$IMG/x"
-	(cd "$IMG" && apt-get download "linux-image-$KVER=$HVER" >/dev/null) ||
-		die "apt-get download linux-image-$KVER=$HVER failed"
-	DEB=$(ls "$IMG"/linux-image-*.deb)
-	MODDIR=./lib/modules/$KVER/kernel/drivers/net
-	dpkg-deb --fsys-tarfile "$DEB" |
-		tar -x -C "$IMG/x" "./boot/vmlinuz-$KVER" "$MODDIR/tun.ko" "$MODDIR/veth.ko"
-	cp "$IMG/x/$MODDIR/tun.ko" "$IMG/x/$MODDIR/veth.ko" "$IMG/"
-	# Our extract-vmlinux: the payload is the first xz stream of the bzImage;
-	# the uncompressed ELF boots through its PVH note, much faster under TCG.
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$IMG/x/boot/vmlinuz-$KVER" | head -n 1 | cut -d: -f1)
-	[ -n "$off" ] || die "no xz payload in vmlinuz-$KVER"
-	tail -c +$((off + 1)) "$IMG/x/boot/vmlinuz-$KVER" | xz -dc >"$IMG/vmlinux.tmp" 2>/dev/null || true
-	[ "$(head -c 4 "$IMG/vmlinux.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
-		die "extracted vmlinux is not ELF"
-	mv "$IMG/vmlinux.tmp" "$IMG/vmlinux"
-	rm -rf "$IMG/x" "$DEB"
-fi
+# --- 3. the matching Debian kernel: kimage_prepare above -----------------------
+IMG=$KIMG
 
 # --- 4. initramfs ---------------------------------------------------------
 RD=$WORK/initramfs
 rm -rf "$RD" && mkdir -p "$RD"/{bin,lib,proc,sys,dev,tmp}
 cp /bin/busybox "$RD/bin/"
 cp "$WORK/nfvpn-steer" "$WORK/ktool" "$RD/bin/"
-cp "$IMG/tun.ko" "$IMG/veth.ko" "$RD/lib/"
+cp "$IMG/modules/drivers/net/tun.ko" "$IMG/modules/drivers/net/veth.ko" "$RD/lib/"
 cp "$ROOT/kernel/nfvpn_stub.ko" "$RD/"
 cp "${NFVPN_KTEST_GUEST:-$HERE/guest.sh}" "$RD/init"
 chmod +x "$RD/init"

@@ -72,6 +72,12 @@ veth_dp() {
 	# then hands DPDK a partial checksum that a real wire never carries
 	ip netns exec "$2" ethtool -K "$3" tx off >/dev/null 2>&1 || fail "ethtool"
 	ip netns exec "$DP_NS" ethtool -K "$1" tx off >/dev/null 2>&1 || fail "ethtool"
+	dp_isolate "$1"
+}
+
+# dp_isolate IF: the kernel of the dataplane's namespace neither answers
+# nor takes IP, IPv6 or ARP on IF, a dataplane port.
+dp_isolate() {
 	ip netns exec "$DP_NS" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
 	ip netns exec "$DP_NS" nft -f - <<EON || fail "nft"
 table inet nfvpn_smoke {
