@@ -6,7 +6,9 @@
 writes DIR/policy.yaml (nfvpn-dataplane: port p0 on the tap to the guest,
 p1 on the veth to netns B) and DIR/guest-setup.sh (the guest's `ip xfrm`
 states and policies, addresses and routes), and prints one line per case:
-"NAME SPI_IN SPI_OUT" (SPIs as the dataplane sees them).
+"NAME SPI_IN SPI_OUT SRC DST BIG" (SPIs as the dataplane sees them; BIG
+"big" for the cases that also ping with 1600 bytes, which both sides
+must fragment).
 
 One table, so the two sides cannot disagree. Each tunnel case has its own
 inner address on the guest (10.9.K.2 or fd00:9:K::2) and reaches netns B
@@ -22,14 +24,14 @@ B4, B6 = "10.1.0.2", "fd00:1::2"
 
 # name, outer family, inner family, algorithm, extra
 CASES = [
-    ("gcm128-4in4", 4, 4, "aes-gcm-128", {}),
+    ("gcm128-4in4", 4, 4, "aes-gcm-128", {"big": True}),
     ("gcm256-4in4-esn", 4, 4, "aes-gcm-256", {"esn": True}),
     ("chacha-4in4", 4, 4, "chacha20-poly1305", {}),
     ("cbc128-sha256-4in4", 4, 4, "aes-cbc-128", {"auth": "hmac-sha256-128"}),
     ("cbc256-sha384-4in4", 4, 4, "aes-cbc-256", {"auth": "hmac-sha384-192"}),
     ("cbc256-sha512-4in4", 4, 4, "aes-cbc-256", {"auth": "hmac-sha512-256"}),
     ("gcm128-4in4-natt", 4, 4, "aes-gcm-128", {"natt": True}),
-    ("gcm128-6in6", 6, 6, "aes-gcm-128", {}),
+    ("gcm128-6in6", 6, 6, "aes-gcm-128", {"big": True}),
     ("chacha-6in4", 4, 6, "chacha20-poly1305", {}),
     ("cbc256-sha512-4in6", 6, 4, "aes-cbc-256", {"auth": "hmac-sha512-256", "esn": True}),
     ("gcm128-transport4", 4, 4, "aes-gcm-128", {"transport": True}),
@@ -125,7 +127,8 @@ def main():
         if not transport:
             guest.append("ip addr add %s dev lo" % g_sel)
             (routes4 if ifam == 4 else routes6).append(g_sel)
-        print("%s %s %s %s %s" % (name, hex(spi_in), hex(spi_out), g_in, peer))
+        print("%s %s %s %s %s %s" % (name, hex(spi_in), hex(spi_out), g_in, peer,
+                                     "big" if extra.get("big") else "-"))
     guest.append("ip route add 10.1.0.0/24 via %s" % OUT4[1])
     guest.append("ip -6 route add fd00:1::/64 via %s" % OUT6[1])
 
