@@ -23,7 +23,13 @@ build=${NFV_BUILD:-$top/build}
 base=${NFV_BUILD_BASE:-}
 work=$(mktemp -d /tmp/nfvpn-bench-esp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mem=${NFV_EAL_MEM:---no-huge -m 1024}
+# hugepages when the machine has them (as ci/test.sh), else --no-huge;
+# NFV_EAL_MEM overrides
+if [ -z "${NFV_EAL_MEM:-}" ]; then
+	. "$top/ci/lib.sh"
+	nfv_hugepages
+fi
+mem=$NFV_EAL_MEM
 testpmd=$(command -v dpdk-testpmd)
 core=1	# the worker core of both DPDK programs, and of esp_raw
 lock=/tmp/nfvpn-dpdk.lock
@@ -92,7 +98,7 @@ run_raw() {	# run_raw enc|dec SIZE
 bytes_of() { [ "$1" = imix ] && echo 354.33 || echo "$1"; }
 
 echo "# $(date -u +%FT%TZ) $(uname -r) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
-echo "# rounds=$rounds secs=$secs core=$core"
+echo "# rounds=$rounds secs=$secs core=$core mem: $mem"
 for r in $(seq "$rounds"); do
 	for s in $sizes; do
 		for d in enc dec; do
