@@ -101,7 +101,7 @@ static bool tcp_flags_valid(uint8_t f)
 	return false;
 }
 
-/* Segments from a TUN or after IP options may sit at any alignment. */
+/* Behind a 14-byte Ethernet header (or IP options) a segment is 2 bytes off. */
 static inline uint32_t tcp_be32(const uint8_t *p)
 {
 	rte_be32_t v;

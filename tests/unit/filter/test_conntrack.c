@@ -124,8 +124,9 @@ static void test_tcp_padding(void)
 }
 
 /*
- * A TUN or IP options may leave the TCP header at any alignment: the
- * sequence numbers are read bytewise (UBSan in the ASan build checks).
+ * Behind a 14-byte Ethernet header the TCP header sits 2 bytes off a 4-byte
+ * boundary: the sequence numbers are read bytewise (UBSan in the ASan build
+ * checks).
  */
 static void test_tcp_unaligned(void)
 {
