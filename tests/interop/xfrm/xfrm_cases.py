@@ -6,9 +6,10 @@
 writes DIR/policy.yaml (nfvpn-dataplane: port p0 on the tap to the guest,
 p1 on the veth to netns B) and DIR/guest-setup.sh (the guest's `ip xfrm`
 states and policies, addresses and routes), and prints one line per case:
-"NAME SPI_IN SPI_OUT SRC DST BIG" (SPIs as the dataplane sees them; BIG
+"NAME SPI_IN SPI_OUT SRC DST MORE" (SPIs as the dataplane sees them; MORE
 "big" for the cases that also ping with 1600 bytes, which both sides
-must fragment).
+must fragment, "stray:ADDR" for a source the guest sends through the SA
+but the dataplane's inbound policy refuses, else "-").
 
 One table, so the two sides cannot disagree. Each tunnel case has its own
 inner address on the guest (10.9.K.2 or fd00:9:K::2) and reaches netns B
@@ -35,6 +36,10 @@ CASES = [
     ("chacha-6in4", 4, 6, "chacha20-poly1305", {}),
     ("cbc256-sha512-4in6", 6, 4, "aes-cbc-256", {"auth": "hmac-sha512-256", "esn": True}),
     ("gcm128-transport4", 4, 4, "aes-gcm-128", {"transport": True}),
+    # Linux sends all of 10.9.11.0/24 through the SA, nfvpn's inbound
+    # policy only admits 10.9.11.2: what comes from .3 is decrypted, then
+    # dropped as a policy mismatch (RFC 4301 5.2: the SA's selectors)
+    ("gcm128-4in4-policy", 4, 4, "aes-gcm-128", {"stray": True}),
 ]
 
 KEY_LEN = {"aes-gcm-128": 16, "aes-gcm-256": 32, "chacha20-poly1305": 32,
@@ -111,6 +116,8 @@ def main():
                             linux_alg(alg, ekey, extra, akey, salt), flags))
         proto = " proto 1" if transport else ""   # no /etc/protocols in the guest
         g_sel = "%s/%d" % (g_in, plen)
+        # the guest's own selector: wider than nfvpn's for a stray case
+        g_xsel = "10.9.%d.0/24" % k if extra.get("stray") else g_sel
         sps.append({"name": "%s-out" % name, "direction": "out",
                     "src": peer_net if not transport else peer + "/32", "dst": g_sel,
                     "action": "protect", "sa": "%s-out" % name,
@@ -122,13 +129,17 @@ def main():
         tmpl = "tmpl src %s dst %s proto esp reqid %d mode %s" % (outer[0], outer[1], k + 1, mode)
         rtmpl = "tmpl src %s dst %s proto esp reqid %d mode %s" % (outer[1], outer[0], k + 1, mode)
         p_sel = peer_net if not transport else peer + "/32"
-        guest.append("ip xfrm policy add src %s dst %s%s dir out %s" % (g_sel, p_sel, proto, tmpl))
-        guest.append("ip xfrm policy add src %s dst %s%s dir in %s" % (p_sel, g_sel, proto, rtmpl))
+        guest.append("ip xfrm policy add src %s dst %s%s dir out %s" % (g_xsel, p_sel, proto, tmpl))
+        guest.append("ip xfrm policy add src %s dst %s%s dir in %s" % (p_sel, g_xsel, proto, rtmpl))
         if not transport:
             guest.append("ip addr add %s dev lo" % g_sel)
-            (routes4 if ifam == 4 else routes6).append(g_sel)
-        print("%s %s %s %s %s %s" % (name, hex(spi_in), hex(spi_out), g_in, peer,
-                                     "big" if extra.get("big") else "-"))
+            # a route for all the guest sends, so that only the policy refuses
+            (routes4 if ifam == 4 else routes6).append(g_xsel)
+        more = "big" if extra.get("big") else "-"
+        if extra.get("stray"):
+            more = "stray:10.9.%d.3" % k
+            guest.append("ip addr add 10.9.%d.3/32 dev lo" % k)
+        print("%s %s %s %s %s %s" % (name, hex(spi_in), hex(spi_out), g_in, peer, more))
     guest.append("ip route add 10.1.0.0/24 via %s" % OUT4[1])
     guest.append("ip -6 route add fd00:1::/64 via %s" % OUT6[1])
 
