@@ -75,3 +75,41 @@ for r in roots:
 print("\n".join(order))
 EOP
 }
+
+# kimage_boot LOG TIMEOUT INITRD APPEND [QEMU ARGS...]: boots KIMG/vmlinux
+# under qemu (TCG, one CPU, the serial console into LOG without \r),
+# prints the guest's PASS/FAIL lines; sets KIMAGE_RC (124: timeout).
+# KIMAGE_NETNS: the network namespace qemu runs in (its tap is there).
+kimage_boot() {
+	local log=$1 timeout=$2 initrd=$3 append=$4
+	shift 4
+	KIMAGE_RC=0
+	# shellcheck disable=SC2086
+	${KIMAGE_NETNS:+ip netns exec "$KIMAGE_NETNS"} \
+		timeout "$timeout" qemu-system-x86_64 -accel tcg -M pc -smp 1 -m 512 -nodefaults \
+		-display none -serial stdio -no-reboot \
+		-kernel "$KIMG/vmlinux" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 $append" "$@" \
+		< /dev/null > "$log" 2>&1 || KIMAGE_RC=$?
+	tr -d '\r' < "$log" > "$log.txt" && mv "$log.txt" "$log"
+	grep -E '^(PASS|FAIL) ' "$log" || true
+}
+
+# kimage_verdict LOG NAME...: 0 when the guest of the last kimage_boot
+# finished in time, printed "PASS NAME" for each NAME and no FAIL, and its
+# kernel logged no warning or crash; else says what is wrong.
+kimage_verdict() {
+	local log=$1 bad=0 t
+	shift
+	[ "$KIMAGE_RC" -eq 124 ] && { echo "FAIL timeout"; bad=1; }
+	grep -q '^GUEST DONE' "$log" || { echo "FAIL guest did not finish (rc $KIMAGE_RC)"; bad=1; }
+	grep -q '^FAIL ' "$log" && bad=1
+	for t in "$@"; do
+		grep -q "^PASS $t\$" "$log" || { echo "FAIL missing: PASS $t"; bad=1; }
+	done
+	if grep -E 'WARNING:|BUG:|Oops|Call Trace|Kernel panic|unregister_netdevice: waiting|general protection' "$log"; then
+		echo "FAIL kernel log shows a warning or a crash"
+		bad=1
+	fi
+	return $bad
+}

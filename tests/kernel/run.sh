@@ -77,13 +77,7 @@ chmod +x "$RD/init"
 
 # --- 5. boot ----------------------------------------------------------------
 LOG=$WORK/guest.log
-rc=0
-timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -M pc -smp 1 -m 512 -nodefaults \
-	-display none -serial stdio -no-reboot \
-	-kernel "$IMG/vmlinux" -initrd "$WORK/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 ${NFVPN_KTEST_APPEND:-}" </dev/null >"$LOG" 2>&1 || rc=$?
-tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
-grep -E "^(PASS|FAIL) " "$LOG" || true
+kimage_boot "$LOG" "$TIMEOUT" "$WORK/initramfs.cpio" "${NFVPN_KTEST_APPEND:-}"
 
 # --- 6. verdict --------------------------------------------------------------
 EXPECTED="load genl-family target replace list-order
@@ -97,16 +91,8 @@ target-unregistered target-unregistered-no-hang no-target-counted tap-target tap
 veth-target veth-frame tap-target-again
 unload-under-traffic unloaded reload reload-clean reload-steers unload target-released"
 bad=0
-[ $rc -eq 124 ] && { echo "FAIL timeout after ${TIMEOUT}s"; bad=1; }
-grep -q "^GUEST DONE" "$LOG" || { echo "FAIL guest did not finish (rc $rc)"; bad=1; }
-grep -q "^FAIL " "$LOG" && bad=1
-for t in $EXPECTED; do
-	grep -q "^PASS $t\$" "$LOG" || { echo "FAIL missing: PASS $t"; bad=1; }
-done
-if grep -E "WARNING:|BUG:|Oops|Call Trace|Kernel panic|unregister_netdevice: waiting|general protection" "$LOG"; then
-	echo "FAIL kernel log shows a warning or a crash"
-	bad=1
-fi
+# shellcheck disable=SC2086
+kimage_verdict "$LOG" $EXPECTED || bad=1
 if [ $bad -ne 0 ]; then
 	echo "tests/kernel: FAILED, guest log: $LOG"
 	exit 1
