@@ -187,9 +187,11 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "Like nftrace: the dataplane marks the first N matching packets (N per\n"
 	  "worker) and reports every hook entry each meets, with its hook,\n"
 	  "priority and verdict (a drop with its reason), in order; a packet keeps\n"
-	  "its id through every later hook. Untraced packets pay one\n"
-	  "branch per burst. Ends after N packets, or after 60 s. --json: one\n"
-	  "object a line.",
+	  "its id through every later hook. A traced packet that the dataplane\n"
+	  "drops outside an entry (no route, MTU, a failed decryption after\n"
+	  "STOLEN) gets a last line from \"dataplane\" with the reason. Untraced\n"
+	  "packets pay one branch per burst. Ends after N packets, or after 60 s.\n"
+	  "--json: one object a line.",
 	  "nfvpnctl trace 5 dst 10.2.0.0/16 proto udp", ctl_cmd_trace },
 };
 

@@ -75,7 +75,7 @@ static const char *verdict_text(uint32_t v, char *buf, size_t len)
 
 static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t time_ns)
 {
-	char s[INET6_ADDRSTRLEN + 6], d[INET6_ADDRSTRLEN + 6], v[64];
+	char s[INET6_ADDRSTRLEN + 6], d[INET6_ADDRSTRLEN + 6], v[64], h[48];
 	struct nfv_msg_event e = {
 		.time_ns = time_ns, .type = NFV_EVENT_TRACE, .worker = r->worker,
 		.value = r->id,
@@ -91,8 +91,12 @@ static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t 
 		snprintf(d + strlen(d), 7, ":%u", r->dport);
 	}
 	/* an IPv6 line may be cut: the text is for people, value has the id */
-	if (snprintf(e.text, sizeof(e.text), "%s prio %d %s: %s > %s proto %u iport %d oport %d",
-		 nfv_hook_name(r->hook), r->priority, verdict_text(r->verdict, v, sizeof(v)),
+	/* a drop by the pipeline itself is in no hook: no hook, no priority */
+	h[0] = '\0';
+	if (r->hook != NFV_TRACE_HOOK_NONE)
+		snprintf(h, sizeof(h), "%s prio %d ", nfv_hook_name(r->hook), r->priority);
+	if (snprintf(e.text, sizeof(e.text), "%s%s: %s > %s proto %u iport %d oport %d",
+		 h, verdict_text(r->verdict, v, sizeof(v)),
 		 s, d, r->proto, r->iport == UINT16_MAX ? -1 : r->iport,
 		 r->oport == UINT16_MAX ? -1 : r->oport) >= (int)sizeof(e.text))
 		e.text[sizeof(e.text) - 2] = '~';

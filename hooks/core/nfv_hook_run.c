@@ -108,13 +108,13 @@ run_entries(struct nfv_hook_table *t, const struct nfv_hook_entries *es, unsigne
 				break;
 			case NFV_REPEAT:
 				s->repeat_limit++;
-				nfv_drop(t, worker, m, NFV_DR_REPEAT_LIMIT);
+				nfv_drop_quiet(t, worker, m, NFV_DR_REPEAT_LIMIT);
 				break;
 			case NFV_DROP:
 			default:
 				s->dropped++;
 				v = NFV_VERDICT_ARG(v);
-				nfv_drop(t, worker, m, v && v < NFV_DR_MAX ? v : NFV_DR_HOOK);
+				nfv_drop_quiet(t, worker, m, v && v < NFV_DR_MAX ? v : NFV_DR_HOOK);
 				break;
 			}
 		}

@@ -19,6 +19,7 @@
 
 #include "nfv_drop.h"
 #include "nfv_hook.h"
+#include "nfv_mbuf.h"
 
 #define NFV_MAX_WORKERS 16
 /* The control side's row in per-worker counters. */
@@ -136,12 +137,32 @@ uint16_t nfv_hook_run(struct nfv_hook_table *t, struct rte_mbuf **pkts,
 		      uint16_t n, const struct nfv_hook_state *state,
 		      int64_t after_prio);
 
-/* Frees a packet and counts it under reason; for entries and the pipeline. */
-static inline void nfv_drop(struct nfv_hook_table *t, unsigned int worker,
-			    struct rte_mbuf *m, unsigned int reason)
+/*
+ * Frees a packet and counts it under reason, without a trace record: for
+ * the runner, whose trace already holds the entry's DROP verdict.
+ */
+static inline void nfv_drop_quiet(struct nfv_hook_table *t, unsigned int worker,
+				  struct rte_mbuf *m, unsigned int reason)
 {
 	t->drops[worker].count[reason]++;
 	rte_pktmbuf_free(m);
+}
+
+/* nfv_trace.c: the record of a traced packet dropped outside an entry. */
+void nfv_trace_drop(struct nfv_hook_table *t, unsigned int worker,
+		    struct rte_mbuf *m, unsigned int reason);
+
+/*
+ * Frees a packet and counts it under reason; for entries and the pipeline.
+ * A traced packet's trace ends with the reason (no route, full queue, a
+ * failed decryption after STOLEN, ...), not in silence.
+ */
+static inline void nfv_drop(struct nfv_hook_table *t, unsigned int worker,
+			    struct rte_mbuf *m, unsigned int reason)
+{
+	if (unlikely(nfv_mbuf_meta(m)->flags & NFV_MBUF_F_TRACE))
+		nfv_trace_drop(t, worker, m, reason);
+	nfv_drop_quiet(t, worker, m, reason);
 }
 
 /*

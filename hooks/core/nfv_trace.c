@@ -172,3 +172,27 @@ void nfv_trace_post(struct nfv_trace *tr, const struct nfv_hook_reg *reg, int pr
 			__atomic_fetch_add(&tr->lost, 1, __ATOMIC_RELAXED);
 	}
 }
+
+void nfv_trace_drop(struct nfv_hook_table *t, unsigned int worker,
+		    struct rte_mbuf *m, unsigned int reason)
+{
+	struct nfv_trace *tr = __atomic_load_n(&t->trace, __ATOMIC_ACQUIRE);
+	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	struct nfv_trace_rec r;
+
+	/* a packet marked by a trace that has ended since */
+	if (tr == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	parse(m, meta->family, &r);
+	r.tsc = rte_rdtsc();
+	r.id = meta->trace_id;
+	r.worker = (uint16_t)worker;
+	r.hook = NFV_TRACE_HOOK_NONE;
+	r.iport = meta->iport;
+	r.oport = meta->oport;
+	r.verdict = NFV_DROP_REASON(reason);
+	snprintf(r.entry, sizeof(r.entry), "dataplane");
+	if (rte_ring_mp_enqueue_elem(tr->ring, &r, sizeof(r)) != 0)
+		__atomic_fetch_add(&tr->lost, 1, __ATOMIC_RELAXED);
+}

@@ -35,6 +35,9 @@ struct nfv_trace_match {
 	uint16_t pad;
 };
 
+/* rec.hook of a drop outside any entry (nfv_drop() in the pipeline). */
+#define NFV_TRACE_HOOK_NONE 0xff
+
 /* One entry's verdict on one traced packet; a multiple of 8 bytes. */
 struct nfv_trace_rec {
 	uint64_t tsc;

@@ -122,6 +122,61 @@ static void test_trace_path(void)
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
 }
 
+/*
+ * A marked packet dropped outside any entry (no route, a full queue, a
+ * failed decryption after STOLEN) ends its trace with the reason; the
+ * runner's own drop of a DROP verdict adds nothing (test_trace_path counts
+ * its records); an unmarked packet or an ended trace records nothing.
+ */
+static void test_trace_drop(void)
+{
+	struct nfv_hook_ops ops = { "raw-accept", NFV_INET_PRE_ROUTING, NFV_IP_PRI_RAW,
+				    accept_all, NULL };
+	struct nfv_trace_match m = { .family = AF_INET };
+	struct nfv_hook_state pre = { .hook = NFV_INET_PRE_ROUTING, .worker = 0 };
+	struct nfv_hook_table *t = nfv_hook_table_create(1);
+	struct nfv_trace_rec r[4];
+	struct rte_mbuf *pkts[3];
+	struct nfv_trace *tr;
+
+	CU_ASSERT_FATAL(t != NULL);
+	pre.table = t;
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_register(t, &ops, NULL), 0);
+	tr = nfv_trace_create(&m, 2, 1);
+	CU_ASSERT_FATAL(tr != NULL);
+	nfv_trace_arm(t, tr);
+	pkts[0] = udp4(2, 5000);
+	pkts[1] = udp4(2, 5001);
+	CU_ASSERT_FATAL(pkts[0] && pkts[1]);
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_run(t, pkts, 2, &pre, NFV_HOOK_FROM_START), 2);
+	CU_ASSERT_EQUAL_FATAL(nfv_trace_read(tr, r, 4), 2);
+	/* the budget is spent: a third packet is not marked, its drop is silent */
+	pkts[2] = udp4(2, 5002);
+	CU_ASSERT_FATAL(pkts[2] != NULL);
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_run(t, &pkts[2], 1, &pre, NFV_HOOK_FROM_START), 1);
+	nfv_drop(t, 0, pkts[2], NFV_DR_NO_ROUTE);
+	CU_ASSERT_EQUAL(nfv_trace_read(tr, r, 4), 0);
+	/* the marked one: one record, the pipeline's, with the reason */
+	nfv_drop(t, 0, pkts[0], NFV_DR_MTU_EXCEEDED);
+	CU_ASSERT_EQUAL_FATAL(nfv_trace_read(tr, r, 4), 1);
+	CU_ASSERT_NOT_EQUAL(r[0].id, 0);
+	CU_ASSERT_EQUAL(r[0].hook, NFV_TRACE_HOOK_NONE);
+	CU_ASSERT_STRING_EQUAL(r[0].entry, "dataplane");
+	CU_ASSERT_EQUAL(r[0].verdict, NFV_DROP_REASON(NFV_DR_MTU_EXCEEDED));
+	CU_ASSERT_EQUAL(r[0].dport, 5000);
+	CU_ASSERT_EQUAL(t->drops[0].count[NFV_DR_MTU_EXCEEDED], 1);
+	CU_ASSERT_EQUAL(t->drops[0].count[NFV_DR_NO_ROUTE], 1);
+	/* marked, but the trace has ended: counted, not recorded */
+	nfv_trace_disarm(t);
+	nfv_drop(t, 0, pkts[1], NFV_DR_NO_ROUTE);
+	CU_ASSERT_EQUAL(nfv_trace_read(tr, r, 4), 0);
+	CU_ASSERT_EQUAL(t->drops[0].count[NFV_DR_NO_ROUTE], 2);
+	CU_ASSERT_EQUAL(tr->lost, 0);
+	nfv_trace_destroy(tr);
+	nfv_hook_table_destroy(t);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
+}
+
 int main(int argc, char **argv)
 {
 	nfv_test_eal_init(argv[0]);
@@ -129,6 +184,7 @@ int main(int argc, char **argv)
 	if (pool == NULL || CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	NFV_TEST_SUITE("trace", NULL, NULL,
-		{ "marked packets: every entry's verdict, across hooks", test_trace_path });
+		{ "marked packets: every entry's verdict, across hooks", test_trace_path },
+		{ "a marked packet dropped by the pipeline", test_trace_drop });
 	return nfv_test_run();
 }
