@@ -42,6 +42,11 @@ struct nfv_dp_port {
 	struct rte_ether_addr mac;
 	char tun_ifname[16];
 	char device[NFV_DEVARGS_MAX];
+	/*
+	 * net_af_packet: the kernel reassembles IPv4 fragments before the
+	 * PMD (its fanout DEFRAG flag), and cuts what exceeds a ring frame
+	 */
+	bool kernel_defrag;
 	/* the source of ICMP errors sent from this port */
 	bool has_ip4, has_ip6;
 	rte_be32_t ip4;

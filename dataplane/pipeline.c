@@ -120,6 +120,9 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		case RTE_ETHER_TYPE_IPV4:
 			reason = nfv_ip4_check(m);
 			meta->family = AF_INET;
+			/* not malformed: longer than the port's frame */
+			if (unlikely(reason == NFV_DR_IP4_TOTAL_LEN && p->kernel_defrag))
+				reason = NFV_DR_PORT_TRUNCATED;
 			break;
 		case RTE_ETHER_TYPE_IPV6:
 			reason = nfv_ip6_check(m);

@@ -102,6 +102,19 @@ static int port_configure(struct nfv_dp *dp, uint16_t port_id, uint16_t mtu,
 	return 0;
 }
 
+/*
+ * DPDK's af_packet PMD joins a fanout group with PACKET_FANOUT_FLAG_DEFRAG:
+ * the kernel hands it IPv4 datagrams whole, cut to the ring's frame when
+ * longer (docs/policy.md, ports).
+ */
+static bool port_kernel_defrag(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	return rte_eth_dev_info_get(port_id, &info) == 0 && info.driver_name != NULL &&
+	       strcmp(info.driver_name, "net_af_packet") == 0;
+}
+
 static int tun_create(struct nfv_dp *dp, struct nfv_dp_port *p,
 		      const struct nfv_policy_port *pp)
 {
@@ -167,6 +180,7 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 		rte_eth_macaddr_get(p->port_id, &p->mac);
 	if (pp->promiscuous)
 		rte_eth_promiscuous_enable(p->port_id);
+	p->kernel_defrag = port_kernel_defrag(p->port_id);
 	/* IPv6 ND needs the solicited-node groups */
 	rte_eth_allmulticast_enable(p->port_id);
 	if (pp->exception) {

@@ -26,6 +26,8 @@
 	X(ARP_BAD,		"arp-malformed")			\
 	X(CONTROL_RING_FULL,	"control-ring-full")			\
 	X(ETH_NO_HEADROOM,	"eth-no-headroom")			\
+	/* IPv4 longer than the frame on a port whose kernel reassembles */\
+	X(PORT_TRUNCATED,	"port-frame-truncated")			\
 	/* dataplane: IPv4 (RFC 1812 5.2.2) */				\
 	X(IP4_SHORT,		"ip4-short")				\
 	X(IP4_VERSION,		"ip4-bad-version")			\
