@@ -121,6 +121,21 @@ static int match(const struct nfv_trace_match *m, const struct nfv_trace_rec *r)
 	       (!m->src_len || prefix_match(r->src, m->src, m->src_len));
 }
 
+/* What every record of m says: addresses, ports, id, where it is. */
+static void rec_fill(struct nfv_trace_rec *r, struct rte_mbuf *m, unsigned int worker,
+		     uint8_t hook)
+{
+	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+
+	memset(r, 0, offsetof(struct nfv_trace_rec, entry));
+	parse(m, meta->family, r);
+	r->id = meta->trace_id;
+	r->worker = (uint16_t)worker;
+	r->hook = hook;
+	r->iport = meta->iport;
+	r->oport = meta->oport;
+}
+
 uint16_t nfv_trace_pre(struct nfv_trace *tr, struct rte_mbuf **pkts, uint16_t n,
 		       const struct nfv_hook_state *state, struct nfv_trace_rec *recs)
 {
@@ -134,20 +149,17 @@ uint16_t nfv_trace_pre(struct nfv_trace *tr, struct rte_mbuf **pkts, uint16_t n,
 		r->id = 0;
 		if (!(meta->flags & NFV_MBUF_F_TRACE) && tr->budget[w] == 0)
 			continue;
-		memset(r, 0, offsetof(struct nfv_trace_rec, entry));
-		parse(pkts[i], meta->family, r);
+		rec_fill(r, pkts[i], w, (uint8_t)state->hook);
 		if (!(meta->flags & NFV_MBUF_F_TRACE)) {
-			if (!match(&tr->match, r))
+			if (!match(&tr->match, r)) {
+				r->id = 0;
 				continue;
+			}
 			__atomic_store_n(&tr->budget[w], tr->budget[w] - 1, __ATOMIC_RELAXED);
 			meta->flags |= NFV_MBUF_F_TRACE;
 			meta->trace_id = (w + 1) << 24 | (++tr->seq[w] & 0xffffff);
+			r->id = meta->trace_id;
 		}
-		r->id = meta->trace_id;
-		r->worker = (uint16_t)w;
-		r->hook = (uint8_t)state->hook;
-		r->iport = meta->iport;
-		r->oport = meta->oport;
 		traced++;
 	}
 	return traced;
@@ -177,22 +189,15 @@ void nfv_trace_drop(struct nfv_hook_table *t, unsigned int worker,
 		    struct rte_mbuf *m, unsigned int reason)
 {
 	struct nfv_trace *tr = __atomic_load_n(&t->trace, __ATOMIC_ACQUIRE);
-	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	struct nfv_trace_rec r;
 
 	/* a packet marked by a trace that has ended since */
 	if (tr == NULL)
 		return;
-	memset(&r, 0, sizeof(r));
-	parse(m, meta->family, &r);
+	rec_fill(&r, m, worker, NFV_TRACE_HOOK_NONE);
 	r.tsc = rte_rdtsc();
-	r.id = meta->trace_id;
-	r.worker = (uint16_t)worker;
-	r.hook = NFV_TRACE_HOOK_NONE;
-	r.iport = meta->iport;
-	r.oport = meta->oport;
 	r.verdict = NFV_DROP_REASON(reason);
-	snprintf(r.entry, sizeof(r.entry), "dataplane");
+	strncpy(r.entry, "dataplane", sizeof(r.entry));	/* zero-padded */
 	if (rte_ring_mp_enqueue_elem(tr->ring, &r, sizeof(r)) != 0)
 		__atomic_fetch_add(&tr->lost, 1, __ATOMIC_RELAXED);
 }
