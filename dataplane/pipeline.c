@@ -121,7 +121,8 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 			reason = nfv_ip4_check(m);
 			meta->family = AF_INET;
 			/* not malformed: longer than the port's frame */
-			if (unlikely(reason == NFV_DR_IP4_TOTAL_LEN && p->kernel_defrag))
+			if (unlikely(reason == NFV_DR_IP4_TOTAL_LEN && p->kernel_defrag) &&
+			    nfv_ip4_cut_short(m))
 				reason = NFV_DR_PORT_TRUNCATED;
 			break;
 		case RTE_ETHER_TYPE_IPV6:

@@ -61,6 +61,15 @@ static inline int nfv_ip4_check(struct rte_mbuf *m)
 	return 0;
 }
 
+/* True when m holds less than its IPv4 header's total length says. */
+static inline bool nfv_ip4_cut_short(const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	return rte_pktmbuf_data_len(m) >= sizeof(*ip) &&
+	       rte_be_to_cpu_16(ip->total_length) > rte_pktmbuf_pkt_len(m);
+}
+
 /*
  * Before forwarding a checked packet: drops it when the TTL would expire
  * (the caller sends ICMP time exceeded) and decrements the TTL with an
