@@ -52,15 +52,7 @@ policy() {
 	local k s
 	if [ "$1" -eq 1 ]; then k=$KEY1 s=$SALT1; else k=$KEY2 s=$SALT2; fi
 	cat <<EOP
-ports:
-  - { name: p0, device: "net_af_packet0,iface=d0", mac: "02:00:00:00:00:01", exception: false }
-  - { name: p1, device: "net_af_packet1,iface=d1", mac: "02:00:00:00:01:01", exception: false }
-addresses:
-  - { port: p0, address: 10.0.0.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
-neighbours:
-  - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:02:02" }
-  - { port: p1, address: 10.1.0.9, mac: "02:00:00:00:02:02" }
+$(gen_pair_ports)
 ipsec:
   sas:
     - { name: in-$1, spi: 0x100$1, direction: in, src: 10.0.0.2, dst: 10.0.0.1,

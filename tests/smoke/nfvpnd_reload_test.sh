@@ -39,16 +39,8 @@ policy() {
 	gw=$([ $((v % 2)) -eq 0 ] && echo 10.1.0.2 || echo 10.1.0.3)
 	out=$([ "$v" -ge 10 ] && echo 2 || echo 1)
 	cat <<EOP
-ports:
-  - { name: p0, device: "net_af_packet0,iface=d0", mac: "02:00:00:00:00:01", exception: false }
-  - { name: p1, device: "net_af_packet1,iface=d1", mac: "02:00:00:00:01:01", exception: false }
-addresses:
-  - { port: p0, address: 10.0.0.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
-neighbours:
-  - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:02:02" }
+$(gen_pair_ports)
   - { port: p1, address: 10.1.0.3, mac: "02:00:00:00:02:02" }
-  - { port: p1, address: 10.1.0.9, mac: "02:00:00:00:02:02" }
 ipsec:
   sas:
     - { name: in-peer, spi: 0x1001, direction: in, src: 10.0.0.2, dst: 10.0.0.1,
