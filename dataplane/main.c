@@ -231,8 +231,12 @@ static int dp_init(struct nfv_dp *dp)
 	return 0;
 }
 
-/* Teardown in reverse; workers have stopped, so no grace period is owed. */
-static int dp_fini(struct nfv_dp *dp)
+/*
+ * Teardown in reverse; workers have stopped (or never started), so no grace
+ * period is owed. Every step skips what a failed start did not make; the
+ * summary is for a run that happened (ran) only.
+ */
+static int dp_fini(struct nfv_dp *dp, bool ran)
 {
 	unsigned int in_use;
 
@@ -253,7 +257,8 @@ static int dp_fini(struct nfv_dp *dp)
 	/* what reassembly still holds is dropped before the summary counts it */
 	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
 		nfv_reass_fini(&dp->workers[w]);
-	nfv_stats_print(dp, stdout);
+	if (ran)
+		nfv_stats_print(dp, stdout);
 	nfv_builtin_fini(dp);
 	nfv_filter_ctl_fini(dp);
 	nfv_ipsec_dp_fini(dp);
@@ -266,12 +271,46 @@ static int dp_fini(struct nfv_dp *dp)
 		rte_ring_free(dp->workers[w].ctl_tx);
 	in_use = dp->pool ? rte_mempool_in_use_count(dp->pool) : 0;
 	in_use += dp->big_pool ? rte_mempool_in_use_count(dp->big_pool) : 0;
-	printf("mbufs in use at exit: %u\n", in_use);
-	fflush(stdout);
+	if (ran) {
+		printf("mbufs in use at exit: %u\n", in_use);
+		fflush(stdout);
+	}
 	rte_mempool_free(dp->pool);
 	rte_mempool_free(dp->big_pool);
 	rte_free(dp->workers);
-	return in_use == 0 ? 0 : -EBUSY;
+	if (ran && in_use != 0) {
+		NFV_LOG(ERR, "shutdown: %u mbufs were not returned to their pools", in_use);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Workers poll, the main lcore serves the socket until SIGINT/SIGTERM. */
+static int dp_run(struct nfv_dp *dp)
+{
+	unsigned int lcore;
+	int ret = 0;
+
+	NFV_LOG(INFO, "%u port(s), %u worker(s), policy %s, socket %s", dp->nb_ports,
+		dp->nb_workers, dp->policy_path, dp->socket_path);
+	printf("nfvpn-dataplane: running\n");
+	fflush(stdout);
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		ret = rte_eal_remote_launch(nfv_worker_main, &dp->workers[w],
+					    dp->workers[w].lcore);
+		if (ret < 0) {
+			NFV_LOG(ERR, "worker %u: cannot launch on lcore %u: %s", w,
+				dp->workers[w].lcore, strerror(-ret));
+			/* those launched stop at quit */
+			__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	if (ret == 0)
+		nfv_ctl_loop(dp);
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_wait_lcore(lcore);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -280,7 +319,6 @@ int main(int argc, char **argv)
 	struct nfv_dp dp = { 0 };
 	int app_argc = argc, sep, ret;
 	char **app_argv = argv;
-	unsigned int lcore;
 
 	/* the policy first: a bad one stops us before anything starts */
 	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
@@ -304,8 +342,7 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		fprintf(stderr, "%s: EAL initialisation failed: %s\n", argv[0],
 			rte_strerror(rte_errno));
-		nfv_policy_free(dp.policy);
-		return 1;
+		goto err_eal;
 	}
 	dp.start_tsc = rte_rdtsc();
 	signal_dp = &dp;
@@ -316,21 +353,20 @@ int main(int argc, char **argv)
 	ret = dp_init(&dp);
 	if (ret < 0) {
 		NFV_LOG(ERR, "start-up failed: %s", strerror(-ret));
-		dp.quit = true;
-	} else {
-		NFV_LOG(INFO, "%u port(s), %u worker(s), policy %s, socket %s", dp.nb_ports,
-			dp.nb_workers, dp.policy_path, dp.socket_path);
-		printf("nfvpn-dataplane: running\n");
-		fflush(stdout);
-		for (unsigned int w = 0; w < dp.nb_workers; w++)
-			rte_eal_remote_launch(nfv_worker_main, &dp.workers[w], dp.workers[w].lcore);
-		nfv_ctl_loop(&dp);
+		goto err_init;
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_wait_lcore(lcore);
-	if (dp_fini(&dp) < 0 && ret == 0)
+	ret = dp_run(&dp);
+	if (dp_fini(&dp, true) < 0 && ret == 0)
 		ret = -EBUSY;
-	nfv_policy_free(dp.policy);
 	rte_eal_cleanup();
+	nfv_policy_free(dp.policy);
 	return ret < 0 ? 1 : 0;
+
+err_init:
+	/* what dp_init made, nothing launched: no summary */
+	dp_fini(&dp, false);
+	rte_eal_cleanup();
+err_eal:
+	nfv_policy_free(dp.policy);
+	return 1;
 }

@@ -34,6 +34,7 @@ int nfv_neigh_init(struct nfv_neigh_table *t, struct nfv_hook_table *rcu)
 			   RTE_CACHE_LINE_SIZE);
 	if (t->e == NULL) {
 		rte_hash_free(t->hash);
+		t->hash = NULL;	/* the teardown of a failed start tests it */
 		return -ENOMEM;
 	}
 	return 0;

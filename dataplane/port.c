@@ -142,6 +142,8 @@ static int port_init(struct nfv_dp *dp, struct nfv_dp_port *p,
 	strlcpy(p->name, pp->name, sizeof(p->name));
 	strlcpy(p->device, pp->device, sizeof(p->device));
 	p->mtu = pp->mtu;
+	/* none yet: a failed start closes only what was probed */
+	p->port_id = UINT16_MAX;
 	p->tun_id = UINT16_MAX;
 	ret = port_probe(pp->device, &p->port_id);
 	if (ret < 0) {
@@ -239,6 +241,8 @@ void nfv_ports_fini(struct nfv_dp *dp)
 	for (unsigned int i = 0; i < dp->nb_ports; i++) {
 		struct nfv_dp_port *p = &dp->ports[i];
 
+		if (p->port_id == UINT16_MAX)
+			continue;
 		rte_eth_dev_stop(p->port_id);
 		rte_eth_dev_close(p->port_id);
 		if (p->tun_id != UINT16_MAX) {
