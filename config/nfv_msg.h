@@ -400,6 +400,8 @@ struct nfv_msg_ipsec_sa {
 struct nfv_msg_ipsec_sp {
 	struct nfv_policy_sp sp;
 	char sa[NFV_NAME_MAX];		/* PROTECT: the SA's name */
+	/* inbound: cleartext packets refused (PROTECT), packets dropped (DISCARD) */
+	uint64_t refused;
 };
 
 struct nfv_msg_ipsec_sp_add {

@@ -5,6 +5,7 @@
  * wiped here; nothing prints them.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -120,7 +121,7 @@ static const struct ctl_col sp_cols[] = {
 	{ "NAME", CTL_LEFT }, { "DIR", CTL_LEFT }, { "PRIORITY", CTL_RIGHT },
 	{ "SRC", CTL_LEFT }, { "DST", CTL_LEFT }, { "PROTO", CTL_LEFT },
 	{ "SPORT", CTL_LEFT }, { "DPORT", CTL_LEFT }, { "ACTION", CTL_LEFT },
-	{ "SA", CTL_LEFT },
+	{ "SA", CTL_LEFT }, { "REFUSED", CTL_RIGHT },
 };
 
 static const char *ports_fmt(uint16_t min, uint16_t max, char *buf, size_t len)
@@ -177,6 +178,7 @@ static void sp_json(struct ctl_json *j, const void *rec)
 	ctl_json_str(j, "dport", x.dport);
 	ctl_json_str(j, "action", x.action);
 	ctl_json_str(j, "sa", x.sa[0] ? x.sa : NULL);
+	ctl_json_u64(j, "refused", r->refused);
 	ctl_json_obj_end(j);
 }
 
@@ -196,6 +198,7 @@ static void sp_row(struct ctl_table *t, const void *rec)
 	ctl_table_add(t, "%s", x.dport);
 	ctl_table_add(t, "%s", x.action);
 	ctl_table_add(t, "%s", x.sa[0] ? x.sa : "-");
+	ctl_table_add(t, "%" PRIu64, r->refused);
 }
 
 int ctl_cmd_sp(struct ctl *ctl, int argc, char **argv)

@@ -480,6 +480,9 @@ int nfv_ipsec_dp_sp_list(struct nfv_dp *dp, struct nfv_buf *b)
 		l = (struct nfv_msg_list *)b->p;
 		r->sp = s->sps[i].conf;
 		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
+		if (nfv_ipsec_sp_stats(s->ips, s->sps[i].conf.dir, s->sps[i].id,
+				       &r->refused) < 0)
+			r->refused = 0;
 		l->count++;
 	}
 	return l == NULL ? -ENOMEM : ret;

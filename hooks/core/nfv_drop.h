@@ -82,7 +82,10 @@
 	X(CT_TABLE_FULL,	"ct-table-full")			\
 	/* dataplane: reassembly of datagrams for us (reass.c) */	\
 	X(IP_REASS_FAILED,	"ip-reass-failed")			\
-	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")
+	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")				\
+	/* hooks/ipsec: the inbound policy check of cleartext packets */	\
+	X(ESP_POLICY_CLEARTEXT,	"esp-policy-cleartext")			\
+	X(ESP_POLICY_HDR,	"esp-policy-bad-header")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

@@ -122,7 +122,9 @@ struct nfv_ipsec {
 	struct rte_rcu_qsbr *qsbr;
 	IMB_MGR *mgr[NFV_MAX_WORKERS];	/* one per worker */
 	IMB_MGR *ctl_mgr;		/* key expansion on the control side */
+	struct nfv_hook_table *table;	/* while registered */
 	struct nfv_hook_reg *reg_out, *reg_in;
+	struct nfv_hook_reg *reg_pol_fwd, *reg_pol_in;	/* while inbound policies exist */
 	struct esp_worker wk[NFV_MAX_WORKERS];
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);
@@ -169,6 +171,11 @@ const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp);
 uint32_t esp_sp_sa(const struct esp_sp *sp);
 uint32_t esp_sp_reqid(const struct esp_sp *sp);
+uint32_t esp_spd_size(const struct esp_spd *spd);
+void esp_sp_count(const struct esp_sp *sp, unsigned int worker);
+int esp_spd_stats(const struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
+		  uint32_t id, uint64_t *refused);
+bool esp_spd_has_inbound(const struct nfv_ipsec *ips);
 int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c);
 int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
 void esp_spd_free_all(struct nfv_ipsec *ips);
@@ -226,6 +233,9 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 /* esp_output.c / esp_input.c: the hook entries, priv set at registration */
 extern const struct nfv_hook_ops esp_output_ops;
 extern const struct nfv_hook_ops esp_input_ops;
+/* esp_policy_in.c: the cleartext check, registered while inbound policies exist */
+extern const struct nfv_hook_ops esp_policy_fwd_ops;
+extern const struct nfv_hook_ops esp_policy_in_ops;
 void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			uint32_t *verdicts, const struct nfv_hook_state *state);
 void esp_input_process(void *priv, struct rte_mbuf **pkts, uint16_t n,

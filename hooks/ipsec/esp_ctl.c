@@ -65,6 +65,42 @@ err_free:
 	return -ENOMEM;
 }
 
+/*
+ * The cleartext check entries exist while an inbound policy does: without
+ * one they would accept everything, and an empty hook costs nothing.
+ */
+static int esp_policy_sync(struct nfv_ipsec *ips)
+{
+	struct nfv_hook_ops ops;
+	int rc;
+
+	if (ips->table == NULL)
+		return 0;
+	if (!esp_spd_has_inbound(ips)) {
+		if (ips->reg_pol_fwd != NULL)
+			nfv_hook_unregister(ips->table, ips->reg_pol_fwd);
+		if (ips->reg_pol_in != NULL)
+			nfv_hook_unregister(ips->table, ips->reg_pol_in);
+		ips->reg_pol_fwd = ips->reg_pol_in = NULL;
+		return 0;
+	}
+	if (ips->reg_pol_fwd == NULL) {
+		ops = esp_policy_fwd_ops;
+		ops.priv = ips;
+		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_fwd);
+		if (rc < 0)
+			return rc;
+	}
+	if (ips->reg_pol_in == NULL) {
+		ops = esp_policy_in_ops;
+		ops.priv = ips;
+		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_in);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 {
 	struct nfv_hook_ops ops;
@@ -82,8 +118,15 @@ int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 	rc = nfv_hook_register(t, &ops, &ips->reg_in);
 	if (rc < 0)
 		goto err_out;
+	ips->table = t;
+	rc = esp_policy_sync(ips);
+	if (rc < 0)
+		goto err_in;
 	return 0;
 
+err_in:
+	nfv_ipsec_unregister(t, ips);
+	return rc;
 err_out:
 	nfv_hook_unregister(t, ips->reg_out);
 	ips->reg_out = NULL;
@@ -92,6 +135,12 @@ err_out:
 
 void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 {
+	if (ips->reg_pol_fwd != NULL)
+		nfv_hook_unregister(t, ips->reg_pol_fwd);
+	if (ips->reg_pol_in != NULL)
+		nfv_hook_unregister(t, ips->reg_pol_in);
+	ips->reg_pol_fwd = ips->reg_pol_in = NULL;
+	ips->table = NULL;
 	if (ips->reg_in != NULL)
 		nfv_hook_unregister(t, ips->reg_in);
 	if (ips->reg_out != NULL)
@@ -228,10 +277,30 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events)
 
 int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf)
 {
-	return esp_spd_add(ips, conf);
+	int rc = esp_spd_add(ips, conf);
+
+	if (rc < 0 || conf->dir != NFV_IPSEC_DIR_IN)
+		return rc;
+	rc = esp_policy_sync(ips);
+	if (rc < 0) {
+		/* a policy that nothing enforces would let cleartext in */
+		esp_spd_del(ips, conf->dir, conf->id);
+		esp_policy_sync(ips);
+	}
+	return rc;
 }
 
 int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
 {
-	return esp_spd_del(ips, dir, id);
+	int rc = esp_spd_del(ips, dir, id);
+
+	if (rc == 0 && dir == NFV_IPSEC_DIR_IN)
+		esp_policy_sync(ips);
+	return rc;
+}
+
+int nfv_ipsec_sp_stats(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id,
+		       uint64_t *refused)
+{
+	return esp_spd_stats(ips, dir, id, refused);
 }

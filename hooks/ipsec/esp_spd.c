@@ -5,6 +5,10 @@
  * array on every change, publishes it with one store and frees the old one
  * after the grace period. A linear scan: fine for tens of policies; a large
  * SPD would want rte_acl as hooks/filter does.
+ *
+ * Inbound policies count the packets they refuse (esp_policy_in.c) in a
+ * block of their own that the compiled copies share, so the counts
+ * survive the rebuilds; it is freed with the policy, after the grace period.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,6 +29,15 @@ struct esp_sp {
 	uint32_t id;
 	uint32_t sa_id;
 	uint32_t reqid;
+	struct esp_sp_cnt *cnt;		/* inbound only; shared by the copies */
+};
+
+/*
+ * Per worker, written by that worker only. Not cache-aligned per worker:
+ * these move only for refused packets, and 20,000 policies stay small.
+ */
+struct esp_sp_cnt {
+	uint64_t refused[NFV_MAX_WORKERS];
 };
 
 struct esp_spd {
@@ -35,6 +48,17 @@ struct esp_spd {
 enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp) { return sp->action; }
 uint32_t esp_sp_sa(const struct esp_sp *sp) { return sp->sa_id; }
 uint32_t esp_sp_reqid(const struct esp_sp *sp) { return sp->reqid; }
+
+uint32_t esp_spd_size(const struct esp_spd *spd)
+{
+	return spd != NULL ? spd->n : 0;
+}
+
+void esp_sp_count(const struct esp_sp *sp, unsigned int worker)
+{
+	if (sp->cnt != NULL)
+		sp->cnt->refused[worker]++;
+}
 
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel)
@@ -203,6 +227,13 @@ int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c)
 	if (n)
 		memcpy(next->sp, old->sp, at * sizeof(old->sp[0]));
 	esp_sp_compile(&next->sp[at], c);
+	if (c->dir == NFV_IPSEC_DIR_IN) {
+		next->sp[at].cnt = rte_zmalloc("esp_sp_cnt", sizeof(struct esp_sp_cnt), 0);
+		if (next->sp[at].cnt == NULL) {
+			rte_free(next);
+			return -ENOMEM;
+		}
+	}
 	if (n > at)
 		memcpy(&next->sp[at + 1], &old->sp[at], (n - at) * sizeof(old->sp[0]));
 	next->n = n + 1;
@@ -212,6 +243,7 @@ int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c)
 
 int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
 {
+	struct esp_sp_cnt *cnt = NULL;
 	struct esp_spd *next, *old;
 	unsigned int v6;
 	uint32_t i, j;
@@ -229,12 +261,48 @@ found:
 	next = rte_zmalloc("esp_spd", sizeof(*next) + old->n * sizeof(next->sp[0]), 0);
 	if (next == NULL)
 		return -ENOMEM;
-	for (i = 0, j = 0; i < old->n; i++)
+	for (i = 0, j = 0; i < old->n; i++) {
 		if (old->sp[i].id != id)
 			next->sp[j++] = old->sp[i];
+		else
+			cnt = old->sp[i].cnt;
+	}
 	next->n = j;
+	/* after the grace period no worker counts into cnt any more */
 	esp_spd_publish(ips, &ips->spd[dir][v6], next);
+	rte_free(cnt);
 	return 0;
+}
+
+int esp_spd_stats(const struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
+		  uint32_t id, uint64_t *refused)
+{
+	if (dir > NFV_IPSEC_DIR_OUT)
+		return -EINVAL;
+	for (unsigned int v6 = 0; v6 < 2; v6++) {
+		const struct esp_spd *spd = ips->spd[dir][v6];
+
+		for (uint32_t i = 0; spd != NULL && i < spd->n; i++) {
+			const struct esp_sp *sp = &spd->sp[i];
+
+			if (sp->id != id)
+				continue;
+			*refused = 0;
+			for (unsigned int w = 0; sp->cnt != NULL && w < NFV_MAX_WORKERS; w++)
+				*refused += sp->cnt->refused[w];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* true when an inbound policy of either family exists */
+bool esp_spd_has_inbound(const struct nfv_ipsec *ips)
+{
+	const struct esp_spd *v4 = ips->spd[NFV_IPSEC_DIR_IN][0];
+	const struct esp_spd *v6 = ips->spd[NFV_IPSEC_DIR_IN][1];
+
+	return (v4 != NULL && v4->n > 0) || (v6 != NULL && v6->n > 0);
 }
 
 /* Teardown only: no worker runs the entries any more. */
@@ -242,6 +310,10 @@ void esp_spd_free_all(struct nfv_ipsec *ips)
 {
 	for (unsigned int d = 0; d < 2; d++)
 		for (unsigned int v6 = 0; v6 < 2; v6++) {
+			const struct esp_spd *spd = ips->spd[d][v6];
+
+			for (uint32_t i = 0; spd != NULL && i < spd->n; i++)
+				rte_free(spd->sp[i].cnt);
 			rte_free(ips->spd[d][v6]);
 			ips->spd[d][v6] = NULL;
 		}

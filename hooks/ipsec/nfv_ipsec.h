@@ -163,7 +163,10 @@ enum nfv_ipsec_sa_event {
 };
 
 int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf);
-/* Registers "esp-output" and "esp-input" in t; see README.md. */
+/*
+ * Registers "esp-output" and "esp-input" in t, and while an inbound policy
+ * exists "esp-policy-fwd" and "esp-policy-in"; see README.md.
+ */
 int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips);
 void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips);
 /* Frees every SA and policy; the entries must be unregistered first. */
@@ -184,5 +187,11 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events);
 
 int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf);
 int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
+/*
+ * Inbound policies: the cleartext packets refused by a PROTECT policy, the
+ * packets a DISCARD policy dropped (esp_policy_in.c), summed over workers.
+ */
+int nfv_ipsec_sp_stats(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id,
+		       uint64_t *refused);
 
 #endif

@@ -16,7 +16,8 @@ int main(int argc, char **argv)
 	    test_life_register() || test_hook_register() ||
 	    test_mtu_register() || test_frag_register() ||
 	    test_noreplay_register() || test_limits_register() ||
-	    test_mseg_register() || test_regress_register())
+	    test_mseg_register() || test_regress_register() ||
+	    test_policy_in_register())
 		return 1;
 	return nfv_test_run();
 }

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "esp-policy-fwd" and "esp-policy-in": the inbound policy check that
+ * Linux makes in ip_forward() and on local delivery (xfrm_policy_check()),
+ * for packets that did not come through an SA. A cleartext packet whose
+ * selectors match an inbound PROTECT policy is what an attacker on the
+ * outside sends "from" the remote site: it is dropped as
+ * esp-policy-cleartext (Linux: XfrmInTmplMismatch), and a DISCARD policy
+ * drops as spd-discard (XfrmInPolBlock). BYPASS and no match pass.
+ *
+ * Packets that came out of an SA (NFV_MBUF_F_SECPATH) were checked against
+ * the same SPD at decapsulation (esp_decap.c), as Linux checks the secpath
+ * against the policy's templates; they pass here.
+ *
+ * FORWARD: first of all entries, as Linux checks before NF_INET_FORWARD.
+ * LOCAL_IN: last, as Linux checks in the transport protocol after the
+ * LOCAL_IN hook; IKE (UDP 500 and 4500) passes, as charon's sockets carry
+ * bypass policies in Linux. Both are registered only while an inbound
+ * policy exists, so a dataplane without one pays nothing (esp_ctl.c).
+ */
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "esp.h"
+#include "nfv_mbuf.h"
+
+#define IKE_PORT 500
+
+/* UDP to the IKE ports: the IKE daemon's traffic, allowed as its sockets are. */
+static bool esp_sel_is_ike(const struct esp_sel *sel)
+{
+	return sel->proto == ESP_IPPROTO_UDP && sel->ports &&
+	       (sel->dport == IKE_PORT || sel->dport == ESP_NATT_PORT);
+}
+
+static uint32_t esp_policy_verdict(const struct esp_spd *spd, struct rte_mbuf *m,
+				   bool local, unsigned int worker)
+{
+	const struct esp_sp *sp;
+	struct esp_sel sel;
+
+	if (esp_sel_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+			  nfv_mbuf_meta(m)->family, &sel) < 0)
+		return NFV_DROP_REASON(NFV_DR_ESP_POLICY_HDR);
+	if (local && esp_sel_is_ike(&sel))
+		return NFV_ACCEPT;
+	sp = esp_spd_lookup(spd, &sel);
+	if (sp == NULL)
+		return NFV_ACCEPT;
+	switch (esp_sp_action(sp)) {
+	case NFV_IPSEC_PROTECT:
+		esp_sp_count(sp, worker);
+		return NFV_DROP_REASON(NFV_DR_ESP_POLICY_CLEARTEXT);
+	case NFV_IPSEC_DISCARD:
+		esp_sp_count(sp, worker);
+		return NFV_DROP_REASON(NFV_DR_SPD_DISCARD);
+	default:
+		return NFV_ACCEPT;
+	}
+}
+
+static __rte_always_inline void
+esp_policy_check(struct nfv_ipsec *ips, struct rte_mbuf **pkts, uint16_t n,
+		 uint32_t *verdicts, const struct nfv_hook_state *state, bool local)
+{
+	const struct esp_spd *spd[2];
+	uint16_t i;
+
+	spd[0] = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_IN][0], __ATOMIC_ACQUIRE);
+	spd[1] = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_IN][1], __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++) {
+		const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(pkts[i]);
+		const struct esp_spd *s = spd[meta->family == AF_INET6];
+
+		if ((meta->flags & NFV_MBUF_F_SECPATH) || esp_spd_size(s) == 0)
+			verdicts[i] = NFV_ACCEPT;
+		else
+			verdicts[i] = esp_policy_verdict(s, pkts[i], local, state->worker);
+	}
+}
+
+static void esp_policy_fwd_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+				   uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	esp_policy_check(priv, pkts, n, verdicts, state, false);
+}
+
+static void esp_policy_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+				  uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	esp_policy_check(priv, pkts, n, verdicts, state, true);
+}
+
+const struct nfv_hook_ops esp_policy_fwd_ops = {
+	.name = "esp-policy-fwd",
+	.hook = NFV_INET_FORWARD,
+	.priority = NFV_IP_PRI_FIRST,
+	.fn = esp_policy_fwd_process,
+};
+
+const struct nfv_hook_ops esp_policy_in_ops = {
+	.name = "esp-policy-in",
+	.hook = NFV_INET_LOCAL_IN,
+	.priority = NFV_IP_PRI_LAST,
+	.fn = esp_policy_in_process,
+};
