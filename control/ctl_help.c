@@ -114,7 +114,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "PENDING (waiting for a verdict), FULL, NO-LISTENER and BYPASSED.",
 	  "nfvpnctl queues", ctl_cmd_queues },
 	{ "queue listen",
-	  "N [--accept-all|--drop-all|--accept-every K] [--count N] [--timeout S]",
+	  "N [--accept-all|--drop-all|--accept-every K] [--count N] [--timeout S] [--delay S]",
 	  "print the packets of queue N and answer them",
 	  "Listens on queue N and prints one line per packet: its id, hook,\n"
 	  "length and a decode of its IPv4/IPv6 and TCP/UDP/ICMP headers.\n"
@@ -123,7 +123,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "of these nothing is answered and packets get the queue's default\n"
 	  "verdict when they time out. --count N stops after N packets,\n"
 	  "--timeout S after S seconds (a decimal number); otherwise it runs\n"
-	  "until interrupted. With --json it prints one JSON object per line.",
+	  "until interrupted. --delay S holds each answer S seconds, as a slow\n"
+	  "listener would. With --json it prints one JSON object per line.",
 	  "nfvpnctl queue listen 3 --accept-every 2 --count 3", ctl_cmd_queue_listen },
 	{ "queue verdict", "N ID accept|drop", "answer one packet of queue N",
 	  "Gives the verdict for the packet ID (as printed by queue listen) of\n"

@@ -28,6 +28,7 @@ struct listen {
 	uint64_t every;
 	uint64_t count;		/* 0: no limit */
 	double timeout_s;	/* 0: no limit */
+	double delay_s;		/* hold each answer this long (a slow listener) */
 	uint64_t seen, accepted, dropped, failed;
 };
 
@@ -82,10 +83,16 @@ static int listen_opts(struct ctl *ctl, int argc, char **argv, struct listen *l)
 			continue;
 		}
 		if (a == ANSWER_NONE && strcmp(o, "--count") != 0 &&
-		    strcmp(o, "--timeout") != 0)
+		    strcmp(o, "--timeout") != 0 && strcmp(o, "--delay") != 0)
 			return ctl_usage(ctl, "unknown option \"%s\"", o);
 		if (i + 1 == argc)
 			return ctl_usage(ctl, "%s needs a value", o);
+		if (strcmp(o, "--delay") == 0) {
+			if (parse_seconds(argv[++i], &l->delay_s) < 0 || l->delay_s > 3600)
+				return ctl_usage(ctl, "bad --delay \"%s\"; expected seconds > 0 and <= 3600 such as 2 or 0.5",
+						 argv[i]);
+			continue;
+		}
 		if (strcmp(o, "--timeout") == 0) {
 			if (parse_seconds(argv[++i], &l->timeout_s) < 0)
 				return ctl_usage(ctl, "bad --timeout \"%s\"; expected seconds > 0 such as 5 or 0.5",
@@ -165,6 +172,16 @@ static int handle(struct ctl *ctl, struct listen *l,
 	if (l->answer == ANSWER_ACCEPT ||
 	    (l->answer == ANSWER_EVERY && l->seen % l->every == 0))
 		v = NFV_QUEUE_DEFAULT_ACCEPT;
+	if (l->answer != ANSWER_NONE && l->delay_s > 0) {
+		struct timespec ts = {
+			.tv_sec = (time_t)l->delay_s,
+			.tv_nsec = (long)((l->delay_s - (double)(time_t)l->delay_s) * 1e9),
+		};
+
+		/* the packet waits in its queue meanwhile, as behind a slow listener */
+		while (!stop && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	if (l->answer != ANSWER_NONE) {
 		if (ctl_queue_verdict(ctl, p->num, p->id, v) < 0) {
 			fprintf(ctl->err, "nfvpnctl: %s: verdict for packet %llu: %s\n",

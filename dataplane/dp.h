@@ -107,6 +107,13 @@ struct nfv_worker {
 	unsigned int nb_rxq;
 	struct nfv_rxq rxq[2 * NFV_MAX_PORTS];
 	struct nfv_hook_state st[NFV_INET_NUMHOOKS];
+	/*
+	 * The RIB snapshot of this loop, loaded once at its start: it stays
+	 * valid until the loop's quiescent report, so the next-hop index that
+	 * routing writes into a packet's metadata indexes it until output.
+	 * A packet that outlives the loop (QUEUE) is routed again on resume.
+	 */
+	const struct nfv_fib_snap *snap;
 	struct nfv_txbuf tx[NFV_MAX_PORTS];
 	struct nfv_txbuf tun_tx[NFV_MAX_PORTS];
 	struct rte_ring *ctl_tx;	/* control -> this worker: frames to send */

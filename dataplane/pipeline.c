@@ -194,9 +194,9 @@ void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
 }
 
 /* Route lookup for a burst: one next-hop index per packet in meta. */
-static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n,
-			 const struct nfv_fib_snap *snap)
+static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
+	const struct nfv_fib_snap *snap = w->snap;
 	uint32_t dst4[NFV_BURST];
 	uint8_t dst6[NFV_BURST][16];
 	uint16_t i4[NFV_BURST], i6[NFV_BURST];
@@ -240,14 +240,13 @@ static void no_route(struct nfv_worker *w, struct rte_mbuf *m)
 /* After PRE_ROUTING: local delivery or forwarding. */
 static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct nfv_fib_snap *snap;
+	const struct nfv_fib_snap *snap = w->snap;
 	struct rte_mbuf *local[NFV_BURST], *fwd[NFV_BURST];
 	uint16_t nlocal = 0, nfwd = 0;
 
 	if (n == 0)
 		return;
-	snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
-	route_lookup(w, pkts, n, snap);
+	route_lookup(w, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
@@ -328,13 +327,12 @@ void nfv_pipeline_local_out(struct nfv_worker *w, struct rte_mbuf **pkts, uint16
 
 void nfv_pipeline_route_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct nfv_fib_snap *snap;
+	const struct nfv_fib_snap *snap = w->snap;
 	uint16_t k = 0;
 
 	if (n == 0)
 		return;
-	snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
-	route_lookup(w, pkts, n, snap);
+	route_lookup(w, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
@@ -468,7 +466,7 @@ static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp
 /* Neighbour and Ethernet header; unresolved packets go to the control side. */
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct nfv_fib_snap *snap = __atomic_load_n(&w->dp->rib.snap, __ATOMIC_ACQUIRE);
+	const struct nfv_fib_snap *snap = w->snap;
 	/*
 	 * Packets of a burst mostly share a gateway: look its neighbour up
 	 * once per run of the same next hop. On-link destinations differ
@@ -519,6 +517,27 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 	}
 }
 
+/*
+ * A packet queued after routing comes back in a later loop, whose snapshot
+ * its next-hop index does not point into: route it again. Its hooks saw
+ * one output port; if the route now leaves by another (or by none), it is
+ * dropped with the reason rather than sent where no hook looked at it.
+ */
+static bool reroute(struct nfv_worker *w, struct rte_mbuf *m)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	const struct nfv_nexthop *nh;
+
+	route_lookup(w, &m, 1);
+	nh = &w->snap->nh[meta->nexthop];
+	if (likely(nh->type == NFV_NH_FORWARD && nh->port == meta->oport))
+		return true;
+	drop(w, m, nh->type == NFV_NH_FORWARD ? NFV_DR_ROUTE_CHANGED :
+		   nh->type == NFV_NH_BLACKHOLE ? NFV_DR_ROUTE_BLACKHOLE :
+		   nh->type == NFV_NH_LOCAL ? NFV_DR_LOCAL_UNHANDLED : NFV_DR_NO_ROUTE);
+	return false;
+}
+
 /* Resumes packets that a queue listener accepted, after their entry. */
 void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -528,6 +547,9 @@ void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 		enum nfv_hook hook = meta->queue_hook;
 
 		if (nfv_hook_run(w->dp->hooks, &m, 1, &w->st[hook], meta->queue_prio) == 0)
+			continue;
+		if ((hook == NFV_INET_FORWARD || hook == NFV_INET_POST_ROUTING) &&
+		    !reroute(w, m))
 			continue;
 		switch (hook) {
 		case NFV_INET_PRE_ROUTING:

@@ -53,6 +53,7 @@ int nfv_worker_main(void *arg)
 		unsigned int n;
 
 		worker_clock(w, rte_rdtsc());
+		w->snap = __atomic_load_n(&dp->rib.snap, __ATOMIC_ACQUIRE);
 		for (unsigned int q = 0; q < w->nb_rxq; q++) {
 			const struct nfv_rxq *rxq = &w->rxq[q];
 

@@ -85,7 +85,9 @@
 	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")				\
 	/* hooks/ipsec: the inbound policy check of cleartext packets */	\
 	X(ESP_POLICY_CLEARTEXT,	"esp-policy-cleartext")			\
-	X(ESP_POLICY_HDR,	"esp-policy-bad-header")
+	X(ESP_POLICY_HDR,	"esp-policy-bad-header")			\
+	/* dataplane: a queued packet's route left by another port on resume */	\
+	X(ROUTE_CHANGED,	"route-changed")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,
