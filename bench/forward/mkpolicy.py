@@ -3,7 +3,9 @@
    mkpolicy.py DIR [ROUTES] [FRAME]: DIR/policy.yaml with ROUTES prefixes
    (default 1000) and one counting entry on PRE_ROUTING, FORWARD and
    POST_ROUTING; DIR/traffic.pcap with 1024 UDP flows of FRAME bytes (64)
-   spread over the prefixes."""
+   spread over the prefixes; DIR/l3fwd-v4.cfg (the same prefixes, all to
+   port 1) and DIR/l3fwd-v6.cfg (one route) for DPDK's l3fwd
+   --rule_ipv4/--rule_ipv6, which wants both files."""
 import sys
 from scapy.all import Ether, IP, UDP, Raw, wrpcap
 
@@ -28,6 +30,12 @@ routes:
 """)
     for i in range(routes):
         f.write(f"  - {{ dst: 100.{i // 256}.{i % 256}.0/24, via: 10.1.0.2 }}\n")
+
+with open(d + "/l3fwd-v4.cfg", "w") as f:
+    for i in range(routes):
+        f.write(f"R100.{i // 256}.{i % 256}.0/24 1\n")
+with open(d + "/l3fwd-v6.cfg", "w") as f:
+    f.write("R2001:db8::/32 1\n")
 
 pad = max(0, frame - 4 - 14 - 20 - 8)  # frame without the FCS
 pkts = [Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") /

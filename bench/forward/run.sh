@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
 # Plain IPv4 forwarding, one worker core: nfvpn-dataplane (PRE_ROUTING ->
 # route among 1,000 prefixes -> FORWARD -> POST_ROUTING, a counting entry on
-# each) against dpdk-testpmd --forward-mode=io on the same virtual ports
-# (net_pcap replaying 64-byte frames -> net_null) and the same cores, in
-# the same run, interleaved. Prints the median Mpps of each and the median
-# of the per-round ratios.
+# each) against dpdk-testpmd --forward-mode=io and DPDK's l3fwd example
+# (LPM, the same 1,000 prefixes) on the same virtual ports (net_pcap
+# replaying 64-byte frames -> net_null) and the same core, in the same
+# run, interleaved. Prints each round and the medians of each and of the
+# per-round ratios nfvpn / testpmd io and nfvpn / l3fwd.
 #   bench/forward/run.sh [ROUNDS] [SECONDS] [FRAME]
+# NFV_BUILD: the build of nfvpn (default build); NFV_PEERS: where
+# bench/peers/build.sh puts l3fwd (default $NFV_BUILD/peers; built here
+# when missing), or "none" to leave l3fwd out. A peer that fails to build
+# or start is said so on stderr and reads "n/a"; the rounds go on.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-5}
 secs=${2:-5}
 frame=${3:-64}
+build=${NFV_BUILD:-$top/build}
+peers=${NFV_PEERS:-$build/peers}
 work=$(mktemp -d /tmp/nfvpn-bench-fwd.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mem=${NFV_EAL_MEM:---no-huge -m 1024}
 testpmd=$(command -v dpdk-testpmd)
 
 /usr/bin/python3 "$top/bench/forward/mkpolicy.py" "$work" 1000 "$frame"
+. "$top/bench/peers/lib.sh"
+if [ "$peers" != none ]; then
+	"$top/bench/peers/build.sh" "$peers" ||
+		echo "peers: bench/peers/build.sh $peers failed; what did not build reads n/a" >&2
+fi
 
 # Mpps of the worker over its traffic, from the dataplane's exit summary
 run_nfvpn() {
 	# shellcheck disable=SC2086
-	"$top/build/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bfwd$$ $mem \
+	"$build/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bfwd$$ $mem \
 		--log-level lib.eal:warning -- --config "$work/policy.yaml" \
 		--socket "$work/sock" > "$work/nfvpn.log" 2>&1 &
 	local pid=$!
@@ -31,7 +43,7 @@ run_nfvpn() {
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
 }
 
-# Mpps forwarded by testpmd: packets over the measured interval
+# Mpps forwarded by testpmd: its Tx-pps on port 1 in the last statistics period
 run_testpmd() {
 	# shellcheck disable=SC2086
 	"$testpmd" -l 0,1 --no-pci --file-prefix btpmd$$ $mem --log-level lib.eal:warning \
@@ -40,6 +52,9 @@ run_testpmd() {
 		--forward-mode=io --auto-start --stats-period 1 --nb-cores=1 \
 		--rxq=1 --txq=1 < /dev/null > "$work/testpmd.log" 2>&1 &
 	local pid=$!
+	# from its first statistics period on (it forwards then), so that a
+	# run of a few seconds has a full period to read
+	for _ in $(seq 100); do grep -q "Port statistics" "$work/testpmd.log" && break; sleep 0.1; done
 	sleep "$secs"
 	kill -INT $pid
 	wait $pid || true
@@ -47,17 +62,36 @@ run_testpmd() {
 	tr -d '\r' < "$work/testpmd.log" | awk '/statistics for port 1/ {p=1} p && /Tx-pps:/ {v=$2; p=0} END {printf "%.3f\n", v / 1e6}'
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# Mpps that DPDK's l3fwd sends on port 1 over SECONDS (its telemetry):
+# LPM lookup among the same 1,000 prefixes as nfvpn's policy, on one lcore
+# (the command: bench/peers/lib.sh)
+run_l3fwd() {
+	if [ "$peers" = none ]; then echo n/a; return; fi
+	peer_cmd_l3fwd "$peers" bl3f$$ 1 "$mem" "net_pcap_b0,rx_pcap=$work/traffic.pcap,infinite_rx=1" \
+		"net_null_b1,no-rx=1" "$work"
+	"$top/bench/peers/measure.sh" l3fwd "$work/l3fwd.log" bl3f$$ 1 "$secs" "${peer_cmd[@]}"
+}
 
-: > "$work/nfvpn"; : > "$work/testpmd"; : > "$work/ratio"
+# the median of the numbers on stdin, n/a when there are none
+median() { grep -v n/a | sort -g | awk '{a[NR]=$1} END {if (!NR) print "n/a"; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# A / B to 3 decimals, n/a when either is n/a (or B is 0)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.3f\n", a / b}'; }
+
+: > "$work/nfvpn"; : > "$work/testpmd"; : > "$work/ratio"; : > "$work/l3fwd"; : > "$work/ratio-l3fwd"
 for r in $(seq "$rounds"); do
 	t=$(run_testpmd)
+	l=$(run_l3fwd)
 	n=$(run_nfvpn)
+	[ -n "$t" ] || t=n/a
+	[ -n "$n" ] || n=n/a
 	echo "$t" >> "$work/testpmd"
+	echo "$l" >> "$work/l3fwd"
 	echo "$n" >> "$work/nfvpn"
-	awk -v n="$n" -v t="$t" 'BEGIN {printf "%.3f\n", n / t}' >> "$work/ratio"
-	printf 'round %d: testpmd io %s Mpps, nfvpn %s Mpps\n' "$r" "$t" "$n"
+	ratio "$n" "$t" >> "$work/ratio"
+	ratio "$n" "$l" >> "$work/ratio-l3fwd"
+	printf 'round %d: testpmd io %s Mpps, nfvpn %s Mpps, l3fwd %s Mpps, nfvpn/io %s, nfvpn/l3fwd %s\n' \
+		"$r" "$t" "$n" "$l" "$(tail -1 "$work/ratio")" "$(tail -1 "$work/ratio-l3fwd")"
 done
-printf 'frame %d B, %d rounds of %d s, medians: testpmd io %s Mpps, nfvpn %s Mpps, ratio %s\n' \
+printf 'frame %d B, %d rounds of %d s, medians: testpmd io %s Mpps, nfvpn %s Mpps, ratio %s, l3fwd %s Mpps, nfvpn/l3fwd %s\n' \
 	"$frame" "$rounds" "$secs" "$(median < "$work/testpmd")" "$(median < "$work/nfvpn")" \
-	"$(median < "$work/ratio")"
+	"$(median < "$work/ratio")" "$(median < "$work/l3fwd")" "$(median < "$work/ratio-l3fwd")"
