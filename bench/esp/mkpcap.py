@@ -9,7 +9,12 @@
                      tunnel 192.0.2.2 -> 192.0.2.1), sequence 1.. (the
                      decrypt input; the SA has replay_window 0, since the
                      pcap loops)
-  and policy-enc.yaml, policy-dec.yaml (mode 0600).
+  and policy-enc.yaml, policy-dec.yaml (mode 0600), and for DPDK's
+  ipsec-secgw the same SAs, policies and routes: secgw-enc-MODE.cfg (SA
+  0x1001 out, port 0 protected) and secgw-dec-MODE.cfg (SA 0x2001 in,
+  port 0 unprotected), MODE cpu (type cpu-crypto: its library path, -l,
+  on crypto_aesni_gcm) or mb (lookaside-none: its legacy path on
+  crypto_aesni_mb); mode 0600 too.
 IMIX: 7 x 64, 4 x 576, 1 x 1500 bytes (inner), interleaved.
 """
 import os
@@ -72,8 +77,25 @@ neighbours:
   policies:
     - {{ name: in, direction: in, src: 10.0.0.0/24, dst: 100.0.0.0/8, action: protect, sa: bench-in }}
 """.format(k=KEY.hex(), s=SALT.hex())
-    for name, text in (("enc", enc), ("dec", dec)):
-        path = "%s/policy-%s.yaml" % (work, name)
+    # ipsec-secgw: SPIs in decimal, aead_key is key then salt; the output
+    # goes to port 1, to the MAC of nfvpn's neighbour for that route
+    key = ":".join("%02x" % b for b in KEY + SALT)
+    secgw_enc = """sp ipv4 out esp protect {spi} pri 1 src 10.0.0.0/24 dst 100.0.0.0/8 sport 0:65535 dport 0:65535
+sa out {spi} aead_algo aes-128-gcm aead_key {key} mode ipv4-tunnel src 192.0.2.1 dst 192.0.2.200{{type}}
+rt ipv4 dst 192.0.2.128/25 port 1
+neigh port 1 02:00:00:00:01:03
+""".format(spi=0x1001, key=key)
+    secgw_dec = """sp ipv4 in esp protect {spi} pri 1 src 10.0.0.0/24 dst 100.0.0.0/8 sport 0:65535 dport 0:65535
+sa in {spi} aead_algo aes-128-gcm aead_key {key} mode ipv4-tunnel src 192.0.2.2 dst 192.0.2.1{{type}}
+rt ipv4 dst 100.0.0.0/8 port 1
+neigh port 1 02:00:00:00:01:02
+""".format(spi=0x2001, key=key)
+    files = [("policy-enc.yaml", enc), ("policy-dec.yaml", dec)]
+    for mode, typ in (("cpu", " type cpu-crypto"), ("mb", "")):
+        files.append(("secgw-enc-%s.cfg" % mode, secgw_enc.format(type=typ)))
+        files.append(("secgw-dec-%s.cfg" % mode, secgw_dec.format(type=typ)))
+    for name, text in files:
+        path = "%s/%s" % (work, name)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(text)

@@ -6,8 +6,16 @@
 #   io   dpdk-testpmd --forward-mode=io on the same virtual ports
 #        (net_pcap infinite_rx=1 replaying the same frames -> net_null)
 # limit = 1 / (1/raw + 1/io) packets/s: crypto plus moving packets, nothing
-# else. Prints per-round figures and the medians of the per-round ratios
-# nfvpn / limit. Each run holds /tmp/nfvpn-dpdk.lock; or hold it for the
+# else; and against DPDK's own IPsec gateway, the ipsec-secgw example, with
+# the same SAs, policies and traffic, in each of NFV_SECGW_MODES (default
+# "cpu mb"; "none" leaves it out):
+#   cpu  its library path (-l), SAs of type cpu-crypto on crypto_aesni_gcm
+#   mb   its legacy path, lookaside-none SAs on crypto_aesni_mb
+# built by bench/peers/build.sh into NFV_PEERS (default $NFV_BUILD/peers).
+# Prints per-round figures and the medians of the per-round ratios
+# nfvpn / limit and nfvpn / secgw (its best mode in the round). A secgw
+# that fails to build or start is said so on stderr and reads "n/a"; the
+# rounds go on. Each run holds /tmp/nfvpn-dpdk.lock; or hold it for the
 # whole benchmark (steadier: nothing else runs in between) with
 #   flock /tmp/nfvpn-dpdk.lock env NFV_LOCK_HELD=1 bench/esp/run.sh ...
 # (a nested flock on the same file would wait for ever).
@@ -21,6 +29,9 @@ build=${NFV_BUILD:-$top/build}
 # NFV_BUILD_BASE: another build (say, of the previous commit) run in the
 # same rounds, right after this one, for an A/B of a change
 base=${NFV_BUILD_BASE:-}
+peers=${NFV_PEERS:-$build/peers}
+secgw_modes=${NFV_SECGW_MODES-cpu mb}
+[ "$peers" != none ] && [ "$secgw_modes" != none ] || secgw_modes=""
 work=$(mktemp -d /tmp/nfvpn-bench-esp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # hugepages when the machine has them (as ci/test.sh), else --no-huge;
@@ -39,6 +50,11 @@ fi
 
 cc -O2 -march=native -Wall -Wextra -Werror -o "$work/esp_raw" "$top/bench/esp/esp_raw.c" -lIPSec_MB
 /usr/bin/python3 "$top/bench/esp/mkpcap.py" "$work"
+. "$top/bench/peers/lib.sh"
+if [ -n "$secgw_modes" ]; then
+	"$top/bench/peers/build.sh" "$peers" ||
+		echo "peers: bench/peers/build.sh $peers failed; what did not build reads n/a" >&2
+fi
 
 # Mpps of the worker over its traffic, from the dataplane's exit summary.
 # Start, run and stop all happen under the lock.
@@ -69,7 +85,8 @@ EOP
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# the median of the numbers on stdin (n/a when there are none)
+median() { grep -v n/a | sort -g | awk '{a[NR]=$1} END {if (!NR) print "n/a"; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # Mpps forwarded by testpmd: the median of the statistics periods in which
 # it forwarded (the first and the last may be partial)
@@ -94,11 +111,29 @@ run_raw() {	# run_raw enc|dec SIZE
 	flock "$lock" taskset -c $core "$work/esp_raw" "$secs" "$2" "$1" | awk -v d="$1" '$2 == d {print $4}'
 }
 
+# Mpps that DPDK's ipsec-secgw sends on port 1 over the run (its
+# telemetry), n/a when it fails; one lcore, the same core as the others
+# (the command: bench/peers/lib.sh)
+run_secgw() {	# run_secgw cpu|mb enc|dec SIZE
+	local pcap
+	pcap=$([ "$2" = enc ] && echo clear || echo esp)-$3.pcap
+	peer_cmd_secgw "$peers" bsgw$$ $core "$mem" "net_pcap_bs0,rx_pcap=$work/$pcap,infinite_rx=1" \
+		"net_null_bs1,no-rx=1" "$work" "$2" "$1" || { echo n/a; return; }
+	flock "$lock" "$top/bench/peers/measure.sh" "secgw $1 $2 $3" "$work/secgw.log" bsgw$$ 1 "$secs" \
+		"${peer_cmd[@]}"
+}
+
+# the largest of the numbers given that are not n/a; n/a when none is
+best() { printf '%s\n' "$@" | grep -v n/a | sort -g | tail -1 | grep . || echo n/a; }
+# A / B to 3 decimals, n/a when either is n/a
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.3f\n", a / b}'; }
+
 # mean inner packet bytes of a size label, for Gbit/s
 bytes_of() { [ "$1" = imix ] && echo 354.33 || echo "$1"; }
 
 echo "# $(date -u +%FT%TZ) $(uname -r) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 echo "# rounds=$rounds secs=$secs core=$core mem: $mem"
+[ -z "$secgw_modes" ] || echo "# secgw: $peers/ipsec-secgw, modes: $secgw_modes"
 for r in $(seq "$rounds"); do
 	for s in $sizes; do
 		for d in enc dec; do
@@ -119,20 +154,42 @@ for r in $(seq "$rounds"); do
 			echo "$n" >> "$work/nfvpn-$d-$s"
 			echo "$raw" >> "$work/raw-$d-$s"
 			echo "$io" >> "$work/io-$d-$s"
-			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s\n' \
-				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio"
+			sg=""
+			if [ -n "$secgw_modes" ]; then
+				vals=""
+				for m in $secgw_modes; do
+					v=$(run_secgw "$m" $d "$s")
+					echo "$v" >> "$work/secgw-$m-$d-$s"
+					vals="$vals $v"
+					sg="$sg secgw-$m $v"
+				done
+				# shellcheck disable=SC2086
+				b=$(best $vals)
+				ratio "$n" "$b" >> "$work/vssecgw-$d-$s"
+				echo "$b" >> "$work/secgw-$d-$s"
+				sg="$sg nfvpn/secgw $(tail -1 "$work/vssecgw-$d-$s")"
+			fi
+			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s%s\n' \
+				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio" "$sg"
 		done
 	done
 done
 echo
-printf '%-4s %-5s %8s %8s %8s %8s %8s %7s\n' dir size "io Mpps" "raw Mpps" "nfvpn" "Gbit/s" "ratio" ""
+hdr=""
+for m in $secgw_modes; do hdr="$hdr $(printf '%9s' "secgw-$m")"; done
+[ -z "$secgw_modes" ] || hdr="$hdr $(printf '%9s %11s' secgw nfvpn/secgw)"
+printf '%-4s %-5s %8s %8s %8s %8s %8s%s\n' dir size "io Mpps" "raw Mpps" "nfvpn" "Gbit/s" "ratio" "$hdr"
 for d in enc dec; do
 	for s in $sizes; do
 		n=$(median < "$work/nfvpn-$d-$s")
-		printf '%-4s %-5s %8s %8s %8s %8.2f %8s\n' $d "$s" "$(median < "$work/io-$d-$s")" \
+		sg=""
+		for m in $secgw_modes; do sg="$sg $(printf '%9s' "$(median < "$work/secgw-$m-$d-$s")")"; done
+		[ -z "$secgw_modes" ] || sg="$sg $(printf '%9s %11s' "$(median < "$work/secgw-$d-$s")" \
+			"$(median < "$work/vssecgw-$d-$s")")"
+		printf '%-4s %-5s %8s %8s %8s %8.2f %8s%s\n' $d "$s" "$(median < "$work/io-$d-$s")" \
 			"$(median < "$work/raw-$d-$s")" "$n" \
 			"$(awk -v n="$n" -v b="$(bytes_of "$s")" 'BEGIN {print n * b * 8 / 1000}')" \
-			"$(median < "$work/ratio-$d-$s")"
+			"$(median < "$work/ratio-$d-$s")" "$sg"
 	done
 done
 if [ -n "$base" ]; then
