@@ -7,7 +7,7 @@
 # copied to DIR/src, patched with bench/peers/*.patch (why: at the top of
 # each patch) and built with the examples' own Makefiles (pkg-config
 # libdpdk). Binaries: DIR/l3fwd, DIR/ipsec-secgw. Quick when DIR already
-# holds them for the same dpdk-doc version and patches.
+# holds them for the same dpdk-doc version, patches and build.sh.
 # Exit status: 0 when both were built; 1 when one failed (the other is
 # still built, and the failure is said on stderr).
 set -u
@@ -34,7 +34,7 @@ fi
 ver=$(dpkg-query -W -f '${Version}' dpdk-doc)
 libver=$(dpkg-query -W -f '${Version}' libdpdk-dev 2> /dev/null || echo none)
 [ "$ver" = "$libver" ] || say "warning: dpdk-doc $ver but libdpdk-dev $libver"
-stamp="dpdk-doc $ver $(cat "$top"/bench/peers/*.patch | sha256sum | cut -c1-16)"
+stamp="dpdk-doc $ver $(cat "$0" "$top"/bench/peers/*.patch | sha256sum | cut -c1-16)"
 
 mkdir -p "$dir"
 if [ "$(cat "$dir/.stamp" 2> /dev/null)" = "$stamp" ]; then
