@@ -56,9 +56,9 @@ int nfv_sock_lock(struct nfv_sock_lock *l, const char *sock_path)
 
 	l->fd = -1;
 	l->holder = 0;
+	snprintf(l->path, sizeof(l->path), "%s.lock", sock_path);
 	if (strlen(sock_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return -ENAMETOOLONG;
-	snprintf(l->path, sizeof(l->path), "%s.lock", sock_path);
 	mkdir_parent(sock_path);
 	/*
 	 * A holder removes the file before it lets go: if we got the lock of
@@ -91,6 +91,16 @@ int nfv_sock_lock(struct nfv_sock_lock *l, const char *sock_path)
 	}
 	l->fd = fd;
 	return 0;
+}
+
+void nfv_sock_lock_why(const struct nfv_sock_lock *l, int err, char *buf, size_t size)
+{
+	if (err == -EADDRINUSE && l->holder > 0)
+		snprintf(buf, size, "in use by pid %d, which holds %s", (int)l->holder, l->path);
+	else if (err == -EADDRINUSE)
+		snprintf(buf, size, "in use by another process, which holds %s", l->path);
+	else
+		snprintf(buf, size, "cannot lock %s: %s", l->path, strerror(-err));
 }
 
 void nfv_sock_unlock(struct nfv_sock_lock *l)

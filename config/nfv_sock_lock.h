@@ -9,6 +9,7 @@
 #ifndef NFV_SOCK_LOCK_H
 #define NFV_SOCK_LOCK_H
 
+#include <stddef.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
@@ -24,6 +25,8 @@ struct nfv_sock_lock {
  * -errno when the lock file cannot be made.
  */
 int nfv_sock_lock(struct nfv_sock_lock *l, const char *sock_path);
+/* Why nfv_sock_lock() returned err, for a message: "in use by pid 123, ...". */
+void nfv_sock_lock_why(const struct nfv_sock_lock *l, int err, char *buf, size_t size);
 /* Removes the lock file if it is still ours, then lets it go. */
 void nfv_sock_unlock(struct nfv_sock_lock *l);
 

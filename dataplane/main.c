@@ -32,6 +32,7 @@
 #include "txn.h"
 #include "neigh_ctl.h"
 #include "nfv_mbuf.h"
+#include "nfv_sock_lock.h"
 #include "policy_apply.h"
 #include "port.h"
 #include "queue_ctl.h"
@@ -316,9 +317,11 @@ static int dp_run(struct nfv_dp *dp)
 int main(int argc, char **argv)
 {
 	struct nfv_policy_errors errs = { 0 };
+	struct nfv_sock_lock lock;
 	struct nfv_dp dp = { 0 };
 	int app_argc = argc, sep, ret;
 	char **app_argv = argv;
+	char why[256];
 
 	/* the policy first: a bad one stops us before anything starts */
 	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
@@ -337,6 +340,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dp.icmp_rate = dp.policy->icmp_rate;
+	/*
+	 * One dataplane per socket, before the EAL: a second one must neither
+	 * take the socket of one that runs nor probe its ports.
+	 */
+	ret = nfv_sock_lock(&lock, dp.socket_path);
+	if (ret < 0) {
+		nfv_sock_lock_why(&lock, ret, why, sizeof(why));
+		fprintf(stderr, "%s: socket %s: %s; not starting\n", argv[0], dp.socket_path, why);
+		goto err_lock;
+	}
 
 	ret = rte_eal_init(sep < argc ? sep : argc, argv);
 	if (ret < 0) {
@@ -359,6 +372,7 @@ int main(int argc, char **argv)
 	if (dp_fini(&dp, true) < 0 && ret == 0)
 		ret = -EBUSY;
 	rte_eal_cleanup();
+	nfv_sock_unlock(&lock);
 	nfv_policy_free(dp.policy);
 	return ret < 0 ? 1 : 0;
 
@@ -367,6 +381,8 @@ err_init:
 	dp_fini(&dp, false);
 	rte_eal_cleanup();
 err_eal:
+	nfv_sock_unlock(&lock);
+err_lock:
 	nfv_policy_free(dp.policy);
 	return 1;
 }

@@ -60,20 +60,6 @@ struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size)
 	return l;
 }
 
-/* Creates the directory of the socket, root-only, when it is missing. */
-static void mkdir_parent(const char *path)
-{
-	char dir[108];
-	char *slash;
-
-	strlcpy(dir, path, sizeof(dir));
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return;
-	*slash = '\0';
-	mkdir(dir, 0700);
-}
-
 int nfv_mgmt_init(struct nfv_dp *dp, const char *path)
 {
 	struct nfv_mgmt *mg = dp->mgmt;
@@ -85,10 +71,10 @@ int nfv_mgmt_init(struct nfv_dp *dp, const char *path)
 		return -ENAMETOOLONG;
 	strlcpy(mg->path, path, sizeof(mg->path));
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	mkdir_parent(path);
 	mg->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (mg->lfd < 0)
 		return -errno;
+	/* ours to replace: main() holds the socket's lock (nfv_sock_lock) */
 	unlink(path);
 	/* created 0600 at once: never a window in which others may connect */
 	old = umask(0177);

@@ -43,6 +43,7 @@ struct nfv_mgmt {
 	uint64_t refused;	/* peers that were not allowed */
 };
 
+/* Replaces and binds path: the caller holds its lock (nfv_sock_lock). */
 int nfv_mgmt_init(struct nfv_dp *dp, const char *path);
 void nfv_mgmt_fini(struct nfv_dp *dp);
 /* Serves clients for up to timeout_ms. */

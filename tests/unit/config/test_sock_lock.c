@@ -55,6 +55,7 @@ static pid_t file_pid(const char *path)
 static void test_second_refused(void)
 {
 	struct nfv_sock_lock a, b;
+	char why[256], want[256];
 	struct stat st;
 	char run[96];
 
@@ -67,6 +68,9 @@ static void test_second_refused(void)
 	CU_ASSERT_EQUAL(nfv_sock_lock(&b, sock), -EADDRINUSE);
 	CU_ASSERT_EQUAL(b.holder, getpid());
 	CU_ASSERT_EQUAL(b.fd, -1);
+	nfv_sock_lock_why(&b, -EADDRINUSE, why, sizeof(why));
+	snprintf(want, sizeof(want), "in use by pid %d, which holds %s", (int)getpid(), a.path);
+	CU_ASSERT_STRING_EQUAL(why, want);
 	nfv_sock_unlock(&b);	/* not held: nothing happens */
 	CU_ASSERT_EQUAL(access(a.path, F_OK), 0);
 	nfv_sock_unlock(&a);
