@@ -16,6 +16,7 @@
 #include "nfv_client.h"
 #include "nfv_policy.h"
 #include "nfv_policy_diff.h"
+#include "nfv_sock_lock.h"
 #include "nfvpnd_msg.h"
 
 /* An inbound SA that a rekey replaced, kept until its peer has switched. */
@@ -50,6 +51,7 @@ struct nfvpnd {
 	unsigned int nb_retiring;
 	/* sockets */
 	int ctl_lfd;
+	struct nfv_sock_lock ctl_lock;	/* ctl_path.lock: one nfvpnd per socket */
 	int metrics_lfd;
 	int sigfd;
 	/* counters */

@@ -19,33 +19,44 @@
 int nfvpnd_ctl_init(struct nfvpnd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path)], *slash;
+	char why[256];
 	mode_t old;
 	int ret;
 
-	if (strlen(d->ctl_path) >= sizeof(sa.sun_path))
+	if (strlen(d->ctl_path) >= sizeof(sa.sun_path)) {
+		nfvpnd_log(LOG_ERR, "control socket %s: %s", d->ctl_path, strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
+	}
 	strcpy(sa.sun_path, d->ctl_path);
-	strcpy(dir, d->ctl_path);
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0700);
+	/* a second nfvpnd must not take the socket of one that runs */
+	ret = nfv_sock_lock(&d->ctl_lock, d->ctl_path);
+	if (ret < 0) {
+		nfv_sock_lock_why(&d->ctl_lock, ret, why, sizeof(why));
+		nfvpnd_log(LOG_ERR, "control socket %s: %s; not starting", d->ctl_path, why);
+		return ret;
 	}
 	d->ctl_lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (d->ctl_lfd < 0)
-		return -errno;
+	if (d->ctl_lfd < 0) {
+		ret = -errno;
+		goto err_lock;
+	}
 	unlink(d->ctl_path);
 	old = umask(0177);	/* 0600 from the start: no window for others */
 	ret = bind(d->ctl_lfd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (ret < 0 || chmod(d->ctl_path, 0600) < 0 || listen(d->ctl_lfd, 8) < 0) {
 		ret = -errno;
-		close(d->ctl_lfd);
-		d->ctl_lfd = -1;
-		return ret;
+		goto err_socket;
 	}
 	return 0;
+
+err_socket:
+	close(d->ctl_lfd);
+	d->ctl_lfd = -1;
+err_lock:
+	nfv_sock_unlock(&d->ctl_lock);
+	nfvpnd_log(LOG_ERR, "control socket %s: %s", d->ctl_path, strerror(-ret));
+	return ret;
 }
 
 void nfvpnd_ctl_fini(struct nfvpnd *d)
@@ -55,6 +66,8 @@ void nfvpnd_ctl_fini(struct nfvpnd *d)
 	close(d->ctl_lfd);
 	unlink(d->ctl_path);
 	d->ctl_lfd = -1;
+	/* the socket went while we held the lock: no one else took it */
+	nfv_sock_unlock(&d->ctl_lock);
 }
 
 static void reply(int fd, const struct nfv_msg_hdr *req, int status, const char *text)

@@ -141,11 +141,9 @@ static int setup(struct nfvpnd *d)
 	d->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (d->sigfd < 0)
 		return -errno;
-	ret = nfvpnd_ctl_init(d);
-	if (ret < 0) {
-		nfvpnd_log(LOG_ERR, "control socket %s: %s", d->ctl_path, strerror(-ret));
+	ret = nfvpnd_ctl_init(d);	/* it says why it failed */
+	if (ret < 0)
 		return ret;
-	}
 	if (d->metrics_port) {
 		ret = nfvpnd_metrics_init(d);
 		if (ret < 0) {
@@ -258,8 +256,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	nfv_policy_free(p);
-	if (setup(&d) < 0)
+	if (setup(&d) < 0) {
+		nfvpnd_ctl_fini(&d);
 		return 1;
+	}
 	nfvpnd_log(LOG_INFO, "started: policy %s, dataplane %s, control %s", d.policy_path,
 		   d.dp_socket, d.ctl_path);
 	if (nfvpnd_dp_connect(&d) == 0)
