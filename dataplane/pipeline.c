@@ -463,17 +463,28 @@ static bool mtu_ok(struct nfv_worker *w, struct rte_mbuf *m, const struct nfv_dp
 	return false;
 }
 
+/* No neighbour yet: the control side resolves addr, holds m and sends it. */
+static void to_resolve(struct nfv_worker *w, struct rte_mbuf *m, const void *addr,
+		       const struct nfv_nexthop *nh)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+
+	memcpy(meta->module, addr, meta->family == AF_INET ? 4 : 16);
+	meta->vlan = nh->vlan;	/* from now on: the output VLAN */
+	nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
+}
+
 /* Neighbour and Ethernet header; unresolved packets go to the control side. */
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = w->snap;
 	/*
 	 * Packets of a burst mostly share a gateway: look its neighbour up
-	 * once per run of the same next hop. On-link destinations differ
-	 * per packet and are looked up each.
+	 * and make its Ethernet header once per run of the same next hop.
+	 * On-link destinations differ per packet and are looked up each.
 	 */
 	uint32_t last_nh = UINT32_MAX;
-	struct rte_ether_addr last_mac;
+	struct nfv_eth_tmpl tmpl;
 	bool last_ok = false;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -481,34 +492,36 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
 		const struct nfv_dp_port *p = &w->dp->ports[meta->oport];
+		struct rte_ether_addr mac;
 		struct nfv_neigh_key key;
 		const void *addr;
 		int reason;
 
 		if (unlikely(!mtu_ok(w, m, p)))
 			continue;
-		if (nh->has_gw)
-			addr = nh->gw;
-		else if (meta->family == AF_INET)
-			addr = &rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
-		else
-			addr = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr;
 		if (!nh->has_gw || meta->nexthop != last_nh) {
+			if (nh->has_gw)
+				addr = nh->gw;
+			else if (meta->family == AF_INET)
+				addr = &rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
+			else
+				addr = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr;
 			nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
-			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &last_mac);
+			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &mac);
 			last_nh = nh->has_gw ? meta->nexthop : UINT32_MAX;
-		}
-		if (unlikely(!last_ok)) {
-			/* the control side resolves, holds and sends it */
-			memcpy(meta->module, addr, meta->family == AF_INET ? 4 : 16);
-			meta->vlan = nh->vlan;	/* from now on: the output VLAN */
-			nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
+			if (unlikely(!last_ok)) {
+				to_resolve(w, m, addr, nh);
+				continue;
+			}
+			nfv_eth_tmpl_set(&tmpl, &p->mac, &mac,
+					 meta->family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
+								   RTE_ETHER_TYPE_IPV6,
+					 nh->vlan);
+		} else if (unlikely(!last_ok)) {
+			to_resolve(w, m, nh->gw, nh);
 			continue;
 		}
-		reason = nfv_eth_push(m, &p->mac, &last_mac,
-				      meta->family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
-								RTE_ETHER_TYPE_IPV6,
-				      nh->vlan);
+		reason = nfv_eth_tmpl_push(m, &tmpl);
 		if (unlikely(reason != 0)) {
 			drop(w, m, reason);
 			continue;

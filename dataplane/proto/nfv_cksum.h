@@ -25,16 +25,29 @@ static inline uint16_t nfv_cksum_fold(uint64_t sum)
 }
 
 /*
- * The ones' complement sum of an option-less IPv4 header, five 32-bit
- * words at a time (RFC 1071: the sum may be taken in any word size and
- * folded). rte_raw_cksum walks it 16 bits at a time.
+ * The ones' complement sum of an option-less IPv4 header (RFC 1071: the
+ * sum may be taken in any word size and folded): two 64-bit words and one
+ * 32-bit word, the carries added back, then folded to 16 bits. Registers
+ * only: an array here went through the stack. rte_raw_cksum walks it 16
+ * bits at a time.
  */
 static inline uint16_t nfv_cksum_ip4_hdr20(const void *hdr)
 {
-	uint32_t w[5];
+	uint64_t a, b, sum;
+	uint32_t c;
 
-	memcpy(w, hdr, sizeof(w));	/* L3 is 2-byte aligned after Ethernet */
-	return nfv_cksum_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
+	memcpy(&a, hdr, 8);	/* L3 is 2-byte aligned after Ethernet */
+	memcpy(&b, (const uint8_t *)hdr + 8, 8);
+	memcpy(&c, (const uint8_t *)hdr + 16, 4);
+	sum = a + b;
+	sum += sum < a;		/* end-around carry */
+	sum += c;
+	sum += sum < c;
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
 }
 
 /*

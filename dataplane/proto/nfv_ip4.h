@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -36,7 +37,7 @@ static inline bool nfv_ip4_src_suspect(rte_be32_t src)
  * length, header checksum and source address. Trims link-layer padding so
  * that pkt_len equals the total length.
  */
-static inline int nfv_ip4_check(struct rte_mbuf *m)
+static __rte_always_inline int nfv_ip4_check(struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip;
 	uint32_t pkt_len = rte_pktmbuf_pkt_len(m);

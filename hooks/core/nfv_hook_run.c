@@ -3,6 +3,9 @@
  * The burst runner: calls each entry of a hook on the packets still alive,
  * then acts on the verdicts. Per-packet semantics, vector execution.
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 
@@ -45,6 +48,25 @@ static void run_repeats(const struct nfv_hook_entry *e, struct nfv_hook_stats *s
 }
 
 /*
+ * True when every verdict is a plain ACCEPT: the common case, checked two
+ * verdicts per 64-bit word, four words a step (vectorised at -O3).
+ */
+static inline bool all_accepted(const uint32_t *verdicts, uint16_t n)
+{
+	const uint64_t pair = (uint64_t)NFV_ACCEPT << 32 | NFV_ACCEPT;
+	uint64_t others = 0, w[4];
+	uint16_t j = 0;
+
+	for (; j + 8 <= n; j += 8) {
+		memcpy(w, &verdicts[j], sizeof(w));
+		others |= (w[0] ^ pair) | (w[1] ^ pair) | (w[2] ^ pair) | (w[3] ^ pair);
+	}
+	for (; j < n; j++)
+		others |= verdicts[j] ^ NFV_ACCEPT;
+	return others == 0;
+}
+
+/*
  * The loop over the entries. Inlined twice: with tr a constant NULL (the
  * trace code compiles away) and with the armed trace.
  */
@@ -62,7 +84,6 @@ run_entries(struct nfv_hook_table *t, const struct nfv_hook_entries *es, unsigne
 		struct nfv_hook_stats *s = &e->stats[worker];
 		uint64_t start = rte_rdtsc();
 		uint16_t kept = 0, traced = 0;
-		uint32_t others = 0;
 
 		/* before fn: a packet fn steals may be gone when it returns */
 		if (tr != NULL)
@@ -70,9 +91,7 @@ run_entries(struct nfv_hook_table *t, const struct nfv_hook_entries *es, unsigne
 		e->fn(e->priv, pkts, n, verdicts, state);
 		s->packets += n;
 		/* the common case: everything accepted, nothing to move */
-		for (uint16_t j = 0; j < n; j++)
-			others |= verdicts[j] ^ NFV_ACCEPT;
-		if (others == 0) {
+		if (all_accepted(verdicts, n)) {
 			if (tr != NULL && traced)
 				nfv_trace_post(tr, es->regs[i], e->priority, recs, n, verdicts);
 			s->accepted += n;
