@@ -195,8 +195,16 @@ static void arp_input(struct nfv_dp *dp, struct rte_mbuf *m)
 		if (n != NULL)
 			learn(dp, n, &arp.sha);
 	}
-	if (!for_us || arp.op != RTE_ARP_OP_REQUEST) {
-		rte_pktmbuf_free(m);	/* consumed: not a drop */
+	/*
+	 * Nothing to send back: counted all the same, so that a flood of
+	 * ARP for other hosts shows in nfvpnctl stats (Linux counts none).
+	 */
+	if (!for_us) {
+		ctl_drop(dp, m, NFV_DR_ARP_NOT_FOR_US);
+		return;
+	}
+	if (arp.op != RTE_ARP_OP_REQUEST) {
+		ctl_drop(dp, m, NFV_DR_ARP_REPLY_CONSUMED);
 		return;
 	}
 	ret = nfv_arp_reply(m, &p->mac, &dst);
@@ -232,11 +240,12 @@ static void nd_input(struct nfv_dp *dp, struct rte_mbuf *m)
 		n = nfv_neigh_get(&dp->neigh, &key, false);
 		if (n != NULL && nd.has_lladdr)
 			learn(dp, n, &nd.lladdr);
-		rte_pktmbuf_free(m);
+		/* an NA about a neighbour we do not track is not for us */
+		ctl_drop(dp, m, n != NULL ? NFV_DR_ND_ADVERT_CONSUMED : NFV_DR_ND_NOT_FOR_US);
 		return;
 	}
 	if (!port_addr(dp, port, AF_INET6, nd.target, &ours, true)) {
-		rte_pktmbuf_free(m);	/* not ours: consumed */
+		ctl_drop(dp, m, NFV_DR_ND_NOT_FOR_US);
 		return;
 	}
 	if (nd.has_lladdr && !nfv_ip6_is_unspec(ip->src_addr)) {

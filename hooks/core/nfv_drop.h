@@ -87,7 +87,12 @@
 	X(ESP_POLICY_CLEARTEXT,	"esp-policy-cleartext")			\
 	X(ESP_POLICY_HDR,	"esp-policy-bad-header")			\
 	/* dataplane: a queued packet's route left by another port on resume */	\
-	X(ROUTE_CHANGED,	"route-changed")
+	X(ROUTE_CHANGED,	"route-changed")				\
+	/* dataplane: ARP and ND the control side did not answer (neigh_ctl.c) */\
+	X(ARP_NOT_FOR_US,	"arp-not-for-us")			\
+	X(ARP_REPLY_CONSUMED, "arp-reply-consumed")		\
+	X(ND_NOT_FOR_US,	"nd-not-for-us")			\
+	X(ND_ADVERT_CONSUMED, "nd-advert-consumed")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,
