@@ -193,8 +193,13 @@ void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
 	nfv_pipeline_local_out(w, ok, nok);
 }
 
-/* Route lookup for a burst: one next-hop index per packet in meta. */
-static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+/*
+ * Route lookup for a burst: one next-hop index per packet, into meta and
+ * into nhs[] (where the caller reads it on). IPv4 destinations are taken
+ * in host order as rte_fib wants them, in the same pass.
+ */
+static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n,
+			 uint64_t *nhs)
 {
 	const struct nfv_fib_snap *snap = w->snap;
 	uint32_t dst4[NFV_BURST];
@@ -207,23 +212,54 @@ static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 		struct rte_mbuf *m = pkts[i];
 
 		if (nfv_mbuf_meta(m)->family == AF_INET) {
-			dst4[n4] = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr;
+			dst4[n4] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m,
+					struct rte_ipv4_hdr *)->dst_addr);
 			i4[n4++] = i;
 		} else {
 			memcpy(dst6[n6], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
 			i6[n6++] = i;
 		}
 	}
+	if (likely(n4 == n)) {
+		/* all IPv4, the common case: no scatter through i4 */
+		nfv_fib4_lookup_host(snap, dst4, nhs, n4);
+		for (uint16_t j = 0; j < n; j++)
+			nfv_mbuf_meta(pkts[j])->nexthop = nhs[j];
+		return;
+	}
 	if (n4 > 0) {
-		nfv_fib4_lookup(snap, dst4, nh, n4);
-		for (uint16_t j = 0; j < n4; j++)
+		nfv_fib4_lookup_host(snap, dst4, nh, n4);
+		for (uint16_t j = 0; j < n4; j++) {
+			nhs[i4[j]] = nh[j];
 			nfv_mbuf_meta(pkts[i4[j]])->nexthop = nh[j];
+		}
 	}
 	if (n6 > 0) {
 		nfv_fib6_lookup(snap, (const uint8_t (*)[16])dst6, nh, n6);
-		for (uint16_t j = 0; j < n6; j++)
+		for (uint16_t j = 0; j < n6; j++) {
+			nhs[i6[j]] = nh[j];
 			nfv_mbuf_meta(pkts[i6[j]])->nexthop = nh[j];
+		}
 	}
+}
+
+/*
+ * ip_forward() before the FORWARD hook: the TTL (hop limit) is checked and
+ * decremented; true when m goes on.
+ */
+static inline bool forward_ttl(struct nfv_worker *w, struct rte_mbuf *m)
+{
+	bool v4 = nfv_mbuf_meta(m)->family == AF_INET;
+	int reason = v4 ? nfv_ip4_forward_prepare(m) : nfv_ip6_forward_prepare(m);
+
+	if (likely(reason == 0))
+		return true;
+	if (v4)
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP4_TIME_EXCEEDED, NFV_ICMP4_EXC_TTL, 0);
+	else
+		nfv_pipeline_icmp_error(w, m, NFV_ICMP6_TIME_EXCEEDED, NFV_ICMP6_EXC_HOPLIMIT, 0);
+	drop(w, m, reason);
+	return false;
 }
 
 static void no_route(struct nfv_worker *w, struct rte_mbuf *m)
@@ -243,14 +279,15 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 	const struct nfv_fib_snap *snap = w->snap;
 	struct rte_mbuf *local[NFV_BURST], *fwd[NFV_BURST];
 	uint16_t nlocal = 0, nfwd = 0;
+	uint64_t nhs[NFV_BURST];
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n);
+	route_lookup(w, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
+		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
 		if (unlikely(meta->family == AF_INET6 &&
 			     nfv_ip6_is_mcast(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr))) {
@@ -267,7 +304,8 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 			break;
 		case NFV_NH_FORWARD:
 			meta->oport = nh->port;
-			fwd[nfwd++] = m;
+			if (likely(forward_ttl(w, m)))
+				fwd[nfwd++] = m;
 			break;
 		case NFV_NH_BLACKHOLE:
 			drop(w, m, NFV_DR_ROUTE_BLACKHOLE);
@@ -288,31 +326,12 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 		nfv_pipeline_forward(w, fwd, nfwd);
 }
 
-/* ip_forward: TTL first, then the FORWARD hook. */
+/* ip_forward after the TTL (checked as the route was taken): the FORWARD hook. */
 void nfv_pipeline_forward(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t k = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		bool v4 = nfv_mbuf_meta(m)->family == AF_INET;
-		int reason = v4 ? nfv_ip4_forward_prepare(m) : nfv_ip6_forward_prepare(m);
-
-		if (unlikely(reason != 0)) {
-			if (v4)
-				nfv_pipeline_icmp_error(w, m, NFV_ICMP4_TIME_EXCEEDED,
-							NFV_ICMP4_EXC_TTL, 0);
-			else
-				nfv_pipeline_icmp_error(w, m, NFV_ICMP6_TIME_EXCEEDED,
-							NFV_ICMP6_EXC_HOPLIMIT, 0);
-			drop(w, m, reason);
-			continue;
-		}
-		pkts[k++] = m;
-	}
-	k = run_hook(w, NFV_INET_FORWARD, pkts, k);
-	w->stats.forwarded += k;
-	stage_postrouting(w, pkts, k);
+	n = run_hook(w, NFV_INET_FORWARD, pkts, n);
+	w->stats.forwarded += n;
+	stage_postrouting(w, pkts, n);
 }
 
 /* Packets born here: LOCAL_OUT, then routed, then POST_ROUTING. */
@@ -328,15 +347,16 @@ void nfv_pipeline_local_out(struct nfv_worker *w, struct rte_mbuf **pkts, uint16
 void nfv_pipeline_route_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = w->snap;
+	uint64_t nhs[NFV_BURST];
 	uint16_t k = 0;
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n);
+	route_lookup(w, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
+		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
 		if (likely(nh->type == NFV_NH_FORWARD)) {
 			meta->oport = nh->port;
@@ -540,9 +560,10 @@ static bool reroute(struct nfv_worker *w, struct rte_mbuf *m)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	const struct nfv_nexthop *nh;
+	uint64_t idx;
 
-	route_lookup(w, &m, 1);
-	nh = &w->snap->nh[meta->nexthop];
+	route_lookup(w, &m, 1, &idx);
+	nh = &w->snap->nh[idx];
 	if (likely(nh->type == NFV_NH_FORWARD && nh->port == meta->oport))
 		return true;
 	drop(w, m, nh->type == NFV_NH_FORWARD ? NFV_DR_ROUTE_CHANGED :

@@ -204,6 +204,12 @@ void nfv_fib4_lookup(const struct nfv_fib_snap *s, const uint32_t *dst_be,
 	rte_fib_lookup_bulk(s->v4, ips, nh, n);
 }
 
+void nfv_fib4_lookup_host(const struct nfv_fib_snap *s, uint32_t *dst,
+			  uint64_t *nh, unsigned int n)
+{
+	rte_fib_lookup_bulk(s->v4, dst, nh, n);
+}
+
 void nfv_fib6_lookup(const struct nfv_fib_snap *s, const uint8_t (*dst)[16],
 		     uint64_t *nh, unsigned int n)
 {

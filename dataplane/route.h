@@ -75,6 +75,9 @@ int nfv_rib_commit(struct nfv_rib *rib);
 /* Worker side: next-hop indexes for n IPv4 destinations (network order). */
 void nfv_fib4_lookup(const struct nfv_fib_snap *s, const uint32_t *dst_be,
 		     uint64_t *nh, unsigned int n);
+/* The same with the destinations in host order already. */
+void nfv_fib4_lookup_host(const struct nfv_fib_snap *s, uint32_t *dst,
+			  uint64_t *nh, unsigned int n);
 void nfv_fib6_lookup(const struct nfv_fib_snap *s, const uint8_t (*dst)[16],
 		     uint64_t *nh, unsigned int n);
 
