@@ -11,8 +11,15 @@ struct nfv_worker;
 
 /* Linux's ipfrag_time: how long an incomplete datagram is held */
 #define NFV_REASS_TIMEOUT_S	30
-/* datagrams in reassembly per worker; a full table drops new fragments */
+/*
+ * Datagrams in reassembly per worker (Linux's ipfrag_high_thresh): a new
+ * one beyond it first evicts the oldest down to NFV_REASS_LOW (its
+ * ipfrag_low_thresh), counted as ip-reass-evicted.
+ */
 #define NFV_REASS_ENTRIES	256
+#define NFV_REASS_LOW		192
+/* datagrams in reassembly per source address; more: ip-reass-source-limit */
+#define NFV_REASS_PER_SRC	32
 
 int nfv_reass_init(struct nfv_worker *w);
 /* Drops (counted as shutdown) what is held and frees the table. */

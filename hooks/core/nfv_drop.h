@@ -92,7 +92,10 @@
 	X(ARP_NOT_FOR_US,	"arp-not-for-us")			\
 	X(ARP_REPLY_CONSUMED, "arp-reply-consumed")		\
 	X(ND_NOT_FOR_US,	"nd-not-for-us")			\
-	X(ND_ADVERT_CONSUMED, "nd-advert-consumed")
+	X(ND_ADVERT_CONSUMED, "nd-advert-consumed")			\
+	/* dataplane: the bounds of reassembly (reass.c) */		\
+	X(IP_REASS_EVICTED,	"ip-reass-evicted")			\
+	X(IP_REASS_SOURCE_LIMIT, "ip-reass-source-limit")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

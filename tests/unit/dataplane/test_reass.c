@@ -2,8 +2,8 @@
 /*
  * Reassembly of datagrams for us (dataplane/reass.c) on a fake clock:
  * in order, out of order, IPv6, what passes untouched, the timeout, too
- * many fragments and shutdown, each drop under its own reason and no
- * mbuf left behind.
+ * many fragments and shutdown, floods from many sources and from one
+ * (the bounds), each drop under its own reason and no mbuf left behind.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -39,8 +39,8 @@ static uint64_t drops(unsigned int reason)
 	return dp.hooks->drops[0].count[reason];
 }
 
-/* Fragment [off, off + len) of a UDP-less IPv4 datagram of payload bytes. */
-static struct rte_mbuf *frag4(uint16_t id, uint16_t off, uint16_t len, bool more)
+/* Fragment [off, off + len) of a UDP-less IPv4 datagram of payload bytes, from src. */
+static struct rte_mbuf *frag4s(uint32_t src, uint16_t id, uint16_t off, uint16_t len, bool more)
 {
 	uint8_t buf[1600];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
@@ -53,7 +53,7 @@ static struct rte_mbuf *frag4(uint16_t id, uint16_t off, uint16_t len, bool more
 	ip->fragment_offset = rte_cpu_to_be_16((off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
 	ip->time_to_live = 64;
 	ip->next_proto_id = 253;	/* RFC 3692 experimental */
-	ip->src_addr = rte_cpu_to_be_32(0xc0000202);
+	ip->src_addr = rte_cpu_to_be_32(src);
 	ip->dst_addr = rte_cpu_to_be_32(0xc0000201);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	memcpy(buf + 20, payload + off, len);
@@ -64,7 +64,13 @@ static struct rte_mbuf *frag4(uint16_t id, uint16_t off, uint16_t len, bool more
 	return m;
 }
 
-static struct rte_mbuf *frag6(uint32_t id, uint16_t off, uint16_t len, bool more)
+static struct rte_mbuf *frag4(uint16_t id, uint16_t off, uint16_t len, bool more)
+{
+	return frag4s(0xc0000202, id, off, len, more);
+}
+
+/* From 2001:db8::2, or 2001:db8:ff::SRC when src is not 0. */
+static struct rte_mbuf *frag6s(uint32_t src, uint32_t id, uint16_t off, uint16_t len, bool more)
 {
 	uint8_t buf[1600];
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)buf;
@@ -78,6 +84,10 @@ static struct rte_mbuf *frag6(uint32_t id, uint16_t off, uint16_t len, bool more
 	ip->hop_limits = 64;
 	inet_pton(AF_INET6, "2001:db8::2", ip->src_addr);
 	inet_pton(AF_INET6, "2001:db8::1", ip->dst_addr);
+	if (src != 0) {
+		ip->src_addr[5] = 0xff;
+		memcpy(ip->src_addr + 12, &src, 4);
+	}
 	fh->next_header = 253;
 	fh->frag_data = rte_cpu_to_be_16(off | (more ? 1 : 0));
 	fh->id = rte_cpu_to_be_32(id);
@@ -87,6 +97,11 @@ static struct rte_mbuf *frag6(uint32_t id, uint16_t off, uint16_t len, bool more
 	nfv_mbuf_meta_reset(m, 0);
 	nfv_mbuf_meta(m)->family = AF_INET6;
 	return m;
+}
+
+static struct rte_mbuf *frag6(uint32_t id, uint16_t off, uint16_t len, bool more)
+{
+	return frag6s(0, id, off, len, more);
 }
 
 /* The datagram's payload (after hlen header bytes) is payload[0, len). */
@@ -212,6 +227,107 @@ static void test_shutdown(void)
 	CU_ASSERT_FATAL(nfv_reass_init(&wk) == 0);
 }
 
+/* Drops everything held, counted as shutdown, and starts a fresh table. */
+static void reass_reset(void)
+{
+	nfv_reass_fini(&wk);
+	CU_ASSERT_FATAL(nfv_reass_init(&wk) == 0);
+}
+
+/*
+ * 600 incomplete first fragments, each from another (spoofed) source, a
+ * few per time step: the oldest are evicted down to NFV_REASS_LOW each
+ * time NFV_REASS_ENTRIES are held, and a real datagram that comes right
+ * after is still reassembled (the table alone refused it for 30 s).
+ */
+static void flood(bool v6)
+{
+	unsigned int in_use = rte_mempool_in_use_count(pool);
+	uint64_t evicted = drops(NFV_DR_IP_REASS_EVICTED);
+	uint64_t failed = drops(NFV_DR_IP_REASS_FAILED);
+	uint64_t t0 = rte_get_tsc_cycles() + 1000 * rte_get_tsc_hz();
+	struct rte_mbuf *p[2];
+	unsigned int held;
+
+	reass_reset();
+	for (uint32_t i = 0; i < 600; i++) {
+		p[0] = v6 ? frag6s(i + 1, i, 0, 64, true) : frag4s(0x0a090000 + i, i, 0, 64, true);
+		CU_ASSERT_EQUAL(run(p, 1, t0 + i / 4), 0);
+	}
+	held = rte_mempool_in_use_count(pool) - in_use;
+	CU_ASSERT(held <= NFV_REASS_ENTRIES);
+	CU_ASSERT(held >= NFV_REASS_LOW);
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_EVICTED) - evicted, 600 - held);
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_FAILED), failed);
+	/* real datagrams, one after the other, each with its own id */
+	for (uint16_t id = 1000; id < 1016; id++) {
+		p[0] = v6 ? frag6(id, 0, 1232, true) : frag4(id, 0, 1480, true);
+		p[1] = v6 ? frag6(id, 1232, 768, false) : frag4(id, 1480, 1000, false);
+		CU_ASSERT_EQUAL_FATAL(run(p, 2, t0 + 600), 1);
+		check_whole(p[0], v6 ? 40 : 20, v6 ? 2000 : 2480);
+		rte_pktmbuf_free(p[0]);
+	}
+	/* at most one more group went for the real one */
+	CU_ASSERT(rte_mempool_in_use_count(pool) - in_use <= held);
+	reass_reset();
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), in_use);
+}
+
+static void test_flood4(void)
+{
+	flood(false);
+}
+
+static void test_flood6(void)
+{
+	flood(true);
+}
+
+/*
+ * One source holds NFV_REASS_PER_SRC datagrams; its next new ones are
+ * refused (ip-reass-source-limit), the ones it has go on, and other
+ * sources are not touched.
+ */
+static void test_per_source(void)
+{
+	unsigned int in_use = rte_mempool_in_use_count(pool);
+	uint64_t limit = drops(NFV_DR_IP_REASS_SOURCE_LIMIT);
+	uint64_t evicted = drops(NFV_DR_IP_REASS_EVICTED);
+	uint64_t t0 = rte_get_tsc_cycles() + 2000 * rte_get_tsc_hz();
+	struct rte_mbuf *p[2];
+
+	reass_reset();
+	for (uint16_t i = 0; i < NFV_REASS_PER_SRC + 8; i++) {
+		p[0] = frag4s(0x0a000007, 100 + i, 0, 1480, true);
+		CU_ASSERT_EQUAL(run(p, 1, t0), 0);
+	}
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_SOURCE_LIMIT) - limit, 8);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), in_use + NFV_REASS_PER_SRC);
+	/* another source */
+	p[0] = frag4(78, 0, 1480, true);
+	p[1] = frag4(78, 1480, 1000, false);
+	CU_ASSERT_EQUAL_FATAL(run(p, 2, t0), 1);
+	check_whole(p[0], 20, 2480);
+	rte_pktmbuf_free(p[0]);
+	/* a datagram the full source has already: completed, and a slot freed */
+	p[0] = frag4s(0x0a000007, 100, 1480, 1000, false);
+	CU_ASSERT_EQUAL_FATAL(run(p, 1, t0), 1);
+	check_whole(p[0], 20, 2480);
+	rte_pktmbuf_free(p[0]);
+	p[0] = frag4s(0x0a000007, 200, 0, 1480, true);
+	CU_ASSERT_EQUAL(run(p, 1, t0), 0);
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_SOURCE_LIMIT) - limit, 8);
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_EVICTED), evicted);
+	/* the timeout frees the source's slots too */
+	nfv_reass_expire(&wk, t0 + (NFV_REASS_TIMEOUT_S + 1) * rte_get_tsc_hz());
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), in_use);
+	p[0] = frag4s(0x0a000007, 300, 0, 1480, true);
+	CU_ASSERT_EQUAL(run(p, 1, t0 + (NFV_REASS_TIMEOUT_S + 2) * rte_get_tsc_hz()), 0);
+	CU_ASSERT_EQUAL(drops(NFV_DR_IP_REASS_SOURCE_LIMIT) - limit, 8);
+	reass_reset();
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), in_use);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -223,6 +339,9 @@ int main(int argc, char **argv)
 		{ "IPv6: fragment header removed", test_ipv6 },
 		{ "timeout: held until 30 s, then ip-reass-timeout", test_timeout },
 		{ "more than 8 fragments: ip-reass-failed", test_too_many },
-		{ "shutdown: held fragments counted", test_shutdown });
+		{ "shutdown: held fragments counted", test_shutdown },
+		{ "IPv4 flood from 600 sources: oldest evicted, a real one passes", test_flood4 },
+		{ "IPv6 flood from 600 sources: oldest evicted, a real one passes", test_flood6 },
+		{ "one source: NFV_REASS_PER_SRC datagrams, then refused", test_per_source });
 	return nfv_test_run();
 }
