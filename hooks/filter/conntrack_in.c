@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "ct_priv.h"
 #include "nfv_mbuf.h"
@@ -59,12 +60,10 @@ static bool may_create(struct rte_mbuf *m, const struct nfv_ct_tuple *k,
 
 /* k and l4 parsed; data: what the burst's bulk lookup found for k, or NULL */
 static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t now,
-			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *kp,
-			 const struct ct_l4 *l4p, void *data)
+			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *k,
+			 const struct ct_l4 *l4, void *data)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-	const struct nfv_ct_tuple k = *kp;
-	const struct ct_l4 l4 = *l4p;
 	struct nfv_ct *ct = NULL;
 	uint32_t timeout, status;
 	bool is_new = false, existed;
@@ -74,18 +73,18 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 	if (data != NULL)
 		ct = ct_resolve(t, data, &dir, now);
 	if (ct == NULL)
-		ct = ct_lookup(t, &k, &dir, now);
+		ct = ct_lookup(t, k, &dir, now);
 	if (ct == NULL) {
-		if (!may_create(m, &k, &l4)) {
+		if (!may_create(m, k, l4)) {
 			st->invalid++;
 			return NFV_ACCEPT;
 		}
-		if (ct_create(t, &k, now, &ct, &existed)) {
+		if (ct_create(t, k, now, &ct, &existed)) {
 			st->table_full++;
 			return NFV_DROP_REASON(NFV_DR_CT_TABLE_FULL);
 		}
 		if (existed) {
-			ct = ct_lookup(t, &k, &dir, now);
+			ct = ct_lookup(t, k, &dir, now);
 			if (ct == NULL) {
 				st->invalid++;
 				return NFV_ACCEPT;
@@ -95,17 +94,19 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 			st->new_conns++;
 		}
 	}
-	if (dir == IP_CT_DIR_REPLY)
-		__atomic_or_fetch(&ct->status, IPS_SEEN_REPLY, __ATOMIC_RELAXED);
+	/* status bits are set once: no locked write when they already are */
 	status = __atomic_load_n(&ct->status, __ATOMIC_RELAXED);
-	switch (k.proto) {
+	if (dir == IP_CT_DIR_REPLY && !(status & IPS_SEEN_REPLY))
+		status = __atomic_or_fetch(&ct->status, IPS_SEEN_REPLY, __ATOMIC_RELAXED);
+	switch (k->proto) {
 	case IPPROTO_TCP:
-		timeout = ct_tcp_packet(ct, m, &l4, dir, is_new);
+		timeout = ct_tcp_packet(ct, m, l4, dir, is_new);
 		break;
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 		timeout = status & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT;
-		if (status & IPS_SEEN_REPLY && dir == IP_CT_DIR_ORIGINAL)
+		if (status & IPS_SEEN_REPLY && dir == IP_CT_DIR_ORIGINAL &&
+		    !(status & IPS_ASSURED))
 			__atomic_or_fetch(&ct->status, IPS_ASSURED, __ATOMIC_RELAXED);
 		break;
 	case IPPROTO_ICMP:
@@ -133,8 +134,9 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 #define CT_BULK 32
 
 /*
- * Tuples of the whole burst first, then one bulk hash lookup (which
- * prefetches and compares keys in parallel), then each packet in order.
+ * Tuples and their hashes for the whole burst first, then one bulk hash
+ * lookup (which prefetches and compares keys in parallel), then each
+ * packet in order.
  */
 void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			      uint32_t *verdicts, const struct nfv_hook_state *state)
@@ -144,6 +146,7 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	struct nfv_ct_tuple k[CT_BULK];
 	struct ct_l4 l4[CT_BULK];
 	const void *keys[CT_BULK];
+	hash_sig_t sig[CT_BULK];
 	void *data[CT_BULK];
 	uint16_t idx[CT_BULK];
 	struct nfv_mbuf_meta *meta;
@@ -160,19 +163,24 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 				continue;
 			meta->ct_info = 0;
 			meta->ct_dir = 0;
-			if (ct_tuple_parse(pkts[i], 0, meta->family, &k[m], &l4[m])) {
+			if (!ct_tuple_parse_fast(pkts[i], meta->family, &k[m], &l4[m]) &&
+			    ct_tuple_parse(pkts[i], 0, meta->family, &k[m], &l4[m])) {
 				st->invalid++;
 				continue;
 			}
 			/* an ICMP error waits its turn: it may quote a connection
 			 * that an earlier packet of the burst is about to make */
 			keys[m] = &k[m];
+			sig[m] = ct_tuple_hash(&k[m]);
 			idx[m++] = i;
 		}
 		if (m == 0)
 			continue;
-		if (rte_hash_lookup_bulk_data(t->h, keys, m, &hits, data) < 0)
+		if (rte_hash_lookup_with_hash_bulk_data(t->h, keys, sig, m, &hits, data) < 0)
 			hits = 0;
+		/* the connections' lines, while the first packets are tracked */
+		for (uint64_t h = hits; h != 0; h &= h - 1)
+			rte_prefetch0(&t->cts[(uintptr_t)data[__builtin_ctzll(h)] >> 1]);
 		for (uint16_t j = 0; j < m; j++) {
 			struct rte_mbuf *p = pkts[idx[j]];
 

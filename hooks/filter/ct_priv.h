@@ -3,7 +3,13 @@
 #ifndef NFV_CT_PRIV_H
 #define NFV_CT_PRIV_H
 
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
@@ -26,28 +32,94 @@ struct nfv_ct_table {
 	uint32_t max;
 	uint32_t count;		/* atomic */
 	uint64_t hz;
+	uint64_t refresh_slack;	/* hz / 100: see ct_refresh() */
 	struct rte_rcu_qsbr *qsbr;
 	struct nfv_hook_reg *regs[4];
 	struct nfv_ct_stats stats[NFV_MAX_WORKERS];
 };
 
+/*
+ * The tuple hash, also the rte_hash's hash_func so that adds, deletes and
+ * the workers' precomputed lookups agree: CRC32 of the 8-byte words the
+ * family uses (IPv4: both addresses in one word, then ports, family and
+ * proto; IPv6: five words). Keys are zero-padded, so an IPv4 key's unused
+ * address bytes need no hashing; the key compare still sees all 40 bytes.
+ */
+_Static_assert(sizeof(struct nfv_ct_tuple) == 40, "the tuple hash reads five words");
+
+static inline uint32_t ct_tuple_hash(const struct nfv_ct_tuple *k)
+{
+	uint64_t w[5];
+	uint32_t a, b;
+
+	memcpy(&w[4], &k->sport, 8);
+	if (k->family != AF_INET6) {
+		memcpy(&a, k->src, 4);
+		memcpy(&b, k->dst, 4);
+		return rte_hash_crc_8byte(w[4], rte_hash_crc_8byte((uint64_t)b << 32 | a, 0));
+	}
+	memcpy(w, k->src, 32);
+	return rte_hash_crc_8byte(w[4], rte_hash_crc_8byte(w[3], rte_hash_crc_8byte(w[2],
+		rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0)))));
+}
+
+/* 0 when equal, as memcmp (the rte_hash's key compare) */
+static inline int ct_tuple_cmp(const struct nfv_ct_tuple *a, const struct nfv_ct_tuple *b)
+{
+	uint64_t x[5], y[5];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) != 0;
+}
+
 /* ct_table.c: worker side */
 struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 			 uint8_t *dir, uint64_t now);
-/* The connection of a hash value (bulk lookups), or NULL when it is dying
- * or expired. */
-struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint8_t *dir, uint64_t now);
 /* -ENOSPC when full; *ct is an existing connection when one raced us */
 int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 	      uint64_t now, struct nfv_ct **ct, bool *existed);
 void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct);
+
+/* The connection of a hash value (bulk lookups), or NULL when it is dying
+ * or expired. */
+static inline struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint8_t *dir,
+					uint64_t now)
+{
+	struct nfv_ct *ct = &t->cts[(uintptr_t)data >> 1];
+
+	*dir = (uintptr_t)data & 1;
+	if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
+		return NULL;
+	if (unlikely(now >= __atomic_load_n(&ct->expires, __ATOMIC_RELAXED))) {
+		ct_kill(t, ct);
+		return NULL;
+	}
+	return ct;
+}
+/*
+ * A connection's timeout from now on. The stores are skipped when they
+ * would change nothing that matters, so that a flow's packets do not dirty
+ * its line at every packet (the kernel's __nf_ct_refresh_acct() likewise
+ * writes ct->timeout only when the jiffy changed): expires is written as
+ * now + timeout + refresh_slack (a jiffy at HZ=100) and kept while it lies
+ * in [now + timeout, now + timeout + refresh_slack], so a connection
+ * expires at most refresh_slack late and never early, with one write per
+ * flow per refresh_slack whatever its packet rate.
+ */
 static inline void ct_refresh(struct nfv_ct_table *t, struct nfv_ct *ct,
 			      uint64_t now, uint32_t timeout_s)
 {
-	__atomic_store_n(&ct->timeout, timeout_s, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&ct->status, __ATOMIC_RELAXED) & IPS_CONFIRMED)
-		__atomic_store_n(&ct->expires, now + timeout_s * t->hz,
-				 __ATOMIC_RELAXED);
+	uint64_t exp;
+
+	if (__atomic_load_n(&ct->timeout, __ATOMIC_RELAXED) != timeout_s)
+		__atomic_store_n(&ct->timeout, timeout_s, __ATOMIC_RELAXED);
+	if (!(__atomic_load_n(&ct->status, __ATOMIC_RELAXED) & IPS_CONFIRMED))
+		return;
+	exp = now + timeout_s * t->hz;
+	if (__atomic_load_n(&ct->expires, __ATOMIC_RELAXED) - exp > t->refresh_slack)
+		__atomic_store_n(&ct->expires, exp + t->refresh_slack, __ATOMIC_RELAXED);
 }
 
 /* ct_tuple.c */
@@ -64,6 +136,38 @@ int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
 		   struct nfv_ct_tuple *t, struct ct_l4 *l4);
 void ct_tuple_invert(const struct nfv_ct_tuple *in, struct nfv_ct_tuple *out);
 bool ct_icmp_is_request(const struct nfv_ct_tuple *t);
+
+/*
+ * ct_tuple_parse() for the common case, inline: an unfragmented IPv4
+ * TCP/UDP packet whose headers lie in the first segment at off 0. Returns
+ * false, having written nothing that matters, for anything else; the
+ * caller then calls ct_tuple_parse(), which gives the same result.
+ */
+static inline bool ct_tuple_parse_fast(struct rte_mbuf *m, uint8_t family,
+				       struct nfv_ct_tuple *t, struct ct_l4 *l4)
+{
+	const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t hl, l3len;
+
+	if (family != AF_INET || rte_pktmbuf_data_len(m) < 24)
+		goto slow;
+	hl = (h[0] & 0xf) * 4;
+	l3len = (uint32_t)h[2] << 8 | h[3];
+	if ((h[0] >> 4) != 4 || hl < 20 || l3len < hl || rte_pktmbuf_data_len(m) < hl + 4 ||
+	    (h[6] & 0x1f) != 0 || h[7] != 0 ||	/* a fragment offset */
+	    (h[9] != IPPROTO_UDP && h[9] != IPPROTO_TCP))
+		goto slow;
+	memset(t, 0, sizeof(*t));
+	memcpy(t->src, h + 12, 4);
+	memcpy(t->dst, h + 16, 4);
+	memcpy(&t->sport, h + hl, 4);	/* sport, dport */
+	t->family = AF_INET;
+	t->proto = h[9];
+	*l4 = (struct ct_l4){ .l3len = l3len, .thoff = hl, .proto = h[9] };
+	return true;
+slow:
+	return false;
+}
 
 /* ct_tcp.c: returns the timeout in seconds, or 0 for an invalid packet */
 uint32_t ct_tcp_packet(struct nfv_ct *ct, struct rte_mbuf *m,

@@ -10,11 +10,21 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
 #include "ct_priv.h"
+
+static uint32_t ct_hash_func(const void *key, uint32_t len __rte_unused,
+			     uint32_t init __rte_unused)
+{
+	return ct_tuple_hash(key);
+}
+
+static int ct_cmp_func(const void *a, const void *b, size_t len __rte_unused)
+{
+	return ct_tuple_cmp(a, b);
+}
 
 struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_config *cfg)
 {
@@ -29,6 +39,7 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 		return NULL;
 	t->max = cfg->max;
 	t->hz = cfg->hz;
+	t->refresh_slack = cfg->hz / 100;
 	t->qsbr = cfg->qsbr;
 	rte_spinlock_init(&t->lock);
 	t->cts = rte_zmalloc_socket("nfv_ct", sizeof(*t->cts) * cfg->max,
@@ -41,13 +52,14 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 	hp.name = n;
 	hp.entries = cfg->max * 2 < 64 ? 64 : cfg->max * 2;
 	hp.key_len = sizeof(struct nfv_ct_tuple);
-	hp.hash_func = rte_jhash;
+	hp.hash_func = ct_hash_func;
 	hp.socket_id = cfg->socket;
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
 	t->h = rte_hash_create(&hp);
 	if (t->cts == NULL || t->gc_scratch == NULL || t->free == NULL || t->h == NULL)
 		goto err;
+	rte_hash_set_cmp_func(t->h, ct_cmp_func);
 	for (uint32_t i = 0; i < cfg->max; i++) {
 		t->cts[i].idx = i;
 		rte_spinlock_init(&t->cts[i].lock);
@@ -79,20 +91,6 @@ struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 	if (rte_hash_lookup_data(t->h, k, &data) < 0)
 		return NULL;
 	return ct_resolve(t, data, dir, now);
-}
-
-struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint8_t *dir, uint64_t now)
-{
-	struct nfv_ct *ct = &t->cts[(uintptr_t)data >> 1];
-
-	*dir = (uintptr_t)data & 1;
-	if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
-		return NULL;
-	if (now >= __atomic_load_n(&ct->expires, __ATOMIC_RELAXED)) {
-		ct_kill(t, ct);
-		return NULL;
-	}
-	return ct;
 }
 
 static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
