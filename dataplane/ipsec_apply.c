@@ -329,13 +329,20 @@ int nfv_ipsec_dp_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t l
 			    nfv_ipsec_sp_del(s->ips, sp->conf.dir, sp->id));
 }
 
-/* Soft: tell the control side (log; nfvpnd rekeys). Hard: the SA stopped. */
+/*
+ * The SPD classifiers after changes; lifetimes once a second: soft tells
+ * the control side (log; nfvpnd rekeys), hard means the SA stopped.
+ */
 void nfv_ipsec_dp_timer(struct nfv_dp *dp, uint64_t now)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	unsigned int ev;
 
-	if (s == NULL || !s->registered || now < s->next_poll)
+	if (s == NULL || !s->registered)
+		return;
+	/* the classifier of a large SPD after a batch of changes */
+	nfv_ipsec_spd_sync(s->ips);
+	if (now < s->next_poll)
 		return;
 	s->next_poll = now + poll_cycles();
 	for (unsigned int i = 0; i < IPSEC_MAX_SA; i++) {
@@ -381,6 +388,8 @@ int nfv_ipsec_apply(struct nfv_dp *dp)
 		if (ret < 0)
 			goto err;
 	}
+	if (dp->ipsec != NULL)
+		nfv_ipsec_spd_sync(dp->ipsec->ips);
 	NFV_LOG(INFO, "ipsec: %u SA(s), %u policies", pi->nb_sas, pi->nb_sps);
 	return 0;
 err:

@@ -6,12 +6,19 @@
  * shows the module's own cost (SPD, SA, framing, batch), which
  * bench/esp/run.sh cannot separate from the pipeline.
  *
- *   esp_module_bench [SIZE] [ROUNDS] [out|in|both]
- *                     (defaults 64 bytes, 200000 bursts, both directions)
+ *   esp_module_bench [SIZE] [ROUNDS] [out|in|both] [POLICIES] [acl|walk]
+ *                     (defaults 64 bytes, 200000 bursts, both directions,
+ *                      no other policy, the classifier when one is built)
+ *
+ * POLICIES adds that many host-to-host policies per direction ahead of the
+ * one the traffic matches (a remote-access concentrator's SPD): "acl" lets
+ * the SPD build its rte_acl classifier (from 16 policies on), "walk" keeps
+ * the walk of every policy, to compare.
  *
  * Rebuilding the packets between rounds costs the same in every mode and
  * is measured alone and subtracted.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +139,34 @@ static int setup(struct nfv_ipsec **ips, struct nfv_hook_table *t)
 	return nfv_ipsec_sp_add(*ips, &sp);
 }
 
+/*
+ * n policies per direction before the matching one (priority -1): one
+ * peer each, 172.16.0.0/12 to 172.32.0.0/12 host to host, never matched.
+ */
+static int add_fillers(struct nfv_ipsec *ips, unsigned int n)
+{
+	struct nfv_ipsec_sp_conf sp;
+
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&sp, 0, sizeof(sp));
+		sp.family = AF_INET;
+		sp.priority = -1;
+		sp.action = NFV_IPSEC_PROTECT;
+		sp.sa_id = 1;
+		sp.reqid = 1;
+		addr4(&sp.src.addr, 0xac100000 + i);
+		addr4(&sp.dst.addr, 0xac200000 + i);
+		sp.src.len = sp.dst.len = 32;
+		for (unsigned int d = 0; d < 2; d++) {
+			sp.id = 1000 + 2 * i + d;
+			sp.dir = d ? NFV_IPSEC_DIR_IN : NFV_IPSEC_DIR_OUT;
+			if (nfv_ipsec_sp_add(ips, &sp) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Takes back what the entry injected, so that the burst can run again. */
 static unsigned int take_back(struct nfv_hook_table *t, enum nfv_inject_point p,
 			      struct rte_mbuf **m)
@@ -146,7 +181,7 @@ static unsigned int take_back(struct nfv_hook_table *t, enum nfv_inject_point p,
 
 int main(int argc, char **argv)
 {
-	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+	char *eal[] = { argv[0], "--no-huge", "-m", "1024", "--no-pci", "--no-shconf",
 			"--log-level", "lib.eal:error", "-l", "0" };
 	unsigned int size = argc > 1 ? (unsigned int)atoi(argv[1]) : 64;
 	unsigned long rounds = argc > 2 ? strtoul(argv[2], NULL, 0) : 200000;
@@ -157,6 +192,9 @@ int main(int argc, char **argv)
 	struct rte_mempool *mp;
 	struct nfv_ipsec *ips;
 	const char *dirs = argc > 3 ? argv[3] : "both";
+	unsigned int npol = argc > 4 ? (unsigned int)atoi(argv[4]) : 0;
+	bool walk = argc > 5 && strcmp(argv[5], "walk") == 0;
+	size_t acl_bytes = 0;
 	uint64_t c0, reset_enc, reset_dec, enc = 0, dec = 0;
 
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0 || size < 28 || size > 1500)
@@ -168,6 +206,16 @@ int main(int argc, char **argv)
 	    rte_pktmbuf_alloc_bulk(mp, m, BURST) != 0)
 		return 1;
 	st.table = t;
+	if (add_fillers(ips, npol) < 0)
+		return 1;
+	if (!walk) {
+		struct rte_malloc_socket_stats a, b;
+
+		rte_malloc_get_socket_stats(rte_socket_id(), &a);
+		nfv_ipsec_spd_sync(ips);
+		rte_malloc_get_socket_stats(rte_socket_id(), &b);
+		acl_bytes = b.heap_allocsz_bytes - a.heap_allocsz_bytes;
+	}
 	make_inner(size);
 
 	/* one encrypted burst, kept as the input of decryption */
@@ -215,7 +263,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "decryption did not give the packet back\n");
 		return 1;
 	}
-	printf("size %u:", size);
+	printf("size %u, %u more policies (%s, %.1f MiB):", size, npol,
+	       npol >= 16 && !walk ? "classifier" : "walk", acl_bytes / 1048576.0);
 	if (strcmp(dirs, "in") != 0)
 		printf(" esp-output %.1f cycles/packet", (double)(enc - reset_enc) / rounds / BURST);
 	if (strcmp(dirs, "out") != 0)

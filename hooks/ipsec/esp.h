@@ -119,6 +119,7 @@ struct nfv_ipsec {
 	/* set once at init */
 	uint32_t max_sa;
 	unsigned int nb_workers;
+	int socket_id;
 	struct rte_rcu_qsbr *qsbr;
 	IMB_MGR *mgr[NFV_MAX_WORKERS];	/* one per worker */
 	IMB_MGR *ctl_mgr;		/* key expansion on the control side */
@@ -163,15 +164,51 @@ struct esp_sel {
 	const uint8_t *src, *dst;
 };
 
-struct esp_sp;
+/* A compiled policy: addresses and masks as raw bytes in two words. */
+struct esp_sp {
+	uint64_t src[2], smask[2];
+	uint64_t dst[2], dmask[2];
+	uint16_t sport_min, sport_max;
+	uint16_t dport_min, dport_max;
+	uint8_t proto;
+	uint8_t action;
+	bool any_port;
+	int32_t priority;
+	uint32_t id;
+	uint32_t sa_id;
+	uint32_t reqid;
+	struct esp_sp_cnt *cnt;		/* inbound only; shared by the copies */
+};
+
+struct rte_acl_ctx;
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel);
 const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 				    const struct esp_sel *sel);
+/* out[j]: the policy of sels[idx[j]], j < n <= NFV_BURST, all of spd's family */
+void esp_spd_lookup_bulk(const struct esp_spd *spd, const struct esp_sel *sels,
+			 const uint16_t *idx, uint16_t n, const struct esp_sp **out);
+void esp_spd_acl_sync(struct nfv_ipsec *ips);
+/*
+ * The policy of each packet of a burst in direction dir (n <= NFV_BURST):
+ * sps[i], NULL for none; sels[i] its selectors. Packets with a meta flag
+ * of skip are not looked up; one whose selectors cannot be read gets NULL
+ * and, where bad is given, bad[i] = true.
+ */
+void esp_spd_classify(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
+		      struct rte_mbuf **pkts, uint16_t n, uint8_t skip,
+		      struct esp_sel *sels, const struct esp_sp **sps, bool *bad);
+/* esp_spd_acl.c */
+struct rte_acl_ctx *esp_spd_acl_build(const struct esp_sp *sps, uint32_t n,
+				      bool v6, int socket_id);
+void esp_spd_acl_classify(const struct rte_acl_ctx *ctx, bool v6,
+			  const struct esp_sel *sels, const uint16_t *idx,
+			  uint16_t n, uint32_t *res);
 enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp);
 uint32_t esp_sp_sa(const struct esp_sp *sp);
 uint32_t esp_sp_reqid(const struct esp_sp *sp);
 uint32_t esp_spd_size(const struct esp_spd *spd);
+bool esp_spd_acl_ready(const struct esp_spd *spd);
 void esp_sp_count(const struct esp_sp *sp, unsigned int worker);
 int esp_spd_stats(const struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
 		  uint32_t id, uint64_t *refused);

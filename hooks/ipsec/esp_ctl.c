@@ -36,6 +36,7 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->nb_workers = conf->nb_workers;
 	ips->max_sa = conf->max_sa ? conf->max_sa : 1024;
 	ips->qsbr = conf->qsbr;
+	ips->socket_id = conf->socket_id;
 	ips->too_big = conf->too_big;
 	ips->too_big_arg = conf->too_big_arg;
 	ips->big_pool = conf->big_pool;
@@ -297,6 +298,11 @@ int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
 	if (rc == 0 && dir == NFV_IPSEC_DIR_IN)
 		esp_policy_sync(ips);
 	return rc;
+}
+
+void nfv_ipsec_spd_sync(struct nfv_ipsec *ips)
+{
+	esp_spd_acl_sync(ips);
 }
 
 int nfv_ipsec_sp_stats(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id,

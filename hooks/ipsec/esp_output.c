@@ -114,29 +114,17 @@ static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
  * first. A chain may be replaced by a copy in one segment (*mp updated:
  * the verdict is for the copy).
  */
+/* sp: the packet's outbound policy, NULL for none (or already ESP). */
 static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-			       const struct nfv_hook_state *state, struct esp_op *op,
-			       struct esp_sa **frag_sa)
+			       const struct esp_sp *sp, const struct nfv_hook_state *state,
+			       struct esp_op *op, struct esp_sa **frag_sa)
 {
 	struct rte_mbuf *m = *mp;
-	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	uint16_t frag_mtu = 0;
-	const struct esp_spd *spd;
-	const struct esp_sp *sp;
-	struct esp_sel sel;
 	struct esp_sa *sa;
 	uint32_t v;
 	int rc;
 
-	if (meta->flags & NFV_MBUF_F_IPSEC_DONE)
-		return NFV_ACCEPT;
-	/* the headers are contiguous in the first segment; see README.md */
-	if (esp_sel_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m),
-			  meta->family, &sel) < 0)
-		return NFV_ACCEPT;
-	spd = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_OUT][meta->family == AF_INET6],
-			      __ATOMIC_ACQUIRE);
-	sp = esp_spd_lookup(spd, &sel);
 	if (sp == NULL)
 		return NFV_ACCEPT;
 	switch (esp_sp_action(sp)) {
@@ -209,11 +197,20 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	struct esp_op ops[ESP_BATCH];
 	unsigned int nops = 0, i;
 	struct esp_sa *frag_sa = NULL;
+	struct esp_sel sels[NFV_BURST];
+	const struct esp_sp *sps[NFV_BURST];
 
+	/*
+	 * One classification per NFV_BURST packets (the runner never gives
+	 * more); the ESP packets we made are done.
+	 */
 	for (i = 0; i < n; i++) {
-		if (i + 2 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		verdicts[i] = esp_output_one(ips, &pkts[i], state, &ops[nops], &frag_sa);
+		if (i % NFV_BURST == 0)
+			esp_spd_classify(ips, NFV_IPSEC_DIR_OUT, &pkts[i],
+					 RTE_MIN(n - i, (unsigned int)NFV_BURST), NFV_MBUF_F_IPSEC_DONE,
+					 sels, sps, NULL);
+		verdicts[i] = esp_output_one(ips, &pkts[i], sps[i % NFV_BURST], state,
+					     &ops[nops], &frag_sa);
 		if (unlikely(verdicts[i] == ESP_MTU_FRAGMENT)) {
 			verdicts[i] = NFV_STOLEN;
 			esp_output_frags(ips, frag_sa, pkts[i], state, ops, &nops);

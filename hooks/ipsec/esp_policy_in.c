@@ -33,49 +33,43 @@ static bool esp_sel_is_ike(const struct esp_sel *sel)
 	       (sel->dport == IKE_PORT || sel->dport == ESP_NATT_PORT);
 }
 
-static uint32_t esp_policy_verdict(const struct esp_spd *spd, struct rte_mbuf *m,
-				   bool local, unsigned int worker)
-{
-	const struct esp_sp *sp;
-	struct esp_sel sel;
-
-	if (esp_sel_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-			  nfv_mbuf_meta(m)->family, &sel) < 0)
-		return NFV_DROP_REASON(NFV_DR_ESP_POLICY_HDR);
-	if (local && esp_sel_is_ike(&sel))
-		return NFV_ACCEPT;
-	sp = esp_spd_lookup(spd, &sel);
-	if (sp == NULL)
-		return NFV_ACCEPT;
-	switch (esp_sp_action(sp)) {
-	case NFV_IPSEC_PROTECT:
-		esp_sp_count(sp, worker);
-		return NFV_DROP_REASON(NFV_DR_ESP_POLICY_CLEARTEXT);
-	case NFV_IPSEC_DISCARD:
-		esp_sp_count(sp, worker);
-		return NFV_DROP_REASON(NFV_DR_SPD_DISCARD);
-	default:
-		return NFV_ACCEPT;
-	}
-}
-
 static __rte_always_inline void
 esp_policy_check(struct nfv_ipsec *ips, struct rte_mbuf **pkts, uint16_t n,
 		 uint32_t *verdicts, const struct nfv_hook_state *state, bool local)
 {
-	const struct esp_spd *spd[2];
-	uint16_t i;
+	struct esp_sel sels[NFV_BURST];
+	const struct esp_sp *sps[NFV_BURST];
+	bool bad[NFV_BURST];
 
-	spd[0] = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_IN][0], __ATOMIC_ACQUIRE);
-	spd[1] = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_IN][1], __ATOMIC_ACQUIRE);
-	for (i = 0; i < n; i++) {
-		const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(pkts[i]);
-		const struct esp_spd *s = spd[meta->family == AF_INET6];
+	for (uint16_t i = 0; i < n; i++) {
+		const struct esp_sp *sp;
 
-		if ((meta->flags & NFV_MBUF_F_SECPATH) || esp_spd_size(s) == 0)
-			verdicts[i] = NFV_ACCEPT;
-		else
-			verdicts[i] = esp_policy_verdict(s, pkts[i], local, state->worker);
+		/* by NFV_BURST (the runner never gives more); what came
+		 * through an SA was checked at decapsulation */
+		if (i % NFV_BURST == 0)
+			esp_spd_classify(ips, NFV_IPSEC_DIR_IN, &pkts[i],
+					 RTE_MIN(n - i, NFV_BURST), NFV_MBUF_F_SECPATH,
+					 sels, sps, bad);
+		sp = sps[i % NFV_BURST];
+		verdicts[i] = NFV_ACCEPT;
+		if (unlikely(bad[i % NFV_BURST])) {
+			verdicts[i] = NFV_DROP_REASON(NFV_DR_ESP_POLICY_HDR);
+			continue;
+		}
+		if (sp == NULL || (local && esp_sel_is_ike(&sels[i % NFV_BURST])))
+			continue;
+		switch (esp_sp_action(sp)) {
+		case NFV_IPSEC_PROTECT:
+			esp_sp_count(sp, state->worker);
+			verdicts[i] = NFV_DROP_REASON(NFV_DR_ESP_POLICY_CLEARTEXT);
+			break;
+		case NFV_IPSEC_DISCARD:
+			esp_sp_count(sp, state->worker);
+			verdicts[i] = NFV_DROP_REASON(NFV_DR_SPD_DISCARD);
+			break;
+		default:
+			break;
+		}
 	}
 }
 

@@ -13,24 +13,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_acl.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "esp.h"
 
-struct esp_sp {
-	uint64_t src[2], smask[2];
-	uint64_t dst[2], dmask[2];
-	uint16_t sport_min, sport_max;
-	uint16_t dport_min, dport_max;
-	uint8_t proto;
-	uint8_t action;
-	bool any_port;
-	int32_t priority;
-	uint32_t id;
-	uint32_t sa_id;
-	uint32_t reqid;
-	struct esp_sp_cnt *cnt;		/* inbound only; shared by the copies */
-};
+/* Below this many policies a walk is as fast as a classification. */
+#define ESP_SPD_ACL_MIN 16
 
 /*
  * Per worker, written by that worker only. Not cache-aligned per worker:
@@ -42,12 +32,21 @@ struct esp_sp_cnt {
 
 struct esp_spd {
 	uint32_t n;
+	bool v6;
+	bool acl_failed;		/* control side: the build failed, walk */
+	/* built after publication by esp_spd_acl_sync(); NULL: walk */
+	struct rte_acl_ctx *acl;
 	struct esp_sp sp[];
 };
 
 enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp) { return sp->action; }
 uint32_t esp_sp_sa(const struct esp_sp *sp) { return sp->sa_id; }
 uint32_t esp_sp_reqid(const struct esp_sp *sp) { return sp->reqid; }
+
+bool esp_spd_acl_ready(const struct esp_spd *spd)
+{
+	return spd != NULL && __atomic_load_n(&spd->acl, __ATOMIC_ACQUIRE) != NULL;
+}
 
 uint32_t esp_spd_size(const struct esp_spd *spd)
 {
@@ -114,13 +113,12 @@ static inline bool esp_addr_match(const uint8_t *a, uint8_t family,
 	return ((w[0] & mask[0]) == net[0]) & ((w[1] & mask[1]) == net[1]);
 }
 
-const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
-				    const struct esp_sel *sel)
+/* The first policy in order that matches sel, by walking them all. */
+static const struct esp_sp *esp_spd_walk(const struct esp_spd *spd,
+					 const struct esp_sel *sel)
 {
 	uint32_t i;
 
-	if (spd == NULL)
-		return NULL;
 	for (i = 0; i < spd->n; i++) {
 		const struct esp_sp *sp = &spd->sp[i];
 
@@ -138,6 +136,81 @@ const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 		return sp;
 	}
 	return NULL;
+}
+
+const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
+				    const struct esp_sel *sel)
+{
+	const struct esp_sp *sp;
+	uint16_t idx = 0;
+
+	esp_spd_lookup_bulk(spd, sel, &idx, 1, &sp);
+	return sp;
+}
+
+void esp_spd_lookup_bulk(const struct esp_spd *spd, const struct esp_sel *sels,
+			 const uint16_t *idx, uint16_t n, const struct esp_sp **out)
+{
+	const struct rte_acl_ctx *acl;
+	uint32_t res[NFV_BURST];
+	uint16_t j;
+
+	if (spd == NULL) {
+		for (j = 0; j < n; j++)
+			out[j] = NULL;
+		return;
+	}
+	acl = __atomic_load_n(&spd->acl, __ATOMIC_ACQUIRE);
+	if (acl == NULL) {
+		for (j = 0; j < n; j++)
+			out[j] = esp_spd_walk(spd, &sels[idx[j]]);
+		return;
+	}
+	esp_spd_acl_classify(acl, spd->v6, sels, idx, n, res);
+	for (j = 0; j < n; j++)
+		out[j] = res[j] != 0 ? &spd->sp[res[j] - 1] : NULL;
+}
+
+void esp_spd_classify(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
+		      struct rte_mbuf **pkts, uint16_t n, uint8_t skip,
+		      struct esp_sel *sels, const struct esp_sp **sps, bool *bad)
+{
+	const struct esp_sp *found[NFV_BURST];
+	uint16_t idx[2][NFV_BURST], nidx[2] = { 0, 0 };
+	const struct esp_spd *spd[2] = {
+		__atomic_load_n(&ips->spd[dir][0], __ATOMIC_ACQUIRE),
+		__atomic_load_n(&ips->spd[dir][1], __ATOMIC_ACQUIRE),
+	};
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+		bool v6 = meta->family == AF_INET6;
+
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		sps[i] = NULL;
+		if (bad != NULL)
+			bad[i] = false;
+		/* no policy of its family: nothing to read */
+		if ((meta->flags & skip) || esp_spd_size(spd[v6]) == 0)
+			continue;
+		/* the headers are contiguous in the first segment; see README.md */
+		if (esp_sel_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+				  rte_pktmbuf_data_len(m), meta->family, &sels[i]) < 0) {
+			if (bad != NULL)
+				bad[i] = true;
+			continue;
+		}
+		idx[v6][nidx[v6]++] = i;
+	}
+	for (unsigned int v6 = 0; v6 < 2; v6++) {
+		if (nidx[v6] == 0)
+			continue;
+		esp_spd_lookup_bulk(spd[v6], sels, idx[v6], nidx[v6], found);
+		for (uint16_t j = 0; j < nidx[v6]; j++)
+			sps[idx[v6][j]] = found[j];
+	}
 }
 
 static void esp_prefix_mask(const struct nfv_prefix *p, uint64_t net[2],
@@ -192,7 +265,32 @@ static void esp_spd_publish(struct nfv_ipsec *ips, struct esp_spd **slot,
 
 	__atomic_store_n(slot, next, __ATOMIC_RELEASE);
 	esp_ctl_synchronize(ips);
+	if (old != NULL)
+		rte_acl_free(old->acl);
 	rte_free(old);
+}
+
+/*
+ * Control side, after changes (the dataplane's control loop calls it): the
+ * trie of each large SPD that has none yet. Workers walk until it is
+ * published; a failed build (memory) leaves the walk, which is exact.
+ */
+void esp_spd_acl_sync(struct nfv_ipsec *ips)
+{
+	for (unsigned int d = 0; d < 2; d++)
+		for (unsigned int v6 = 0; v6 < 2; v6++) {
+			struct esp_spd *spd = ips->spd[d][v6];
+			struct rte_acl_ctx *ctx;
+
+			if (spd == NULL || spd->n < ESP_SPD_ACL_MIN || spd->acl != NULL ||
+			    spd->acl_failed)
+				continue;
+			ctx = esp_spd_acl_build(spd->sp, spd->n, v6, ips->socket_id);
+			if (ctx == NULL)
+				spd->acl_failed = true;
+			else
+				__atomic_store_n(&spd->acl, ctx, __ATOMIC_RELEASE);
+		}
 }
 
 int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c)
@@ -237,6 +335,7 @@ int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c)
 	if (n > at)
 		memcpy(&next->sp[at + 1], &old->sp[at], (n - at) * sizeof(old->sp[0]));
 	next->n = n + 1;
+	next->v6 = c->family == AF_INET6;
 	esp_spd_publish(ips, slot, next);
 	return 0;
 }
@@ -268,6 +367,7 @@ found:
 			cnt = old->sp[i].cnt;
 	}
 	next->n = j;
+	next->v6 = v6;
 	/* after the grace period no worker counts into cnt any more */
 	esp_spd_publish(ips, &ips->spd[dir][v6], next);
 	rte_free(cnt);
@@ -314,6 +414,8 @@ void esp_spd_free_all(struct nfv_ipsec *ips)
 
 			for (uint32_t i = 0; spd != NULL && i < spd->n; i++)
 				rte_free(spd->sp[i].cnt);
+			if (spd != NULL)
+				rte_acl_free(spd->acl);
 			rte_free(ips->spd[d][v6]);
 			ips->spd[d][v6] = NULL;
 		}

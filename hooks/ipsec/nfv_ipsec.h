@@ -188,6 +188,13 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events);
 int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf);
 int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
 /*
+ * After policy changes, from the control loop: builds the classifier
+ * (rte_acl) of each large SPD that lacks one. Until then the workers walk
+ * the policies, with the same answers; one build covers a whole batch of
+ * changes. Cheap when there is nothing to do.
+ */
+void nfv_ipsec_spd_sync(struct nfv_ipsec *ips);
+/*
  * Inbound policies: the cleartext packets refused by a PROTECT policy, the
  * packets a DISCARD policy dropped (esp_policy_in.c), summed over workers.
  */
