@@ -110,7 +110,7 @@ struct fset {
 	char **chains;		/* vmap jump/goto targets until resolved */
 };
 
-/* nft_acl.c: runs of 5-tuple rules classified by rte_acl */
+/* nft_acl.c: runs of 5-tuple rules classified by rte_acl; the IPv4 key */
 struct facl_key {
 	uint8_t proto;		/* rte_acl reads one byte of the first group */
 	uint8_t pad[3];
@@ -129,7 +129,8 @@ struct facl_action {
 
 struct rte_acl_ctx;
 struct facl {
-	struct rte_acl_ctx *ctx;
+	struct rte_acl_ctx *ctx;	/* the run's IPv4 rules, or NULL */
+	struct rte_acl_ctx *ctx6;	/* its IPv6 rules (nft_acl.c's key), or NULL */
 	struct facl_action *rule;	/* by userdata - 1 */
 	uint32_t end;		/* first instruction after the run */
 	uint32_t first_next;	/* where the first rule's BREAK goes */
