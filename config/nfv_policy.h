@@ -145,10 +145,18 @@ struct nfv_policy_error {
 	char msg[240];
 };
 
+/*
+ * At most NFV_POLICY_ERRORS_MAX are kept: past it they are counted in
+ * dropped, and the load ends the list with "too many errors: N more".
+ */
+#define NFV_POLICY_ERRORS_MAX 1000
+
 struct nfv_policy_errors {
 	struct nfv_policy_error *v;
 	unsigned int n;
 	unsigned int cap;
+	unsigned int dropped;		/* past NFV_POLICY_ERRORS_MAX */
+	struct nfv_mark dropped_mark;	/* the first of them */
 };
 
 /*

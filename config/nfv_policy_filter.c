@@ -68,38 +68,32 @@ void nfv_policy_filter_free(struct nfv_policy_filter *f)
 	free(f);
 }
 
-/* The whole file, relative paths from the policy's folder. */
+/*
+ * The whole file, relative paths from the policy's folder, held to the
+ * policy's rules and more (nfv_policy_read_file): no symbolic link, owned
+ * by root or the user we run as, since its rules decide what passes.
+ */
 static char *read_nft_file(const char *policy, const char *file, char *why, size_t whylen)
 {
-	char path[4096 + 256], dir[4096];
+	char path[4096 + 256], dir[4096], err[160];
 	char *buf = NULL;
-	long len;
-	FILE *fp;
+	struct stat st;
+	size_t len;
 
 	snprintf(dir, sizeof(dir), "%s", policy);
 	if (file[0] == '/')
 		snprintf(path, sizeof(path), "%s", file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", dirname(dir), file);
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		snprintf(why, whylen, "cannot open %.180s: %s", file, strerror(errno));
+	if (nfv_policy_read_file(path, NFV_RF_NOFOLLOW | NFV_RF_OWNER,
+				 NFV_POLICY_FILTER_NFT_MAX - 1, &buf, &len, &st,
+				 err, sizeof(err)) < 0) {
+		if (strcmp(err, strerror(ENOENT)) == 0 || strcmp(err, strerror(EACCES)) == 0)
+			snprintf(why, whylen, "cannot open %.140s: %.60s", file, err);
+		else
+			snprintf(why, whylen, "%.60s is %.150s", file, err);
 		return NULL;
 	}
-	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
-	    (size_t)len < NFV_POLICY_FILTER_NFT_MAX && fseek(fp, 0, SEEK_SET) == 0) {
-		buf = malloc(len + 1);
-		if (buf != NULL && fread(buf, 1, len, fp) == (size_t)len) {
-			buf[len] = '\0';
-		} else {
-			free(buf);
-			buf = NULL;
-			snprintf(why, whylen, "cannot read %.180s", file);
-		}
-	} else {
-		snprintf(why, whylen, "%.180s is not a regular file or too large", file);
-	}
-	fclose(fp);
 	return buf;
 }
 

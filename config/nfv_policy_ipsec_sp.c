@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "nfv_policy_ipsec_priv.h"
 
@@ -173,22 +175,77 @@ static void read_sp(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 		sp->sa_mark = it->m->val[SP_K_SA];
 }
 
+static bool sa_name_eq(const void *ctx, const void *key, uint32_t j)
+{
+	const struct nfv_policy_ipsec *ips = ctx;
+
+	return strcmp(ips->sas[j].name, key) == 0;
+}
+
+/* SPI, direction and destination: the key of an inbound SA. */
+static bool sa_spi_eq(const void *ctx, const void *key, uint32_t j)
+{
+	const struct nfv_policy_ipsec *ips = ctx;
+	const struct nfv_policy_sa *a = key, *b = &ips->sas[j];
+
+	return a->spi == b->spi && a->dir == b->dir && nfv_addr_equal(&a->dst, &b->dst);
+}
+
+static uint64_t sa_spi_hash(const struct nfv_policy_sa *sa)
+{
+	uint64_t h = nfv_hash(0, &sa->spi, sizeof(sa->spi));
+
+	h = nfv_hash(h, &sa->dir, 1);
+	h = nfv_hash(h, &sa->dst.family, 1);
+	return nfv_hash(h, sa->dst.bytes, sa->dst.family == AF_INET ? 4 : 16);
+}
+
+/* SPI and direction only: a policy's "sa: 0x1001". */
+static bool sa_spidir_eq(const void *ctx, const void *key, uint32_t j)
+{
+	const struct nfv_policy_ipsec *ips = ctx;
+	const struct nfv_policy_sa *a = key;
+
+	return a->spi == ips->sas[j].spi && a->dir == ips->sas[j].dir;
+}
+
+static uint64_t sa_spidir_hash(const struct nfv_policy_sa *sa)
+{
+	return nfv_hash(nfv_hash(0, &sa->spi, sizeof(sa->spi)), &sa->dir, 1);
+}
+
+static bool sp_name_eq(const void *ctx, const void *key, uint32_t j)
+{
+	const struct nfv_policy_ipsec *ips = ctx;
+
+	return strcmp(ips->sps[j].name, key) == 0;
+}
+
+/* The lookups of one load: SA names and (SPI, direction) to the first SA. */
+struct sa_index {
+	struct nfv_dupset names;
+	struct nfv_dupset spidir;
+};
+
 /* The SA a reference names: by name, else by SPI of the same direction. */
-static void resolve(struct nfv_ploader *ld, struct nfv_policy_sp *sp,
-		    unsigned int idx)
+static void resolve(struct nfv_ploader *ld, const struct sa_index *ix,
+		    struct nfv_policy_sp *sp, unsigned int idx)
 {
 	const struct nfv_policy_ipsec *ips = ld->p->ipsec;
+	struct nfv_policy_sa key;
 	unsigned long long spi;
 	char *end;
-	int sa = nfv_policy_sa_index(ips, sp->sa_ref);
+	int sa = nfv_dupset_find(&ix->names, nfv_hash_str(0, sp->sa_ref), sp->sa_ref,
+				 sa_name_eq, ips);
 
 	if (sa < 0 && sp->sa_ref[0] >= '0' && sp->sa_ref[0] <= '9') {
 		spi = strtoull(sp->sa_ref, &end, 0);
-		for (unsigned int i = 0; *end == '\0' && i < ips->nb_sas; i++)
-			if (ips->sas[i].spi == spi && ips->sas[i].dir == sp->dir) {
-				sa = (int)i;
-				break;
-			}
+		if (*end == '\0' && spi <= UINT32_MAX) {
+			key.spi = (uint32_t)spi;
+			key.dir = sp->dir;
+			sa = nfv_dupset_find(&ix->spidir, sa_spidir_hash(&key), &key,
+					     sa_spidir_eq, ips);
+		}
 	}
 	if (sa < 0) {
 		nfv_yerror(ld, sp->sa_mark, "ipsec.policies[%u].sa: no SA \"%.40s\" in ipsec.sas (by name, or SPI of direction %s)",
@@ -210,60 +267,81 @@ static void resolve(struct nfv_ploader *ld, struct nfv_policy_sp *sp,
 	sp->sa = sa;
 }
 
-/* Duplicate SA names and SPIs (per direction and destination), SP names. */
-static void check_dups(struct nfv_ploader *ld)
+/*
+ * Duplicate SA names and SPIs (per direction and destination), SP names,
+ * each against the first entry with that key; fills ix on the way.
+ */
+static void check_dups(struct nfv_ploader *ld, struct sa_index *ix)
 {
 	const struct nfv_policy_ipsec *ips = ld->p->ipsec;
 	char addr[NFV_ADDR_FMT_MAX];
+	struct nfv_dupset spis, sps;
+	int jn, js;
 
+	if (nfv_dupset_init(&spis, ips->nb_sas) < 0 ||
+	    nfv_dupset_init(&sps, ips->nb_sps) < 0) {
+		ld->err = -ENOMEM;
+		goto out;
+	}
 	for (unsigned int i = 0; i < ips->nb_sas; i++) {
 		const struct nfv_policy_sa *a = &ips->sas[i];
 
-		for (unsigned int j = 0; j < i; j++) {
-			const struct nfv_policy_sa *b = &ips->sas[j];
-
-			if (a->name[0] && strcmp(a->name, b->name) == 0) {
-				nfv_yerror(ld, a->name_mark, "ipsec.sas[%u].name: duplicate SA name \"%s\"; first at %u:%u",
-					   i, a->name, b->name_mark.line, b->name_mark.column);
-				break;
-			}
-			if (a->spi && a->spi == b->spi && a->dir == b->dir &&
-			    a->dst.family && nfv_addr_equal(&a->dst, &b->dst)) {
-				nfv_yerror(ld, a->spi_mark, "ipsec.sas[%u].spi: duplicate SPI 0x%x for direction %s and dst %s; first at %u:%u",
-					   i, a->spi, nfv_psa_dirs[a->dir],
-					   nfv_addr_fmt(&a->dst, addr, sizeof(addr)),
-					   b->spi_mark.line, b->spi_mark.column);
-				break;
-			}
-		}
+		nfv_dupset_add(&ix->spidir, sa_spidir_hash(a), a, i, sa_spidir_eq, ips);
+		jn = a->name[0] ? nfv_dupset_add(&ix->names, nfv_hash_str(0, a->name),
+						 a->name, i, sa_name_eq, ips) : -1;
+		js = a->spi && a->dst.family ?
+		     nfv_dupset_add(&spis, sa_spi_hash(a), a, i, sa_spi_eq, ips) : -1;
+		/* One error per SA, against the earlier of the two, as a walk would. */
+		if (jn >= 0 && (js < 0 || jn <= js))
+			nfv_yerror(ld, a->name_mark, "ipsec.sas[%u].name: duplicate SA name \"%s\"; first at %u:%u",
+				   i, a->name, ips->sas[jn].name_mark.line,
+				   ips->sas[jn].name_mark.column);
+		else if (js >= 0)
+			nfv_yerror(ld, a->spi_mark, "ipsec.sas[%u].spi: duplicate SPI 0x%x for direction %s and dst %s; first at %u:%u",
+				   i, a->spi, nfv_psa_dirs[a->dir],
+				   nfv_addr_fmt(&a->dst, addr, sizeof(addr)),
+				   ips->sas[js].spi_mark.line, ips->sas[js].spi_mark.column);
 	}
-	for (unsigned int i = 0; i < ips->nb_sps; i++)
-		for (unsigned int j = 0; ips->sps[i].name[0] && j < i; j++)
-			if (strcmp(ips->sps[i].name, ips->sps[j].name) == 0) {
-				nfv_yerror(ld, ips->sps[i].name_mark, "ipsec.policies[%u].name: duplicate policy name \"%s\"; first at %u:%u",
-					   i, ips->sps[i].name, ips->sps[j].name_mark.line,
-					   ips->sps[j].name_mark.column);
-				break;
-			}
+	for (unsigned int i = 0; i < ips->nb_sps; i++) {
+		if (ips->sps[i].name[0] == '\0')
+			continue;
+		jn = nfv_dupset_add(&sps, nfv_hash_str(0, ips->sps[i].name), ips->sps[i].name,
+				    i, sp_name_eq, ips);
+		if (jn >= 0)
+			nfv_yerror(ld, ips->sps[i].name_mark, "ipsec.policies[%u].name: duplicate policy name \"%s\"; first at %u:%u",
+				   i, ips->sps[i].name, ips->sps[jn].name_mark.line,
+				   ips->sps[jn].name_mark.column);
+	}
+out:
+	nfv_dupset_fini(&spis);
+	nfv_dupset_fini(&sps);
 }
 
-/* Keys readable by others are keys given away: refuse, as ssh does. */
+/*
+ * Keys readable by others are keys given away, and keys in a file that
+ * another user owns are that user's to change: refuse both, as ssh does.
+ * Judged on the fstat of the fd the policy was read from (nothing to judge
+ * for a policy given as a buffer).
+ */
 static void check_mode(struct nfv_ploader *ld, struct nfv_mark mark)
 {
-	struct stat st;
+	const struct stat *st = ld->st;
 
-	if (ld->p->ipsec->nb_sas == 0 || ld->errs->n != 0 ||
-	    stat(ld->p->path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (ld->p->ipsec->nb_sas == 0 || ld->errs->n != 0 || st == NULL)
 		return;
-	if (st.st_mode & 077)
+	if (st->st_mode & 077)
 		nfv_yerror(ld, mark, "ipsec: the policy holds keys but the file is accessible to group or others (mode %04o); run chmod 600 on it",
-			   (unsigned int)(st.st_mode & 07777));
+			   (unsigned int)(st->st_mode & 07777));
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		nfv_yerror(ld, mark, "ipsec: the policy holds keys but the file is owned by uid %u, neither root nor the user we run as (uid %u); run chown root on it",
+			   (unsigned int)st->st_uid, (unsigned int)geteuid());
 }
 
 void nfv_read_ipsec(struct nfv_ploader *ld, yaml_node_t *n)
 {
 	struct nfv_ymarks m;
 	struct nfv_yitem it = { .schema = &top_schema, .m = &m };
+	struct sa_index ix = { 0 };
 	struct nfv_policy_ipsec *ips;
 
 	if (n == NULL || nfv_yis_null(n))
@@ -280,12 +358,20 @@ void nfv_read_ipsec(struct nfv_ploader *ld, yaml_node_t *n)
 	nfv_read_ipsec_sas(ld, it.val[TOP_K_SAS], ips);
 	ips->sps = nfv_psa_read_seq(ld, it.val[TOP_K_POLICIES], "ipsec.policies",
 				    &sp_schema, sizeof(*ips->sps), &ips->nb_sps, read_sp);
-	for (unsigned int i = 0; i < ips->nb_sps; i++) {
+	for (unsigned int i = 0; i < ips->nb_sps; i++)
 		if (ips->sps[i].name[0] == '\0')
 			snprintf(ips->sps[i].name, sizeof(ips->sps[i].name), "sp%u", i);
-		if (ips->sps[i].sa_ref[0] != '\0')
-			resolve(ld, &ips->sps[i], i);
+	if (nfv_dupset_init(&ix.names, ips->nb_sas) < 0 ||
+	    nfv_dupset_init(&ix.spidir, ips->nb_sas) < 0) {
+		ld->err = -ENOMEM;
+		goto out;
 	}
-	check_dups(ld);
+	check_dups(ld, &ix);
+	for (unsigned int i = 0; i < ips->nb_sps; i++)
+		if (ips->sps[i].sa_ref[0] != '\0')
+			resolve(ld, &ix, &ips->sps[i], i);
 	check_mode(ld, nfv_ymark(n));
+out:
+	nfv_dupset_fini(&ix.names);
+	nfv_dupset_fini(&ix.spidir);
 }

@@ -122,7 +122,14 @@ static struct nfv_policy *policy_alloc(const char *name)
 int nfv_policy_parse(const char *name, const char *buf, size_t len,
 		     struct nfv_policy **out, struct nfv_policy_errors *errs)
 {
-	struct nfv_ploader ld = { .errs = errs };
+	return nfv_policy_parse_file(name, buf, len, NULL, out, errs);
+}
+
+int nfv_policy_parse_file(const char *name, const char *buf, size_t len,
+			  const struct stat *st, struct nfv_policy **out,
+			  struct nfv_policy_errors *errs)
+{
+	struct nfv_ploader ld = { .errs = errs, .st = st };
 	struct nfv_mark start = { 1, 1 };
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -131,9 +138,14 @@ int nfv_policy_parse(const char *name, const char *buf, size_t len,
 
 	*out = NULL;
 	errs->n = 0;
+	errs->dropped = 0;
 	ld.p = policy_alloc(name);
 	if (ld.p == NULL)
 		return -ENOMEM;
+	if (!nfv_policy_scan(&ld, buf, len)) {
+		nfv_policy_free(ld.p);
+		return ld.err != 0 ? ld.err : -EINVAL;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		nfv_policy_free(ld.p);
 		return -ENOMEM;
@@ -160,6 +172,7 @@ out_parser:
 	for (i = 0; i < NFV_SEC_MAX; i++)
 		free(ld.marks[i]);
 	nfv_policy_errors_sort(errs);
+	nfv_policy_errors_close(errs);
 	if (ld.err != 0 || errs->n != 0) {
 		nfv_policy_free(ld.p);
 		return ld.err != 0 ? ld.err : -EINVAL;

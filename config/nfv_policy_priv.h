@@ -6,9 +6,20 @@
 #ifndef NFV_POLICY_PRIV_H
 #define NFV_POLICY_PRIV_H
 
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "nfv_policy.h"
+
+/*
+ * The loader's limits: what a policy may cost before it is refused, each
+ * with its own message at the place it was crossed. A concentrator's
+ * 100,000 routes are 500,000 nodes at depth 4, 6 MB of YAML.
+ */
+#define NFV_POLICY_FILE_MAX	(64u << 20)	/* bytes of the policy file */
+#define NFV_POLICY_DEPTH_MAX	64		/* nested sequences and mappings */
+#define NFV_POLICY_NODES_MAX	2000000u	/* YAML nodes, aliases expanded */
+#define NFV_POLICY_ALIAS_NODES_MAX 200000u	/* of them reached through aliases */
 
 #define NFV_YKEYS_MAX 16
 
@@ -51,6 +62,7 @@ enum nfv_section {
 
 struct nfv_ploader {
 	yaml_document_t *doc;
+	const struct stat *st;			/* the policy file; NULL: a buffer */
 	struct nfv_policy *p;
 	struct nfv_policy_errors *errs;
 	struct nfv_ymarks *marks[NFV_SEC_MAX];	/* one per object */
@@ -148,5 +160,44 @@ void nfv_policy_check(struct nfv_ploader *ld);
 
 /* nfv_policy.c */
 void nfv_policy_errors_sort(struct nfv_policy_errors *errs);
+void nfv_policy_errors_close(struct nfv_policy_errors *errs);
+#define NFV_RF_NOFOLLOW	1u	/* refuse a symbolic link */
+#define NFV_RF_OWNER	2u	/* owned by root or the user we run as */
+int nfv_policy_read_file(const char *path, unsigned int flags, size_t max,
+			 char **buf, size_t *len, struct stat *st,
+			 char *why, size_t whylen);
+
+/* nfv_policy_parse.c: nfv_policy_parse of a file read with its fstat. */
+int nfv_policy_parse_file(const char *name, const char *buf, size_t len,
+			  const struct stat *st, struct nfv_policy **out,
+			  struct nfv_policy_errors *errs);
+
+/*
+ * nfv_policy_limits.c: a first pass over the events of buf, before libyaml
+ * builds a document: false, with the error recorded, when a limit above is
+ * crossed. Syntax errors are left to the load that follows.
+ */
+bool nfv_policy_scan(struct nfv_ploader *ld, const char *buf, size_t len);
+
+/*
+ * nfv_policy_hash.c: a set of entry indexes for the duplicate checks,
+ * sized once for n entries (it never grows). eq(ctx, key, idx): entry idx
+ * has key. nfv_dupset_add returns the index of the first entry with key,
+ * or -1 after adding idx; nfv_dupset_find returns it, or -1.
+ */
+struct nfv_dupset {
+	uint32_t *slot;		/* entry index + 1; 0: empty */
+	uint32_t mask;
+};
+typedef bool (*nfv_dup_eq)(const void *ctx, const void *key, uint32_t idx);
+int nfv_dupset_init(struct nfv_dupset *s, unsigned int n);
+void nfv_dupset_fini(struct nfv_dupset *s);
+int nfv_dupset_add(struct nfv_dupset *s, uint64_t hash, const void *key,
+		   uint32_t idx, nfv_dup_eq eq, const void *ctx);
+int nfv_dupset_find(const struct nfv_dupset *s, uint64_t hash, const void *key,
+		    nfv_dup_eq eq, const void *ctx);
+/* Seeded hashes; h is 0 to start, or a previous hash to chain fields. */
+uint64_t nfv_hash(uint64_t h, const void *p, size_t len);
+uint64_t nfv_hash_str(uint64_t h, const char *s);
 
 #endif
