@@ -87,7 +87,7 @@ struct srule {
 	uint8_t count;		/* has a counter */
 	bool has_proto, has_nh, ports;
 	uint8_t proto;		/* meta l4proto (ip protocol for IPv4) */
-	uint8_t nh;		/* ip6 nexthdr */
+	uint8_t nh;		/* ip6 nexthdr (nft's dependency for ports after it) */
 	uint8_t plen[2];	/* prefix length of saddr, daddr */
 	uint8_t addr[2][16];	/* saddr, daddr (the first 4 bytes for IPv4) */
 	uint16_t lo[2], hi[2];	/* sport, dport */
@@ -192,7 +192,8 @@ static bool rule_simple(const struct nfv_filter_ruleset *rs, const struct finsn 
 		case FOP_VERDICT:
 			v = i->arg;
 			if (i + 1 != end || (v != NF_ACCEPT && v != NF_DROP) ||
-			    (r->ports && !r->has_proto) || r->lo[0] > r->hi[0] || r->lo[1] > r->hi[1])
+			    (r->ports && !r->has_proto && !r->has_nh) ||
+			    r->lo[0] > r->hi[0] || r->lo[1] > r->hi[1])
 				return false;
 			r->verdict = v;
 			return true;
