@@ -211,10 +211,12 @@ bool nfv_policy_scan(struct nfv_ploader *ld, const char *buf, size_t len)
 			break;	/* a syntax error: the load reports it */
 		go = scan_event(sc, &ev);
 		end = ev.type == YAML_STREAM_END_EVENT;
+		nfv_ywipe_event(&ev);
 		yaml_event_delete(&ev);
 		if (end)
 			break;
 	}
+	nfv_ywipe_parser(&parser);
 	yaml_parser_delete(&parser);
 	while (sc->depth > 0)
 		free(sc->stack[--sc->depth].anchor);

@@ -104,6 +104,7 @@ static void check_single_document(struct nfv_ploader *ld, yaml_parser_t *parser,
 	if (root != NULL)
 		nfv_yerror(ld, nfv_ymark(root),
 			   "a policy is a single YAML document; found a second one");
+	nfv_ywipe_document(&extra);
 	yaml_document_delete(&extra);
 }
 
@@ -166,8 +167,10 @@ int nfv_policy_parse_file(const char *name, const char *buf, size_t len,
 			nfv_policy_check(&ld);
 		check_single_document(&ld, &parser, buf, len);
 	}
+	nfv_ywipe_document(&doc);
 	yaml_document_delete(&doc);
 out_parser:
+	nfv_ywipe_parser(&parser);
 	yaml_parser_delete(&parser);
 	for (i = 0; i < NFV_SEC_MAX; i++)
 		free(ld.marks[i]);

@@ -123,6 +123,10 @@ bool nfv_yget_mac(struct nfv_ploader *ld, struct nfv_yitem *it,
 /* [A-Za-z][A-Za-z0-9_-]{0,max-1} */
 bool nfv_yget_name(struct nfv_ploader *ld, struct nfv_yitem *it,
 		   unsigned int k, size_t max, char *out);
+/* Wipe what libyaml holds of the policy (keys) before it frees it. */
+void nfv_ywipe_parser(yaml_parser_t *parser);
+void nfv_ywipe_document(yaml_document_t *doc);
+void nfv_ywipe_event(yaml_event_t *ev);
 /* Marks key k valid once a reader checked more than the getter did. */
 static inline void nfv_yok(struct nfv_yitem *it, unsigned int k)
 {

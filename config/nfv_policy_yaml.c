@@ -332,3 +332,38 @@ void *nfv_yread_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
 	}
 	return arr;
 }
+
+/*
+ * A policy may hold keys: what libyaml copied of it is wiped before
+ * libyaml frees it. The parser's input buffers (raw and decoded) and the
+ * tokens it still holds; then the document's scalars; events one by one.
+ */
+void nfv_ywipe_parser(yaml_parser_t *parser)
+{
+	yaml_token_t *t;
+
+	if (parser->raw_buffer.start != NULL)
+		explicit_bzero(parser->raw_buffer.start,
+			       (size_t)(parser->raw_buffer.end - parser->raw_buffer.start));
+	if (parser->buffer.start != NULL)
+		explicit_bzero(parser->buffer.start,
+			       (size_t)(parser->buffer.end - parser->buffer.start));
+	for (t = parser->tokens.head; t != NULL && t < parser->tokens.tail; t++)
+		if (t->type == YAML_SCALAR_TOKEN && t->data.scalar.value != NULL)
+			explicit_bzero(t->data.scalar.value, t->data.scalar.length);
+}
+
+void nfv_ywipe_document(yaml_document_t *doc)
+{
+	yaml_node_t *n;
+
+	for (n = doc->nodes.start; n != NULL && n < doc->nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE && n->data.scalar.value != NULL)
+			explicit_bzero(n->data.scalar.value, n->data.scalar.length);
+}
+
+void nfv_ywipe_event(yaml_event_t *ev)
+{
+	if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.value != NULL)
+		explicit_bzero(ev->data.scalar.value, ev->data.scalar.length);
+}
