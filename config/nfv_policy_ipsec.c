@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <strings.h>
 
 #include "nfv_policy_ipsec.h"
@@ -272,7 +273,8 @@ void nfv_read_ipsec_sas(struct nfv_ploader *ld, yaml_node_t *n,
 			struct nfv_policy_ipsec *ips)
 {
 	ips->sas = nfv_psa_read_seq(ld, n, "ipsec.sas", &sa_schema, sizeof(*ips->sas),
-				    &ips->nb_sas, read_sa);
+				    &ips->nb_sas, read_sa, true);
+	ips->sas_mapped = ips->sas != NULL;
 	for (unsigned int i = 0; i < ips->nb_sas; i++)
 		if (ips->sas[i].reqid == 0)
 			ips->sas[i].reqid = i + 1;
@@ -286,13 +288,37 @@ int nfv_policy_sa_index(const struct nfv_policy_ipsec *ips, const char *name)
 	return -1;
 }
 
+void *nfv_policy_key_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Not fatal: a kernel without it still gets wiped keys. */
+	(void)madvise(p, size, MADV_DONTDUMP);
+	return p;
+}
+
+void nfv_policy_key_free(void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, size);
+	munmap(p, size);
+}
+
 void nfv_policy_ipsec_free(struct nfv_policy_ipsec *ips)
 {
 	if (ips == NULL)
 		return;
-	if (ips->sas != NULL)
-		explicit_bzero(ips->sas, ips->nb_sas * sizeof(*ips->sas));
-	free(ips->sas);
+	if (ips->sas_mapped) {
+		nfv_policy_key_free(ips->sas, ips->nb_sas * sizeof(*ips->sas));
+	} else {
+		if (ips->sas != NULL)
+			explicit_bzero(ips->sas, ips->nb_sas * sizeof(*ips->sas));
+		free(ips->sas);
+	}
 	free(ips->sps);
 	free(ips);
 }

@@ -82,6 +82,12 @@ struct nfv_policy_sp {
 
 struct nfv_policy_ipsec {
 	struct nfv_policy_sa *sas;
+	/*
+	 * sas is the loader's: its own pages, MADV_DONTDUMP (no key in a core
+	 * dump), wiped and unmapped by nfv_policy_ipsec_free. false: calloc'd
+	 * by whoever built the section by hand, wiped and freed.
+	 */
+	bool sas_mapped;
 	unsigned int nb_sas;
 	struct nfv_policy_sp *sps;
 	unsigned int nb_sps;

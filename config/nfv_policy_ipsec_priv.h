@@ -17,7 +17,10 @@ extern const char *const nfv_psa_dirs[2];
 /* nfv_yread_seq without the loader's per-section marks. */
 void *nfv_psa_read_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
 		       const struct nfv_yschema *schema, size_t sz,
-		       unsigned int *nb, nfv_yitem_fn fn);
+		       unsigned int *nb, nfv_yitem_fn fn, bool keys);
+/* Pages of their own for key material: MADV_DONTDUMP; freed wiped. */
+void *nfv_policy_key_alloc(size_t size);
+void nfv_policy_key_free(void *p, size_t size);
 void nfv_read_ipsec_sas(struct nfv_ploader *ld, yaml_node_t *n,
 			struct nfv_policy_ipsec *ips);
 bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,

@@ -36,7 +36,7 @@ static const struct { const char *name; uint8_t value; } protos[] = {
 
 void *nfv_psa_read_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
 		       const struct nfv_yschema *schema, size_t sz,
-		       unsigned int *nb, nfv_yitem_fn fn)
+		       unsigned int *nb, nfv_yitem_fn fn, bool keys)
 {
 	struct nfv_yitem it = { .schema = schema };
 	struct nfv_ymarks m;
@@ -55,7 +55,7 @@ void *nfv_psa_read_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
 	count = (unsigned int)(n->data.sequence.items.top - item);
 	if (count == 0)
 		return NULL;
-	arr = calloc(count, sz);
+	arr = keys ? nfv_policy_key_alloc((size_t)count * sz) : calloc(count, sz);
 	if (arr == NULL) {
 		ld->err = -ENOMEM;
 		return NULL;
@@ -357,7 +357,8 @@ void nfv_read_ipsec(struct nfv_ploader *ld, yaml_node_t *n)
 	ld->p->ipsec = ips;
 	nfv_read_ipsec_sas(ld, it.val[TOP_K_SAS], ips);
 	ips->sps = nfv_psa_read_seq(ld, it.val[TOP_K_POLICIES], "ipsec.policies",
-				    &sp_schema, sizeof(*ips->sps), &ips->nb_sps, read_sp);
+				    &sp_schema, sizeof(*ips->sps), &ips->nb_sps, read_sp,
+				    false);
 	for (unsigned int i = 0; i < ips->nb_sps; i++)
 		if (ips->sps[i].name[0] == '\0')
 			snprintf(ips->sps[i].name, sizeof(ips->sps[i].name), "sp%u", i);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nfv_policy.h"
+#include "nfv_policy_ipsec.h"
 #include "nfv_test.h"
 
 static void test_addr_text(void)
@@ -386,6 +387,51 @@ static void test_load_missing(void)
 	nfv_policy_errors_fini(&errs);
 }
 
+/* The VmFlags of the mapping of /proc/self/smaps that holds addr, or "". */
+static void vm_flags(const void *addr, char *out, size_t len)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	char line[512];
+	bool in = false;
+	FILE *f;
+
+	out[0] = '\0';
+	f = fopen("/proc/self/smaps", "r");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = a >= lo && a < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(out, len, "%.200s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* The loaded SAs (their keys) live in pages kept out of core dumps. */
+static void test_keys_dontdump(void)
+{
+	static const char yaml[] =
+		"ports:\n  - { name: p0, device: net_ring0 }\n"
+		"ipsec:\n  sas:\n"
+		"    - { name: a, spi: 0x100, direction: in, src: 192.0.2.2, dst: 192.0.2.1, algorithm: aes-gcm-128, key: \"000102030405060708090a0b0c0d0e0f\", salt: \"01020304\" }\n";
+	struct nfv_policy_errors errs = { 0 };
+	struct nfv_policy *p = NULL;
+	char flags[256];
+
+	CU_ASSERT_FATAL(nfv_policy_parse("k.yaml", yaml, strlen(yaml), &p, &errs) == 0);
+	CU_ASSERT_FATAL(p->ipsec != NULL && p->ipsec->nb_sas == 1);
+	CU_ASSERT_EQUAL(p->ipsec->sas[0].key[15], 0x0f);
+	vm_flags(p->ipsec->sas, flags, sizeof(flags));
+	CU_ASSERT_PTR_NOT_NULL(strstr(flags, " dd"));
+	if (strstr(flags, " dd") == NULL)
+		fprintf(stderr, "VmFlags of the SAs: %s\n", flags);
+	nfv_policy_free(p);
+	nfv_policy_errors_fini(&errs);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -401,6 +447,7 @@ int main(void)
 		{ "full_hooks", test_full_hooks },
 		{ "minimal_defaults", test_minimal_defaults },
 		{ "errors_print", test_errors_print },
-		{ "load_missing", test_load_missing });
+		{ "load_missing", test_load_missing },
+		{ "keys_dontdump", test_keys_dontdump });
 	return nfv_test_run();
 }
