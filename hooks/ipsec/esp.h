@@ -55,6 +55,7 @@ enum esp_sa_flags {
 	ESP_SA_AEAD = 1u << 3,
 	ESP_SA_OUT = 1u << 4,
 	ESP_SA_NO_REPLAY = 1u << 5,	/* inbound: the window is not checked */
+	ESP_SA_COUNT_LIMITS = 1u << 6,	/* a soft or hard limit in packets or bytes */
 };
 
 /* Expanded keys; aligned as intel-ipsec-mb requires. */
@@ -91,6 +92,7 @@ struct esp_sa {
 	struct nfv_ipsec_lifetime hard;
 	uint64_t soft_tsc;	/* TSC deadlines; UINT64_MAX: none */
 	uint64_t hard_tsc;
+	uint64_t first_tsc;	/* the earlier of the two */
 	struct esp_keys keys;
 	/* written by the control side (poll) or by a worker on overflow */
 	volatile uint8_t dead;
@@ -330,6 +332,9 @@ static inline int esp_sa_lifetime(struct esp_sa *sa, unsigned int w,
 
 	if (unlikely(sa->dead))
 		return -1;
+	/* most SAs: no count limit, and their time is not up */
+	if (likely(!(sa->flags & ESP_SA_COUNT_LIMITS) && now < sa->first_tsc))
+		return 0;
 	if (unlikely(now >= sa->hard_tsc ||
 		     (sa->hard.packets && st->packets >= sa->hard.packets) ||
 		     (sa->hard.bytes && st->bytes + bytes > sa->hard.bytes)))

@@ -12,6 +12,10 @@
 #include <rte_udp.h>
 
 #include "esp.h"
+
+static const uint8_t esp_pad_bytes[16] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+};
 #include "nfv_mbuf.h"
 
 static const uint8_t esp_zero_iv[16];
@@ -133,8 +137,17 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 		rte_pktmbuf_trim(m, pad + 2 + sa->icv_len);
 		return NFV_DR_ESP_NO_HEADROOM;
 	}
-	for (i = 0; i < pad; i++)
-		trailer[i] = i + 1;
+	/*
+	 * Padding 1, 2, 3, ... (RFC 4303 2.4): one 16-byte store, as pad is
+	 * at most 15 and an ICV of 14 bytes or more (all of ours: 16, 24, 32)
+	 * follows the trailer; the bytes past the padding are written again
+	 * just below and by the crypto.
+	 */
+	if (likely(sa->icv_len >= 14))
+		memcpy(trailer, esp_pad_bytes, sizeof(esp_pad_bytes));
+	else
+		for (i = 0; i < pad; i++)
+			trailer[i] = i + 1;
 	trailer[pad] = pad;
 	trailer[pad + 1] = nh;
 

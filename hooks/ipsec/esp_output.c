@@ -199,7 +199,16 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	struct esp_sa *frag_sa = NULL;
 	struct esp_sel sels[NFV_BURST];
 	const struct esp_sp *sps[NFV_BURST];
+	uint16_t done = 0;
 
+	/* a burst of ESP packets we made (their second pass): nothing to do */
+	for (i = 0; i < n; i++)
+		done += !!(nfv_mbuf_meta(pkts[i])->flags & NFV_MBUF_F_IPSEC_DONE);
+	if (done == n) {
+		for (i = 0; i < n; i++)
+			verdicts[i] = NFV_ACCEPT;
+		return;
+	}
 	/*
 	 * One classification per NFV_BURST packets (the runner never gives
 	 * more); the ESP packets we made are done.

@@ -148,6 +148,9 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	now = rte_get_tsc_cycles();
 	sa->soft_tsc = esp_deadline(now, c->soft.seconds);
 	sa->hard_tsc = esp_deadline(now, c->hard.seconds);
+	sa->first_tsc = RTE_MIN(sa->soft_tsc, sa->hard_tsc);
+	if (c->soft.packets | c->soft.bytes | c->hard.packets | c->hard.bytes)
+		sa->flags |= ESP_SA_COUNT_LIMITS;
 	sa->seq = 1;
 	esp_replay_init(&sa->replay, window);
 	if (getrandom(&sa->iv_nonce, sizeof(sa->iv_nonce), 0) != sizeof(sa->iv_nonce)) {

@@ -15,7 +15,6 @@
 
 #include <rte_acl.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 
 #include "esp.h"
 
@@ -181,23 +180,23 @@ void esp_spd_classify(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
 		__atomic_load_n(&ips->spd[dir][0], __ATOMIC_ACQUIRE),
 		__atomic_load_n(&ips->spd[dir][1], __ATOMIC_ACQUIRE),
 	};
+	/* a family without policies: nothing of it to read */
+	const bool any[2] = { esp_spd_size(spd[0]) != 0, esp_spd_size(spd[1]) != 0 };
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		bool v6 = meta->family == AF_INET6;
 
-		if (i + 2 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		sps[i] = NULL;
 		if (bad != NULL)
 			bad[i] = false;
-		/* no policy of its family: nothing to read */
-		if ((meta->flags & skip) || esp_spd_size(spd[v6]) == 0)
+		if ((meta->flags & skip) || !any[v6])
 			continue;
 		/* the headers are contiguous in the first segment; see README.md */
-		if (esp_sel_parse(rte_pktmbuf_mtod(m, const uint8_t *),
-				  rte_pktmbuf_data_len(m), meta->family, &sels[i]) < 0) {
+		if (unlikely(esp_sel_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+					   rte_pktmbuf_data_len(m), meta->family,
+					   &sels[i]) < 0)) {
 			if (bad != NULL)
 				bad[i] = true;
 			continue;
