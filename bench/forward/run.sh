@@ -11,12 +11,15 @@
 # bench/peers/build.sh puts l3fwd (default $NFV_BUILD/peers; built here
 # when missing), or "none" to leave l3fwd out. A peer that fails to build
 # or start is said so on stderr and reads "n/a"; the rounds go on.
+# NFV_BUILD_BASE: another build of nfvpn (say, of an older commit) run in
+# the same rounds, right after this one, for an A/B: nfvpn/base per round.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-5}
 secs=${2:-5}
 frame=${3:-64}
 build=${NFV_BUILD:-$top/build}
+base=${NFV_BUILD_BASE:-}
 peers=${NFV_PEERS:-$build/peers}
 work=$(mktemp -d /tmp/nfvpn-bench-fwd.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -31,9 +34,9 @@ if [ "$peers" != none ]; then
 fi
 
 # Mpps of the worker over its traffic, from the dataplane's exit summary
-run_nfvpn() {
+run_nfvpn() {	# run_nfvpn [BUILD]
 	# shellcheck disable=SC2086
-	"$build/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bfwd$$ $mem \
+	"${1:-$build}/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bfwd$$ $mem \
 		--log-level lib.eal:warning -- --config "$work/policy.yaml" \
 		--socket "$work/sock" > "$work/nfvpn.log" 2>&1 &
 	local pid=$!
@@ -78,6 +81,7 @@ median() { grep -v n/a | sort -g | awk '{a[NR]=$1} END {if (!NR) print "n/a"; el
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.3f\n", a / b}'; }
 
 : > "$work/nfvpn"; : > "$work/testpmd"; : > "$work/ratio"; : > "$work/l3fwd"; : > "$work/ratio-l3fwd"
+: > "$work/base"; : > "$work/ratio-base"
 for r in $(seq "$rounds"); do
 	t=$(run_testpmd)
 	l=$(run_l3fwd)
@@ -91,7 +95,18 @@ for r in $(seq "$rounds"); do
 	ratio "$n" "$l" >> "$work/ratio-l3fwd"
 	printf 'round %d: testpmd io %s Mpps, nfvpn %s Mpps, l3fwd %s Mpps, nfvpn/io %s, nfvpn/l3fwd %s\n' \
 		"$r" "$t" "$n" "$l" "$(tail -1 "$work/ratio")" "$(tail -1 "$work/ratio-l3fwd")"
+	if [ -n "$base" ]; then
+		b=$(run_nfvpn "$base")
+		[ -n "$b" ] || b=n/a
+		echo "$b" >> "$work/base"
+		ratio "$n" "$b" >> "$work/ratio-base"
+		printf 'round %d: base %s Mpps, nfvpn/base %s\n' "$r" "$b" "$(tail -1 "$work/ratio-base")"
+	fi
 done
 printf 'frame %d B, %d rounds of %d s, medians: testpmd io %s Mpps, nfvpn %s Mpps, ratio %s, l3fwd %s Mpps, nfvpn/l3fwd %s\n' \
 	"$frame" "$rounds" "$secs" "$(median < "$work/testpmd")" "$(median < "$work/nfvpn")" \
 	"$(median < "$work/ratio")" "$(median < "$work/l3fwd")" "$(median < "$work/ratio-l3fwd")"
+if [ -n "$base" ]; then
+	printf 'base %s: %s Mpps, nfvpn/base %s\n' "$base" "$(median < "$work/base")" \
+		"$(median < "$work/ratio-base")"
+fi

@@ -3,8 +3,8 @@
 # item 6, issue 12): it comes back in a later loop of the worker, whose
 # RIB snapshot its next-hop index does not point into, and is routed again.
 #
-#   netns left                     netns dp                        netns right
-#   10.0.0.2 veth-l -- veth-d0 == p0 [nfvpn-dataplane] p1 == veth-d1 -- veth-r (capture)
+#   netns A                         netns dp                          netns B
+#   a0 10.0.0.2 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 (capture)
 #                                        FORWARD: queue 0 (udp dport 9000)
 #                                        nfvpnctl queue listen 0 --delay 1.5
 #
@@ -16,22 +16,11 @@
 #   moved to a gateway on p0: dropped as route-changed (no hook saw p0).
 . "$(dirname "$0")/lib.sh"
 
-dp_netns
-LEFT=$(netns_add left)
-RIGHT=$(netns_add right)
-veth_dp veth-d0 "$LEFT" veth-l
-veth_dp veth-d1 "$RIGHT" veth-r
-ip -n "$LEFT" addr add 10.0.0.2/24 dev veth-l
-ip -n "$LEFT" route add default via 10.0.0.1
-in_ns "$RIGHT" sysctl -qw net.ipv6.conf.veth-r.disable_ipv6=1
+routed_pair
+in_ns "$B" sysctl -qw net.ipv6.conf.b0.disable_ipv6=1
 
 cat > "$WORK/policy.yaml" <<EOP
-ports:
-  - { name: p0, device: "net_af_packet_r0,iface=veth-d0", mac: "02:00:00:00:00:01", promiscuous: true, exception: false }
-  - { name: p1, device: "net_af_packet_r1,iface=veth-d1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }
-addresses:
-  - { port: p0, address: 10.0.0.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
+$(routed_pair_ports r)
 routes:
   - { dst: 10.9.0.0/24, via: 10.1.0.2 }
 neighbours:
@@ -46,10 +35,10 @@ EOP
 dp_start "$WORK/policy.yaml"
 
 # every UDP datagram to port 9000 that reaches the right side: "MAC payload"
-in_ns "$RIGHT" $PY -c '
+in_ns "$B" $PY -c '
 import socket, struct, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
-s.bind(("veth-r", 0))
+s.bind(("b0", 0))
 while True:
     f = s.recv(2048)
     ihl = (f[14] & 15) * 4
@@ -65,7 +54,7 @@ one_case() {
 	ctl queue listen 0 --accept-all --count 1 --delay 1.5 > "$WORK/listen-$name.txt" 2>&1 &
 	local lpid=$!
 	sleep 0.5
-	in_ns "$LEFT" $PY -c '
+	in_ns "$A" $PY -c '
 import socket, sys
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(sys.argv[1].encode(), ("10.9.0.5", 9000))
 ' "$name"
