@@ -121,12 +121,14 @@ EOP
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # dp_start POLICY [extra app args]: starts the dataplane, waits until it runs.
+# DP_LCORES: its EAL lcore options (default "-l 0,1": one worker), e.g.
+# "--lcores 0@0,(1-4)@1" for four workers that share core 1.
 dp_start() {
 	local policy=$1; shift
 	local nsexec=()
 	[ -n "$DP_NS" ] && nsexec=(ip netns exec "$DP_NS")
 	# shellcheck disable=SC2086
-	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
+	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" ${DP_LCORES:--l 0,1} --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
 		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
 	DP_PID=$!
