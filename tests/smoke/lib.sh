@@ -23,8 +23,12 @@ smoke_cleanup() {
 	if [ -n "$DP_PID" ] && kill -0 "$DP_PID" 2>/dev/null; then
 		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
 	fi
-	# netns_add runs in $(...), so SMOKE_NETNS misses them: delete by name
+	# netns_add runs in $(...), so SMOKE_NETNS misses them: delete by name.
+	# What still runs inside goes first: a helper started as "in_ns NS CMD &"
+	# is a grandchild that jobs -p does not name, and would outlive the
+	# test (holding whatever it inherited, a flock among them).
 	for ns in "${SMOKE_NETNS[@]}" $(ip netns list 2>/dev/null | awk -v p="nfv$$-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$WORK"
