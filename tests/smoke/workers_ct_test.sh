@@ -49,8 +49,11 @@ dp_start "$WORK/policy.yaml"
 [ "$(ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["workers"])')" = $NW ] ||
 	fail "nfvpnctl status does not say $NW workers"
 
+# the servers end on their own: a background job of the script is a
+# subshell whose kill would leave python (and the DPDK lock it inherited)
 in_ns "$B" $PY - > "$WORK/server.out" 2>&1 <<'EOPY' &
-import socket, threading
+import signal, socket, threading
+signal.alarm(60)
 def tcp_conn(c):
     with c:
         while True:
@@ -69,8 +72,11 @@ u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.1.0.2", 9090))
 print("ready", flush=True)
 while True:
     d, a = u.recvfrom(2048)
+    if d == b"stop":
+        break
     u.sendto(d, a)
 EOPY
+server=$!
 for _ in $(seq 50); do grep -q ready "$WORK/server.out" && break; sleep 0.1; done
 
 in_ns "$A" $PY - $NCONN > "$WORK/client.out" 2>&1 <<'EOPY' || { cat "$WORK/client.out"; fail "clients"; }
@@ -137,5 +143,7 @@ for w in $(seq 0 $((NW - 1))); do
 	busy="$busy $b"
 done
 echo "busy loops per worker:$busy"
+in_ns "$B" $PY -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"stop", ("10.1.0.2", 9090))'
+wait $server
 dp_stop
 echo "PASS $SMOKE_NAME"
