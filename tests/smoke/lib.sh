@@ -191,11 +191,12 @@ gen_pair() {
 
 # gen_pair_ports: the policy's ports, addresses and neighbours of gen_pair
 # (10.1.0.2 and 10.1.0.9 are gb); more neighbours may follow.
+# gen_pair_ports [ARGS]: ARGS are more devargs of both ports (",qpairs=4").
 gen_pair_ports() {
 	cat <<EOP
 ports:
-  - { name: p0, device: "net_af_packet0,iface=d0", mac: "02:00:00:00:00:01", exception: false }
-  - { name: p1, device: "net_af_packet1,iface=d1", mac: "02:00:00:00:01:01", exception: false }
+  - { name: p0, device: "net_af_packet0,iface=d0${1:-}", mac: "02:00:00:00:00:01", exception: false }
+  - { name: p1, device: "net_af_packet1,iface=d1${1:-}", mac: "02:00:00:00:01:01", exception: false }
 addresses:
   - { port: p0, address: 10.0.0.1/24 }
   - { port: p1, address: 10.1.0.1/24 }

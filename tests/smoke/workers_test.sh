@@ -37,15 +37,7 @@ gen_pair
 umask 077
 {
 	cat <<EOP
-ports:
-  - { name: p0, device: "net_af_packet_w0,iface=d0,qpairs=$NW", mac: "02:00:00:00:00:01", exception: false }
-  - { name: p1, device: "net_af_packet_w1,iface=d1,qpairs=$NW", mac: "02:00:00:00:01:01", exception: false }
-addresses:
-  - { port: p0, address: 10.0.0.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
-neighbours:
-  - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:02:02" }
-  - { port: p1, address: 10.1.0.9, mac: "02:00:00:00:02:02" }
+$(gen_pair_ports ",qpairs=$NW")
 routes:
   - { dst: 10.5.0.0/16, via: 10.1.0.2 }
   - { dst: 10.2.0.0/16, via: 10.1.0.2 }
