@@ -21,21 +21,11 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
-#include "builtin.h"
-#include "ctl.h"
 #include "dp.h"
-#include "filter_apply.h"
-#include "ipsec_apply.h"
 #include "log.h"
-#include "mgmt.h"
-#include "events.h"
-#include "txn.h"
-#include "neigh_ctl.h"
+#include "module.h"
 #include "nfv_mbuf.h"
 #include "nfv_sock_lock.h"
-#include "policy_apply.h"
-#include "port.h"
-#include "queue_ctl.h"
 #include "reass.h"
 #include "stats.h"
 
@@ -154,6 +144,7 @@ static int workers_init(struct nfv_dp *dp)
 
 static int dp_init(struct nfv_dp *dp)
 {
+	const char *failed = "?";
 	unsigned int size;
 	int ret;
 
@@ -191,45 +182,18 @@ static int dp_init(struct nfv_dp *dp)
 				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
 				   rte_rdtsc());
 	}
-	/* 3. the hook table, the control ring, routes and neighbours */
+	/* 3. the hook table and the control ring */
 	dp->hooks = nfv_hook_table_create(dp->nb_workers);
 	if (dp->hooks == NULL)
 		return -ENOMEM;
 	dp->ctl_ring = rte_ring_create("nfv_ctl", NFV_CTL_RING, rte_socket_id(), RING_F_SC_DEQ);
 	if (dp->ctl_ring == NULL)
 		return -ENOMEM;
-	ret = nfv_rib_init(&dp->rib, dp->hooks);
+	/* 4. every control module in order: ports, filter, routes, ... socket */
+	ret = nfv_ctl_modules_init(dp, &failed);
 	if (ret < 0)
-		return ret;
-	ret = nfv_neigh_init(&dp->neigh, dp->hooks);
-	if (ret < 0)
-		return ret;
-	/* 4. ports, then what refers to them */
-	ret = nfv_ports_init(dp);
-	if (ret < 0)
-		return ret;
-	ret = nfv_policy_apply(dp);
-	if (ret < 0)
-		return ret;
-	ret = nfv_kernel_if_setup(dp);
-	if (ret < 0)
-		return ret;
-	/* 5. management */
-	ret = nfv_events_init(dp);
-	if (ret < 0)
-		return ret;
-	dp->mgmt = calloc(1, sizeof(*dp->mgmt));
-	if (dp->mgmt == NULL)
-		return -ENOMEM;
-	dp->mgmt->lfd = -1;
-	ret = nfv_mgmt_init(dp, dp->socket_path);
-	if (ret < 0) {
-		NFV_LOG(ERR, "management socket %s: %s", dp->socket_path, strerror(-ret));
-		return ret;
-	}
-	if (nfv_telemetry_register(dp) != 0)
-		NFV_LOG(WARNING, "telemetry commands not registered");
-	return 0;
+		NFV_LOG(ERR, "start-up of %s failed", failed);
+	return ret;
 }
 
 /*
@@ -241,32 +205,17 @@ static int dp_fini(struct nfv_dp *dp, bool ran)
 {
 	unsigned int in_use;
 
-	if (dp->mgmt != NULL) {
-		nfv_mgmt_fini(dp);
-		free(dp->mgmt);
-	}
-	nfv_txn_fini(dp);
-	nfv_events_fini(dp);
-	if (dp->hooks != NULL) {
-		nfv_queue_ctl_fini(dp);
-		if (dp->neigh.hash != NULL)
-			nfv_neigh_ctl_flush(dp);
-		if (dp->ctl_ring != NULL)
-			nfv_ctl_drain(dp);
-	}
-	nfv_ports_fini(dp);
+	/* clients first, then what holds packets, then the ports */
+	nfv_ctl_modules_stop(dp);
+	if (dp->hooks != NULL)
+		nfv_ctl_drain(dp);
 	/* what reassembly still holds is dropped before the summary counts it */
 	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
 		nfv_reass_fini(&dp->workers[w]);
 	if (ran)
 		nfv_stats_print(dp, stdout);
-	nfv_builtin_fini(dp);
-	nfv_filter_ctl_fini(dp);
-	nfv_ipsec_dp_fini(dp);
+	nfv_ctl_modules_fini(dp);
 	nfv_hook_table_destroy(dp->hooks);
-	if (dp->neigh.hash != NULL)
-		nfv_neigh_fini(&dp->neigh);
-	nfv_rib_fini(&dp->rib);
 	rte_ring_free(dp->ctl_ring);
 	for (unsigned int w = 0; dp->workers != NULL && w < dp->nb_workers; w++)
 		rte_ring_free(dp->workers[w].ctl_tx);

@@ -88,7 +88,7 @@
 	X(ESP_POLICY_HDR,	"esp-policy-bad-header")			\
 	/* dataplane: a queued packet's route left by another port on resume */	\
 	X(ROUTE_CHANGED,	"route-changed")				\
-	/* dataplane: ARP and ND the control side did not answer (neigh_ctl.c) */\
+	/* dataplane: ARP and ND the control side did not answer (control/neigh.c) */\
 	X(ARP_NOT_FOR_US,	"arp-not-for-us")			\
 	X(ARP_REPLY_CONSUMED, "arp-reply-consumed")		\
 	X(ND_NOT_FOR_US,	"nd-not-for-us")			\

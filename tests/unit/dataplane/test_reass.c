@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Reassembly of datagrams for us (dataplane/reass.c) on a fake clock:
+ * Reassembly of datagrams for us (dataplane/datapath/reass.c) on a fake clock:
  * in order, out of order, IPv6, what passes untouched, the timeout, too
  * many fragments and shutdown, floods from many sources and from one
  * (the bounds), each drop under its own reason and no mbuf left behind.

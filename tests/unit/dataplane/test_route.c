@@ -6,7 +6,7 @@
 #include "nfv_hook_table.h"
 #include "nfv_msg.h"
 #include "nfv_test.h"
-#include "route.h"
+#include "rib.h"
 
 static struct nfv_hook_table *rcu;
 
@@ -33,12 +33,12 @@ static const struct nfv_nexthop *lookup(const struct nfv_rib *rib, const char *d
 		uint32_t d;
 
 		memcpy(&d, a.bytes, 4);
-		nfv_fib4_lookup(rib->snap, &d, &nh, 1);
+		nfv_fib4_lookup((*rib->pub), &d, &nh, 1);
 	} else {
-		nfv_fib6_lookup(rib->snap, (const uint8_t (*)[16])a.bytes, &nh, 1);
+		nfv_fib6_lookup((*rib->pub), (const uint8_t (*)[16])a.bytes, &nh, 1);
 	}
-	CU_ASSERT_FATAL(nh < rib->snap->nb_nh);
-	return &rib->snap->nh[nh];
+	CU_ASSERT_FATAL(nh < (*rib->pub)->nb_nh);
+	return &(*rib->pub)->nh[nh];
 }
 
 static void gw_is(const struct nfv_nexthop *nh, const char *gw)
@@ -53,10 +53,11 @@ static void gw_is(const struct nfv_nexthop *nh, const char *gw)
 
 static void test_v4(void)
 {
+	struct nfv_fib_snap *fib = NULL;
 	struct nfv_rib rib;
 	struct nfv_route r;
 
-	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu) == 0);
+	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
 	/* nothing routes before any route exists */
 	CU_ASSERT_EQUAL(lookup(&rib, "10.1.2.3")->type, NFV_NH_NONE);
 
@@ -98,16 +99,17 @@ static void test_v4(void)
 	gw_is(lookup(&rib, "10.1.2.127"), "10.0.0.7");
 	CU_ASSERT_EQUAL(lookup(&rib, "192.0.2.1")->type, NFV_NH_NONE);
 	/* next hops are shared: one per distinct gateway/port */
-	CU_ASSERT_EQUAL(rib.snap->nb_nh, 1 + 4);
+	CU_ASSERT_EQUAL((*rib.pub)->nb_nh, 1 + 4);
 	nfv_rib_fini(&rib);
 }
 
 static void test_v6(void)
 {
+	struct nfv_fib_snap *fib = NULL;
 	struct nfv_rib rib;
 	struct nfv_route r;
 
-	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu) == 0);
+	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
 	r = route("::/0", "2001:db8::fffe", 0);
 	CU_ASSERT(nfv_rib_add(&rib, &r) == 0);
 	r = route("2001:db8:100::/48", "2001:db8::2", 1);
@@ -133,9 +135,10 @@ static void test_v6(void)
 
 static void test_many(void)
 {
+	struct nfv_fib_snap *fib = NULL;
 	struct nfv_rib rib;
 
-	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu) == 0);
+	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
 	/* 10,000 /24s and /28s through one gateway: still one next hop */
 	for (unsigned int i = 0; i < 10000; i++) {
 		char pfx[32];
@@ -151,7 +154,7 @@ static void test_many(void)
 	CU_ASSERT_FATAL(nfv_rib_commit(&rib) == 0);
 	gw_is(lookup(&rib, "100.19.134.4"), "10.0.0.1");
 	CU_ASSERT_EQUAL(lookup(&rib, "100.200.0.1")->type, NFV_NH_NONE);
-	CU_ASSERT_EQUAL(rib.snap->nb_nh, 2);
+	CU_ASSERT_EQUAL((*rib.pub)->nb_nh, 2);
 	nfv_rib_fini(&rib);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Reference packets for the dataplane/proto unit tests, made with scapy.
+"""Reference packets for the dataplane/datapath/proto unit tests, made with scapy.
 
 Run once and commit the output; the tests never call scapy:
     /usr/bin/python3 gen_vectors.py > proto_vectors.h

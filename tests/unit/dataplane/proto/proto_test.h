@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Helpers shared by the dataplane/proto suites. */
+/* Helpers shared by the dataplane/datapath/proto suites. */
 #ifndef PROTO_TEST_H
 #define PROTO_TEST_H
 

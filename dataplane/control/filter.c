@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The filter module on the control side of the dataplane: creates the
+ * connection tracker and the ruleset publisher, compiles the policy's
+ * rules, applies rulesets loaded over the socket (the mirror), expires
+ * connections and prints what "log" statements handed over.
+ *
+ * Only the main lcore runs this file; workers see the ruleset through the
+ * publisher's pointer and conntrack through its hook entries.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <linux/netfilter/nfnetlink.h>
+#include <libmnl/libmnl.h>
+
+#include <rte_string_fns.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "filter.h"
+#include "mgmt.h"
+#include "module.h"
+#include "log.h"
+#include "nfv_ct.h"
+#include "nfv_filter.h"
+#include "nfv_policy_filter.h"
+
+#define FILTER_LOG_RING 1024
+#define FILTER_LOG_BURST 64
+
+struct nfv_filter_ctl *nfv_filter_ctl(const struct nfv_dp *dp)
+{
+	return dp->filter;
+}
+
+/* meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1. */
+static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
+{
+	ifs->nb_ports = RTE_MIN(dp->nb_ports, (unsigned int)NFV_FILTER_MAX_PORTS);
+	for (unsigned int i = 0; i < ifs->nb_ports; i++) {
+		strlcpy(ifs->port[i].name, dp->ports[i].name, sizeof(ifs->port[i].name));
+		ifs->port[i].ifindex = i + 1;
+		ifs->port[i].type = 1;	/* ARPHRD_ETHER */
+	}
+}
+
+int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint8_t source,
+			const char *origin, char *err, size_t errlen)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+	struct nfv_msg_filter_obj *listing = NULL;
+	struct nfv_filter_ruleset *rs = NULL;
+	uint32_t nb = 0;
+	int ret;
+
+	if (fc == NULL) {
+		snprintf(err, errlen, "the policy has no filter section");
+		return -ENOTSUP;
+	}
+	ret = nfv_filter_ruleset_build(objs, fc->cfg, &rs, err, errlen);
+	if (ret == 0) {
+		ret = nfv_filter_listing_build(objs, rs, &listing, &nb);
+		if (ret < 0)
+			snprintf(err, errlen, "listing the ruleset: %s", strerror(-ret));
+	}
+	if (ret == 0) {
+		/* one store swaps every hook's chains: no packet sees half */
+		ret = nfv_filter_apply(fc->filter, rs);
+		if (ret < 0)
+			snprintf(err, errlen, "registering hook entries: %s", strerror(-ret));
+	}
+	if (ret < 0) {
+		nfv_filter_ruleset_free(rs);
+		free(listing);
+		fc->load_errors++;
+		strlcpy(fc->last_error, err, sizeof(fc->last_error));
+		return ret;
+	}
+	free(fc->listing);
+	fc->listing = listing;
+	fc->nb_listing = nb;
+	fc->source = source;
+	strlcpy(fc->origin, origin, sizeof(fc->origin));
+	fc->loads++;
+	fc->generation++;
+	dp->generation++;
+	return 0;
+}
+
+static int ct_init(struct nfv_dp *dp, struct nfv_filter_ctl *fc, uint32_t max)
+{
+	struct nfv_ct_config cc = {
+		.max = max, .hz = rte_get_tsc_hz(), .qsbr = dp->hooks->qsbr,
+		.socket = SOCKET_ID_ANY,
+	};
+	int ret;
+
+	fc->ct = nfv_ct_table_create("nfv_ct", &cc);
+	if (fc->ct == NULL)
+		return -ENOMEM;
+	fc->ct_max = max;
+	ret = nfv_ct_register(fc->ct, dp->hooks);
+	if (ret < 0) {
+		nfv_ct_table_destroy(fc->ct);
+		fc->ct = NULL;
+	}
+	return ret;
+}
+
+int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err, size_t errlen)
+{
+	struct nfv_nft_objs objs;
+	int ret;
+
+	ret = nfv_nft_objs_init(&objs);
+	if (ret < 0)
+		return ret;
+	ret = nfv_nft_objs_from_text(text, &objs, err, errlen);
+	if (ret == 0)
+		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
+					  err, errlen);
+	nfv_nft_objs_fini(&objs);
+	return ret;
+}
+
+static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
+{
+	char err[512] = "";
+	int ret;
+
+	ret = nfv_filter_ctl_load_text(dp, pf->nft, err, sizeof(err));
+	if (ret < 0)
+		NFV_LOG(ERR, "%s:%u:%u: filter: %s", dp->policy->path, pf->src_mark.line,
+			pf->src_mark.column, err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+int nfv_filter_ctl_init(struct nfv_dp *dp)
+{
+	const struct nfv_policy_filter *pf = dp->policy->filter;
+	struct nfv_filter_ctl *fc;
+	int ret = -ENOMEM;
+
+	if (pf == NULL)
+		return 0;
+	fc = calloc(1, sizeof(*fc));
+	if (fc == NULL)
+		return -ENOMEM;
+	dp->filter = fc;
+	fc->txn_next = 1;
+	fc->cfg = calloc(1, sizeof(*fc->cfg));
+	fc->ifaces = calloc(1, sizeof(*fc->ifaces));
+	fc->log_ring = rte_ring_create_elem("nfv_filter_log", sizeof(struct nfv_filter_log_rec),
+					    FILTER_LOG_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (fc->cfg == NULL || fc->ifaces == NULL || fc->log_ring == NULL)
+		goto err;
+	ifaces_fill(dp, fc->ifaces);
+	*fc->cfg = (struct nfv_filter_config){
+		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
+		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
+	};
+	/* 1. conntrack, before anything else registers at INT_MAX */
+	if (pf->conntrack) {
+		ret = ct_init(dp, fc, pf->ct_max);
+		if (ret < 0) {
+			NFV_LOG(ERR, "conntrack of %u connections: %s", pf->ct_max,
+				strerror(-ret));
+			goto err;
+		}
+	}
+	/* 2. the publisher, 3. the policy's ruleset (a mirror loads later) */
+	fc->filter = nfv_filter_create(dp->hooks);
+	if (fc->filter == NULL) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	if (pf->source == NFV_FILTER_SRC_MIRROR) {
+		snprintf(fc->origin, sizeof(fc->origin), "waiting for the mirror of %s %s",
+			 nfv_policy_filter_family_name(pf->mirror_family), pf->mirror_table);
+		return 0;
+	}
+	ret = policy_ruleset(dp, pf);
+	if (ret < 0)
+		goto err;
+	return 0;
+err:
+	nfv_filter_ctl_fini(dp);
+	return ret;
+}
+
+void nfv_filter_ctl_fini(struct nfv_dp *dp)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+
+	if (fc == NULL)
+		return;
+	/* 1. no entry runs the ruleset, 2. none tracks, 3. free what they used */
+	nfv_filter_destroy(fc->filter);
+	if (fc->ct != NULL) {
+		nfv_ct_unregister(fc->ct, dp->hooks);
+		nfv_hook_synchronize(dp->hooks);
+		nfv_ct_table_destroy(fc->ct);
+	}
+	nfv_filter_ctl_timer(dp, 0);
+	rte_ring_free(fc->log_ring);
+	free(fc->listing);
+	free(fc->stage);
+	free(fc->ifaces);
+	free(fc->cfg);
+	free(fc);
+	dp->filter = NULL;
+}
+
+static const char *port_name(const struct nfv_dp *dp, uint16_t port)
+{
+	return port < dp->nb_ports ? dp->ports[port].name : "";
+}
+
+/* As the kernel's nf_log: prefix, interfaces, addresses, protocol, length. */
+static void log_print(const struct nfv_dp *dp, const struct nfv_filter_log_rec *r)
+{
+	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+	unsigned int proto = 0;
+
+	if (r->family == AF_INET && r->caplen >= 20) {
+		inet_ntop(AF_INET, r->data + 12, src, sizeof(src));
+		inet_ntop(AF_INET, r->data + 16, dst, sizeof(dst));
+		proto = r->data[9];
+	} else if (r->family == AF_INET6 && r->caplen >= 40) {
+		inet_ntop(AF_INET6, r->data + 8, src, sizeof(src));
+		inet_ntop(AF_INET6, r->data + 24, dst, sizeof(dst));
+		proto = r->data[6];
+	}
+	NFV_LOG(INFO, "nft log: %.32s%s IN=%s OUT=%s SRC=%s DST=%s LEN=%u PROTO=%u MARK=0x%x",
+		r->prefix, r->prefix[0] ? "" : "-", port_name(dp, r->iport),
+		port_name(dp, r->oport), src, dst, r->len, proto, r->mark);
+}
+
+void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+	struct nfv_filter_log_rec recs[FILTER_LOG_BURST];
+	unsigned int n;
+
+	if (fc == NULL)
+		return;
+	if (fc->ct != NULL && now != 0)
+		nfv_ct_gc(fc->ct, now);
+	do {
+		n = rte_ring_dequeue_burst_elem(fc->log_ring, recs, sizeof(recs[0]),
+						FILTER_LOG_BURST, NULL);
+		for (unsigned int i = 0; i < n; i++)
+			log_print(dp, &recs[i]);
+		fc->log_records += n;
+	} while (n == FILTER_LOG_BURST);
+}
+
+/* Requests: the listing with counters, filter info, chunked ruleset loads
+ * (the mirror) and the conntrack table (list, flush). */
+static int show_ruleset(struct nfv_filter_ctl *fc, struct nfv_buf *b)
+{
+	const struct nfv_filter_ruleset *rs = nfv_filter_current(fc->filter);
+	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_filter_obj));
+
+	for (uint32_t i = 0; l != NULL && i < fc->nb_listing; i++) {
+		struct nfv_msg_filter_obj *o = nfv_buf_put(b, sizeof(*o));
+		struct nfv_filter_rule_info ri;
+
+		if (o == NULL)
+			return -ENOMEM;
+		*o = fc->listing[i];
+		if (o->kind == NFV_FILTER_OBJ_RULE) {
+			uint64_t idx = o->packets;
+
+			o->packets = 0;
+			if (idx != 0 && rs != NULL && nfv_filter_rule_get(rs, idx - 1, &ri) == 0) {
+				o->packets = ri.packets;
+				o->bytes = ri.bytes;
+			}
+		}
+		l = (struct nfv_msg_list *)b->p;
+		l->count++;
+	}
+	return l == NULL ? -ENOMEM : 0;
+}
+
+static int show_info(struct nfv_filter_ctl *fc, struct nfv_buf *b)
+{
+	struct nfv_msg_filter_info *r = nfv_buf_put(b, sizeof(*r));
+	const struct nfv_filter_ruleset *rs = nfv_filter_current(fc->filter);
+	struct nfv_ct_stats st;
+
+	if (r == NULL)
+		return -ENOMEM;
+	r->source = fc->source;
+	r->conntrack = fc->ct != NULL;
+	r->rules = rs != NULL ? nfv_filter_rule_count(rs) : 0;
+	r->loads = fc->loads;
+	r->load_errors = fc->load_errors;
+	r->generation = fc->generation;
+	rte_strlcpy(r->origin, fc->origin, sizeof(r->origin));
+	rte_strlcpy(r->last_error, fc->last_error, sizeof(r->last_error));
+	r->log_records = fc->log_records;
+	if (fc->ct != NULL) {
+		nfv_ct_stats_sum(fc->ct, &st);
+		r->ct_count = nfv_ct_count(fc->ct);
+		r->ct_max = fc->ct_max;
+		r->ct_new = st.new_conns;
+		r->ct_invalid = st.invalid;
+		r->ct_related = st.related;
+		r->ct_table_full = st.table_full;
+	}
+	return 0;
+}
+
+struct ct_dump {
+	struct nfv_buf *b;
+	uint64_t now, hz;
+	int err;
+};
+
+static void ct_addr(struct nfv_msg_ct_addr *a, const struct nfv_ct_tuple *t)
+{
+	memcpy(a->src, t->src, 16);
+	memcpy(a->dst, t->dst, 16);
+	a->sport = t->sport;
+	a->dport = t->dport;
+}
+
+static void ct_one(const struct nfv_ct *ct, void *arg)
+{
+	struct ct_dump *d = arg;
+	struct nfv_msg_ct *r = nfv_buf_put(d->b, sizeof(*r));
+	uint64_t exp = __atomic_load_n(&ct->expires, __ATOMIC_RELAXED);
+
+	if (r == NULL) {
+		d->err = -ENOMEM;
+		return;
+	}
+	r->family = ct->tuple[0].family;
+	r->proto = ct->tuple[0].proto;
+	r->tcp_state = ct->tcp_state;
+	r->status = __atomic_load_n(&ct->status, __ATOMIC_RELAXED);
+	r->mark = __atomic_load_n(&ct->mark, __ATOMIC_RELAXED);
+	r->expires_s = exp > d->now ? (exp - d->now) / d->hz : 0;
+	ct_addr(&r->orig, &ct->tuple[0]);
+	ct_addr(&r->reply, &ct->tuple[1]);
+	((struct nfv_msg_list *)d->b->p)->count++;
+}
+
+static int show_ct(struct nfv_filter_ctl *fc, struct nfv_buf *b)
+{
+	struct ct_dump d = { .b = b, .now = rte_rdtsc(), .hz = rte_get_tsc_hz() };
+
+	if (nfv_buf_list(b, sizeof(struct nfv_msg_ct)) == NULL)
+		return -ENOMEM;
+	if (fc->ct != NULL)
+		nfv_ct_foreach(fc->ct, ct_one, &d);
+	return d.err;
+}
+
+/* LOAD_DATA: appends to the staging buffer of the open transaction. */
+static int load_data(struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
+		     const void *payload, char *why, size_t whylen)
+{
+	const struct nfv_msg_filter_data *d = payload;
+
+	if (h->len < sizeof(*d) || h->len - sizeof(*d) < d->len ||
+	    d->len > NFV_MSG_FILTER_CHUNK_MAX) {
+		snprintf(why, whylen, "malformed ruleset chunk");
+		return -EINVAL;
+	}
+	if (fc->txn == 0 || d->txn != fc->txn) {
+		snprintf(why, whylen, "no open load transaction %u", d->txn);
+		return -ESRCH;
+	}
+	if (fc->stage_len + d->len > fc->stage_cap) {
+		size_t cap = fc->stage_cap ? fc->stage_cap : 1u << 16;
+		uint8_t *ns;
+
+		while (cap < fc->stage_len + d->len)
+			cap *= 2;
+		if (cap > NFV_MSG_PAYLOAD_MAX * 4u || (ns = realloc(fc->stage, cap)) == NULL) {
+			snprintf(why, whylen, "ruleset too large");
+			return -ENOMEM;
+		}
+		fc->stage = ns;
+		fc->stage_cap = cap;
+	}
+	memcpy(fc->stage + fc->stage_len, d->data, d->len);
+	fc->stage_len += d->len;
+	return 0;
+}
+
+/* LOAD_COMMIT: parses the staged netlink messages, compiles, swaps. */
+static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
+		       const void *payload, char *why, size_t whylen)
+{
+	struct nfv_msg_filter_commit cm;
+	const struct nlmsghdr *nlh;
+	struct nfv_nft_objs objs;
+	int len, ret;
+
+	if (h->len < sizeof(cm)) {
+		snprintf(why, whylen, "malformed commit");
+		return -EINVAL;
+	}
+	memcpy(&cm, payload, sizeof(cm));
+	cm.origin[sizeof(cm.origin) - 1] = '\0';
+	if (fc->txn == 0 || cm.txn != fc->txn) {
+		snprintf(why, whylen, "no open load transaction %u", cm.txn);
+		return -ESRCH;
+	}
+	fc->txn = 0;
+	ret = nfv_nft_objs_init(&objs);
+	if (ret < 0)
+		return ret;
+	len = (int)fc->stage_len;
+	for (nlh = (const struct nlmsghdr *)fc->stage; ret == 0 && mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		ret = nfv_nft_objs_add_nlmsg(&objs, nlh);
+		if (ret < 0)
+			snprintf(why, whylen, "netlink message type %u: %s",
+				 NFNL_MSG_TYPE(nlh->nlmsg_type), strerror(-ret));
+	}
+	if (ret == 0 && len != 0) {
+		snprintf(why, whylen, "%d trailing bytes after the last netlink message", len);
+		ret = -EINVAL;
+	}
+	if (ret == 0)
+		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_MIRROR, cm.origin,
+					  why, whylen);
+	else
+		fc->load_errors++;
+	nfv_nft_objs_fini(&objs);
+	fc->stage_len = 0;
+	return ret;
+}
+
+static int handle(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
+		  const void *payload, struct nfv_buf *b, char *why, size_t whylen)
+{
+	struct nfv_msg_filter_txn *t;
+
+	switch (h->type) {
+	case NFV_MSG_FILTER_RULESET:
+		return show_ruleset(fc, b);
+	case NFV_MSG_FILTER_INFO:
+		return show_info(fc, b);
+	case NFV_MSG_CT_LIST:
+		return show_ct(fc, b);
+	case NFV_MSG_CT_FLUSH:
+		/* every connection is past "now" at the end of time */
+		if (fc->ct != NULL)
+			nfv_ct_gc(fc->ct, UINT64_MAX);
+		return 0;
+	case NFV_MSG_FILTER_LOAD_BEGIN:
+		/* a new transaction drops an unfinished one (a mirror restarted) */
+		t = nfv_buf_put(b, sizeof(*t));
+		if (t == NULL)
+			return -ENOMEM;
+		fc->txn = fc->txn_next++;
+		if (fc->txn_next == 0)
+			fc->txn_next = 1;
+		fc->stage_len = 0;
+		t->txn = fc->txn;
+		return 0;
+	case NFV_MSG_FILTER_LOAD_DATA:
+		return load_data(fc, h, payload, why, whylen);
+	case NFV_MSG_FILTER_LOAD_COMMIT:
+		return load_commit(dp, fc, h, payload, why, whylen);
+	}
+	snprintf(why, whylen, "unknown filter request %u", h->type);
+	return -EOPNOTSUPP;
+}
+
+static int handle_filter(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			 const struct nfv_msg_hdr *h, const void *payload)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+	struct nfv_buf b = { 0 };
+	char why[512] = "";
+	int ret;
+
+	if (fc == NULL)
+		return nfv_mgmt_error(c, h->seq, -ENOTSUP,
+				      "the policy has no filter section");
+	ret = handle(dp, fc, h, payload, &b, why, sizeof(why));
+	if (ret == 0 && b.err)
+		ret = b.err;
+	if (ret < 0) {
+		nfv_buf_fini(&b);
+		return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
+	}
+	return nfv_mgmt_reply(c, h, &b, 0);
+}
+
+/* FILTER_TEXT: the policy's nft text, compiled as at start-up. */
+static int handle_text(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		       const struct nfv_msg_hdr *h, const void *payload)
+{
+	const char *text = payload;
+	char err[512] = "";
+	int ret;
+
+	if (h->len == 0 || text[h->len - 1] != '\0')
+		return nfv_mgmt_error(c, h->seq, -EINVAL, "the nft text is not terminated");
+	if (nfv_filter_ctl(dp) == NULL)
+		return nfv_mgmt_error(c, h->seq, -ENOTSUP, "the policy has no filter section");
+	ret = nfv_filter_ctl_load_text(dp, text, err, sizeof(err));
+	if (ret < 0)
+		return nfv_mgmt_error(c, h->seq, ret, "filter: %s", err[0] ? err : strerror(-ret));
+	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+}
+
+/*
+ * A ruleset load is not a transaction step of its own: nfvpnd reloads the
+ * whole ruleset, so none of these is replayed as an undo.
+ */
+static const struct nfv_mgmt_handler filter_handlers[] = {
+	{ NFV_MSG_FILTER_RULESET, 0, false, "ruleset", handle_filter },
+	{ NFV_MSG_FILTER_INFO, 0, false, "filter info", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_BEGIN, 0, false, "filter load begin", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_DATA, 0, false, "filter load data", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, false, "filter load commit", handle_filter },
+	{ NFV_MSG_CT_LIST, 0, false, "conntrack list", handle_filter },
+	{ NFV_MSG_CT_FLUSH, 0, false, "conntrack flush", handle_filter },
+	{ NFV_MSG_FILTER_TEXT, 0, true, "filter text", handle_text },
+};
+NFV_MGMT_HANDLERS(filter_handlers);
+
+static struct nfv_ctl_module filter_module = {
+	.name = "filter",
+	.order = NFV_CTL_ORDER_FILTER,
+	.init = nfv_filter_ctl_init,
+	.timer = nfv_filter_ctl_timer,
+	.fini = nfv_filter_ctl_fini,
+};
+NFV_CTL_MODULE(filter_module);

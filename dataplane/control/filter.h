@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The filter module in the dataplane (control side only): conntrack, the
+ * nftables ruleset of the policy or of the mirror, loads over the
+ * management socket, the log records of "log" statements and the listing
+ * that nfvpnctl shows. See docs/filter.md.
+ */
+#ifndef NFV_FILTER_APPLY_H
+#define NFV_FILTER_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nfv_msg.h"
+
+struct nfv_dp;
+struct nfv_mgmt_conn;
+struct nfv_nft_objs;
+struct nfv_filter_config;
+struct nfv_filter_ifaces;
+struct rte_ring;
+
+/*
+ * Start-up: conntrack first (its confirm entries must be registered before
+ * any other entry at INT_MAX, e.g. ESP output, which steals the packet),
+ * then the policy's ruleset. Nothing to do without a filter section.
+ */
+int nfv_filter_ctl_init(struct nfv_dp *dp);
+/* Teardown, workers stopped. */
+void nfv_filter_ctl_fini(struct nfv_dp *dp);
+/* Periodic (the control loop's timer): conntrack GC, log records. */
+void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now);
+
+/*
+ * Compiles objs and swaps the result in; on error the running ruleset
+ * stays and err says why (table, chain, handle, expression).
+ */
+int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
+			uint8_t source, const char *origin, char *err, size_t errlen);
+/*
+ * nft text as the policy's ruleset (start-up, nfvpnd's FILTER_TEXT). err
+ * stays as it was when the failure has no more to say than ret.
+ */
+int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err,
+			     size_t errlen);
+
+/* What filter.c and filter_listing.c share; the control side owns it. */
+struct nfv_filter;
+struct nfv_ct_table;
+struct nfv_filter_ruleset;
+
+struct nfv_filter_ctl {
+	struct nfv_filter *filter;	/* the publisher */
+	struct nfv_ct_table *ct;	/* NULL when conntrack is off */
+	uint32_t ct_max;
+	struct nfv_filter_config *cfg;
+	struct nfv_filter_ifaces *ifaces;	/* read by workers */
+	struct rte_ring *log_ring;
+	/* the listing of the running ruleset; rule records carry in
+	 * packets the ruleset's rule index + 1 (0: none) until shown */
+	struct nfv_msg_filter_obj *listing;
+	uint32_t nb_listing;
+	/* the load transaction */
+	uint32_t txn;			/* 0: none open */
+	uint32_t txn_next;
+	uint8_t *stage;
+	size_t stage_len, stage_cap;
+	/* what filter info shows */
+	uint8_t source;
+	char origin[128];
+	char last_error[256];
+	uint64_t loads, load_errors, generation;
+	uint64_t log_records;
+};
+
+/* The dataplane's filter state, NULL before nfv_filter_ctl_init(). */
+struct nfv_filter_ctl *nfv_filter_ctl(const struct nfv_dp *dp);
+
+/* filter_listing.c: the listing of objs whose rules rs holds (rs's indexes). */
+int nfv_filter_listing_build(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_ruleset *rs,
+			     struct nfv_msg_filter_obj **out, uint32_t *nb);
+
+#endif

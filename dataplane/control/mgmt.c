@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The management socket: accept, peer check, framing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "dp.h"
+#include "log.h"
+#include "mgmt.h"
+#include "module.h"
+#include "txn.h"
+
+static const struct nfv_mgmt_handler *handlers[NFV_MGMT_MAX_TYPES];
+
+void nfv_mgmt_register(const struct nfv_mgmt_handler *h, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		/* a constructor: a clash is a build mistake, stop at once */
+		if (h[i].type >= NFV_MGMT_MAX_TYPES || handlers[h[i].type] != NULL) {
+			fprintf(stderr, "nfvpn: message type %u (%s) registered twice or out of range\n",
+				h[i].type, h[i].name);
+			abort();
+		}
+		handlers[h[i].type] = &h[i];
+	}
+}
+
+const struct nfv_mgmt_handler *nfv_mgmt_handler(uint16_t type)
+{
+	return type < NFV_MGMT_MAX_TYPES ? handlers[type] : NULL;
+}
+
+int nfv_mgmt_dispatch(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		      const struct nfv_msg_hdr *h, const void *payload)
+{
+	const struct nfv_mgmt_handler *hd = nfv_mgmt_handler(h->type);
+
+	if (hd == NULL)
+		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "unknown request type %u", h->type);
+	if (c == NULL && !hd->changes)
+		return nfv_mgmt_error(c, h->seq, -EPERM, "%s cannot be replayed", hd->name);
+	if (h->len < hd->min_len)
+		return nfv_mgmt_error(c, h->seq, -EINVAL, "%s: payload of %u bytes is too short",
+				      hd->name, h->len);
+	return hd->fn(dp, c, h, payload);
+}
+
+int nfv_mgmt_reply(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h,
+		   struct nfv_buf *b, int ret)
+{
+	if (ret == 0 && b->err)
+		ret = b->err;
+	if (ret < 0) {
+		nfv_buf_fini(b);
+		return nfv_mgmt_error(c, h->seq, ret, "%s",
+				      ret == -ENOMEM ? "out of memory" : strerror(-ret));
+	}
+	ret = nfv_mgmt_send(c, h->type, h->seq, 0, b->p, b->len);
+	nfv_buf_fini(b);
+	return ret;
+}
+
+void *nfv_buf_put(struct nfv_buf *b, size_t len)
+{
+	void *p;
+
+	if (b->err)
+		return NULL;
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *np;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (np == NULL) {
+			b->err = -ENOMEM;
+			return NULL;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	p = b->p + b->len;
+	memset(p, 0, len);
+	b->len += len;
+	return p;
+}
+
+void nfv_buf_fini(struct nfv_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size)
+{
+	struct nfv_msg_list *l = nfv_buf_put(b, sizeof(*l));
+
+	if (l != NULL)
+		l->record_size = record_size;
+	return l;
+}
+
+static int mgmt_bind(struct nfv_dp *dp, const char *path)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
+	int ret;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strlcpy(mg->path, path, sizeof(mg->path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	mg->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (mg->lfd < 0)
+		return -errno;
+	/* ours to replace: main() holds the socket's lock (nfv_sock_lock) */
+	unlink(path);
+	/* created 0600 at once: never a window in which others may connect */
+	old = umask(0177);
+	ret = bind(mg->lfd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret < 0 || chmod(path, 0600) < 0 || listen(mg->lfd, 16) < 0) {
+		ret = -errno;
+		close(mg->lfd);
+		mg->lfd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+static void conn_close(struct nfv_dp *dp, unsigned int i)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+	struct nfv_mgmt_conn *c = &mg->conns[i];
+
+	nfv_ctl_modules_conn_closed(dp, c);
+	close(c->fd);
+	mg->conns[i] = mg->conns[--mg->nb_conns];
+}
+
+static void mgmt_stop(struct nfv_dp *dp)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+
+	if (mg == NULL)
+		return;
+	while (mg->nb_conns > 0)
+		conn_close(dp, mg->nb_conns - 1);
+	if (mg->lfd >= 0) {
+		close(mg->lfd);
+		unlink(mg->path);
+		mg->lfd = -1;
+	}
+}
+
+int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
+		  int32_t status, const void *payload, size_t len)
+{
+	struct nfv_msg_hdr h = {
+		.len = len, .type = type, .version = NFV_MSG_VERSION,
+		.seq = seq, .status = status,
+	};
+	struct iovec iov[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	size_t left = sizeof(h) + len;
+
+	if (c == NULL)	/* a replayed request: nobody to answer */
+		return 0;
+	while (left > 0) {
+		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		left -= n;
+		while (n > 0 && msg.msg_iovlen > 0) {
+			size_t k = RTE_MIN((size_t)n, msg.msg_iov[0].iov_len);
+
+			msg.msg_iov[0].iov_base = (uint8_t *)msg.msg_iov[0].iov_base + k;
+			msg.msg_iov[0].iov_len -= k;
+			n -= k;
+			if (msg.msg_iov[0].iov_len == 0) {
+				msg.msg_iov++;
+				msg.msg_iovlen--;
+			}
+		}
+	}
+	return 0;
+}
+
+int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (c == NULL)
+		NFV_LOG(ERR, "replayed request: %s", text);
+	nfv_mgmt_send(c, NFV_MSG_ERROR, seq, err, text, strlen(text) + 1);
+	return err;
+}
+
+static void mgmt_accept(struct nfv_dp *dp)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+	struct timeval tv = { .tv_sec = 2 };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct nfv_mgmt_conn *c;
+	int fd;
+
+	fd = accept4(mg->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		struct nfv_mgmt_conn tmp = { .fd = fd };
+
+		mg->refused++;
+		NFV_LOG(WARNING, "management: refused peer pid %d uid %u", (int)cred.pid,
+			(unsigned int)cred.uid);
+		nfv_mgmt_error(&tmp, 0, -EPERM, "permission denied: only root may manage the dataplane");
+		close(fd);
+		return;
+	}
+	if (mg->nb_conns == NFV_MGMT_MAX_CONNS) {
+		struct nfv_mgmt_conn tmp = { .fd = fd };
+
+		nfv_mgmt_error(&tmp, 0, -EBUSY, "too many management connections");
+		close(fd);
+		return;
+	}
+	/* a client that stops reading must not stall the main lcore */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	c = &mg->conns[mg->nb_conns++];
+	memset(c, 0, offsetof(struct nfv_mgmt_conn, rbuf));
+	c->fd = fd;
+	c->listen_queue = -1;
+}
+
+/* Reads what is there and handles every whole message; false to close. */
+static bool conn_read(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
+{
+	ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return false;
+	if (n < 0)
+		return true;
+	c->rlen += n;
+	while (c->rlen >= sizeof(struct nfv_msg_hdr)) {
+		struct nfv_msg_hdr h;
+		size_t total;
+
+		memcpy(&h, c->rbuf, sizeof(h));
+		total = sizeof(h) + h.len;
+		if (h.version != NFV_MSG_VERSION || total > sizeof(c->rbuf)) {
+			nfv_mgmt_error(c, h.seq, -EPROTO, "bad message (version %u, %u bytes)",
+				       h.version, h.len);
+			return false;
+		}
+		if (c->rlen < total)
+			break;
+		nfv_txn_after(dp, c, &h, nfv_mgmt_dispatch(dp, c, &h, c->rbuf + sizeof(h)));
+		memmove(c->rbuf, c->rbuf + total, c->rlen - total);
+		c->rlen -= total;
+	}
+	return true;
+}
+
+void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+	struct pollfd pfd[NFV_MGMT_MAX_CONNS + 1];
+	unsigned int n = 0;
+
+	pfd[n++] = (struct pollfd){ .fd = mg->lfd, .events = POLLIN };
+	for (unsigned int i = 0; i < mg->nb_conns; i++)
+		pfd[n++] = (struct pollfd){ .fd = mg->conns[i].fd, .events = POLLIN };
+	if (poll(pfd, n, timeout_ms) <= 0)
+		return;
+	/* backwards: closing swaps the last connection into slot i */
+	for (unsigned int i = mg->nb_conns; i-- > 0;) {
+		if (pfd[i + 1].revents == 0)
+			continue;
+		if (!conn_read(dp, &mg->conns[i]))
+			conn_close(dp, i);
+	}
+	if (pfd[0].revents & POLLIN)
+		mgmt_accept(dp);
+}
+
+/* Last at start-up: clients see a dataplane with everything applied. */
+static int mgmt_init(struct nfv_dp *dp)
+{
+	int ret;
+
+	dp->mgmt = calloc(1, sizeof(*dp->mgmt));
+	if (dp->mgmt == NULL)
+		return -ENOMEM;
+	dp->mgmt->lfd = -1;
+	ret = mgmt_bind(dp, dp->socket_path);
+	if (ret < 0)
+		NFV_LOG(ERR, "management socket %s: %s", dp->socket_path, strerror(-ret));
+	return ret;
+}
+
+static void mgmt_fini(struct nfv_dp *dp)
+{
+	mgmt_stop(dp);
+	free(dp->mgmt);
+	dp->mgmt = NULL;
+}
+
+static struct nfv_ctl_module mgmt_module = {
+	.name = "management socket",
+	.order = NFV_CTL_ORDER_MGMT,
+	.init = mgmt_init,
+	.stop = mgmt_stop,
+	.fini = mgmt_fini,
+};
+NFV_CTL_MODULE(mgmt_module);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The management socket: a Unix stream socket served by the main lcore,
+ * mode 0600 and peer credentials checked (root or our own user only).
+ * Messages are those of config/nfv_msg.h.
+ */
+#ifndef NFV_MGMT_H
+#define NFV_MGMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "nfv_msg.h"
+
+struct nfv_dp;
+
+#define NFV_MGMT_MAX_CONNS 32
+
+/* A growable response payload. */
+struct nfv_buf {
+	uint8_t *p;
+	size_t len, cap;
+	int err;	/* sticky -ENOMEM */
+};
+
+void *nfv_buf_put(struct nfv_buf *b, size_t len);	/* zeroed room, or NULL */
+void nfv_buf_fini(struct nfv_buf *b);
+/* Starts a list payload; returns its header, whose count the caller bumps. */
+struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size);
+
+struct nfv_mgmt_conn {
+	int fd;
+	size_t rlen;
+	uint8_t rbuf[4096 + sizeof(struct nfv_msg_hdr)];
+	int listen_queue;	/* queue number this client listens to, or -1 */
+};
+
+struct nfv_mgmt {
+	int lfd;
+	char path[108];
+	unsigned int nb_conns;
+	struct nfv_mgmt_conn conns[NFV_MGMT_MAX_CONNS];
+	uint64_t refused;	/* peers that were not allowed */
+};
+
+/*
+ * A request handler: sends its response itself (nfv_mgmt_send, _reply or
+ * _error) and returns 0 or the -errno it reported. c is NULL when a
+ * transaction's undo replays a request: nothing is sent then.
+ */
+typedef int (*nfv_mgmt_handler_fn)(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+				   const struct nfv_msg_hdr *h, const void *payload);
+
+struct nfv_mgmt_handler {
+	uint16_t type;		/* NFV_MSG_* */
+	uint16_t min_len;	/* shorter payloads are refused before fn */
+	bool changes;		/* changes state: may be replayed as an undo */
+	const char *name;
+	nfv_mgmt_handler_fn fn;
+};
+
+#define NFV_MGMT_MAX_TYPES 128
+
+/* Each control file registers its handlers; a type is handled once. */
+void nfv_mgmt_register(const struct nfv_mgmt_handler *h, unsigned int n);
+
+#define NFV_MGMT_HANDLERS(tbl) \
+	RTE_INIT(nfv_mgmt_handlers_##tbl) { nfv_mgmt_register(tbl, RTE_DIM(tbl)); }
+
+/* The handler of type, or NULL. */
+const struct nfv_mgmt_handler *nfv_mgmt_handler(uint16_t type);
+/* Checks and runs one request (c NULL: a replay, see above). */
+int nfv_mgmt_dispatch(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		      const struct nfv_msg_hdr *h, const void *payload);
+/* Sends b as the response, or the error ret (or b's), and frees b. */
+int nfv_mgmt_reply(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h,
+		   struct nfv_buf *b, int ret);
+
+/*
+ * The socket itself is a control module (mgmt.c): it replaces and binds
+ * dp->socket_path, whose lock main() holds (nfv_sock_lock).
+ */
+/* Serves clients for up to timeout_ms. */
+void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms);
+/* Sends one message; -errno when the peer is gone or too slow. */
+int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
+		  int32_t status, const void *payload, size_t len);
+/* Sends an NFV_MSG_ERROR with a printf-style message. */
+int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Counters: per-worker sums, the NFV_MSG_STATS list, the exit summary. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_mempool.h>
+
+#include "dp.h"
+#include "mgmt.h"
+#include "stats.h"
+
+void nfv_stats_workers_sum(const struct nfv_dp *dp, struct nfv_worker_stats *sum)
+{
+	const uint64_t *src;
+	uint64_t *dst = (uint64_t *)sum;
+	const size_t nb = offsetof(struct nfv_worker_stats, from_kernel[NFV_MAX_PORTS]) /
+			  sizeof(uint64_t);
+
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		src = (const uint64_t *)&dp->workers[w].stats;
+		for (size_t i = 0; i < nb; i++)
+			dst[i] += src[i];
+	}
+}
+
+uint64_t nfv_stats_drops_total(const struct nfv_dp *dp)
+{
+	uint64_t total = 0;
+
+	for (unsigned int r = 0; r < NFV_DR_MAX; r++)
+		total += nfv_drop_stats_sum(dp->hooks, r);
+	return total;
+}
+
+static int put_counter(struct nfv_buf *b, const char *name, uint64_t value)
+{
+	struct nfv_msg_counter *c = nfv_buf_put(b, sizeof(*c));
+
+	if (c == NULL)
+		return -ENOMEM;
+	strlcpy(c->name, name, sizeof(c->name));
+	c->value = value;
+	((struct nfv_msg_list *)b->p)->count++;
+	return 0;
+}
+
+static int stats_counters(struct nfv_dp *dp, struct nfv_buf *b)
+{
+	struct nfv_worker_stats s;
+	char name[sizeof(((struct nfv_msg_counter *)0)->name)];
+	int ret = 0;
+
+	if (nfv_buf_list(b, sizeof(struct nfv_msg_counter)) == NULL)
+		return -ENOMEM;
+	nfv_stats_workers_sum(dp, &s);
+	ret |= put_counter(b, "rx", s.rx);
+	ret |= put_counter(b, "tx", s.tx);
+	ret |= put_counter(b, "forwarded", s.forwarded);
+	ret |= put_counter(b, "local_in", s.local_in);
+	ret |= put_counter(b, "local_out", s.local_out);
+	ret |= put_counter(b, "echo_replies", s.echo_replies);
+	ret |= put_counter(b, "icmp_errors", s.icmp_errors);
+	ret |= put_counter(b, "to_control", s.to_control);
+	ret |= put_counter(b, "reass.fragments", s.reass_fragments);
+	ret |= put_counter(b, "reass.datagrams", s.reass_datagrams);
+	ret |= put_counter(b, "fragmented", s.fragmented);
+	ret |= put_counter(b, "dropped", nfv_stats_drops_total(dp));
+	ret |= put_counter(b, "neigh.resolve_failed", dp->neigh.resolve_failed);
+	ret |= put_counter(b, "neigh.held_dropped", dp->neigh.held_dropped);
+	ret |= put_counter(b, "mempool.in_use", rte_mempool_in_use_count(dp->pool));
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		const struct nfv_worker_stats *ws = &dp->workers[w].stats;
+
+		snprintf(name, sizeof(name), "worker%u.loops", w);
+		ret |= put_counter(b, name, ws->loops);
+		snprintf(name, sizeof(name), "worker%u.busy_loops", w);
+		ret |= put_counter(b, name, ws->busy_loops);
+	}
+	for (unsigned int r = 0; r < NFV_DR_MAX; r++) {
+		snprintf(name, sizeof(name), "drop.%s", nfv_drop_reason_name(r));
+		ret |= put_counter(b, name, nfv_drop_stats_sum(dp->hooks, r));
+	}
+	return ret ? -ENOMEM : 0;
+}
+
+void nfv_stats_print(struct nfv_dp *dp, FILE *f)
+{
+	struct nfv_worker_stats s;
+	double secs = (double)(rte_rdtsc() - dp->start_tsc) / rte_get_tsc_hz();
+
+	nfv_stats_workers_sum(dp, &s);
+	fprintf(f, "nfvpn-dataplane: %.1f s, %u worker(s)\n", secs, dp->nb_workers);
+	fprintf(f, "  rx %lu  tx %lu  forwarded %lu  local_in %lu  local_out %lu  dropped %lu\n",
+		s.rx, s.tx, s.forwarded, s.local_in, s.local_out, nfv_stats_drops_total(dp));
+	fprintf(f, "  echo replies %lu  icmp errors %lu  to control %lu\n",
+		s.echo_replies, s.icmp_errors, s.to_control);
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		const struct nfv_worker_stats *ws = &dp->workers[w].stats;
+		double busy = (double)(ws->last_rx_tsc - ws->first_rx_tsc) / rte_get_tsc_hz();
+
+		if (busy > 0)
+			fprintf(f, "  worker %u: %.3f Mpps rx over %.2f s of traffic\n", w,
+				ws->rx / busy / 1e6, busy);
+	}
+	for (unsigned int p = 0; p < dp->nb_ports; p++)
+		fprintf(f, "  port %-8s rx %lu tx %lu punted %lu from-kernel %lu\n",
+			dp->ports[p].name, s.port_rx[p], s.port_tx[p], s.punted[p],
+			s.from_kernel[p]);
+	fprintf(f, "  hook entries:\n");
+	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		const struct nfv_hook_entries *es = dp->hooks->hooks[h];
+
+		for (unsigned int i = 0; es != NULL && i < es->num; i++) {
+			struct nfv_hook_stats st;
+
+			nfv_hook_stats_sum(es->regs[i], &st);
+			fprintf(f, "    %-12s %6d %-24s packets %lu accepted %lu dropped %lu "
+				"stolen %lu queued %lu\n", nfv_hook_name(h), es->e[i].priority,
+				es->regs[i]->name, st.packets, st.accepted, st.dropped,
+				st.stolen, st.queued);
+		}
+	}
+	fprintf(f, "  drops by reason:\n");
+	for (unsigned int r = 0; r < NFV_DR_MAX; r++) {
+		uint64_t n = nfv_drop_stats_sum(dp->hooks, r);
+
+		if (n > 0)
+			fprintf(f, "    %-28s %lu\n", nfv_drop_reason_name(r), n);
+	}
+}
+
+static int show_status(struct nfv_dp *dp, struct nfv_buf *b)
+{
+	struct nfv_msg_status *s = nfv_buf_put(b, sizeof(*s));
+	struct nfv_worker_stats sum;
+
+	if (s == NULL)
+		return -ENOMEM;
+	nfv_stats_workers_sum(dp, &sum);
+	strlcpy(s->version, NFV_VERSION, sizeof(s->version));
+	strlcpy(s->policy, dp->policy_path, sizeof(s->policy));
+	s->uptime_s = (rte_rdtsc() - dp->start_tsc) / rte_get_tsc_hz();
+	s->generation = dp->generation;
+	s->workers = dp->nb_workers;
+	s->ports = dp->nb_ports;
+	s->rx_packets = sum.rx;
+	s->tx_packets = sum.tx;
+	s->forwarded = sum.forwarded;
+	s->local_in = sum.local_in;
+	s->local_out = sum.local_out;
+	s->dropped = nfv_stats_drops_total(dp);
+	s->mempool_in_use = rte_mempool_in_use_count(dp->pool);
+	s->mempool_size = dp->pool->size;
+	return 0;
+}
+
+static int handle_status(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			 const struct nfv_msg_hdr *h, const void *payload)
+{
+	struct nfv_buf b = { 0 };
+
+	return nfv_mgmt_reply(c, h, &b, show_status(dp, &b));
+}
+
+static int handle_stats(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			const struct nfv_msg_hdr *h, const void *payload)
+{
+	struct nfv_buf b = { 0 };
+
+	return nfv_mgmt_reply(c, h, &b, stats_counters(dp, &b));
+}
+
+static const struct nfv_mgmt_handler stats_handlers[] = {
+	{ NFV_MSG_STATUS, 0, false, "status", handle_status },
+	{ NFV_MSG_STATS, 0, false, "stats", handle_stats },
+};
+NFV_MGMT_HANDLERS(stats_handlers);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Routing as workers see it: IPv4 and IPv6 FIBs (rte_fib, rte_fib6) over
+ * one next-hop table, published as one snapshot (dp->fib) by the control
+ * side's RIB (control/rib.c). Workers load it once per loop with acquire.
+ */
+#ifndef NFV_FIB_H
+#define NFV_FIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rte_fib;
+struct rte_fib6;
+
+enum nfv_nh_type {
+	NFV_NH_NONE = 0,	/* next-hop index 0: no route */
+	NFV_NH_FORWARD,		/* to a gateway, or on-link when !has_gw */
+	NFV_NH_LOCAL,		/* an address of ours */
+	NFV_NH_BLACKHOLE,
+};
+
+struct nfv_nexthop {
+	uint8_t type;		/* enum nfv_nh_type */
+	uint8_t family;
+	uint8_t has_gw;
+	uint8_t pad;
+	uint16_t port;		/* output port index (for LOCAL: the owning port) */
+	uint16_t vlan;
+	uint8_t gw[16];
+};
+
+struct nfv_fib_snap {
+	struct rte_fib *v4;
+	struct rte_fib6 *v6;
+	uint32_t nb_nh;
+	struct nfv_nexthop nh[];	/* nh[0] is the NONE next hop */
+};
+
+/* Worker side: next-hop indexes for n IPv4 destinations (network order). */
+void nfv_fib4_lookup(const struct nfv_fib_snap *s, const uint32_t *dst_be,
+		     uint64_t *nh, unsigned int n);
+/* The same with the destinations in host order already. */
+void nfv_fib4_lookup_host(const struct nfv_fib_snap *s, uint32_t *dst,
+			  uint64_t *nh, unsigned int n);
+void nfv_fib6_lookup(const struct nfv_fib_snap *s, const uint8_t (*dst)[16],
+		     uint64_t *nh, unsigned int n);
+
+#endif
