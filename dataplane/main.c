@@ -23,7 +23,9 @@
 
 #include "dp.h"
 #include "log.h"
+#include "mgmt.h"
 #include "module.h"
+#include "txn.h"
 #include "nfv_mbuf.h"
 #include "nfv_sock_lock.h"
 #include "reass.h"
@@ -44,8 +46,24 @@ static void usage(FILE *f, const char *prog)
 	fprintf(f, "usage: %s [EAL options] -- --config FILE [--socket PATH]\n"
 		"  --config FILE   the YAML policy (required)\n"
 		"  --socket PATH   management socket (default %s)\n"
-		"  --pool-size N   mbufs in the packet pool (default: computed)\n",
-		prog, NFV_MSG_SOCKET_DEFAULT);
+		"  --pool-size N   mbufs in the packet pool (default: computed)\n"
+		"  --idle-timeout S  close a management client silent for S s (default %u, 0: never)\n"
+		"  --txn-timeout S   roll back a transaction whose owner is silent for S s\n"
+		"                    (default %u, 0: never)\n",
+		prog, NFV_MSG_SOCKET_DEFAULT, NFV_MGMT_IDLE_S_DEFAULT, NFV_TXN_IDLE_S_DEFAULT);
+}
+
+static int parse_seconds(const char *s, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > 86400 || s[0] == '-')
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 /* Application options: after "--" when EAL options come first. */
@@ -55,12 +73,16 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "pool-size", required_argument, NULL, 'p' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "txn-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	dp->socket_path = NFV_MSG_SOCKET_DEFAULT;
+	dp->idle_timeout_s = NFV_MGMT_IDLE_S_DEFAULT;
+	dp->txn_timeout_s = NFV_TXN_IDLE_S_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -72,6 +94,15 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 			break;
 		case 'p':
 			dp->pool_size = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+		case 't':
+			if (parse_seconds(optarg, c == 'i' ? &dp->idle_timeout_s :
+					  &dp->txn_timeout_s) < 0) {
+				fprintf(stderr, "%s: --%s: '%s' is not a number of seconds\n",
+					argv[0], c == 'i' ? "idle-timeout" : "txn-timeout", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'h':
 			usage(stdout, argv[0]);

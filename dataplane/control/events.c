@@ -160,6 +160,7 @@ static int events_subscribe(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 	if (ev->nb_subs == NFV_EVENTS_SUBS)
 		return -EBUSY;
 	ev->subs[ev->nb_subs++] = c->fd;
+	c->subscribed = true;
 	return 0;
 }
 

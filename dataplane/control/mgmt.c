@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
+
 #include "dp.h"
 #include "log.h"
 #include "mgmt.h"
@@ -143,8 +145,14 @@ static void conn_close(struct nfv_dp *dp, unsigned int i)
 	struct nfv_mgmt *mg = dp->mgmt;
 	struct nfv_mgmt_conn *c = &mg->conns[i];
 
+	if (c->dead) {
+		mg->slow_dropped++;
+		NFV_LOG(WARNING, "management: a client fell %zu bytes behind, dropped",
+			c->out_len - c->out_off);
+	}
 	nfv_ctl_modules_conn_closed(dp, c);
 	close(c->fd);
+	free(c->out);
 	mg->conns[i] = mg->conns[--mg->nb_conns];
 }
 
@@ -163,6 +171,45 @@ static void mgmt_stop(struct nfv_dp *dp)
 	}
 }
 
+/* Sends what the socket takes now; -errno when the peer is gone. */
+static int out_flush(struct nfv_mgmt_conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		c->out_off += n;
+	}
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+static int out_append(struct nfv_mgmt_conn *c, const void *p, size_t len)
+{
+	if (c->out_off > 0 && c->out_len + len > c->out_cap) {
+		memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+		c->out_len -= c->out_off;
+		c->out_off = 0;
+	}
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		uint8_t *np;
+
+		while (cap < c->out_len + len)
+			cap *= 2;
+		np = realloc(c->out, cap);
+		if (np == NULL)
+			return -ENOMEM;
+		c->out = np;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, p, len);
+	c->out_len += len;
+	return 0;
+}
+
 int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
 		  int32_t status, const void *payload, size_t len)
 {
@@ -170,34 +217,25 @@ int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
 		.len = len, .type = type, .version = NFV_MSG_VERSION,
 		.seq = seq, .status = status,
 	};
-	struct iovec iov[2] = {
-		{ .iov_base = &h, .iov_len = sizeof(h) },
-		{ .iov_base = (void *)payload, .iov_len = len },
-	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-	size_t left = sizeof(h) + len;
+	int ret;
 
 	if (c == NULL)	/* a replayed request: nobody to answer */
 		return 0;
-	while (left > 0) {
-		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
-
-		if (n < 0)
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		left -= n;
-		while (n > 0 && msg.msg_iovlen > 0) {
-			size_t k = RTE_MIN((size_t)n, msg.msg_iov[0].iov_len);
-
-			msg.msg_iov[0].iov_base = (uint8_t *)msg.msg_iov[0].iov_base + k;
-			msg.msg_iov[0].iov_len -= k;
-			n -= k;
-			if (msg.msg_iov[0].iov_len == 0) {
-				msg.msg_iov++;
-				msg.msg_iovlen--;
-			}
-		}
+	if (c->dead)
+		return -ENOBUFS;
+	if (c->out_len - c->out_off + sizeof(h) + len > NFV_MGMT_OUT_MAX) {
+		/* it stopped reading: the whole message or nothing, then close */
+		c->dead = true;
+		return -ENOBUFS;
 	}
-	return 0;
+	ret = out_append(c, &h, sizeof(h));
+	if (ret == 0 && len > 0)
+		ret = out_append(c, payload, len);
+	if (ret == 0)
+		ret = out_flush(c);
+	if (ret < 0)
+		c->dead = true;
+	return ret;
 }
 
 int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *fmt, ...)
@@ -214,55 +252,79 @@ int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *f
 	return err;
 }
 
+/* Refuses fd with an error; best effort, the peer is not kept. */
+static void refuse(int fd, int err, const char *text)
+{
+	struct nfv_mgmt_conn tmp = { .fd = fd };
+
+	nfv_mgmt_error(&tmp, 0, err, "%s", text);
+	free(tmp.out);
+	close(fd);
+}
+
+/* A plain client (no transaction, no subscription) idle the longest. */
+static int idlest(struct nfv_dp *dp, uint64_t min_idle, uint64_t now)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+	int best = -1;
+
+	for (unsigned int i = 0; i < mg->nb_conns; i++) {
+		const struct nfv_mgmt_conn *c = &mg->conns[i];
+
+		if (c->subscribed || c->listen_queue >= 0 || nfv_txn_owner(dp, c) ||
+		    now - c->last_tsc < min_idle)
+			continue;
+		if (best < 0 || c->last_tsc < mg->conns[best].last_tsc)
+			best = i;
+	}
+	return best;
+}
+
 static void mgmt_accept(struct nfv_dp *dp)
 {
 	struct nfv_mgmt *mg = dp->mgmt;
-	struct timeval tv = { .tv_sec = 2 };
+	uint64_t now = rte_rdtsc();
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct nfv_mgmt_conn *c;
-	int fd;
+	int fd, victim;
 
 	fd = accept4(mg->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != 0 && cred.uid != geteuid())) {
-		struct nfv_mgmt_conn tmp = { .fd = fd };
-
 		mg->refused++;
 		NFV_LOG(WARNING, "management: refused peer pid %d uid %u", (int)cred.pid,
 			(unsigned int)cred.uid);
-		nfv_mgmt_error(&tmp, 0, -EPERM, "permission denied: only root may manage the dataplane");
-		close(fd);
+		refuse(fd, -EPERM, "permission denied: only root may manage the dataplane");
 		return;
 	}
 	if (mg->nb_conns == NFV_MGMT_MAX_CONNS) {
-		struct nfv_mgmt_conn tmp = { .fd = fd };
-
-		nfv_mgmt_error(&tmp, 0, -EBUSY, "too many management connections");
-		close(fd);
-		return;
+		/* idle clients must not lock the others out: the idlest goes */
+		victim = idlest(dp, rte_get_tsc_hz(), now);
+		if (victim < 0) {
+			mg->over_limit++;
+			refuse(fd, -EBUSY, "too many management connections");
+			return;
+		}
+		mg->evicted++;
+		NFV_LOG(NOTICE, "management: %u connections, closing the idlest",
+			NFV_MGMT_MAX_CONNS);
+		conn_close(dp, victim);
 	}
-	/* a client that stops reading must not stall the main lcore */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	c = &mg->conns[mg->nb_conns++];
 	memset(c, 0, offsetof(struct nfv_mgmt_conn, rbuf));
 	c->fd = fd;
 	c->listen_queue = -1;
+	c->last_tsc = now;
 }
 
-/* Reads what is there and handles every whole message; false to close. */
-static bool conn_read(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
+/* Handles the whole messages in rbuf while the client reads its answers. */
+static bool conn_process(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 {
-	ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
-
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		return false;
-	if (n < 0)
-		return true;
-	c->rlen += n;
-	while (c->rlen >= sizeof(struct nfv_msg_hdr)) {
+	while (c->rlen >= sizeof(struct nfv_msg_hdr) && !c->dead &&
+	       c->out_len - c->out_off < NFV_MGMT_OUT_SOFT) {
 		struct nfv_msg_hdr h;
 		size_t total;
 
@@ -275,11 +337,42 @@ static bool conn_read(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 		}
 		if (c->rlen < total)
 			break;
+		c->last_tsc = rte_rdtsc();
 		nfv_txn_after(dp, c, &h, nfv_mgmt_dispatch(dp, c, &h, c->rbuf + sizeof(h)));
 		memmove(c->rbuf, c->rbuf + total, c->rlen - total);
 		c->rlen -= total;
 	}
-	return true;
+	return !c->dead;
+}
+
+/* Reads what is there and handles it; false to close. */
+static bool conn_read(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
+{
+	ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return false;
+	if (n > 0)
+		c->rlen += n;
+	return conn_process(dp, c);
+}
+
+/* Closes what fell behind and what idled past the timeout. */
+static void conns_reap(struct nfv_dp *dp, uint64_t now)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+
+	for (unsigned int i = mg->nb_conns; i-- > 0;) {
+		struct nfv_mgmt_conn *c = &mg->conns[i];
+
+		if (c->dead) {
+			conn_close(dp, i);
+		} else if (mg->idle_tsc != 0 && now - c->last_tsc > mg->idle_tsc &&
+			   !c->subscribed && c->listen_queue < 0 && !nfv_txn_owner(dp, c)) {
+			mg->idle_closed++;
+			conn_close(dp, i);
+		}
+	}
 }
 
 void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms)
@@ -288,20 +381,51 @@ void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms)
 	struct pollfd pfd[NFV_MGMT_MAX_CONNS + 1];
 	unsigned int n = 0;
 
+	conns_reap(dp, rte_rdtsc());
 	pfd[n++] = (struct pollfd){ .fd = mg->lfd, .events = POLLIN };
-	for (unsigned int i = 0; i < mg->nb_conns; i++)
-		pfd[n++] = (struct pollfd){ .fd = mg->conns[i].fd, .events = POLLIN };
+	for (unsigned int i = 0; i < mg->nb_conns; i++) {
+		const struct nfv_mgmt_conn *c = &mg->conns[i];
+		bool backlog = c->out_len > c->out_off;
+
+		/* one that does not read its answers is not read either */
+		pfd[n++] = (struct pollfd){
+			.fd = c->fd,
+			.events = (backlog ? POLLOUT : 0) |
+				  (c->out_len - c->out_off < NFV_MGMT_OUT_SOFT ? POLLIN : 0),
+		};
+	}
 	if (poll(pfd, n, timeout_ms) <= 0)
 		return;
 	/* backwards: closing swaps the last connection into slot i */
 	for (unsigned int i = mg->nb_conns; i-- > 0;) {
+		struct nfv_mgmt_conn *c = &mg->conns[i];
+		bool ok = true;
+
 		if (pfd[i + 1].revents == 0)
 			continue;
-		if (!conn_read(dp, &mg->conns[i]))
+		if (pfd[i + 1].revents & POLLOUT) {
+			ok = out_flush(c) == 0;
+			/* requests left waiting while it was behind */
+			if (ok)
+				ok = conn_process(dp, c);
+		}
+		if (ok && (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+			ok = conn_read(dp, c);
+		if (!ok)
 			conn_close(dp, i);
 	}
 	if (pfd[0].revents & POLLIN)
 		mgmt_accept(dp);
+}
+
+struct nfv_mgmt_conn *nfv_mgmt_conn_by_fd(struct nfv_dp *dp, int fd)
+{
+	struct nfv_mgmt *mg = dp->mgmt;
+
+	for (unsigned int i = 0; mg != NULL && i < mg->nb_conns; i++)
+		if (mg->conns[i].fd == fd)
+			return &mg->conns[i];
+	return NULL;
 }
 
 /* Last at start-up: clients see a dataplane with everything applied. */
@@ -313,6 +437,7 @@ static int mgmt_init(struct nfv_dp *dp)
 	if (dp->mgmt == NULL)
 		return -ENOMEM;
 	dp->mgmt->lfd = -1;
+	dp->mgmt->idle_tsc = dp->idle_timeout_s * rte_get_tsc_hz();
 	ret = mgmt_bind(dp, dp->socket_path);
 	if (ret < 0)
 		NFV_LOG(ERR, "management socket %s: %s", dp->socket_path, strerror(-ret));

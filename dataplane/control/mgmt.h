@@ -17,7 +17,8 @@
 
 struct nfv_dp;
 
-#define NFV_MGMT_MAX_CONNS 32
+#define NFV_MGMT_MAX_CONNS 64
+#define NFV_MGMT_IDLE_S_DEFAULT 60	/* --idle-timeout */
 
 /* A growable response payload. */
 struct nfv_buf {
@@ -31,11 +32,27 @@ void nfv_buf_fini(struct nfv_buf *b);
 /* Starts a list payload; returns its header, whose count the caller bumps. */
 struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size);
 
+/*
+ * The main lcore never waits for a client: responses and events go out
+ * with non-blocking sends, what the socket does not take waits in the
+ * connection's output queue. A client whose queue passes
+ * NFV_MGMT_OUT_SOFT is not read until it drains (its requests wait, the
+ * others are served); one past NFV_MGMT_OUT_MAX (an events subscriber or
+ * queue listener that stopped reading) is dropped and counted.
+ */
+#define NFV_MGMT_OUT_SOFT (256u << 10)
+#define NFV_MGMT_OUT_MAX (8u << 20)
+
 struct nfv_mgmt_conn {
 	int fd;
+	int listen_queue;	/* queue number this client listens to, or -1 */
+	bool subscribed;	/* events: idle by design, never timed out */
+	bool dead;		/* fell behind: closed at the next poll */
+	uint64_t last_tsc;	/* the last request handled */
+	uint8_t *out;		/* output queue: out[out_off..out_len) unsent */
+	size_t out_off, out_len, out_cap;
 	size_t rlen;
 	uint8_t rbuf[4096 + sizeof(struct nfv_msg_hdr)];
-	int listen_queue;	/* queue number this client listens to, or -1 */
 };
 
 struct nfv_mgmt {
@@ -43,7 +60,12 @@ struct nfv_mgmt {
 	char path[108];
 	unsigned int nb_conns;
 	struct nfv_mgmt_conn conns[NFV_MGMT_MAX_CONNS];
+	uint64_t idle_tsc;	/* a plain client idle this long is closed */
 	uint64_t refused;	/* peers that were not allowed */
+	uint64_t slow_dropped;	/* clients dropped: output queue full */
+	uint64_t idle_closed;	/* clients closed: idle past the timeout */
+	uint64_t evicted;	/* idle clients closed for a new one at the limit */
+	uint64_t over_limit;	/* clients refused: every slot busy */
 };
 
 /*
@@ -83,9 +105,12 @@ int nfv_mgmt_reply(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h,
  * The socket itself is a control module (mgmt.c): it replaces and binds
  * dp->socket_path, whose lock main() holds (nfv_sock_lock).
  */
+/* The connection on fd, or NULL. */
+struct nfv_mgmt_conn *nfv_mgmt_conn_by_fd(struct nfv_dp *dp, int fd);
 /* Serves clients for up to timeout_ms. */
 void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms);
-/* Sends one message; -errno when the peer is gone or too slow. */
+/* Queues one message (sent now where the socket takes it); -errno when
+ * the peer is gone or fell behind. */
 int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
 		  int32_t status, const void *payload, size_t len);
 /* Sends an NFV_MSG_ERROR with a printf-style message. */

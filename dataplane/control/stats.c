@@ -9,6 +9,7 @@
 #include "dp.h"
 #include "mgmt.h"
 #include "stats.h"
+#include "txn.h"
 
 void nfv_stats_workers_sum(const struct nfv_dp *dp, struct nfv_worker_stats *sum)
 {
@@ -70,6 +71,15 @@ static int stats_counters(struct nfv_dp *dp, struct nfv_buf *b)
 	ret |= put_counter(b, "neigh.resolve_failed", dp->neigh.resolve_failed);
 	ret |= put_counter(b, "neigh.held_dropped", dp->neigh.held_dropped);
 	ret |= put_counter(b, "mempool.in_use", rte_mempool_in_use_count(dp->pool));
+	if (dp->mgmt != NULL) {
+		ret |= put_counter(b, "mgmt.clients", dp->mgmt->nb_conns);
+		ret |= put_counter(b, "mgmt.refused", dp->mgmt->refused);
+		ret |= put_counter(b, "mgmt.slow_dropped", dp->mgmt->slow_dropped);
+		ret |= put_counter(b, "mgmt.idle_closed", dp->mgmt->idle_closed);
+		ret |= put_counter(b, "mgmt.evicted", dp->mgmt->evicted);
+		ret |= put_counter(b, "mgmt.over_limit", dp->mgmt->over_limit);
+	}
+	ret |= put_counter(b, "txn.timeouts", nfv_txn_timeouts(dp));
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
 		const struct nfv_worker_stats *ws = &dp->workers[w].stats;
 

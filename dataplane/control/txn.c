@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
+
 #include "dp.h"
 #include "events.h"
 #include "log.h"
@@ -33,6 +35,9 @@ struct undo_group {
 
 struct nfv_txn {
 	int fd;			/* owner connection, -1: none */
+	int expired_fd;		/* the owner whose transaction timed out */
+	uint64_t last_tsc;	/* the owner's last request */
+	uint64_t timeouts;
 	uint64_t begin_gen;
 	uint32_t changes;
 	struct undo_group armed;	/* for the next change */
@@ -77,12 +82,15 @@ int nfv_txn_begin(struct nfv_dp *dp, struct nfv_mgmt_conn *c, uint64_t expect,
 		if (dp->txn == NULL)
 			return -ENOMEM;
 		dp->txn->fd = -1;
+		dp->txn->expired_fd = -1;
 	}
 	if (dp->txn->fd >= 0)
 		return -EBUSY;
 	if (expect != 0 && expect != dp->generation)
 		return -ESTALE;
 	dp->txn->fd = c->fd;
+	dp->txn->expired_fd = -1;
+	dp->txn->last_tsc = rte_rdtsc();
 	dp->txn->begin_gen = dp->generation;
 	out->generation = dp->generation;
 	return 0;
@@ -123,8 +131,10 @@ void nfv_txn_after(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	struct nfv_txn *t = txn_of(dp, c);
 	struct undo_group *g;
 
-	if (t == NULL || t->armed.n == 0 || h->type == NFV_MSG_TXN_UNDO ||
-	    h->type == NFV_MSG_TXN_BEGIN)
+	if (t == NULL)
+		return;
+	t->last_tsc = rte_rdtsc();
+	if (t->armed.n == 0 || h->type == NFV_MSG_TXN_UNDO || h->type == NFV_MSG_TXN_BEGIN)
 		return;
 	if (ret < 0)
 		goto drop;
@@ -221,6 +231,9 @@ static void txn_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 	struct nfv_txn *t = txn_of(dp, c);
 	uint32_t failed;
 
+	if (dp->txn != NULL && dp->txn->expired_fd == c->fd)
+		dp->txn->expired_fd = -1;	/* the fd number will be reused */
+
 	if (t == NULL)
 		return;
 	NFV_LOG(WARNING, "transaction: owner went away, undoing %u changes", t->nb);
@@ -228,6 +241,38 @@ static void txn_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 	if (failed)
 		NFV_LOG(ERR, "transaction: %u undo steps failed", failed);
 	txn_clear(t);
+}
+
+bool nfv_txn_owner(struct nfv_dp *dp, const struct nfv_mgmt_conn *c)
+{
+	return txn_of(dp, c) != NULL;
+}
+
+uint64_t nfv_txn_timeouts(const struct nfv_dp *dp)
+{
+	return dp->txn != NULL ? dp->txn->timeouts : 0;
+}
+
+/*
+ * An owner that stops sending for --txn-timeout seconds would block every
+ * other change: its transaction rolls back, as if it had gone away.
+ */
+static void txn_timer(struct nfv_dp *dp, uint64_t now)
+{
+	struct nfv_txn *t = dp->txn;
+	uint32_t failed;
+
+	if (t == NULL || t->fd < 0 || dp->txn_timeout_s == 0 ||
+	    now - t->last_tsc < dp->txn_timeout_s * rte_get_tsc_hz())
+		return;
+	NFV_LOG(WARNING, "transaction: owner silent for %u s, undoing %u changes",
+		dp->txn_timeout_s, t->nb);
+	failed = rollback(dp, t);
+	if (failed)
+		NFV_LOG(ERR, "transaction: %u undo steps failed", failed);
+	t->expired_fd = t->fd;
+	txn_clear(t);
+	t->timeouts++;
 }
 
 static void txn_fini(struct nfv_dp *dp)
@@ -239,9 +284,14 @@ static void txn_fini(struct nfv_dp *dp)
 	dp->txn = NULL;
 }
 
-static int reply_txn(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h,
-		     const struct nfv_msg_txn *t, int ret)
+static int reply_txn(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		     const struct nfv_msg_hdr *h, const struct nfv_msg_txn *t, int ret)
 {
+	const struct nfv_txn *x = dp->txn;
+
+	if (ret == -ENOENT && x != NULL && c != NULL && x->expired_fd == c->fd)
+		return nfv_mgmt_error(c, h->seq, ret, "the transaction timed out (its owner was "
+				      "silent for %u s) and was rolled back", dp->txn_timeout_s);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s",
 				      ret == -ENOENT ? "no transaction is open on this connection" :
@@ -263,7 +313,7 @@ static int handle_begin(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (ret == -ESTALE)
 		return nfv_mgmt_error(c, h->seq, ret, "generation is %lu, not %lu: diff again",
 				      (unsigned long)dp->generation, (unsigned long)t.expect);
-	return reply_txn(c, h, &t, ret);
+	return reply_txn(dp, c, h, &t, ret);
 }
 
 static int handle_undo(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -274,7 +324,7 @@ static int handle_undo(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (ret == -EPERM)
 		return nfv_mgmt_error(c, h->seq, ret, "an undo step must be a change request");
 	if (ret < 0)
-		return reply_txn(c, h, NULL, ret);
+		return reply_txn(dp, c, h, NULL, ret);
 	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
 }
 
@@ -283,7 +333,7 @@ static int handle_commit(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 {
 	struct nfv_msg_txn t = { 0 };
 
-	return reply_txn(c, h, &t, nfv_txn_commit(dp, c, &t));
+	return reply_txn(dp, c, h, &t, nfv_txn_commit(dp, c, &t));
 }
 
 static int handle_abort(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -291,7 +341,7 @@ static int handle_abort(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 {
 	struct nfv_msg_txn t = { 0 };
 
-	return reply_txn(c, h, &t, nfv_txn_abort(dp, c, &t));
+	return reply_txn(dp, c, h, &t, nfv_txn_abort(dp, c, &t));
 }
 
 static const struct nfv_mgmt_handler txn_handlers[] = {
@@ -305,6 +355,7 @@ NFV_MGMT_HANDLERS(txn_handlers);
 static struct nfv_ctl_module txn_module = {
 	.name = "transactions",
 	.order = NFV_CTL_ORDER_MGMT,
+	.timer = txn_timer,
 	.conn_closed = txn_conn_closed,
 	.fini = txn_fini,
 };

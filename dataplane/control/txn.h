@@ -7,9 +7,12 @@
 #ifndef NFV_TXN_H
 #define NFV_TXN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nfv_msg.h"
+
+#define NFV_TXN_IDLE_S_DEFAULT 30	/* --txn-timeout */
 
 struct nfv_dp;
 struct nfv_mgmt_conn;
@@ -25,5 +28,10 @@ int nfv_txn_abort(struct nfv_dp *dp, struct nfv_mgmt_conn *c, struct nfv_msg_txn
 /* mgmt.c: after every request of c was handled (ret: 0 or -errno). */
 void nfv_txn_after(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		   const struct nfv_msg_hdr *h, int ret);
+
+/* True when c owns the open transaction. */
+bool nfv_txn_owner(struct nfv_dp *dp, const struct nfv_mgmt_conn *c);
+/* Transactions rolled back because their owner went silent. */
+uint64_t nfv_txn_timeouts(const struct nfv_dp *dp);
 
 #endif

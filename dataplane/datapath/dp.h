@@ -146,6 +146,8 @@ struct nfv_dp {
 	struct rte_ring *ctl_ring;	/* workers -> control: MP/SC */
 	uint64_t start_tsc;
 	uint64_t icmp_rate;		/* ICMP errors per second per worker */
+	unsigned int idle_timeout_s;	/* management clients; 0: never */
+	unsigned int txn_timeout_s;	/* a silent transaction owner; 0: never */
 	/* published by the control side, read by workers */
 	struct nfv_fib_snap *fib;	/* control/rib.c: acquire-load once per loop */
 	struct nfv_neigh_table neigh;	/* control/neigh.c writes, workers look up */
