@@ -9,6 +9,7 @@
 #define NFVPND_H
 
 #include <stdarg.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <syslog.h>
@@ -26,6 +27,20 @@ struct nfvpnd_retiring {
 };
 
 #define NFVPND_RETIRING_MAX 64
+#define NFVPND_CTL_MAX 64		/* control clients at once */
+#define NFVPND_CTL_TIMEOUT_MS 5000	/* to send a request and read its answer */
+#define NFVPND_CTL_PAYLOAD_MAX 8192
+
+/* A client of the control socket: one request, one answer. */
+struct nfvpnd_ctl_conn {
+	int fd;
+	bool answered;		/* the answer is queued in out */
+	int64_t since_ms;	/* accepted, CLOCK_MONOTONIC */
+	uint8_t *out;
+	size_t out_off, out_len;
+	size_t rlen;
+	uint8_t rbuf[sizeof(struct nfv_msg_hdr) + NFVPND_CTL_PAYLOAD_MAX + 1];
+};
 #define NFVPND_GRACE_DEFAULT_S 30
 
 struct nfvpnd {
@@ -52,6 +67,9 @@ struct nfvpnd {
 	/* sockets */
 	int ctl_lfd;
 	struct nfv_sock_lock ctl_lock;	/* ctl_path.lock: one nfvpnd per socket */
+	struct nfvpnd_ctl_conn ctl_conns[NFVPND_CTL_MAX];
+	unsigned int nb_ctl_conns;
+	uint64_t ctl_timeouts, ctl_evicted;
 	int metrics_lfd;
 	int sigfd;
 	/* counters */
@@ -98,7 +116,10 @@ int nfvpnd_steer_program(const struct nfv_policy_steer *st, struct nfvpnd_text *
 
 /* nfvpnd_ctl.c: the daemon's control socket. */
 int nfvpnd_ctl_init(struct nfvpnd *d);
-void nfvpnd_ctl_accept(struct nfvpnd *d);
+/* The control socket's fds for poll(): the listener first, then clients. */
+unsigned int nfvpnd_ctl_pollfds(struct nfvpnd *d, struct pollfd *pfd);
+/* Serves what poll() reported in pfd (as nfvpnd_ctl_pollfds filled it). */
+void nfvpnd_ctl_run(struct nfvpnd *d, const struct pollfd *pfd, int64_t now);
 void nfvpnd_ctl_fini(struct nfvpnd *d);
 
 /* nfvpnd_events.c */

@@ -178,8 +178,8 @@ static void run(struct nfvpnd *d)
 	int64_t next_try = 0;
 
 	while (!d->quit) {
-		struct pollfd pfd[4];
-		unsigned int n = 0;
+		struct pollfd pfd[4 + NFVPND_CTL_MAX];
+		unsigned int n = 0, nctl;
 		int timeout = -1;
 
 		if (!d->dp_up) {
@@ -209,18 +209,20 @@ static void run(struct nfvpnd *d)
 				timeout = (int)left;
 		}
 		pfd[n++] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d->ctl_lfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d->metrics_lfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d->dp_up ? d->ev.fd : -1, .events = POLLIN };
-		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+		nctl = nfvpnd_ctl_pollfds(d, &pfd[n]);
+		/* control clients time out: look at them at least once a second */
+		if (nctl > 1 && (timeout < 0 || timeout > 1000))
+			timeout = 1000;
+		if (poll(pfd, n + nctl, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			on_signal(d);
 		if (pfd[1].revents)
-			nfvpnd_ctl_accept(d);
-		if (pfd[2].revents)
 			nfvpnd_metrics_accept(d);
-		if (d->dp_up && pfd[3].revents && nfvpnd_events_read(d) < 0) {
+		nfvpnd_ctl_run(d, &pfd[n], now_ms());
+		if (d->dp_up && pfd[2].revents && nfvpnd_events_read(d) < 0) {
 			nfvpnd_log(LOG_WARNING, "the dataplane went away; waiting for it");
 			nfvpnd_dp_disconnect(d);
 			nfvpnd_notify("STATUS=waiting for the dataplane");
