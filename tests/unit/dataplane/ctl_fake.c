@@ -21,6 +21,8 @@
 	CU_assertImplementation((cond), (line), #cond, (file), "", CU_FALSE)
 
 static unsigned int fake_names;	/* rings and pools need unique names */
+/* The fixture not torn down yet: a fatal check leaves its test early. */
+static struct ctl_fake *live;
 
 void ctl_test_init(const char *prog)
 {
@@ -44,7 +46,11 @@ void ctl_fake_init(struct ctl_fake *f)
 	struct nfv_dp *dp = &f->dp;
 	char name[RTE_RING_NAMESIZE];
 
+	/* what a test left behind (named rings and pools) would clash */
+	if (live != NULL)
+		ctl_fake_fini(live);
 	memset(f, 0, sizeof(*f));
+	live = f;
 	snprintf(f->pol.path, sizeof(f->pol.path), "fake.yaml");
 	f->pol.neigh_timeout_s = NFV_POLICY_DEFAULT_NEIGH_TIMEOUT;
 	f->pol.icmp_rate = NFV_POLICY_DEFAULT_ICMP_RATE;
@@ -135,6 +141,7 @@ void ctl_fake_fini(struct ctl_fake *f)
 	nfv_hook_table_destroy(dp->hooks);
 	rte_mempool_free(dp->pool);
 	memset(f, 0, sizeof(*f));
+	live = NULL;
 }
 
 struct nfv_mgmt_conn *ctl_conn_open(struct ctl_fake *f)
