@@ -369,7 +369,11 @@ static uint32_t protect_to(void)
 
 	memcpy(pkt + 12, src.bytes, 4);
 	memcpy(pkt + 16, dst.bytes, 4);
-	pkt[20] = 0x13, pkt[21] = 0x88, pkt[22] = 0x13, pkt[23] = 0x88, pkt[25] = 44;
+	pkt[20] = 0x13;		/* UDP 5000 -> 5000, 44 bytes */
+	pkt[21] = 0x88;
+	pkt[22] = 0x13;
+	pkt[23] = 0x88;
+	pkt[25] = 44;
 	((struct rte_ipv4_hdr *)pkt)->hdr_checksum = 0;
 	((struct rte_ipv4_hdr *)pkt)->hdr_checksum = rte_ipv4_cksum((void *)pkt);
 	m = nfv_test_mbuf(f.dp.pool, pkt, sizeof(pkt));

@@ -305,7 +305,14 @@ static void test_events(void)
 	CU_ASSERT_EQUAL(nfv_event_push(&f.dp, NFV_EVENT_GENERATION, UINT16_MAX, 2, "x"), 0);
 	ev->timer(&f.dp, 0);
 	CU_ASSERT(ctl_all_idle(&f));
-	(void)other;
+
+	/* NFV_EVENTS_SUBS subscribers at most; a closed one makes room */
+	for (unsigned int i = 0; i < NFV_EVENTS_SUBS; i++)
+		CTL_OK(&f, ctl_conn_open(&f), NFV_MSG_EVENTS, NULL, 0);
+	CTL_ERR(&f, other, NFV_MSG_EVENTS, NULL, 0, -EBUSY, "too many event subscribers");
+	ctl_conn_close(&f, &f.mgmt.conns[f.mgmt.nb_conns - 1]);
+	other = &f.mgmt.conns[0];
+	CTL_OK(&f, other, NFV_MSG_EVENTS, NULL, 0);
 	ctl_fake_fini(&f);
 }
 
@@ -320,6 +327,6 @@ int main(int argc, char **argv)
 		{ "replay (c NULL): changes only, nothing sent", test_replay },
 		{ "every request with an empty payload gets one response", test_empty_payloads },
 		{ "STATUS, STATS, PORTS on ports without a device", test_status_stats_ports },
-		{ "EVENTS: subscribe, stream, unsubscribe on close", test_events });
+		{ "EVENTS: subscribe, stream, unsubscribe on close, limit", test_events });
 	return nfv_test_run();
 }
