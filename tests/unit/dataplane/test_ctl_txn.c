@@ -66,7 +66,8 @@ static int undo(struct nfv_mgmt_conn *c, uint16_t type, const void *p, uint32_t 
 	memset(u, 0, sizeof(*u));
 	u->type = type;
 	u->len = len;
-	memcpy(u->payload, p, len);
+	if (len)
+		memcpy(u->payload, p, len);
 	return ctl_call(&f, c, NFV_MSG_TXN_UNDO, u, sizeof(*u) + len, NULL);
 }
 
