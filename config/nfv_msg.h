@@ -7,7 +7,8 @@
  * Every message is a struct nfv_msg_hdr followed by hdr.len bytes of
  * payload. A request gets exactly one response with the same seq, except
  * NFV_MSG_QUEUE_LISTEN, after which the server also sends unsolicited
- * NFV_MSG_QUEUE_PACKET messages (seq 0) on that connection. A list response
+ * NFV_MSG_QUEUE_PACKET messages (seq 0) on that connection (a connection
+ * listens to one queue, a queue has one listener). A list response
  * is a struct nfv_msg_list followed by count records of the named type.
  * Integers are in host order: the socket never leaves the host.
  */

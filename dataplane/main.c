@@ -31,8 +31,6 @@
 #include "reass.h"
 #include "stats.h"
 
-RTE_LOG_REGISTER(nfv_dp_logtype, nfvpn.dataplane, INFO);
-
 static struct nfv_dp *signal_dp;
 
 static void on_signal(int sig)

@@ -433,11 +433,14 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 		snprintf(why, whylen, "%d trailing bytes after the last netlink message", len);
 		ret = -EINVAL;
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_MIRROR, cm.origin,
 					  why, whylen);
-	else
+	} else {
+		/* counted and kept for filter info, as the compiler's errors are */
 		fc->load_errors++;
+		strlcpy(fc->last_error, why, sizeof(fc->last_error));
+	}
 	nfv_nft_objs_fini(&objs);
 	fc->stage_len = 0;
 	return ret;

@@ -3,7 +3,9 @@
  * SAs and policies by name. The module (hooks/ipsec) is created and its
  * two entries registered on the first SA or policy, so a dataplane without
  * IPsec pays nothing in POST_ROUTING. Slots of SAs are indexes of sas[];
- * policy ids are never reused.
+ * policy ids are never reused. A PROTECT policy names its SA's slot in the
+ * module: a slot that a policy names is not given to a new SA, even once
+ * its SA is deleted, or the policy would protect with an SA it never named.
  *
  * No lock: only the main lcore runs this file (the module's too_big
  * callback, which workers call, is datapath/local.c's): start-up, the
@@ -40,6 +42,7 @@ struct dp_sa {
 struct dp_sp {
 	bool used;
 	uint32_t id;
+	int32_t sa_slot;		/* PROTECT: the slot of its SA, else -1 */
 	struct nfv_policy_sp conf;
 	char sa[NFV_NAME_MAX];
 };
@@ -50,6 +53,7 @@ struct nfv_ipsec_dp {
 	uint64_t next_poll;		/* TSC deadline of the lifetime poll */
 	uint32_t next_sp_id;
 	struct dp_sa sas[IPSEC_MAX_SA];
+	uint16_t sa_refs[IPSEC_MAX_SA];	/* policies that name each slot */
 	struct dp_sp sps[IPSEC_MAX_SP];
 };
 
@@ -181,7 +185,7 @@ static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 		return -EEXIST;
 	}
 	for (id = 0; id < IPSEC_MAX_SA; id++)
-		if (!s->sas[id].used) {
+		if (!s->sas[id].used && s->sa_refs[id] == 0) {
 			slot = &s->sas[id];
 			break;
 		}
@@ -266,6 +270,9 @@ static int sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 	}
 	slot->used = true;
 	slot->id = c.id;
+	slot->sa_slot = sa != NULL ? (int32_t)c.sa_id : -1;
+	if (sa != NULL)
+		s->sa_refs[c.sa_id]++;
 	slot->conf = *p;
 	strlcpy(slot->sa, sa != NULL ? sa->conf.name : "", sizeof(slot->sa));
 	dp->generation++;
@@ -304,13 +311,17 @@ static int sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	struct dp_sp *sp = sp_find(s, name);
+	int ret;
 
 	if (sp == NULL) {
 		snprintf(why, len, "no policy \"%s\"", name);
 		return -ENOENT;
 	}
-	return slot_release(dp, sp, sizeof(*sp),
-			    nfv_ipsec_sp_del(s->ips, sp->conf.dir, sp->id));
+	ret = nfv_ipsec_sp_del(s->ips, sp->conf.dir, sp->id);
+	/* the module has let go: its SA's slot may serve a new SA */
+	if (ret == 0 && sp->sa_slot >= 0)
+		s->sa_refs[sp->sa_slot]--;
+	return slot_release(dp, sp, sizeof(*sp), ret);
 }
 
 /*

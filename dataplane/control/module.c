@@ -7,6 +7,9 @@
 #include "log.h"
 #include "module.h"
 
+/* The control side's log type (log.h): here, so that the library is whole without main.c. */
+RTE_LOG_REGISTER(nfv_dp_logtype, nfvpn.dataplane, INFO);
+
 static STAILQ_HEAD(, nfv_ctl_module) modules = STAILQ_HEAD_INITIALIZER(modules);
 static unsigned int nb_modules;
 /* how many init() ran, in order: teardown visits these only */

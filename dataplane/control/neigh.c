@@ -453,6 +453,12 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	port = nfv_port_by_name(dp, pn.port);
 	if (port < 0)
 		return nfv_mgmt_error(c, h->seq, port, "no port '%s'", pn.port);
+	/* as the policy's neighbours: one host (the table takes any key) */
+	if ((pn.addr.family != AF_INET && pn.addr.family != AF_INET6) ||
+	    !nfv_addr_is_unicast(&pn.addr))
+		return nfv_mgmt_error(c, h->seq, -EINVAL,
+				      "not a unicast IPv4 or IPv6 address (family %u)",
+				      pn.addr.family);
 	ret = neigh_add_static(dp, port, &pn.addr, pn.mac);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));

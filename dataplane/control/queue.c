@@ -333,6 +333,11 @@ static int handle_listen(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	int ret;
 
 	memcpy(&ql, payload, sizeof(ql));
+	/* c->listen_queue is the one queue released when c closes */
+	if (c->listen_queue >= 0 && c->listen_queue != ql.num)
+		return nfv_mgmt_error(c, h->seq, -EBUSY,
+				      "this connection listens to queue %d (one queue per connection)",
+				      c->listen_queue);
 	ret = queue_listen(dp, c, ql.num, ql.copy_range);
 	if (ret == -ENOENT)
 		return nfv_mgmt_error(c, h->seq, ret, "queue %u is not configured", ql.num);

@@ -90,6 +90,14 @@ int nfv_rib_del(struct nfv_rib *rib, const struct nfv_prefix *dst)
 	return -ENOENT;
 }
 
+const struct nfv_route *nfv_rib_find(const struct nfv_rib *rib, const struct nfv_prefix *dst)
+{
+	for (unsigned int i = 0; i < rib->nb_routes; i++)
+		if (prefix_equal(&rib->routes[i].dst, dst))
+			return &rib->routes[i];
+	return NULL;
+}
+
 /* The index of an equal next hop, or a new one; 0 when the table is full. */
 static uint32_t nh_get(struct nfv_fib_snap *s, const struct nfv_nexthop *nh)
 {

@@ -39,6 +39,8 @@ void nfv_rib_fini(struct nfv_rib *rib);
 /* Adds or replaces (same dst) a route; rebuild with nfv_rib_commit. */
 int nfv_rib_add(struct nfv_rib *rib, const struct nfv_route *r);
 int nfv_rib_del(struct nfv_rib *rib, const struct nfv_prefix *dst);
+/* The route to exactly dst, or NULL; valid until the next add or delete. */
+const struct nfv_route *nfv_rib_find(const struct nfv_rib *rib, const struct nfv_prefix *dst);
 /* Builds and publishes a new snapshot from the route list. */
 int nfv_rib_commit(struct nfv_rib *rib);
 

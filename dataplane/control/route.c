@@ -183,23 +183,63 @@ static int handle_routes(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	return nfv_mgmt_reply(c, h, &b, show_routes(dp, &b));
 }
 
+/*
+ * A destination as the policy and nfvpnctl write one: IPv4 or IPv6, a
+ * length within the family, no host bits. The RIB keeps what it is given
+ * and the FIB build refuses the rest.
+ */
+static bool prefix_valid(const struct nfv_prefix *p)
+{
+	struct nfv_prefix net = *p;
+
+	if (p->addr.family != AF_INET && p->addr.family != AF_INET6)
+		return false;
+	if (p->len > (p->addr.family == AF_INET ? 32 : 128))
+		return false;
+	return !nfv_prefix_clear_host(&net);
+}
+
+/*
+ * Publishes the RIB after one change; when no FIB can be built from it,
+ * undo puts the RIB back as the running FIB was made (which cannot fail:
+ * a replace or a delete, or an add into room the delete left).
+ */
+static int commit_or_undo(struct nfv_dp *dp, const struct nfv_route *undo,
+			  const struct nfv_prefix *added)
+{
+	int ret = nfv_rib_commit(dp->rib);
+
+	if (ret < 0 && undo != NULL)
+		nfv_rib_add(dp->rib, undo);
+	else if (ret < 0)
+		nfv_rib_del(dp->rib, added);
+	return ret;
+}
+
 static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		      const struct nfv_msg_hdr *h, const void *payload)
 {
+	const struct nfv_route *old;
 	struct nfv_policy_route pr;
-	struct nfv_route r;
+	struct nfv_route r, prev;
 	int ret;
 
 	memcpy(&pr, payload, sizeof(pr));
 	pr.port[sizeof(pr.port) - 1] = '\0';
+	if (!prefix_valid(&pr.dst))
+		return nfv_mgmt_error(c, h->seq, -EINVAL, "not a prefix (family %u, length %u)",
+				      pr.dst.addr.family, pr.dst.len);
 	ret = route_from_policy(dp, &pr, &r);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret,
 				      "no port '%s' and no address on-link for the gateway",
 				      pr.port);
+	old = nfv_rib_find(dp->rib, &r.dst);
+	if (old != NULL)
+		prev = *old;
 	ret = nfv_rib_add(dp->rib, &r);
 	if (ret == 0)
-		ret = nfv_rib_commit(dp->rib);
+		ret = commit_or_undo(dp, old != NULL ? &prev : NULL, &r.dst);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
 	dp->generation++;
@@ -209,14 +249,21 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		      const struct nfv_msg_hdr *h, const void *payload)
 {
+	const struct nfv_route *old;
+	struct nfv_route prev;
 	struct nfv_prefix p;
 	int ret;
 
 	memcpy(&p, payload, sizeof(p));
-	ret = nfv_rib_del(dp->rib, &p);
-	if (ret == -ENOENT)
-		return nfv_mgmt_error(c, h->seq, ret, "no such route");
-	ret = nfv_rib_commit(dp->rib);
+	if (!prefix_valid(&p))
+		return nfv_mgmt_error(c, h->seq, -EINVAL, "not a prefix (family %u, length %u)",
+				      p.addr.family, p.len);
+	old = nfv_rib_find(dp->rib, &p);
+	if (old == NULL)
+		return nfv_mgmt_error(c, h->seq, -ENOENT, "no such route");
+	prev = *old;
+	nfv_rib_del(dp->rib, &p);
+	ret = commit_or_undo(dp, &prev, NULL);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
 	dp->generation++;

@@ -40,9 +40,11 @@ static int trace_start(struct nfv_dp *dp, const struct nfv_msg_trace *req,
 	};
 	struct nfv_trace *tr;
 
-	trace_end(dp);
-	if (req->count == 0)
+	if (req->count == 0) {
+		trace_end(dp);
 		return 0;
+	}
+	/* a refused request leaves the running trace as it is */
 	if ((req->family != AF_INET && req->family != AF_INET6 &&
 	     (req->family || req->src_len || req->dst_len)) ||
 	    req->src_len > (req->family == AF_INET ? 32 : 128) ||
@@ -57,6 +59,7 @@ static int trace_start(struct nfv_dp *dp, const struct nfv_msg_trace *req,
 		snprintf(why, len, "cannot start a trace of %u packets per worker", req->count);
 		return -EINVAL;
 	}
+	trace_end(dp);		/* one trace at a time: the new one replaces it */
 	dp->trace = tr;
 	dp->trace_deadline = rte_rdtsc() + NFV_MSG_TRACE_MAX_S * rte_get_tsc_hz();
 	nfv_trace_arm(dp->hooks, tr);

@@ -128,13 +128,18 @@ int nfv_txn_undo(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 void nfv_txn_after(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		   const struct nfv_msg_hdr *h, int ret)
 {
+	const struct nfv_mgmt_handler *hd = nfv_mgmt_handler(h->type);
 	struct nfv_txn *t = txn_of(dp, c);
 	struct undo_group *g;
 
 	if (t == NULL)
 		return;
 	t->last_tsc = rte_rdtsc();
-	if (t->armed.n == 0 || h->type == NFV_MSG_TXN_UNDO || h->type == NFV_MSG_TXN_BEGIN)
+	/*
+	 * The armed steps are the next change request's: one that changes
+	 * nothing (TXN_UNDO itself, a listing, an unknown type) leaves them.
+	 */
+	if (t->armed.n == 0 || hd == NULL || !hd->changes)
 		return;
 	if (ret < 0)
 		goto drop;
