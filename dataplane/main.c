@@ -21,6 +21,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "coredump.h"
 #include "dp.h"
 #include "log.h"
 #include "mgmt.h"
@@ -47,7 +48,9 @@ static void usage(FILE *f, const char *prog)
 		"  --pool-size N   mbufs in the packet pool (default: computed)\n"
 		"  --idle-timeout S  close a management client silent for S s (default %u, 0: never)\n"
 		"  --txn-timeout S   roll back a transaction whose owner is silent for S s\n"
-		"                    (default %u, 0: never)\n",
+		"                    (default %u, 0: never)\n"
+		"  --allow-core-dumps  stay dumpable for debugging (DPDK memory, which\n"
+		"                    holds the SA keys, is never dumped)\n",
 		prog, NFV_MSG_SOCKET_DEFAULT, NFV_MGMT_IDLE_S_DEFAULT, NFV_TXN_IDLE_S_DEFAULT);
 }
 
@@ -73,6 +76,7 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 		{ "pool-size", required_argument, NULL, 'p' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "txn-timeout", required_argument, NULL, 't' },
+		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,6 +96,9 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 			break;
 		case 'p':
 			dp->pool_size = strtoul(optarg, NULL, 0);
+			break;
+		case 'D':
+			dp->allow_core_dumps = true;
 			break;
 		case 'i':
 		case 't':
@@ -311,6 +318,12 @@ int main(int argc, char **argv)
 	}
 	if (parse_args(&dp, app_argc, app_argv) < 0)
 		return 2;
+	/* before any key is read */
+	if (nfv_coredump_init(dp.allow_core_dumps) < 0) {
+		fprintf(stderr, "%s: cannot make the process non-dumpable: %s\n", argv[0],
+			strerror(errno));
+		return 1;
+	}
 	ret = nfv_policy_load(dp.policy_path, &dp.policy, &errs);
 	if (ret < 0) {
 		nfv_policy_errors_print(stderr, dp.policy_path, &errs);
@@ -336,6 +349,11 @@ int main(int argc, char **argv)
 		goto err_eal;
 	}
 	dp.start_tsc = rte_rdtsc();
+	ret = nfv_coredump_exclude_dpdk();
+	if (ret < 0) {
+		NFV_LOG(ERR, "cannot keep DPDK memory out of core dumps: %s", strerror(-ret));
+		goto err_init;
+	}
 	signal_dp = &dp;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

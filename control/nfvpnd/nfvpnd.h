@@ -53,6 +53,7 @@ struct nfvpnd {
 	unsigned int grace_s;		/* --rekey-grace: old inbound SAs live on */
 	bool steer;			/* program the kernel stub */
 	bool foreground_log;		/* plain log lines, no journal prefix */
+	bool allow_core_dumps;		/* --allow-core-dumps */
 	/* the dataplane */
 	struct nfv_client dp;		/* requests */
 	struct nfv_client ev;		/* the events subscription */

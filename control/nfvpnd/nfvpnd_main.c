@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sys/prctl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: nfvpnd [--config FILE] [--socket PATH] [--control PATH]\n"
 		"              [--metrics PORT] [--no-steer] [--rekey-grace SECONDS]\n"
+		"              [--allow-core-dumps]\n"
 		"       nfvpnd --check FILE\n"
 		"  --config FILE   the policy (default /etc/nfvpn/policy.yaml)\n"
 		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
@@ -32,6 +34,7 @@ static void usage(FILE *f)
 		"  --no-steer      do not program the kernel stub (nfvpn_stub.ko)\n"
 		"  --rekey-grace S an inbound SA that a rekey replaced lives S more seconds\n"
 		"                  (default %d; 0: deleted at once)\n"
+		"  --allow-core-dumps  stay dumpable (policies hold keys: for debugging only)\n"
 		"  --check FILE    validate FILE and exit: 0 valid, 2 invalid\n",
 		NFV_MSG_SOCKET_DEFAULT, NFVPND_SOCKET_DEFAULT, NFVPND_GRACE_DEFAULT_S);
 }
@@ -88,6 +91,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		{ "no-steer", no_argument, NULL, 'n' },
 		{ "rekey-grace", required_argument, NULL, 'g' },
 		{ "check", required_argument, NULL, 'k' },
+		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +104,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		case 's': d->dp_socket = optarg; break;
 		case 'C': d->ctl_path = optarg; break;
 		case 'n': d->steer = false; break;
+		case 'D': d->allow_core_dumps = true; break;
 		case 'k': *check_path = optarg; break;
 		case 'g':
 			d->grace_s = (unsigned int)strtoul(optarg, &end, 10);
@@ -249,6 +254,12 @@ int main(int argc, char **argv)
 	ret = parse_args(&d, argc, argv, &check_path);
 	if (ret)
 		return ret;
+	/* every policy read holds keys: no core dump shows them */
+	if (!d.allow_core_dumps && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		fprintf(stderr, "nfvpnd: cannot make the process non-dumpable: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	if (check_path != NULL)
 		return check(check_path);
 	/* refuse to start on a policy that would not apply */

@@ -362,6 +362,18 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 	}
 }
 
+/*
+ * The start-up policy's IPsec section holds every SA key: once the SAs are
+ * installed (or failed to be), it is wiped and freed, so the dataplane
+ * keeps no copy of a key outside the module (a deleted SA's key must not
+ * survive in our heap).
+ */
+static void policy_keys_drop(struct nfv_dp *dp)
+{
+	nfv_policy_ipsec_free(dp->policy->ipsec);
+	dp->policy->ipsec = NULL;
+}
+
 static int ipsec_init(struct nfv_dp *dp)
 {
 	const struct nfv_policy_ipsec *pi = dp->policy->ipsec;
@@ -378,17 +390,18 @@ static int ipsec_init(struct nfv_dp *dp)
 	for (unsigned int i = 0; i < pi->nb_sps; i++) {
 		const struct nfv_policy_sp *sp = &pi->sps[i];
 
-		ret = sp_add(dp, sp, sp->sa >= 0 ? pi->sas[sp->sa].name : "",
-					  why, sizeof(why));
+		ret = sp_add(dp, sp, sp->sa >= 0 ? pi->sas[sp->sa].name : "", why, sizeof(why));
 		if (ret < 0)
 			goto err;
 	}
 	if (dp->ipsec != NULL)
 		nfv_ipsec_spd_sync(dp->ipsec->ips);
 	NFV_LOG(INFO, "ipsec: %u SA(s), %u policies", pi->nb_sas, pi->nb_sps);
+	policy_keys_drop(dp);
 	return 0;
 err:
 	NFV_LOG(ERR, "ipsec: %s", why);
+	policy_keys_drop(dp);
 	return ret;
 }
 

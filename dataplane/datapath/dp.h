@@ -148,6 +148,7 @@ struct nfv_dp {
 	uint64_t icmp_rate;		/* ICMP errors per second per worker */
 	unsigned int idle_timeout_s;	/* management clients; 0: never */
 	unsigned int txn_timeout_s;	/* a silent transaction owner; 0: never */
+	bool allow_core_dumps;		/* --allow-core-dumps */
 	/* published by the control side, read by workers */
 	struct nfv_fib_snap *fib;	/* control/rib.c: acquire-load once per loop */
 	struct nfv_neigh_table neigh;	/* control/neigh.c writes, workers look up */

@@ -320,23 +320,28 @@ static void test_sp(void)
 /* The policy's SAs and policies at start-up. */
 static void test_from_policy(void)
 {
-	struct nfv_policy_ipsec pi = { 0 };
+	/* built as the loader builds it: the ipsec module frees it */
+	struct nfv_policy_ipsec *pi = calloc(1, sizeof(*pi));
 	struct nfv_policy_sa *sas = calloc(2, sizeof(*sas));
-	struct nfv_policy_sp sps[1];
+	struct nfv_policy_sp *sps = calloc(1, sizeof(*sps));
 	struct nfv_msg_ipsec_sp_add r = sp("pol-sp", NFV_PSA_OUT, NFV_PSP_PROTECT, "");
 	struct ctl_resp resp;
 	uint32_t cnt;
 
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sas);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sps);
 	sas[0] = sa("pol-out", 0x1001, NFV_PSA_OUT);
 	sas[1] = sa("pol-in", 0x2001, NFV_PSA_IN);
 	sps[0] = r.sp;
 	sps[0].sa = 0;
-	pi.sas = sas;
-	pi.nb_sas = 2;
-	pi.sps = sps;
-	pi.nb_sps = 1;
-	setup(&pi);
+	pi->sas = sas;
+	pi->nb_sas = 2;
+	pi->sps = sps;
+	pi->nb_sps = 1;
+	setup(pi);
+	/* installed: the start-up policy keeps no key */
+	CU_ASSERT_PTR_NULL(f.pol.ipsec);
 	CU_ASSERT_EQUAL(ctl_call(&f, c, NFV_MSG_IPSEC_SAS, NULL, 0, &resp), 0);
 	ctl_list(&resp, sizeof(struct nfv_msg_ipsec_sa), &cnt);
 	CU_ASSERT_EQUAL(cnt, 2);
@@ -347,7 +352,6 @@ static void test_from_policy(void)
 		  strcmp(((const struct nfv_msg_ipsec_sp *)(resp.p + 8))->sa, "pol-out") == 0);
 	ctl_resp_free(&resp);
 	ctl_fake_fini(&f);
-	free(sas);
 }
 
 /*
