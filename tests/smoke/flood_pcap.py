@@ -1,18 +1,21 @@
 #!/usr/bin/python3
 """Packets for flood_test.sh and the check of what came out.
    flood_pcap.py make DIR   writes DIR/in0.pcap
-   flood_pcap.py check DIR  reads DIR/out0.pcap
+   flood_pcap.py check DIR  reads DIR/out0.pcap and DIR/out1.pcap
 ARP and ND not for us (each counted), then reassembly floods: one source
 over its bound, 600 spoofed IPv6 and 600 spoofed IPv4 sources, each an
 incomplete first fragment; then a real fragmented ping and ping6, which
-must be answered."""
+must be answered, and a fragmented ESP datagram, whose inner packet must
+leave p1 decrypted."""
 import sys
 from scapy.all import (ARP, ICMP, IP, IPv6, Ether, ICMPv6EchoRequest, ICMPv6EchoReply,
                        ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr, ICMPv6NDOptDstLLAddr,
-                       IPv6ExtHdrFragment, Raw, fragment, fragment6, rdpcap, wrpcap)
+                       IPv6ExtHdrFragment, Raw, UDP, fragment, fragment6, rdpcap, wrpcap)
+from scapy.layers.ipsec import ESP, SecurityAssociation
 
 DP0, H0, H9 = "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:09"
 PAYLOAD = bytes((i * 7 + 1) & 0xff for i in range(1200))
+ESP_INNER = bytes((i * 13 + 5) & 0xff for i in range(1000))
 
 
 def e(dst=DP0, src=H0):
@@ -59,9 +62,25 @@ def make(d):
     frags = fragment(ping4, fragsize=400) + fragment6(ping6, 500)
     for f in frags[len(fragment(ping4, fragsize=400)):]:
         p.append(e() / f)
+    # and a tunnel-mode ESP datagram in three fragments: reassembled,
+    # decrypted, its inner packet forwarded out of p1
+    esp = sa().encrypt(IP(src="192.168.1.10", dst="10.1.0.2") / UDP(sport=4500, dport=9) /
+                       Raw(ESP_INNER))
+    esp.id = 4444
+    efrags = fragment(esp, fragsize=400)
+    for f in efrags:
+        p.append(e() / f)
+    frags += efrags
     wrpcap(d + "/in0.pcap", p, linktype=1)
     with open(d + "/real_fragments", "w") as f:
         print(len(frags), file=f)
+
+
+def sa():
+    """The policy's inbound SA: AES-GCM-128, 10.0.0.2 -> 10.0.0.1 tunnel."""
+    return SecurityAssociation(ESP, spi=0x4001, crypt_algo="AES-GCM",
+                               crypt_key=bytes(range(16)) + bytes.fromhex("a0a1a2a3"),
+                               tunnel_header=IP(src="10.0.0.2", dst="10.0.0.1"))
 
 
 def fail(msg):
@@ -86,6 +105,11 @@ def check(d):
     if rep[0][ICMPv6EchoReply].id != 43 or bytes(rep[0][ICMPv6EchoReply].data) != PAYLOAD:
         fail("the fragmented ping6 was not answered: %s" % rep[0].summary())
     print("out0: 1 ARP reply, echo replies to the fragmented ping and ping6")
+    out1 = [p for p in rdpcap(d + "/out1.pcap") if IP in p]
+    if len(out1) != 1 or UDP not in out1[0] or out1[0][IP].src != "192.168.1.10" or \
+            bytes(out1[0][UDP].payload) != ESP_INNER:
+        fail("the fragmented ESP datagram's inner packet: %s" % [p.summary() for p in out1])
+    print("out1: the inner packet of the fragmented ESP datagram, decrypted")
 
 
 if __name__ == "__main__":
