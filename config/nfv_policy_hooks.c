@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nfv_netfilter.h"
 #include "nfv_policy_priv.h"
 
 static const char *const queue_keys[NFV_QUEUE_K_MAX] = {
@@ -27,19 +28,8 @@ static const struct nfv_yschema hook_schema = {
 	1u << NFV_HOOK_K_NAME | 1u << NFV_HOOK_K_HOOK | 1u << NFV_HOOK_K_ACTION,
 };
 
-/* Indexes are enum nfv_hook values (hooks/core/nfv_hook.h), as netfilter's. */
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
-
 /* Indexes are enum nfv_builtin_action values. */
 static const char *const actions[] = { "count", "queue", "drop", "repeat" };
-
-static const struct { const char *name; int value; } priorities[] = {
-	{ "raw", -300 }, { "conntrack", -200 }, { "mangle", -150 },
-	{ "dnat", -100 }, { "filter", 0 }, { "security", 50 }, { "snat", 100 },
-	{ "first", INT_MIN }, { "last", INT_MAX },
-};
 
 enum { MATCH_K_PROTO, MATCH_K_DPORT, MATCH_K_MAX };
 
@@ -96,7 +86,6 @@ static void read_priority(struct nfv_ploader *ld, struct nfv_yitem *it,
 {
 	const char *s = nfv_yget_scalar(ld, it, NFV_HOOK_K_PRIORITY, "an integer");
 	char path[96];
-	unsigned int i;
 	int64_t v;
 
 	if (s == NULL)
@@ -106,15 +95,13 @@ static void read_priority(struct nfv_ploader *ld, struct nfv_yitem *it,
 			*out = (int)v;
 		return;
 	}
-	for (i = 0; i < sizeof(priorities) / sizeof(priorities[0]); i++) {
-		if (strcasecmp(s, priorities[i].name) == 0) {
-			*out = priorities[i].value;
-			nfv_yok(it, NFV_HOOK_K_PRIORITY);
-			return;
-		}
+	if (nfv_priority_from_name(s, out) == 0) {
+		nfv_yok(it, NFV_HOOK_K_PRIORITY);
+		return;
 	}
 	nfv_yerror(ld, it->m->val[NFV_HOOK_K_PRIORITY],
-		   "%s: \"%.40s\" is not a priority; expected an integer or one of raw, conntrack, mangle, dnat, filter, security, snat, first, last",
+		   "%s: \"%.40s\" is not a priority; expected an integer or one of "
+		   NFV_IP_PRI_NAMES_TEXT,
 		   nfv_ypath(it, NFV_HOOK_K_PRIORITY, path, sizeof(path)), s);
 }
 
@@ -209,7 +196,7 @@ static void read_hook(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 
 	h->mark = it->m->map;
 	nfv_yget_name(ld, it, NFV_HOOK_K_NAME, NFV_POLICY_HOOK_NAME_MAX, h->name);
-	if (nfv_yget_enum(ld, it, NFV_HOOK_K_HOOK, hook_names, 5, &v))
+	if (nfv_yget_enum(ld, it, NFV_HOOK_K_HOOK, nfv_hook_names, NFV_INET_NUMHOOKS, &v))
 		h->hook = (int)v;
 	read_priority(ld, it, &h->priority);
 	if (nfv_yget_enum(ld, it, NFV_HOOK_K_ACTION, actions, 4, &v))

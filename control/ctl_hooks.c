@@ -7,6 +7,7 @@
 #include "ctl.h"
 #include "ctl_json.h"
 #include "ctl_table.h"
+#include "nfv_netfilter.h"
 
 /* Pipeline order, then priority; equal keys keep the server's (run) order. */
 static int hook_cmp(const void *a, const void *b)
@@ -35,7 +36,7 @@ static void hook_json(struct ctl_json *j, const void *rec)
 	ctl_json_obj_begin(j, NULL);
 	ctl_json_str(j, "hook", ctl_fmt_hook(h->hook));
 	ctl_json_i64(j, "priority", h->priority);
-	ctl_json_str(j, "priority_name", ctl_priority_name(h->priority));
+	ctl_json_str(j, "priority_name", nfv_priority_name(h->priority));
 	ctl_json_strn(j, "name", h->name, sizeof(h->name));
 	ctl_json_u64(j, "packets", h->packets);
 	ctl_json_u64(j, "accepted", h->accepted);
@@ -181,7 +182,8 @@ int ctl_cmd_hook_add(struct ctl *ctl, int argc, char **argv)
 	if (ret == -ERANGE)
 		return ctl_usage(ctl, "priority \"%s\" is out of range", argv[2]);
 	if (ret < 0)
-		return ctl_usage(ctl, "bad priority \"%s\"; expected an integer or one of raw, conntrack, mangle, dnat, filter, security, snat, first, last, optionally +N or -N",
+		return ctl_usage(ctl, "bad priority \"%s\"; expected an integer or one of "
+				 NFV_IP_PRI_NAMES_TEXT ", optionally +N or -N",
 				 argv[2]);
 	ret = hook_action(ctl, argc - 3, argv + 3, &h);
 	if (ret == 0)

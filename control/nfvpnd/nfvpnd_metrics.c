@@ -14,11 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nfv_netfilter.h"
 #include "nfvpnd.h"
-
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
 
 int nfvpnd_metrics_init(struct nfvpnd *d)
 {
@@ -94,7 +91,7 @@ static void ports(struct nfvpnd *d, struct nfvpnd_text *t)
 static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 {
 	struct nfv_msg_hook *h;
-	uint64_t per_hook[5] = { 0 };
+	uint64_t per_hook[NFV_INET_NUMHOOKS] = { 0 };
 	char e[96];
 	uint32_t n;
 
@@ -102,7 +99,7 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 		return;
 	COUNTER(t, "nfvpn_hook_entry_packets", "packets through a hook entry, by verdict");
 	for (uint32_t i = 0; i < n; i++) {
-		const char *hk = h[i].hook < 5 ? hook_names[h[i].hook] : "?";
+		const char *hk = nfv_hook_name(h[i].hook);
 		const struct { const char *v; uint64_t c; } vs[] = {
 			{ "accept", h[i].accepted }, { "drop", h[i].dropped },
 			{ "stolen", h[i].stolen }, { "queue", h[i].queued },
@@ -110,7 +107,7 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 		};
 
 		h[i].name[sizeof(h[i].name) - 1] = '\0';
-		if (h[i].hook < 5)
+		if (h[i].hook < NFV_INET_NUMHOOKS)
 			per_hook[h[i].hook] += h[i].packets;
 		for (size_t v = 0; v < sizeof(vs) / sizeof(vs[0]); v++)
 			nfvpnd_printf(t, "nfvpn_hook_entry_packets_total{hook=\"%s\",entry=\"%s\",priority=\"%d\",verdict=\"%s\"} %lu\n",
@@ -118,8 +115,8 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 				      (unsigned long)vs[v].c);
 	}
 	COUNTER(t, "nfvpn_hook_packets", "packets into the entries of a hook, summed over entries");
-	for (unsigned int k = 0; k < 5; k++)
-		nfvpnd_printf(t, "nfvpn_hook_packets_total{hook=\"%s\"} %lu\n", hook_names[k],
+	for (unsigned int k = 0; k < NFV_INET_NUMHOOKS; k++)
+		nfvpnd_printf(t, "nfvpn_hook_packets_total{hook=\"%s\"} %lu\n", nfv_hook_names[k],
 			      (unsigned long)per_hook[k]);
 	free(h);
 }
