@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "nfv_event.h"
 #include "nfv_policy.h"
 
 #define NFV_MSG_VERSION 1
@@ -332,16 +333,6 @@ struct nfv_msg_txn_undo {
 	uint8_t payload[];
 };
 
-enum nfv_event_type {
-	NFV_EVENT_SA_SOFT = 1,		/* object: SA; value: the limit reached */
-	NFV_EVENT_SA_HARD = 2,
-	NFV_EVENT_QUEUE_OVERFLOW = 3,	/* object: "queue N"; value: packets lost since the last event */
-	NFV_EVENT_NEIGH_FAILED = 4,	/* object: "port address"; value: packets dropped */
-	NFV_EVENT_GENERATION = 5,	/* value: the new generation */
-	NFV_EVENT_LOST = 6,		/* value: events lost (ring or subscriber full) */
-	NFV_EVENT_TRACE = 7,		/* value: packet id; object: the entry; text: the rest */
-};
-
 /*
  * TRACE: marks the first count packets that match on each worker and
  * reports every hook entry they meet (hook, entry, priority, verdict) as
@@ -363,7 +354,7 @@ struct nfv_msg_trace {
 
 struct nfv_msg_event {
 	uint64_t time_ns;	/* CLOCK_REALTIME */
-	uint16_t type;		/* enum nfv_event_type */
+	uint16_t type;		/* enum nfv_event_type (nfv_event.h) */
 	uint16_t worker;	/* the worker that saw it, UINT16_MAX: control side */
 	uint32_t pad;
 	uint64_t value;

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "log.h"
 #include "mgmt.h"
+#include "nfv_event.h"
 #include "nfv_queue.h"
 #include "trace_ctl.h"
 
@@ -126,19 +127,6 @@ static void sample_queues(struct nfv_dp *dp)
 	}
 }
 
-static const char *event_text(uint16_t type)
-{
-	switch (type) {
-	case NFV_EVENT_SA_SOFT: return "SA soft lifetime reached: rekey";
-	case NFV_EVENT_SA_HARD: return "SA hard lifetime reached: SA no longer used";
-	case NFV_EVENT_QUEUE_OVERFLOW: return "queue full: packets not queued";
-	case NFV_EVENT_NEIGH_FAILED: return "neighbour resolution failed: held packets dropped";
-	case NFV_EVENT_GENERATION: return "new generation applied";
-	case NFV_EVENT_LOST: return "events lost";
-	}
-	return "event";
-}
-
 void nfv_events_send(struct nfv_dp *dp, const struct nfv_msg_event *e)
 {
 	struct nfv_mgmt *mg = dp->mgmt;
@@ -169,7 +157,7 @@ void nfv_events_run(struct nfv_dp *dp)
 
 		memcpy(e.object, r.object, sizeof(e.object));
 		e.object[sizeof(e.object) - 1] = '\0';
-		strlcpy(e.text, event_text(r.type), sizeof(e.text));
+		strlcpy(e.text, nfv_event_text(r.type), sizeof(e.text));
 		if (ev->nb_subs > 0)
 			nfv_events_send(dp, &e);
 	}
@@ -182,7 +170,7 @@ void nfv_events_run(struct nfv_dp *dp)
 		};
 
 		strlcpy(e.object, "events", sizeof(e.object));
-		strlcpy(e.text, event_text(NFV_EVENT_LOST), sizeof(e.text));
+		strlcpy(e.text, nfv_event_text(NFV_EVENT_LOST), sizeof(e.text));
 		nfv_events_send(dp, &e);
 		ev->lost_sent = lost;
 	}
