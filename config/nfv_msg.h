@@ -365,27 +365,18 @@ struct nfv_msg_event {
 /* hooks/ipsec (config/nfv_policy_ipsec.h has the SA and policy structs) */
 #include "nfv_policy_ipsec.h"
 
-enum nfv_msg_sa_state {
-	NFV_MSG_SA_ACTIVE = 0,
-	NFV_MSG_SA_SOFT = 1,	/* soft lifetime reached: rekey */
-	NFV_MSG_SA_EXPIRED = 2,	/* hard lifetime or sequence overflow: stopped */
-};
-
 struct nfv_msg_ipsec_sa {
 	char name[NFV_NAME_MAX];
 	uint32_t spi;
 	uint32_t reqid;
-	uint8_t dir, mode, cipher, auth;	/* enums of nfv_policy_ipsec.h */
-	uint8_t esn, natt, state;		/* state: enum nfv_msg_sa_state */
+	uint8_t dir, mode, cipher, auth;	/* enums of nfv_ipsec_sa.h, nfv_ipsec_alg.h */
+	uint8_t esn, natt, state;		/* state: enum nfv_ipsec_sa_state */
 	uint8_t pad;
 	uint16_t natt_sport, natt_dport;
 	uint32_t replay_window;
 	struct nfv_addr src, dst;
-	struct nfv_policy_lifetime soft, hard;
-	/* summed over workers */
-	uint64_t packets, bytes;
-	uint64_t replay, auth_fail, pad_fail, next_hdr, policy, natt_mismatch;
-	uint64_t expired, seq_overflow, crypto, no_room;
+	struct nfv_ipsec_lifetime soft, hard;
+	struct nfv_ipsec_sa_stats stats;	/* summed over workers */
 };
 
 struct nfv_msg_ipsec_sp {

@@ -148,7 +148,7 @@ static struct dp_sp *sp_find(struct nfv_ipsec_dp *s, const char *name)
 	return NULL;
 }
 
-/* The enums of config/nfv_policy_ipsec.h have the module's values. */
+/* The policy and the module share the vocabulary's enums and structs. */
 static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 		    struct nfv_ipsec_sa_conf *c)
 {
@@ -172,12 +172,8 @@ static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 	c->natt = p->natt;
 	c->natt_sport = p->natt_sport;
 	c->natt_dport = p->natt_dport;
-	c->soft.bytes = p->soft.bytes;
-	c->soft.packets = p->soft.packets;
-	c->soft.seconds = p->soft.seconds;
-	c->hard.bytes = p->hard.bytes;
-	c->hard.packets = p->hard.packets;
-	c->hard.seconds = p->hard.seconds;
+	c->soft = p->soft;
+	c->hard = p->hard;
 }
 
 int nfv_ipsec_dp_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
@@ -207,7 +203,7 @@ int nfv_ipsec_dp_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	}
 	sa_conf(p, id, &c);
 	/* taken when the SA is added: a later route change does not move it */
-	if (p->dir == NFV_PSA_OUT)
+	if (p->dir == NFV_IPSEC_DIR_OUT)
 		c.mtu = path_mtu(dp, &p->dst);
 	ret = nfv_ipsec_sa_add(s->ips, &c);
 	explicit_bzero(&c, sizeof(c));
@@ -242,11 +238,11 @@ int nfv_ipsec_dp_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 		snprintf(why, len, "policy \"%s\" exists", p->name);
 		return -EEXIST;
 	}
-	if (p->action == NFV_PSP_PROTECT) {
+	if (p->action == NFV_IPSEC_PROTECT) {
 		sa = sa_find(s, sa_name);
 		if (sa == NULL || sa->conf.dir != p->dir) {
 			snprintf(why, len, "policy \"%s\": no %s SA \"%s\"", p->name,
-				 p->dir == NFV_PSA_IN ? "inbound" : "outbound", sa_name);
+				 p->dir == NFV_IPSEC_DIR_IN ? "inbound" : "outbound", sa_name);
 			return -ENOENT;
 		}
 	}
@@ -442,29 +438,17 @@ int nfv_ipsec_dp_sa_list(struct nfv_dp *dp, struct nfv_buf *b)
 		r->natt = sa->conf.natt;
 		r->natt_sport = sa->conf.natt_sport;
 		r->natt_dport = sa->conf.natt_dport;
-		r->replay_window = sa->conf.dir == NFV_PSA_OUT || sa->conf.replay_off ? 0 :
+		r->replay_window = sa->conf.dir == NFV_IPSEC_DIR_OUT || sa->conf.replay_off ? 0 :
 			sa->conf.replay_window ? sa->conf.replay_window :
 			NFV_IPSEC_REPLAY_DEFAULT;
 		r->src = sa->conf.src;
 		r->dst = sa->conf.dst;
 		r->soft = sa->conf.soft;
 		r->hard = sa->conf.hard;
-		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0) {
-			r->packets = st.packets;
-			r->bytes = st.bytes;
-			r->replay = st.replay;
-			r->auth_fail = st.auth;
-			r->pad_fail = st.pad;
-			r->next_hdr = st.next_hdr;
-			r->policy = st.policy;
-			r->natt_mismatch = st.natt;
-			r->expired = st.expired;
-			r->seq_overflow = st.seq_overflow;
-			r->crypto = st.crypto;
-			r->no_room = st.no_room;
-		}
-		r->state = sa->hard_seen || r->seq_overflow ? NFV_MSG_SA_EXPIRED :
-			   sa->soft_seen ? NFV_MSG_SA_SOFT : NFV_MSG_SA_ACTIVE;
+		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0)
+			r->stats = st;
+		r->state = sa->hard_seen || r->stats.seq_overflow ? NFV_IPSEC_SA_EXPIRED :
+			   sa->soft_seen ? NFV_IPSEC_SA_SOFT : NFV_IPSEC_SA_ACTIVE;
 		l->count++;
 	}
 	return l == NULL ? -ENOMEM : ret;

@@ -40,8 +40,8 @@ static int sa_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *pa
 	explicit_bzero((void *)(uintptr_t)payload, sizeof(sa));
 	sa.name[sizeof(sa.name) - 1] = '\0';
 	if (sa.key_len > sizeof(sa.key) || sa.auth_key_len > sizeof(sa.auth_key) ||
-	    sa.dir > NFV_PSA_OUT || sa.mode > NFV_PSA_TRANSPORT ||
-	    sa.cipher > NFV_PSA_AES_CBC_256 || sa.auth > NFV_PSA_HMAC_SHA512_256) {
+	    sa.dir >= NFV_IPSEC_DIR_MAX || sa.mode >= NFV_IPSEC_MODE_MAX ||
+	    sa.cipher >= NFV_IPSEC_CIPHER_MAX || sa.auth >= NFV_IPSEC_AUTH_MAX) {
 		explicit_bzero(&sa, sizeof(sa));
 		snprintf(why, len, "malformed SA request");
 		return -EINVAL;
@@ -63,7 +63,7 @@ static int sp_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *pa
 	memcpy(&r, payload, sizeof(r));
 	r.sp.name[sizeof(r.sp.name) - 1] = '\0';
 	r.sa[sizeof(r.sa) - 1] = '\0';
-	if (r.sp.dir > NFV_PSA_OUT || r.sp.action > NFV_PSP_DISCARD ||
+	if (r.sp.dir >= NFV_IPSEC_DIR_MAX || r.sp.action >= NFV_IPSEC_ACTION_MAX ||
 	    r.sp.src.addr.family != r.sp.dst.addr.family ||
 	    (r.sp.src.addr.family != AF_INET && r.sp.src.addr.family != AF_INET6)) {
 		snprintf(why, len, "malformed policy request");

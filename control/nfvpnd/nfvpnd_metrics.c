@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nfv_ipsec_sa.h"
 #include "nfv_netfilter.h"
 #include "nfvpnd.h"
 
@@ -168,18 +169,17 @@ static void rules(struct nfvpnd *d, struct nfvpnd_text *t)
 static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 {
 	static const struct { const char *name, *help; size_t off; } f[] = {
-#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, m) }
+#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, stats.m) }
 		SAF("packets", "packets encrypted or decrypted by an SA", packets),
 		SAF("bytes", "inner bytes encrypted or decrypted by an SA", bytes),
 		SAF("replay_drops", "packets refused by the anti-replay window", replay),
-		SAF("auth_failures", "packets whose ICV did not verify", auth_fail),
+		SAF("auth_failures", "packets whose ICV did not verify", auth),
 		SAF("policy_drops", "decrypted packets the inbound policy refused", policy),
 		SAF("expired_drops", "packets refused after the hard lifetime", expired),
 		SAF("seq_overflow_drops", "packets refused at sequence number overflow", seq_overflow),
 		SAF("crypto_errors", "packets the crypto library failed", crypto),
 #undef SAF
 	};
-	static const char *const states[] = { "active", "soft-expired", "expired" };
 	struct nfv_msg_ipsec_sa *r;
 	char e[160];
 	uint32_t n;
@@ -192,7 +192,7 @@ static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 			r[i].name[sizeof(r[i].name) - 1] = '\0';
 			nfvpnd_printf(t, "%s_total{sa=\"%s\",spi=\"0x%08x\",dir=\"%s\"} %lu\n",
 				      f[k].name, esc(r[i].name, e, sizeof(e)), r[i].spi,
-				      r[i].dir ? "out" : "in",
+				      nfv_ipsec_dir_name(r[i].dir),
 				      (unsigned long)*(const uint64_t *)((const char *)&r[i] + f[k].off));
 		}
 	}
@@ -200,7 +200,7 @@ static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 		      "0 active, 1 soft lifetime reached (rekey), 2 expired\n");
 	for (uint32_t i = 0; i < n; i++)
 		nfvpnd_printf(t, "nfvpn_sa_state{sa=\"%s\",state=\"%s\"} %u\n",
-			      esc(r[i].name, e, sizeof(e)), states[r[i].state < 3 ? r[i].state : 0],
+			      esc(r[i].name, e, sizeof(e)), nfv_ipsec_sa_state_name(r[i].state),
 			      r[i].state);
 	free(r);
 }
