@@ -12,8 +12,6 @@
 #include "nfv_policy_diff.h"
 #include "nfv_policy_steer.h"
 
-static const char *const action_names[] = { "count", "queue", "drop", "repeat" };
-
 const char *nfv_route_fmt(const struct nfv_policy_route *r, char *buf, size_t len)
 {
 	char d[NFV_PREFIX_FMT_MAX], v[NFV_ADDR_FMT_MAX];
@@ -33,7 +31,8 @@ const char *nfv_hook_fmt(const struct nfv_policy_hook *h, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s %s priority %d %s", h->name,
 			 nfv_hook_name(h->hook), h->priority,
-			 (unsigned int)h->action < 4 ? action_names[h->action] : "?");
+			 (unsigned int)h->action < NFV_BUILTIN_MAX ?
+			 nfv_builtin_action_names[h->action] : "?");
 
 	if (h->action == NFV_BUILTIN_QUEUE && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, " %u%s", h->queue,

@@ -16,8 +16,9 @@ static const struct nfv_yschema queue_schema = {
 	queue_keys, NFV_QUEUE_K_MAX, 1u << NFV_QUEUE_K_NUM,
 };
 
-/* Indexes are enum nfv_queue_default values. */
-static const char *const queue_defaults[] = { "drop", "accept" };
+static const char *const queue_defaults[] = {
+	[NFV_QUEUE_DEFAULT_DROP] = "drop", [NFV_QUEUE_DEFAULT_ACCEPT] = "accept",
+};
 
 static const char *const hook_keys[NFV_HOOK_K_MAX] = {
 	"name", "hook", "priority", "action", "queue", "bypass", "match",
@@ -28,8 +29,10 @@ static const struct nfv_yschema hook_schema = {
 	1u << NFV_HOOK_K_NAME | 1u << NFV_HOOK_K_HOOK | 1u << NFV_HOOK_K_ACTION,
 };
 
-/* Indexes are enum nfv_builtin_action values. */
-static const char *const actions[] = { "count", "queue", "drop", "repeat" };
+const char *const nfv_builtin_action_names[NFV_BUILTIN_MAX] = {
+	[NFV_BUILTIN_COUNT] = "count", [NFV_BUILTIN_QUEUE] = "queue",
+	[NFV_BUILTIN_DROP] = "drop", [NFV_BUILTIN_REPEAT] = "repeat",
+};
 
 enum { MATCH_K_PROTO, MATCH_K_DPORT, MATCH_K_MAX };
 
@@ -199,7 +202,8 @@ static void read_hook(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 	if (nfv_yget_enum(ld, it, NFV_HOOK_K_HOOK, nfv_hook_names, NFV_INET_NUMHOOKS, &v))
 		h->hook = (int)v;
 	read_priority(ld, it, &h->priority);
-	if (nfv_yget_enum(ld, it, NFV_HOOK_K_ACTION, actions, 4, &v))
+	if (nfv_yget_enum(ld, it, NFV_HOOK_K_ACTION, nfv_builtin_action_names,
+			  NFV_BUILTIN_MAX, &v))
 		h->action = (enum nfv_builtin_action)v;
 	if (nfv_yget_int(ld, it, NFV_HOOK_K_QUEUE, 0, UINT16_MAX, &q))
 		h->queue = (uint16_t)q;

@@ -171,13 +171,7 @@ const char *ctl_fmt_neigh_state(uint8_t state)
 
 const char *ctl_fmt_action(unsigned int action)
 {
-	switch (action) {
-	case NFV_BUILTIN_COUNT: return "count";
-	case NFV_BUILTIN_QUEUE: return "queue";
-	case NFV_BUILTIN_DROP: return "drop";
-	case NFV_BUILTIN_REPEAT: return "repeat";
-	}
-	return "unknown";
+	return action < NFV_BUILTIN_MAX ? nfv_builtin_action_names[action] : "unknown";
 }
 
 const char *ctl_str(const char *field, size_t size, char *buf)

@@ -133,19 +133,15 @@ static int hook_match(struct ctl *ctl, int argc, char **argv,
 static int hook_action(struct ctl *ctl, int argc, char **argv,
 		       struct nfv_policy_hook *h)
 {
-	static const char *const actions[] = {
-		[NFV_BUILTIN_COUNT] = "count", [NFV_BUILTIN_QUEUE] = "queue",
-		[NFV_BUILTIN_DROP] = "drop", [NFV_BUILTIN_REPEAT] = "repeat",
-	};
 	unsigned int a;
 	uint64_t q;
 
 	if (argc < 1)
 		return ctl_usage(ctl, "missing action; expected count, drop, repeat or queue Q");
-	for (a = 0; a < 4; a++)
-		if (strcmp(argv[0], actions[a]) == 0)
+	for (a = 0; a < NFV_BUILTIN_MAX; a++)
+		if (strcmp(argv[0], nfv_builtin_action_names[a]) == 0)
 			break;
-	if (a == 4)
+	if (a == NFV_BUILTIN_MAX)
 		return ctl_usage(ctl, "unknown action \"%s\"; expected count, drop, repeat or queue Q",
 				 argv[0]);
 	h->action = (enum nfv_builtin_action)a;
