@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "nfv_event.h"
 #include "nfv_policy.h"
 
 #define NFV_MSG_VERSION 1
@@ -333,16 +334,6 @@ struct nfv_msg_txn_undo {
 	uint8_t payload[];
 };
 
-enum nfv_event_type {
-	NFV_EVENT_SA_SOFT = 1,		/* object: SA; value: the limit reached */
-	NFV_EVENT_SA_HARD = 2,
-	NFV_EVENT_QUEUE_OVERFLOW = 3,	/* object: "queue N"; value: packets lost since the last event */
-	NFV_EVENT_NEIGH_FAILED = 4,	/* object: "port address"; value: packets dropped */
-	NFV_EVENT_GENERATION = 5,	/* value: the new generation */
-	NFV_EVENT_LOST = 6,		/* value: events lost (ring or subscriber full) */
-	NFV_EVENT_TRACE = 7,		/* value: packet id; object: the entry; text: the rest */
-};
-
 /*
  * TRACE: marks the first count packets that match on each worker and
  * reports every hook entry they meet (hook, entry, priority, verdict) as
@@ -364,7 +355,7 @@ struct nfv_msg_trace {
 
 struct nfv_msg_event {
 	uint64_t time_ns;	/* CLOCK_REALTIME */
-	uint16_t type;		/* enum nfv_event_type */
+	uint16_t type;		/* enum nfv_event_type (nfv_event.h) */
 	uint16_t worker;	/* the worker that saw it, UINT16_MAX: control side */
 	uint32_t pad;
 	uint64_t value;
@@ -375,27 +366,18 @@ struct nfv_msg_event {
 /* hooks/ipsec (config/nfv_policy_ipsec.h has the SA and policy structs) */
 #include "nfv_policy_ipsec.h"
 
-enum nfv_msg_sa_state {
-	NFV_MSG_SA_ACTIVE = 0,
-	NFV_MSG_SA_SOFT = 1,	/* soft lifetime reached: rekey */
-	NFV_MSG_SA_EXPIRED = 2,	/* hard lifetime or sequence overflow: stopped */
-};
-
 struct nfv_msg_ipsec_sa {
 	char name[NFV_NAME_MAX];
 	uint32_t spi;
 	uint32_t reqid;
-	uint8_t dir, mode, cipher, auth;	/* enums of nfv_policy_ipsec.h */
-	uint8_t esn, natt, state;		/* state: enum nfv_msg_sa_state */
+	uint8_t dir, mode, cipher, auth;	/* enums of nfv_ipsec_sa.h, nfv_ipsec_alg.h */
+	uint8_t esn, natt, state;		/* state: enum nfv_ipsec_sa_state */
 	uint8_t pad;
 	uint16_t natt_sport, natt_dport;
 	uint32_t replay_window;
 	struct nfv_addr src, dst;
-	struct nfv_policy_lifetime soft, hard;
-	/* summed over workers */
-	uint64_t packets, bytes;
-	uint64_t replay, auth_fail, pad_fail, next_hdr, policy, natt_mismatch;
-	uint64_t expired, seq_overflow, crypto, no_room;
+	struct nfv_ipsec_lifetime soft, hard;
+	struct nfv_ipsec_sa_stats stats;	/* summed over workers */
 };
 
 struct nfv_msg_ipsec_sp {

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
+#include "nfv_netfilter.h"
+
 #define NFV_NAME_MAX 32
 #define NFV_DEVARGS_MAX 256
 
@@ -80,8 +82,8 @@ struct nfv_policy_neighbour {
 };
 
 enum nfv_queue_default {
-	NFV_QUEUE_DEFAULT_DROP = 0,	/* same values as NFV_DROP/NFV_ACCEPT */
-	NFV_QUEUE_DEFAULT_ACCEPT = 1,
+	NFV_QUEUE_DEFAULT_DROP = NFV_DROP,
+	NFV_QUEUE_DEFAULT_ACCEPT = NFV_ACCEPT,
 };
 
 struct nfv_policy_queue {
@@ -102,7 +104,11 @@ enum nfv_builtin_action {
 	NFV_BUILTIN_QUEUE,
 	NFV_BUILTIN_DROP,
 	NFV_BUILTIN_REPEAT,
+	NFV_BUILTIN_MAX
 };
+
+/* Indexed by enum nfv_builtin_action: as the policy and nfvpnctl write them. */
+extern const char *const nfv_builtin_action_names[NFV_BUILTIN_MAX];
 
 struct nfv_policy_hook {
 	struct nfv_mark mark;

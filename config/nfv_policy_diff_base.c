@@ -8,13 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nfv_netfilter.h"
 #include "nfv_policy_diff.h"
 #include "nfv_policy_steer.h"
-
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
-static const char *const action_names[] = { "count", "queue", "drop", "repeat" };
 
 const char *nfv_route_fmt(const struct nfv_policy_route *r, char *buf, size_t len)
 {
@@ -34,8 +30,9 @@ const char *nfv_route_fmt(const struct nfv_policy_route *r, char *buf, size_t le
 const char *nfv_hook_fmt(const struct nfv_policy_hook *h, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s %s priority %d %s", h->name,
-			 h->hook >= 0 && h->hook < 5 ? hook_names[h->hook] : "?", h->priority,
-			 (unsigned int)h->action < 4 ? action_names[h->action] : "?");
+			 nfv_hook_name(h->hook), h->priority,
+			 (unsigned int)h->action < NFV_BUILTIN_MAX ?
+			 nfv_builtin_action_names[h->action] : "?");
 
 	if (h->action == NFV_BUILTIN_QUEUE && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, " %u%s", h->queue,

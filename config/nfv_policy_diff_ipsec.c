@@ -15,10 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nfv_ipsec_sa.h"
 #include "nfv_policy_diff.h"
 #include "nfv_policy_ipsec.h"
-
-#define REPLAY_DEFAULT 1024	/* the module's default window */
 
 static const struct nfv_policy_sa *find_sa(const struct nfv_policy *p, const char *name)
 {
@@ -43,7 +42,7 @@ static const struct nfv_policy_sp *find_sp(const struct nfv_policy *p, const cha
 /* A loaded policy names its SA by index; one read back, in sa_ref. */
 const char *nfv_policy_sp_sa_name(const struct nfv_policy *p, const struct nfv_policy_sp *sp)
 {
-	if (sp->action != NFV_PSP_PROTECT)
+	if (sp->action != NFV_IPSEC_PROTECT)
 		return "";
 	if (sp->sa >= 0 && p->ipsec != NULL && (unsigned int)sp->sa < p->ipsec->nb_sas)
 		return p->ipsec->sas[sp->sa].name;
@@ -52,13 +51,13 @@ const char *nfv_policy_sp_sa_name(const struct nfv_policy *p, const struct nfv_p
 
 static uint32_t replay_of(const struct nfv_policy_sa *s)
 {
-	if (s->dir == NFV_PSA_OUT || s->replay_off)
+	if (s->dir == NFV_IPSEC_DIR_OUT || s->replay_off)
 		return 0;
-	return s->replay_window ? s->replay_window : REPLAY_DEFAULT;
+	return s->replay_window ? s->replay_window : NFV_IPSEC_REPLAY_DEFAULT;
 }
 
-static bool lifetime_equal(const struct nfv_policy_lifetime *a,
-			   const struct nfv_policy_lifetime *b)
+static bool lifetime_equal(const struct nfv_ipsec_lifetime *a,
+			   const struct nfv_ipsec_lifetime *b)
 {
 	return a->bytes == b->bytes && a->packets == b->packets && a->seconds == b->seconds;
 }
@@ -127,7 +126,7 @@ static void sp_add_op(struct nfv_plan *plan, const struct nfv_policy *p,
 	struct nfv_plan_op *op;
 
 	op = nfv_plan_add(plan, NFV_STAGE_SA_OUT_SWITCH, NFV_MSG_IPSEC_SP_ADD, &m, sizeof(m),
-			  "sp add %s %s%s%s%s", name, sp->dir == NFV_PSA_IN ? "in" : "out",
+			  "sp add %s %s%s%s%s", name, nfv_ipsec_dir_names[sp->dir],
 			  m.sa[0] ? " sa " : "", m.sa, why);
 	nfv_plan_undo(plan, op, NFV_MSG_IPSEC_SP_DEL, &nm, sizeof(nm));
 }
@@ -149,7 +148,7 @@ static const char *sa_fmt(const struct nfv_policy_sa *s, char *buf, size_t len)
 	char a[NFV_ADDR_FMT_MAX], b[NFV_ADDR_FMT_MAX];
 
 	snprintf(buf, len, "%s spi 0x%x %s %s -> %s", s->name, s->spi,
-		 s->dir == NFV_PSA_IN ? "in" : "out", nfv_addr_fmt(&s->src, a, sizeof(a)),
+		 nfv_ipsec_dir_names[s->dir], nfv_addr_fmt(&s->src, a, sizeof(a)),
 		 nfv_addr_fmt(&s->dst, b, sizeof(b)));
 	return buf;
 }
@@ -160,12 +159,12 @@ static bool replaced_inbound(const struct nfv_policy *old, const struct nfv_poli
 {
 	const struct nfv_policy_ipsec *ips = new->ipsec;
 
-	if (o->dir != NFV_PSA_IN)
+	if (o->dir != NFV_IPSEC_DIR_IN)
 		return false;
 	for (unsigned int i = 0; ips != NULL && i < ips->nb_sas; i++) {
 		const struct nfv_policy_sa *n = &ips->sas[i];
 
-		if (n->dir == NFV_PSA_IN && find_sa(old, n->name) == NULL &&
+		if (n->dir == NFV_IPSEC_DIR_IN && find_sa(old, n->name) == NULL &&
 		    nfv_addr_equal(&n->src, &o->src) && nfv_addr_equal(&n->dst, &o->dst))
 			return true;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nfv_netfilter.h"
 #include "nfv_policy_priv.h"
 
 static const char *const queue_keys[NFV_QUEUE_K_MAX] = {
@@ -15,8 +16,9 @@ static const struct nfv_yschema queue_schema = {
 	queue_keys, NFV_QUEUE_K_MAX, 1u << NFV_QUEUE_K_NUM,
 };
 
-/* Indexes are enum nfv_queue_default values. */
-static const char *const queue_defaults[] = { "drop", "accept" };
+static const char *const queue_defaults[] = {
+	[NFV_QUEUE_DEFAULT_DROP] = "drop", [NFV_QUEUE_DEFAULT_ACCEPT] = "accept",
+};
 
 static const char *const hook_keys[NFV_HOOK_K_MAX] = {
 	"name", "hook", "priority", "action", "queue", "bypass", "match",
@@ -27,18 +29,9 @@ static const struct nfv_yschema hook_schema = {
 	1u << NFV_HOOK_K_NAME | 1u << NFV_HOOK_K_HOOK | 1u << NFV_HOOK_K_ACTION,
 };
 
-/* Indexes are enum nfv_hook values (hooks/core/nfv_hook.h), as netfilter's. */
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
-
-/* Indexes are enum nfv_builtin_action values. */
-static const char *const actions[] = { "count", "queue", "drop", "repeat" };
-
-static const struct { const char *name; int value; } priorities[] = {
-	{ "raw", -300 }, { "conntrack", -200 }, { "mangle", -150 },
-	{ "dnat", -100 }, { "filter", 0 }, { "security", 50 }, { "snat", 100 },
-	{ "first", INT_MIN }, { "last", INT_MAX },
+const char *const nfv_builtin_action_names[NFV_BUILTIN_MAX] = {
+	[NFV_BUILTIN_COUNT] = "count", [NFV_BUILTIN_QUEUE] = "queue",
+	[NFV_BUILTIN_DROP] = "drop", [NFV_BUILTIN_REPEAT] = "repeat",
 };
 
 enum { MATCH_K_PROTO, MATCH_K_DPORT, MATCH_K_MAX };
@@ -96,7 +89,6 @@ static void read_priority(struct nfv_ploader *ld, struct nfv_yitem *it,
 {
 	const char *s = nfv_yget_scalar(ld, it, NFV_HOOK_K_PRIORITY, "an integer");
 	char path[96];
-	unsigned int i;
 	int64_t v;
 
 	if (s == NULL)
@@ -106,15 +98,13 @@ static void read_priority(struct nfv_ploader *ld, struct nfv_yitem *it,
 			*out = (int)v;
 		return;
 	}
-	for (i = 0; i < sizeof(priorities) / sizeof(priorities[0]); i++) {
-		if (strcasecmp(s, priorities[i].name) == 0) {
-			*out = priorities[i].value;
-			nfv_yok(it, NFV_HOOK_K_PRIORITY);
-			return;
-		}
+	if (nfv_priority_from_name(s, out) == 0) {
+		nfv_yok(it, NFV_HOOK_K_PRIORITY);
+		return;
 	}
 	nfv_yerror(ld, it->m->val[NFV_HOOK_K_PRIORITY],
-		   "%s: \"%.40s\" is not a priority; expected an integer or one of raw, conntrack, mangle, dnat, filter, security, snat, first, last",
+		   "%s: \"%.40s\" is not a priority; expected an integer or one of "
+		   NFV_IP_PRI_NAMES_TEXT,
 		   nfv_ypath(it, NFV_HOOK_K_PRIORITY, path, sizeof(path)), s);
 }
 
@@ -209,10 +199,11 @@ static void read_hook(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 
 	h->mark = it->m->map;
 	nfv_yget_name(ld, it, NFV_HOOK_K_NAME, NFV_POLICY_HOOK_NAME_MAX, h->name);
-	if (nfv_yget_enum(ld, it, NFV_HOOK_K_HOOK, hook_names, 5, &v))
+	if (nfv_yget_enum(ld, it, NFV_HOOK_K_HOOK, nfv_hook_names, NFV_INET_NUMHOOKS, &v))
 		h->hook = (int)v;
 	read_priority(ld, it, &h->priority);
-	if (nfv_yget_enum(ld, it, NFV_HOOK_K_ACTION, actions, 4, &v))
+	if (nfv_yget_enum(ld, it, NFV_HOOK_K_ACTION, nfv_builtin_action_names,
+			  NFV_BUILTIN_MAX, &v))
 		h->action = (enum nfv_builtin_action)v;
 	if (nfv_yget_int(ld, it, NFV_HOOK_K_QUEUE, 0, UINT16_MAX, &q))
 		h->queue = (uint16_t)q;

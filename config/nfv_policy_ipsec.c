@@ -24,29 +24,6 @@ static const struct nfv_yschema sa_schema = {
 	1u << SA_K_DST | 1u << SA_K_ALG | 1u << SA_K_KEY,
 };
 
-const char *const nfv_psa_dirs[2] = { "in", "out" };
-static const char *const modes[] = { "tunnel", "transport" };
-static const char *const ciphers[] = {
-	"aes-gcm-128", "aes-gcm-256", "chacha20-poly1305", "aes-cbc-128",
-	"aes-cbc-256",
-};
-static const char *const auths[] = {
-	"none", "hmac-sha256-128", "hmac-sha384-192", "hmac-sha512-256",
-};
-/* cipher key bytes (without salt) and auth key bytes, RFC 4106/7634/4868 */
-static const uint8_t cipher_key_len[] = { 16, 32, 32, 16, 32 };
-static const uint8_t auth_key_len[] = { 0, 32, 48, 64 };
-
-const char *nfv_psa_cipher_name(unsigned int c)
-{
-	return c < NFV_DIM(ciphers) ? ciphers[c] : "?";
-}
-
-const char *nfv_psa_auth_name(unsigned int a)
-{
-	return a < NFV_DIM(auths) ? auths[a] : "?";
-}
-
 /* Hex with an optional 0x; false when not hex or longer than max bytes. */
 static bool parse_hex(const char *s, uint8_t *out, size_t max, size_t *len)
 {
@@ -84,9 +61,9 @@ static bool read_key(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int 
 	if (s == NULL)
 		return false;
 	nfv_ypath(it, k, path, sizeof(path));
-	if (!parse_hex(s, out, NFV_PSA_KEY_MAX, &len)) {
+	if (!parse_hex(s, out, NFV_IPSEC_KEY_MAX, &len)) {
 		nfv_yerror(ld, it->m->val[k], "%s: expected hex digits (an even number, at most %u bytes)",
-			   path, NFV_PSA_KEY_MAX);
+			   path, NFV_IPSEC_KEY_MAX);
 		return false;
 	}
 	if (len != want) {
@@ -120,26 +97,28 @@ bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
 	return true;
 }
 
+/* Key lengths, salt and auth as the algorithm's row (vocab/nfv_ipsec_alg.h) asks. */
 static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 		      struct nfv_policy_sa *sa)
 {
-	bool aead = sa->cipher <= NFV_PSA_CHACHA20_POLY1305;
-	unsigned int klen = cipher_key_len[sa->cipher];
+	const struct nfv_ipsec_cipher_alg *c = &nfv_ipsec_ciphers[sa->cipher];
+	const struct nfv_ipsec_auth_alg *a;
 	char path[96];
 	unsigned int v;
 
-	if (read_key(ld, it, SA_K_KEY, klen, sa->key))
-		sa->key_len = (uint8_t)klen;
-	if (aead) {
+	if (read_key(ld, it, SA_K_KEY, c->key_len, sa->key))
+		sa->key_len = c->key_len;
+	if (c->aead) {
 		if (it->val[SA_K_SALT] == NULL)
-			nfv_yerror(ld, it->m->map, "%s: missing required key \"salt\" (4 bytes) for %s",
-				   it->path, ciphers[sa->cipher]);
-		else if (read_key(ld, it, SA_K_SALT, 4, sa->key + klen))
-			sa->key_len = (uint8_t)(klen + 4);
+			nfv_yerror(ld, it->m->map,
+				   "%s: missing required key \"salt\" (%u bytes) for %s",
+				   it->path, c->salt_len, c->name);
+		else if (read_key(ld, it, SA_K_SALT, c->salt_len, sa->key + c->key_len))
+			sa->key_len = (uint8_t)(c->key_len + c->salt_len);
 		for (unsigned int k = SA_K_AUTH; k <= SA_K_AUTH_KEY; k++)
 			if (it->val[k] != NULL)
 				nfv_yerror(ld, it->m->key[k], "%s: not used with %s, an AEAD",
-					   nfv_ypath(it, k, path, sizeof(path)), ciphers[sa->cipher]);
+					   nfv_ypath(it, k, path, sizeof(path)), c->name);
 		return;
 	}
 	if (it->val[SA_K_SALT] != NULL)
@@ -147,17 +126,20 @@ static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 			   nfv_ypath(it, SA_K_SALT, path, sizeof(path)));
 	if (it->val[SA_K_AUTH] == NULL) {
 		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
-			   it->path, ciphers[sa->cipher]);
+			   it->path, c->name);
 		return;
 	}
-	if (!nfv_yget_enum(ld, it, SA_K_AUTH, auths + 1, NFV_DIM(auths) - 1, &v))
+	/* "none" is for AEADs only */
+	if (!nfv_yget_enum(ld, it, SA_K_AUTH, nfv_ipsec_auth_names + 1,
+			   NFV_IPSEC_AUTH_MAX - 1, &v))
 		return;
 	sa->auth = (uint8_t)(v + 1);
+	a = &nfv_ipsec_auths[sa->auth];
 	if (it->val[SA_K_AUTH_KEY] == NULL)
 		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth_key\" for %s",
-			   it->path, auths[sa->auth]);
-	else if (read_key(ld, it, SA_K_AUTH_KEY, auth_key_len[sa->auth], sa->auth_key))
-		sa->auth_key_len = auth_key_len[sa->auth];
+			   it->path, a->name);
+	else if (read_key(ld, it, SA_K_AUTH_KEY, a->key_len, sa->auth_key))
+		sa->auth_key_len = a->key_len;
 }
 
 static void read_natt(struct nfv_ploader *ld, struct nfv_yitem *sit,
@@ -186,7 +168,7 @@ static void read_natt(struct nfv_ploader *ld, struct nfv_yitem *sit,
 }
 
 static void read_limits(struct nfv_ploader *ld, struct nfv_yitem *pit,
-			unsigned int k, struct nfv_policy_lifetime *lt)
+			unsigned int k, struct nfv_ipsec_lifetime *lt)
 {
 	static const char *const keys[] = { "bytes", "packets", "seconds" };
 	static const struct nfv_yschema schema = { keys, 3, 0 };
@@ -237,9 +219,9 @@ static void read_sa(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 	sa->mark = it->m->map;
 	nfv_yget_name(ld, it, SA_K_NAME, NFV_NAME_MAX - 1, sa->name);
 	nfv_read_spi(ld, it, SA_K_SPI, &sa->spi);
-	if (nfv_yget_enum(ld, it, SA_K_DIR, nfv_psa_dirs, 2, &v))
+	if (nfv_yget_enum(ld, it, SA_K_DIR, nfv_ipsec_dir_names, NFV_IPSEC_DIR_MAX, &v))
 		sa->dir = (uint8_t)v;
-	if (nfv_yget_enum(ld, it, SA_K_MODE, modes, 2, &v))
+	if (nfv_yget_enum(ld, it, SA_K_MODE, nfv_ipsec_mode_names, NFV_IPSEC_MODE_MAX, &v))
 		sa->mode = (uint8_t)v;
 	nfv_yget_addr(ld, it, SA_K_SRC, &sa->src);
 	nfv_yget_addr(ld, it, SA_K_DST, &sa->dst);
@@ -247,12 +229,12 @@ static void read_sa(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 	    sa->src.family != sa->dst.family)
 		nfv_yerror(ld, it->m->val[SA_K_DST], "%s: not the same family as src",
 			   nfv_ypath(it, SA_K_DST, path, sizeof(path)));
-	if (nfv_yget_enum(ld, it, SA_K_ALG, ciphers, NFV_DIM(ciphers), &v)) {
+	if (nfv_yget_enum(ld, it, SA_K_ALG, nfv_ipsec_cipher_names, NFV_IPSEC_CIPHER_MAX, &v)) {
 		sa->cipher = (uint8_t)v;
 		read_keys(ld, it, sa);
 	}
 	nfv_yget_bool(ld, it, SA_K_ESN, &sa->esn);
-	if (nfv_yget_int(ld, it, SA_K_REPLAY, 0, 4096, &i)) {
+	if (nfv_yget_int(ld, it, SA_K_REPLAY, 0, NFV_IPSEC_REPLAY_MAX, &i)) {
 		sa->replay_window = (uint32_t)i;
 		sa->replay_off = i == 0;
 		if (sa->replay_off && sa->esn)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The "ipsec:" section of the policy: SAs and security policies, validated.
- * No DPDK and no hooks/ipsec here (config/ is the bottom of the tree); the
- * dataplane maps these values onto struct nfv_ipsec_sa_conf/_sp_conf.
+ * No DPDK and no hooks/ipsec here; the enums are the vocabulary's
+ * (vocab/nfv_ipsec_alg.h, nfv_ipsec_sa.h), which hooks/ipsec uses too, so
+ * the dataplane copies these values into struct nfv_ipsec_sa_conf/_sp_conf.
  *
  * Keys live in these structs: nfv_policy_ipsec_free() wipes them, and no
  * message of the loader ever prints them.
@@ -13,31 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nfv_ipsec_alg.h"
+#include "nfv_ipsec_sa.h"
 #include "nfv_policy.h"
-
-/* Same values as enum nfv_ipsec_dir/_mode/_cipher/_auth/_action. */
-enum nfv_psa_dir { NFV_PSA_IN = 0, NFV_PSA_OUT = 1 };
-enum nfv_psa_mode { NFV_PSA_TUNNEL = 0, NFV_PSA_TRANSPORT = 1 };
-enum nfv_psa_cipher {
-	NFV_PSA_AES_GCM_128 = 0,
-	NFV_PSA_AES_GCM_256,
-	NFV_PSA_CHACHA20_POLY1305,
-	NFV_PSA_AES_CBC_128,
-	NFV_PSA_AES_CBC_256,
-};
-enum nfv_psa_auth {
-	NFV_PSA_AUTH_NONE = 0,
-	NFV_PSA_HMAC_SHA256_128,
-	NFV_PSA_HMAC_SHA384_192,
-	NFV_PSA_HMAC_SHA512_256,
-};
-enum nfv_psp_action { NFV_PSP_PROTECT = 0, NFV_PSP_BYPASS, NFV_PSP_DISCARD };
-
-#define NFV_PSA_KEY_MAX 64
-
-struct nfv_policy_lifetime {
-	uint64_t bytes, packets, seconds;	/* 0: none */
-};
 
 struct nfv_policy_sa {
 	struct nfv_mark mark;
@@ -45,23 +24,23 @@ struct nfv_policy_sa {
 	char name[NFV_NAME_MAX];
 	uint32_t spi;
 	uint32_t reqid;			/* default: index + 1 */
-	uint8_t dir;			/* enum nfv_psa_dir */
-	uint8_t mode;			/* enum nfv_psa_mode */
-	uint8_t cipher;			/* enum nfv_psa_cipher */
-	uint8_t auth;			/* enum nfv_psa_auth */
+	uint8_t dir;			/* enum nfv_ipsec_dir */
+	uint8_t mode;			/* enum nfv_ipsec_mode */
+	uint8_t cipher;			/* enum nfv_ipsec_cipher */
+	uint8_t auth;			/* enum nfv_ipsec_auth */
 	struct nfv_addr src;		/* outer (tunnel) or the hosts' (transport) */
 	struct nfv_addr dst;
 	/* AEAD: key || 4-byte salt (RFC 4106/7634 KEYMAT); CBC: the AES key */
-	uint8_t key[NFV_PSA_KEY_MAX];
+	uint8_t key[NFV_IPSEC_KEY_MAX];
 	uint8_t key_len;
-	uint8_t auth_key[NFV_PSA_KEY_MAX];
+	uint8_t auth_key[NFV_IPSEC_KEY_MAX];
 	uint8_t auth_key_len;
 	bool esn;
 	bool natt;
 	uint16_t natt_sport, natt_dport;	/* default 4500 */
-	uint32_t replay_window;		/* absent: 1024 (the module's default) */
+	uint32_t replay_window;		/* absent: NFV_IPSEC_REPLAY_DEFAULT */
 	bool replay_off;		/* replay_window: 0, as Linux: no anti-replay */
-	struct nfv_policy_lifetime soft, hard;
+	struct nfv_ipsec_lifetime soft, hard;
 };
 
 struct nfv_policy_sp {
@@ -69,8 +48,8 @@ struct nfv_policy_sp {
 	struct nfv_mark name_mark;
 	char name[NFV_NAME_MAX];
 	int32_t priority;		/* lower first, default 0 */
-	uint8_t dir;			/* enum nfv_psa_dir */
-	uint8_t action;			/* enum nfv_psp_action */
+	uint8_t dir;			/* enum nfv_ipsec_dir */
+	uint8_t action;			/* enum nfv_ipsec_action */
 	uint8_t proto;			/* 0: any */
 	struct nfv_prefix src, dst;	/* same family */
 	uint16_t sport_min, sport_max;	/* 0, 0: any */
@@ -97,10 +76,6 @@ struct nfv_policy_ipsec {
 void nfv_policy_ipsec_free(struct nfv_policy_ipsec *ips);
 /* Index of the SA named name, or -1. */
 int nfv_policy_sa_index(const struct nfv_policy_ipsec *ips, const char *name);
-
-/* Names for messages and the CLI. */
-const char *nfv_psa_cipher_name(unsigned int c);
-const char *nfv_psa_auth_name(unsigned int a);
 
 /* The section reader, called by the top-level dispatch of the loader. */
 struct nfv_ploader;

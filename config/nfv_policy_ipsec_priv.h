@@ -12,8 +12,6 @@ enum { SA_K_NAME, SA_K_SPI, SA_K_DIR, SA_K_MODE, SA_K_SRC, SA_K_DST, SA_K_ALG,
        SA_K_KEY, SA_K_SALT, SA_K_AUTH, SA_K_AUTH_KEY, SA_K_ESN, SA_K_REPLAY,
        SA_K_NATT, SA_K_LIFETIME, SA_K_REQID, SA_K_MAX };
 
-extern const char *const nfv_psa_dirs[2];
-
 /* nfv_yread_seq without the loader's per-section marks. */
 void *nfv_psa_read_seq(struct nfv_ploader *ld, yaml_node_t *n, const char *name,
 		       const struct nfv_yschema *schema, size_t sz,

@@ -28,7 +28,6 @@ static const struct nfv_yschema sp_schema = {
 	sp_keys, SP_K_MAX,
 	1u << SP_K_DIR | 1u << SP_K_SRC | 1u << SP_K_DST | 1u << SP_K_ACTION,
 };
-static const char *const actions[] = { "protect", "bypass", "discard" };
 static const struct { const char *name; uint8_t value; } protos[] = {
 	{ "any", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 },
 	{ "icmpv6", 58 }, { "sctp", 132 },
@@ -142,7 +141,7 @@ static void read_sp(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 	sp->name_mark = it->m->val[SP_K_NAME];
 	if (nfv_yget_int(ld, it, SP_K_PRIO, INT32_MIN, INT32_MAX, &i))
 		sp->priority = (int32_t)i;
-	if (nfv_yget_enum(ld, it, SP_K_DIR, nfv_psa_dirs, 2, &v))
+	if (nfv_yget_enum(ld, it, SP_K_DIR, nfv_ipsec_dir_names, NFV_IPSEC_DIR_MAX, &v))
 		sp->dir = (uint8_t)v;
 	nfv_yget_prefix(ld, it, SP_K_SRC, &sp->src);
 	nfv_yget_prefix(ld, it, SP_K_DST, &sp->dst);
@@ -157,10 +156,11 @@ static void read_sp(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 	    sp->proto != 6 && sp->proto != 17 && sp->proto != 132)
 		nfv_yerror(ld, it->m->map, "%s: a port match needs proto tcp, udp or sctp",
 			   it->path);
-	if (!nfv_yget_enum(ld, it, SP_K_ACTION, actions, NFV_DIM(actions), &v))
+	if (!nfv_yget_enum(ld, it, SP_K_ACTION, nfv_ipsec_action_names,
+			   NFV_IPSEC_ACTION_MAX, &v))
 		return;
 	sp->action = (uint8_t)v;
-	if (sp->action != NFV_PSP_PROTECT) {
+	if (sp->action != NFV_IPSEC_PROTECT) {
 		if (it->val[SP_K_SA] != NULL)
 			nfv_yerror(ld, it->m->key[SP_K_SA], "%s: only valid with action protect",
 				   nfv_ypath(it, SP_K_SA, path, sizeof(path)));
@@ -249,16 +249,16 @@ static void resolve(struct nfv_ploader *ld, const struct sa_index *ix,
 	}
 	if (sa < 0) {
 		nfv_yerror(ld, sp->sa_mark, "ipsec.policies[%u].sa: no SA \"%.40s\" in ipsec.sas (by name, or SPI of direction %s)",
-			   idx, sp->sa_ref, nfv_psa_dirs[sp->dir]);
+			   idx, sp->sa_ref, nfv_ipsec_dir_names[sp->dir]);
 		return;
 	}
 	if (ips->sas[sa].dir != sp->dir) {
 		nfv_yerror(ld, sp->sa_mark, "ipsec.policies[%u].sa: SA \"%s\" is direction %s, the policy %s",
-			   idx, ips->sas[sa].name, nfv_psa_dirs[ips->sas[sa].dir],
-			   nfv_psa_dirs[sp->dir]);
+			   idx, ips->sas[sa].name, nfv_ipsec_dir_names[ips->sas[sa].dir],
+			   nfv_ipsec_dir_names[sp->dir]);
 		return;
 	}
-	if (ips->sas[sa].mode == NFV_PSA_TRANSPORT && sp->src.addr.family != 0 &&
+	if (ips->sas[sa].mode == NFV_IPSEC_MODE_TRANSPORT && sp->src.addr.family != 0 &&
 	    ips->sas[sa].src.family != 0 && sp->src.addr.family != ips->sas[sa].src.family) {
 		nfv_yerror(ld, sp->sa_mark, "ipsec.policies[%u].sa: transport SA \"%s\" and the policy are not the same family",
 			   idx, ips->sas[sa].name);
@@ -298,7 +298,7 @@ static void check_dups(struct nfv_ploader *ld, struct sa_index *ix)
 				   ips->sas[jn].name_mark.column);
 		else if (js >= 0)
 			nfv_yerror(ld, a->spi_mark, "ipsec.sas[%u].spi: duplicate SPI 0x%x for direction %s and dst %s; first at %u:%u",
-				   i, a->spi, nfv_psa_dirs[a->dir],
+				   i, a->spi, nfv_ipsec_dir_names[a->dir],
 				   nfv_addr_fmt(&a->dst, addr, sizeof(addr)),
 				   ips->sas[js].spi_mark.line, ips->sas[js].spi_mark.column);
 	}

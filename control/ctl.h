@@ -99,8 +99,6 @@ int ctl_parse_priority(const char *s, int *prio);
 int ctl_parse_proto(const char *s, uint8_t *proto);
 const char *ctl_fmt_count(uint64_t v, char *buf);
 const char *ctl_fmt_hook(unsigned int hook);
-/* netfilter's name of an exact priority, or NULL. */
-const char *ctl_priority_name(int prio);
 const char *ctl_fmt_priority(int prio, char *buf);
 const char *ctl_fmt_proto(uint8_t proto);	/* NULL when unnamed */
 const char *ctl_fmt_duration(uint64_t s, char *buf);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "nfv_event.h"
 #include "nfv_steer.h"
 #include "nfvpnd/nfvpnd_msg.h"
 
@@ -75,20 +76,6 @@ int ctl_cmd_diff(struct ctl *ctl, int argc, char **argv)
 	return daemon_request(ctl, NFVPND_REQ_DIFF, argc == 1 ? path : "");
 }
 
-static const char *event_name(uint16_t type)
-{
-	switch (type) {
-	case NFV_EVENT_SA_SOFT: return "sa-soft-expire";
-	case NFV_EVENT_SA_HARD: return "sa-hard-expire";
-	case NFV_EVENT_QUEUE_OVERFLOW: return "queue-overflow";
-	case NFV_EVENT_NEIGH_FAILED: return "neigh-failed";
-	case NFV_EVENT_GENERATION: return "generation";
-	case NFV_EVENT_LOST: return "events-lost";
-	case NFV_EVENT_TRACE: return "trace";
-	}
-	return "unknown";
-}
-
 /* events [--count N]: follows the dataplane's events until N or a signal. */
 int ctl_cmd_events(struct ctl *ctl, int argc, char **argv)
 {
@@ -128,11 +115,11 @@ int ctl_cmd_events(struct ctl *ctl, int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 		if (ctl->json)
 			fprintf(ctl->out, "{\"time_ns\":%lu,\"event\":\"%s\",\"object\":\"%s\",\"value\":%lu,\"worker\":%d}\n",
-				(unsigned long)e->time_ns, event_name(e->type), e->object,
+				(unsigned long)e->time_ns, nfv_event_name(e->type), e->object,
 				(unsigned long)e->value, e->worker == UINT16_MAX ? -1 : e->worker);
 		else
 			fprintf(ctl->out, "%s.%03u %s %s value %lu%s: %s\n", when,
-				(unsigned int)(e->time_ns / 1000000 % 1000), event_name(e->type),
+				(unsigned int)(e->time_ns / 1000000 % 1000), nfv_event_name(e->type),
 				e->object, (unsigned long)e->value,
 				e->worker == UINT16_MAX ? "" : " (worker)", e->text);
 		fflush(ctl->out);

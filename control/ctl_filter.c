@@ -9,6 +9,7 @@
 
 #include "ctl.h"
 #include "ctl_json.h"
+#include "nfv_netfilter.h"
 
 static const char *family_name(uint8_t f)
 {
@@ -20,14 +21,9 @@ static const char *family_name(uint8_t f)
 	return "unknown";
 }
 
-/* nft's names of the hooks */
 static const char *nft_hook_name(uint8_t h)
 {
-	static const char *const names[] = {
-		"prerouting", "input", "forward", "output", "postrouting",
-	};
-
-	return h < 5 ? names[h] : "unknown";
+	return h < NFV_INET_NUMHOOKS ? nfv_hook_nft_names[h] : "unknown";
 }
 
 static void obj_json(struct ctl_json *j, const void *rec)

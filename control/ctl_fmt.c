@@ -7,18 +7,7 @@
 #include <string.h>
 
 #include "ctl.h"
-
-/* enum nfv_hook (hooks/core/nfv_hook.h), which is netfilter's nf_inet_hooks. */
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
-
-/* The names nft and the policy accept, as enum nf_ip_hook_priorities. */
-static const struct { const char *name; int prio; } prio_names[] = {
-	{ "first", INT_MIN }, { "raw", -300 }, { "conntrack", -200 },
-	{ "mangle", -150 }, { "dnat", -100 }, { "filter", 0 },
-	{ "security", 50 }, { "snat", 100 }, { "last", INT_MAX },
-};
+#include "nfv_netfilter.h"
 
 /* Digits grouped by three: exact, and readable at a glance. */
 const char *ctl_fmt_count(uint64_t v, char *buf)
@@ -38,39 +27,26 @@ const char *ctl_fmt_count(uint64_t v, char *buf)
 
 const char *ctl_fmt_hook(unsigned int hook)
 {
-	if (hook >= sizeof(hook_names) / sizeof(hook_names[0]))
+	if (hook >= NFV_INET_NUMHOOKS)
 		return "UNKNOWN";
-	return hook_names[hook];
+	return nfv_hook_names[hook];
 }
 
+/* netfilter's names and nft's, as people type them. */
 int ctl_parse_hook(const char *s)
 {
-	/* nft's names for the same hooks, as people type them. */
-	static const char *const nft_names[] = {
-		"prerouting", "input", "forward", "output", "postrouting",
-	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
-		if (strcasecmp(s, hook_names[i]) == 0 ||
-		    strcasecmp(s, nft_names[i]) == 0)
+	for (i = 0; i < NFV_INET_NUMHOOKS; i++)
+		if (strcasecmp(s, nfv_hook_names[i]) == 0 ||
+		    strcasecmp(s, nfv_hook_nft_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
 
-const char *ctl_priority_name(int prio)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(prio_names) / sizeof(prio_names[0]); i++)
-		if (prio_names[i].prio == prio)
-			return prio_names[i].name;
-	return NULL;
-}
-
 const char *ctl_fmt_priority(int prio, char *buf)
 {
-	const char *name = ctl_priority_name(prio);
+	const char *name = nfv_priority_name(prio);
 
 	if (name != NULL)
 		return name;
@@ -87,12 +63,16 @@ int ctl_parse_priority(const char *s, int *prio)
 	int64_t v;
 	int ret;
 
-	for (i = 0; i < sizeof(prio_names) / sizeof(prio_names[0]); i++) {
-		len = strlen(prio_names[i].name);
-		if (strncasecmp(s, prio_names[i].name, len) != 0)
+	for (i = 0; i < nfv_ip_priorities_num; i++) {
+		const struct nfv_ip_priority *p = &nfv_ip_priorities[i];
+
+		if (p->name == NULL)
+			continue;
+		len = strlen(p->name);
+		if (strncasecmp(s, p->name, len) != 0)
 			continue;
 		if (s[len] == '\0') {
-			*prio = prio_names[i].prio;
+			*prio = p->value;
 			return 0;
 		}
 		if (s[len] != '+' && s[len] != '-')
@@ -100,7 +80,7 @@ int ctl_parse_priority(const char *s, int *prio)
 		ret = ctl_parse_uint(s + len + 1, (uint64_t)INT_MAX + 1, &off);
 		if (ret < 0)
 			return ret;
-		v = (int64_t)prio_names[i].prio +
+		v = (int64_t)p->value +
 		    (s[len] == '+' ? (int64_t)off : -(int64_t)off);
 		if (v < INT_MIN || v > INT_MAX)
 			return -ERANGE;
@@ -191,13 +171,7 @@ const char *ctl_fmt_neigh_state(uint8_t state)
 
 const char *ctl_fmt_action(unsigned int action)
 {
-	switch (action) {
-	case NFV_BUILTIN_COUNT: return "count";
-	case NFV_BUILTIN_QUEUE: return "queue";
-	case NFV_BUILTIN_DROP: return "drop";
-	case NFV_BUILTIN_REPEAT: return "repeat";
-	}
-	return "unknown";
+	return action < NFV_BUILTIN_MAX ? nfv_builtin_action_names[action] : "unknown";
 }
 
 const char *ctl_str(const char *field, size_t size, char *buf)

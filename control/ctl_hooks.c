@@ -7,6 +7,7 @@
 #include "ctl.h"
 #include "ctl_json.h"
 #include "ctl_table.h"
+#include "nfv_netfilter.h"
 
 /* Pipeline order, then priority; equal keys keep the server's (run) order. */
 static int hook_cmp(const void *a, const void *b)
@@ -35,7 +36,7 @@ static void hook_json(struct ctl_json *j, const void *rec)
 	ctl_json_obj_begin(j, NULL);
 	ctl_json_str(j, "hook", ctl_fmt_hook(h->hook));
 	ctl_json_i64(j, "priority", h->priority);
-	ctl_json_str(j, "priority_name", ctl_priority_name(h->priority));
+	ctl_json_str(j, "priority_name", nfv_priority_name(h->priority));
 	ctl_json_strn(j, "name", h->name, sizeof(h->name));
 	ctl_json_u64(j, "packets", h->packets);
 	ctl_json_u64(j, "accepted", h->accepted);
@@ -132,19 +133,15 @@ static int hook_match(struct ctl *ctl, int argc, char **argv,
 static int hook_action(struct ctl *ctl, int argc, char **argv,
 		       struct nfv_policy_hook *h)
 {
-	static const char *const actions[] = {
-		[NFV_BUILTIN_COUNT] = "count", [NFV_BUILTIN_QUEUE] = "queue",
-		[NFV_BUILTIN_DROP] = "drop", [NFV_BUILTIN_REPEAT] = "repeat",
-	};
 	unsigned int a;
 	uint64_t q;
 
 	if (argc < 1)
 		return ctl_usage(ctl, "missing action; expected count, drop, repeat or queue Q");
-	for (a = 0; a < 4; a++)
-		if (strcmp(argv[0], actions[a]) == 0)
+	for (a = 0; a < NFV_BUILTIN_MAX; a++)
+		if (strcmp(argv[0], nfv_builtin_action_names[a]) == 0)
 			break;
-	if (a == 4)
+	if (a == NFV_BUILTIN_MAX)
 		return ctl_usage(ctl, "unknown action \"%s\"; expected count, drop, repeat or queue Q",
 				 argv[0]);
 	h->action = (enum nfv_builtin_action)a;
@@ -181,7 +178,8 @@ int ctl_cmd_hook_add(struct ctl *ctl, int argc, char **argv)
 	if (ret == -ERANGE)
 		return ctl_usage(ctl, "priority \"%s\" is out of range", argv[2]);
 	if (ret < 0)
-		return ctl_usage(ctl, "bad priority \"%s\"; expected an integer or one of raw, conntrack, mangle, dnat, filter, security, snat, first, last, optionally +N or -N",
+		return ctl_usage(ctl, "bad priority \"%s\"; expected an integer or one of "
+				 NFV_IP_PRI_NAMES_TEXT ", optionally +N or -N",
 				 argv[2]);
 	ret = hook_action(ctl, argc - 3, argv + 3, &h);
 	if (ret == 0)

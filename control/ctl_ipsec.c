@@ -11,12 +11,9 @@
 #include "ctl.h"
 #include "ctl_json.h"
 #include "ctl_table.h"
+#include "nfv_ipsec_alg.h"
+#include "nfv_ipsec_sa.h"
 #include "nfv_policy_ipsec.h"
-
-static const char *const dirs[] = { "in", "out" };
-static const char *const modes[] = { "tunnel", "transport" };
-static const char *const actions[] = { "protect", "bypass", "discard" };
-static const char *const states[] = { "active", "soft-expired", "expired" };
 
 static const struct ctl_col sa_cols[] = {
 	{ "NAME", CTL_LEFT }, { "SPI", CTL_LEFT }, { "DIR", CTL_LEFT },
@@ -25,10 +22,15 @@ static const struct ctl_col sa_cols[] = {
 	{ "ERRORS", CTL_RIGHT }, { "STATE", CTL_LEFT },
 };
 
+/* Every counter but the traffic's counts a packet refused or failed. */
 static uint64_t sa_errors(const struct nfv_msg_ipsec_sa *r)
 {
-	return r->replay + r->auth_fail + r->pad_fail + r->next_hdr + r->policy +
-	       r->natt_mismatch + r->expired + r->seq_overflow + r->crypto + r->no_room;
+	uint64_t n = 0;
+
+#define SA_STAT_ADD(field, key) n += r->stats.field;
+	NFV_IPSEC_SA_STATS(SA_STAT_ADD)
+#undef SA_STAT_ADD
+	return n - r->stats.packets - r->stats.bytes;
 }
 
 static void sa_json(struct ctl_json *j, const void *rec)
@@ -40,10 +42,10 @@ static void sa_json(struct ctl_json *j, const void *rec)
 	ctl_json_str(j, "name", CTL_STR(r->name, name));
 	ctl_json_u64(j, "spi", r->spi);
 	ctl_json_u64(j, "reqid", r->reqid);
-	ctl_json_str(j, "direction", dirs[r->dir & 1]);
-	ctl_json_str(j, "mode", modes[r->mode & 1]);
-	ctl_json_str(j, "algorithm", nfv_psa_cipher_name(r->cipher));
-	ctl_json_str(j, "auth", nfv_psa_auth_name(r->auth));
+	ctl_json_str(j, "direction", nfv_ipsec_dir_name(r->dir));
+	ctl_json_str(j, "mode", nfv_ipsec_mode_name(r->mode));
+	ctl_json_str(j, "algorithm", nfv_ipsec_cipher_name(r->cipher));
+	ctl_json_str(j, "auth", nfv_ipsec_auth_name(r->auth));
 	ctl_json_str(j, "src", nfv_addr_fmt(&r->src, src, sizeof(src)));
 	ctl_json_str(j, "dst", nfv_addr_fmt(&r->dst, dst, sizeof(dst)));
 	ctl_json_bool(j, "esn", r->esn);
@@ -53,7 +55,7 @@ static void sa_json(struct ctl_json *j, const void *rec)
 		ctl_json_u64(j, "natt_dport", r->natt_dport);
 	}
 	ctl_json_u64(j, "replay_window", r->replay_window);
-	ctl_json_str(j, "state", states[r->state < 3 ? r->state : 0]);
+	ctl_json_str(j, "state", nfv_ipsec_sa_state_name(r->state));
 	ctl_json_obj_begin(j, "lifetime");
 	ctl_json_obj_begin(j, "soft");
 	ctl_json_u64(j, "bytes", r->soft.bytes);
@@ -67,18 +69,9 @@ static void sa_json(struct ctl_json *j, const void *rec)
 	ctl_json_obj_end(j);
 	ctl_json_obj_end(j);
 	ctl_json_obj_begin(j, "counters");
-	ctl_json_u64(j, "packets", r->packets);
-	ctl_json_u64(j, "bytes", r->bytes);
-	ctl_json_u64(j, "replay", r->replay);
-	ctl_json_u64(j, "auth_failed", r->auth_fail);
-	ctl_json_u64(j, "bad_padding", r->pad_fail);
-	ctl_json_u64(j, "bad_next_header", r->next_hdr);
-	ctl_json_u64(j, "policy_mismatch", r->policy);
-	ctl_json_u64(j, "natt_mismatch", r->natt_mismatch);
-	ctl_json_u64(j, "expired", r->expired);
-	ctl_json_u64(j, "seq_overflow", r->seq_overflow);
-	ctl_json_u64(j, "crypto_error", r->crypto);
-	ctl_json_u64(j, "no_headroom", r->no_room);
+#define SA_STAT_JSON(field, key) ctl_json_u64(j, key, r->stats.field);
+	NFV_IPSEC_SA_STATS(SA_STAT_JSON)
+#undef SA_STAT_JSON
 	ctl_json_obj_end(j);
 	ctl_json_obj_end(j);
 }
@@ -91,19 +84,19 @@ static void sa_row(struct ctl_table *t, const void *rec)
 
 	ctl_table_add(t, "%s", CTL_STR(r->name, name));
 	ctl_table_add(t, "0x%08x", r->spi);
-	ctl_table_add(t, "%s", dirs[r->dir & 1]);
-	ctl_table_add(t, "%s%s", modes[r->mode & 1], r->natt ? "+natt" : "");
+	ctl_table_add(t, "%s", nfv_ipsec_dir_name(r->dir));
+	ctl_table_add(t, "%s%s", nfv_ipsec_mode_name(r->mode), r->natt ? "+natt" : "");
 	if (r->auth)
-		ctl_table_add(t, "%s/%s", nfv_psa_cipher_name(r->cipher),
-			      nfv_psa_auth_name(r->auth));
+		ctl_table_add(t, "%s/%s", nfv_ipsec_cipher_name(r->cipher),
+			      nfv_ipsec_auth_name(r->auth));
 	else
-		ctl_table_add(t, "%s", nfv_psa_cipher_name(r->cipher));
+		ctl_table_add(t, "%s", nfv_ipsec_cipher_name(r->cipher));
 	ctl_table_add(t, "%s", nfv_addr_fmt(&r->src, src, sizeof(src)));
 	ctl_table_add(t, "%s", nfv_addr_fmt(&r->dst, dst, sizeof(dst)));
-	ctl_table_add(t, "%s", ctl_fmt_count(r->packets, n1));
-	ctl_table_add(t, "%s", ctl_fmt_count(r->bytes, n2));
+	ctl_table_add(t, "%s", ctl_fmt_count(r->stats.packets, n1));
+	ctl_table_add(t, "%s", ctl_fmt_count(r->stats.bytes, n2));
 	ctl_table_add(t, "%s", ctl_fmt_count(sa_errors(r), n3));
-	ctl_table_add(t, "%s", states[r->state < 3 ? r->state : 0]);
+	ctl_table_add(t, "%s", nfv_ipsec_sa_state_name(r->state));
 }
 
 int ctl_cmd_sa(struct ctl *ctl, int argc, char **argv)
@@ -157,8 +150,8 @@ static void sp_text(struct sp_text *x, const struct nfv_msg_ipsec_sp *r)
 	CTL_STR(sp->name, x->name);
 	x->sport = ports_fmt(sp->sport_min, sp->sport_max, x->p1, sizeof(x->p1));
 	x->dport = ports_fmt(sp->dport_min, sp->dport_max, x->p2, sizeof(x->p2));
-	x->dir = dirs[sp->dir & 1];
-	x->action = actions[sp->action < 3 ? sp->action : 0];
+	x->dir = nfv_ipsec_dir_name(sp->dir);
+	x->action = nfv_ipsec_action_name(sp->action);
 }
 
 static void sp_json(struct ctl_json *j, const void *rec)

@@ -9,8 +9,9 @@
  * constructor registers the encapsulation.
  *
  * SPEC: spi=N,key=HEX[,cipher=aes-gcm-128|aes-gcm-256|chacha20-poly1305|
- *       aes-cbc-128|aes-cbc-256][,auth=hmac-sha256|hmac-sha384|hmac-sha512,
- *       auth-key=HEX],dst=ADDR[,src=ADDR][,transport][,esn][,natt]
+ *       aes-cbc-128|aes-cbc-256][,auth=hmac-sha256-128|hmac-sha384-192|
+ *       hmac-sha512-256,auth-key=HEX],dst=ADDR[,src=ADDR][,transport][,esn][,natt]
+ * (the algorithms' names are the policy's, vocab/nfv_ipsec_alg.h)
  * (src is required in tunnel mode; SPIs below 256 are reserved)
  */
 #include <arpa/inet.h>
@@ -37,31 +38,6 @@ struct gen_esp {
 	struct nfv_ipsec *ips;
 	bool registered;
 };
-
-static const char *const esp_ciphers[] = {
-	[NFV_IPSEC_AES_GCM_128] = "aes-gcm-128",
-	[NFV_IPSEC_AES_GCM_256] = "aes-gcm-256",
-	[NFV_IPSEC_CHACHA20_POLY1305] = "chacha20-poly1305",
-	[NFV_IPSEC_AES_CBC_128] = "aes-cbc-128",
-	[NFV_IPSEC_AES_CBC_256] = "aes-cbc-256",
-};
-
-static const char *const esp_auths[] = {
-	[NFV_IPSEC_AUTH_NONE] = "none",
-	[NFV_IPSEC_HMAC_SHA256_128] = "hmac-sha256",
-	[NFV_IPSEC_HMAC_SHA384_192] = "hmac-sha384",
-	[NFV_IPSEC_HMAC_SHA512_256] = "hmac-sha512",
-};
-
-static int lookup(const char *const *names, unsigned int n, const char *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], v) == 0)
-			return i;
-	return -EINVAL;
-}
 
 static int hex_parse(const char *s, uint8_t *out, uint8_t *len)
 {
@@ -117,12 +93,12 @@ static int esp_spec_parse(const char *spec, struct nfv_ipsec_sa_conf *sa)
 		} else if (strcmp(tok, "auth-key") == 0 && val) {
 			ret = hex_parse(val, sa->auth_key, &sa->auth_key_len);
 		} else if (strcmp(tok, "cipher") == 0 && val) {
-			v = lookup(esp_ciphers, RTE_DIM(esp_ciphers), val);
-			ret = v < 0 ? v : 0;
+			v = nfv_ipsec_cipher_from_name(val);
+			ret = v < 0 ? -EINVAL : 0;
 			sa->cipher = v;
 		} else if (strcmp(tok, "auth") == 0 && val) {
-			v = lookup(esp_auths, RTE_DIM(esp_auths), val);
-			ret = v < 0 ? v : 0;
+			v = nfv_ipsec_auth_from_name(val);
+			ret = v < 0 ? -EINVAL : 0;
 			sa->auth = v;
 		} else if (strcmp(tok, "src") == 0 && val) {
 			ret = addr_parse(val, &sa->src);

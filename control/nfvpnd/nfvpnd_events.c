@@ -9,33 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfv_event.h"
 #include "nfvpnd.h"
-
-static const char *event_name(uint16_t type)
-{
-	switch (type) {
-	case NFV_EVENT_SA_SOFT: return "sa-soft-expire";
-	case NFV_EVENT_SA_HARD: return "sa-hard-expire";
-	case NFV_EVENT_QUEUE_OVERFLOW: return "queue-overflow";
-	case NFV_EVENT_NEIGH_FAILED: return "neigh-failed";
-	case NFV_EVENT_GENERATION: return "generation";
-	case NFV_EVENT_LOST: return "events-lost";
-	}
-	return "unknown";
-}
-
-static int event_prio(uint16_t type)
-{
-	switch (type) {
-	case NFV_EVENT_SA_HARD:
-	case NFV_EVENT_QUEUE_OVERFLOW:
-	case NFV_EVENT_LOST:
-		return LOG_WARNING;
-	case NFV_EVENT_GENERATION:
-		return LOG_INFO;
-	}
-	return LOG_NOTICE;
-}
 
 int nfvpnd_events_subscribe(struct nfvpnd *d)
 {
@@ -67,8 +42,8 @@ int nfvpnd_events_read(struct nfvpnd *d)
 		e->object[sizeof(e->object) - 1] = '\0';
 		e->text[sizeof(e->text) - 1] = '\0';
 		d->events++;
-		nfvpnd_log(event_prio(e->type), "event=%s object=\"%s\" value=%lu worker=%d: %s",
-			   event_name(e->type), e->object, (unsigned long)e->value,
+		nfvpnd_log(nfv_event_severity(e->type), "event=%s object=\"%s\" value=%lu worker=%d: %s",
+			   nfv_event_name(e->type), e->object, (unsigned long)e->value,
 			   e->worker == UINT16_MAX ? -1 : e->worker, e->text);
 	}
 	free(m.payload);

@@ -14,11 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nfv_ipsec_sa.h"
+#include "nfv_netfilter.h"
 #include "nfvpnd.h"
-
-static const char *const hook_names[] = {
-	"PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING",
-};
 
 int nfvpnd_metrics_init(struct nfvpnd *d)
 {
@@ -94,7 +92,7 @@ static void ports(struct nfvpnd *d, struct nfvpnd_text *t)
 static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 {
 	struct nfv_msg_hook *h;
-	uint64_t per_hook[5] = { 0 };
+	uint64_t per_hook[NFV_INET_NUMHOOKS] = { 0 };
 	char e[96];
 	uint32_t n;
 
@@ -102,7 +100,7 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 		return;
 	COUNTER(t, "nfvpn_hook_entry_packets", "packets through a hook entry, by verdict");
 	for (uint32_t i = 0; i < n; i++) {
-		const char *hk = h[i].hook < 5 ? hook_names[h[i].hook] : "?";
+		const char *hk = nfv_hook_name(h[i].hook);
 		const struct { const char *v; uint64_t c; } vs[] = {
 			{ "accept", h[i].accepted }, { "drop", h[i].dropped },
 			{ "stolen", h[i].stolen }, { "queue", h[i].queued },
@@ -110,7 +108,7 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 		};
 
 		h[i].name[sizeof(h[i].name) - 1] = '\0';
-		if (h[i].hook < 5)
+		if (h[i].hook < NFV_INET_NUMHOOKS)
 			per_hook[h[i].hook] += h[i].packets;
 		for (size_t v = 0; v < sizeof(vs) / sizeof(vs[0]); v++)
 			nfvpnd_printf(t, "nfvpn_hook_entry_packets_total{hook=\"%s\",entry=\"%s\",priority=\"%d\",verdict=\"%s\"} %lu\n",
@@ -118,8 +116,8 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 				      (unsigned long)vs[v].c);
 	}
 	COUNTER(t, "nfvpn_hook_packets", "packets into the entries of a hook, summed over entries");
-	for (unsigned int k = 0; k < 5; k++)
-		nfvpnd_printf(t, "nfvpn_hook_packets_total{hook=\"%s\"} %lu\n", hook_names[k],
+	for (unsigned int k = 0; k < NFV_INET_NUMHOOKS; k++)
+		nfvpnd_printf(t, "nfvpn_hook_packets_total{hook=\"%s\"} %lu\n", nfv_hook_names[k],
 			      (unsigned long)per_hook[k]);
 	free(h);
 }
@@ -171,18 +169,17 @@ static void rules(struct nfvpnd *d, struct nfvpnd_text *t)
 static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 {
 	static const struct { const char *name, *help; size_t off; } f[] = {
-#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, m) }
+#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, stats.m) }
 		SAF("packets", "packets encrypted or decrypted by an SA", packets),
 		SAF("bytes", "inner bytes encrypted or decrypted by an SA", bytes),
 		SAF("replay_drops", "packets refused by the anti-replay window", replay),
-		SAF("auth_failures", "packets whose ICV did not verify", auth_fail),
+		SAF("auth_failures", "packets whose ICV did not verify", auth),
 		SAF("policy_drops", "decrypted packets the inbound policy refused", policy),
 		SAF("expired_drops", "packets refused after the hard lifetime", expired),
 		SAF("seq_overflow_drops", "packets refused at sequence number overflow", seq_overflow),
 		SAF("crypto_errors", "packets the crypto library failed", crypto),
 #undef SAF
 	};
-	static const char *const states[] = { "active", "soft-expired", "expired" };
 	struct nfv_msg_ipsec_sa *r;
 	char e[160];
 	uint32_t n;
@@ -195,7 +192,7 @@ static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 			r[i].name[sizeof(r[i].name) - 1] = '\0';
 			nfvpnd_printf(t, "%s_total{sa=\"%s\",spi=\"0x%08x\",dir=\"%s\"} %lu\n",
 				      f[k].name, esc(r[i].name, e, sizeof(e)), r[i].spi,
-				      r[i].dir ? "out" : "in",
+				      nfv_ipsec_dir_name(r[i].dir),
 				      (unsigned long)*(const uint64_t *)((const char *)&r[i] + f[k].off));
 		}
 	}
@@ -203,7 +200,7 @@ static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
 		      "0 active, 1 soft lifetime reached (rekey), 2 expired\n");
 	for (uint32_t i = 0; i < n; i++)
 		nfvpnd_printf(t, "nfvpn_sa_state{sa=\"%s\",state=\"%s\"} %u\n",
-			      esc(r[i].name, e, sizeof(e)), states[r[i].state < 3 ? r[i].state : 0],
+			      esc(r[i].name, e, sizeof(e)), nfv_ipsec_sa_state_name(r[i].state),
 			      r[i].state);
 	free(r);
 }

@@ -184,7 +184,7 @@ static int read_ipsec(struct nfv_client *c, struct nfv_policy *p,
 		r->natt_sport = sa[i].natt_sport;
 		r->natt_dport = sa[i].natt_dport;
 		r->replay_window = sa[i].replay_window;
-		r->replay_off = sa[i].dir == NFV_PSA_IN && sa[i].replay_window == 0;
+		r->replay_off = sa[i].dir == NFV_IPSEC_DIR_IN && sa[i].replay_window == 0;
 		r->src = sa[i].src;
 		r->dst = sa[i].dst;
 		r->soft = sa[i].soft;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mgmt.h"
 #include "module.h"
+#include "nfv_event.h"
 
 /* What a worker writes: a multiple of 4 bytes, as rte_ring_elem wants. */
 struct event_rec {
@@ -88,19 +89,6 @@ void nfv_event_neigh_failed(struct nfv_dp *dp, uint16_t port, uint8_t family,
 	nfv_event_push(dp, NFV_EVENT_NEIGH_FAILED, UINT16_MAX, dropped, obj);
 }
 
-static const char *event_text(uint16_t type)
-{
-	switch (type) {
-	case NFV_EVENT_SA_SOFT: return "SA soft lifetime reached: rekey";
-	case NFV_EVENT_SA_HARD: return "SA hard lifetime reached: SA no longer used";
-	case NFV_EVENT_QUEUE_OVERFLOW: return "queue full: packets not queued";
-	case NFV_EVENT_NEIGH_FAILED: return "neighbour resolution failed: held packets dropped";
-	case NFV_EVENT_GENERATION: return "new generation applied";
-	case NFV_EVENT_LOST: return "events lost";
-	}
-	return "event";
-}
-
 void nfv_events_send(struct nfv_dp *dp, const struct nfv_msg_event *e)
 {
 	struct nfv_mgmt *mg = dp->mgmt;
@@ -129,7 +117,7 @@ static void events_run(struct nfv_dp *dp, uint64_t now)
 
 		memcpy(e.object, r.object, sizeof(e.object));
 		e.object[sizeof(e.object) - 1] = '\0';
-		strlcpy(e.text, event_text(r.type), sizeof(e.text));
+		strlcpy(e.text, nfv_event_text(r.type), sizeof(e.text));
 		if (ev->nb_subs > 0)
 			nfv_events_send(dp, &e);
 	}
@@ -142,7 +130,7 @@ static void events_run(struct nfv_dp *dp, uint64_t now)
 		};
 
 		strlcpy(e.object, "events", sizeof(e.object));
-		strlcpy(e.text, event_text(NFV_EVENT_LOST), sizeof(e.text));
+		strlcpy(e.text, nfv_event_text(NFV_EVENT_LOST), sizeof(e.text));
 		nfv_events_send(dp, &e);
 		ev->lost_sent = lost;
 	}

@@ -136,7 +136,7 @@ static struct dp_sp *sp_find(struct nfv_ipsec_dp *s, const char *name)
 	return NULL;
 }
 
-/* The enums of config/nfv_policy_ipsec.h have the module's values. */
+/* The policy and the module share the vocabulary's enums and structs. */
 static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 		    struct nfv_ipsec_sa_conf *c)
 {
@@ -160,12 +160,8 @@ static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 	c->natt = p->natt;
 	c->natt_sport = p->natt_sport;
 	c->natt_dport = p->natt_dport;
-	c->soft.bytes = p->soft.bytes;
-	c->soft.packets = p->soft.packets;
-	c->soft.seconds = p->soft.seconds;
-	c->hard.bytes = p->hard.bytes;
-	c->hard.packets = p->hard.packets;
-	c->hard.seconds = p->hard.seconds;
+	c->soft = p->soft;
+	c->hard = p->hard;
 }
 
 static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
@@ -195,7 +191,7 @@ static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	}
 	sa_conf(p, id, &c);
 	/* taken when the SA is added: a later route change does not move it */
-	if (p->dir == NFV_PSA_OUT)
+	if (p->dir == NFV_IPSEC_DIR_OUT)
 		c.mtu = path_mtu(dp, &p->dst);
 	ret = nfv_ipsec_sa_add(s->ips, &c);
 	explicit_bzero(&c, sizeof(c));
@@ -230,11 +226,11 @@ static int sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 		snprintf(why, len, "policy \"%s\" exists", p->name);
 		return -EEXIST;
 	}
-	if (p->action == NFV_PSP_PROTECT) {
+	if (p->action == NFV_IPSEC_PROTECT) {
 		sa = sa_find(s, sa_name);
 		if (sa == NULL || sa->conf.dir != p->dir) {
 			snprintf(why, len, "policy \"%s\": no %s SA \"%s\"", p->name,
-				 p->dir == NFV_PSA_IN ? "inbound" : "outbound", sa_name);
+				 p->dir == NFV_IPSEC_DIR_IN ? "inbound" : "outbound", sa_name);
 			return -ENOENT;
 		}
 	}
@@ -450,29 +446,17 @@ static int sa_list(struct nfv_dp *dp, struct nfv_buf *b)
 		r->natt = sa->conf.natt;
 		r->natt_sport = sa->conf.natt_sport;
 		r->natt_dport = sa->conf.natt_dport;
-		r->replay_window = sa->conf.dir == NFV_PSA_OUT || sa->conf.replay_off ? 0 :
+		r->replay_window = sa->conf.dir == NFV_IPSEC_DIR_OUT || sa->conf.replay_off ? 0 :
 			sa->conf.replay_window ? sa->conf.replay_window :
 			NFV_IPSEC_REPLAY_DEFAULT;
 		r->src = sa->conf.src;
 		r->dst = sa->conf.dst;
 		r->soft = sa->conf.soft;
 		r->hard = sa->conf.hard;
-		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0) {
-			r->packets = st.packets;
-			r->bytes = st.bytes;
-			r->replay = st.replay;
-			r->auth_fail = st.auth;
-			r->pad_fail = st.pad;
-			r->next_hdr = st.next_hdr;
-			r->policy = st.policy;
-			r->natt_mismatch = st.natt;
-			r->expired = st.expired;
-			r->seq_overflow = st.seq_overflow;
-			r->crypto = st.crypto;
-			r->no_room = st.no_room;
-		}
-		r->state = sa->hard_seen || r->seq_overflow ? NFV_MSG_SA_EXPIRED :
-			   sa->soft_seen ? NFV_MSG_SA_SOFT : NFV_MSG_SA_ACTIVE;
+		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0)
+			r->stats = st;
+		r->state = sa->hard_seen || r->stats.seq_overflow ? NFV_IPSEC_SA_EXPIRED :
+			   sa->soft_seen ? NFV_IPSEC_SA_SOFT : NFV_IPSEC_SA_ACTIVE;
 		l->count++;
 	}
 	return l == NULL ? -ENOMEM : ret;
@@ -522,8 +506,8 @@ static int req_sa_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void
 	explicit_bzero((void *)(uintptr_t)payload, sizeof(sa));
 	sa.name[sizeof(sa.name) - 1] = '\0';
 	if (sa.key_len > sizeof(sa.key) || sa.auth_key_len > sizeof(sa.auth_key) ||
-	    sa.dir > NFV_PSA_OUT || sa.mode > NFV_PSA_TRANSPORT ||
-	    sa.cipher > NFV_PSA_AES_CBC_256 || sa.auth > NFV_PSA_HMAC_SHA512_256) {
+	    sa.dir >= NFV_IPSEC_DIR_MAX || sa.mode >= NFV_IPSEC_MODE_MAX ||
+	    sa.cipher >= NFV_IPSEC_CIPHER_MAX || sa.auth >= NFV_IPSEC_AUTH_MAX) {
 		explicit_bzero(&sa, sizeof(sa));
 		snprintf(why, len, "malformed SA request");
 		return -EINVAL;
@@ -545,7 +529,7 @@ static int req_sp_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void
 	memcpy(&r, payload, sizeof(r));
 	r.sp.name[sizeof(r.sp.name) - 1] = '\0';
 	r.sa[sizeof(r.sa) - 1] = '\0';
-	if (r.sp.dir > NFV_PSA_OUT || r.sp.action > NFV_PSP_DISCARD ||
+	if (r.sp.dir >= NFV_IPSEC_DIR_MAX || r.sp.action >= NFV_IPSEC_ACTION_MAX ||
 	    r.sp.src.addr.family != r.sp.dst.addr.family ||
 	    (r.sp.src.addr.family != AF_INET && r.sp.src.addr.family != AF_INET6)) {
 		snprintf(why, len, "malformed policy request");

@@ -33,18 +33,9 @@ struct esp_replay {
 
 /* Per SA, per worker. Written by that worker only. */
 struct esp_sa_wstats {
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t replay;
-	uint64_t auth;
-	uint64_t pad;
-	uint64_t next_hdr;
-	uint64_t policy;
-	uint64_t natt;
-	uint64_t expired;
-	uint64_t seq_overflow;
-	uint64_t crypto;
-	uint64_t no_room;
+#define ESP_SA_WSTAT(field, key) uint64_t field;
+	NFV_IPSEC_SA_STATS(ESP_SA_WSTAT)
+#undef ESP_SA_WSTAT
 	uint8_t soft;		/* this worker saw a soft limit: control reads */
 } __rte_cache_aligned;
 

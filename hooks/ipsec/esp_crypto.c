@@ -123,10 +123,24 @@ static void esp_gcm_one(IMB_MGR *mgr, struct esp_op *op)
 	esp_op_done(op, true);
 }
 
-static const IMB_HASH_ALG esp_hmac_alg[] = {
-	[NFV_IPSEC_HMAC_SHA256_128] = IMB_AUTH_HMAC_SHA_256,
-	[NFV_IPSEC_HMAC_SHA384_192] = IMB_AUTH_HMAC_SHA_384,
-	[NFV_IPSEC_HMAC_SHA512_256] = IMB_AUTH_HMAC_SHA_512,
+/*
+ * intel-ipsec-mb's ids, from the algorithms' rows (vocab/nfv_ipsec_alg.h).
+ * Pasted with ##: intel-ipsec-mb.h defines GCM, CBC and others as macros.
+ */
+static const struct {
+	IMB_CIPHER_MODE mode;
+	IMB_HASH_ALG hash;	/* an AEAD's; IMB_AUTH_NULL: the auth row's */
+} esp_imb_cipher[] = {
+#define ESP_IMB_CIPHER(id, name, mode, hash, ...)			\
+	[NFV_IPSEC_##id] = { IMB_CIPHER_##mode, IMB_AUTH_##hash },
+	NFV_IPSEC_CIPHERS(ESP_IMB_CIPHER)
+#undef ESP_IMB_CIPHER
+};
+
+static const IMB_HASH_ALG esp_imb_auth[] = {
+#define ESP_IMB_AUTH(id, name, hash, ...) [NFV_IPSEC_##id] = IMB_AUTH_##hash,
+	NFV_IPSEC_AUTHS(ESP_IMB_AUTH)
+#undef ESP_IMB_AUTH
 };
 
 static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
@@ -142,9 +156,10 @@ static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
 	job->auth_tag_output = op->tag;
 	job->auth_tag_output_len_in_bytes = sa->icv_len;
 	job->user_data = op;
+	job->cipher_mode = esp_imb_cipher[sa->cipher].mode;
+	job->hash_alg = sa->flags & ESP_SA_AEAD ? esp_imb_cipher[sa->cipher].hash :
+		esp_imb_auth[sa->auth];
 	if (sa->cipher == NFV_IPSEC_CHACHA20_POLY1305) {
-		job->cipher_mode = IMB_CIPHER_CHACHA20_POLY1305;
-		job->hash_alg = IMB_AUTH_CHACHA20_POLY1305;
 		job->enc_keys = sa->keys.chacha;
 		job->dec_keys = sa->keys.chacha;
 		job->key_len_in_bytes = 32;
@@ -156,8 +171,6 @@ static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
 		job->msg_len_to_hash_in_bytes = op->len;
 		return;
 	}
-	job->cipher_mode = IMB_CIPHER_CBC;
-	job->hash_alg = esp_hmac_alg[sa->auth];
 	job->enc_keys = sa->keys.aes_enc;
 	job->dec_keys = sa->keys.aes_dec;
 	job->key_len_in_bytes = sa->key_len;
@@ -187,7 +200,7 @@ void esp_crypto_run(IMB_MGR *mgr, struct esp_op *ops, unsigned int n)
 		struct esp_op *op = &ops[i];
 		uint8_t c = op->sa->cipher;
 
-		if (c == NFV_IPSEC_AES_GCM_128 || c == NFV_IPSEC_AES_GCM_256) {
+		if (esp_imb_cipher[c].mode == IMB_CIPHER_GCM) {
 			esp_gcm_one(mgr, op);
 			continue;
 		}

@@ -220,18 +220,9 @@ static void esp_sa_sum(const struct esp_sa *sa, struct nfv_ipsec_sa_stats *s)
 	for (w = 0; w < NFV_MAX_WORKERS; w++) {
 		const struct esp_sa_wstats *x = &sa->stats[w];
 
-		s->packets += x->packets;
-		s->bytes += x->bytes;
-		s->replay += x->replay;
-		s->auth += x->auth;
-		s->pad += x->pad;
-		s->next_hdr += x->next_hdr;
-		s->policy += x->policy;
-		s->natt += x->natt;
-		s->expired += x->expired;
-		s->seq_overflow += x->seq_overflow;
-		s->crypto += x->crypto;
-		s->no_room += x->no_room;
+#define ESP_SA_SUM(field, key) s->field += x->field;
+		NFV_IPSEC_SA_STATS(ESP_SA_SUM)
+#undef ESP_SA_SUM
 	}
 }
 

@@ -14,36 +14,26 @@
 
 #include "esp.h"
 
-struct esp_alg {
-	uint8_t key_len;	/* cipher key, salt excluded */
-	uint8_t salt;
-	uint8_t iv_len;
-	uint8_t align;
-	bool aead;
-};
+/* Every algorithm's row (vocab/nfv_ipsec_alg.h) fits struct esp_sa. */
+#define ESP_CIPHER_FITS(id, name, mode, hash, key, slen, iv, icv, align, aead)	\
+	_Static_assert((slen) == 0 || (slen) == sizeof(((struct esp_sa *)0)->salt), #id ": salt"); \
+	_Static_assert((iv) <= ESP_IV_MAX && (icv) <= ESP_ICV_MAX, #id ": IV or ICV");
+NFV_IPSEC_CIPHERS(ESP_CIPHER_FITS)
+#undef ESP_CIPHER_FITS
 
-static const struct esp_alg esp_algs[] = {
-	[NFV_IPSEC_AES_GCM_128] = { 16, 4, 8, 4, true },
-	[NFV_IPSEC_AES_GCM_256] = { 32, 4, 8, 4, true },
-	[NFV_IPSEC_CHACHA20_POLY1305] = { 32, 4, 8, 4, true },
-	[NFV_IPSEC_AES_CBC_128] = { 16, 0, 16, 16, false },
-	[NFV_IPSEC_AES_CBC_256] = { 32, 0, 16, 16, false },
-};
-
-/* RFC 4868: the key is the hash length, the ICV half of it. */
-static const struct {
-	uint8_t key_len, icv_len, block;
-} esp_auths[] = {
-	[NFV_IPSEC_HMAC_SHA256_128] = { 32, 16, 64 },
-	[NFV_IPSEC_HMAC_SHA384_192] = { 48, 24, 128 },
-	[NFV_IPSEC_HMAC_SHA512_256] = { 64, 32, 128 },
-};
+#define ESP_HMAC_BLOCK_MAX 128	/* SHA-384, SHA-512 */
+/* and the HMAC key fits the block: esp_hmac_precompute does not hash it */
+#define ESP_AUTH_FITS(id, name, hash, key, icv, block)			\
+	_Static_assert((icv) <= ESP_ICV_MAX && (key) <= (block) &&		\
+		       (block) <= ESP_HMAC_BLOCK_MAX, #id ": ICV, key or block");
+NFV_IPSEC_AUTHS(ESP_AUTH_FITS)
+#undef ESP_AUTH_FITS
 
 static int esp_hmac_precompute(IMB_MGR *mgr, struct esp_sa *sa,
 			       const uint8_t *key, uint8_t len)
 {
-	uint8_t block[128];
-	uint8_t bs = esp_auths[sa->auth].block;
+	uint8_t block[ESP_HMAC_BLOCK_MAX];
+	uint8_t bs = nfv_ipsec_auths[sa->auth].block;
 	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
@@ -71,22 +61,22 @@ static int esp_hmac_precompute(IMB_MGR *mgr, struct esp_sa *sa,
 static int esp_sa_check(const struct nfv_ipsec *ips,
 			const struct nfv_ipsec_sa_conf *c)
 {
-	const struct esp_alg *a;
+	const struct nfv_ipsec_cipher_alg *a;
 
-	if (c->id >= ips->max_sa || c->cipher > NFV_IPSEC_AES_CBC_256 ||
-	    c->auth > NFV_IPSEC_HMAC_SHA512_256 || c->dir > NFV_IPSEC_DIR_OUT ||
-	    c->mode > NFV_IPSEC_MODE_TRANSPORT)
+	if (c->id >= ips->max_sa || c->cipher >= NFV_IPSEC_CIPHER_MAX ||
+	    c->auth >= NFV_IPSEC_AUTH_MAX || c->dir >= NFV_IPSEC_DIR_MAX ||
+	    c->mode >= NFV_IPSEC_MODE_MAX)
 		return -EINVAL;
 	if (c->dst.family != AF_INET && c->dst.family != AF_INET6)
 		return -EAFNOSUPPORT;
 	if (c->mode == NFV_IPSEC_MODE_TUNNEL && c->src.family != c->dst.family)
 		return -EINVAL;
-	a = &esp_algs[c->cipher];
-	if (c->key_len != a->key_len + a->salt)
+	a = &nfv_ipsec_ciphers[c->cipher];
+	if (c->key_len != a->key_len + a->salt_len)
 		return -EINVAL;
 	if (a->aead != (c->auth == NFV_IPSEC_AUTH_NONE))
 		return -EINVAL;
-	if (!a->aead && c->auth_key_len != esp_auths[c->auth].key_len)
+	if (!a->aead && c->auth_key_len != nfv_ipsec_auths[c->auth].key_len)
 		return -EINVAL;
 	if (c->replay_window > NFV_IPSEC_REPLAY_MAX)
 		return -ERANGE;
@@ -107,7 +97,7 @@ static uint64_t esp_deadline(uint64_t now, uint64_t seconds)
 int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		  struct esp_sa **out)
 {
-	const struct esp_alg *a;
+	const struct nfv_ipsec_cipher_alg *a;
 	uint32_t window;
 	struct esp_sa *sa;
 	uint64_t now;
@@ -116,7 +106,7 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	rc = esp_sa_check(ips, c);
 	if (rc < 0)
 		return rc;
-	a = &esp_algs[c->cipher];
+	a = &nfv_ipsec_ciphers[c->cipher];
 	window = c->replay_window ? c->replay_window : NFV_IPSEC_REPLAY_DEFAULT;
 	sa = rte_zmalloc("esp_sa", sizeof(*sa) - sizeof(sa->replay) +
 			 esp_replay_bytes(window), RTE_CACHE_LINE_SIZE);
@@ -132,7 +122,7 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	sa->iv_len = a->iv_len;
 	sa->align = a->align;
 	sa->key_len = a->key_len;
-	sa->icv_len = a->aead ? 16 : esp_auths[c->auth].icv_len;
+	sa->icv_len = a->aead ? a->icv_len : nfv_ipsec_auths[c->auth].icv_len;
 	sa->flags = (c->esn ? ESP_SA_ESN : 0) | (c->natt ? ESP_SA_NATT : 0) |
 		(c->mode == NFV_IPSEC_MODE_TUNNEL ? ESP_SA_TUNNEL : 0) |
 		(a->aead ? ESP_SA_AEAD : 0) |
@@ -176,9 +166,11 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		IMB_AES_KEYEXP_256(ips->ctl_mgr, c->key, sa->keys.aes_enc,
 				   sa->keys.aes_dec);
 		break;
+	case NFV_IPSEC_CIPHER_MAX:	/* refused by esp_sa_check */
+		break;
 	}
-	if (a->salt)
-		memcpy(sa->salt, c->key + a->key_len, 4);
+	if (a->salt_len)
+		memcpy(sa->salt, c->key + a->key_len, a->salt_len);
 	if (!a->aead)
 		esp_hmac_precompute(ips->ctl_mgr, sa, c->auth_key, c->auth_key_len);
 	*out = sa;

@@ -13,48 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nfv_ipsec_alg.h"	/* the algorithms' rows */
+#include "nfv_ipsec_sa.h"	/* directions, modes, actions, counters */
 #include "nfv_policy.h"
 
 struct nfv_hook_table;
 struct rte_mbuf;
 struct rte_rcu_qsbr;
 struct nfv_ipsec;
-
-enum nfv_ipsec_dir {
-	NFV_IPSEC_DIR_IN = 0,
-	NFV_IPSEC_DIR_OUT = 1,
-};
-
-enum nfv_ipsec_mode {
-	NFV_IPSEC_MODE_TUNNEL = 0,
-	NFV_IPSEC_MODE_TRANSPORT = 1,
-};
-
-enum nfv_ipsec_cipher {
-	NFV_IPSEC_AES_GCM_128 = 0,	/* RFC 4106, 16-byte ICV */
-	NFV_IPSEC_AES_GCM_256,
-	NFV_IPSEC_CHACHA20_POLY1305,	/* RFC 7634 */
-	NFV_IPSEC_AES_CBC_128,		/* RFC 3602, needs an auth */
-	NFV_IPSEC_AES_CBC_256,
-};
-
-enum nfv_ipsec_auth {
-	NFV_IPSEC_AUTH_NONE = 0,	/* with an AEAD only */
-	NFV_IPSEC_HMAC_SHA256_128,	/* RFC 4868 */
-	NFV_IPSEC_HMAC_SHA384_192,
-	NFV_IPSEC_HMAC_SHA512_256,
-};
-
-#define NFV_IPSEC_KEY_MAX 64
-#define NFV_IPSEC_REPLAY_DEFAULT 1024
-#define NFV_IPSEC_REPLAY_MAX 4096
-
-/* Lifetime limits; 0 means none. */
-struct nfv_ipsec_lifetime {
-	uint64_t bytes;
-	uint64_t packets;
-	uint64_t seconds;
-};
 
 struct nfv_ipsec_sa_conf {
 	uint32_t id;			/* slot, 0 .. max_sa-1, chosen by the caller */
@@ -88,12 +54,6 @@ struct nfv_ipsec_sa_conf {
 	 * conf.too_big. See README.md.
 	 */
 	uint16_t mtu;
-};
-
-enum nfv_ipsec_action {
-	NFV_IPSEC_PROTECT = 0,
-	NFV_IPSEC_BYPASS,
-	NFV_IPSEC_DISCARD,
 };
 
 struct nfv_ipsec_sp_conf {
@@ -139,22 +99,6 @@ struct nfv_ipsec_conf {
 	 * NULL: the fragmented packet's own pool, which may be big_pool.
 	 */
 	struct rte_mempool *frag_pool;
-};
-
-/* Per SA, summed over workers. */
-struct nfv_ipsec_sa_stats {
-	uint64_t packets;
-	uint64_t bytes;			/* ESP payload bytes (inner packet) */
-	uint64_t replay;
-	uint64_t auth;
-	uint64_t pad;
-	uint64_t next_hdr;
-	uint64_t policy;
-	uint64_t natt;
-	uint64_t expired;
-	uint64_t seq_overflow;
-	uint64_t crypto;
-	uint64_t no_room;
 };
 
 enum nfv_ipsec_sa_event {

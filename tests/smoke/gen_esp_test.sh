@@ -100,7 +100,7 @@ run gcm128_v4_in_v4 \
 	"spi=0x1001 crypt=AES-GCM key=00112233445566778899aabbccddeeff01020304 src=192.0.2.1 dst=192.0.2.2" \
 	--flows 4 --src 10.0.0.0/30 --dport 5000-5001 --size 64,570
 run cbc_sha256_v6_in_v4 \
-	"spi=2002,cipher=aes-cbc-128,key=000102030405060708090a0b0c0d0e0f,auth=hmac-sha256,auth-key=$(printf '%064d' 7),src=198.51.100.1,dst=198.51.100.2" \
+	"spi=2002,cipher=aes-cbc-128,key=000102030405060708090a0b0c0d0e0f,auth=hmac-sha256-128,auth-key=$(printf '%064d' 7),src=198.51.100.1,dst=198.51.100.2" \
 	"spi=2002 crypt=AES-CBC key=000102030405060708090a0b0c0d0e0f auth=SHA2-256-128 akey=$(printf '%064d' 7) src=198.51.100.1 dst=198.51.100.2" \
 	--ipv6 --flows 3 --src fd00::/126 --size 84,1518
 run chacha_v4_in_v6 \

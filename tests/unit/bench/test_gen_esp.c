@@ -149,7 +149,7 @@ static void test_cbc_v6_in_v6(void)
 {
 	CU_ASSERT_PTR_NOT_NULL_FATAL(esp);
 	check_burst(AF_INET6, "spi=770,cipher=aes-cbc-128,key=000102030405060708090a0b0c0d0e0f,"
-		    "auth=hmac-sha256,auth-key=0000000000000000000000000000000000000000000000000000000000000007,"
+		    "auth=hmac-sha256-128,auth-key=0000000000000000000000000000000000000000000000000000000000000007,"
 		    "src=2001:db8::1,dst=2001:db8::2",
 		    AF_INET6, "2001:db8::1", "2001:db8::2", 770, 16);
 }

@@ -37,13 +37,13 @@ static void setup(struct nfv_policy_ipsec *pi)
 static struct nfv_policy_sa sa(const char *name, uint32_t spi, uint8_t dir)
 {
 	struct nfv_policy_sa s = {
-		.spi = spi, .reqid = spi, .dir = dir, .mode = NFV_PSA_TUNNEL,
-		.cipher = NFV_PSA_AES_GCM_128, .auth = NFV_PSA_AUTH_NONE, .key_len = 20,
+		.spi = spi, .reqid = spi, .dir = dir, .mode = NFV_IPSEC_MODE_TUNNEL,
+		.cipher = NFV_IPSEC_AES_GCM_128, .auth = NFV_IPSEC_AUTH_NONE, .key_len = 20,
 	};
 
 	strcpy(s.name, name);
-	s.src = ctl_addr(dir == NFV_PSA_OUT ? "10.0.0.1" : "10.0.0.2");
-	s.dst = ctl_addr(dir == NFV_PSA_OUT ? "10.0.0.2" : "10.0.0.1");
+	s.src = ctl_addr(dir == NFV_IPSEC_DIR_OUT ? "10.0.0.1" : "10.0.0.2");
+	s.dst = ctl_addr(dir == NFV_IPSEC_DIR_OUT ? "10.0.0.2" : "10.0.0.1");
 	memset(s.key, KEY_BYTE, s.key_len);
 	return s;
 }
@@ -51,10 +51,10 @@ static struct nfv_policy_sa sa(const char *name, uint32_t spi, uint8_t dir)
 /* AES-CBC-128 with HMAC-SHA-256: a cipher key and an auth key. */
 static struct nfv_policy_sa sa_cbc(const char *name, uint32_t spi)
 {
-	struct nfv_policy_sa s = sa(name, spi, NFV_PSA_OUT);
+	struct nfv_policy_sa s = sa(name, spi, NFV_IPSEC_DIR_OUT);
 
-	s.cipher = NFV_PSA_AES_CBC_128;
-	s.auth = NFV_PSA_HMAC_SHA256_128;
+	s.cipher = NFV_IPSEC_AES_CBC_128;
+	s.auth = NFV_IPSEC_HMAC_SHA256_128;
 	s.key_len = 16;
 	s.auth_key_len = 32;
 	memset(s.auth_key, AUTH_KEY_BYTE, s.auth_key_len);
@@ -69,8 +69,8 @@ static struct nfv_msg_ipsec_sp_add sp(const char *name, uint8_t dir, uint8_t act
 	strcpy(r.sp.name, name);
 	r.sp.dir = dir;
 	r.sp.action = action;
-	r.sp.src = ctl_prefix(dir == NFV_PSA_OUT ? "192.168.1.0/24" : "172.16.0.0/16");
-	r.sp.dst = ctl_prefix(dir == NFV_PSA_OUT ? "172.16.0.0/16" : "192.168.1.0/24");
+	r.sp.src = ctl_prefix(dir == NFV_IPSEC_DIR_OUT ? "192.168.1.0/24" : "172.16.0.0/16");
+	r.sp.dst = ctl_prefix(dir == NFV_IPSEC_DIR_OUT ? "172.16.0.0/16" : "192.168.1.0/24");
 	r.sp.sa = -1;
 	strcpy(r.sa, sa_name);
 	return r;
@@ -135,9 +135,9 @@ static void test_sa(void)
 	CU_ASSERT_FALSE(hook_listed("esp-output"));
 
 	gen = f.dp.generation;
-	s = sa("out1", 0x1001, NFV_PSA_OUT);
+	s = sa("out1", 0x1001, NFV_IPSEC_DIR_OUT);
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
-	s = sa("in1", 0x2001, NFV_PSA_IN);
+	s = sa("in1", 0x2001, NFV_IPSEC_DIR_IN);
 	s.replay_window = 64;
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
 	s = sa_cbc("cbc", 0x3001);
@@ -152,18 +152,18 @@ static void test_sa(void)
 	for (uint32_t i = 0; i < cnt; i++) {
 		if (strcmp(l[i].name, "out1") == 0) {
 			CU_ASSERT_EQUAL(l[i].spi, 0x1001);
-			CU_ASSERT_EQUAL(l[i].dir, NFV_PSA_OUT);
-			CU_ASSERT_EQUAL(l[i].cipher, NFV_PSA_AES_GCM_128);
+			CU_ASSERT_EQUAL(l[i].dir, NFV_IPSEC_DIR_OUT);
+			CU_ASSERT_EQUAL(l[i].cipher, NFV_IPSEC_AES_GCM_128);
 			CU_ASSERT_EQUAL(l[i].replay_window, 0);	/* outbound has none */
-			CU_ASSERT_EQUAL(l[i].state, NFV_MSG_SA_ACTIVE);
-			CU_ASSERT_EQUAL(l[i].packets, 0);
+			CU_ASSERT_EQUAL(l[i].state, NFV_IPSEC_SA_ACTIVE);
+			CU_ASSERT_EQUAL(l[i].stats.packets, 0);
 		} else if (strcmp(l[i].name, "in1") == 0) {
-			CU_ASSERT_EQUAL(l[i].dir, NFV_PSA_IN);
+			CU_ASSERT_EQUAL(l[i].dir, NFV_IPSEC_DIR_IN);
 			CU_ASSERT_EQUAL(l[i].replay_window, 64);
 			CU_ASSERT(nfv_addr_equal(&l[i].dst, &(struct nfv_addr){ 0 }) == false);
 		} else {
 			CU_ASSERT_STRING_EQUAL(l[i].name, "cbc");
-			CU_ASSERT_EQUAL(l[i].auth, NFV_PSA_HMAC_SHA256_128);
+			CU_ASSERT_EQUAL(l[i].auth, NFV_IPSEC_HMAC_SHA256_128);
 		}
 	}
 	/* the listing never carries a key */
@@ -172,13 +172,13 @@ static void test_sa(void)
 	ctl_resp_free(&r);
 
 	/* refused: a name in use, an SPI and destination in use */
-	s = sa("out1", 0x1002, NFV_PSA_OUT);
+	s = sa("out1", 0x1002, NFV_IPSEC_DIR_OUT);
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EEXIST, "SA \"out1\" exists");
-	s = sa("in2", 0x2001, NFV_PSA_IN);
+	s = sa("in2", 0x2001, NFV_IPSEC_DIR_IN);
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EEXIST,
 		"this SPI and destination are in use");
 	/* the module's checks: a key of the wrong length */
-	s = sa("short-key", 0x1003, NFV_PSA_OUT);
+	s = sa("short-key", 0x1003, NFV_IPSEC_DIR_OUT);
 	s.key_len = 16;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "SA \"short-key\"");
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 3);
@@ -190,7 +190,7 @@ static void test_sa(void)
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n), -ENOENT, "no SA \"out1\"");
 	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(*l)), 2);
 	/* the name and the slot can be used again */
-	s = sa("out1", 0x1001, NFV_PSA_OUT);
+	s = sa("out1", 0x1001, NFV_IPSEC_DIR_OUT);
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
 	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(*l)), 3);
 	ctl_fake_fini(&f);
@@ -204,23 +204,23 @@ static void test_malformed_sa(void)
 
 	setup(NULL);
 	gen = f.dp.generation;
-	s = sa("x", 0x1001, NFV_PSA_OUT);
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s) - 1, -EINVAL, "short SA request");
-	s.key_len = NFV_PSA_KEY_MAX + 1;
+	s.key_len = NFV_IPSEC_KEY_MAX + 1;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
-	s = sa("x", 0x1001, NFV_PSA_OUT);
-	s.auth_key_len = NFV_PSA_KEY_MAX + 1;
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
+	s.auth_key_len = NFV_IPSEC_KEY_MAX + 1;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
-	s = sa("x", 0x1001, NFV_PSA_OUT);
-	s.cipher = NFV_PSA_AES_CBC_256 + 1;
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
+	s.cipher = NFV_IPSEC_AES_CBC_256 + 1;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
-	s = sa("x", 0x1001, NFV_PSA_OUT);
-	s.auth = NFV_PSA_HMAC_SHA512_256 + 1;
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
+	s.auth = NFV_IPSEC_HMAC_SHA512_256 + 1;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
-	s = sa("x", 0x1001, NFV_PSA_OUT);
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
 	s.dir = 2;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
-	s = sa("x", 0x1001, NFV_PSA_OUT);
+	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
 	s.mode = 2;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n) - 1, -EINVAL, "short delete request");
@@ -243,17 +243,17 @@ static void test_sp(void)
 	uint32_t cnt;
 
 	setup(NULL);
-	s = sa("out1", 0x1001, NFV_PSA_OUT);
+	s = sa("out1", 0x1001, NFV_IPSEC_DIR_OUT);
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
-	s = sa("in1", 0x2001, NFV_PSA_IN);
+	s = sa("in1", 0x2001, NFV_IPSEC_DIR_IN);
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
 
 	gen = f.dp.generation;
-	r = sp("sp-out", NFV_PSA_OUT, NFV_PSP_PROTECT, "out1");
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "out1");
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
-	r = sp("sp-in", NFV_PSA_IN, NFV_PSP_PROTECT, "in1");
+	r = sp("sp-in", NFV_IPSEC_DIR_IN, NFV_IPSEC_PROTECT, "in1");
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
-	r = sp("sp-bypass", NFV_PSA_OUT, NFV_PSP_BYPASS, "");
+	r = sp("sp-bypass", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
 	r.sp.priority = -5;
 	r.sp.proto = IPPROTO_UDP;
 	r.sp.dport_min = r.sp.dport_max = 500;
@@ -268,7 +268,7 @@ static void test_sp(void)
 	for (uint32_t i = 0; i < cnt; i++) {
 		if (strcmp(l[i].sp.name, "sp-out") == 0) {
 			CU_ASSERT_STRING_EQUAL(l[i].sa, "out1");
-			CU_ASSERT_EQUAL(l[i].sp.action, NFV_PSP_PROTECT);
+			CU_ASSERT_EQUAL(l[i].sp.action, NFV_IPSEC_PROTECT);
 			CU_ASSERT_EQUAL(l[i].sp.dst.len, 16);
 		} else if (strcmp(l[i].sp.name, "sp-bypass") == 0) {
 			CU_ASSERT_STRING_EQUAL(l[i].sa, "");
@@ -277,29 +277,29 @@ static void test_sp(void)
 			CU_ASSERT_EQUAL(l[i].refused, 0);
 		} else {
 			CU_ASSERT_STRING_EQUAL(l[i].sp.name, "sp-in");
-			CU_ASSERT_EQUAL(l[i].sp.dir, NFV_PSA_IN);
+			CU_ASSERT_EQUAL(l[i].sp.dir, NFV_IPSEC_DIR_IN);
 		}
 	}
 	ctl_resp_free(&resp);
 
 	/* refused */
 	gen = f.dp.generation;
-	r = sp("sp-out", NFV_PSA_OUT, NFV_PSP_DISCARD, "");
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_DISCARD, "");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EEXIST, "policy \"sp-out\" exists");
-	r = sp("sp2", NFV_PSA_OUT, NFV_PSP_PROTECT, "nosa");
+	r = sp("sp2", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "nosa");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -ENOENT, "no outbound SA \"nosa\"");
-	r = sp("sp2", NFV_PSA_OUT, NFV_PSP_PROTECT, "in1");	/* the wrong way */
+	r = sp("sp2", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "in1");	/* the wrong way */
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -ENOENT, "no outbound SA \"in1\"");
-	r = sp("sp2", NFV_PSA_OUT, NFV_PSP_BYPASS, "");
+	r = sp("sp2", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r) - 1, -EINVAL, "short policy request");
 	r.sp.dst = ctl_prefix("2001:db8::/32");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EINVAL, "malformed policy request");
-	r = sp("sp2", NFV_PSA_OUT, NFV_PSP_BYPASS, "");
+	r = sp("sp2", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
 	r.sp.src.addr.family = r.sp.dst.addr.family = 0;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EINVAL, "malformed policy request");
-	r = sp("sp2", 2, NFV_PSP_BYPASS, "");
+	r = sp("sp2", 2, NFV_IPSEC_BYPASS, "");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EINVAL, "malformed policy request");
-	r = sp("sp2", NFV_PSA_OUT, NFV_PSP_DISCARD + 1, "");
+	r = sp("sp2", NFV_IPSEC_DIR_OUT, NFV_IPSEC_DISCARD + 1, "");
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EINVAL, "malformed policy request");
 	CU_ASSERT_EQUAL(f.dp.generation, gen);
 
@@ -324,15 +324,15 @@ static void test_from_policy(void)
 	struct nfv_policy_ipsec *pi = calloc(1, sizeof(*pi));
 	struct nfv_policy_sa *sas = calloc(2, sizeof(*sas));
 	struct nfv_policy_sp *sps = calloc(1, sizeof(*sps));
-	struct nfv_msg_ipsec_sp_add r = sp("pol-sp", NFV_PSA_OUT, NFV_PSP_PROTECT, "");
+	struct nfv_msg_ipsec_sp_add r = sp("pol-sp", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "");
 	struct ctl_resp resp;
 	uint32_t cnt;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sas);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sps);
-	sas[0] = sa("pol-out", 0x1001, NFV_PSA_OUT);
-	sas[1] = sa("pol-in", 0x2001, NFV_PSA_IN);
+	sas[0] = sa("pol-out", 0x1001, NFV_IPSEC_DIR_OUT);
+	sas[1] = sa("pol-in", 0x2001, NFV_IPSEC_DIR_IN);
 	sps[0] = r.sp;
 	sps[0].sa = 0;
 	pi->sas = sas;
@@ -422,9 +422,9 @@ static void test_policy_of_deleted_sa(void)
 	memcpy(&p1, peer1.bytes, 4);
 	memcpy(&p2, peer2.bytes, 4);
 	setup(NULL);
-	s = sa("out1", 0x1001, NFV_PSA_OUT);
+	s = sa("out1", 0x1001, NFV_IPSEC_DIR_OUT);
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
-	r = sp("sp-out", NFV_PSA_OUT, NFV_PSP_PROTECT, "out1");
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "out1");
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
 	CU_ASSERT_EQUAL(protect_to(), p1);
 
@@ -433,7 +433,7 @@ static void test_policy_of_deleted_sa(void)
 	CU_ASSERT_EQUAL(protect_to(), 0);
 	CU_ASSERT_EQUAL(nfv_drop_stats_sum(f.dp.hooks, NFV_DR_ESP_NO_SA), 1);
 
-	s = sa("other", 0x1002, NFV_PSA_OUT);
+	s = sa("other", 0x1002, NFV_IPSEC_DIR_OUT);
 	s.dst = peer2;
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
 	CU_ASSERT_EQUAL(protect_to(), 0);
@@ -442,7 +442,7 @@ static void test_policy_of_deleted_sa(void)
 	/* replaced: the policy protects with the SA it names now */
 	n = name("sp-out");
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
-	r = sp("sp-out", NFV_PSA_OUT, NFV_PSP_PROTECT, "other");
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "other");
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
 	CU_ASSERT_EQUAL(protect_to(), p2);
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(f.dp.pool), 0);

@@ -312,8 +312,8 @@ static void test_arming(void)
 static void test_ipsec_undo(void)
 {
 	struct nfv_policy_sa sa = {
-		.spi = 0x1001, .reqid = 1, .dir = NFV_PSA_OUT, .mode = NFV_PSA_TUNNEL,
-		.cipher = NFV_PSA_AES_GCM_128, .key_len = 20,
+		.spi = 0x1001, .reqid = 1, .dir = NFV_IPSEC_DIR_OUT, .mode = NFV_IPSEC_MODE_TUNNEL,
+		.cipher = NFV_IPSEC_AES_GCM_128, .key_len = 20,
 	};
 	struct nfv_msg_name n = { "t1" };
 	struct nfv_mgmt_conn *c;
