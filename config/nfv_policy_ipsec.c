@@ -97,7 +97,7 @@ bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
 	return true;
 }
 
-/* Key lengths, salt and auth as the algorithm's row (vocab/nfv_ipsec_alg.h) asks. */
+/* Key lengths, salt and auth as the algorithm's row (config/vocab/nfv_ipsec_alg.h) asks. */
 static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 		      struct nfv_policy_sa *sa)
 {

@@ -2,7 +2,7 @@
 /*
  * The "ipsec:" section of the policy: SAs and security policies, validated.
  * No DPDK and no hooks/ipsec here; the enums are the vocabulary's
- * (vocab/nfv_ipsec_alg.h, nfv_ipsec_sa.h), which hooks/ipsec uses too, so
+ * (config/vocab/nfv_ipsec_alg.h, nfv_ipsec_sa.h), which hooks/ipsec uses too, so
  * the dataplane copies these values into struct nfv_ipsec_sa_conf/_sp_conf.
  *
  * Keys live in these structs: nfv_policy_ipsec_free() wipes them, and no

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Names of drop reasons, for the control side. Those of hooks, verdicts
- * and priorities are the vocabulary's (vocab/nfv_netfilter.h).
+ * and priorities are the vocabulary's (config/vocab/nfv_netfilter.h).
  */
 #include "nfv_drop.h"
 

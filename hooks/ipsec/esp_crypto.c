@@ -124,7 +124,7 @@ static void esp_gcm_one(IMB_MGR *mgr, struct esp_op *op)
 }
 
 /*
- * intel-ipsec-mb's ids, from the algorithms' rows (vocab/nfv_ipsec_alg.h).
+ * intel-ipsec-mb's ids, from the algorithms' rows (config/vocab/nfv_ipsec_alg.h).
  * Pasted with ##: intel-ipsec-mb.h defines GCM, CBC and others as macros.
  */
 static const struct {

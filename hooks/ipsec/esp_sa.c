@@ -14,7 +14,7 @@
 
 #include "esp.h"
 
-/* Every algorithm's row (vocab/nfv_ipsec_alg.h) fits struct esp_sa. */
+/* Every algorithm's row (config/vocab/nfv_ipsec_alg.h) fits struct esp_sa. */
 #define ESP_CIPHER_FITS(id, name, mode, hash, key, slen, iv, icv, align, aead)	\
 	_Static_assert((slen) == 0 || (slen) == sizeof(((struct esp_sa *)0)->salt), #id ": salt"); \
 	_Static_assert((iv) <= ESP_IV_MAX && (icv) <= ESP_ICV_MAX, #id ": IV or ICV");
