@@ -120,7 +120,7 @@ int nfv_builtin_add(struct nfv_dp *dp, const struct nfv_policy_hook *h)
 		break;
 	}
 	ops.priv = b;
-	ret = nfv_hook_register(dp->hooks, &ops, &b->reg);
+	ret = nfv_hook_register(dp->hooks, &ops, 1, &b->reg);
 	if (ret < 0) {
 		rte_free(b);
 		return ret;
@@ -142,7 +142,7 @@ int nfv_builtin_del(struct nfv_dp *dp, const char *name)
 			continue;
 		*pb = b->next;
 		/* returns after the grace period: no worker still uses b */
-		nfv_hook_unregister(dp->hooks, b->reg);
+		nfv_hook_unregister(dp->hooks, &b->reg, 1);
 		rte_free(b);
 		dp->generation++;
 		return 0;

@@ -59,7 +59,7 @@ int nfv_ct_register(struct nfv_ct_table *t, struct nfv_hook_table *ht)
 		ops.fn = ct_entries[i].confirm ? nfv_conntrack_confirm_process :
 						 nfv_conntrack_in_process;
 		ops.priv = t;
-		ret = nfv_hook_register(ht, &ops, &t->regs[i]);
+		ret = nfv_hook_register(ht, &ops, 1, &t->regs[i]);
 		if (ret) {
 			nfv_ct_unregister(t, ht);
 			return ret;
@@ -72,7 +72,7 @@ void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht)
 {
 	for (unsigned int i = 0; i < RTE_DIM(ct_entries); i++) {
 		if (t->regs[i] != NULL)
-			nfv_hook_unregister(ht, t->regs[i]);
+			nfv_hook_unregister(ht, &t->regs[i], 1);
 		t->regs[i] = NULL;
 	}
 }

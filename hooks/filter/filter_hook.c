@@ -86,7 +86,7 @@ static int entry_add(struct nfv_filter *f, int hook, int prio)
 	ops.priority = prio;
 	ops.fn = filter_hook_process;
 	ops.priv = e;
-	ret = nfv_hook_register(f->t, &ops, &e->reg);
+	ret = nfv_hook_register(f->t, &ops, 1, &e->reg);
 	if (ret) {
 		free(e);
 		return ret;
@@ -106,7 +106,7 @@ static void entries_prune(struct nfv_filter *f)
 			f->e[k++] = f->e[i];
 			continue;
 		}
-		nfv_hook_unregister(f->t, f->e[i]->reg);
+		nfv_hook_unregister(f->t, &f->e[i]->reg, 1);
 		dead[gone++] = f->e[i];
 	}
 	f->nb_e = k;

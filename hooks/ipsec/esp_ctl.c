@@ -79,23 +79,23 @@ static int esp_policy_sync(struct nfv_ipsec *ips)
 		return 0;
 	if (!esp_spd_has_inbound(ips)) {
 		if (ips->reg_pol_fwd != NULL)
-			nfv_hook_unregister(ips->table, ips->reg_pol_fwd);
+			nfv_hook_unregister(ips->table, &ips->reg_pol_fwd, 1);
 		if (ips->reg_pol_in != NULL)
-			nfv_hook_unregister(ips->table, ips->reg_pol_in);
+			nfv_hook_unregister(ips->table, &ips->reg_pol_in, 1);
 		ips->reg_pol_fwd = ips->reg_pol_in = NULL;
 		return 0;
 	}
 	if (ips->reg_pol_fwd == NULL) {
 		ops = esp_policy_fwd_ops;
 		ops.priv = ips;
-		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_fwd);
+		rc = nfv_hook_register(ips->table, &ops, 1, &ips->reg_pol_fwd);
 		if (rc < 0)
 			return rc;
 	}
 	if (ips->reg_pol_in == NULL) {
 		ops = esp_policy_in_ops;
 		ops.priv = ips;
-		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_in);
+		rc = nfv_hook_register(ips->table, &ops, 1, &ips->reg_pol_in);
 		if (rc < 0)
 			return rc;
 	}
@@ -111,12 +111,12 @@ int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 		ips->qsbr = t->qsbr;
 	ops = esp_output_ops;
 	ops.priv = ips;
-	rc = nfv_hook_register(t, &ops, &ips->reg_out);
+	rc = nfv_hook_register(t, &ops, 1, &ips->reg_out);
 	if (rc < 0)
 		return rc;
 	ops = esp_input_ops;
 	ops.priv = ips;
-	rc = nfv_hook_register(t, &ops, &ips->reg_in);
+	rc = nfv_hook_register(t, &ops, 1, &ips->reg_in);
 	if (rc < 0)
 		goto err_out;
 	ips->table = t;
@@ -129,7 +129,7 @@ err_in:
 	nfv_ipsec_unregister(t, ips);
 	return rc;
 err_out:
-	nfv_hook_unregister(t, ips->reg_out);
+	nfv_hook_unregister(t, &ips->reg_out, 1);
 	ips->reg_out = NULL;
 	return rc;
 }
@@ -137,15 +137,15 @@ err_out:
 void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 {
 	if (ips->reg_pol_fwd != NULL)
-		nfv_hook_unregister(t, ips->reg_pol_fwd);
+		nfv_hook_unregister(t, &ips->reg_pol_fwd, 1);
 	if (ips->reg_pol_in != NULL)
-		nfv_hook_unregister(t, ips->reg_pol_in);
+		nfv_hook_unregister(t, &ips->reg_pol_in, 1);
 	ips->reg_pol_fwd = ips->reg_pol_in = NULL;
 	ips->table = NULL;
 	if (ips->reg_in != NULL)
-		nfv_hook_unregister(t, ips->reg_in);
+		nfv_hook_unregister(t, &ips->reg_in, 1);
 	if (ips->reg_out != NULL)
-		nfv_hook_unregister(t, ips->reg_out);
+		nfv_hook_unregister(t, &ips->reg_out, 1);
 	ips->reg_in = ips->reg_out = NULL;
 }
 
