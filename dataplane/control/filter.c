@@ -203,8 +203,7 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp)
 	/* 1. no entry runs the ruleset, 2. none tracks, 3. free what they used */
 	nfv_filter_destroy(fc->filter);
 	if (fc->ct != NULL) {
-		nfv_ct_unregister(fc->ct, dp->hooks);
-		nfv_hook_synchronize(dp->hooks);
+		nfv_ct_unregister(fc->ct, dp->hooks);	/* waits a grace period */
 		nfv_ct_table_destroy(fc->ct);
 	}
 	nfv_filter_ctl_timer(dp, 0);

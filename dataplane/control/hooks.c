@@ -23,10 +23,7 @@ struct nfv_builtins {
 
 static int builtin_add(struct nfv_dp *dp, const struct nfv_policy_hook *h)
 {
-	struct nfv_hook_ops ops = {
-		.name = h->name, .hook = h->hook, .priority = h->priority,
-		.fn = nfv_builtin_fn,
-	};
+	struct nfv_hook_ops ops = nfv_builtin_ops;
 	struct nfv_builtin *b;
 	int ret;
 
@@ -52,8 +49,11 @@ static int builtin_add(struct nfv_dp *dp, const struct nfv_policy_hook *h)
 		b->match_verdict = NFV_ACCEPT;
 		break;
 	}
+	ops.name = h->name;
+	ops.hook = h->hook;
+	ops.priority = h->priority;
 	ops.priv = b;
-	ret = nfv_hook_register(dp->hooks, &ops, &b->reg);
+	ret = nfv_hook_register(dp->hooks, &ops, 1, &b->reg);
 	if (ret < 0) {
 		rte_free(b);
 		return ret;
@@ -75,7 +75,7 @@ static int builtin_del(struct nfv_dp *dp, const char *name)
 			continue;
 		*pb = b->next;
 		/* returns after the grace period: no worker still uses b */
-		nfv_hook_unregister(dp->hooks, b->reg);
+		nfv_hook_unregister(dp->hooks, &b->reg, 1);
 		rte_free(b);
 		dp->generation++;
 		return 0;
@@ -83,12 +83,32 @@ static int builtin_del(struct nfv_dp *dp, const char *name)
 	return -ENOENT;
 }
 
+/* Every entry in one batch: one grace period, not one per entry. */
 static void hooks_fini(struct nfv_dp *dp)
 {
+	struct nfv_hook_reg **regs;
+	struct nfv_builtin *b, *next;
+	unsigned int n = 0;
+
 	if (dp->builtins == NULL)
 		return;
-	while (dp->builtins->head != NULL)
-		builtin_del(dp, dp->builtins->head->conf.name);
+	for (b = dp->builtins->head; b != NULL; b = b->next)
+		n++;
+	regs = calloc(n ? n : 1, sizeof(*regs));
+	if (regs == NULL) {
+		while (dp->builtins->head != NULL)
+			builtin_del(dp, dp->builtins->head->conf.name);
+	} else {
+		n = 0;
+		for (b = dp->builtins->head; b != NULL; b = b->next)
+			regs[n++] = b->reg;
+		nfv_hook_unregister(dp->hooks, regs, n);
+		for (b = dp->builtins->head; b != NULL; b = next) {
+			next = b->next;
+			rte_free(b);
+		}
+		free(regs);
+	}
 	free(dp->builtins);
 	dp->builtins = NULL;
 }

@@ -45,8 +45,8 @@ static bool builtin_match(const struct nfv_builtin *b, struct rte_mbuf *m)
 	return dport >= b->conf.dport_min && dport <= b->conf.dport_max;
 }
 
-void nfv_builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
-		    uint32_t *verdicts, const struct nfv_hook_state *state)
+static void builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
+		       uint32_t *verdicts, const struct nfv_hook_state *state)
 {
 	const struct nfv_builtin *b = priv;
 
@@ -73,3 +73,8 @@ void nfv_builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		}
 	}
 }
+
+const struct nfv_hook_ops nfv_builtin_ops = {
+	.name = "builtin",
+	.fn = builtin_fn,
+};

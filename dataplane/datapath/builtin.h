@@ -17,8 +17,7 @@ struct nfv_builtin {
 	struct nfv_builtin *next;	/* control side's list */
 };
 
-/* The entry's function: priv is its struct nfv_builtin. */
-void nfv_builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
-		    uint32_t *verdicts, const struct nfv_hook_state *state);
+/* The entry's descriptor: the control side sets name, hook, priority, priv. */
+extern const struct nfv_hook_ops nfv_builtin_ops;
 
 #endif

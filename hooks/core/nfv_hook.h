@@ -28,12 +28,21 @@ struct nfv_hook_table;
 typedef void (*nfv_hookfn)(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			   uint32_t *verdicts, const struct nfv_hook_state *state);
 
+/* A name, its NUL included, fits in this many bytes. */
+#define NFV_HOOK_NAMESIZ 48
+
+/*
+ * The descriptor of a hook entry, as struct nf_hook_ops. A module declares
+ * one (or an array) const at the bottom of the file that holds fn, and its
+ * control side registers them with nfv_hook_register(), which copies them:
+ * see hooks/core/README.md.
+ */
 struct nfv_hook_ops {
-	const char *name;
+	const char *name;	/* unique in the table: the handle of CLI and trace */
 	enum nfv_hook hook;
-	int priority;
+	int priority;		/* enum nfv_hook_priority or any int: lower runs first */
 	nfv_hookfn fn;
-	void *priv;
+	void *priv;		/* fn's first argument; the module's per-entry state */
 };
 
 /* What a hook function may know about where it runs. */

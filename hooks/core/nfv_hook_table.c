@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Hook registration (control side) and the burst runner (workers).
+ * The hook table: registration (control side) and the workers' QSBR calls.
  *
  * Registration is copy-on-write as in net/netfilter/core.c: the control
- * side builds a new entries array, publishes it with one release store,
- * waits for a QSBR grace period and frees the old array. Workers never see
- * a half-built array and never wait.
+ * side builds a new entries array per hook a batch touches, publishes each
+ * with one release store, waits for one QSBR grace period and frees the old
+ * arrays. Workers never see a half-built array and never wait.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -111,25 +112,73 @@ static struct nfv_hook_entries *entries_alloc(unsigned int num)
 	return es;
 }
 
-static void entries_set(struct nfv_hook_entries *es, unsigned int i,
-			struct nfv_hook_reg *reg)
+static bool reg_in(const struct nfv_hook_reg *reg, struct nfv_hook_reg *const *set,
+		   unsigned int n)
 {
-	es->regs[i] = reg;
-	es->e[i].fn = reg->ops.fn;
-	es->e[i].priv = reg->ops.priv;
-	es->e[i].stats = reg->stats;
-	es->e[i].priority = reg->ops.priority;
+	for (unsigned int i = 0; i < n; i++)
+		if (set[i] == reg)
+			return true;
+	return false;
 }
 
-/* Publishes es for hook, then frees the old array after a grace period. */
-static void entries_publish(struct nfv_hook_table *t, enum nfv_hook hook,
-			    struct nfv_hook_entries *es)
+/*
+ * The array that replaces hook's: the current one without the orphaned
+ * slots and the registrations in del[], with those of add[] that belong to
+ * hook inserted after every entry of lower or equal priority, in the order
+ * of add[]: the order that registering them one by one would give. *out is
+ * NULL for an empty hook.
+ */
+static int entries_rebuild(const struct nfv_hook_table *t, enum nfv_hook hook,
+			   struct nfv_hook_reg *const *add, unsigned int nadd,
+			   struct nfv_hook_reg *const *del, unsigned int ndel,
+			   struct nfv_hook_entries **out)
 {
-	struct nfv_hook_entries *old = t->hooks[hook];
+	const struct nfv_hook_entries *old = t->hooks[hook];
+	unsigned int num = 0, gone = 0, i, j;
+	struct nfv_hook_entries *es;
 
-	__atomic_store_n(&t->hooks[hook], es, __ATOMIC_RELEASE);
-	nfv_hook_synchronize(t);
-	rte_free(old);
+	for (i = 0; old != NULL && i < old->num; i++) {
+		if (reg_in(old->regs[i], del, ndel))
+			gone++;
+		else if (old->regs[i] != &t->orphan)
+			num++;
+	}
+	for (i = 0; i < ndel; i++)
+		if (del[i] != NULL && del[i]->ops.hook == hook)
+			gone--;
+	/* unregistering what this hook does not hold is a caller's bug */
+	RTE_VERIFY(gone == 0);
+	for (i = 0; i < nadd; i++)
+		num += add[i]->ops.hook == hook;
+	if (num > UINT16_MAX)
+		return -ENOSPC;
+	*out = NULL;
+	if (num == 0)
+		return 0;
+	es = entries_alloc(num);
+	if (es == NULL)
+		return -ENOMEM;
+
+	num = 0;
+	for (i = 0; old != NULL && i < old->num; i++)
+		if (old->regs[i] != &t->orphan && !reg_in(old->regs[i], del, ndel))
+			es->regs[num++] = old->regs[i];
+	for (i = 0; i < nadd; i++) {
+		if (add[i]->ops.hook != hook)
+			continue;
+		for (j = num; j > 0 && es->regs[j - 1]->ops.priority > add[i]->ops.priority; j--)
+			es->regs[j] = es->regs[j - 1];
+		es->regs[j] = add[i];
+		num++;
+	}
+	for (i = 0; i < num; i++) {
+		es->e[i].fn = es->regs[i]->ops.fn;
+		es->e[i].priv = es->regs[i]->ops.priv;
+		es->e[i].stats = es->regs[i]->stats;
+		es->e[i].priority = es->regs[i]->ops.priority;
+	}
+	*out = es;
+	return 0;
 }
 
 struct nfv_hook_reg *nfv_hook_find(struct nfv_hook_table *t, const char *name)
@@ -144,48 +193,86 @@ struct nfv_hook_reg *nfv_hook_find(struct nfv_hook_table *t, const char *name)
 	return NULL;
 }
 
-int nfv_hook_register(struct nfv_hook_table *t, const struct nfv_hook_ops *ops,
-		      struct nfv_hook_reg **regp)
+static int ops_check(struct nfv_hook_table *t, const struct nfv_hook_ops *ops,
+		     unsigned int n)
 {
-	struct nfv_hook_entries *old, *es;
-	struct nfv_hook_reg *reg;
-	unsigned int num, i, j;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nfv_hook_ops *o = &ops[i];
 
-	if ((unsigned int)ops->hook >= NFV_INET_NUMHOOKS || ops->fn == NULL ||
-	    ops->name == NULL || strlen(ops->name) >= sizeof(reg->name))
-		return -EINVAL;
-	if (nfv_hook_find(t, ops->name) != NULL)
-		return -EEXIST;
-	old = t->hooks[ops->hook];
-	num = old ? old->num : 0;
-	if (num == UINT16_MAX)
-		return -ENOSPC;
-
-	reg = rte_zmalloc("nfv_hook_reg", sizeof(*reg), RTE_CACHE_LINE_SIZE);
-	if (reg == NULL)
-		return -ENOMEM;
-	es = entries_alloc(num + 1);
-	if (es == NULL) {
-		rte_free(reg);
-		return -ENOMEM;
+		if ((unsigned int)o->hook >= NFV_INET_NUMHOOKS || o->fn == NULL ||
+		    o->name == NULL || strnlen(o->name, NFV_HOOK_NAMESIZ) == NFV_HOOK_NAMESIZ)
+			return -EINVAL;
+		if (nfv_hook_find(t, o->name) != NULL)
+			return -EEXIST;
+		for (unsigned int j = 0; j < i; j++)
+			if (strcmp(ops[j].name, o->name) == 0)
+				return -EEXIST;
 	}
-	reg->ops = *ops;
-	snprintf(reg->name, sizeof(reg->name), "%s", ops->name);
-	reg->ops.name = reg->name;
-
-	/* After every entry of the same priority, as nf_hook_entries_grow. */
-	for (i = 0, j = 0; i < num; i++) {
-		if (j == i && old->regs[i]->ops.priority > ops->priority)
-			entries_set(es, j++, reg);
-		entries_set(es, j++, old->regs[i]);
-	}
-	if (j == num)
-		entries_set(es, j, reg);
-
-	entries_publish(t, ops->hook, es);
-	if (regp != NULL)
-		*regp = reg;
 	return 0;
+}
+
+int nfv_hook_register(struct nfv_hook_table *t, const struct nfv_hook_ops *ops,
+		      unsigned int n, struct nfv_hook_reg **regs)
+{
+	struct nfv_hook_entries *old[NFV_INET_NUMHOOKS] = { NULL };
+	struct nfv_hook_entries *es[NFV_INET_NUMHOOKS] = { NULL };
+	struct nfv_hook_reg **batch;
+	unsigned int hooks = 0, h, i;
+	int ret;
+
+	if (n == 0)
+		return 0;
+	ret = ops_check(t, ops, n);
+	if (ret < 0)
+		return ret;
+	/* the caller's regs[] stays as it was until nothing can fail */
+	batch = calloc(n, sizeof(*batch));
+	if (batch == NULL)
+		return -ENOMEM;
+	ret = -ENOMEM;
+	for (i = 0; i < n; i++) {
+		batch[i] = rte_zmalloc("nfv_hook_reg", sizeof(*batch[i]), RTE_CACHE_LINE_SIZE);
+		if (batch[i] == NULL)
+			goto err_regs;
+		batch[i]->ops = ops[i];
+		snprintf(batch[i]->name, sizeof(batch[i]->name), "%s", ops[i].name);
+		batch[i]->ops.name = batch[i]->name;
+		hooks |= 1u << ops[i].hook;
+	}
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		if (!(hooks & 1u << h))
+			continue;
+		ret = entries_rebuild(t, h, batch, n, NULL, 0, &es[h]);
+		if (ret < 0)
+			goto err_entries;
+	}
+
+	/*
+	 * Nothing can fail any more. Each hook's array is published with its
+	 * own store; one grace period covers them all.
+	 */
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		if (!(hooks & 1u << h))
+			continue;
+		old[h] = t->hooks[h];
+		__atomic_store_n(&t->hooks[h], es[h], __ATOMIC_RELEASE);
+	}
+	nfv_hook_synchronize(t);
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
+		rte_free(old[h]);
+	if (regs != NULL)
+		memcpy(regs, batch, n * sizeof(*regs));
+	free(batch);
+	return 0;
+
+err_entries:
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
+		rte_free(es[h]);
+err_regs:
+	for (i = 0; i < n; i++)
+		rte_free(batch[i]);
+	free(batch);
+	return ret;
 }
 
 static void accept_all(void *priv, struct rte_mbuf **pkts, uint16_t n,
@@ -195,43 +282,54 @@ static void accept_all(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		verdicts[i] = NFV_ACCEPT;
 }
 
-void nfv_hook_unregister(struct nfv_hook_table *t, struct nfv_hook_reg *reg)
+/*
+ * Unregistering cannot fail: when no smaller array can be had, turn the
+ * entries into accept-all in place and keep their slots, as
+ * nf_remove_net_hook() does; the next change of the hook drops them. A
+ * worker may see the old or the new fields in any mix; all are valid until
+ * the grace period ends.
+ */
+static void entries_orphan(struct nfv_hook_table *t, struct nfv_hook_entries *es,
+			   struct nfv_hook_reg *const *del, unsigned int ndel)
 {
-	enum nfv_hook hook = reg->ops.hook;
-	struct nfv_hook_entries *old = t->hooks[hook], *es = NULL;
-	unsigned int i, j;
-
-	RTE_VERIFY(old != NULL);
-	if (old->num > 1) {
-		es = entries_alloc(old->num - 1);
-		if (es == NULL) {
-			/*
-			 * Unregistering cannot fail: as nf_remove_net_hook,
-			 * turn the entry into accept-all in place and keep
-			 * the slot. A worker may see the old or the new
-			 * fields in any mix; all are valid until the grace
-			 * period ends.
-			 */
-			for (i = 0; i < old->num; i++) {
-				if (old->regs[i] != reg)
-					continue;
-				__atomic_store_n(&old->e[i].fn, accept_all, __ATOMIC_RELEASE);
-				__atomic_store_n(&old->e[i].stats, t->orphan.stats,
-						 __ATOMIC_RELEASE);
-				old->regs[i] = &t->orphan;
-			}
-			nfv_hook_synchronize(t);
-			rte_free(reg);
-			return;
-		}
-		for (i = 0, j = 0; i < old->num; i++)
-			if (old->regs[i] != reg)
-				entries_set(es, j++, old->regs[i]);
-		RTE_VERIFY(j + 1 == old->num);
+	for (unsigned int i = 0; i < es->num; i++) {
+		if (!reg_in(es->regs[i], del, ndel))
+			continue;
+		__atomic_store_n(&es->e[i].fn, accept_all, __ATOMIC_RELEASE);
+		__atomic_store_n(&es->e[i].stats, t->orphan.stats, __ATOMIC_RELEASE);
+		es->regs[i] = &t->orphan;
 	}
-	entries_publish(t, hook, es);
-	/* The grace period is over: no worker can still see reg. */
-	rte_free(reg);
+}
+
+void nfv_hook_unregister(struct nfv_hook_table *t, struct nfv_hook_reg **regs,
+			 unsigned int n)
+{
+	struct nfv_hook_entries *old[NFV_INET_NUMHOOKS] = { NULL }, *es;
+	unsigned int hooks = 0, h, i;
+
+	for (i = 0; i < n; i++)
+		if (regs[i] != NULL)
+			hooks |= 1u << regs[i]->ops.hook;
+	if (hooks == 0)
+		return;
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		if (!(hooks & 1u << h))
+			continue;
+		if (entries_rebuild(t, h, NULL, 0, regs, n, &es) < 0) {
+			entries_orphan(t, t->hooks[h], regs, n);
+			continue;
+		}
+		old[h] = t->hooks[h];
+		__atomic_store_n(&t->hooks[h], es, __ATOMIC_RELEASE);
+	}
+	nfv_hook_synchronize(t);
+	/* The grace period is over: no worker can still see any of regs. */
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
+		rte_free(old[h]);
+	for (i = 0; i < n; i++) {
+		rte_free(regs[i]);
+		regs[i] = NULL;
+	}
 }
 
 void nfv_hook_stats_sum(const struct nfv_hook_reg *reg, struct nfv_hook_stats *sum)

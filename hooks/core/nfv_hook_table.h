@@ -6,7 +6,7 @@
  * the registrations, builds a new entries array per hook on every change,
  * publishes it with one store and frees the old one after an RCU (QSBR)
  * grace period. Workers read the arrays with no lock; an empty hook costs
- * one load.
+ * one load. hooks/core/README.md tells the whole story.
  */
 #ifndef NFV_HOOK_TABLE_H
 #define NFV_HOOK_TABLE_H
@@ -43,10 +43,13 @@ struct nfv_drop_stats {
 	uint64_t count[NFV_DR_MAX];
 } __rte_cache_aligned;
 
-/* A registration; owned by the control side, freed after a grace period. */
+/*
+ * A registration: the copied descriptor and the entry's counters. Owned by
+ * the control side, freed after a grace period.
+ */
 struct nfv_hook_reg {
 	struct nfv_hook_ops ops;
-	char name[48];
+	char name[NFV_HOOK_NAMESIZ];
 	struct nfv_hook_stats stats[NFV_MAX_WORKERS];
 };
 
@@ -106,11 +109,26 @@ struct nfv_hook_table {
 /* Control side. All return 0 or -errno and log nothing. */
 struct nfv_hook_table *nfv_hook_table_create(unsigned int nb_workers);
 void nfv_hook_table_destroy(struct nfv_hook_table *t);
-/* Registers ops (copied); *regp, if given, receives the registration. */
+/*
+ * Registers the n entries that ops[0..n) describe, as one change: all of
+ * them, or on error none and the table is as it was. The descriptors are
+ * copied (ops may live on the stack). Each entry goes after the entries of
+ * its hook whose priority is lower or equal, in the order of ops[], as if
+ * registered one by one. regs, if not NULL, receives on success each
+ * entry's registration, the handle that unregisters it. Returns after one
+ * grace period. -EINVAL: bad hook, no fn, no name or one of
+ * NFV_HOOK_NAMESIZ bytes or more; -EEXIST: a name in use or given twice;
+ * -ENOSPC: a hook would have more than UINT16_MAX entries; -ENOMEM.
+ */
 int nfv_hook_register(struct nfv_hook_table *t, const struct nfv_hook_ops *ops,
-		      struct nfv_hook_reg **regp);
-/* Unregisters and frees reg after the grace period; cannot fail. */
-void nfv_hook_unregister(struct nfv_hook_table *t, struct nfv_hook_reg *reg);
+		      unsigned int n, struct nfv_hook_reg **regs);
+/*
+ * Unregisters regs[0..n), skipping NULL slots, and sets them to NULL.
+ * Returns after one grace period for the whole batch: no worker runs any of
+ * the entries any more, so their priv may be freed. Cannot fail.
+ */
+void nfv_hook_unregister(struct nfv_hook_table *t, struct nfv_hook_reg **regs,
+			 unsigned int n);
 /* Registration by name, or NULL. */
 struct nfv_hook_reg *nfv_hook_find(struct nfv_hook_table *t, const char *name);
 /* Waits until every worker has passed a quiescent state. */

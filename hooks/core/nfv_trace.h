@@ -52,7 +52,7 @@ struct nfv_trace_rec {
 	uint8_t pad[3];
 	uint16_t sport, dport;
 	uint8_t src[16], dst[16];
-	char entry[48];
+	char entry[NFV_HOOK_NAMESIZ];
 };
 
 struct rte_ring;

@@ -4,10 +4,7 @@
  * __nf_conntrack_confirm(): a new connection becomes permanent only once
  * its first packet has passed every hook; until then it lives for
  * CT_UNCONFIRMED_TIMEOUT_S, so connections of dropped packets go away.
- * Also the registration of both conntrack entries.
  */
-#include <errno.h>
-
 #include <rte_mbuf.h>
 
 #include "ct_priv.h"
@@ -35,44 +32,18 @@ void nfv_conntrack_confirm_process(void *priv, struct rte_mbuf **pkts, uint16_t 
 	}
 }
 
-static const struct {
-	const char *name;
-	enum nfv_hook hook;
-	int prio;
-	bool confirm;
-} ct_entries[] = {
-	{ "conntrack-in", NFV_INET_PRE_ROUTING, NFV_IP_PRI_CONNTRACK, false },
-	{ "conntrack-out", NFV_INET_LOCAL_OUT, NFV_IP_PRI_CONNTRACK, false },
-	{ "conntrack-confirm-in", NFV_INET_LOCAL_IN, NFV_IP_PRI_CONNTRACK_CONFIRM, true },
-	{ "conntrack-confirm-out", NFV_INET_POST_ROUTING, NFV_IP_PRI_CONNTRACK_CONFIRM, true },
+/* Where a packet's path ends in the dataplane: delivery or transmission. */
+const struct nfv_hook_ops ct_confirm_ops[2] = {
+	{
+		.name = "conntrack-confirm-in",
+		.hook = NFV_INET_LOCAL_IN,
+		.priority = NFV_IP_PRI_CONNTRACK_CONFIRM,
+		.fn = nfv_conntrack_confirm_process,
+	},
+	{
+		.name = "conntrack-confirm-out",
+		.hook = NFV_INET_POST_ROUTING,
+		.priority = NFV_IP_PRI_CONNTRACK_CONFIRM,
+		.fn = nfv_conntrack_confirm_process,
+	},
 };
-
-int nfv_ct_register(struct nfv_ct_table *t, struct nfv_hook_table *ht)
-{
-	struct nfv_hook_ops ops;
-	int ret;
-
-	for (unsigned int i = 0; i < RTE_DIM(ct_entries); i++) {
-		ops.name = ct_entries[i].name;
-		ops.hook = ct_entries[i].hook;
-		ops.priority = ct_entries[i].prio;
-		ops.fn = ct_entries[i].confirm ? nfv_conntrack_confirm_process :
-						 nfv_conntrack_in_process;
-		ops.priv = t;
-		ret = nfv_hook_register(ht, &ops, &t->regs[i]);
-		if (ret) {
-			nfv_ct_unregister(t, ht);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht)
-{
-	for (unsigned int i = 0; i < RTE_DIM(ct_entries); i++) {
-		if (t->regs[i] != NULL)
-			nfv_hook_unregister(ht, t->regs[i]);
-		t->regs[i] = NULL;
-	}
-}

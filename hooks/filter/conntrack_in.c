@@ -193,3 +193,19 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		}
 	}
 }
+
+/* Packets that arrive, and packets made here, as ipv4_conntrack_ops[]. */
+const struct nfv_hook_ops ct_in_ops[2] = {
+	{
+		.name = "conntrack-in",
+		.hook = NFV_INET_PRE_ROUTING,
+		.priority = NFV_IP_PRI_CONNTRACK,
+		.fn = nfv_conntrack_in_process,
+	},
+	{
+		.name = "conntrack-out",
+		.hook = NFV_INET_LOCAL_OUT,
+		.priority = NFV_IP_PRI_CONNTRACK,
+		.fn = nfv_conntrack_in_process,
+	},
+};

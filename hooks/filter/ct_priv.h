@@ -34,7 +34,7 @@ struct nfv_ct_table {
 	uint64_t hz;
 	uint64_t refresh_slack;	/* hz / 100: see ct_refresh() */
 	struct rte_rcu_qsbr *qsbr;
-	struct nfv_hook_reg *regs[4];
+	struct nfv_hook_reg *regs[4];	/* nfv_ct_register(): the four entries */
 	struct nfv_ct_stats stats[NFV_MAX_WORKERS];
 };
 
@@ -121,6 +121,10 @@ static inline void ct_refresh(struct nfv_ct_table *t, struct nfv_ct *ct,
 	if (__atomic_load_n(&ct->expires, __ATOMIC_RELAXED) - exp > t->refresh_slack)
 		__atomic_store_n(&ct->expires, exp + t->refresh_slack, __ATOMIC_RELAXED);
 }
+
+/* conntrack_in.c, conntrack_confirm.c: the entries, priv set at registration */
+extern const struct nfv_hook_ops ct_in_ops[2];
+extern const struct nfv_hook_ops ct_confirm_ops[2];
 
 /* ct_tuple.c */
 struct ct_l4 {

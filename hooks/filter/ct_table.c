@@ -3,7 +3,8 @@
  * The connection table: a preallocated array of connections, a ring of
  * free indexes and a lock-free hash from both tuples to (index, direction).
  * Deleted entries are freed by the control side after a QSBR grace period,
- * because a worker may still hold one it has just looked up.
+ * because a worker may still hold one it has just looked up. Also the
+ * registration of the entries that use the table.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -81,6 +82,28 @@ void nfv_ct_table_destroy(struct nfv_ct_table *t)
 	rte_free(t->gc_scratch);
 	rte_free(t->cts);
 	rte_free(t);
+}
+
+/*
+ * The four entries in one batch, priv the table. Registered before the
+ * other modules, confirm runs before the entries that they add at INT_MAX
+ * too (esp-output steals the packet): docs/filter.md.
+ */
+int nfv_ct_register(struct nfv_ct_table *t, struct nfv_hook_table *ht)
+{
+	struct nfv_hook_ops ops[] = {
+		ct_in_ops[0], ct_in_ops[1], ct_confirm_ops[0], ct_confirm_ops[1],
+	};
+
+	_Static_assert(RTE_DIM(ops) == RTE_DIM(t->regs), "one handle per entry");
+	for (unsigned int i = 0; i < RTE_DIM(ops); i++)
+		ops[i].priv = t;
+	return nfv_hook_register(ht, ops, RTE_DIM(ops), t->regs);
+}
+
+void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht)
+{
+	nfv_hook_unregister(ht, t->regs, RTE_DIM(t->regs));
 }
 
 struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,

@@ -54,51 +54,89 @@ struct nfv_filter *nfv_filter_create(struct nfv_hook_table *t)
 	return f;
 }
 
-static struct fentry *entry_find(struct nfv_filter *f, int hook, int prio)
+static struct fentry *entry_find(struct nfv_filter *f, unsigned int nb_e, int hook, int prio)
 {
-	for (unsigned int i = 0; i < f->nb_e; i++)
+	for (unsigned int i = 0; i < nb_e; i++)
 		if ((int)f->e[i]->hook == hook && f->e[i]->prio == prio)
 			return f->e[i];
 	return NULL;
 }
 
-static int entry_add(struct nfv_filter *f, int hook, int prio)
+/*
+ * Registers an entry for each (hook, priority) of rs that has none, in one
+ * batch: all of them, or none and f as it was. The new entries wait at
+ * f->e[f->nb_e..] until the registration succeeds.
+ */
+static int entries_add(struct nfv_filter *f, const struct nfv_filter_ruleset *rs)
 {
-	struct nfv_hook_ops ops = { 0 };
-	struct fentry *e, **ne;
-	char name[48];
-	int ret;
+	char (*names)[NFV_HOOK_NAMESIZ] = NULL;
+	struct nfv_hook_ops *ops = NULL;
+	struct nfv_hook_reg **regs = NULL;
+	unsigned int max = 0, n = 0, h, k, i;
+	struct fentry **ne, *e;
+	int prio, ret = -ENOMEM;
 
-	ne = realloc(f->e, (f->nb_e + 1) * sizeof(*ne));
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
+		max += rs->nb_base[h];
+	if (max == 0)
+		return 0;
+	ne = realloc(f->e, (f->nb_e + max) * sizeof(*ne));
 	if (ne == NULL)
 		return -ENOMEM;
 	f->e = ne;
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		return -ENOMEM;
-	e->f = f;
-	e->hook = hook;
-	e->prio = prio;
-	e->keep = true;
-	snprintf(name, sizeof(name), "nft-%s-%d", nfv_hook_name(hook), prio);
-	ops.name = name;
-	ops.hook = hook;
-	ops.priority = prio;
-	ops.fn = filter_hook_process;
-	ops.priv = e;
-	ret = nfv_hook_register(f->t, &ops, &e->reg);
-	if (ret) {
-		free(e);
-		return ret;
+	names = calloc(max, sizeof(*names));
+	ops = calloc(max, sizeof(*ops));
+	regs = calloc(max, sizeof(*regs));
+	if (names == NULL || ops == NULL || regs == NULL)
+		goto out;
+
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++) {
+		for (k = 0; k < rs->nb_base[h]; k++) {
+			prio = rs->chains[rs->base[h][k]].prio;
+			e = entry_find(f, f->nb_e + n, h, prio);
+			if (e != NULL) {
+				e->keep = true;
+				continue;
+			}
+			e = calloc(1, sizeof(*e));
+			if (e == NULL)
+				goto out;
+			e->f = f;
+			e->hook = h;
+			e->prio = prio;
+			e->keep = true;
+			snprintf(names[n], sizeof(names[n]), "nft-%s-%d", nfv_hook_name(h), prio);
+			ops[n] = (struct nfv_hook_ops){
+				.name = names[n], .hook = h, .priority = prio,
+				.fn = filter_hook_process, .priv = e,
+			};
+			f->e[f->nb_e + n++] = e;
+		}
 	}
-	f->e[f->nb_e++] = e;
-	return 0;
+	ret = nfv_hook_register(f->t, ops, n, regs);
+	if (ret == 0) {
+		for (i = 0; i < n; i++)
+			f->e[f->nb_e + i]->reg = regs[i];
+		f->nb_e += n;
+		n = 0;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(f->e[f->nb_e + i]);
+	free(regs);
+	free(ops);
+	free(names);
+	return ret;
 }
 
-/* Entries no longer used go after the new ruleset is visible. */
+/*
+ * Entries no longer used go after the new ruleset is visible, in one grace
+ * period; then no worker runs them and their fentry can be freed.
+ */
 static void entries_prune(struct nfv_filter *f)
 {
 	unsigned int i, k = 0, gone = 0;
+	struct nfv_hook_reg *regs[f->nb_e + 1];
 	struct fentry *dead[f->nb_e + 1];
 
 	for (i = 0; i < f->nb_e; i++) {
@@ -106,13 +144,11 @@ static void entries_prune(struct nfv_filter *f)
 			f->e[k++] = f->e[i];
 			continue;
 		}
-		nfv_hook_unregister(f->t, f->e[i]->reg);
+		regs[gone] = f->e[i]->reg;
 		dead[gone++] = f->e[i];
 	}
 	f->nb_e = k;
-	if (gone == 0)
-		return;
-	nfv_hook_synchronize(f->t);
+	nfv_hook_unregister(f->t, regs, gone);
 	for (i = 0; i < gone; i++)
 		free(dead[i]);
 }
@@ -120,28 +156,15 @@ static void entries_prune(struct nfv_filter *f)
 int nfv_filter_apply(struct nfv_filter *f, struct nfv_filter_ruleset *rs)
 {
 	struct nfv_filter_ruleset *old = f->rs;
-	const struct fchain *ch;
-	struct fentry *e;
 	int ret;
 
 	for (unsigned int i = 0; i < f->nb_e; i++)
 		f->e[i]->keep = false;
-	for (unsigned int h = 0; rs && h < NFV_INET_NUMHOOKS; h++) {
-		for (unsigned int k = 0; k < rs->nb_base[h]; k++) {
-			ch = &rs->chains[rs->base[h][k]];
-			e = entry_find(f, h, ch->prio);
-			if (e != NULL) {
-				e->keep = true;
-				continue;
-			}
-			/* a new entry sees the old ruleset first: no chain, accept */
-			ret = entry_add(f, h, ch->prio);
-			if (ret) {
-				for (unsigned int i = 0; i < f->nb_e; i++)
-					f->e[i]->keep = true;
-				return ret;
-			}
-		}
+	/* a new entry sees the old ruleset first: no chain, accept */
+	if (rs != NULL) {
+		ret = entries_add(f, rs);
+		if (ret)
+			return ret;
 	}
 	__atomic_store_n(&f->rs, rs, __ATOMIC_RELEASE);
 	nfv_hook_synchronize(f->t);

@@ -120,7 +120,10 @@ int nfv_filter_rule_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 /* Publisher: owns the hook entries and the current ruleset. */
 struct nfv_filter;
 struct nfv_filter *nfv_filter_create(struct nfv_hook_table *t);
-/* Publishes rs (owned from now on), frees the previous one; 0 or -errno. */
+/*
+ * Publishes rs (owned from now on), frees the previous one; 0 or -errno.
+ * On error nothing changed: the previous ruleset runs, rs is the caller's.
+ */
 int nfv_filter_apply(struct nfv_filter *f, struct nfv_filter_ruleset *rs);
 const struct nfv_filter_ruleset *nfv_filter_current(const struct nfv_filter *f);
 void nfv_filter_destroy(struct nfv_filter *f);

@@ -100,9 +100,17 @@ struct esp_worker {
 	uint32_t frag_id6;	/* identification of the IPv6 fragments we make */
 } __rte_cache_aligned;
 
-/* The module state: priv of both hook entries. */
+/* The module state: priv of its hook entries. */
 struct esp_sad;
 struct esp_spd;
+
+enum esp_entry {
+	ESP_ENTRY_OUTPUT,
+	ESP_ENTRY_INPUT,
+	ESP_ENTRY_POLICY_FWD,
+	ESP_ENTRY_POLICY_IN,
+	ESP_NB_ENTRIES
+};
 
 struct nfv_ipsec {
 	/* published by the control side with release stores */
@@ -117,8 +125,8 @@ struct nfv_ipsec {
 	IMB_MGR *mgr[NFV_MAX_WORKERS];	/* one per worker */
 	IMB_MGR *ctl_mgr;		/* key expansion on the control side */
 	struct nfv_hook_table *table;	/* while registered */
-	struct nfv_hook_reg *reg_out, *reg_in;
-	struct nfv_hook_reg *reg_pol_fwd, *reg_pol_in;	/* while inbound policies exist */
+	/* esp_ctl.c: by enum esp_entry; the policy ones while inbound policies exist */
+	struct nfv_hook_reg *regs[ESP_NB_ENTRIES];
 	struct esp_worker wk[NFV_MAX_WORKERS];
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Control side of the module: state, registration of the two entries, SA
+ * Control side of the module: state, registration of the entries, SA
  * and policy add/del, counters and lifetimes. One thread calls these; the
  * workers see changes through release stores and RCU (QSBR) grace periods.
  */
@@ -66,87 +66,61 @@ err_free:
 	return -ENOMEM;
 }
 
+/* The module's descriptors by enum esp_entry, priv the module. */
+static void esp_ops(struct nfv_ipsec *ips, struct nfv_hook_ops ops[ESP_NB_ENTRIES])
+{
+	ops[ESP_ENTRY_OUTPUT] = esp_output_ops;
+	ops[ESP_ENTRY_INPUT] = esp_input_ops;
+	ops[ESP_ENTRY_POLICY_FWD] = esp_policy_fwd_ops;
+	ops[ESP_ENTRY_POLICY_IN] = esp_policy_in_ops;
+	for (unsigned int i = 0; i < ESP_NB_ENTRIES; i++)
+		ops[i].priv = ips;
+}
+
 /*
  * The cleartext check entries exist while an inbound policy does: without
  * one they would accept everything, and an empty hook costs nothing.
  */
 static int esp_policy_sync(struct nfv_ipsec *ips)
 {
-	struct nfv_hook_ops ops;
-	int rc;
+	struct nfv_hook_reg **regs = &ips->regs[ESP_ENTRY_POLICY_FWD];
+	struct nfv_hook_ops ops[ESP_NB_ENTRIES];
+	const unsigned int n = ESP_NB_ENTRIES - ESP_ENTRY_POLICY_FWD;
 
 	if (ips->table == NULL)
 		return 0;
 	if (!esp_spd_has_inbound(ips)) {
-		if (ips->reg_pol_fwd != NULL)
-			nfv_hook_unregister(ips->table, ips->reg_pol_fwd);
-		if (ips->reg_pol_in != NULL)
-			nfv_hook_unregister(ips->table, ips->reg_pol_in);
-		ips->reg_pol_fwd = ips->reg_pol_in = NULL;
+		nfv_hook_unregister(ips->table, regs, n);
 		return 0;
 	}
-	if (ips->reg_pol_fwd == NULL) {
-		ops = esp_policy_fwd_ops;
-		ops.priv = ips;
-		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_fwd);
-		if (rc < 0)
-			return rc;
-	}
-	if (ips->reg_pol_in == NULL) {
-		ops = esp_policy_in_ops;
-		ops.priv = ips;
-		rc = nfv_hook_register(ips->table, &ops, &ips->reg_pol_in);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	if (regs[0] != NULL)
+		return 0;
+	esp_ops(ips, ops);
+	return nfv_hook_register(ips->table, &ops[ESP_ENTRY_POLICY_FWD], n, regs);
 }
 
 int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 {
-	struct nfv_hook_ops ops;
+	struct nfv_hook_ops ops[ESP_NB_ENTRIES];
+	unsigned int n = ESP_NB_ENTRIES;
 	int rc;
 
 	if (ips->qsbr == NULL)
 		ips->qsbr = t->qsbr;
-	ops = esp_output_ops;
-	ops.priv = ips;
-	rc = nfv_hook_register(t, &ops, &ips->reg_out);
+	esp_ops(ips, ops);
+	if (!esp_spd_has_inbound(ips))
+		n = ESP_ENTRY_POLICY_FWD;
+	rc = nfv_hook_register(t, ops, n, ips->regs);
 	if (rc < 0)
 		return rc;
-	ops = esp_input_ops;
-	ops.priv = ips;
-	rc = nfv_hook_register(t, &ops, &ips->reg_in);
-	if (rc < 0)
-		goto err_out;
 	ips->table = t;
-	rc = esp_policy_sync(ips);
-	if (rc < 0)
-		goto err_in;
 	return 0;
-
-err_in:
-	nfv_ipsec_unregister(t, ips);
-	return rc;
-err_out:
-	nfv_hook_unregister(t, ips->reg_out);
-	ips->reg_out = NULL;
-	return rc;
 }
 
 void nfv_ipsec_unregister(struct nfv_hook_table *t, struct nfv_ipsec *ips)
 {
-	if (ips->reg_pol_fwd != NULL)
-		nfv_hook_unregister(t, ips->reg_pol_fwd);
-	if (ips->reg_pol_in != NULL)
-		nfv_hook_unregister(t, ips->reg_pol_in);
-	ips->reg_pol_fwd = ips->reg_pol_in = NULL;
+	nfv_hook_unregister(t, ips->regs, ESP_NB_ENTRIES);
 	ips->table = NULL;
-	if (ips->reg_in != NULL)
-		nfv_hook_unregister(t, ips->reg_in);
-	if (ips->reg_out != NULL)
-		nfv_hook_unregister(t, ips->reg_out);
-	ips->reg_in = ips->reg_out = NULL;
 }
 
 /* 1. the entries are gone, so no worker can find an SA or policy any more;

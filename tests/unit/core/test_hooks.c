@@ -61,7 +61,7 @@ static struct nfv_hook_reg *add(struct nfv_hook_table *t, const char *name,
 	struct nfv_hook_reg *reg = NULL;
 
 	te->magic = TENTRY_MAGIC;
-	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, &reg), 0);
+	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, 1, &reg), 0);
 	return reg;
 }
 
@@ -130,19 +130,19 @@ static void test_duplicate_and_unregister(void)
 	struct rte_mbuf *pkts[2];
 
 	ra = add(t, "a", NFV_INET_FORWARD, 0, &a);
-	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, NULL), -EEXIST);
+	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, 1, NULL), -EEXIST);
 	ops.hook = NFV_INET_NUMHOOKS;
 	ops.name = "z";
-	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(nfv_hook_register(t, &ops, 1, NULL), -EINVAL);
 	rb = add(t, "b", NFV_INET_FORWARD, 10, &b);
 	CU_ASSERT_PTR_EQUAL(nfv_hook_find(t, "b"), rb);
 
-	nfv_hook_unregister(t, ra);
+	nfv_hook_unregister(t, &ra, 1);
 	CU_ASSERT_PTR_NULL(nfv_hook_find(t, "a"));
 	call_log[0] = '\0';
 	CU_ASSERT_EQUAL(run(t, NFV_INET_FORWARD, pkts, burst(pkts, 2)), 2);
 	CU_ASSERT_STRING_EQUAL(call_log, "b");
-	nfv_hook_unregister(t, rb);
+	nfv_hook_unregister(t, &rb, 1);
 	CU_ASSERT_PTR_NULL(t->hooks[NFV_INET_FORWARD]);
 	CU_ASSERT_EQUAL(run(t, NFV_INET_FORWARD, pkts, 2), 2);
 	rte_pktmbuf_free_bulk(pkts, 2);
@@ -173,13 +173,13 @@ static void test_verdicts(void)
 	CU_ASSERT_EQUAL(sum.packets, 5);
 	CU_ASSERT_EQUAL(sum.dropped, 5);
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(test_pool), in_use);
-	nfv_hook_unregister(t, r);
+	nfv_hook_unregister(t, &r, 1);
 
 	/* plain DROP is counted as hook-drop */
 	r = add(t, "pdrop", NFV_INET_PRE_ROUTING, 0, &plain_drop);
 	CU_ASSERT_EQUAL(run(t, NFV_INET_PRE_ROUTING, pkts, burst(pkts, 2)), 0);
 	CU_ASSERT_EQUAL(nfv_drop_stats_sum(t, NFV_DR_HOOK), 2);
-	nfv_hook_unregister(t, r);
+	nfv_hook_unregister(t, &r, 1);
 
 	/* STOLEN: the entry owns them, later entries never see them */
 	r = add(t, "steal", NFV_INET_PRE_ROUTING, 0, &steal);
@@ -190,7 +190,7 @@ static void test_verdicts(void)
 	nfv_hook_stats_sum(r, &sum);
 	CU_ASSERT_EQUAL(sum.stolen, 3);
 	rte_pktmbuf_free_bulk(stolen, 3);
-	nfv_hook_unregister(t, r);
+	nfv_hook_unregister(t, &r, 1);
 
 	/* REPEAT: the same entry again, then on to the next */
 	after.seen = 0;
@@ -202,7 +202,7 @@ static void test_verdicts(void)
 	CU_ASSERT_EQUAL(sum.repeated, 3);
 	CU_ASSERT_EQUAL(sum.accepted, 2);
 	rte_pktmbuf_free_bulk(pkts, 2);
-	nfv_hook_unregister(t, r);
+	nfv_hook_unregister(t, &r, 1);
 
 	/* REPEAT without end: bounded, dropped and counted */
 	r = add(t, "forever", NFV_INET_PRE_ROUTING, 0, &forever);
@@ -211,8 +211,8 @@ static void test_verdicts(void)
 	nfv_hook_stats_sum(r, &sum);
 	CU_ASSERT_EQUAL(sum.repeat_limit, 4);
 	CU_ASSERT_EQUAL(nfv_drop_stats_sum(t, NFV_DR_REPEAT_LIMIT), 4);
-	nfv_hook_unregister(t, r);
-	nfv_hook_unregister(t, ra);
+	nfv_hook_unregister(t, &r, 1);
+	nfv_hook_unregister(t, &ra, 1);
 
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(test_pool), in_use);
 	nfv_hook_table_destroy(t);
@@ -272,7 +272,7 @@ static void test_update_under_traffic(void)
 		e->verdict = NFV_ACCEPT;
 		snprintf(name, sizeof(name), "t%u", i);
 		reg = add(r.t, name, NFV_INET_FORWARD, (int)(i % 7) - 3, e);
-		nfv_hook_unregister(r.t, reg);
+		nfv_hook_unregister(r.t, &reg, 1);
 		/* the grace period is over: a call now would abort */
 		e->magic = 0;
 	}

@@ -50,8 +50,8 @@ static void qfix_init(struct qfix *f, uint32_t verdict, bool bypass_conf)
 	CU_ASSERT_FATAL(f->t != NULL);
 	f->queuer.verdict = verdict;
 	f->after.verdict = NFV_ACCEPT;
-	CU_ASSERT(nfv_hook_register(f->t, &q, NULL) == 0);
-	CU_ASSERT(nfv_hook_register(f->t, &a, NULL) == 0);
+	CU_ASSERT(nfv_hook_register(f->t, &q, 1, NULL) == 0);
+	CU_ASSERT(nfv_hook_register(f->t, &a, 1, NULL) == 0);
 	qs = nfv_queue_set_create(&conf, 1);
 	CU_ASSERT_FATAL(qs != NULL);
 	CU_ASSERT_PTR_NULL(nfv_queue_set_swap(f->t, qs));

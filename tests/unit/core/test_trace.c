@@ -70,8 +70,7 @@ static void test_trace_path(void)
 
 	CU_ASSERT_FATAL(t != NULL);
 	pre.table = fwd.table = t;
-	for (unsigned int i = 0; i < 3; i++)
-		CU_ASSERT_EQUAL_FATAL(nfv_hook_register(t, &ops[i], NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_register(t, ops, RTE_DIM(ops), NULL), 0);
 	tr = nfv_trace_create(&m, 2, 1);
 	CU_ASSERT_FATAL(tr != NULL);
 	nfv_trace_arm(t, tr);
@@ -141,7 +140,7 @@ static void test_trace_drop(void)
 
 	CU_ASSERT_FATAL(t != NULL);
 	pre.table = t;
-	CU_ASSERT_EQUAL_FATAL(nfv_hook_register(t, &ops, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_register(t, &ops, 1, NULL), 0);
 	tr = nfv_trace_create(&m, 2, 1);
 	CU_ASSERT_FATAL(tr != NULL);
 	nfv_trace_arm(t, tr);

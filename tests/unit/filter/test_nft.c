@@ -355,6 +355,61 @@ static void test_apply_swap(void)
 	nfv_hook_table_destroy(ht);
 }
 
+static void accept_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
+		      uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	for (uint16_t i = 0; i < n; i++)
+		verdicts[i] = NFV_ACCEPT;
+}
+
+/* A ruleset's entries come in one batch, and a refused batch changes nothing. */
+static void test_apply_batch(void)
+{
+	struct nfv_hook_table *ht = nfv_hook_table_create(1);
+	const struct nfv_hook_ops squat = { "nft-POST_ROUTING-5", NFV_INET_POST_ROUTING, 5,
+					    accept_fn, NULL };
+	struct nfv_hook_entries *before[NFV_INET_NUMHOOKS];
+	const struct nfv_filter_ruleset *cur;
+	struct nfv_filter_ruleset *rs;
+	struct nfv_hook_reg *sq = NULL;
+	struct nfv_filter *f;
+
+	CU_ASSERT_FATAL(ht != NULL);
+	f = nfv_filter_create(ht);
+	CU_ASSERT_FATAL(f != NULL);
+	/* two base chains at (input, 0) share one entry */
+	CU_ASSERT_EQUAL(nfv_filter_apply(f, ft_ruleset(
+		"table inet t {\n"
+		" chain a { type filter hook input priority 0; }\n"
+		" chain b { type filter hook input priority 0; }\n"
+		" chain c { type filter hook output priority -5; }\n}")), 0);
+	CU_ASSERT_FATAL(ht->hooks[IN] != NULL);
+	CU_ASSERT_EQUAL(ht->hooks[IN]->num, 1);
+	CU_ASSERT(nfv_hook_find(ht, "nft-LOCAL_OUT--5") != NULL);
+
+	/* another module holds a name the next ruleset needs */
+	CU_ASSERT_EQUAL_FATAL(nfv_hook_register(ht, &squat, 1, &sq), 0);
+	memcpy(before, ht->hooks, sizeof(before));
+	cur = nfv_filter_current(f);
+	rs = ft_ruleset("table inet t {\n"
+			" chain a { type filter hook input priority 0; }\n"
+			" chain d { type filter hook forward priority 7; }\n"
+			" chain e { type filter hook postrouting priority 5; }\n}");
+	CU_ASSERT_FATAL(rs != NULL);
+	CU_ASSERT_EQUAL(nfv_filter_apply(f, rs), -EEXIST);
+	CU_ASSERT(memcmp(before, ht->hooks, sizeof(before)) == 0);
+	/* scanned before POST_ROUTING: one at a time would have left it */
+	CU_ASSERT(nfv_hook_find(ht, "nft-FORWARD-7") == NULL);
+	CU_ASSERT_PTR_EQUAL(nfv_filter_current(f), cur);
+	nfv_filter_ruleset_free(rs);
+
+	nfv_hook_unregister(ht, &sq, 1);
+	nfv_filter_destroy(f);
+	CU_ASSERT_PTR_NULL(ht->hooks[IN]);
+	CU_ASSERT_PTR_NULL(ht->hooks[NFV_INET_LOCAL_OUT]);
+	nfv_hook_table_destroy(ht);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -371,6 +426,7 @@ int main(int argc, char **argv)
 		{ "limit and log", test_limit_log },
 		{ "reject", test_reject },
 		{ "nft text errors", test_text_error },
-		{ "apply and swap through the hook table", test_apply_swap });
+		{ "apply and swap through the hook table", test_apply_swap },
+		{ "a ruleset's entries are one batch", test_apply_batch });
 	return nfv_test_run();
 }
