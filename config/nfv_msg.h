@@ -214,8 +214,15 @@ struct nfv_msg_queue_verdict {
  * appends bytes (a message may span chunks), LOAD_COMMIT compiles it all
  * and swaps it in at once; on error the running ruleset stays and the
  * NFV_MSG_ERROR text names table, chain, rule handle and expression.
+ * The mirror sends a kernel table so.
  */
 #define NFV_MSG_FILTER_CHUNK_MAX 4000
+/*
+ * txn of LOAD_DATA and LOAD_COMMIT: whichever load is open. For the undo
+ * group of an nfvpnd transaction (a previous ruleset), which is written
+ * before the LOAD_BEGIN it replays has a number.
+ */
+#define NFV_MSG_FILTER_TXN_OPEN 0
 
 enum nfv_msg_filter_kind {
 	NFV_FILTER_OBJ_TABLE = 1,
@@ -244,7 +251,7 @@ struct nfv_msg_filter_obj {
 enum nfv_msg_filter_source {
 	NFV_FILTER_SOURCE_NONE = 0,
 	NFV_FILTER_SOURCE_POLICY = 1,	/* filter.nft or filter.file */
-	NFV_FILTER_SOURCE_MIRROR = 2,	/* loaded over the socket */
+	NFV_FILTER_SOURCE_MIRROR = 2,	/* a kernel table, pushed by the mirror */
 };
 
 struct nfv_msg_filter_info {
@@ -277,7 +284,8 @@ struct nfv_msg_filter_data {
 
 struct nfv_msg_filter_commit {
 	uint32_t txn;
-	uint32_t pad;
+	uint8_t source;		/* enum nfv_msg_filter_source: POLICY or MIRROR */
+	uint8_t pad[3];
 	char origin[128];	/* e.g. "mirror inet nfvpn", shown by filter info */
 };
 

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Management requests of the filter module: the ruleset listing with
- * counters, filter info, chunked ruleset loads (the mirror) and the
- * conntrack table (list, flush).
+ * counters, filter info, chunked ruleset loads (the mirror's kernel
+ * table, nfvpnd's compiled nft text) and the conntrack table (list, flush).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/netfilter/nfnetlink.h>
-#include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -346,7 +344,7 @@ static int load_data(struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
 		snprintf(why, whylen, "malformed ruleset chunk");
 		return -EINVAL;
 	}
-	if (fc->txn == 0 || d->txn != fc->txn) {
+	if (fc->txn == 0 || (d->txn != NFV_MSG_FILTER_TXN_OPEN && d->txn != fc->txn)) {
 		snprintf(why, whylen, "no open load transaction %u", d->txn);
 		return -ESRCH;
 	}
@@ -373,9 +371,8 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 		       const void *payload, char *why, size_t whylen)
 {
 	struct nfv_msg_filter_commit cm;
-	const struct nlmsghdr *nlh;
 	struct nfv_nft_objs objs;
-	int len, ret;
+	int ret;
 
 	if (h->len < sizeof(cm)) {
 		snprintf(why, whylen, "malformed commit");
@@ -383,29 +380,21 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 	}
 	memcpy(&cm, payload, sizeof(cm));
 	cm.origin[sizeof(cm.origin) - 1] = '\0';
-	if (fc->txn == 0 || cm.txn != fc->txn) {
+	if (fc->txn == 0 || (cm.txn != NFV_MSG_FILTER_TXN_OPEN && cm.txn != fc->txn)) {
 		snprintf(why, whylen, "no open load transaction %u", cm.txn);
 		return -ESRCH;
+	}
+	if (cm.source != NFV_FILTER_SOURCE_POLICY && cm.source != NFV_FILTER_SOURCE_MIRROR) {
+		snprintf(why, whylen, "unknown ruleset source %u", cm.source);
+		return -EINVAL;
 	}
 	fc->txn = 0;
 	ret = nfv_nft_objs_init(&objs);
 	if (ret < 0)
 		return ret;
-	len = (int)fc->stage_len;
-	for (nlh = (const struct nlmsghdr *)fc->stage; ret == 0 && mnl_nlmsg_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, &len)) {
-		ret = nfv_nft_objs_add_nlmsg(&objs, nlh);
-		if (ret < 0)
-			snprintf(why, whylen, "netlink message type %u: %s",
-				 NFNL_MSG_TYPE(nlh->nlmsg_type), strerror(-ret));
-	}
-	if (ret == 0 && len != 0) {
-		snprintf(why, whylen, "%d trailing bytes after the last netlink message", len);
-		ret = -EINVAL;
-	}
+	ret = nfv_nft_objs_add_stream(&objs, fc->stage, fc->stage_len, why, whylen);
 	if (ret == 0)
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_MIRROR, cm.origin,
-					  why, whylen);
+		ret = nfv_filter_ctl_load(dp, &objs, cm.source, cm.origin, why, whylen);
 	else
 		fc->load_errors++;
 	nfv_nft_objs_fini(&objs);

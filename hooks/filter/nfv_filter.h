@@ -95,6 +95,12 @@ int nfv_filter_ruleset_from_text(const char *text,
 				 char *err, size_t errlen);
 /* Feeds one NFT_MSG_NEW* netlink message of a dump or event into objs. */
 int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *objs, const void *nlh);
+/*
+ * Feeds len bytes of such messages, back to back: what NFV_MSG_FILTER_LOAD_DATA
+ * carries. On error err names the message.
+ */
+int nfv_nft_objs_add_stream(struct nfv_nft_objs *objs, const void *buf, size_t len,
+			    char *err, size_t errlen);
 
 /*
  * Runs the base chains of rs attached at (state->hook, priority) on a
