@@ -6,27 +6,9 @@
 #include "builtin.h"
 #include "dp.h"
 #include "events.h"
-#include "filter_apply.h"
 #include "mgmt.h"
 #include "trace_ctl.h"
 #include "txn.h"
-
-/* FILTER_TEXT: the policy's nft text, compiled as at start-up. */
-static int filter_text(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-		       const struct nfv_msg_hdr *h, const char *text)
-{
-	char err[512] = "";
-	int ret;
-
-	if (h->len == 0 || text[h->len - 1] != '\0')
-		return nfv_mgmt_error(c, h->seq, -EINVAL, "the nft text is not terminated");
-	if (nfv_filter_ctl(dp) == NULL)
-		return nfv_mgmt_error(c, h->seq, -ENOTSUP, "the policy has no filter section");
-	ret = nfv_filter_ctl_load_text(dp, text, err, sizeof(err));
-	if (ret < 0)
-		return nfv_mgmt_error(c, h->seq, ret, "filter: %s", err[0] ? err : strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
-}
 
 static int reply_txn(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h,
 		     const struct nfv_msg_txn *t)
@@ -80,8 +62,6 @@ int nfv_mgmt_nfvpnd(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		ret = ret ? ret : b.err;
 		nfv_buf_fini(&b);
 		break;
-	case NFV_MSG_FILTER_TEXT:
-		return filter_text(dp, c, h, payload);
 	case NFV_MSG_TRACE: {
 		struct nfv_msg_trace tq = { 0 };
 		char why[128] = "";
