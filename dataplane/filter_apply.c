@@ -2,7 +2,8 @@
 /*
  * The filter module on the control side of the dataplane: creates the
  * connection tracker and the ruleset publisher, compiles the policy's
- * rules, applies rulesets loaded over the socket (the mirror), expires
+ * rules (from the netlink messages nfvpn-nftc made of its nft text),
+ * applies rulesets loaded over the socket (the mirror, nfvpnd), expires
  * connections and prints what "log" statements handed over.
  *
  * Only the main lcore runs this file; workers see the ruleset through the
@@ -108,28 +109,25 @@ static int ct_init(struct nfv_dp *dp, struct nfv_filter_ctl *fc, uint32_t max)
 	return ret;
 }
 
-int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err, size_t errlen)
-{
-	struct nfv_nft_objs objs;
-	int ret;
-
-	ret = nfv_nft_objs_init(&objs);
-	if (ret < 0)
-		return ret;
-	ret = nfv_nft_objs_from_text(text, &objs, err, errlen);
-	if (ret == 0)
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
-					  err, errlen);
-	nfv_nft_objs_fini(&objs);
-	return ret;
-}
-
+/* The policy's nft text, compiled by nfvpn-nftc before the EAL started (main.c). */
 static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
 {
+	struct nfv_nft_objs objs;
 	char err[512] = "";
 	int ret;
 
-	ret = nfv_filter_ctl_load_text(dp, pf->nft, err, sizeof(err));
+	if (!pf->compiled) {
+		NFV_LOG(ERR, "filter: the policy's nft text was not compiled (a bug)");
+		return -EINVAL;
+	}
+	ret = nfv_nft_objs_init(&objs);
+	if (ret < 0)
+		return ret;
+	ret = nfv_nft_objs_add_stream(&objs, pf->nlmsgs.msgs, pf->nlmsgs.len, err, sizeof(err));
+	if (ret == 0)
+		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
+					  err, sizeof(err));
+	nfv_nft_objs_fini(&objs);
 	if (ret < 0)
 		NFV_LOG(ERR, "%s:%u:%u: filter: %s", dp->policy->path, pf->src_mark.line,
 			pf->src_mark.column, err[0] ? err : strerror(-ret));
