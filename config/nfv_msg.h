@@ -65,7 +65,7 @@ enum nfv_msg_type {
 	NFV_MSG_EVENTS = 68,		/* empty -> empty, then NFV_MSG_EVENT (seq 0) */
 	NFV_MSG_EVENT = 69,		/* server -> subscriber: struct nfv_msg_event */
 	NFV_MSG_BUILTINS = 70,		/* -> list of struct nfv_policy_hook */
-	NFV_MSG_FILTER_TEXT = 71,	/* nft text, NUL-terminated -> empty */
+	/* 71: retired (nft text); nfvpnd compiles it and loads FILTER_LOAD_* */
 	NFV_MSG_TRACE = 72,		/* struct nfv_msg_trace -> empty; records as NFV_EVENT_TRACE */
 	NFV_MSG_TYPE_MAX
 };
@@ -216,8 +216,16 @@ struct nfv_msg_queue_verdict {
  * appends bytes (a message may span chunks), LOAD_COMMIT compiles it all
  * and swaps it in at once; on error the running ruleset stays and the
  * NFV_MSG_ERROR text names table, chain, rule handle and expression.
+ * The mirror sends a kernel table so; nfvpnd the policy's nft text, which
+ * it compiled (config/nfv_nftc.h): the dataplane never parses nft text.
  */
 #define NFV_MSG_FILTER_CHUNK_MAX 4000
+/*
+ * txn of LOAD_DATA and LOAD_COMMIT: whichever load is open. For the undo
+ * group of an nfvpnd transaction (a previous ruleset), which is written
+ * before the LOAD_BEGIN it replays has a number.
+ */
+#define NFV_MSG_FILTER_TXN_OPEN 0
 
 enum nfv_msg_filter_kind {
 	NFV_FILTER_OBJ_TABLE = 1,
@@ -246,7 +254,7 @@ struct nfv_msg_filter_obj {
 enum nfv_msg_filter_source {
 	NFV_FILTER_SOURCE_NONE = 0,
 	NFV_FILTER_SOURCE_POLICY = 1,	/* filter.nft or filter.file */
-	NFV_FILTER_SOURCE_MIRROR = 2,	/* loaded over the socket */
+	NFV_FILTER_SOURCE_MIRROR = 2,	/* a kernel table, pushed by the mirror */
 };
 
 struct nfv_msg_filter_info {
@@ -279,7 +287,8 @@ struct nfv_msg_filter_data {
 
 struct nfv_msg_filter_commit {
 	uint32_t txn;
-	uint32_t pad;
+	uint8_t source;		/* enum nfv_msg_filter_source: POLICY or MIRROR */
+	uint8_t pad[3];
 	char origin[128];	/* e.g. "mirror inet nfvpn", shown by filter info */
 };
 
@@ -322,10 +331,10 @@ struct nfv_msg_txn {
 };
 
 /*
- * FILTER_TEXT: nfvpnd's way to change the rules of filter.nft/filter.file
- * (the mirror uses FILTER_LOAD_*): the dataplane compiles the text as it
- * does at start and swaps the ruleset in at once; on error the running
- * ruleset stays. Its undo is the previous text.
+ * nfvpnd changes the rules of filter.nft/filter.file with FILTER_LOAD_*
+ * (source POLICY); the undo of its LOAD_COMMIT is the group LOAD_BEGIN,
+ * LOAD_DATA..., LOAD_COMMIT of the previous ruleset, with txn
+ * NFV_MSG_FILTER_TXN_OPEN.
  */
 struct nfv_msg_txn_undo {
 	uint16_t type;		/* the reversing request */

@@ -33,6 +33,12 @@ enum nfv_plan_stage {
 	NFV_STAGE_SA_OLD_DEL = 90,	/* ipsec: old inbound SAs, after the grace period */
 };
 
+/*
+ * One management request. A ruleset is larger than a request: a message
+ * of type NFV_MSG_FILTER_LOAD_COMMIT holds the whole ruleset (its netlink
+ * messages), and the sender makes it LOAD_BEGIN, LOAD_DATA..., LOAD_COMMIT
+ * (nfv_client_filter_load() in control/).
+ */
 struct nfv_plan_msg {
 	uint16_t type;
 	uint32_t len;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The filter: applier. The rules of filter.nft/filter.file change at run
- * time: the new text replaces the ruleset in one swap (no packet sees half
- * of it), its undo is the previous text. Where the rules come from
- * (text or mirror) and the connection tracker are set at start.
+ * time: the new text, compiled (nfv_policy_filter_compile()), replaces the
+ * ruleset in one swap (no packet sees half of it); its undo is the
+ * previous text's ruleset. Where the rules come from (text or mirror) and
+ * the connection tracker are set at start.
  *
  * Diffs against what nfvpnd applied (the dataplane cannot give the text
  * back); before the first apply it knows only what runs (no text): the
@@ -38,11 +39,17 @@ static int diff_filter(const struct nfv_policy *old, const struct nfv_policy *ne
 		return 0;	/* the mirror pushes its table itself */
 	if (o->nft != NULL && strcmp(o->nft, n->nft) == 0)
 		return 0;
-	op = nfv_plan_add(plan, NFV_STAGE_FILTER, NFV_MSG_FILTER_TEXT, n->nft,
-			  (uint32_t)strlen(n->nft) + 1, "filter load %s (%zu bytes of nft)",
-			  n->file[0] ? n->file : "filter.nft", strlen(n->nft));
-	if (o->nft != NULL)
-		nfv_plan_undo(plan, op, NFV_MSG_FILTER_TEXT, o->nft, (uint32_t)strlen(o->nft) + 1);
+	if (!n->compiled) {
+		nfv_plan_refuse(plan, "filter: the nft text was not compiled (a bug)");
+		return 0;
+	}
+	op = nfv_plan_add(plan, NFV_STAGE_FILTER, NFV_MSG_FILTER_LOAD_COMMIT, n->nlmsgs.msgs,
+			  (uint32_t)n->nlmsgs.len,
+			  "filter load %s (%zu bytes of nft, %zu of netlink)",
+			  n->file[0] ? n->file : "filter.nft", strlen(n->nft), n->nlmsgs.len);
+	if (op != NULL && o->nft != NULL && o->compiled)
+		nfv_plan_undo(plan, op, NFV_MSG_FILTER_LOAD_COMMIT, o->nlmsgs.msgs,
+			      (uint32_t)o->nlmsgs.len);
 	return plan->err;
 }
 

@@ -2,7 +2,8 @@
 /*
  * The filter section: nft text, an nft file (read now, relative to the
  * policy's folder) or a kernel table to mirror; conntrack size, log rate.
- * nft syntax itself is checked where the ruleset is compiled.
+ * nft syntax is checked by the compiler (nfv_policy_filter_compile()), not
+ * by the load: the loader needs no privileges, the compiler a namespace.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -65,7 +66,27 @@ void nfv_policy_filter_free(struct nfv_policy_filter *f)
 	if (f == NULL)
 		return;
 	free(f->nft);
+	nfv_nftc_out_fini(&f->nlmsgs);
 	free(f);
+}
+
+int nfv_policy_filter_compile(struct nfv_policy *p, nfv_nftc_fn *compile,
+			      char *err, size_t errlen)
+{
+	struct nfv_policy_filter *f = p->filter;
+	char why[1024];
+	int ret;
+
+	if (f == NULL || f->source != NFV_FILTER_SRC_NFT || f->nft == NULL)
+		return 0;
+	ret = compile(f->nft, f->file[0] ? f->file : "filter.nft", &f->nlmsgs, why, sizeof(why));
+	if (ret < 0) {
+		snprintf(err, errlen, "%s:%u:%u: filter: %s", p->path, f->src_mark.line,
+			 f->src_mark.column, why[0] ? why : strerror(-ret));
+		return ret;
+	}
+	f->compiled = true;
+	return 0;
 }
 
 /*

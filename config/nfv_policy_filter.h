@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nfv_nftc.h"
 #include "nfv_policy.h"
 
 enum nfv_filter_source {
@@ -27,6 +28,9 @@ struct nfv_policy_filter {
 	struct nfv_mark src_mark;	/* of the nft, file or mirror value */
 	enum nfv_filter_source source;
 	char *nft;			/* NFT: the text (file already read) */
+	/* NFT: the text as netlink messages once compiled (nfv_policy_filter_compile()) */
+	bool compiled;
+	struct nfv_nftc_out nlmsgs;
 	char file[256];			/* NFT from a file: its path, else "" */
 	uint8_t mirror_family;		/* MIRROR: NFPROTO_IPV4/IPV6/INET */
 	char mirror_table[NFV_POLICY_FILTER_TABLE_MAX];
@@ -40,5 +44,13 @@ void nfv_policy_filter_free(struct nfv_policy_filter *f);
 int nfv_policy_filter_table_parse(const char *s, uint8_t *family,
 				  char *name, size_t size);
 const char *nfv_policy_filter_family_name(uint8_t family);
+/*
+ * Compiles the nft text of p's filter section into its compiled messages
+ * with compile (nfv_nftc_spawn, or nfvpnd's nfv_nftc_compile); nothing to
+ * do without text. Returns as compile does, with
+ * "policy.yaml:L:C: filter: <why>" in err, at the nft or file value.
+ */
+int nfv_policy_filter_compile(struct nfv_policy *p, nfv_nftc_fn *compile,
+			      char *err, size_t errlen);
 
 #endif

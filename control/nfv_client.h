@@ -9,6 +9,7 @@
 #define NFV_CLIENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nfv_msg.h"
@@ -69,6 +70,29 @@ int nfv_client_list(struct nfv_client *c, uint16_t type, size_t rec_size,
  */
 int nfv_client_recv_packet(struct nfv_client *c, int timeout_ms,
 			   struct nfv_msg_queue_packet **pkt, uint32_t *len);
+
+/*
+ * A ruleset, the nf_tables netlink messages of a dump (the mirror's, or
+ * nft text compiled by nfvpnd), as LOAD_BEGIN, LOAD_DATA chunks and
+ * LOAD_COMMIT. source is enum nfv_msg_filter_source; origin is what
+ * nfvpnctl filter shows. Returns as nfv_client_request().
+ */
+int nfv_client_filter_load(struct nfv_client *c, const void *msgs, size_t len,
+			   uint8_t source, const char *origin);
+/*
+ * The same requests as one undo group of the nfvpnd transaction open on c
+ * (NFV_MSG_TXN_UNDO each, for the change that follows).
+ */
+int nfv_client_filter_load_undo(struct nfv_client *c, const void *msgs, size_t len,
+				uint8_t source, const char *origin);
+/*
+ * nfv_client_filter_load() in two steps, for a transaction whose change
+ * is the commit alone: its undo group goes between them.
+ */
+int nfv_client_filter_stage(struct nfv_client *c, const void *msgs, size_t len,
+			    uint32_t *txn);
+int nfv_client_filter_commit(struct nfv_client *c, uint32_t txn, uint8_t source,
+			     const char *origin);
 
 /* Low level, for tests and nfvpnd: one whole message, or -errno. */
 int nfv_client_send(struct nfv_client *c, uint16_t type, uint32_t seq,

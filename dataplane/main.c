@@ -3,7 +3,8 @@
  * nfvpn-dataplane [EAL args] -- --config FILE [--socket PATH]
  *
  * Start-up in numbered steps, teardown in reverse; the policy is validated
- * before the EAL starts, so a bad policy applies nothing.
+ * (its nft text compiled) before the EAL starts, so a bad policy applies
+ * nothing.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +29,7 @@
 #include "module.h"
 #include "txn.h"
 #include "nfv_mbuf.h"
+#include "nfv_policy_filter.h"
 #include "nfv_sock_lock.h"
 #include "reass.h"
 #include "stats.h"
@@ -306,7 +308,7 @@ int main(int argc, char **argv)
 	struct nfv_dp dp = { 0 };
 	int app_argc = argc, sep, ret;
 	char **app_argv = argv;
-	char why[256];
+	char why[256], nft_why[1280];
 
 	/* the policy first: a bad one stops us before anything starts */
 	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
@@ -329,6 +331,17 @@ int main(int argc, char **argv)
 		nfv_policy_errors_print(stderr, dp.policy_path, &errs);
 		nfv_policy_errors_fini(&errs);
 		return 2;
+	}
+	/*
+	 * nft text to netlink messages by nfvpn-nftc while we are one thread
+	 * and hold nothing of the EAL: libnftables and its namespace stay out
+	 * of this process, and a syntax error stops us here too.
+	 */
+	ret = nfv_policy_filter_compile(dp.policy, nfv_nftc_spawn, nft_why, sizeof(nft_why));
+	if (ret < 0) {
+		fprintf(stderr, "%s\n", nft_why);
+		nfv_policy_free(dp.policy);
+		return ret == -EINVAL ? 2 : 1;
 	}
 	dp.icmp_rate = dp.policy->icmp_rate;
 	/*

@@ -12,6 +12,8 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${NFV_BUILD:-$top/build}
+# the nft compiler the dataplane runs (config/nfv_nftc.h)
+export NFVPN_NFTC=${NFVPN_NFTC:-$build/control/nftc/nfvpn-nftc}
 rounds=${1:-5}
 secs=${2:-6}
 work=$(mktemp -d /tmp/nfvpn-bench-filter.XXXXXX)

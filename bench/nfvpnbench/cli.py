@@ -271,6 +271,8 @@ def main(argv=None):
     for b in ("bench/nfvpn-gen", "dataplane/nfvpn-dataplane"):
         if not os.access(os.path.join(a.build, b), os.X_OK):
             sys.exit("nfvpn-bench: no %s in %s (ninja -C %s %s)" % (b, a.build, a.build, b))
+    # the nft compiler the dataplane runs for filter scenarios: this build's
+    os.environ.setdefault("NFVPN_NFTC", os.path.join(a.build, "control", "nftc", "nfvpn-nftc"))
     os.makedirs(a.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="trials-", dir=os.path.abspath(a.out)) if a.keep \
         else tempfile.mkdtemp(prefix="nfvpn-bench.")

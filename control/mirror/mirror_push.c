@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One version of the table to the dataplane: LOAD_BEGIN, the messages in
- * chunks of at most NFV_MSG_FILTER_CHUNK_MAX bytes, LOAD_COMMIT. The
- * dataplane compiles at commit and keeps its running ruleset on error.
+ * One version of the table to the dataplane (nfv_client_filter_load());
+ * kept pending while the dataplane is away.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,40 +33,12 @@ static void disconnect_dp(struct nfv_mirror *m)
 
 static int transfer(struct nfv_mirror *m, const struct nfv_mirror_buf *b)
 {
-	struct {
-		struct nfv_msg_filter_data h;
-		uint8_t data[NFV_MSG_FILTER_CHUNK_MAX];
-	} chunk;
-	struct nfv_msg_filter_commit cm = { 0 };
-	struct nfv_msg_filter_txn *t;
-	uint32_t len;
-	void *resp;
-	int ret;
+	char origin[128];
 
-	ret = nfv_client_request(&m->client, NFV_MSG_FILTER_LOAD_BEGIN, NULL, 0, &resp, &len);
-	if (ret < 0)
-		return ret;
-	if (len < sizeof(*t)) {
-		free(resp);
-		snprintf(m->client.err, sizeof(m->client.err), "short LOAD_BEGIN answer");
-		return -EPROTO;
-	}
-	t = resp;
-	chunk.h.txn = cm.txn = t->txn;
-	free(resp);
-	for (size_t off = 0; off < b->len; off += chunk.h.len) {
-		chunk.h.len = b->len - off < NFV_MSG_FILTER_CHUNK_MAX ?
-			      b->len - off : NFV_MSG_FILTER_CHUNK_MAX;
-		memcpy(chunk.data, b->p + off, chunk.h.len);
-		ret = nfv_client_request(&m->client, NFV_MSG_FILTER_LOAD_DATA, &chunk,
-					 sizeof(chunk.h) + chunk.h.len, NULL, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	snprintf(cm.origin, sizeof(cm.origin), "mirror %s %.100s",
+	snprintf(origin, sizeof(origin), "mirror %s %.100s",
 		 nfv_policy_filter_family_name(m->family), m->table);
-	return nfv_client_request(&m->client, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm),
-				  NULL, NULL);
+	return nfv_client_filter_load(&m->client, b->p, b->len, NFV_FILTER_SOURCE_MIRROR,
+				      origin);
 }
 
 int mirror_push(struct nfv_mirror *m, const struct nfv_mirror_buf *b)

@@ -84,15 +84,35 @@ static int send_undo(struct nfvpnd *d, const struct nfv_plan_msg *m)
 	return ret;
 }
 
+/* A ruleset is too large for one request: nfv_plan_msg says how it goes. */
+static bool is_ruleset(const struct nfv_plan_msg *m)
+{
+	return m->type == NFV_MSG_FILTER_LOAD_COMMIT;
+}
+
 static int send_op(struct nfvpnd *d, const struct nfv_plan_op *op)
 {
+	uint32_t txn = 0;
 	int ret;
 
-	for (unsigned int i = 0; i < op->nb_undo; i++) {
-		ret = send_undo(d, &op->undo[i]);
+	/* staging changes nothing: the undo group belongs to the commit */
+	if (is_ruleset(&op->req)) {
+		ret = nfv_client_filter_stage(&d->dp, op->req.payload, op->req.len, &txn);
 		if (ret < 0)
 			return ret;
 	}
+	for (unsigned int i = 0; i < op->nb_undo; i++) {
+		if (is_ruleset(&op->undo[i]))
+			ret = nfv_client_filter_load_undo(&d->dp, op->undo[i].payload,
+							  op->undo[i].len,
+							  NFV_FILTER_SOURCE_POLICY, "policy");
+		else
+			ret = send_undo(d, &op->undo[i]);
+		if (ret < 0)
+			return ret;
+	}
+	if (is_ruleset(&op->req))
+		return nfv_client_filter_commit(&d->dp, txn, NFV_FILTER_SOURCE_POLICY, "policy");
 	return nfv_client_request(&d->dp, op->req.type, op->req.payload, op->req.len, NULL, NULL);
 }
 

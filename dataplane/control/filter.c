@@ -2,7 +2,8 @@
 /*
  * The filter module on the control side of the dataplane: creates the
  * connection tracker and the ruleset publisher, compiles the policy's
- * rules, applies rulesets loaded over the socket (the mirror), expires
+ * rules (from the netlink messages nfvpn-nftc made of its nft text),
+ * applies rulesets loaded over the socket (the mirror, nfvpnd), expires
  * connections and prints what "log" statements handed over.
  *
  * Only the main lcore runs this file; workers see the ruleset through the
@@ -113,28 +114,25 @@ static int ct_init(struct nfv_dp *dp, struct nfv_filter_ctl *fc, uint32_t max)
 	return ret;
 }
 
-int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err, size_t errlen)
-{
-	struct nfv_nft_objs objs;
-	int ret;
-
-	ret = nfv_nft_objs_init(&objs);
-	if (ret < 0)
-		return ret;
-	ret = nfv_nft_objs_from_text(text, &objs, err, errlen);
-	if (ret == 0)
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
-					  err, errlen);
-	nfv_nft_objs_fini(&objs);
-	return ret;
-}
-
+/* The policy's nft text, compiled by nfvpn-nftc before the EAL started (main.c). */
 static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
 {
+	struct nfv_nft_objs objs;
 	char err[512] = "";
 	int ret;
 
-	ret = nfv_filter_ctl_load_text(dp, pf->nft, err, sizeof(err));
+	if (!pf->compiled) {
+		NFV_LOG(ERR, "filter: the policy's nft text was not compiled (a bug)");
+		return -EINVAL;
+	}
+	ret = nfv_nft_objs_init(&objs);
+	if (ret < 0)
+		return ret;
+	ret = nfv_nft_objs_add_stream(&objs, pf->nlmsgs.msgs, pf->nlmsgs.len, err, sizeof(err));
+	if (ret == 0)
+		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
+					  err, sizeof(err));
+	nfv_nft_objs_fini(&objs);
 	if (ret < 0)
 		NFV_LOG(ERR, "%s:%u:%u: filter: %s", dp->policy->path, pf->src_mark.line,
 			pf->src_mark.column, err[0] ? err : strerror(-ret));
@@ -375,7 +373,7 @@ static int load_data(struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
 		snprintf(why, whylen, "malformed ruleset chunk");
 		return -EINVAL;
 	}
-	if (fc->txn == 0 || d->txn != fc->txn) {
+	if (fc->txn == 0 || (d->txn != NFV_MSG_FILTER_TXN_OPEN && d->txn != fc->txn)) {
 		snprintf(why, whylen, "no open load transaction %u", d->txn);
 		return -ESRCH;
 	}
@@ -402,9 +400,8 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 		       const void *payload, char *why, size_t whylen)
 {
 	struct nfv_msg_filter_commit cm;
-	const struct nlmsghdr *nlh;
 	struct nfv_nft_objs objs;
-	int len, ret;
+	int ret;
 
 	if (h->len < sizeof(cm)) {
 		snprintf(why, whylen, "malformed commit");
@@ -412,29 +409,21 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 	}
 	memcpy(&cm, payload, sizeof(cm));
 	cm.origin[sizeof(cm.origin) - 1] = '\0';
-	if (fc->txn == 0 || cm.txn != fc->txn) {
+	if (fc->txn == 0 || (cm.txn != NFV_MSG_FILTER_TXN_OPEN && cm.txn != fc->txn)) {
 		snprintf(why, whylen, "no open load transaction %u", cm.txn);
 		return -ESRCH;
+	}
+	if (cm.source != NFV_FILTER_SOURCE_POLICY && cm.source != NFV_FILTER_SOURCE_MIRROR) {
+		snprintf(why, whylen, "unknown ruleset source %u", cm.source);
+		return -EINVAL;
 	}
 	fc->txn = 0;
 	ret = nfv_nft_objs_init(&objs);
 	if (ret < 0)
 		return ret;
-	len = (int)fc->stage_len;
-	for (nlh = (const struct nlmsghdr *)fc->stage; ret == 0 && mnl_nlmsg_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, &len)) {
-		ret = nfv_nft_objs_add_nlmsg(&objs, nlh);
-		if (ret < 0)
-			snprintf(why, whylen, "netlink message type %u: %s",
-				 NFNL_MSG_TYPE(nlh->nlmsg_type), strerror(-ret));
-	}
-	if (ret == 0 && len != 0) {
-		snprintf(why, whylen, "%d trailing bytes after the last netlink message", len);
-		ret = -EINVAL;
-	}
+	ret = nfv_nft_objs_add_stream(&objs, fc->stage, fc->stage_len, why, whylen);
 	if (ret == 0) {
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_MIRROR, cm.origin,
-					  why, whylen);
+		ret = nfv_filter_ctl_load(dp, &objs, cm.source, cm.origin, why, whylen);
 	} else {
 		/* counted and kept for filter info, as the compiler's errors are */
 		fc->load_errors++;
@@ -503,37 +492,20 @@ static int handle_filter(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	return nfv_mgmt_reply(c, h, &b, 0);
 }
 
-/* FILTER_TEXT: the policy's nft text, compiled as at start-up. */
-static int handle_text(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-		       const struct nfv_msg_hdr *h, const void *payload)
-{
-	const char *text = payload;
-	char err[512] = "";
-	int ret;
-
-	if (h->len == 0 || text[h->len - 1] != '\0')
-		return nfv_mgmt_error(c, h->seq, -EINVAL, "the nft text is not terminated");
-	if (nfv_filter_ctl(dp) == NULL)
-		return nfv_mgmt_error(c, h->seq, -ENOTSUP, "the policy has no filter section");
-	ret = nfv_filter_ctl_load_text(dp, text, err, sizeof(err));
-	if (ret < 0)
-		return nfv_mgmt_error(c, h->seq, ret, "filter: %s", err[0] ? err : strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
-}
-
 /*
- * A ruleset load is not a transaction step of its own: nfvpnd reloads the
- * whole ruleset, so none of these is replayed as an undo.
+ * A ruleset load is not a transaction step of its own: nfvpnd sends the
+ * new ruleset in chunks, then the previous one as the undo group (chunks
+ * and commit with NFV_MSG_FILTER_TXN_OPEN), so the chunks and the commit
+ * are changes that an abort replays.
  */
 static const struct nfv_mgmt_handler filter_handlers[] = {
 	{ NFV_MSG_FILTER_RULESET, 0, false, "ruleset", handle_filter },
 	{ NFV_MSG_FILTER_INFO, 0, false, "filter info", handle_filter },
-	{ NFV_MSG_FILTER_LOAD_BEGIN, 0, false, "filter load begin", handle_filter },
-	{ NFV_MSG_FILTER_LOAD_DATA, 0, false, "filter load data", handle_filter },
-	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, false, "filter load commit", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_BEGIN, 0, true, "filter load begin", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_DATA, 0, true, "filter load data", handle_filter },
+	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, true, "filter load commit", handle_filter },
 	{ NFV_MSG_CT_LIST, 0, false, "conntrack list", handle_filter },
 	{ NFV_MSG_CT_FLUSH, 0, false, "conntrack flush", handle_filter },
-	{ NFV_MSG_FILTER_TEXT, 0, true, "filter text", handle_text },
 };
 NFV_MGMT_HANDLERS(filter_handlers);
 

@@ -37,12 +37,6 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now);
  */
 int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
 			uint8_t source, const char *origin, char *err, size_t errlen);
-/*
- * nft text as the policy's ruleset (start-up, nfvpnd's FILTER_TEXT). err
- * stays as it was when the failure has no more to say than ret.
- */
-int nfv_filter_ctl_load_text(struct nfv_dp *dp, const char *text, char *err,
-			     size_t errlen);
 
 /* What filter.c and filter_listing.c share; the control side owns it. */
 struct nfv_filter;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nf_tables netlink messages (a dump, or later the events of a mirrored
- * table) into libnftnl objects: the one parser both sources share.
+ * nf_tables netlink messages into libnftnl objects: the one parser of
+ * both sources, a kernel table's dump (the mirror) and nft text that the
+ * compiler (control/nftc) loaded into a namespace of its own and dumped.
  */
-#include <stdio.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/netfilter/nfnetlink.h>
@@ -107,4 +109,27 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		return 0;
 	}
 	return 0;	/* other objects (flowtables, generations) do not matter */
+}
+
+int nfv_nft_objs_add_stream(struct nfv_nft_objs *o, const void *buf, size_t len,
+			    char *err, size_t errlen)
+{
+	const struct nlmsghdr *nlh;
+	int left = (int)len, ret = 0;
+
+	if (len > INT_MAX) {
+		snprintf(err, errlen, "%zu bytes of netlink messages: too many", len);
+		return -EFBIG;
+	}
+	for (nlh = buf; ret == 0 && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		ret = nfv_nft_objs_add_nlmsg(o, nlh);
+		if (ret < 0)
+			snprintf(err, errlen, "netlink message type %u: %s",
+				 NFNL_MSG_TYPE(nlh->nlmsg_type), strerror(-ret));
+	}
+	if (ret == 0 && left != 0) {
+		snprintf(err, errlen, "%d trailing bytes after the last netlink message", left);
+		ret = -EINVAL;
+	}
+	return ret;
 }

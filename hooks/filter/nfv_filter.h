@@ -82,19 +82,15 @@ int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
 			     char *err, size_t errlen);
 void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs);
 
-/*
- * nft syntax: loads text into the kernel of a private network namespace
- * (a forked child), dumps it back over netlink and parses the messages as
- * the kernel mirror does. Needs CAP_SYS_ADMIN and nf_tables.
- */
-int nfv_nft_objs_from_text(const char *text, struct nfv_nft_objs *objs,
-			   char *err, size_t errlen);
-int nfv_filter_ruleset_from_text(const char *text,
-				 const struct nfv_filter_config *cfg,
-				 struct nfv_filter_ruleset **out,
-				 char *err, size_t errlen);
 /* Feeds one NFT_MSG_NEW* netlink message of a dump or event into objs. */
 int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *objs, const void *nlh);
+/*
+ * Feeds len bytes of such messages, back to back: what NFV_MSG_FILTER_LOAD_DATA
+ * carries and what the nft compiler writes (nft text never comes here:
+ * config/nfv_nftc.h). On error err names the message.
+ */
+int nfv_nft_objs_add_stream(struct nfv_nft_objs *objs, const void *buf, size_t len,
+			    char *err, size_t errlen);
 
 /*
  * Runs the base chains of rs attached at (state->hook, priority) on a

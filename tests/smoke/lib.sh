@@ -4,6 +4,8 @@
 set -u
 NFV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NFV_BUILD=${NFV_BUILD:-$NFV_TOP/build}
+# the nft compiler the dataplane runs for nft text (config/nfv_nftc.h): this build's
+export NFVPN_NFTC=$NFV_BUILD/control/nftc/nfvpn-nftc
 PY=/usr/bin/python3
 SMOKE_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/nfvpn-$SMOKE_NAME.XXXXXX")

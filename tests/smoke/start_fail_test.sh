@@ -5,6 +5,9 @@
 # a run that never happened (no counters, no "mbufs in use at exit").
 #
 #   bad policy --------------------------------> refused before the EAL (2)
+#   nft text nft refuses (nfvpn-nftc compiles it) -> refused before the EAL (2)
+#   no nfvpn-nftc ------------------------------> refused before the EAL
+#   nft text with an expression we do not run ---> the filter, after the EAL
 #   bad EAL arguments --------------------------> rte_eal_init fails
 #   one lcore (-l 0) ----------------------------> no worker lcore
 #   --pool-size too big --------------------------> the packet pool
@@ -52,6 +55,27 @@ dp_fail() {
 printf 'ports:\n  - { name: p0, device: net_null0, mtu: 7 }\n' > "$WORK/bad.yaml"
 dp_fail bad-policy "bad.yaml:2:[0-9]+: ports\[0\].mtu" \
 	-l 0,1 "${EAL[@]}" -- --config "$WORK/bad.yaml" --socket "$SOCK"
+# nft text: nft's message, where it is in the text and in the policy
+cat "$WORK/policy.yaml" - > "$WORK/nft.yaml" <<'EOP'
+filter:
+  conntrack: false
+  nft: |
+    table ip t {
+      chain c { type filter hook forward priority 0;
+        tcp dport 22 acept
+      }
+    }
+EOP
+dp_fail bad-nft "nft.yaml:11:8: filter: filter.nft:3:23-23: Error: syntax error" \
+	-l 0,1 "${EAL[@]}" -- --config "$WORK/nft.yaml" --socket "$SOCK"
+[ "$(grep -c '^ *tcp dport 22 acept$' "$WORK/bad-nft.log")" = 1 ] ||
+	fail "bad-nft: nft's message lacks the line: $(cat "$WORK/bad-nft.log")"
+sed -i 's/acept/accept/' "$WORK/nft.yaml"
+(
+	NFVPN_NFTC=/nonexistent/nfvpn-nftc
+	dp_fail no-nftc "nft.yaml:11:8: filter: cannot run /nonexistent/nfvpn-nftc: No such file or directory \(set NFVPN_NFTC" \
+		-l 0,1 "${EAL[@]}" -- --config "$WORK/nft.yaml" --socket "$SOCK"
+) || exit 1
 # 2. the EAL refuses its arguments
 dp_fail bad-eal "EAL initialisation failed" \
 	-l 0,1 "${EAL[@]}" --no-such-eal-option -- --config "$WORK/policy.yaml" --socket "$SOCK"
@@ -67,13 +91,19 @@ sed 's/^  - { name: p0, device: net_null_sf0, exception: false }$/&\n  - { name:
 grep -q net_nosuch_sf1 "$WORK/badport.yaml" || fail "sed"
 dp_fail bad-port "port p1: cannot probe 'net_nosuch_sf1'" \
 	-l 0,1 "${EAL[@]}" -- --config "$WORK/badport.yaml" --socket "$SOCK"
+sed 's/tcp dport 22 accept/fib daddr type local drop/' "$WORK/nft.yaml" > "$WORK/fib.yaml"
+dp_fail nft-fib "fib.yaml:11:8: filter: table ip t chain c handle [0-9]+: expression 'fib' not supported" \
+	-l 0,1 "${EAL[@]}" -- --config "$WORK/fib.yaml" --socket "$SOCK"
 mkdir "$WORK/sockdir"
 dp_fail socket "management socket $WORK/sockdir: " \
 	-l 0,1 "${EAL[@]}" -- --config "$WORK/policy.yaml" --socket "$WORK/sockdir"
 [ -e "$WORK/sockdir.lock" ] && fail "socket: the lock file outlived the process"
 
-# and the same policy, as a check that the failures above were the ones meant
+# and the same policies, as a check that the failures above were the ones meant
 dp_start "$WORK/policy.yaml"
 ctl status > /dev/null || fail "status"
+dp_stop
+dp_start "$WORK/nft.yaml"
+ctl ruleset | grep -q 'cmp eq reg 1 0x00001600' || fail "the nft text's ruleset: $(ctl ruleset)"
 dp_stop
 echo "PASS: start_fail_test"

@@ -32,6 +32,7 @@
 
 #include "nfv_filter.h"
 #include "nfv_mbuf.h"
+#include "ft_text.h"
 #include "nfv_test.h"
 
 #include "diff_pkt.h"
@@ -156,7 +157,7 @@ static int run_one(const char *path, unsigned int nb, unsigned int seed,
 
 	if (text == NULL || pk == NULL)
 		return -1;
-	if (nfv_filter_ruleset_from_text(text, &cfg, &rs, err, sizeof(err))) {
+	if (ft_ruleset_from_text(text, &cfg, &rs, err, sizeof(err))) {
 		fprintf(stderr, "%s: our engine: %s\n", path, err);
 		return -1;
 	}

@@ -249,6 +249,71 @@ static void test_connect(void)
 	unsetenv("NFVPN_SOCKET");
 }
 
+/* A ruleset in chunks, with the transaction number and the source. */
+static void test_filter_load(void)
+{
+	struct nfv_msg_filter_txn t = { .txn = 7 };
+	const struct nfv_msg_filter_commit *cm;
+	const struct nfv_msg_filter_data *d;
+	static uint8_t msgs[NFV_MSG_FILTER_CHUNK_MAX + 100];
+
+	for (size_t i = 0; i < sizeof(msgs); i++)
+		msgs[i] = (uint8_t)i;
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, NFV_MSG_FILTER_LOAD_BEGIN, 1, &t, sizeof(t));
+	for (uint32_t seq = 2; seq <= 4; seq++)
+		fake_reply(&test_srv, seq == 4 ? NFV_MSG_FILTER_LOAD_COMMIT : NFV_MSG_FILTER_LOAD_DATA,
+			   seq, NULL, 0);
+	open_client();
+	CU_ASSERT_EQUAL(nfv_client_filter_load(&c, msgs, sizeof(msgs), NFV_FILTER_SOURCE_POLICY,
+					       "policy"), 0);
+	nfv_client_close(&c);
+	CU_ASSERT_EQUAL_FATAL(test_srv.nb_reqs, 4);
+	CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.type, NFV_MSG_FILTER_LOAD_BEGIN);
+	d = (const void *)test_srv.reqs[1].payload;
+	CU_ASSERT_EQUAL(test_srv.reqs[1].hdr.type, NFV_MSG_FILTER_LOAD_DATA);
+	CU_ASSERT_EQUAL(test_srv.reqs[1].hdr.len, sizeof(*d) + NFV_MSG_FILTER_CHUNK_MAX);
+	CU_ASSERT(d->txn == 7 && d->len == NFV_MSG_FILTER_CHUNK_MAX);
+	CU_ASSERT(memcmp(d->data, msgs, FAKE_REQ_MAX - sizeof(*d)) == 0);
+	d = (const void *)test_srv.reqs[2].payload;
+	CU_ASSERT(d->txn == 7 && d->len == 100);
+	CU_ASSERT(memcmp(d->data, msgs + NFV_MSG_FILTER_CHUNK_MAX, 100) == 0);
+	cm = (const void *)test_srv.reqs[3].payload;
+	CU_ASSERT_EQUAL(test_srv.reqs[3].hdr.type, NFV_MSG_FILTER_LOAD_COMMIT);
+	CU_ASSERT(cm->txn == 7 && cm->source == NFV_FILTER_SOURCE_POLICY);
+	CU_ASSERT_STRING_EQUAL(cm->origin, "policy");
+}
+
+/* The same as an undo group: TXN_UNDO each, "the open load" as txn. */
+static void test_filter_load_undo(void)
+{
+	const struct nfv_msg_filter_commit *cm;
+	const struct nfv_msg_filter_data *d;
+	const struct nfv_msg_txn_undo *u[3];
+	uint8_t msgs[64] = { 1, 2, 3 };
+
+	fake_reset(&test_srv);
+	for (uint32_t seq = 1; seq <= 3; seq++)
+		fake_reply(&test_srv, NFV_MSG_TXN_UNDO, seq, NULL, 0);
+	open_client();
+	CU_ASSERT_EQUAL(nfv_client_filter_load_undo(&c, msgs, sizeof(msgs),
+						    NFV_FILTER_SOURCE_POLICY, "policy"), 0);
+	nfv_client_close(&c);
+	CU_ASSERT_EQUAL_FATAL(test_srv.nb_reqs, 3);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(test_srv.reqs[i].hdr.type, NFV_MSG_TXN_UNDO);
+		u[i] = (const void *)test_srv.reqs[i].payload;
+	}
+	CU_ASSERT(u[0]->type == NFV_MSG_FILTER_LOAD_BEGIN && u[0]->len == 0);
+	d = (const void *)u[1]->payload;
+	CU_ASSERT_EQUAL(u[1]->type, NFV_MSG_FILTER_LOAD_DATA);
+	CU_ASSERT(d->txn == NFV_MSG_FILTER_TXN_OPEN && d->len == sizeof(msgs));
+	CU_ASSERT(memcmp(d->data, msgs, sizeof(msgs)) == 0);
+	cm = (const void *)u[2]->payload;
+	CU_ASSERT_EQUAL(u[2]->type, NFV_MSG_FILTER_LOAD_COMMIT);
+	CU_ASSERT(cm->txn == NFV_MSG_FILTER_TXN_OPEN && cm->source == NFV_FILTER_SOURCE_POLICY);
+}
+
 int test_client_register(void)
 {
 	NFV_TEST_SUITE("client",  NULL, NULL,
@@ -261,6 +326,8 @@ int test_client_register(void)
 		{ "truncated message", test_truncated },
 		{ "queue packets between responses", test_interleaved_packets },
 		{ "list record size", test_list_record_size },
-		{ "connect and socket path", test_connect });
+		{ "connect and socket path", test_connect },
+		{ "filter load in chunks", test_filter_load },
+		{ "filter load as an undo group", test_filter_load_undo });
 	return 0;
 }

@@ -45,9 +45,9 @@ static const struct {
 	{ NFV_MSG_IPSEC_SP_DEL, true, 0 },
 	{ NFV_MSG_FILTER_RULESET, false, 0 },
 	{ NFV_MSG_FILTER_INFO, false, 0 },
-	{ NFV_MSG_FILTER_LOAD_BEGIN, false, 0 },
-	{ NFV_MSG_FILTER_LOAD_DATA, false, 0 },
-	{ NFV_MSG_FILTER_LOAD_COMMIT, false, 0 },
+	{ NFV_MSG_FILTER_LOAD_BEGIN, true, 0 },
+	{ NFV_MSG_FILTER_LOAD_DATA, true, 0 },
+	{ NFV_MSG_FILTER_LOAD_COMMIT, true, 0 },
 	{ NFV_MSG_CT_LIST, false, 0 },
 	{ NFV_MSG_CT_FLUSH, false, 0 },
 	{ NFV_MSG_TXN_BEGIN, false, 0 },
@@ -56,7 +56,6 @@ static const struct {
 	{ NFV_MSG_TXN_ABORT, false, 0 },
 	{ NFV_MSG_EVENTS, false, 0 },
 	{ NFV_MSG_BUILTINS, false, 0 },
-	{ NFV_MSG_FILTER_TEXT, true, 0 },
 	{ NFV_MSG_TRACE, false, 0 },
 };
 

@@ -96,7 +96,7 @@ static struct nfv_filter_ruleset *build(unsigned int n, bool walk)
 	char *text = gen_text(n), err[512];
 
 	/* not ft_ruleset(): its CUnit assertion needs a running suite */
-	if (nfv_filter_ruleset_from_text(text, &cfg, &rs, err, sizeof(err)) != 0) {
+	if (ft_ruleset_from_text(text, &cfg, &rs, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ruleset of %u rules: %s\n", n, err);
 		exit(1);
 	}

@@ -139,7 +139,7 @@ struct nfv_filter_ruleset *ft_ruleset(const char *text)
 	char err[512];
 	int ret;
 
-	ret = nfv_filter_ruleset_from_text(text, &cfg, &rs, err, sizeof(err));
+	ret = ft_ruleset_from_text(text, &cfg, &rs, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "ruleset: %d %s\n", ret, err);
 	CU_ASSERT_FATAL(ret == 0 && rs != NULL);

@@ -7,6 +7,7 @@
 
 #include "nfv_ct.h"
 #include "nfv_filter.h"
+#include "ft_text.h"
 #include "nfv_hook_table.h"
 
 struct tp {
@@ -33,7 +34,7 @@ extern struct nfv_filter_ifaces ft_ifaces;
 void ft_init(const char *prog);
 struct rte_mbuf *tp_build(const struct tp *d);
 struct nfv_filter_config ft_config(void);
-/* Builds a ruleset from nft text in a private netns; fails the test on error. */
+/* Builds a ruleset from nft text (ft_text.h); fails the test on error. */
 struct nfv_filter_ruleset *ft_ruleset(const char *text);
 /* Runs one packet through the base chains at (hook, prio). */
 uint32_t ft_run(const struct nfv_filter_ruleset *rs, enum nfv_hook hook, int prio,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Expressions and verdicts: each ruleset is real nft text loaded in a
- * private network namespace, dumped back and compiled; packets are built
- * here and their verdicts asserted.
+ * Expressions and verdicts: each ruleset is real nft text that nfvpn-nftc
+ * loads in a network namespace of its own and dumps back (ft_text.h), then
+ * compiled; packets are built here and their verdicts asserted.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -246,7 +246,7 @@ static void test_limit_log(void)
 
 	cfg.log_ring = r;
 	cfg.log_rate = 100;
-	CU_ASSERT_FATAL(nfv_filter_ruleset_from_text(
+	CU_ASSERT_FATAL(ft_ruleset_from_text(
 		"table ip t { chain c { type filter hook input priority 0; policy drop;\n"
 		" limit rate 2/second burst 3 packets log prefix \"hello \" accept\n }\n}",
 		&cfg, &rs, err, sizeof(err)) == 0);
@@ -304,12 +304,13 @@ static void test_text_error(void)
 	struct nfv_filter_ruleset *rs = NULL;
 	char err[512];
 
-	CU_ASSERT(nfv_filter_ruleset_from_text("table ip t { chain c { bogus }\n}",
-					       &cfg, &rs, err, sizeof(err)) != 0);
+	CU_ASSERT(ft_ruleset_from_text("table ip t { chain c { bogus }\n}",
+				       &cfg, &rs, err, sizeof(err)) != 0);
 	CU_ASSERT(rs == NULL);
 	CU_ASSERT(strstr(err, "syntax error") != NULL);
+	CU_ASSERT(strncmp(err, "nft:1:30-30: Error: syntax error", 32) == 0);
 	/* fib is valid nft, not supported by us: named precisely */
-	CU_ASSERT(nfv_filter_ruleset_from_text(
+	CU_ASSERT(ft_ruleset_from_text(
 		"table ip t { chain c { type filter hook prerouting priority 0;"
 		" fib daddr type local accept; }\n}", &cfg, &rs, err, sizeof(err)) == -EOPNOTSUPP);
 	CU_ASSERT(rs == NULL);

@@ -7,10 +7,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nfv_policy_diff.h"
+#include "nfv_policy_filter.h"
 #include "nfv_policy_ipsec.h"
 #include "nfv_policy_steer.h"
 #include "nfv_steer.h"
@@ -348,6 +350,83 @@ static void test_ipsec_in_place(void)
 	nfv_policy_free(b);
 }
 
+/* A stand-in for the compiler: "nl:" and the text, or nft's refusal. */
+static int fake_compile(const char *text, const char *name, struct nfv_nftc_out *out,
+			char *err, size_t errlen)
+{
+	if (strstr(text, "bogus") != NULL) {
+		snprintf(err, errlen, "%s:2:3-7: Error: syntax error", name);
+		return -EINVAL;
+	}
+	free(out->msgs);
+	if (asprintf((char **)&out->msgs, "nl:%s", text) < 0)
+		return -ENOMEM;
+	out->len = out->cap = strlen((char *)out->msgs);
+	return 0;
+}
+
+static struct nfv_policy *filter_policy(const char *nft)
+{
+	char *y;
+	struct nfv_policy *p;
+
+	if (asprintf(&y, "filter:\n  nft: |\n    %s\n", nft) < 0)
+		return NULL;
+	p = load(y);
+	free(y);
+	return p;
+}
+
+/* The ruleset goes compiled; its undo is the previous text's ruleset. */
+static void test_filter_load(void)
+{
+	struct nfv_policy *a = filter_policy("table ip a { }");
+	struct nfv_policy *b = filter_policy("table ip b { }");
+	struct nfv_policy *c = filter_policy("table ip bogus { }");
+	struct nfv_plan plan = { 0 };
+	const struct nfv_plan_op *op;
+	char err[256];
+
+	CU_ASSERT_FATAL(a != NULL && b != NULL && c != NULL);
+	/* not compiled: refused, nothing sent */
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, a, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 1);
+	CU_ASSERT_EQUAL(plan.n, 0);
+	nfv_plan_fini(&plan);
+	CU_ASSERT_EQUAL(nfv_policy_filter_compile(a, fake_compile, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(nfv_policy_filter_compile(b, fake_compile, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, a, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.nb_refused, 0);
+	CU_ASSERT_EQUAL_FATAL(plan.n, 1);
+	op = &plan.ops[0];
+	CU_ASSERT_EQUAL(op->req.type, NFV_MSG_FILTER_LOAD_COMMIT);
+	CU_ASSERT(op->req.len == b->filter->nlmsgs.len &&
+		  memcmp(op->req.payload, "nl:table ip b { }", op->req.len - 1) == 0);
+	CU_ASSERT_EQUAL_FATAL(op->nb_undo, 1);
+	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_FILTER_LOAD_COMMIT);
+	CU_ASSERT(memcmp(op->undo[0].payload, "nl:table ip a { }", op->undo[0].len - 1) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(op->what, "filter load filter.nft"));
+	nfv_plan_fini(&plan);
+	/* the same text: nothing */
+	CU_ASSERT_EQUAL(nfv_policy_diff(b, b, b, &plan), 0);
+	CU_ASSERT_EQUAL(plan.n, 0);
+	nfv_plan_fini(&plan);
+	/* what runs, read back, has no text: the first load has no undo */
+	free(a->filter->nft);
+	a->filter->nft = NULL;
+	CU_ASSERT_EQUAL(nfv_policy_diff(a, NULL, b, &plan), 0);
+	CU_ASSERT_EQUAL_FATAL(plan.n, 1);
+	CU_ASSERT_EQUAL(plan.ops[0].nb_undo, 0);
+	nfv_plan_fini(&plan);
+	/* nft's refusal, at the nft value of the policy */
+	CU_ASSERT_EQUAL(nfv_policy_filter_compile(c, fake_compile, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "t.yaml:8:8: filter: filter.nft:2:3-7: Error: syntax error");
+	CU_ASSERT_FALSE(c->filter->compiled);
+	nfv_policy_free(a);
+	nfv_policy_free(b);
+	nfv_policy_free(c);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -360,6 +439,7 @@ int main(void)
 		{ "steer: missing input interface", test_steer_missing_iif },
 		{ "steer: changes", test_steer_diff },
 		{ "ipsec: rekey, make before break", test_ipsec_rekey },
-		{ "ipsec: SAs never change in place", test_ipsec_in_place });
+		{ "ipsec: SAs never change in place", test_ipsec_in_place },
+		{ "filter: compiled rulesets and their undo", test_filter_load });
 	return nfv_test_run();
 }
