@@ -2,7 +2,8 @@
 /*
  * The ESP algorithms, one row each: what the policy loader, nfvpnctl,
  * nfvpn-gen and hooks/ipsec know of an algorithm is its row. Adding one
- * is a row here and its key set-up in hooks/ipsec/esp_sa.c.
+ * of a mode that hooks/ipsec runs is a row here; a new mode is also its
+ * key set-up and crypto in hooks/ipsec (config/vocab/README.md).
  * The index of a row is its value in the policy structs and the wire
  * messages: append only.
  */
