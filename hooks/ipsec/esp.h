@@ -58,6 +58,7 @@ enum esp_sa_flags {
  */
 enum esp_mode {
 	ESP_MODE_GCM,			/* AES-GCM, direct calls */
+	ESP_MODE_CCM,			/* AES-CCM, jobs */
 	ESP_MODE_CHACHA20_POLY1305,	/* jobs */
 	ESP_MODE_CBC,			/* AES-CBC with an auth row, jobs */
 };

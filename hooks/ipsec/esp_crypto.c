@@ -3,8 +3,8 @@
  * One crypto batch: the ops of a burst, of any SAs, go through one
  * intel-ipsec-mb manager (one per worker). AES-GCM runs through the direct
  * GCM calls, which measured faster than the job API for small packets on
- * this machine; ChaCha20-Poly1305 and AES-CBC + HMAC are submitted as jobs
- * and flushed once, so the multi-buffer lanes fill across SAs. Every op
+ * this machine; AES-CCM, ChaCha20-Poly1305 and AES-CBC + HMAC are submitted
+ * as jobs and flushed once, so the multi-buffer lanes fill across SAs. Every op
  * leaves with ok set or cleared; nothing is allocated.
  */
 #include <string.h>
@@ -186,6 +186,15 @@ static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
 		job->dec_keys = sa->keys.chacha;
 		job->u.CHACHA20_POLY1305.aad = op->aad;
 		job->u.CHACHA20_POLY1305.aad_len_in_bytes = op->aad_len;
+		break;
+	case ESP_MODE_CCM:
+		/* the CBC-MAC is over the plaintext: first out, last in */
+		job->chain_order = op->encrypt ? IMB_ORDER_HASH_CIPHER :
+			IMB_ORDER_CIPHER_HASH;
+		job->enc_keys = sa->keys.aes_enc;
+		job->dec_keys = sa->keys.aes_enc;
+		job->u.CCM.aad = op->aad;
+		job->u.CCM.aad_len_in_bytes = op->aad_len;
 		break;
 	case ESP_MODE_CBC:
 		job->enc_keys = sa->keys.aes_enc;

@@ -85,6 +85,7 @@ static void esp_sa_keys(IMB_MGR *mgr, struct esp_sa *sa, const uint8_t *key)
 		else
 			IMB_AES256_GCM_PRE(mgr, key, &k->gcm);
 		break;
+	case ESP_MODE_CCM:	/* CTR and CBC-MAC: the encryption schedule */
 	case ESP_MODE_CBC:
 		if (sa->key_len == IMB_KEY_128_BYTES)
 			IMB_AES_KEYEXP_128(mgr, key, k->aes_enc, k->aes_dec);
