@@ -29,6 +29,9 @@ ALGS = [
     ("aes-cbc-256", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 32, 32),
     ("aes-cbc-128", "hmac-sha384-192", "AES-CBC", "SHA2-384-192", 16, 48),
     ("aes-cbc-256", "hmac-sha512-256", "AES-CBC", "SHA2-512-256", 32, 64),
+    # scapy's AES-CCM: 3-byte salt, ICV 16 (its default)
+    ("aes-ccm-128", "none", "AES-CCM", None, 19, 0),
+    ("aes-ccm-256", "none", "AES-CCM", None, 35, 0),
 ]
 
 ADDR = {4: ("192.0.2.1", "192.0.2.2", "10.0.0.1", "10.0.1.1"),
