@@ -17,8 +17,9 @@
 /*
  * Every algorithm's row (config/vocab/nfv_ipsec_alg.h) fits struct esp_sa
  * and what its mode's key set-up and crypto take: AES keys of 128, 192 or
- * 256 bits, a 256-bit ChaCha20 key; an AEAD's IV is the 64-bit sequence
- * number (esp_encap.c) and its nonce salt || IV.
+ * 256 bits (CCM: 128 or 256, intel-ipsec-mb has no AES-192 CCM job and
+ * fails it at run time), a 256-bit ChaCha20 key; an AEAD's IV is the
+ * 64-bit sequence number (esp_encap.c) and its nonce salt || IV.
  */
 #define ESP_CIPHER_FITS(id, name, mode, hash, key, slen, iv, icv, align, aead)	\
 	_Static_assert((slen) <= sizeof(((struct esp_sa *)0)->salt), #id ": salt");	\
@@ -27,6 +28,7 @@
 		       (slen) + (iv) <= sizeof(((struct esp_op *)0)->nonce)),		\
 		       #id ": AEAD IV or nonce");					\
 	_Static_assert(ESP_MODE_##mode == ESP_MODE_CHACHA20_POLY1305 ? (key) == 32 :	\
+		       ESP_MODE_##mode == ESP_MODE_CCM ? (key) == 16 || (key) == 32 :	\
 		       (key) == 16 || (key) == 24 || (key) == 32, #id ": key length");
 NFV_IPSEC_CIPHERS(ESP_CIPHER_FITS)
 #undef ESP_CIPHER_FITS
