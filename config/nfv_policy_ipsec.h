@@ -30,7 +30,7 @@ struct nfv_policy_sa {
 	uint8_t auth;			/* enum nfv_ipsec_auth */
 	struct nfv_addr src;		/* outer (tunnel) or the hosts' (transport) */
 	struct nfv_addr dst;
-	/* AEAD: key || 4-byte salt (RFC 4106/7634 KEYMAT); CBC: the AES key */
+	/* AEAD: key || salt (RFC 4106/4309/7634 KEYMAT, the row's salt_len); CBC: the AES key */
 	uint8_t key[NFV_IPSEC_KEY_MAX];
 	uint8_t key_len;
 	uint8_t auth_key[NFV_IPSEC_KEY_MAX];

@@ -8,8 +8,8 @@
  * get the Ethernet header back. Linked into nfvpn-gen whole: the
  * constructor registers the encapsulation.
  *
- * SPEC: spi=N,key=HEX[,cipher=aes-gcm-128|aes-gcm-256|chacha20-poly1305|
- *       aes-cbc-128|aes-cbc-256][,auth=hmac-sha256-128|hmac-sha384-192|
+ * SPEC: spi=N,key=HEX[,cipher=aes-gcm-128|aes-gcm-256|aes-ccm-128|aes-ccm-256|
+ *       chacha20-poly1305|aes-cbc-128|aes-cbc-256][,auth=hmac-sha256-128|hmac-sha384-192|
  *       hmac-sha512-256,auth-key=HEX],dst=ADDR[,src=ADDR][,transport][,esn][,natt]
  * (the algorithms' names are the policy's, config/vocab/nfv_ipsec_alg.h)
  * (src is required in tunnel mode; SPIs below 256 are reserved)

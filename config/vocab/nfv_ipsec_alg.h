@@ -2,7 +2,8 @@
 /*
  * The ESP algorithms, one row each: what the policy loader, nfvpnctl,
  * nfvpn-gen and hooks/ipsec know of an algorithm is its row. Adding one
- * is a row here and its key set-up in hooks/ipsec/esp_sa.c.
+ * of a mode that hooks/ipsec runs is a row here; a new mode is also its
+ * key set-up and crypto in hooks/ipsec (config/vocab/README.md).
  * The index of a row is its value in the policy structs and the wire
  * messages: append only.
  */
@@ -17,7 +18,7 @@
  * mode, hash: intel-ipsec-mb's IMB_CIPHER_<mode> and, for an AEAD, its
  * IMB_AUTH_<hash> (NULL: the auth row's); only hooks/ipsec pastes them.
  * key: cipher key bytes, the salt excluded. salt: KEYMAT bytes after the
- * key (RFC 4106 8.1, RFC 7634 2). iv: bytes in each packet. icv: the
+ * key (RFC 4106 8.1, RFC 4309 7.1, RFC 7634 2). iv: bytes in each packet. icv: the
  * AEAD's tag bytes (0: the auth row's). align: the padding boundary of
  * the payload (RFC 4303 2.4). aead: integrity included, no auth row.
  */
@@ -28,7 +29,10 @@
 	X(CHACHA20_POLY1305, "chacha20-poly1305", CHACHA20_POLY1305, CHACHA20_POLY1305,	\
 	  32, 4, 8, 16, 4, true)							\
 	X(AES_CBC_128, "aes-cbc-128", CBC, NULL, 16, 0, 16, 0, 16, false)		\
-	X(AES_CBC_256, "aes-cbc-256", CBC, NULL, 32, 0, 16, 0, 16, false)
+	X(AES_CBC_256, "aes-cbc-256", CBC, NULL, 32, 0, 16, 0, 16, false)		\
+	/* RFC 4309, the 16-byte ICV of its three (8, 12, 16) */			\
+	X(AES_CCM_128, "aes-ccm-128", CCM, AES_CCM, 16, 3, 8, 16, 4, true)		\
+	X(AES_CCM_256, "aes-ccm-256", CCM, AES_CCM, 32, 3, 8, 16, 4, true)
 
 /*
  * Integrity, for the ciphers that are not AEADs (RFC 4868). hash:

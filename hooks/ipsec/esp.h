@@ -49,6 +49,20 @@ enum esp_sa_flags {
 	ESP_SA_COUNT_LIMITS = 1u << 6,	/* a soft or hard limit in packets or bytes */
 };
 
+/*
+ * The cipher modes this module runs: a row's mode column
+ * (config/vocab/nfv_ipsec_alg.h) names one of these, and the SA's key
+ * set-up (esp_sa.c) and crypto (esp_crypto.c) switch on it. A new row of a
+ * mode listed here is only the row; a new mode is a value here, and the
+ * compiler points at the switches.
+ */
+enum esp_mode {
+	ESP_MODE_GCM,			/* AES-GCM, direct calls */
+	ESP_MODE_CCM,			/* AES-CCM, jobs */
+	ESP_MODE_CHACHA20_POLY1305,	/* jobs */
+	ESP_MODE_CBC,			/* AES-CBC with an auth row, jobs */
+};
+
 /* Expanded keys; aligned as intel-ipsec-mb requires. */
 struct esp_keys {
 	struct gcm_key_data gcm;
@@ -67,13 +81,15 @@ struct esp_sa {
 	uint16_t flags;		/* enum esp_sa_flags */
 	uint8_t family;		/* outer family (tunnel) or transport family */
 	uint8_t cipher;		/* enum nfv_ipsec_cipher */
+	uint8_t mode;		/* enum esp_mode, the cipher row's */
 	uint8_t auth;		/* enum nfv_ipsec_auth */
 	uint8_t iv_len;		/* 8 (AEAD) or 16 (CBC) */
 	uint8_t icv_len;
 	uint8_t align;		/* padding boundary: 4 or 16 */
 	uint8_t key_len;	/* cipher key without salt */
 	uint16_t mtu;		/* outbound path MTU, 0: none */
-	uint8_t salt[4];
+	uint8_t salt[4];	/* AEAD: salt_len bytes of KEYMAT after the key */
+	uint8_t salt_len;
 	uint16_t natt_sport;	/* network order */
 	uint16_t natt_dport;
 	uint8_t src[16];
@@ -228,7 +244,7 @@ struct esp_op {
 	uint32_t hash_len;
 	uint8_t *icv;		/* ICV in the packet */
 	const uint8_t *iv;	/* CBC: IV pointer */
-	uint8_t nonce[12];	/* AEAD: salt || IV */
+	uint8_t nonce[12];	/* AEAD: salt || IV, salt_len + 8 bytes */
 	uint8_t aad[12];
 	uint8_t aad_len;
 	uint8_t encrypt;
@@ -246,6 +262,7 @@ struct esp_op {
 	uint16_t frag_mtu;	/* output: fragment the ESP packet to this */
 };
 
+extern const uint8_t esp_cipher_mode[NFV_IPSEC_CIPHER_MAX];	/* enum esp_mode */
 IMB_MGR *esp_crypto_mgr_alloc(void);
 void esp_crypto_mgr_free(IMB_MGR *mgr);
 void esp_crypto_run(IMB_MGR *mgr, struct esp_op *ops, unsigned int n);

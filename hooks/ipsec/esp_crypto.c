@@ -3,8 +3,8 @@
  * One crypto batch: the ops of a burst, of any SAs, go through one
  * intel-ipsec-mb manager (one per worker). AES-GCM runs through the direct
  * GCM calls, which measured faster than the job API for small packets on
- * this machine; ChaCha20-Poly1305 and AES-CBC + HMAC are submitted as jobs
- * and flushed once, so the multi-buffer lanes fill across SAs. Every op
+ * this machine; AES-CCM, ChaCha20-Poly1305 and AES-CBC + HMAC are submitted
+ * as jobs and flushed once, so the multi-buffer lanes fill across SAs. Every op
  * leaves with ok set or cleared; nothing is allocated.
  */
 #include <string.h>
@@ -33,13 +33,16 @@ void esp_crypto_mgr_free(IMB_MGR *mgr)
 		free_mb_mgr(mgr);
 }
 
+/* RFC 4106 4, RFC 4309 4, RFC 7634 2: salt || the packet's IV. */
 void esp_crypto_aead_nonce(struct esp_op *op, const uint8_t *iv8)
 {
-	memcpy(op->nonce, op->sa->salt, 4);
-	memcpy(op->nonce + 4, iv8, 8);
+	const struct esp_sa *sa = op->sa;
+
+	memcpy(op->nonce, sa->salt, sizeof(sa->salt));	/* salt_len of them count */
+	memcpy(op->nonce + sa->salt_len, iv8, 8);
 }
 
-/* RFC 4106 5 / RFC 7634 2.1: SPI || [seq high] || seq low. */
+/* RFC 4106 5 / RFC 4309 5 / RFC 7634 2.1: SPI || [seq high] || seq low. */
 void esp_crypto_aad(struct esp_op *op, uint32_t spi_be, uint64_t seq, bool esn)
 {
 	uint32_t hi = rte_cpu_to_be_32((uint32_t)(seq >> 32));
@@ -56,19 +59,19 @@ void esp_crypto_aad(struct esp_op *op, uint32_t spi_be, uint64_t seq, bool esn)
 	}
 }
 
-/*
- * Constant time: the ICV check must not tell how many bytes matched.
- * Every ICV length (16, 24, 32) is a multiple of 8.
- */
+/* Constant time: the ICV check must not tell how many bytes matched. */
 static int esp_icv_equal(const uint8_t *a, const uint8_t *b, unsigned int len)
 {
 	uint64_t d = 0, x, y;
+	unsigned int i;
 
-	for (unsigned int i = 0; i < len; i += 8) {
+	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
 		d |= x ^ y;
 	}
+	for (; i < len; i++)	/* an ICV of 12 bytes (RFC 4106, 4309) */
+		d |= a[i] ^ b[i];
 	return d == 0;
 }
 
@@ -90,30 +93,35 @@ static void esp_op_done(struct esp_op *op, bool completed)
 	}
 }
 
-/* Encryption writes the tag straight into the packet: nothing to copy. */
+/*
+ * Encryption writes the tag straight into the packet: nothing to copy.
+ * The key length picks intel-ipsec-mb's call, so every AES-GCM row is only
+ * its row.
+ */
+#define ESP_GCM_CALL(bits, mgr, sa, ctx, op)					\
+	((op)->encrypt ?							\
+	 IMB_AES##bits##_GCM_ENC(mgr, &(sa)->keys.gcm, ctx, (op)->src, (op)->src,	\
+				 (op)->len, (op)->nonce, (op)->aad, (op)->aad_len,	\
+				 (op)->icv, (sa)->icv_len) :			\
+	 IMB_AES##bits##_GCM_DEC(mgr, &(sa)->keys.gcm, ctx, (op)->src, (op)->src,	\
+				 (op)->len, (op)->nonce, (op)->aad, (op)->aad_len,	\
+				 (op)->tag, (sa)->icv_len))
+
 static void esp_gcm_one(IMB_MGR *mgr, struct esp_op *op)
 {
 	const struct esp_sa *sa = op->sa;
 	struct gcm_context_data ctx;
 
-	if (sa->cipher == NFV_IPSEC_AES_GCM_128) {
-		if (op->encrypt)
-			IMB_AES128_GCM_ENC(mgr, &sa->keys.gcm, &ctx, op->src, op->src,
-					   op->len, op->nonce, op->aad, op->aad_len,
-					   op->icv, 16);
-		else
-			IMB_AES128_GCM_DEC(mgr, &sa->keys.gcm, &ctx, op->src, op->src,
-					   op->len, op->nonce, op->aad, op->aad_len,
-					   op->tag, 16);
-	} else {
-		if (op->encrypt)
-			IMB_AES256_GCM_ENC(mgr, &sa->keys.gcm, &ctx, op->src, op->src,
-					   op->len, op->nonce, op->aad, op->aad_len,
-					   op->icv, 16);
-		else
-			IMB_AES256_GCM_DEC(mgr, &sa->keys.gcm, &ctx, op->src, op->src,
-					   op->len, op->nonce, op->aad, op->aad_len,
-					   op->tag, 16);
+	switch (sa->key_len) {
+	case IMB_KEY_128_BYTES:
+		ESP_GCM_CALL(128, mgr, sa, &ctx, op);
+		break;
+	case IMB_KEY_192_BYTES:
+		ESP_GCM_CALL(192, mgr, sa, &ctx, op);
+		break;
+	default:	/* IMB_KEY_256_BYTES: esp_sa.c allows no other */
+		ESP_GCM_CALL(256, mgr, sa, &ctx, op);
+		break;
 	}
 	if (op->encrypt) {
 		op->ok = 1;
@@ -137,6 +145,13 @@ static const struct {
 #undef ESP_IMB_CIPHER
 };
 
+/* A row whose mode this module does not run has no ESP_MODE_<mode>: an error here. */
+const uint8_t esp_cipher_mode[NFV_IPSEC_CIPHER_MAX] = {
+#define ESP_CIPHER_MODE(id, name, mode, ...) [NFV_IPSEC_##id] = ESP_MODE_##mode,
+	NFV_IPSEC_CIPHERS(ESP_CIPHER_MODE)
+#undef ESP_CIPHER_MODE
+};
+
 static const IMB_HASH_ALG esp_imb_auth[] = {
 #define ESP_IMB_AUTH(id, name, hash, ...) [NFV_IPSEC_##id] = IMB_AUTH_##hash,
 	NFV_IPSEC_AUTHS(ESP_IMB_AUTH)
@@ -151,6 +166,8 @@ static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
 	job->dst = op->src;
 	job->cipher_start_src_offset_in_bytes = 0;
 	job->msg_len_to_cipher_in_bytes = op->len;
+	job->hash_start_src_offset_in_bytes = 0;
+	job->msg_len_to_hash_in_bytes = op->len;
 	job->cipher_direction = op->encrypt ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
 	job->chain_order = op->encrypt ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
 	job->auth_tag_output = op->tag;
@@ -159,31 +176,41 @@ static void esp_job_fill(IMB_JOB *job, struct esp_op *op)
 	job->cipher_mode = esp_imb_cipher[sa->cipher].mode;
 	job->hash_alg = sa->flags & ESP_SA_AEAD ? esp_imb_cipher[sa->cipher].hash :
 		esp_imb_auth[sa->auth];
-	if (sa->cipher == NFV_IPSEC_CHACHA20_POLY1305) {
+	job->key_len_in_bytes = sa->key_len;
+	/* AEADs: nonce = salt || IV */
+	job->iv = op->nonce;
+	job->iv_len_in_bytes = sa->salt_len + sa->iv_len;
+	switch ((enum esp_mode)sa->mode) {
+	case ESP_MODE_CHACHA20_POLY1305:
 		job->enc_keys = sa->keys.chacha;
 		job->dec_keys = sa->keys.chacha;
-		job->key_len_in_bytes = 32;
-		job->iv = op->nonce;
-		job->iv_len_in_bytes = 12;
 		job->u.CHACHA20_POLY1305.aad = op->aad;
 		job->u.CHACHA20_POLY1305.aad_len_in_bytes = op->aad_len;
-		job->hash_start_src_offset_in_bytes = 0;
-		job->msg_len_to_hash_in_bytes = op->len;
-		return;
+		break;
+	case ESP_MODE_CCM:
+		/* the CBC-MAC is over the plaintext: first out, last in */
+		job->chain_order = op->encrypt ? IMB_ORDER_HASH_CIPHER :
+			IMB_ORDER_CIPHER_HASH;
+		job->enc_keys = sa->keys.aes_enc;
+		job->dec_keys = sa->keys.aes_enc;
+		job->u.CCM.aad = op->aad;
+		job->u.CCM.aad_len_in_bytes = op->aad_len;
+		break;
+	case ESP_MODE_CBC:
+		job->enc_keys = sa->keys.aes_enc;
+		job->dec_keys = sa->keys.aes_dec;
+		job->iv = op->iv;
+		job->iv_len_in_bytes = 16;
+		/* the hash may start before the cipher: offsets are from src */
+		job->src = op->hash;
+		job->cipher_start_src_offset_in_bytes = op->src - op->hash;
+		job->msg_len_to_hash_in_bytes = op->hash_len;
+		job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.ipad;
+		job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.opad;
+		break;
+	case ESP_MODE_GCM:	/* direct calls, never a job */
+		break;
 	}
-	job->enc_keys = sa->keys.aes_enc;
-	job->dec_keys = sa->keys.aes_dec;
-	job->key_len_in_bytes = sa->key_len;
-	job->iv = op->iv;
-	job->iv_len_in_bytes = 16;
-	/* the hash may start before the cipher: offsets are from src */
-	job->src = op->hash;
-	job->dst = op->src;
-	job->cipher_start_src_offset_in_bytes = op->src - op->hash;
-	job->hash_start_src_offset_in_bytes = 0;
-	job->msg_len_to_hash_in_bytes = op->hash_len;
-	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.ipad;
-	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.opad;
 }
 
 static void esp_job_reap(IMB_JOB *job)
@@ -198,9 +225,8 @@ void esp_crypto_run(IMB_MGR *mgr, struct esp_op *ops, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		struct esp_op *op = &ops[i];
-		uint8_t c = op->sa->cipher;
 
-		if (esp_imb_cipher[c].mode == IMB_CIPHER_GCM) {
+		if (op->sa->mode == ESP_MODE_GCM) {
 			esp_gcm_one(mgr, op);
 			continue;
 		}

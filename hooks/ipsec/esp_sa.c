@@ -14,10 +14,22 @@
 
 #include "esp.h"
 
-/* Every algorithm's row (config/vocab/nfv_ipsec_alg.h) fits struct esp_sa. */
+/*
+ * Every algorithm's row (config/vocab/nfv_ipsec_alg.h) fits struct esp_sa
+ * and what its mode's key set-up and crypto take: AES keys of 128, 192 or
+ * 256 bits (CCM: 128 or 256, intel-ipsec-mb has no AES-192 CCM job and
+ * fails it at run time), a 256-bit ChaCha20 key; an AEAD's IV is the
+ * 64-bit sequence number (esp_encap.c) and its nonce salt || IV.
+ */
 #define ESP_CIPHER_FITS(id, name, mode, hash, key, slen, iv, icv, align, aead)	\
-	_Static_assert((slen) == 0 || (slen) == sizeof(((struct esp_sa *)0)->salt), #id ": salt"); \
-	_Static_assert((iv) <= ESP_IV_MAX && (icv) <= ESP_ICV_MAX, #id ": IV or ICV");
+	_Static_assert((slen) <= sizeof(((struct esp_sa *)0)->salt), #id ": salt");	\
+	_Static_assert((iv) <= ESP_IV_MAX && (icv) <= ESP_ICV_MAX, #id ": IV or ICV");	\
+	_Static_assert(!(aead) || ((iv) == 8 &&						\
+		       (slen) + (iv) <= sizeof(((struct esp_op *)0)->nonce)),		\
+		       #id ": AEAD IV or nonce");					\
+	_Static_assert(ESP_MODE_##mode == ESP_MODE_CHACHA20_POLY1305 ? (key) == 32 :	\
+		       ESP_MODE_##mode == ESP_MODE_CCM ? (key) == 16 || (key) == 32 :	\
+		       (key) == 16 || (key) == 24 || (key) == 32, #id ": key length");
 NFV_IPSEC_CIPHERS(ESP_CIPHER_FITS)
 #undef ESP_CIPHER_FITS
 
@@ -56,6 +68,38 @@ static int esp_hmac_precompute(IMB_MGR *mgr, struct esp_sa *sa,
 	}
 	explicit_bzero(block, sizeof(block));
 	return 0;
+}
+
+/*
+ * The key schedule of the SA's mode; the key length (the row's, checked
+ * above) picks the AES variant.
+ */
+static void esp_sa_keys(IMB_MGR *mgr, struct esp_sa *sa, const uint8_t *key)
+{
+	struct esp_keys *k = &sa->keys;
+
+	switch ((enum esp_mode)sa->mode) {
+	case ESP_MODE_GCM:
+		if (sa->key_len == IMB_KEY_128_BYTES)
+			IMB_AES128_GCM_PRE(mgr, key, &k->gcm);
+		else if (sa->key_len == IMB_KEY_192_BYTES)
+			IMB_AES192_GCM_PRE(mgr, key, &k->gcm);
+		else
+			IMB_AES256_GCM_PRE(mgr, key, &k->gcm);
+		break;
+	case ESP_MODE_CCM:	/* CTR and CBC-MAC: the encryption schedule */
+	case ESP_MODE_CBC:
+		if (sa->key_len == IMB_KEY_128_BYTES)
+			IMB_AES_KEYEXP_128(mgr, key, k->aes_enc, k->aes_dec);
+		else if (sa->key_len == IMB_KEY_192_BYTES)
+			IMB_AES_KEYEXP_192(mgr, key, k->aes_enc, k->aes_dec);
+		else
+			IMB_AES_KEYEXP_256(mgr, key, k->aes_enc, k->aes_dec);
+		break;
+	case ESP_MODE_CHACHA20_POLY1305:
+		memcpy(k->chacha, key, 32);
+		break;
+	}
 }
 
 static int esp_sa_check(const struct nfv_ipsec *ips,
@@ -118,6 +162,7 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	sa->reqid = c->reqid;
 	sa->family = c->dst.family;
 	sa->cipher = c->cipher;
+	sa->mode = esp_cipher_mode[c->cipher];
 	sa->auth = c->auth;
 	sa->iv_len = a->iv_len;
 	sa->align = a->align;
@@ -148,27 +193,8 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		goto err_free;
 	}
 
-	switch (c->cipher) {
-	case NFV_IPSEC_AES_GCM_128:
-		IMB_AES128_GCM_PRE(ips->ctl_mgr, c->key, &sa->keys.gcm);
-		break;
-	case NFV_IPSEC_AES_GCM_256:
-		IMB_AES256_GCM_PRE(ips->ctl_mgr, c->key, &sa->keys.gcm);
-		break;
-	case NFV_IPSEC_CHACHA20_POLY1305:
-		memcpy(sa->keys.chacha, c->key, 32);
-		break;
-	case NFV_IPSEC_AES_CBC_128:
-		IMB_AES_KEYEXP_128(ips->ctl_mgr, c->key, sa->keys.aes_enc,
-				   sa->keys.aes_dec);
-		break;
-	case NFV_IPSEC_AES_CBC_256:
-		IMB_AES_KEYEXP_256(ips->ctl_mgr, c->key, sa->keys.aes_enc,
-				   sa->keys.aes_dec);
-		break;
-	case NFV_IPSEC_CIPHER_MAX:	/* refused by esp_sa_check */
-		break;
-	}
+	esp_sa_keys(ips->ctl_mgr, sa, c->key);
+	sa->salt_len = a->salt_len;
 	if (a->salt_len)
 		memcpy(sa->salt, c->key + a->key_len, a->salt_len);
 	if (!a->aead)

@@ -33,7 +33,7 @@ struct nfv_ipsec_sa_conf {
 	struct nfv_addr dst;
 	enum nfv_ipsec_cipher cipher;
 	enum nfv_ipsec_auth auth;
-	/* AEAD: key || 4-byte salt, as RFC 4106/7634 KEYMAT; CBC: the AES key */
+	/* AEAD: key || salt, as RFC 4106/4309/7634 KEYMAT (the row's salt_len); CBC: the AES key */
 	uint8_t key[NFV_IPSEC_KEY_MAX];
 	uint8_t key_len;
 	uint8_t auth_key[NFV_IPSEC_KEY_MAX];

@@ -31,19 +31,22 @@ DP1, LAN = "02:00:00:00:01:01", "02:00:00:00:01:02"
 OUTER = {4: ("192.0.2.1", "192.0.2.2"), 6: ("2001:db8:ff::1", "2001:db8:ff::2")}
 LANH = {4: "10.0.0.5", 6: "2001:db8::5"}
 
-# name, policy algorithm, policy auth, scapy crypt, scapy auth, key, auth key
+# name, policy algorithm, policy auth, scapy crypt, scapy auth, key, auth key, salt
 ALGS = [
-    ("gcm128", "aes-gcm-128", None, "AES-GCM", None, 16, 0),
-    ("gcm256", "aes-gcm-256", None, "AES-GCM", None, 32, 0),
-    ("chacha", "chacha20-poly1305", None, "CHACHA20-POLY1305", None, 32, 0),
-    ("cbc128s256", "aes-cbc-128", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 16, 32),
-    ("cbc256s256", "aes-cbc-256", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 32, 32),
-    ("cbc128s384", "aes-cbc-128", "hmac-sha384-192", "AES-CBC", "SHA2-384-192", 16, 48),
-    ("cbc256s512", "aes-cbc-256", "hmac-sha512-256", "AES-CBC", "SHA2-512-256", 32, 64),
+    ("gcm128", "aes-gcm-128", None, "AES-GCM", None, 16, 0, 4),
+    ("gcm256", "aes-gcm-256", None, "AES-GCM", None, 32, 0, 4),
+    ("chacha", "chacha20-poly1305", None, "CHACHA20-POLY1305", None, 32, 0, 4),
+    ("cbc128s256", "aes-cbc-128", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 16, 32, 0),
+    ("cbc256s256", "aes-cbc-256", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 32, 32, 0),
+    ("cbc128s384", "aes-cbc-128", "hmac-sha384-192", "AES-CBC", "SHA2-384-192", 16, 48, 0),
+    ("cbc256s512", "aes-cbc-256", "hmac-sha512-256", "AES-CBC", "SHA2-512-256", 32, 64, 0),
+    # RFC 4309: 3-byte salt; scapy's AES-CCM has the 16-byte ICV of our rows
+    ("ccm128", "aes-ccm-128", None, "AES-CCM", None, 16, 0, 3),
+    ("ccm256", "aes-ccm-256", None, "AES-CCM", None, 32, 0, 3),
 ]
+# tshark 4.0 (Debian 12) has neither ChaCha20-Poly1305 nor AES-CCM for ESP
 TSHARK_ENC = {"aes-gcm-128": "AES-GCM with 16 octet ICV [RFC4106]",
               "aes-gcm-256": "AES-GCM with 16 octet ICV [RFC4106]",
-              "chacha20-poly1305": "ChaCha20 with Poly1305 [RFC7634]",
               "aes-cbc-128": "AES-CBC [RFC3602]", "aes-cbc-256": "AES-CBC [RFC3602]"}
 TSHARK_AUTH = {None: "NULL", "hmac-sha256-128": "HMAC-SHA-256-128 [RFC4868]",
                "hmac-sha384-192": "HMAC-SHA-384-192 [RFC4868]",
@@ -80,11 +83,11 @@ def cases():
         for outer, inner in ((4, 4), (6, 4), (4, 6), (6, 6)):
             c += 1
             out.append((c, a, "tunnel", outer, inner, aead and c % 2 == 0,
-                        outer == 4 and inner == 4 and a in (1, 3)))
+                        outer == 4 and inner == 4 and a in (1, 3, 7)))
         for fam in (4, 6):
             c += 1
             out.append((c, a, "transport", fam, fam, aead and fam == 4,
-                        fam == 4 and a == 2))
+                        fam == 4 and a in (2, 8)))
     return out
 
 
@@ -95,7 +98,7 @@ def local_addr(fam, a):
 def sa_pair(case):
     c, a, mode, outer, inner, esn, natt = case
     alg = ALGS[a]
-    ck, salt = key(alg[5], c), key(4, c + 50) if alg[2] is None else b""
+    ck, salt = key(alg[5], c), key(alg[7], c + 50)
     ak = key(alg[6], c + 100)
     if mode == "tunnel":
         local, peer = OUTER[outer]
@@ -287,8 +290,8 @@ def make(work):
     seen = set()
     for p in ps:
         alg = p["alg"]
-        # tshark 4.0 (Debian 12) has no ChaCha20-Poly1305 for ESP
-        if alg[0] in seen or p["mode"] != "tunnel" or p["natt"] or p["esn"] or alg[0] == "chacha":
+        if alg[0] in seen or p["mode"] != "tunnel" or p["natt"] or p["esn"] or \
+                alg[1] not in TSHARK_ENC:
             continue
         seen.add(alg[0])
         uat.append('"IPv%d","%s","%s","0x%08x","%s","0x%s","%s","%s"' % (
@@ -297,6 +300,11 @@ def make(work):
             ("0x" + p["ak"].hex()) if alg[2] else ""))
     with open(work + "/esp_sa", "w") as f:
         f.write("\n".join(uat) + "\n")
+    # what esp_dp_test.sh expects nfvpnctl to list: each case's SA pair and
+    # policies (tunnel: out and in; transport: out), and bad, big4, big6, life
+    with open(work + "/cases.json", "w") as f:
+        json.dump({"cases": len(ps), "sas": 2 * len(ps) + 4,
+                   "policies": sum(2 if p["mode"] == "tunnel" else 1 for p in ps) + 4}, f)
     print(len(ps), "cases,", len(uat), "SAs for tshark")
 
 

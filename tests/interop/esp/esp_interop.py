@@ -19,15 +19,19 @@ from scapy.layers.inet6 import IPv6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.packet import Raw
 
-# (driver cipher, driver auth, scapy crypt algo, scapy auth algo, key len with salt, auth key len)
+# (cipher, auth as the policy names them, scapy crypt algo, scapy auth algo,
+#  key len with salt, auth key len)
 ALGS = [
-    ("gcm128", "none", "AES-GCM", None, 20, 0),
-    ("gcm256", "none", "AES-GCM", None, 36, 0),
-    ("chacha", "none", "CHACHA20-POLY1305", None, 36, 0),
-    ("cbc128", "sha256", "AES-CBC", "SHA2-256-128", 16, 32),
-    ("cbc256", "sha256", "AES-CBC", "SHA2-256-128", 32, 32),
-    ("cbc128", "sha384", "AES-CBC", "SHA2-384-192", 16, 48),
-    ("cbc256", "sha512", "AES-CBC", "SHA2-512-256", 32, 64),
+    ("aes-gcm-128", "none", "AES-GCM", None, 20, 0),
+    ("aes-gcm-256", "none", "AES-GCM", None, 36, 0),
+    ("chacha20-poly1305", "none", "CHACHA20-POLY1305", None, 36, 0),
+    ("aes-cbc-128", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 16, 32),
+    ("aes-cbc-256", "hmac-sha256-128", "AES-CBC", "SHA2-256-128", 32, 32),
+    ("aes-cbc-128", "hmac-sha384-192", "AES-CBC", "SHA2-384-192", 16, 48),
+    ("aes-cbc-256", "hmac-sha512-256", "AES-CBC", "SHA2-512-256", 32, 64),
+    # scapy's AES-CCM: 3-byte salt, ICV 16 (its default)
+    ("aes-ccm-128", "none", "AES-CCM", None, 19, 0),
+    ("aes-ccm-256", "none", "AES-CCM", None, 35, 0),
 ]
 
 ADDR = {4: ("192.0.2.1", "192.0.2.2", "10.0.0.1", "10.0.1.1"),
@@ -58,8 +62,8 @@ def cases():
         yield n, alg, mode, outer, inner, esn, natt
 
 
-HASHES = {"sha256": (hashlib.sha256, 16), "sha384": (hashlib.sha384, 24),
-          "sha512": (hashlib.sha512, 32)}
+HASHES = {"hmac-sha256-128": (hashlib.sha256, 16), "hmac-sha384-192": (hashlib.sha384, 24),
+          "hmac-sha512-256": (hashlib.sha512, 32)}
 
 
 def esn_icv(auth, ak, esp, hi):

@@ -40,10 +40,13 @@ CASES = [
     # policy only admits 10.9.11.2: what comes from .3 is decrypted, then
     # dropped as a policy mismatch (RFC 4301 5.2: the SA's selectors)
     ("gcm128-4in4-policy", 4, 4, "aes-gcm-128", {"stray": True}),
+    ("ccm128-4in4", 4, 4, "aes-ccm-128", {}),
+    ("ccm256-6in4-esn", 4, 6, "aes-ccm-256", {"esn": True}),
 ]
 
 KEY_LEN = {"aes-gcm-128": 16, "aes-gcm-256": 32, "chacha20-poly1305": 32,
-           "aes-cbc-128": 16, "aes-cbc-256": 32}
+           "aes-cbc-128": 16, "aes-cbc-256": 32, "aes-ccm-128": 16, "aes-ccm-256": 32}
+SALT_LEN = {"aes-ccm-128": 3, "aes-ccm-256": 3}    # RFC 4309; the other AEADs: 4
 AUTH = {"hmac-sha256-128": ("hmac(sha256)", 32, 128),
         "hmac-sha384-192": ("hmac(sha384)", 48, 192),
         "hmac-sha512-256": ("hmac(sha512)", 64, 256)}
@@ -57,6 +60,8 @@ def key(k, direction, n, what):
 def linux_alg(alg, ekey, extra, akey, salt):
     if alg.startswith("aes-gcm"):
         return "aead 'rfc4106(gcm(aes))' 0x%s%s 128" % (ekey, salt)
+    if alg.startswith("aes-ccm"):
+        return "aead 'rfc4309(ccm(aes))' 0x%s%s 128" % (ekey, salt)
     if alg == "chacha20-poly1305":
         return "aead 'rfc7539esp(chacha20,poly1305)' 0x%s%s 128" % (ekey, salt)
     name, _, bits = AUTH[extra["auth"]]
@@ -84,7 +89,7 @@ def main():
         for d, spi, src, dst in ((0, spi_in, outer[0], outer[1]),
                                  (1, spi_out, outer[1], outer[0])):
             ekey = key(k, d, KEY_LEN[alg], 0)
-            salt = key(k, d, 4, 1) if "auth" not in extra else ""
+            salt = key(k, d, SALT_LEN.get(alg, 4), 1) if "auth" not in extra else ""
             akey = key(k, d, AUTH[extra["auth"]][1], 2) if "auth" in extra else ""
             sa = {"name": "%s-%s" % (name, "in" if d == 0 else "out"), "spi": hex(spi),
                   "direction": "in" if d == 0 else "out", "mode": mode,

@@ -44,7 +44,7 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$RD/bin/natt_sock" "$HERE/natt_sock.c"
 # drbg seeds the IV generators (seqiv, echainiv)
 mods=$(kimage_modules e1000 xfrm_user esp4 esp6 gcm ghash_generic chacha20poly1305 \
 	chacha_generic poly1305_generic authenc authencesn seqiv echainiv sha512_generic ctr \
-	drbg) ||
+	ccm drbg) ||
 	fail "kernel modules"
 for m in $mods; do
 	cp "$m" "$RD/lib/modules/"

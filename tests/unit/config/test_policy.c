@@ -432,6 +432,34 @@ static void test_keys_dontdump(void)
 	nfv_policy_errors_fini(&errs);
 }
 
+/* AES-CCM (RFC 4309): the key, then the 3-byte salt its row asks for. */
+static void test_ipsec_ccm(void)
+{
+	static const char yaml[] =
+		"ports:\n  - { name: p0, device: net_ring0 }\n"
+		"ipsec:\n  sas:\n"
+		"    - { name: a, spi: 0x100, direction: in, src: 192.0.2.2, dst: 192.0.2.1, algorithm: aes-ccm-128, key: \"000102030405060708090a0b0c0d0e0f\", salt: \"a0a1a2\", esn: true }\n"
+		"    - { name: b, spi: 0x101, direction: out, src: 192.0.2.1, dst: 192.0.2.2, algorithm: AES-CCM-256, key: \"101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f\", salt: \"b0b1b2\" }\n";
+	struct nfv_policy_errors errs = { 0 };
+	struct nfv_policy *p = NULL;
+	const struct nfv_policy_sa *sa;
+
+	CU_ASSERT_FATAL(nfv_policy_parse("ccm.yaml", yaml, strlen(yaml), &p, &errs) == 0);
+	CU_ASSERT_FATAL(p->ipsec != NULL && p->ipsec->nb_sas == 2);
+	sa = &p->ipsec->sas[0];
+	CU_ASSERT_EQUAL(sa->cipher, NFV_IPSEC_AES_CCM_128);
+	CU_ASSERT_EQUAL(sa->auth, NFV_IPSEC_AUTH_NONE);
+	CU_ASSERT_EQUAL(sa->key_len, 19);
+	CU_ASSERT(memcmp(sa->key + 15, "\x0f\xa0\xa1\xa2", 4) == 0);
+	CU_ASSERT(sa->esn);
+	sa = &p->ipsec->sas[1];
+	CU_ASSERT_EQUAL(sa->cipher, NFV_IPSEC_AES_CCM_256);
+	CU_ASSERT_EQUAL(sa->key_len, 35);
+	CU_ASSERT(memcmp(sa->key + 31, "\x2f\xb0\xb1\xb2", 4) == 0);
+	nfv_policy_free(p);
+	nfv_policy_errors_fini(&errs);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -448,6 +476,7 @@ int main(void)
 		{ "minimal_defaults", test_minimal_defaults },
 		{ "errors_print", test_errors_print },
 		{ "load_missing", test_load_missing },
-		{ "keys_dontdump", test_keys_dontdump });
+		{ "keys_dontdump", test_keys_dontdump },
+		{ "ipsec_ccm", test_ipsec_ccm });
 	return nfv_test_run();
 }

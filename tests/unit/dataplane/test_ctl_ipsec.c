@@ -212,10 +212,10 @@ static void test_malformed_sa(void)
 	s.auth_key_len = NFV_IPSEC_KEY_MAX + 1;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
 	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
-	s.cipher = NFV_IPSEC_AES_CBC_256 + 1;
+	s.cipher = NFV_IPSEC_CIPHER_MAX;	/* one past the last row */
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
 	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
-	s.auth = NFV_IPSEC_HMAC_SHA512_256 + 1;
+	s.auth = NFV_IPSEC_AUTH_MAX;
 	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EINVAL, "malformed SA request");
 	s = sa("x", 0x1001, NFV_IPSEC_DIR_OUT);
 	s.dir = 2;

@@ -2,6 +2,7 @@
 /*
  * Driver for tests/interop/esp/esp_interop.py: reads one case a line,
  *   enc|dec cipher auth tunnel|transport esn natt spi src dst key authkey seq pkt
+ * (cipher and auth: the names of config/vocab/nfv_ipsec_alg.h)
  * runs the packet through our output (enc) or input (dec) hook with a fresh
  * SA built from the line, and prints "OK <hex>" or "ERR <why>".
  */
@@ -17,14 +18,6 @@
 
 struct rte_mempool *test_pool;
 
-static int lookup(const char *s, const char *const *names, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static void print_hex(const char *tag, struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -37,10 +30,8 @@ static void print_hex(const char *tag, struct rte_mbuf *m)
 
 static void run_case(char *line)
 {
-	static const char *const ciphers[] = { "gcm128", "gcm256", "chacha", "cbc128", "cbc256" };
-	static const char *const auths[] = { "none", "sha256", "sha384", "sha512" };
 	static uint8_t pkt[4096];
-	char op[8], cip[16], au[16], mode[16], src[64], dst[64], key[256], akey[256];
+	char op[8], cip[32], au[32], mode[16], src[64], dst[64], key[256], akey[256];
 	char *hex = malloc(strlen(line) + 1);
 	unsigned int esn, natt, spi;
 	struct nfv_ipsec_sa_conf c;
@@ -51,14 +42,14 @@ static void run_case(char *line)
 	size_t len;
 	uint32_t v;
 
-	if (hex == NULL || sscanf(line, "%7s %15s %15s %15s %u %u %x %63s %63s %255s %255s %llu %s",
+	if (hex == NULL || sscanf(line, "%7s %31s %31s %15s %u %u %x %63s %63s %255s %255s %llu %s",
 				  op, cip, au, mode, &esn, &natt, &spi, src, dst, key,
 				  akey, &seq, hex) != 13) {
 		printf("ERR parse\n");
 		goto out;
 	}
-	ci = lookup(cip, ciphers, RTE_DIM(ciphers));
-	ai = lookup(au, auths, RTE_DIM(auths));
+	ci = nfv_ipsec_cipher_from_name(cip);
+	ai = nfv_ipsec_auth_from_name(au);
 	enc = strcmp(op, "enc") == 0;
 	len = test_hex(hex, pkt, sizeof(pkt));
 	if (ci < 0 || ai < 0 || test_esp_setup(&t) < 0) {

@@ -87,9 +87,6 @@ void test_sa_conf(struct nfv_ipsec_sa_conf *c, uint32_t id, uint32_t spi,
 		  enum nfv_ipsec_cipher cipher, enum nfv_ipsec_auth auth,
 		  const char *src, const char *dst)
 {
-	static const uint8_t key_len[] = { 20, 36, 36, 16, 32 };
-	static const uint8_t auth_len[] = { 0, 32, 48, 64 };
-
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->spi = spi;
@@ -98,8 +95,9 @@ void test_sa_conf(struct nfv_ipsec_sa_conf *c, uint32_t id, uint32_t spi,
 	c->mode = mode;
 	c->cipher = cipher;
 	c->auth = auth;
-	c->key_len = key_len[cipher];
-	c->auth_key_len = auth_len[auth];
+	/* the row's KEYMAT: key || salt */
+	c->key_len = nfv_ipsec_ciphers[cipher].key_len + nfv_ipsec_ciphers[cipher].salt_len;
+	c->auth_key_len = nfv_ipsec_auths[auth].key_len;
 	for (unsigned int i = 0; i < NFV_IPSEC_KEY_MAX; i++) {
 		c->key[i] = 0x11 + i;
 		c->auth_key[i] = 0x77 ^ i;

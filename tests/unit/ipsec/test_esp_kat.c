@@ -2,7 +2,9 @@
 /*
  * Known answers, run through our ESP code: the AES-GCM ESP packets of
  * draft-mcgrew-gcm-test-01 (RFC 4106), the ChaCha20-Poly1305 ESP example
- * of RFC 7634 Appendix A, compared byte for byte in both directions.
+ * of RFC 7634 Appendix A, and AES-CCM (RFC 4309) ESP packets of the same
+ * payloads made by OpenSSL (kat_ccm.py), compared byte for byte in both
+ * directions.
  */
 #include <string.h>
 
@@ -12,7 +14,7 @@
 #include "nfv_test.h"
 #include "test_esp.h"
 
-struct gcm_vec {
+struct aead_vec {
 	enum nfv_ipsec_cipher cipher;
 	const char *key;	/* key || salt */
 	uint32_t spi;
@@ -24,7 +26,7 @@ struct gcm_vec {
 };
 
 /* draft-mcgrew-gcm-test-01, the cases with a non-reserved SPI */
-static const struct gcm_vec gcm_vecs[] = {
+static const struct aead_vec gcm_vecs[] = {
 	{ NFV_IPSEC_AES_GCM_128, "4c80cdefbb5d10da906ac73c3613a634 2e443b68",
 	  0x4321, UINT64_C(0x8765432100000000), true, "4956ed7e3b244cfe",
 	  "45000048699a000080114db7c0a80102c0a801010a9bf15638d3010000010000"
@@ -64,6 +66,44 @@ static const struct gcm_vec gcm_vecs[] = {
 	  "1fc65792cd1af9130e1379ed369f071f35e034be95f112e4e7d05d35" },
 };
 
+/*
+ * RFC 4309 (key || 3-byte salt, ICV 16) over the GCM vectors' payloads,
+ * SPIs, sequence numbers and IVs: written by kat_ccm.py with
+ * python3-cryptography's AESCCM (OpenSSL); RFC 4309 has no ESP vectors.
+ */
+static const struct aead_vec ccm_vecs[] = {
+	{ NFV_IPSEC_AES_CCM_128, "feffe9928665731c6d6a8f9467308308 cafeba",
+	  0xa5f8, UINT64_C(0xa), false, "facedbaddecaf888",
+	  "4500003e698f000080114dccc0a80102c0a801010a980035002a2343b2d00100"
+	  "0001000000000000037369700963796265726369747902646b00000100010001",
+	  "0000a5f80000000afacedbaddecaf8884bc2706064d2f3c8e5268adeb87e7d16"
+	  "56c7d288ba8d58aff571b63784a7b199515c0da027dee72def25881f1d7711ff"
+	  "dbedee5616c55c9b00621f684e7ca09710727e53133b68e43099917909eaff6a" },
+	{ NFV_IPSEC_AES_CCM_128, "4c80cdefbb5d10da906ac73c3613a634 2e443b",
+	  0x4321, UINT64_C(0x8765432100000000), true, "4956ed7e3b244cfe",
+	  "45000048699a000080114db7c0a80102c0a801010a9bf15638d3010000010000"
+	  "00000000045f736970045f756470037369700963796265726369747902646b00"
+	  "0021000101020201",
+	  "00004321000000004956ed7e3b244cfe89ba3eefe6d6cfdb8360f5ba3a5679e6"
+	  "7e0c53cf9e87e04e1a260124c72e3dbf292c91c1b8a8cfe039f8536d31222bbf"
+	  "9881fc34ee8536cd26db6c7a0c778a35188554b2bcdd3f4361068adf863fb4ac"
+	  "97dcbdfd9210c5ff" },
+	{ NFV_IPSEC_AES_CCM_256, "abbccddef00112233445566778899aababbccddef00112233445566778899aab 112233",
+	  0x4a2cbfe3, UINT64_C(0x2), false, "0102030405060708",
+	  "4500003069a6400080062690c0a801029389155e0a9e008b2dc57ee000000000"
+	  "7002400020bf0000020405b40101040201020201",
+	  "4a2cbfe3000000020102030405060708d6310d2b3d6fbd2f58417eff9a9e09b4"
+	  "1af7f64231cdbfad270e2cf2db10df558f0dd7ac23bd4210d0b2afd837ac6b0b"
+	  "11d40b12ecb4b19223a610b026d6d9265a486a3e" },
+	{ NFV_IPSEC_AES_CCM_256, "abbccddef00112233445566778899aababbccddef00112233445566778899aab 73616c",
+	  0x17405e67, UINT64_C(0x156f3126dd0db99b), true, "616e640169766563",
+	  "45080028732c00004006e9f90a0106120a01038f06b88023dd6bafbecb712602"
+	  "50101f646d540001",
+	  "17405e67dd0db99b616e640169766563cc74b7d3b03850422c6487461e341005"
+	  "296bbb36e969ad9282a1106aeb0fdc7d08baf391caaa61da62f414615c9db5a7"
+	  "eed7b97e87999b7d" },
+};
+
 static uint8_t buf_a[2048], buf_b[2048], buf_c[2048];
 
 
@@ -98,10 +138,10 @@ static void kat_sa(struct test_esp *t, uint32_t id, enum nfv_ipsec_dir dir,
 	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &conf) == 0);
 }
 
-static void test_kat_gcm(void)
+static void kat_aead(const struct aead_vec *vecs, unsigned int n)
 {
-	for (unsigned int i = 0; i < RTE_DIM(gcm_vecs); i++) {
-		const struct gcm_vec *v = &gcm_vecs[i];
+	for (unsigned int i = 0; i < n; i++) {
+		const struct aead_vec *v = &vecs[i];
 		size_t plen = test_hex(v->plain, buf_a, sizeof(buf_a));
 		size_t elen = test_hex(v->packet, buf_b, sizeof(buf_b));
 		uint8_t iv[8], nh = buf_a[plen - 1];
@@ -146,6 +186,16 @@ static void test_kat_gcm(void)
 		rte_pktmbuf_free(m);
 		test_esp_teardown(&t);
 	}
+}
+
+static void test_kat_gcm(void)
+{
+	kat_aead(gcm_vecs, RTE_DIM(gcm_vecs));
+}
+
+static void test_kat_ccm(void)
+{
+	kat_aead(ccm_vecs, RTE_DIM(ccm_vecs));
 }
 
 /* RFC 7634 Appendix A: tunnel mode, IPv4 inner, seq 5 */
@@ -206,6 +256,7 @@ int test_kat_register(void)
 {
 	NFV_TEST_SUITE("esp_kat", NULL, NULL,
 		{ "AES-GCM ESP packets (draft-mcgrew-gcm-test)", test_kat_gcm },
+		{ "AES-CCM ESP packets (RFC 4309, OpenSSL)", test_kat_ccm },
 		{ "ChaCha20-Poly1305 ESP (RFC 7634 A)", test_kat_chacha });
 	return 0;
 }

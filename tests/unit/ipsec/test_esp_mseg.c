@@ -68,9 +68,10 @@ static const struct {
 } mseg_algs[] = {
 	{ NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE },
 	{ NFV_IPSEC_AES_CBC_128, NFV_IPSEC_HMAC_SHA256_128 },
+	{ NFV_IPSEC_AES_CCM_256, NFV_IPSEC_AUTH_NONE },
 };
 
-/* A chained packet out and back in, for both modes and both algorithms. */
+/* A chained packet out and back in, for both modes and every algorithm. */
 static void mseg_roundtrip(struct rte_mempool *first, const uint16_t *seg,
 			   unsigned int nseg)
 {
@@ -80,7 +81,7 @@ static void mseg_roundtrip(struct rte_mempool *first, const uint16_t *seg,
 
 	for (unsigned int i = 0; i < nseg; i++)
 		len += seg[i];
-	for (unsigned int k = 0; k < 4; k++) {
+	for (unsigned int k = 0; k < 2 * RTE_DIM(mseg_algs); k++) {
 		enum nfv_ipsec_mode mode = k & 1 ? NFV_IPSEC_MODE_TRANSPORT :
 						   NFV_IPSEC_MODE_TUNNEL;
 		struct test_esp t;

@@ -122,6 +122,9 @@ static const struct {
 	 * ESP: 20 + 8 + 8 + 8 + 1440 + 16 = 1500 */
 	{ "gcm nat-t tunnel v4", NFV_IPSEC_MODE_TUNNEL, NFV_IPSEC_AES_GCM_128,
 	  NFV_IPSEC_AUTH_NONE, AF_INET, true, 1500, 4, 60, 0, 1438, 1500 },
+	/* AES-CCM: IV 8, ICV 16, 4-byte alignment, as AES-GCM */
+	{ "ccm tunnel v4", NFV_IPSEC_MODE_TUNNEL, NFV_IPSEC_AES_CCM_128,
+	  NFV_IPSEC_AUTH_NONE, AF_INET, false, 1500, 4, 52, 0, 1446, 1500 },
 	/* 8 + IV 16 + ICV 16 + 20 = 60; 1400 - 60 = 1340, aligned to 16:
 	 * 1328, - 2 = 1326; ESP: 20 + 8 + 16 + 1328 + 16 = 1388 */
 	{ "cbc+sha256 tunnel v4", NFV_IPSEC_MODE_TUNNEL, NFV_IPSEC_AES_CBC_128,

@@ -146,6 +146,13 @@ static const struct {
 	/* cbc(aes): blockbits 128, the IV a block; the ICV is the auth's */
 	{ NFV_IPSEC_AES_CBC_128, "cbc(aes)", 128, 0, 128, 0, 16 },
 	{ NFV_IPSEC_AES_CBC_256, "cbc(aes)", 256, 0, 128, 0, 16 },
+	/*
+	 * rfc4309: key || 24-bit salt (RFC 4309 7.1, crypto_rfc4309_setkey),
+	 * ivbits 64, blocksize 1; of its ICVs (64, 96, 128: SADB_X_EALG_AES_CCM_ICV8/12/16)
+	 * the rows take 128, as the GCM rows
+	 */
+	{ NFV_IPSEC_AES_CCM_128, "rfc4309(ccm(aes))", 128, 24, 64, 128, 4 },
+	{ NFV_IPSEC_AES_CCM_256, "rfc4309(ccm(aes))", 256, 24, 64, 128, 4 },
 };
 
 static const struct {
@@ -182,7 +189,8 @@ static void test_ciphers(void)
 	}
 	CU_ASSERT_EQUAL(nfv_ipsec_ciphers[NFV_IPSEC_AES_CBC_128].iv_len, IMB_AES_BLOCK_SIZE);
 	CU_ASSERT_EQUAL(nfv_ipsec_cipher_from_name("AES-GCM-128"), NFV_IPSEC_AES_GCM_128);
-	CU_ASSERT_EQUAL(nfv_ipsec_cipher_from_name("aes-ccm-128"), -1);
+	CU_ASSERT_EQUAL(nfv_ipsec_cipher_from_name("AES-CCM-256"), NFV_IPSEC_AES_CCM_256);
+	CU_ASSERT_EQUAL(nfv_ipsec_cipher_from_name("aes-ctr-128"), -1);
 	CU_ASSERT_STRING_EQUAL(nfv_ipsec_cipher_name(NFV_IPSEC_CIPHER_MAX), "?");
 }
 
