@@ -11,7 +11,7 @@
 #   bench/filter/run.sh [ROUNDS] [SECONDS]
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${NFV_BUILD:-$top/build}
+build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 rounds=${1:-5}
 secs=${2:-6}
 work=$(mktemp -d /tmp/nfvpn-bench-filter.XXXXXX)

@@ -5,6 +5,7 @@ import json
 import os
 import platform
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,7 +91,9 @@ def options(argv):
     p.add_argument("--nice", type=int, default=0,
                    help="run the device and the generator under nice -n N (e.g. -10 "
                         "on a machine that also builds)")
-    p.add_argument("--build", default=None, help="build directory (default: <repo>/build)")
+    p.add_argument("--build", default=None,
+                   help="build directory (default: <repo>/build-native, which bench/native.sh "
+                        "configures with -Dmarch=native and builds)")
     p.add_argument("--testpmd", default="dpdk-testpmd", help="the testpmd binary")
     p.add_argument("--out", default="bench-results", help="output folder (bench-results)")
     p.add_argument("--keep", action="store_true", help="keep the trials' files and logs")
@@ -267,7 +270,13 @@ def main(argv=None):
     a = options(sys.argv[1:] if argv is None else argv)
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     top = os.path.dirname(top)
-    a.build = os.path.abspath(a.build or os.path.join(top, "build"))
+    # bench/native.sh builds build-native, or says on stderr that a given
+    # build is not tuned for this CPU
+    native = subprocess.run([os.path.join(top, "bench", "native.sh")] + ([a.build] if a.build else []),
+                            stdout=subprocess.PIPE, universal_newlines=True, check=False)
+    if native.returncode != 0:
+        sys.exit("nfvpn-bench: bench/native.sh failed")
+    a.build = os.path.abspath(native.stdout.strip())
     for b in ("bench/nfvpn-gen", "dataplane/nfvpn-dataplane"):
         if not os.access(os.path.join(a.build, b), os.X_OK):
             sys.exit("nfvpn-bench: no %s in %s (ninja -C %s %s)" % (b, a.build, a.build, b))
