@@ -4,6 +4,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -29,6 +30,17 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def version():
+    """The project's version, from the meson.build of the tree."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        with open(os.path.join(top, "meson.build")) as f:
+            m = re.search(r"version:\s*'([^']+)'", f.read())
+            return m.group(1) if m else "unknown"
+    except OSError:
+        return "unknown"
+
+
 def parse_rate(s):
     if s == "auto":
         return None
@@ -42,6 +54,7 @@ def options(argv):
     p = argparse.ArgumentParser(
         prog="nfvpn-bench",
         description="NDR/PDR search of a device under test against nfvpn-gen over memif.")
+    p.add_argument("--version", action="version", version="nfvpn-bench (nfvpn) " + version())
     p.add_argument("--scenario", default="forward",
                    help="forward, esp-encrypt, esp-decrypt or filter-N-rules (default forward)")
     p.add_argument("--dut", default="nfvpn",
