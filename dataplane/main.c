@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <systemd/sd-daemon.h>
+
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -300,8 +302,13 @@ static int dp_run(struct nfv_dp *dp)
 			break;
 		}
 	}
-	if (ret == 0)
+	if (ret == 0) {
+		/* under systemd (Type=notify): the ports are up, the workers poll */
+		sd_notifyf(0, "READY=1\nSTATUS=%u port(s), %u worker(s), socket %s",
+			   dp->nb_ports, dp->nb_workers, dp->socket_path);
 		nfv_ctl_loop(dp);
+		sd_notify(0, "STOPPING=1");
+	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_wait_lcore(lcore);
 	return ret;
