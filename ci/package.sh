@@ -9,7 +9,7 @@
 # Not part of ci/test.sh: it builds everything once more (minutes).
 set -u
 . "$(dirname "$0")/lib.sh"
-cd "$NFV_TOP"
+cd "$NFV_TOP" || exit 1
 out=$(realpath -m "${1:-build-deb}")
 
 nfv_install_deps || { echo "cannot install the packages of ci/packages.txt" >&2; exit 1; }

@@ -12,14 +12,14 @@
 set -u
 root=$1 unitdir=$2 bindir=$3 work=$4 client=$5
 run=$(dirname "$0")/unit_run.py
-pids=()
+declare -A pid	# a unit's runner
 
 fail() {
 	echo "FAIL: install_run: $*" >&2
 	for f in "$work"/*.run "$work"/*.log; do
 		[ -f "$f" ] && { echo "--- $f" >&2; tail -30 "$f" >&2; }
 	done
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pid[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	wait
 	exit 1
 }
@@ -32,14 +32,12 @@ mount -t tmpfs -o mode=0755 tmpfs /run || fail "tmpfs on /run"
 
 # unit_start NAME: the unit's runner in the background; waits until ready
 unit_start() {
-	local i
 	/usr/bin/python3 "$run" "$root$unitdir/$1.service" "$work/$1.state" "$work/$1.log" \
 		> "$work/$1.run" 2>&1 &
-	pids+=($!)
-	eval "pid_${1//-/_}=$!"
-	for i in $(seq 300); do
+	pid[$1]=$!
+	for _ in $(seq 300); do
 		grep -q '^ready' "$work/$1.state" 2>/dev/null && return 0
-		kill -0 "${pids[-1]}" 2>/dev/null || break
+		kill -0 "${pid[$1]}" 2>/dev/null || break
 		sleep 0.1
 	done
 	fail "$1.service did not become ready"
@@ -47,10 +45,8 @@ unit_start() {
 
 # unit_stop NAME: SIGTERM to its runner, which stops the service; status 0
 unit_stop() {
-	local pid
-	eval "pid=\$pid_${1//-/_}"
-	kill -TERM "$pid"
-	wait "$pid" || fail "$1.service did not stop cleanly"
+	kill -TERM "${pid[$1]}"
+	wait "${pid[$1]}" || fail "$1.service did not stop cleanly"
 	grep -q '^stopped 0$' "$work/$1.state" || fail "$1.service: $(cat "$work/$1.state")"
 }
 
@@ -64,10 +60,10 @@ grep -q "^policy .*/nfvpn/policy.yaml$" "$work/status.txt" || fail "nfvpnctl sta
 grep -q '^version .* ports 1 listed 1 ' "$work/client.txt" || fail "install_client: $(cat "$work/client.txt")"
 
 # systemctl reload nfvpnd: ExecReload, then READY=1 again
-kill -HUP "$pid_nfvpnd"
+kill -HUP "${pid[nfvpnd]}"
 for _ in $(seq 100); do
 	grep -q '^reloaded' "$work/nfvpnd.state" && break
-	kill -0 "$pid_nfvpnd" 2>/dev/null || fail "nfvpnd.service failed its reload"
+	kill -0 "${pid[nfvpnd]}" 2>/dev/null || fail "nfvpnd.service failed its reload"
 	sleep 0.1
 done
 grep -q '^reloaded' "$work/nfvpnd.state" || fail "nfvpnd.service did not reload"
