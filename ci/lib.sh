@@ -42,10 +42,12 @@ nfv_hugepages() {
 }
 
 # Configures (once) and builds a build directory: nfv_build DIR [meson options...]
+# CI builds treat warnings as errors; a user's build (werror=false, the
+# default) does not break on a newer compiler's new warning.
 nfv_build() {
 	local dir=$1; shift
 	if [ ! -f "$NFV_TOP/$dir/build.ninja" ]; then
-		meson setup "$NFV_TOP/$dir" "$NFV_TOP" "$@" >/dev/null || return 1
+		meson setup "$NFV_TOP/$dir" "$NFV_TOP" -Dwerror=true "$@" >/dev/null || return 1
 	fi
 	ninja -C "$NFV_TOP/$dir" >"$NFV_TOP/$dir/ninja.log" 2>&1 || {
 		tail -50 "$NFV_TOP/$dir/ninja.log"; return 1; }

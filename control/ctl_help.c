@@ -239,6 +239,7 @@ static void print_list(FILE *f)
 	      "  -j, --json         print JSON for scripts instead of tables\n"
 	      "  -s, --socket PATH  the dataplane's socket (default $NFVPN_SOCKET, else\n"
 	      "                     " NFV_MSG_SOCKET_DEFAULT ")\n"
+	      "  --version          print nfvpnctl's version (status: the dataplane's)\n"
 	      "\nExit status: 0 done, 1 the request or the connection failed,\n"
 	      "2 the command line is wrong.\n"
 	      "Run \"nfvpnctl help COMMAND\" for a command's manual.\n", f);

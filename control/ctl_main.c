@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "nfv_build.h"
 
 int ctl_usage(struct ctl *ctl, const char *fmt, ...)
 {
@@ -189,6 +190,10 @@ int nfv_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 			sock = a + 9;
 		} else if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) && n == 0) {
 			args[n++] = (char *)"help";
+		} else if (strcmp(a, "--version") == 0 && n == 0) {
+			fprintf(out, "nfvpnctl (nfvpn) %s\n", NFV_VERSION);
+			ret = 0;
+			goto out;
 		} else if (a[0] == '-' && a[1] != '\0' && n == 0) {
 			ret = ctl_usage(&ctl, "unknown option \"%s\"", a);
 			goto out;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <systemd/sd-daemon.h>
+
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -21,12 +23,14 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_version.h>
 
 #include "coredump.h"
 #include "dp.h"
 #include "log.h"
 #include "mgmt.h"
 #include "module.h"
+#include "nfv_build.h"
 #include "txn.h"
 #include "nfv_mbuf.h"
 #include "nfv_policy_filter.h"
@@ -52,7 +56,8 @@ static void usage(FILE *f, const char *prog)
 		"  --txn-timeout S   roll back a transaction whose owner is silent for S s\n"
 		"                    (default %u, 0: never)\n"
 		"  --allow-core-dumps  stay dumpable for debugging (DPDK memory, which\n"
-		"                    holds the SA keys, is never dumped)\n",
+		"                    holds the SA keys, is never dumped)\n"
+		"  --version       print the version and exit\n",
 		prog, NFV_MSG_SOCKET_DEFAULT, NFV_MGMT_IDLE_S_DEFAULT, NFV_TXN_IDLE_S_DEFAULT);
 }
 
@@ -80,6 +85,7 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 		{ "txn-timeout", required_argument, NULL, 't' },
 		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -113,6 +119,10 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
+			exit(0);
+		case 'V':
+			printf("nfvpn-dataplane (nfvpn) %s\n%s, -march=%s\n", NFV_VERSION,
+			       rte_version(), NFV_MARCH);
 			exit(0);
 		default:
 			usage(stderr, argv[0]);
@@ -294,8 +304,13 @@ static int dp_run(struct nfv_dp *dp)
 			break;
 		}
 	}
-	if (ret == 0)
+	if (ret == 0) {
+		/* under systemd (Type=notify): the ports are up, the workers poll */
+		sd_notifyf(0, "READY=1\nSTATUS=%u port(s), %u worker(s), socket %s",
+			   dp->nb_ports, dp->nb_workers, dp->socket_path);
 		nfv_ctl_loop(dp);
+		sd_notify(0, "STOPPING=1");
+	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_wait_lcore(lcore);
 	return ret;

@@ -25,7 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-3}
 secs=${2:-3}
 sizes=${3:-64 512 1400 imix}
-build=${NFV_BUILD:-$top/build}
+build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 # NFV_BUILD_BASE: another build (say, of the previous commit) run in the
 # same rounds, right after this one, for an A/B of a change
 base=${NFV_BUILD_BASE:-}

@@ -11,7 +11,7 @@
 #   bench/filter/run.sh [ROUNDS] [SECONDS]
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${NFV_BUILD:-$top/build}
+build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 # the nft compiler the dataplane runs (config/nfv_nftc.h)
 export NFVPN_NFTC=${NFVPN_NFTC:-$build/control/nftc/nfvpn-nftc}
 rounds=${1:-5}

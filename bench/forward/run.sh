@@ -7,7 +7,8 @@
 # run, interleaved. Prints each round and the medians of each and of the
 # per-round ratios nfvpn / testpmd io and nfvpn / l3fwd.
 #   bench/forward/run.sh [ROUNDS] [SECONDS] [FRAME]
-# NFV_BUILD: the build of nfvpn (default build); NFV_PEERS: where
+# NFV_BUILD: the build of nfvpn (default build-native: bench/native.sh
+# configures and builds it with -Dmarch=native); NFV_PEERS: where
 # bench/peers/build.sh puts l3fwd (default $NFV_BUILD/peers; built here
 # when missing), or "none" to leave l3fwd out. A peer that fails to build
 # or start is said so on stderr and reads "n/a"; the rounds go on.
@@ -18,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-5}
 secs=${2:-5}
 frame=${3:-64}
-build=${NFV_BUILD:-$top/build}
+build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 base=${NFV_BUILD_BASE:-}
 peers=${NFV_PEERS:-$build/peers}
 work=$(mktemp -d /tmp/nfvpn-bench-fwd.XXXXXX)

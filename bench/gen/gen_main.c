@@ -16,7 +16,9 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
+#include "nfv_build.h"
 #include "nfv_gen.h"
 
 #define GEN_POOL_SIZE	8191	/* rx and tx rings, a burst, caches */
@@ -245,6 +247,16 @@ int main(int argc, char **argv)
 	static struct gen_ctx g;	/* the histogram is large for a stack */
 	int ret, status = 1;
 
+	/* before the EAL, which takes --help for its own and refuses --version */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("nfvpn-gen (nfvpn) %s\n%s, -march=%s\n", NFV_VERSION, rte_version(),
+		       NFV_MARCH);
+		return 0;
+	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		nfv_gen_usage(stdout, argv[0]);
+		return 0;
+	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "nfvpn-gen: EAL: %s\n", rte_strerror(rte_errno));

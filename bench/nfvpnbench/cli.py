@@ -4,7 +4,9 @@ import datetime
 import json
 import os
 import platform
+import re
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +30,17 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def version():
+    """The project's version, from the meson.build of the tree."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        with open(os.path.join(top, "meson.build")) as f:
+            m = re.search(r"version:\s*'([^']+)'", f.read())
+            return m.group(1) if m else "unknown"
+    except OSError:
+        return "unknown"
+
+
 def parse_rate(s):
     if s == "auto":
         return None
@@ -41,6 +54,7 @@ def options(argv):
     p = argparse.ArgumentParser(
         prog="nfvpn-bench",
         description="NDR/PDR search of a device under test against nfvpn-gen over memif.")
+    p.add_argument("--version", action="version", version="nfvpn-bench (nfvpn) " + version())
     p.add_argument("--scenario", default="forward",
                    help="forward, esp-encrypt, esp-decrypt or filter-N-rules (default forward)")
     p.add_argument("--dut", default="nfvpn",
@@ -90,7 +104,9 @@ def options(argv):
     p.add_argument("--nice", type=int, default=0,
                    help="run the device and the generator under nice -n N (e.g. -10 "
                         "on a machine that also builds)")
-    p.add_argument("--build", default=None, help="build directory (default: <repo>/build)")
+    p.add_argument("--build", default=None,
+                   help="build directory (default: <repo>/build-native, which bench/native.sh "
+                        "configures with -Dmarch=native and builds)")
     p.add_argument("--testpmd", default="dpdk-testpmd", help="the testpmd binary")
     p.add_argument("--out", default="bench-results", help="output folder (bench-results)")
     p.add_argument("--keep", action="store_true", help="keep the trials' files and logs")
@@ -267,7 +283,13 @@ def main(argv=None):
     a = options(sys.argv[1:] if argv is None else argv)
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     top = os.path.dirname(top)
-    a.build = os.path.abspath(a.build or os.path.join(top, "build"))
+    # bench/native.sh builds build-native, or says on stderr that a given
+    # build is not tuned for this CPU
+    native = subprocess.run([os.path.join(top, "bench", "native.sh")] + ([a.build] if a.build else []),
+                            stdout=subprocess.PIPE, universal_newlines=True, check=False)
+    if native.returncode != 0:
+        sys.exit("nfvpn-bench: bench/native.sh failed")
+    a.build = os.path.abspath(native.stdout.strip())
     for b in ("bench/nfvpn-gen", "dataplane/nfvpn-dataplane"):
         if not os.access(os.path.join(a.build, b), os.X_OK):
             sys.exit("nfvpn-bench: no %s in %s (ninja -C %s %s)" % (b, a.build, a.build, b))

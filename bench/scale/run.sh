@@ -16,7 +16,7 @@
 # SCALE_SMOKE=1 (or fewer than MAX_WORKERS + 1 cores) runs every worker on
 # one shared core with EAL --lcores: it checks that the script runs, it
 # measures nothing, and every line says so.
-# NFV_BUILD (default build), NFV_EAL_MEM (default --no-huge -m 1024) as in
+# NFV_BUILD (default build-native, bench/native.sh), NFV_EAL_MEM (default --no-huge -m 1024) as in
 # the other benchmarks; hugepages give steadier figures on a big machine.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +24,7 @@ ncpu=$(nproc)
 max=${1:-$((ncpu - 1))}
 secs=${2:-5}
 frame=${3:-64}
-build=${NFV_BUILD:-$top/build}
+build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 mem=${NFV_EAL_MEM:---no-huge -m 1024}
 lock=${NFV_LOCK:-/tmp/nfvpn-dpdk.lock}
 smoke=${SCALE_SMOKE:-0}

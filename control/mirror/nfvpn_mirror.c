@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfv_build.h"
 #include "nfv_client.h"
 #include "nfv_mirror.h"
 #include "nfv_policy.h"
@@ -35,7 +36,8 @@ static void usage(FILE *f)
 	      "  FAMILY TABLE    the kernel table to follow, e.g. inet nfvpn\n"
 	      "  --config FILE   take it from the policy's filter.mirror\n"
 	      "  --socket PATH   the dataplane's management socket\n"
-	      "  --once          push the table once and exit\n", f);
+	      "  --once          push the table once and exit\n"
+	      "  --version       print the version and exit\n", f);
 }
 
 static int table_from_policy(const char *path, uint8_t *family, char *table, size_t size)
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nfv_mirror_config cfg = { 0 };
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 'o': once = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("nfvpn-mirror (nfvpn) %s\n", NFV_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

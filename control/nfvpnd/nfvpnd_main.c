@@ -16,9 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nfv_build.h"
 #include "nfvpnd.h"
 
 #define RETRY_MS 500
+#define POLICY_DEFAULT NFV_SYSCONFDIR "/nfvpn/policy.yaml"
 
 static void usage(FILE *f)
 {
@@ -27,7 +29,8 @@ static void usage(FILE *f)
 		"              [--metrics PORT] [--no-steer] [--rekey-grace SECONDS]\n"
 		"              [--allow-core-dumps]\n"
 		"       nfvpnd --check FILE\n"
-		"  --config FILE   the policy (default /etc/nfvpn/policy.yaml)\n"
+		"       nfvpnd --version\n"
+		"  --config FILE   the policy (default " POLICY_DEFAULT ")\n"
 		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
 		"  --control PATH  nfvpnd's own socket (default $NFVPND_SOCKET or %s)\n"
 		"  --metrics PORT  OpenMetrics on 127.0.0.1:PORT (default off)\n"
@@ -93,6 +96,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		{ "check", required_argument, NULL, 'k' },
 		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -122,6 +126,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 			}
 			break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': printf("nfvpnd (nfvpn) %s\n", NFV_VERSION); exit(0);
 		default: usage(stderr); return 2;
 		}
 	}
@@ -239,7 +244,7 @@ static void run(struct nfvpnd *d)
 int main(int argc, char **argv)
 {
 	struct nfvpnd d = {
-		.policy_path = "/etc/nfvpn/policy.yaml",
+		.policy_path = POLICY_DEFAULT,
 		.steer = true, .grace_s = NFVPND_GRACE_DEFAULT_S, .ctl_lfd = -1, .metrics_lfd = -1, .sigfd = -1,
 	};
 	const char *check_path = NULL;

@@ -8,20 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfv_build.h"
 #include "nfv_steer.h"
 
 #define NFV_MAX_WORDS	64
 
-static void usage(void)
+static void usage_to(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: nfvpn-steer target IFNAME [lladdr MAC] | target none\n"
 		"       nfvpn-steer add [pos N] SELECTOR\n"
 		"       nfvpn-steer del ID | flush | list | stats\n"
 		"       nfvpn-steer replace FILE|-   (one SELECTOR a line)\n"
 		"SELECTOR: id N [family inet|inet6] [proto P] [src A[/L]] [dst A[/L]]\n"
 		"          [sport A[-B]] [dport A[-B]] [iif IFNAME] [mark M[/MASK]]\n"
-		"          [hook pre|out|all] [action steer|pass]\n");
+		"          [hook pre|out|all] [action steer|pass]\n"
+		"       nfvpn-steer --help | --version\n");
+}
+
+static void usage(void)
+{
+	usage_to(stderr);
 	exit(2);
 }
 
@@ -149,6 +156,14 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage_to(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("nfvpn-steer (nfvpn) %s\n", NFV_VERSION);
+		return 0;
+	}
 	rc = nfv_steer_open(&st);
 	if (rc)
 		return fail(NULL, "open", rc);

@@ -8,6 +8,7 @@
 
 #include "dp.h"
 #include "mgmt.h"
+#include "nfv_build.h"
 #include "stats.h"
 #include "txn.h"
 

@@ -55,7 +55,10 @@ echo "PASS module-build-no-warnings"
 # --- 2. static userspace: nfvpn-steer and ktool ------------------------------
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static"
 STEER=$ROOT/control/steer
-gcc $CFLAGS -I"$STEER" -I"$ROOT/kernel/uapi" -o "$WORK/nfvpn-steer" \
+# nfvpn-steer --version: the nfv_build.h that meson makes from meson.build
+printf '#define NFV_VERSION "%s"\n' \
+	"$(sed -n "s/^ *version: '\(.*\)',\$/\1/p" "$ROOT/meson.build" | head -1)" > "$WORK/nfv_build.h"
+gcc $CFLAGS -I"$STEER" -I"$ROOT/kernel/uapi" -I"$WORK" -o "$WORK/nfvpn-steer" \
 	"$STEER/nfv_steer.c" "$STEER/nfv_steer_read.c" "$STEER/nfv_steer_msg.c" "$STEER/nfv_steer_parse.c" \
 	"$STEER/nfvpn_steer.c" 2>&1 | grep -v "getaddrinfo\|Using '" || true
 [ -x "$WORK/nfvpn-steer" ] || die "nfvpn-steer build failed"

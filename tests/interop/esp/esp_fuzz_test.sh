@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 
 command -v clang > /dev/null || { echo "FAIL: esp_fuzz_test: clang is missing" >&2; exit 1; }
 if [ ! -f "$bdir/build.ninja" ]; then
-	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false \
+	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false -Dwerror=true \
 		-Db_sanitize=address -Db_lundef=false > "$work/setup.log" 2>&1 ||
 		{ cat "$work/setup.log" >&2; echo "FAIL: esp_fuzz_test: meson setup" >&2; exit 1; }
 fi

@@ -15,7 +15,7 @@ fail() { echo "FAIL: policy_fuzz_test: $*" >&2; exit 1; }
 command -v clang >/dev/null || fail "clang is not installed"
 
 if [ ! -f "$bdir/build.ninja" ]; then
-	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false \
+	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false -Dwerror=true \
 		-Db_sanitize=address -Db_lundef=false \
 		-Dc_args=-fsanitize=fuzzer-no-link > /dev/null || fail "meson setup"
 fi

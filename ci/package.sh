@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the Debian packages of the tree (dpkg-buildpackage -us -uc -b, from
+# a copy of the tree's files, so that nothing is written beside it) and
+# checks them as an operator would get them (tests/smoke/package_check.sh):
+# unpacked, the files, units, manual pages, completion, client library, both
+# units started on the example policy; the DKMS package's module built for
+# the kernel headers that are installed.
+#   ci/package.sh [OUTDIR]      (default build-deb; the .debs stay there)
+# Not part of ci/test.sh: it builds everything once more (minutes).
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$NFV_TOP" || exit 1
+out=$(realpath -m "${1:-build-deb}")
+
+nfv_install_deps || { echo "cannot install the packages of ci/packages.txt" >&2; exit 1; }
+# what dpkg-buildpackage needs beyond ci/packages.txt, and dkms for the check
+missing=()
+for p in debhelper dh-dkms fakeroot dkms lintian; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	nfv_log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null || exit 1
+fi
+nfv_hugepages
+
+version=$(dpkg-parsechangelog -l debian/changelog -S Version)
+src=$out/src/nfvpn-$version
+rm -rf "$out/src" "$out"/*.deb
+mkdir -p "$src"
+git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$src" || exit 1
+
+nfv_log "dpkg-buildpackage -us -uc -b ($version)"
+t0=$SECONDS
+(cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) \
+	> "$out/build.log" 2>&1 || { tail -40 "$out/build.log"; echo "FAIL: dpkg-buildpackage" >&2; exit 1; }
+nfv_log "built in $((SECONDS - t0)) s:"
+(cd "$out/src" && ls -1 ./*.deb) | sed 's|^\./|  |'
+mv "$out/src/"*.deb "$out/"
+
+# lintian: errors fail, the rest is shown
+lintian --tag-display-limit 0 "$out"/*.deb > "$out/lintian.log" 2>&1
+sed 's/^/  lintian: /' "$out/lintian.log"
+! grep -q '^E: ' "$out/lintian.log" || { echo "FAIL: lintian errors" >&2; exit 1; }
+
+t0=$SECONDS
+flock "${NFV_DPDK_LOCK:-/tmp/nfvpn-dpdk.lock}" \
+	bash tests/smoke/package_check.sh "$out" || exit 1
+nfv_log "checked in $((SECONDS - t0)) s"
