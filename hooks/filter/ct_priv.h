@@ -135,6 +135,7 @@ struct ct_l4 {
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 	bool icmp_error;	/* an ICMP(v6) error quoting a packet */
+	bool untracked;		/* ICMPv6 ND/MLD: never tracked (ct state untracked) */
 };
 int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
 		   struct nfv_ct_tuple *t, struct ct_l4 *l4);

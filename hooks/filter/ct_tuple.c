@@ -24,6 +24,16 @@ static bool icmp6_error(uint8_t type)
 	return type >= 1 && type <= 4;
 }
 
+/*
+ * Neighbour discovery and MLD: nf_conntrack_icmpv6_error() leaves them
+ * untracked (noct_valid_new[]): MLD query, report, done (130-132), router
+ * and neighbour solicitation and advertisement (133-136), MLDv2 report (143).
+ */
+static bool icmp6_untracked(uint8_t type)
+{
+	return (type >= 130 && type <= 136) || type == 143;
+}
+
 /* echo and the other query types that nf_conntrack_proto_icmp(v6) tracks */
 static int icmp_inverse(uint8_t proto, uint8_t type)
 {
@@ -139,6 +149,7 @@ int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
 		l4->icmp_code = p[1];
 		l4->icmp_error = t->proto == IPPROTO_ICMP ? icmp4_error(p[0]) :
 				 icmp6_error(p[0]);
+		l4->untracked = t->proto == IPPROTO_ICMPV6 && icmp6_untracked(p[0]);
 		memcpy(&t->sport, p + 4, 2);	/* echo id */
 		t->dport = p[0] << 8 | p[1];
 		return 0;
