@@ -151,6 +151,7 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	void *data[CT_BULK];
 	uint16_t idx[CT_BULK];
 	struct nfv_mbuf_meta *meta;
+	bool pre = state->hook == NFV_INET_PRE_ROUTING;
 
 	for (uint16_t off = 0; off < n; off += CT_BULK) {
 		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0;
@@ -166,6 +167,11 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			meta->ct_dir = 0;
 			if (!ct_tuple_parse_fast(pkts[i], meta->family, &k[m], &l4[m]) &&
 			    ct_tuple_parse(pkts[i], 0, meta->family, &k[m], &l4[m])) {
+				st->invalid++;
+				continue;
+			}
+			/* the trackers' error callbacks run before the lookup */
+			if (ct_l4_error(pkts[i], &k[m], &l4[m], pre)) {
 				st->invalid++;
 				continue;
 			}

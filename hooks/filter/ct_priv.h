@@ -140,6 +140,10 @@ struct ct_l4 {
 int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
 		   struct nfv_ct_tuple *t, struct ct_l4 *l4);
 void ct_tuple_invert(const struct nfv_ct_tuple *in, struct nfv_ct_tuple *out);
+/* Layer 4 validation as the kernel's trackers do it (lengths; checksums
+ * at PRE_ROUTING unless the port verified them); true: INVALID */
+bool ct_l4_error(struct rte_mbuf *m, const struct nfv_ct_tuple *t,
+		 const struct ct_l4 *l4, bool pre_routing);
 bool ct_icmp_is_request(const struct nfv_ct_tuple *t);
 
 /*
