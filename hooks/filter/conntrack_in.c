@@ -3,7 +3,8 @@
  * The conntrack entry at PRE_ROUTING and LOCAL_OUT (priority -200), as
  * nf_conntrack_in(): find or create the connection of each packet, run the
  * protocol tracker, and set meta->ct / ct_info / ct_dir. Invalid packets
- * go on with no connection (ct state invalid); only a full table drops.
+ * go on with no connection (ct state invalid), untracked ones (ICMPv6
+ * ND/MLD) with none and ct_info NFV_CT_UNTRACKED; only a full table drops.
  */
 #include <netinet/in.h>
 
@@ -150,6 +151,7 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	void *data[CT_BULK];
 	uint16_t idx[CT_BULK];
 	struct nfv_mbuf_meta *meta;
+	bool pre = state->hook == NFV_INET_PRE_ROUTING;
 
 	for (uint16_t off = 0; off < n; off += CT_BULK) {
 		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0;
@@ -166,6 +168,16 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			if (!ct_tuple_parse_fast(pkts[i], meta->family, &k[m], &l4[m]) &&
 			    ct_tuple_parse(pkts[i], 0, meta->family, &k[m], &l4[m])) {
 				st->invalid++;
+				continue;
+			}
+			/* the trackers' error callbacks run before the lookup */
+			if (ct_l4_error(pkts[i], &k[m], &l4[m], pre)) {
+				st->invalid++;
+				continue;
+			}
+			if (unlikely(l4[m].untracked)) {
+				meta->ct_info = NFV_CT_UNTRACKED;
+				st->untracked++;
 				continue;
 			}
 			/* an ICMP error waits its turn: it may quote a connection

@@ -135,10 +135,15 @@ struct ct_l4 {
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 	bool icmp_error;	/* an ICMP(v6) error quoting a packet */
+	bool untracked;		/* ICMPv6 ND/MLD: never tracked (ct state untracked) */
 };
 int ct_tuple_parse(struct rte_mbuf *m, uint32_t off, uint8_t family,
 		   struct nfv_ct_tuple *t, struct ct_l4 *l4);
 void ct_tuple_invert(const struct nfv_ct_tuple *in, struct nfv_ct_tuple *out);
+/* Layer 4 validation as the kernel's trackers do it (lengths; checksums
+ * at PRE_ROUTING unless the port verified them); true: INVALID */
+bool ct_l4_error(struct rte_mbuf *m, const struct nfv_ct_tuple *t,
+		 const struct ct_l4 *l4, bool pre_routing);
 bool ct_icmp_is_request(const struct nfv_ct_tuple *t);
 
 /*

@@ -235,6 +235,7 @@ void nfv_ct_stats_sum(const struct nfv_ct_table *t, struct nfv_ct_stats *sum)
 		sum->invalid += t->stats[w].invalid;
 		sum->related += t->stats[w].related;
 		sum->table_full += t->stats[w].table_full;
+		sum->untracked += t->stats[w].untracked;
 	}
 }
 

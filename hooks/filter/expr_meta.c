@@ -120,8 +120,10 @@ bool fct_get(const struct fpkt *p, uint8_t key, uint8_t dir, uint32_t *dst)
 	const struct nfv_ct *ct = meta->ct;
 
 	if (key == NFT_CT_STATE) {
-		*dst = ct == NULL ? NF_CT_STATE_INVALID_BIT :
-		       NF_CT_STATE_BIT(meta->ct_info);
+		/* nft_ct_get_eval(): untracked is a state of no connection */
+		*dst = ct != NULL ? NF_CT_STATE_BIT(meta->ct_info) :
+		       meta->ct_info == NFV_CT_UNTRACKED ? NF_CT_STATE_UNTRACKED_BIT :
+		       NF_CT_STATE_INVALID_BIT;
 		return true;
 	}
 	if (ct == NULL)

@@ -55,11 +55,14 @@ static int pkt_init_ipv6(struct fpkt *p)
 		return -1;
 	p->len = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
 	nh = ip->proto;
-	/* ipv6_find_hdr(): skip extension headers to the upper layer */
+	/*
+	 * ipv6_find_hdr() with IP6_FH_F_AUTH, as nft_set_pktinfo_ipv6() calls
+	 * it: skip extension headers up to the upper layer, but stop at AH,
+	 * which is then the transport header (meta l4proto ah, ah spi).
+	 */
 	for (unsigned int hops = 0; hops < 8; hops++) {
 		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING &&
-		    nh != IPPROTO_DSTOPTS && nh != IPPROTO_FRAGMENT &&
-		    nh != IPPROTO_AH)
+		    nh != IPPROTO_DSTOPTS && nh != IPPROTO_FRAGMENT)
 			break;
 		e = rte_pktmbuf_read(p->m, off, sizeof(ext), ext);
 		if (e == NULL)
@@ -72,7 +75,7 @@ static int pkt_init_ipv6(struct fpkt *p)
 				break;
 			continue;
 		}
-		off += nh == IPPROTO_AH ? (e[1] + 2) * 4 : (e[1] + 1) * 8;
+		off += (e[1] + 1) * 8;
 		nh = e[0];
 	}
 	if (off > p->len)

@@ -29,6 +29,10 @@ struct nfv_hook_table;
 struct nfv_hook_reg;
 struct rte_rcu_qsbr;
 
+/* meta->ct_info of a packet conntrack leaves alone (no meta->ct), as the
+ * kernel's IP_CT_UNTRACKED (enum ip_conntrack_info, kernel-only) */
+#define NFV_CT_UNTRACKED 7
+
 /* Zeroed padding: the whole struct is the hash key. */
 struct nfv_ct_tuple {
 	uint8_t src[16];
@@ -85,6 +89,7 @@ struct nfv_ct_stats {
 	uint64_t invalid;
 	uint64_t related;
 	uint64_t table_full;
+	uint64_t untracked;	/* ICMPv6 ND/MLD, as the kernel leaves them */
 } __rte_cache_aligned;
 
 struct nfv_ct_table;

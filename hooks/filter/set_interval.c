@@ -139,6 +139,13 @@ int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen)
 			 s->table, s->name, s->key_len, flags);
 		return -EOPNOTSUPP;
 	}
+	if (nftnl_set_is_set(ns, NFTNL_SET_DESC_CONCAT)) {
+		const uint8_t *fl = nftnl_set_get_data(ns, NFTNL_SET_DESC_CONCAT, &len);
+
+		/* field lengths in bytes; each takes whole 4-byte registers */
+		for (uint32_t f = 0; fl != NULL && f < len && f < sizeof(s->field_len); f++)
+			s->field_len[s->nb_fields++] = (fl[f] + 3) & ~3;
+	}
 	it = nftnl_set_elems_iter_create(ns);
 	if (it == NULL)
 		return -ENOMEM;
@@ -211,17 +218,25 @@ void fset_free(struct fset *s)
 	s->data = NULL;
 }
 
-/* Each 4-byte register of the concatenation compared on its own. */
+/*
+ * Each field of the concatenation compared as a whole (pipapo: an IPv6
+ * range may cross a 32-bit word); without the set's field lengths, each
+ * 4-byte register on its own.
+ */
 static bool concat_in(const struct fset *s, const uint8_t *k, uint32_t i)
 {
 	const uint8_t *lo = s->lo + (size_t)i * s->key_len;
 	const uint8_t *hi = s->hi + (size_t)i * s->key_len;
+	uint16_t off = 0;
 
-	for (uint16_t off = 0; off < s->key_len; off += 4) {
-		uint16_t l = s->key_len - off < 4 ? s->key_len - off : 4;
+	for (uint8_t f = 0; off < s->key_len; f++) {
+		uint16_t l = f < s->nb_fields ? s->field_len[f] : 4;
 
+		if (l > s->key_len - off)
+			l = s->key_len - off;
 		if (memcmp(k + off, lo + off, l) < 0 || memcmp(k + off, hi + off, l) > 0)
 			return false;
+		off += l;
 	}
 	return true;
 }

@@ -108,6 +108,18 @@ struct rte_mbuf *tp_build(const struct tp *d)
 		inet_pton(AF_INET, d->dst ? d->dst : "10.0.0.2", &ip->dst_addr);
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
+	/* valid layer 4 checksums: conntrack checks them at PRE_ROUTING */
+	if (d->proto == IPPROTO_TCP || d->proto == IPPROTO_UDP || d->proto == IPPROTO_ICMPV6) {
+		uint16_t ck = v6 ? rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)buf, l4) :
+			      rte_ipv4_udptcp_cksum((struct rte_ipv4_hdr *)buf, l4);
+
+		memcpy(l4 + (d->proto == IPPROTO_TCP ? 16 : d->proto == IPPROTO_UDP ? 6 : 2),
+		       &ck, 2);
+	} else if (d->proto == IPPROTO_ICMP) {
+		uint16_t ck = ~rte_raw_cksum(l4, l4len);
+
+		memcpy(l4 + 2, &ck, 2);
+	}
 	m = nfv_test_mbuf(ft_pool, buf, hl + l4len);
 	if (m != NULL) {
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);

@@ -220,6 +220,33 @@ static void test_icmp_related(void)
 	nfv_ct_table_destroy(t);
 }
 
+/* ND and MLD are untracked (no connection, ct_info untracked), as the
+ * kernel's nf_conntrack_icmpv6_error() leaves them; a redirect is invalid */
+static void test_icmp6_untracked(void)
+{
+	static const uint8_t types[] = { 130, 131, 132, 133, 134, 135, 136, 143 };
+	struct nfv_ct_table *t = ct_new(64);
+	struct tp d = { .family = AF_INET6, .proto = IPPROTO_ICMPV6 };
+	struct nfv_ct_stats st;
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i < RTE_DIM(types) + 1; i++) {
+		d.type = i < RTE_DIM(types) ? types[i] : 137;
+		m = tp_build(&d);
+		CU_ASSERT_FATAL(m != NULL);
+		CU_ASSERT_EQUAL(ft_ct(t, m, 0), NFV_ACCEPT);
+		CU_ASSERT_PTR_NULL(nfv_mbuf_meta(m)->ct);
+		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->ct_info,
+				i < RTE_DIM(types) ? NFV_CT_UNTRACKED : 0);
+		rte_pktmbuf_free(m);
+	}
+	nfv_ct_stats_sum(t, &st);
+	CU_ASSERT_EQUAL(st.untracked, RTE_DIM(types));
+	CU_ASSERT_EQUAL(st.invalid, 1);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 0);
+	nfv_ct_table_destroy(t);
+}
+
 static void test_full_and_unconfirmed(void)
 {
 	struct nfv_ct_table *t = ct_new(2);
@@ -395,6 +422,7 @@ int main(int argc, char **argv)
 		{ "tcp header at an odd alignment", test_tcp_unaligned },
 		{ "udp and icmp echo with timeouts", test_udp_icmp },
 		{ "icmp error related", test_icmp_related },
+		{ "icmpv6 nd and mld untracked", test_icmp6_untracked },
 		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },
 		{ "ct state/mark in rules", test_ct_state_rules },
 		{ "two workers on one table", test_two_workers });

@@ -4,6 +4,9 @@
   diff.py gen OUT             writes the corpus (deterministic): one IPv4 or
                               IPv6 packet a line, in hex, from the L3 header;
                               packet i carries i + 1 as IPv4 id / flow label
+  diff.py gen-extra DIR       writes DIR/NAME.pkts, the packets of the rulesets
+                              that need packets of their own (EXTRA below),
+                              numbered the same way
   diff.py send IFACE DSTMAC CORPUS    sends the corpus as Ethernet frames
   diff.py sniff IFACE STOP OUT writes the witness of every corpus packet
                               seen on IFACE, one a line, once the file STOP
@@ -59,6 +62,162 @@ def gen(out):
             f.write(bytes(p).hex() + "\n")
 
 
+def v6(i, nh=None, **kw):
+    src = "2001:db8:0:%d::%d" % (i % 2, 1 + i % 5)
+    dst = "2001:db8:1:%d::%d" % (1 + i % 2, 1 + i % 5)
+    p = IPv6(src=src, dst=dst, fl=i + 1, **kw)
+    if nh is not None:
+        p.nh = nh
+    return p
+
+
+def v4(i, **kw):
+    return IP(src="10.0.%d.%d" % (i % 4, 1 + i % 9), dst="10.1.%d.%d" % (i % 4, 1 + i % 9),
+              id=i + 1, **kw)
+
+
+def pkts_nd():
+    """ICMPv6 neighbour discovery and MLD (untracked in the kernel), echo
+    (new / invalid), redirect (invalid)."""
+    from scapy.all import (ICMPv6MLDone, ICMPv6MLQuery, ICMPv6MLReport, ICMPv6MLReport2,
+                           ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6ND_Redirect)
+    kinds = [lambda: ICMPv6EchoRequest(id=7), lambda: ICMPv6EchoReply(id=9),
+             ICMPv6MLQuery, ICMPv6MLReport, ICMPv6MLDone, ICMPv6ND_RS, ICMPv6ND_RA,
+             lambda: ICMPv6ND_NS(tgt="2001:db8:1:1::9"),
+             lambda: ICMPv6ND_NA(tgt="2001:db8:1:1::9"),
+             lambda: ICMPv6ND_Redirect(tgt="2001:db8:1:1::9", dst="2001:db8:1:1::8"),
+             ICMPv6MLReport2]
+    return [v6(i, hlim=255) / kinds[i % len(kinds)]() for i in range(44)]
+
+
+def pkts_ah():
+    """IPv6 and IPv4 with an AH header in front of UDP, TCP or ICMP."""
+    from scapy.all import AH
+    out = []
+    for i in range(48):
+        l4 = [UDP(sport=1500, dport=53), UDP(sport=1500, dport=5000),
+              TCP(sport=1500, dport=22, flags="S"), ICMPv6EchoRequest(id=3)][i % 4]
+        ah = AH(nh={UDP: 17, TCP: 6, ICMPv6EchoRequest: 58}[type(l4)], spi=0x100 + i % 3,
+                seq=i % 6, icv=b"\0" * 12, payloadlen=4)
+        if i % 8 == 7:
+            out.append(v6(i) / l4 / Raw(b"x" * 8))	# no AH
+        elif i % 8 == 6:
+            ah.nh = 17 if i % 16 < 8 else 1
+            out.append(v4(i) / ah / (UDP(sport=1500, dport=53) if i % 16 < 8 else
+                                     ICMP(type=8, id=3)))
+        else:
+            out.append(v6(i) / ah / l4 / Raw(b"x" * 8))
+    return out
+
+
+def pkts_l4():
+    """Layer 4 that conntrack refuses: UDP lengths, bad UDP/TCP/ICMP(v6)
+    checksums, a short TCP header, UDP-Lite coverage, SCTP CRC32c."""
+    from scapy.all import SCTP, SCTPChunkInit, in4_chksum, in6_chksum
+    out = []
+
+    def add(p, flip=None, edit=None):
+        b = bytearray(bytes(p))
+        hl = 40 if b[0] >> 4 == 6 else (b[0] & 0xf) * 4
+        if flip is not None:	# corrupt the checksum at this offset of layer 4
+            b[hl + flip] ^= 0x55
+        if edit is not None:
+            edit(b, hl)
+        out.append(bytes(b))
+
+    def udplite(ip, cscov, payload, csum=True, bad=False):
+        h = bytearray(b"\x05\xdc\x13\x88" + cscov.to_bytes(2, "big") + b"\0\0" + payload)
+        ip.nh = ip.proto = 136
+        if csum:
+            cov = bytes(h[:cscov or len(h)])
+            c = (in6_chksum if isinstance(ip, IPv6) else in4_chksum)(136, ip / Raw(bytes(h)), cov)
+            h[6:8] = (c ^ (0x5555 if bad else 0)).to_bytes(2, "big")
+        return ip / Raw(bytes(h))
+
+    def setlen(n):
+        def f(b, hl):
+            b[hl + 4:hl + 6] = n(len(b) - hl).to_bytes(2, "big")
+        return f
+
+    def doff(n):
+        def f(b, hl):
+            b[hl + 12] = n << 4 | (b[hl + 12] & 0xf)
+        return f
+
+    for r in range(2):
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5000) / Raw(b"x" * 20))
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5001, chksum=0) / Raw(b"x" * 20))
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5002) / Raw(b"x" * 20), flip=6)
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5003, chksum=0) / Raw(b"x" * 20),
+            edit=setlen(lambda n: n + 4))
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5004, chksum=0) / Raw(b"x" * 20),
+            edit=setlen(lambda n: 6))
+        i = len(out)
+        add(v4(i) / UDP(sport=1500 + r, dport=5005, chksum=0) / Raw(b"x" * 20),
+            edit=setlen(lambda n: n - 4))
+        i = len(out)
+        add(v6(i) / UDP(sport=1500 + r, dport=5000) / Raw(b"x" * 20))
+        i = len(out)
+        add(v6(i) / UDP(sport=1500 + r, dport=5002) / Raw(b"x" * 20), flip=6)
+        i = len(out)
+        add(v6(i) / UDP(sport=1500 + r, dport=5003) / Raw(b"x" * 20), edit=setlen(lambda n: 7))
+        i = len(out)
+        add(v4(i) / TCP(sport=1500 + r, dport=22, flags="S"))
+        i = len(out)
+        add(v4(i) / TCP(sport=1500 + r, dport=23, flags="S"), flip=16)
+        i = len(out)
+        add(v4(i) / TCP(sport=1500 + r, dport=24, flags="S", chksum=0), edit=doff(4))
+        i = len(out)
+        add(v6(i) / TCP(sport=1500 + r, dport=22, flags="S"))
+        i = len(out)
+        add(v6(i) / TCP(sport=1500 + r, dport=23, flags="S"), flip=16)
+        i = len(out)
+        add(v4(i) / ICMP(type=8, id=100 + r) / Raw(b"x" * 8))
+        i = len(out)
+        add(v4(i) / ICMP(type=8, id=200 + r) / Raw(b"x" * 8), flip=2)
+        i = len(out)
+        add(v6(i) / ICMPv6EchoRequest(id=100 + r) / Raw(b"x" * 8))
+        i = len(out)
+        add(v6(i) / ICMPv6EchoRequest(id=200 + r) / Raw(b"x" * 8), flip=2)
+        for ip in (v4, v6):
+            i = len(out)
+            add(udplite(ip(i), 0, b"y" * 12))
+            i = len(out)
+            add(udplite(ip(i), 12, b"y" * 12))
+            i = len(out)
+            add(udplite(ip(i), 0, b"y" * 12, bad=True))
+            i = len(out)
+            add(udplite(ip(i), 40, b"y" * 12))
+            i = len(out)
+            add(udplite(ip(i), 4, b"y" * 12))
+            i = len(out)
+            add(udplite(ip(i), 0, b"y" * 12, csum=False))
+            i = len(out)
+            add(ip(i) / SCTP(sport=1500 + r, dport=2905) / SCTPChunkInit(init_tag=7))
+            i = len(out)
+            add(ip(i) / SCTP(sport=1600 + r, dport=2905) / SCTPChunkInit(init_tag=7), flip=8)
+            i = len(out)
+            add(ip(i) / SCTP(sport=1700 + r, dport=2905, chksum=0))
+    return out
+
+
+EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4}
+
+
+def gen_extra(outdir):
+    for name, f in EXTRA.items():
+        with open("%s/%s.pkts" % (outdir, name), "w") as o:
+            o.write("# generated by diff.py gen-extra (%s); packet i has IPv4 id / IPv6 "
+                    "flow label i + 1\n" % f.__doc__.split("\n")[0].strip())
+            for p in f():
+                o.write((p if isinstance(p, bytes) else bytes(p)).hex() + "\n")
+
+
 def load(path):
     pkts = []
     for line in open(path):
@@ -99,6 +258,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "gen":
         gen(sys.argv[2])
+    elif cmd == "gen-extra":
+        gen_extra(sys.argv[2])
     elif cmd == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "sniff":
