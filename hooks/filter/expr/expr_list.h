@@ -51,3 +51,4 @@
 #include "log.c"
 #include "reject.c"
 #include "queue.c"
+#include "numgen.c"
