@@ -5,7 +5,11 @@
  * know where the next rule starts, and data (cmp values, masks) lives in a
  * constant pool. The interpreter is one switch (nft_eval.c) rather than
  * an indirect call per expression: the compiler sees every case, and the
- * program stays position-independent (not benchmarked yet: bench/).
+ * program stays position-independent.
+ *
+ * The instructions of the expressions come from expr/expr_list.h, one
+ * file per expression (expr/<name>.c); only the engine's own (RULE,
+ * CHAIN_END, ACL) are written here.
  */
 #ifndef NFV_FILTER_PROG_H
 #define NFV_FILTER_PROG_H
@@ -28,29 +32,21 @@ struct nftnl_chain;
 
 enum fop {
 	FOP_RULE,	/* arg: pc of the next rule, arg2: rule index */
-	FOP_META,	/* a: key, dreg */
-	FOP_META_SET,	/* a: key, sreg */
-	FOP_PAYLOAD,	/* a: base, c: offset, len, dreg */
-	FOP_CMP,	/* a: op, sreg, len, arg: const */
-	FOP_BITWISE,	/* sreg, dreg, len, arg: mask, arg2: xor */
-	FOP_SHIFT,	/* a: op, sreg, dreg, len, arg: shift */
-	FOP_BYTEORDER,	/* a: op, b: size, sreg, dreg, len */
-	FOP_RANGE,	/* a: op, sreg, len, arg: from, arg2: to */
-	FOP_LOOKUP,	/* a: inv, sreg, dreg (FREG_NONE, 0: verdict), arg: set */
-	FOP_CT,		/* a: key, b: dir, dreg */
-	FOP_CT_SET,	/* a: key, sreg */
-	FOP_IMM,	/* dreg, len, arg: const */
-	FOP_COUNTER,	/* arg: counter */
-	FOP_LIMIT,	/* arg: limit, a: inv */
-	FOP_LOG,	/* arg: log */
-	FOP_REJECT,	/* a: type, b: code */
-	FOP_QUEUE,	/* c: num, arg: total, a: flags */
-	FOP_VERDICT,	/* arg: code (int32), arg2: target chain */
 	FOP_CHAIN_END,	/* arg: policy code for base chains, or NFT_RETURN */
 	FOP_ACL,	/* arg: acl; replaces the RULE of a run's first rule */
+	/* then each expression's, FOP_<OP>: see the expression's file */
+#define FEXPR(name, ops) ops
+#define FOP(op, eval) FOP_##op,
+#include "expr/expr_list.h"
+#undef FOP
+#undef FEXPR
+	FOP_MAX
 };
+_Static_assert(FOP_MAX <= UINT8_MAX + 1, "struct finsn's op is one byte");
 
 #define FREG_NONE 0xff
+/* regs[0..3] are nft's verdict register: the target chain of a jump/goto */
+#define FREG_CHAIN 1
 
 struct finsn {
 	uint8_t op;
@@ -68,24 +64,6 @@ struct finsn {
 struct fcounter {
 	uint64_t packets;
 	uint64_t bytes;
-};
-
-/*
- * nft's token bucket as GCRA: one 64-bit "theoretical arrival time" per
- * limit, advanced with a CAS, so the limit is global over workers as in the
- * kernel and needs no lock.
- */
-struct flimit {
-	uint64_t unit_hz;	/* unit in state->now ticks */
-	uint64_t rate;
-	uint64_t tau;		/* burst allowance in ticks */
-	bool bytes;
-	bool inv;
-	uint64_t tat __rte_cache_aligned;
-};
-
-struct flog {
-	char prefix[32];
 };
 
 enum fset_kind {
@@ -167,10 +145,8 @@ struct nfv_filter_ruleset {
 	uint32_t nb_rules;
 	struct fcounter *counters;	/* [worker * nb_counters + i] */
 	uint32_t nb_counters;
-	struct flimit *limits;
-	uint32_t nb_limits;
-	struct flog *logs;
-	uint32_t nb_logs;
+	uint8_t *priv;			/* expressions' state: fc_priv_add() */
+	uint32_t nb_priv;		/* cache lines */
 	uint64_t *log_tokens;		/* per worker */
 	uint64_t *log_last;
 	struct fset *sets;
@@ -191,17 +167,8 @@ struct fpkt {
 	uint16_t base;		/* base chain being run: its policy ends it */
 };
 
-/* expr_payload.c */
+/* nft_pktinfo.c */
 int fpkt_init(struct fpkt *p, struct rte_mbuf *m);
-bool fpayload_load(const struct fpkt *p, uint8_t base, uint16_t off,
-		   uint8_t len, uint32_t *dst);
-
-/* expr_meta.c */
-bool fmeta_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
-	       const struct nfv_hook_state *st, uint8_t key, uint32_t *dst);
-void fmeta_set(const struct fpkt *p, uint8_t key, const uint32_t *src);
-bool fct_get(const struct fpkt *p, uint8_t key, uint8_t dir, uint32_t *dst);
-void fct_set(const struct fpkt *p, uint8_t key, const uint32_t *src);
 
 /* set_interval.c */
 const uint32_t *fset_lookup(const struct fset *s, const void *key);
@@ -209,14 +176,12 @@ int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen);
 void fset_free(struct fset *s);
 void fset_chains_free(struct fset *s);
 
-/* expr_stateful.c */
-bool flimit_pass(struct flimit *l, unsigned int worker, uint64_t now, uint32_t len);
-void flog_emit(const struct nfv_filter_ruleset *rs, uint32_t log,
-	       const struct fpkt *p, const struct nfv_hook_state *st);
-
-/* expr_reject.c */
-void freject(const struct fpkt *p, uint8_t type, uint8_t code,
-	     const struct nfv_hook_state *st);
+/* Expression state, as nft_expr_priv(): whole cache lines, so that state
+ * that workers write (a limit's bucket, numgen's counter) shares no line. */
+static inline void *fpriv(const struct nfv_filter_ruleset *rs, uint32_t idx)
+{
+	return rs->priv + (size_t)idx * RTE_CACHE_LINE_SIZE;
+}
 
 /*
  * rte_acl classifies 8 or more keys at once with SIMD and falls back to
@@ -241,10 +206,11 @@ uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 		     struct fpkt *p, const struct nfv_hook_state *st,
 		     struct facl_cache *cache, uint16_t idx);
 
-/* nft_compile.c / nft_compile_expr.c */
+/* nft_compile.c */
 struct fcompiler {
 	struct nfv_filter_ruleset *rs;
-	uint32_t cap_insn, cap_pool, cap_rules, cap_limits, cap_logs;
+	uint32_t cap_insn, cap_pool, cap_rules, cap_priv;
+	uint8_t *priv;		/* rs->priv until the ruleset is built */
 	/* where we are, for error messages and name resolution */
 	uint32_t family;
 	const char *table;
@@ -260,15 +226,10 @@ struct finsn *fc_emit(struct fcompiler *c, uint8_t op);
 int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *idx);
 int fc_chain_find(const struct fcompiler *c, const char *name);
 int fc_set_find(const struct fcompiler *c, const char *name);
-int fc_limit_add(struct fcompiler *c, uint32_t *idx);
-int fc_log_add(struct fcompiler *c, uint32_t *idx);
+/* size bytes from init (NULL: zeros) in fresh cache lines; *idx for fpriv() */
+int fc_priv_add(struct fcompiler *c, const void *init, uint32_t size, uint32_t *idx);
 int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out);
-int fc_meta(struct fcompiler *c, struct nftnl_expr *e);
-int fc_payload(struct fcompiler *c, struct nftnl_expr *e);
-int fc_cmp(struct fcompiler *c, struct nftnl_expr *e);
-int fc_range(struct fcompiler *c, struct nftnl_expr *e);
-int fc_bitwise(struct fcompiler *c, struct nftnl_expr *e);
-int fc_byteorder(struct fcompiler *c, struct nftnl_expr *e);
+/* nft_eval.c: by the expression's name (expr/expr_list.h) */
 int fcompile_expr(struct fcompiler *c, struct nftnl_expr *e);
 int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o);
 int fc_compile_chain(struct fcompiler *c, const struct nfv_nft_objs *o,

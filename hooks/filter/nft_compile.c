@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Compiler helpers (errors naming table/chain/handle, the growing program,
- * constant pool and name lookups) and the compilation of one chain: its
- * rules laid out one after the other, then its end.
+ * constant pool, expression state, registers and name lookups) and the
+ * compilation of one chain: its rules laid out one after the other, each
+ * expression by fcompile_expr() (expr/expr_list.h), then its end.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -103,25 +104,35 @@ int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *i
 	return 0;
 }
 
-int fc_limit_add(struct fcompiler *c, uint32_t *idx)
+int fc_priv_add(struct fcompiler *c, const void *init, uint32_t size, uint32_t *idx)
 {
-	struct nfv_filter_ruleset *rs = c->rs;
+	uint32_t lines = (size + RTE_CACHE_LINE_SIZE - 1) / RTE_CACHE_LINE_SIZE;
 
-	if (grow((void **)&rs->limits, &c->cap_limits, rs->nb_limits + 1,
-		 sizeof(*rs->limits)))
+	if (grow((void **)&c->priv, &c->cap_priv, c->rs->nb_priv + lines,
+		 RTE_CACHE_LINE_SIZE))
 		return -ENOMEM;
-	*idx = rs->nb_limits++;
+	*idx = c->rs->nb_priv;
+	if (init != NULL)
+		memcpy(c->priv + (size_t)*idx * RTE_CACHE_LINE_SIZE, init, size);
+	c->rs->nb_priv += lines;
 	return 0;
 }
 
-int fc_log_add(struct fcompiler *c, uint32_t *idx)
+/* nft_parse_register(): 16-byte registers 1-4 or 4-byte registers 8-23. */
+int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out)
 {
-	struct nfv_filter_ruleset *rs = c->rs;
+	uint32_t idx;
 
-	if (grow((void **)&rs->logs, &c->cap_logs, rs->nb_logs + 1,
-		 sizeof(*rs->logs)))
-		return -ENOMEM;
-	*idx = rs->nb_logs++;
+	if (r >= NFT_REG_1 && r <= NFT_REG_4)
+		idx = r * 4;
+	else if (r >= NFT_REG32_00 && r <= NFT_REG32_15)
+		idx = r - NFT_REG32_00 + 4;
+	else
+		return fc_error(c, -EINVAL, "bad register %u", r);
+	if (len == 0 || idx + (len + 3) / 4 > FREGS)
+		return fc_error(c, -EINVAL, "register %u overflows with %u bytes",
+				r, len);
+	*out = idx;
 	return 0;
 }
 

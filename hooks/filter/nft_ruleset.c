@@ -59,8 +59,7 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 	free(rs->pool);
 	free(rs->chains);
 	free(rs->rules);
-	free(rs->logs);
-	rte_free(rs->limits);
+	rte_free(rs->priv);
 	rte_free(rs->counters);
 	rte_free(rs->log_tokens);
 	rte_free(rs->log_last);
@@ -68,24 +67,23 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 }
 
 /* Hot state in DPDK memory: cache-aligned, on the workers' socket. */
-static int alloc_runtime(struct nfv_filter_ruleset *rs)
+static int alloc_runtime(struct nfv_filter_ruleset *rs, const struct fcompiler *c)
 {
-	struct flimit *l = rs->limits;
 	unsigned int w = RTE_MAX(rs->cfg.nb_workers, 1u);
 
 	rs->nb_counters = rs->nb_rules;
 	rs->counters = rte_zmalloc("nfv_filter_cnt",
 				   sizeof(*rs->counters) * w * (rs->nb_counters + 1),
 				   RTE_CACHE_LINE_SIZE);
-	rs->limits = rte_zmalloc("nfv_filter_lim", sizeof(*l) * (rs->nb_limits + 1),
-				 RTE_CACHE_LINE_SIZE);
+	rs->priv = rte_zmalloc("nfv_filter_priv",
+			       (size_t)RTE_CACHE_LINE_SIZE * (rs->nb_priv + 1),
+			       RTE_CACHE_LINE_SIZE);
 	rs->log_tokens = rte_zmalloc("nfv_filter_log", sizeof(uint64_t) * NFV_MAX_WORKERS, 0);
 	rs->log_last = rte_zmalloc("nfv_filter_log", sizeof(uint64_t) * NFV_MAX_WORKERS, 0);
-	if (rs->limits != NULL && l != NULL)
-		memcpy(rs->limits, l, sizeof(*l) * rs->nb_limits);
-	free(l);
-	if (!rs->counters || !rs->limits || !rs->log_tokens || !rs->log_last)
+	if (!rs->counters || !rs->priv || !rs->log_tokens || !rs->log_last)
 		return -ENOMEM;
+	if (rs->nb_priv)
+		memcpy(rs->priv, c->priv, (size_t)RTE_CACHE_LINE_SIZE * rs->nb_priv);
 	return 0;
 }
 
@@ -114,9 +112,8 @@ int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
 	for (uint32_t k = 0; ret == 0 && k < rs->nb_chains; k++)
 		ret = facl_chain(&c, k);
 	if (ret == 0)
-		ret = alloc_runtime(rs);
-	else
-		free(rs->limits), rs->limits = NULL;
+		ret = alloc_runtime(rs, &c);
+	free(c.priv);
 	if (ret) {
 		if (errlen && err[0] == '\0')
 			snprintf(err, errlen, "%s", strerror(-ret));

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packet info as nft_set_pktinfo_ipv4/ipv6() compute it (transport offset,
- * layer 4 protocol past IPv6 extension headers, fragment offset) and the
- * payload load.
+ * layer 4 protocol past IPv6 extension headers, fragment offset): what the
+ * expressions read (struct fpkt, nft_pktinfo's part), once per packet.
  */
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -97,27 +96,4 @@ int fpkt_init(struct fpkt *p, struct rte_mbuf *m)
 	}
 	p->nfproto = NFPROTO_IPV4;
 	return pkt_init_ipv4(p);
-}
-
-bool fpayload_load(const struct fpkt *p, uint8_t base, uint16_t off,
-		   uint8_t len, uint32_t *dst)
-{
-	const void *src;
-	uint32_t start = off;
-
-	if (base == NFT_PAYLOAD_TRANSPORT_HEADER) {
-		/* nft_payload_eval(): no transport header in later fragments */
-		if (!p->has_l4 || p->fragoff)
-			return false;
-		start += p->thoff;
-	}
-	if (start + len > p->len)
-		return false;
-	dst[(len - 1) / 4] = 0;
-	src = rte_pktmbuf_read(p->m, start, len, dst);
-	if (src == NULL)
-		return false;
-	if (src != dst)
-		memcpy(dst, src, len);
-	return true;
 }

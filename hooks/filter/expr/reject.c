@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * reject: builds the TCP reset or ICMP(v6) unreachable that nf_reject_ipv4
- * and nf_reject_ipv6 send, and injects it at LOCAL_OUT as a locally made
- * packet. The rejected packet itself is dropped by the caller.
+ * and nf_reject_ipv6 send, injects it at LOCAL_OUT as a locally made
+ * packet, and drops the rejected packet (NFV_DR_FILTER_REJECT).
+ *
+ *   REJECT  a: type (NFT_REJECT_*), b: code
  */
+FEXPR(reject, FOP(REJECT, reject_eval))
+#ifdef FEXPR_CODE
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -19,11 +24,24 @@
 #include "filter_prog.h"
 #include "nfv_mbuf.h"
 
-/* enum nft_reject_inet_code -> ICMP / ICMPv6 codes */
-static const uint8_t icmpx_v4[] = { 0, 3, 1, 13 };
-static const uint8_t icmpx_v6[] = { 0, 4, 3, 1 };
+static int reject_compile(struct fcompiler *c, struct nftnl_expr *e)
+{
+	struct finsn *i = fc_emit(c, FOP_REJECT);
 
-static struct rte_mbuf *reply_alloc(const struct fpkt *p, uint16_t len, void **data)
+	if (i == NULL)
+		return -ENOMEM;
+	i->a = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE);
+	i->b = nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE);
+	if (i->a > NFT_REJECT_ICMPX_UNREACH)
+		return fc_error(c, -EOPNOTSUPP, "expression 'reject' type %u", i->a);
+	return 0;
+}
+
+/* enum nft_reject_inet_code -> ICMP / ICMPv6 codes */
+static const uint8_t reject_icmpx_v4[] = { 0, 3, 1, 13 };
+static const uint8_t reject_icmpx_v6[] = { 0, 4, 3, 1 };
+
+static struct rte_mbuf *reject_alloc(const struct fpkt *p, uint16_t len, void **data)
 {
 	struct rte_mbuf *r = rte_pktmbuf_alloc(p->m->pool);
 	struct nfv_mbuf_meta *meta;
@@ -44,7 +62,7 @@ static struct rte_mbuf *reply_alloc(const struct fpkt *p, uint16_t len, void **d
 }
 
 /* Swapped addresses; returns the header length. */
-static uint16_t ip_reply(const struct fpkt *p, uint8_t *h, uint8_t proto, uint16_t l4len)
+static uint16_t reject_ip(const struct fpkt *p, uint8_t *h, uint8_t proto, uint16_t l4len)
 {
 	uint8_t o[40];
 	const uint8_t *ip = rte_pktmbuf_read(p->m, 0, p->nfproto == NFPROTO_IPV6 ? 40 : 20, o);
@@ -70,7 +88,7 @@ static uint16_t ip_reply(const struct fpkt *p, uint8_t *h, uint8_t proto, uint16
 	return 20;
 }
 
-static struct rte_mbuf *tcp_reset(const struct fpkt *p)
+static struct rte_mbuf *reject_tcp_reset(const struct fpkt *p)
 {
 	struct rte_tcp_hdr ob, *t;
 	const struct rte_tcp_hdr *o;
@@ -82,10 +100,10 @@ static struct rte_mbuf *tcp_reset(const struct fpkt *p)
 	o = rte_pktmbuf_read(p->m, p->thoff, sizeof(ob), &ob);
 	if (o == NULL || (o->tcp_flags & RTE_TCP_RST_FLAG))
 		return NULL;
-	r = reply_alloc(p, hl + sizeof(*t), &d);
+	r = reject_alloc(p, hl + sizeof(*t), &d);
 	if (r == NULL)
 		return NULL;
-	ip_reply(p, d, IPPROTO_TCP, sizeof(*t));
+	reject_ip(p, d, IPPROTO_TCP, sizeof(*t));
 	t = (struct rte_tcp_hdr *)((uint8_t *)d + hl);
 	t->src_port = o->dst_port;
 	t->dst_port = o->src_port;
@@ -106,7 +124,7 @@ static struct rte_mbuf *tcp_reset(const struct fpkt *p)
 	return r;
 }
 
-static struct rte_mbuf *icmp_unreach(const struct fpkt *p, uint8_t code)
+static struct rte_mbuf *reject_icmp_unreach(const struct fpkt *p, uint8_t code)
 {
 	bool v6 = p->nfproto == NFPROTO_IPV6;
 	uint16_t hl = v6 ? 40 : 20;
@@ -117,10 +135,10 @@ static struct rte_mbuf *icmp_unreach(const struct fpkt *p, uint8_t code)
 	uint8_t *icmp;
 	void *d;
 
-	r = reply_alloc(p, hl + 8 + q, &d);
+	r = reject_alloc(p, hl + 8 + q, &d);
 	if (r == NULL)
 		return NULL;
-	ip_reply(p, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
+	reject_ip(p, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
 	icmp = (uint8_t *)d + hl;
 	icmp[0] = v6 ? 1 : 3;
 	icmp[1] = code;
@@ -139,7 +157,7 @@ static struct rte_mbuf *icmp_unreach(const struct fpkt *p, uint8_t code)
 	return r;
 }
 
-static bool is_icmp_error(const struct fpkt *p)
+static bool reject_is_icmp_error(const struct fpkt *p)
 {
 	uint8_t b, t;
 	const uint8_t *tp;
@@ -153,28 +171,38 @@ static bool is_icmp_error(const struct fpkt *p)
 	return p->l4proto == IPPROTO_ICMP ? (t != 0 && t != 8 && t < 13) : t < 128;
 }
 
-void freject(const struct fpkt *p, uint8_t type, uint8_t code,
-	     const struct nfv_hook_state *st)
+static __rte_noinline void reject_send(const struct fpkt *p, uint8_t type, uint8_t code,
+					const struct nfv_hook_state *st)
 {
 	struct rte_mbuf *r = NULL;
 	bool v6 = p->nfproto == NFPROTO_IPV6;
 
 	/* never answer an error or a later fragment (icmp_send's rules) */
-	if (!p->has_l4 || p->fragoff || is_icmp_error(p) || st->table == NULL)
+	if (!p->has_l4 || p->fragoff || reject_is_icmp_error(p) || st->table == NULL)
 		return;
 	switch (type) {
 	case NFT_REJECT_TCP_RST:
 		if (p->l4proto == IPPROTO_TCP)
-			r = tcp_reset(p);
+			r = reject_tcp_reset(p);
 		break;
 	case NFT_REJECT_ICMPX_UNREACH:
-		if (code >= RTE_DIM(icmpx_v4))
+		if (code >= RTE_DIM(reject_icmpx_v4))
 			return;
-		r = icmp_unreach(p, v6 ? icmpx_v6[code] : icmpx_v4[code]);
+		r = reject_icmp_unreach(p, v6 ? reject_icmpx_v6[code] : reject_icmpx_v4[code]);
 		break;
 	default:
-		r = icmp_unreach(p, code);
+		r = reject_icmp_unreach(p, code);
 	}
 	if (r != NULL)
 		nfv_hook_inject(st, NFV_INJECT_LOCAL_OUT, r);
 }
+
+static inline int32_t reject_eval(const struct nfv_filter_ruleset *rs,
+				  const struct finsn *i, uint32_t *regs,
+				  const struct fpkt *p,
+				  const struct nfv_hook_state *st)
+{
+	reject_send(p, i->a, i->b, st);
+	return (int32_t)NFV_DROP_REASON(NFV_DR_FILTER_REJECT);
+}
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * limit: nft_limit's token bucket (packets or bytes per unit, a burst,
+ * "over" inverted) as GCRA: one 64-bit "theoretical arrival time" per
+ * limit, advanced with a CAS, so the limit is global over workers as in
+ * the kernel and needs no lock.
+ *
+ *   LIMIT  arg: its struct limit_priv (fpriv)
+ */
+FEXPR(limit, FOP(LIMIT, limit_eval))
+#ifdef FEXPR_CODE
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+
+#include <rte_common.h>
+
+#include "filter_prog.h"
+
+struct limit_priv {
+	uint64_t unit_hz;	/* unit in state->now ticks */
+	uint64_t rate;
+	uint64_t tau;		/* burst allowance in ticks */
+	bool bytes;
+	bool inv;
+	uint64_t tat __rte_cache_aligned;	/* written by every worker */
+};
+
+static int limit_compile(struct fcompiler *c, struct nftnl_expr *e)
+{
+	uint64_t rate = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_RATE);
+	uint64_t unit = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_UNIT);
+	uint32_t burst = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_BURST);
+	struct limit_priv l = { 0 };
+	struct finsn *i;
+	uint32_t idx;
+
+	if (rate == 0 || unit == 0)
+		return fc_error(c, -EINVAL, "expression 'limit' with rate 0");
+	l.rate = rate;
+	l.unit_hz = unit * c->rs->cfg.hz;
+	l.bytes = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE) == NFT_LIMIT_PKT_BYTES;
+	l.inv = !!(nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) & NFT_LIMIT_F_INV);
+	/* as nft_limit_init(): the bucket holds burst tokens, at least one */
+	l.tau = l.unit_hz * (burst ? burst : 1) / rate;
+	if (fc_priv_add(c, &l, sizeof(l), &idx))
+		return -ENOMEM;
+	i = fc_emit(c, FOP_LIMIT);
+	if (i == NULL)
+		return -ENOMEM;
+	i->arg = idx;
+	return 0;
+}
+
+static __rte_noinline bool limit_pass(struct limit_priv *l, uint64_t now, uint32_t len)
+{
+	uint64_t cost = l->unit_hz * (l->bytes ? len : 1) / l->rate;
+	uint64_t tat = __atomic_load_n(&l->tat, __ATOMIC_RELAXED), start, next;
+	bool ok;
+
+	do {
+		start = tat > now ? tat : now;
+		next = start + cost;
+		/* conforming while the debt stays within the burst */
+		ok = next - now <= l->tau;
+		if (!ok)
+			break;
+	} while (!__atomic_compare_exchange_n(&l->tat, &tat, next, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return ok != l->inv;
+}
+
+static inline int32_t limit_eval(const struct nfv_filter_ruleset *rs,
+				 const struct finsn *i, uint32_t *regs,
+				 const struct fpkt *p,
+				 const struct nfv_hook_state *st)
+{
+	return limit_pass(fpriv(rs, i->arg), st->now, p->len) ? NFT_CONTINUE : NFT_BREAK;
+}
+#endif

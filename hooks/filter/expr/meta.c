@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * meta: packet and interface keys into a register, stored the way
+ * nft_meta_get_eval() stores them (host order words, 8 and 16-bit values
+ * zeroing the rest of the word, names NFV_IFNAMSIZ bytes); meta mark set.
+ *
+ *   META      a: key, len, dreg     (nft_acl.c reads NFPROTO / L4PROTO ones)
+ *   META_SET  a: key, len, sreg
+ */
+FEXPR(meta, FOP(META, meta_get_eval) FOP(META_SET, meta_set_eval))
+#ifdef FEXPR_CODE
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/if_packet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "filter_prog.h"
+#include "nfv_mbuf.h"
+
+static int meta_compile(struct fcompiler *c, struct nftnl_expr *e)
+{
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+	bool set = nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG);
+	uint32_t len = 4;
+	struct finsn *i;
+
+	switch (key) {
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME:
+		len = NFV_IFNAMSIZ;
+		/* fall through */
+	case NFT_META_LEN: case NFT_META_PROTOCOL: case NFT_META_IIF:
+	case NFT_META_OIF: case NFT_META_IIFTYPE: case NFT_META_OIFTYPE:
+	case NFT_META_NFPROTO: case NFT_META_L4PROTO: case NFT_META_PKTTYPE:
+	case NFT_META_SECPATH: case NFT_META_CPU:
+		if (set)
+			return fc_error(c, -EOPNOTSUPP,
+					"expression 'meta' set of key %u not supported", key);
+		break;
+	case NFT_META_MARK:
+		break;
+	default:
+		return fc_error(c, -EOPNOTSUPP,
+				"expression 'meta' key %u not supported", key);
+	}
+	i = fc_emit(c, set ? FOP_META_SET : FOP_META);
+	if (i == NULL)
+		return -ENOMEM;
+	i->a = key;
+	i->len = len;
+	if (set)
+		return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_META_SREG),
+				    len, &i->sreg);
+	return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG), len,
+			    &i->dreg);
+}
+
+static uint8_t meta_pkttype(const struct fpkt *p)
+{
+	uint8_t d[4];
+	const uint8_t *a;
+
+	if (p->nfproto == NFPROTO_IPV6) {
+		a = rte_pktmbuf_read(p->m, 24, 1, d);
+		return a && a[0] == 0xff ? PACKET_MULTICAST : PACKET_HOST;
+	}
+	a = rte_pktmbuf_read(p->m, 16, 4, d);
+	if (a == NULL)
+		return PACKET_HOST;
+	if ((a[0] & 0xf0) == 0xe0)
+		return PACKET_MULTICAST;
+	if (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff)
+		return PACKET_BROADCAST;
+	return PACKET_HOST;
+}
+
+static bool meta_port_ok(const struct nfv_filter_ruleset *rs, uint16_t port)
+{
+	return rs->cfg.ifaces != NULL && port < rs->cfg.ifaces->nb_ports;
+}
+
+/* Out of line: the switch stays small for the common instructions. */
+static __rte_noinline bool meta_get(const struct nfv_filter_ruleset *rs,
+				    const struct fpkt *p,
+				    const struct nfv_hook_state *st, uint8_t key,
+				    uint32_t *dst)
+{
+	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
+	uint16_t port = meta->iport;
+	uint16_t v16;
+
+	switch (key) {
+	case NFT_META_LEN:
+		*dst = p->len;
+		return true;
+	case NFT_META_PROTOCOL:
+		*dst = 0;
+		v16 = rte_cpu_to_be_16(p->nfproto == NFPROTO_IPV6 ?
+				       RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
+		memcpy(dst, &v16, 2);
+		return true;
+	case NFT_META_MARK:
+		*dst = meta->mark;
+		return true;
+	case NFT_META_NFPROTO:
+		*dst = p->nfproto;
+		return true;
+	case NFT_META_L4PROTO:
+		if (!p->has_l4)
+			return false;
+		*dst = p->l4proto;
+		return true;
+	case NFT_META_PKTTYPE:
+		*dst = meta_pkttype(p);
+		return true;
+	case NFT_META_SECPATH:
+		*dst = !!(meta->flags & NFV_MBUF_F_SECPATH);
+		return true;
+	case NFT_META_CPU:
+		*dst = st->worker;
+		return true;
+	case NFT_META_OIF:
+	case NFT_META_OIFNAME:
+	case NFT_META_OIFTYPE:
+		port = meta->oport;
+		break;
+	}
+	/* interface keys: no device, no match, as in the kernel */
+	if (!meta_port_ok(rs, port))
+		return false;
+	switch (key) {
+	case NFT_META_IIF:
+	case NFT_META_OIF:
+		*dst = rs->cfg.ifaces->port[port].ifindex;
+		return true;
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME:
+		memcpy(dst, rs->cfg.ifaces->port[port].name, NFV_IFNAMSIZ);
+		return true;
+	case NFT_META_IIFTYPE:
+	case NFT_META_OIFTYPE:
+		*dst = rs->cfg.ifaces->port[port].type;
+		return true;
+	}
+	return false;
+}
+
+static inline int32_t meta_get_eval(const struct nfv_filter_ruleset *rs,
+				    const struct finsn *i, uint32_t *regs,
+				    const struct fpkt *p,
+				    const struct nfv_hook_state *st)
+{
+	return meta_get(rs, p, st, i->a, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
+}
+
+static inline int32_t meta_set_eval(const struct nfv_filter_ruleset *rs,
+				    const struct finsn *i, uint32_t *regs,
+				    const struct fpkt *p,
+				    const struct nfv_hook_state *st)
+{
+	if (i->a == NFT_META_MARK)
+		nfv_mbuf_meta(p->m)->mark = regs[i->sreg];
+	return NFT_CONTINUE;
+}
+#endif
