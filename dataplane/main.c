@@ -37,6 +37,7 @@
 #include "nfv_sock_lock.h"
 #include "reass.h"
 #include "stats.h"
+#include "unmap_guard.h"
 
 static struct nfv_dp *signal_dp;
 
@@ -293,6 +294,8 @@ static int dp_run(struct nfv_dp *dp)
 		dp->nb_workers, dp->policy_path, dp->socket_path);
 	printf("nfvpn-dataplane: running\n");
 	fflush(stdout);
+	/* a memif peer that leaves unmaps nothing under a worker */
+	nfv_unmap_guard_start(dp->hooks);
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
 		ret = rte_eal_remote_launch(nfv_worker_main, &dp->workers[w],
 					    dp->workers[w].lcore);
@@ -313,6 +316,9 @@ static int dp_run(struct nfv_dp *dp)
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_wait_lcore(lcore);
+	nfv_unmap_guard_stop();
+	NFV_LOG(INFO, "unmaps on the interrupt thread that waited for the workers: %lu",
+		nfv_unmap_guard_waits());
 	return ret;
 }
 

@@ -85,8 +85,13 @@ def options(argv):
     p.add_argument("--pdr-loss", type=float, default=PDR * 100,
                    help="loss of the partial drop rate, in %% (0.5)")
     p.add_argument("--max-rate", default="auto",
-                   help="highest rate tried, pps (k/M/G); auto: the most the generator "
-                        "sent in --repetitions trials at full speed")
+                   help="highest rate tried, pps (k/M/G); auto: the generator's limit "
+                        "(--gen-limit), or without one the most it sent through the "
+                        "device in --repetitions trials at full speed")
+    p.add_argument("--gen-limit", default="loopback",
+                   help="the generator's own limit, per size: loopback (measured first, "
+                        "through dpdk-testpmd io forwarding on the same memif ports: the "
+                        "most it sends and gets back; default), none, or a rate in pps")
     p.add_argument("--max-trials", type=int, default=60, help="per device and size (60)")
     p.add_argument("--flows", type=int, default=1024, help="UDP flows (1024)")
     p.add_argument("--dut-lcores", default="0,1",
@@ -116,6 +121,7 @@ def options(argv):
     try:
         scenario.parse(a.scenario)
         a.max_rate_pps = parse_rate(a.max_rate)
+        a.gen_limit_pps = None if a.gen_limit in ("loopback", "none") else parse_rate(a.gen_limit)
     except ValueError as e:
         p.error(str(e))
     if a.memif_rsize is not None and not 8 <= a.memif_rsize <= 15:
@@ -213,19 +219,56 @@ def devices(a):
     return out
 
 
-def search_one(a, dev, size, work, prog):
+def generator(a, dev_scenario, sockets, size, work, tag, cleartext, count_all, gen_limit):
+    gargs = scenario.gen_args(dev_scenario, sockets, size, a.flows, cleartext)
+    return Generator(dutmod.NICE + [os.path.join(a.build, "bench", "nfvpn-gen")],
+                     ["-l", a.gen_lcore, "--no-pci", "--no-telemetry",
+                      "--file-prefix", "nfvbench-gen-%d" % os.getpid(),
+                      "--log-level", "lib.eal:error"] + shlex.split(a.gen_mem),
+                     gargs, work, "gen-" + tag, count_all, gen_limit)
+
+
+def gen_limit(a, size, work, prog):
+    """The generator's own limit at this size, before any device: the
+    scenario's traffic through dpdk-testpmd forwarding (io: no work, the
+    same memif ports and lcores as a device), --repetitions trials at full
+    speed. The limit is the best of min(sent, received) frames/s: what the
+    generator can both offer and take back. Frames are counted, not
+    signatures (ESP comes back as ESP)."""
+    if a.gen_limit_pps:
+        return {"rate_pps": a.gen_limit_pps, "how": "given"}
+    if a.gen_limit == "none" or a.dut == "testpmd":
+        return None  # testpmd as the device is the loopback itself
+    dev = Device("loopback", "calibration", "testpmd", a.scenario, False)
+    d = dev.make(a, work)
+    gen = generator(a, a.scenario, d.sockets, size, work, "loopback-" + size, False, True, None)
+    trials = []
+    try:
+        d.start()
+        gen.start()
+        for i in range(a.repetitions):
+            prog.show("[generator %s] its limit through a loopback: trial %d at full speed"
+                      % (size, i + 1))
+            trials.append(gen.trial(0, a.duration, a.duration + 60))
+    finally:
+        d.stop()
+        gen.stop()
+        prog.done()
+    best = max(trials, key=lambda t: min(t.tx_rate, t.rx_rate))
+    return {"rate_pps": min(best.tx_rate, best.rx_rate), "how": "loopback",
+            "tx_pps": best.tx_rate, "rx_pps": best.rx_rate, "loss_ratio": best.rx_loss,
+            "trials": [t.as_dict() for t in trials]}
+
+
+def search_one(a, dev, size, work, prog, limit):
     """The DUT and a generator started for one frame size, both searches,
-    both stopped (the DUT first: memif peers of DPDK 22.11 may crash when
-    the partner leaves, and the generator's results are already written)."""
+    both stopped (the DUT first, and the generator's results are already
+    written). limit: the generator's own (gen_limit()), or None."""
     d = dev.make(a, work)
     tag = "%s-%s" % (dev.name, size)
-    gargs = scenario.gen_args(dev.scenario, d.sockets, size, a.flows, dev.cleartext)
-    gen = Generator(dutmod.NICE + [os.path.join(a.build, "bench", "nfvpn-gen")],
-                    ["-l", a.gen_lcore, "--no-pci", "--no-telemetry",
-                     "--file-prefix", "nfvbench-gen-%d" % os.getpid(),
-                     "--log-level", "lib.eal:error"] + shlex.split(a.gen_mem),
-                    gargs, work, "gen-" + tag,
-                    scenario.counts_all(dev.scenario, dev.cleartext))
+    lim = limit["rate_pps"] if limit else None
+    gen = generator(a, dev.scenario, d.sockets, size, work, tag, dev.cleartext,
+                    scenario.counts_all(dev.scenario, dev.cleartext), lim)
     timeout = a.duration + 60
     note = ""
     try:
@@ -233,6 +276,8 @@ def search_one(a, dev, size, work, prog):
         gen.start()
         if a.max_rate_pps:
             top = a.max_rate_pps
+        elif lim:
+            top = lim
         else:
             # the best of `repetitions` trials at full speed: one trial that a
             # neighbour slowed down would cap the whole search
@@ -249,9 +294,9 @@ def search_one(a, dev, size, work, prog):
         state = {"what": "NDR"}
 
         def on_trial(rate, t, n):
-            prog.show("[%s %s %s] trial %d: %.3f Mpps offered, %.3f sent, loss %.4f%%"
+            prog.show("[%s %s %s] trial %d: %.3f Mpps asked, %.3f sent, loss %.4f%%%s"
                       % (dev.name, size, state["what"], n, rate / 1e6, t.tx_rate / 1e6,
-                         100 * t.loss))
+                         100 * t.loss, "" if t.valid else " (invalid: generator short)"))
         s = Search(trial, top, precision=a.precision, repetitions=a.repetitions,
                    max_trials=a.max_trials, on_trial=on_trial, exceed_ratio=a.exceed_ratio)
         ndr = s.run(NDR)
@@ -263,13 +308,15 @@ def search_one(a, dev, size, work, prog):
         gen.stop()
         note = d.exit_note
     at = ndr.trials.trials[-1] if ndr.trials else (pdr.trials.trials[-1] if pdr.trials else None)
-    any_trial = next(iter(s.measured.values())).trials[0]
+    any_trial = next(t for m in s.measured.values() for t in m.trials + m.invalid)
     frame = any_trial.frame_bytes
     res = {"size": size, "frame_bytes": frame, "max_rate_pps": top, "trials": s.ntrials,
+           "generator_limit_pps": lim,
            "ndr": dict(ndr.as_dict(), gbps=output.gbps(ndr.rate, frame)),
            "pdr": dict(pdr.as_dict(), gbps=output.gbps(pdr.rate, frame)),
            "latency_ns": None, "histogram": [],
-           "measurements": [{"rate_pps": r, "trials": [t.as_dict() for t in m.trials]}
+           "measurements": [{"rate_pps": r, "trials": [t.as_dict() for t in m.trials],
+                             "invalid": [t.as_dict() for t in m.invalid]}
                             for r, m in sorted(s.measured.items())]}
     if at is not None and at.latency.get("samples"):
         res["latency_ns"] = {k: v for k, v in at.latency.items() if k != "histogram"}
@@ -314,20 +361,23 @@ def main(argv=None):
                "options": {"sizes": sizes, "duration_s": a.duration, "repetitions": a.repetitions,
                            "precision": a.precision, "pdr_loss": a.pdr_loss / 100,
                            "exceed_ratio": a.exceed_ratio, "nice": a.nice,
+                           "gen_limit": a.gen_limit,
                            "memif_rsize": a.memif_rsize,
                            "flows": a.flows, "max_rate": a.max_rate, "dut_lcores": a.dut_lcores,
                            "gen_lcore": a.gen_lcore},
-               "duts": []}
+               "duts": [], "generator_limits": {}}
     status = 0
     try:
         # size by size, every device in turn: a baseline sees the machine as
         # the device did
         for size in sizes:
+            limit = gen_limit(a, size, work, prog)
+            results["generator_limits"][size] = limit
             for dev in devs:
                 if dev.kind == "crypto":
                     dev.sizes.append(crypto.measure(a, size, work, prog))
                 else:
-                    dev.sizes.append(search_one(a, dev, size, work, prog))
+                    dev.sizes.append(search_one(a, dev, size, work, prog, limit))
     except (GenError, dutmod.DutError, crypto.CryptoError, RuntimeError) as e:
         prog.done()
         sys.stderr.write("nfvpn-bench: %s\n" % e)

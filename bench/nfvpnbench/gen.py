@@ -13,9 +13,25 @@ SHORTFALL_TOLERANCE = 0.002
 
 
 class Trial:
-    """One run of the generator, read from its JSON."""
+    """One run of the generator, read from its JSON.
 
-    def __init__(self, rate, doc, count_all=False):
+    The loss that the search compares with its target is counted against
+    the rate asked for: frames the generator was asked to offer and that did
+    not come back, (asked - received) / asked, once the generator fell short
+    of the rate by more than SHORTFALL_TOLERANCE (its pacing); otherwise
+    against what it sent, so that a frame or two of pacing is no loss.
+
+    A shortfall means one of two things over memif, where a device that
+    does not take its frames holds the generator back: the device pushed
+    back (its loss), or the generator cannot send that fast (nobody's).
+    gen_limit tells them apart: the rate the generator was shown to reach
+    through a loopback (nfvpn-bench measures it first). Short of a rate it
+    has reached there, the device is to blame; short of a rate above its
+    limit, or with no limit known, the trial is *invalid* (valid = False):
+    it says nothing about the device, and the search treats that rate as
+    one the generator cannot offer."""
+
+    def __init__(self, rate, doc, count_all=False, gen_limit=None):
         self.rate = rate            # offered, frames/s (0: max)
         self.doc = doc
         tx, rx = doc["tx"], doc["rx"]
@@ -29,9 +45,13 @@ class Trial:
         self.rx_rate = got / dur
         self.rx_loss = max(0, self.tx_pkts - got) / self.tx_pkts if self.tx_pkts else 1.0
         self.shortfall = max(0.0, 1 - self.tx_rate / rate) if rate else 0.0
+        asked = rate * (doc["config"].get("duration_s") or dur) if rate else self.tx_pkts
+        self.asked_pkts = asked
         self.loss = self.rx_loss
+        self.valid = True
         if self.shortfall > SHORTFALL_TOLERANCE:
-            self.loss = max(self.loss, self.shortfall)
+            self.loss = max(self.loss, self.shortfall, 1 - got / asked if asked else 1.0)
+            self.valid = gen_limit is not None and rate <= gen_limit * (1 + SHORTFALL_TOLERANCE)
         self.frame_bytes = tx["bytes"] / self.tx_pkts if self.tx_pkts else 0
         if doc["config"].get("esp") and rx["packets"]:
             # sizes are those of the cleartext frames: what comes back
@@ -42,7 +62,7 @@ class Trial:
         return {"rate_pps": self.rate, "tx_pps": self.tx_rate, "rx_pps": self.rx_rate,
                 "tx_packets": self.tx_pkts, "rx_packets": self.rx_pkts,
                 "loss_ratio": self.loss, "rx_loss_ratio": self.rx_loss,
-                "shortfall": self.shortfall,
+                "shortfall": self.shortfall, "valid": self.valid,
                 "latency_ns": {k: v for k, v in self.latency.items() if k != "histogram"}}
 
 
@@ -51,12 +71,14 @@ class GenError(RuntimeError):
 
 
 class Generator:
-    def __init__(self, binary, eal_args, gen_args, workdir, name, count_all=False):
+    def __init__(self, binary, eal_args, gen_args, workdir, name, count_all=False,
+                 gen_limit=None):
         # binary: the program, or a list (e.g. nice -n N program)
         self.cmd = (binary if isinstance(binary, list) else [binary]) + eal_args + ["--"] + gen_args + ["--trials", "--quiet"]
         self.workdir = workdir
         self.name = name
         self.count_all = count_all
+        self.gen_limit = gen_limit  # frames/s shown through a loopback (Trial)
         self.log = os.path.join(workdir, name + ".log")
         self.proc = None
         self.n = 0
@@ -89,7 +111,7 @@ class Generator:
             if out.strip() == "done " + path:
                 break
         with open(path) as f:
-            return Trial(rate, json.load(f), self.count_all)
+            return Trial(rate, json.load(f), self.count_all, self.gen_limit)
 
     def failure(self, what):
         self.logf.flush()

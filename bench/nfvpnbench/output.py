@@ -5,7 +5,14 @@ import json
 CSV_FIELDS = ["scenario", "dut", "role", "size", "frame_bytes", "ndr_pps", "ndr_gbps",
               "pdr_pps", "pdr_gbps", "ndr_max_rate_passed", "pdr_max_rate_passed",
               "lat_p50_ns", "lat_p99_ns", "lat_max_ns", "trials", "baseline",
-              "ratio_ndr", "ratio_pdr"]
+              "ratio_ndr", "ratio_pdr", "gen_limit_pps", "ndr_generator_bound",
+              "pdr_generator_bound"]
+
+
+def generator_bound(res):
+    """A search result that the generator, not the device, ended: the maximum
+    rate passed, or the next rate was one the generator could not offer."""
+    return res.get("generator_bound", res["max_rate_passed"])
 
 
 def gbps(pps, frame_bytes):
@@ -32,7 +39,11 @@ def rows(results):
                  "pdr_max_rate_passed": s["pdr"]["max_rate_passed"],
                  "lat_p50_ns": lat.get("p50"), "lat_p99_ns": lat.get("p99"),
                  "lat_max_ns": lat.get("max"), "trials": s["trials"],
-                 "baseline": "", "ratio_ndr": None, "ratio_pdr": None}
+                 "baseline": "", "ratio_ndr": None, "ratio_pdr": None,
+                 "gen_limit_pps": None if s.get("generator_limit_pps") is None
+                 else round(s["generator_limit_pps"]),
+                 "ndr_generator_bound": generator_bound(s["ndr"]),
+                 "pdr_generator_bound": generator_bound(s["pdr"])}
             if base is not None and d["role"] == "dut":
                 b = next((x for x in base["sizes"] if x["size"] == s["size"]), None)
                 if b is not None:
@@ -65,11 +76,16 @@ def _ratio(v):
     return "-" if v is None else "%.2f" % v
 
 
+def _limit(r):
+    return "-" if r["gen_limit_pps"] is None else "%.3f" % (r["gen_limit_pps"] / 1e6)
+
+
 def table(results):
-    """The terminal table; a + marks a rate at the search's maximum (the
-    device may do more: the generator or the maximum rate was the limit)."""
+    """The terminal table; a + marks a generator-bound rate (the device may
+    do more: the generator's limit or the maximum rate ended the search),
+    beside the generator's own limit at that size."""
     head = ["device", "size", "NDR Mpps", "NDR Gbit/s", "PDR Mpps", "PDR Gbit/s",
-            "p50 us", "p99 us", "trials"]
+            "gen limit", "p50 us", "p99 us", "trials"]
     rs = rows(results)
     compare = [d["name"] for d in results["duts"] if d["role"] == "baseline"]
     extra = []
@@ -83,9 +99,9 @@ def table(results):
     for r in rs:
         lat50 = "-" if r["lat_p50_ns"] is None else "%.1f" % (r["lat_p50_ns"] / 1e3)
         lat99 = "-" if r["lat_p99_ns"] is None else "%.1f" % (r["lat_p99_ns"] / 1e3)
-        line = [r["dut"], r["size"], _mpps(r["ndr_pps"], r["ndr_max_rate_passed"]),
-                "%.3f" % r["ndr_gbps"], _mpps(r["pdr_pps"], r["pdr_max_rate_passed"]),
-                "%.3f" % r["pdr_gbps"], lat50, lat99, str(r["trials"])]
+        line = [r["dut"], r["size"], _mpps(r["ndr_pps"], r["ndr_generator_bound"]),
+                "%.3f" % r["ndr_gbps"], _mpps(r["pdr_pps"], r["pdr_generator_bound"]),
+                "%.3f" % r["pdr_gbps"], _limit(r), lat50, lat99, str(r["trials"])]
         if compare:
             line += [_ratio(r["ratio_ndr"]), _ratio(r["ratio_pdr"])] if r["role"] == "dut" else ["", ""]
         for b in extra:
@@ -129,7 +145,8 @@ def ratios(results):
 def markdown(results):
     """The table as Markdown, for bench/README.md's results."""
     base = [d["name"] for d in results["duts"] if d["role"] == "baseline"]
-    head = ["scenario", "device", "size", "NDR Mpps", "PDR Mpps", "NDR Gbit/s", "p50 us"]
+    head = ["scenario", "device", "size", "NDR Mpps", "PDR Mpps", "NDR Gbit/s",
+            "generator limit Mpps", "p50 us"]
     for b in base:
         head += ["NDR / " + b, "PDR / " + b]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -137,8 +154,9 @@ def markdown(results):
         if r["role"] != "dut":
             continue
         cells = [results["scenario"], r["dut"], r["size"],
-                 _mpps(r["ndr_pps"], r["ndr_max_rate_passed"]),
-                 _mpps(r["pdr_pps"], r["pdr_max_rate_passed"]), "%.3f" % r["ndr_gbps"],
+                 _mpps(r["ndr_pps"], r["ndr_generator_bound"]),
+                 _mpps(r["pdr_pps"], r["pdr_generator_bound"]), "%.3f" % r["ndr_gbps"],
+                 _limit(r),
                  "-" if r["lat_p50_ns"] is None else "%.1f" % (r["lat_p50_ns"] / 1e3)]
         for b in base:
             bd = next(d for d in results["duts"] if d["name"] == b)
@@ -147,8 +165,8 @@ def markdown(results):
                 cells += ["-", "-"]
                 continue
             cells += ["%s (%s)" % (_ratio(ratio(r["ndr_pps"], bs["ndr"]["rate_pps"])),
-                                   _mpps(bs["ndr"]["rate_pps"], bs["ndr"]["max_rate_passed"])),
+                                   _mpps(bs["ndr"]["rate_pps"], generator_bound(bs["ndr"]))),
                       "%s (%s)" % (_ratio(ratio(r["pdr_pps"], bs["pdr"]["rate_pps"])),
-                                   _mpps(bs["pdr"]["rate_pps"], bs["pdr"]["max_rate_passed"]))]
+                                   _mpps(bs["pdr"]["rate_pps"], generator_bound(bs["pdr"])))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

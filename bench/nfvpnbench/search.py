@@ -20,6 +20,14 @@ machine, R = 0.5 with 3 repetitions forgives one trial hit by a neighbour.  The 
 `min_rate` fails.  Loss is assumed not to decrease with the rate; where it
 does (noise), the bounds still come from measurements, and the answer is a
 rate that was seen to pass.
+
+The generator is not the device: a trial whose `valid` attribute is False
+(the generator did not offer the rate asked for, and had not shown it could
+through a loopback: gen.Trial says when) is neither a pass nor a fail. A
+rate all of whose trials are invalid is *unreachable*: it bounds the search
+from above like a failing rate, and the answer is then marked
+`generator_bound` (as it is when the maximum rate passed): the device may
+do more than the generator can show.
 """
 
 NDR = 0.0
@@ -32,12 +40,19 @@ class Measurement:
     def __init__(self, rate, exceed_ratio=0.0):
         self.rate = rate
         self.exceed_ratio = exceed_ratio
-        self.trials = []  # whatever the trial function returned
+        self.trials = []   # valid trials: whatever the trial function returned
+        self.invalid = []  # trials the generator did not run at the rate
+
+    def unreachable(self):
+        """Only invalid trials here: the generator cannot offer this rate."""
+        return not self.trials and bool(self.invalid)
 
     def loss(self):
-        return max(t.loss for t in self.trials)
+        return max((t.loss for t in self.trials), default=1.0)
 
     def passes(self, target):
+        if not self.trials:
+            return False
         over = sum(1 for t in self.trials if t.loss > target + 1e-12)
         if self.exceed_ratio <= 0:
             return over == 0
@@ -45,24 +60,30 @@ class Measurement:
 
 
 class SearchResult:
-    def __init__(self, target, rate, lower, upper, trials, limited):
+    def __init__(self, target, rate, lower, upper, trials, limited, unreachable=False):
         self.target = target    # loss ratio
         self.rate = rate        # frames/s: the answer
         self.lower = lower      # highest passing rate measured (= rate)
-        self.upper = upper      # lowest failing rate, None: the maximum passed
+        self.upper = upper      # lowest failing or unreachable rate, None: the maximum passed
         self.trials = trials    # Measurement of `rate`, None if nothing passed
         self.limited = limited  # True: the maximum rate passed (a lower bound)
+        self.unreachable = unreachable  # True: upper is a rate the generator could not offer
+        # the device was not shown to be the bottleneck: the answer is a
+        # lower bound set by the generator
+        self.generator_bound = limited or unreachable
 
     def as_dict(self):
         return {"loss_target": self.target, "rate_pps": self.rate,
                 "lower_pps": self.lower, "upper_pps": self.upper,
-                "max_rate_passed": self.limited}
+                "max_rate_passed": self.limited, "upper_unreachable": self.unreachable,
+                "generator_bound": self.generator_bound}
 
 
 class Search:
-    """trial(rate) returns an object with a `.loss` (ratio, 0..1) and
-    `.rx_rate` (frames/s received); on_trial(rate, trial, n) is called
-    after each trial (progress)."""
+    """trial(rate) returns an object with a `.loss` (ratio, 0..1), `.rx_rate`
+    (frames/s received) and optionally `.valid` (False: the generator did
+    not run the trial at the rate; default True); on_trial(rate, trial, n)
+    is called after each trial (progress)."""
 
     def __init__(self, trial, max_rate, min_rate=None, precision=0.02,
                  repetitions=1, max_trials=60, on_trial=None, exceed_ratio=0.0):
@@ -84,16 +105,20 @@ class Search:
         m = self.measured.get(rate)
         if m is None:
             m = self.measured[rate] = Measurement(rate, self.exceed_ratio)
-        while len(m.trials) < self.repetitions:
+        # an invalid trial is tried again once per repetition (a generator
+        # descheduled for a moment); a rate where none is valid is unreachable
+        while len(m.trials) < self.repetitions and len(m.invalid) < self.repetitions + 1:
             if self.ntrials >= self.max_trials:
                 raise RuntimeError("search did not converge in %d trials" % self.max_trials)
             t = self.trial(rate)
             self.ntrials += 1
-            m.trials.append(t)
+            (m.trials if getattr(t, "valid", True) else m.invalid).append(t)
             if self.on_trial:
                 self.on_trial(rate, t, self.ntrials)
-            if t.loss > 0.5:
+            if getattr(t, "valid", True) and t.loss > 0.5:
                 break  # hopeless: no need for more repetitions
+            if len(m.invalid) > len(m.trials) + 1:
+                break  # mostly unreachable: do not insist
         return m
 
     def bounds(self, target):
@@ -113,14 +138,24 @@ class Search:
     def narrow_enough(self, lo, hi):
         return hi - lo <= self.precision * hi
 
+    def result(self, target, lo, hi):
+        unreachable = hi is not None and self.measured[hi].unreachable()
+        if lo is None:
+            return SearchResult(target, 0.0, 0.0, hi, None, False, unreachable)
+        return SearchResult(target, lo, lo, hi, self.measured[lo], hi is None, unreachable)
+
     def run(self, target):
         first = self.measure(self.max_rate)
         lo, hi = self.bounds(target)
         if hi is None:
-            return SearchResult(target, self.max_rate, self.max_rate, None, first, True)
-        # the first guess: what the device forwarded at the maximum
+            return self.result(target, lo, None)
+        # the first guess: what the device forwarded at the maximum (or,
+        # when the generator could not offer the maximum, what it sent)
         if lo is None:
-            guess = getattr(first.trials[-1], "rx_rate", 0) or hi / 2
+            last = (first.trials or first.invalid)[-1]
+            guess = getattr(last, "rx_rate", 0) or hi / 2
+            if first.unreachable():
+                guess = getattr(last, "tx_rate", 0) or guess
             rate = min(guess * (1 - max(target, self.precision)), hi * (1 - self.precision))
             while lo is None:
                 rate = max(rate, self.min_rate)
@@ -128,11 +163,11 @@ class Search:
                 lo, hi = self.bounds(target)
                 if lo is None:
                     if rate <= self.min_rate:
-                        return SearchResult(target, 0.0, 0.0, hi, None, False)
+                        return self.result(target, None, hi)
                     rate *= 0.5 if m.loss() > 0.25 else 0.75
         while not self.narrow_enough(lo, hi):
             self.measure((lo + hi) / 2)
             lo, hi = self.bounds(target)
             if lo is None:  # noise made every known pass a fail: look lower
                 return self.run(target)
-        return SearchResult(target, lo, lo, hi, self.measured[lo], False)
+        return self.result(target, lo, hi)

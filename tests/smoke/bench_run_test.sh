@@ -16,7 +16,10 @@
 # then for each: exit status 0; CSV parses with one row per device and size;
 # JSON parses, NDR <= PDR, each search ended with an interval within the
 # precision (or the maximum rate passed, or nothing passed); the trials
-# are in the JSON; the two PNGs start with the PNG signature.
+# are in the JSON; the generator's limit was measured first through a
+# loopback and capped the search (not with testpmd as the device), results
+# say whether they are generator-bound; the two PNGs start with the PNG
+# signature.
 #
 # It runs two busy-polling DPDK processes: run it alone, as ci/test.sh does
 #   flock /tmp/nfvpn-dpdk.lock bash tests/smoke/bench_run_test.sh [BUILD_DIR]
@@ -63,6 +66,7 @@ want([(r["dut"], r["size"]) for r in rows] == [(d, s) for d in devs for s in siz
      "CSV rows %s" % [(r["dut"], r["size"]) for r in rows])
 for r in rows:
     float(r["ndr_pps"]), float(r["pdr_pps"]), float(r["frame_bytes"]), int(r["trials"])
+    want(r["ndr_generator_bound"] in ("True", "False"), "CSV generator-bound column")
 doc = json.load(open("%s/%s.json" % (out, scen)))
 want(doc["version"] == 1 and doc["scenario"] == scen, "JSON header")
 want([d["name"] for d in doc["duts"]] == devs, "JSON devices")
@@ -75,11 +79,23 @@ for d in doc["duts"]:
             converged = (what["max_rate_passed"] or what["rate_pps"] == 0 or
                          what["upper_pps"] - what["lower_pps"] <= prec * what["upper_pps"] * 1.000001)
             want(converged, tag + ": search interval %s" % what)
-        n = sum(len(m["trials"]) for m in s["measurements"])
+        n = sum(len(m["trials"]) + len(m["invalid"]) for m in s["measurements"])
         want(n == s["trials"] and n >= 1, tag + ": trials %d of %d" % (n, s["trials"]))
         for m in s["measurements"]:
             for t in m["trials"]:
                 want(0 <= t["loss_ratio"] <= 1 and t["tx_packets"] > 0, tag + ": trial %s" % t)
+        # the generator's own limit, measured first through a loopback,
+        # caps the search (none for testpmd: it is the loopback)
+        lim = doc["generator_limits"].get(s["size"])
+        if devs[0] == "testpmd":
+            want(lim is None and s["generator_limit_pps"] is None, tag + ": no generator limit")
+        else:
+            want(lim is not None and lim["how"] == "loopback" and lim["rate_pps"] > 0 and
+                 s["generator_limit_pps"] == lim["rate_pps"] == s["max_rate_pps"],
+                 tag + ": generator limit %s, max %s" % (lim, s["max_rate_pps"]))
+        for what in (ndr, pdr):
+            want(what["generator_bound"] == (what["max_rate_passed"] or what["upper_unreachable"]),
+                 tag + ": generator_bound %s" % what)
         if ndr["rate_pps"] > 0:
             want(s["latency_ns"]["samples"] > 0 and s["histogram"], tag + ": latency at the NDR")
             want(sum(c for _, _, c in s["histogram"]) == s["latency_ns"]["samples"], tag + ": histogram")

@@ -8,6 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench"))
 from nfvpnbench.search import Search, NDR, PDR  # noqa: E402
+from nfvpnbench.gen import Trial as GenTrial, SHORTFALL_TOLERANCE  # noqa: E402
 
 
 class Trial:
@@ -161,6 +162,148 @@ class TestSearch(unittest.TestCase):
         s.run(NDR)
         self.assertEqual([n for _, n in seen], list(range(1, s.ntrials + 1)))
         self.assertEqual([r for r, _ in seen], dut.rates)
+
+
+class FakeGenerator:
+    """nfvpn-gen's JSON for a trial, from a model of the generator and the
+    device over memif: the generator offers min(rate, tx_max) frames/s; the
+    device takes at most accept_max (what it does not take holds the
+    generator back: memif) and forwards at most fwd_max of what it took;
+    the generator receives at most rx_max. The documents go through the real
+    gen.Trial, so that its loss and validity are what is tested."""
+
+    def __init__(self, tx_max, accept_max=float("inf"), fwd_max=float("inf"),
+                 rx_max=float("inf"), gen_limit=None, duration=1.0):
+        self.tx_max, self.accept_max, self.fwd_max, self.rx_max = \
+            tx_max, accept_max, fwd_max, rx_max
+        self.gen_limit = gen_limit
+        self.duration = duration
+        self.trials = []
+
+    def doc(self, rate):
+        offered = self.tx_max if rate == 0 else min(rate, self.tx_max)
+        sent = min(offered, self.accept_max) * self.duration
+        got = min(sent, self.fwd_max * self.duration, self.rx_max * self.duration)
+        return {"config": {"duration_s": self.duration, "esp": False},
+                "duration_s": self.duration,
+                "tx": {"packets": int(sent), "pps": int(sent) / self.duration,
+                       "bytes": int(sent) * 64},
+                "rx": {"packets": int(got), "unique": int(got), "bytes": int(got) * 64}}
+
+    def __call__(self, rate):
+        t = GenTrial(rate, self.doc(rate), False, self.gen_limit)
+        self.trials.append(t)
+        return t
+
+    def loopback_limit(self):
+        """What nfvpn-bench's gen_limit() measures: full speed through a
+        forwarder that takes and forwards everything."""
+        loop = FakeGenerator(self.tx_max, rx_max=self.rx_max, duration=self.duration)
+        t = loop(0)
+        return min(t.tx_rate, t.rx_rate)
+
+
+class TestGeneratorShort(unittest.TestCase):
+    """A generator that falls short of the rate asked for."""
+
+    def check_within(self, got, true, precision):
+        # a generator within its pacing tolerance of the rate asked ran it
+        self.assertLessEqual(got, true * (1 + SHORTFALL_TOLERANCE) * (1 + 1e-9))
+        self.assertGreaterEqual(got, true * (1 - precision) * (1 - 1e-9))
+
+    def test_short_without_limit_is_invalid(self):
+        # a 6 Mpps generator asked for 10 Mpps, a device that loses nothing:
+        # the trial says nothing about the device
+        g = FakeGenerator(6e6)
+        t = g(10e6)
+        self.assertFalse(t.valid)
+        self.assertAlmostEqual(t.shortfall, 0.4)
+        # on rate, within the pacing tolerance: valid, loss against what was sent
+        t = g(6e6 * (1 + SHORTFALL_TOLERANCE / 2))
+        self.assertTrue(t.valid)
+        self.assertEqual(t.loss, 0.0)
+
+    def test_search_above_the_generator_is_generator_bound(self):
+        # the search was allowed up to 10 Mpps (--max-rate) but the generator
+        # makes 6: the answer is ~6, marked generator-bound, never a device loss
+        for target in (NDR, PDR):
+            g = FakeGenerator(6e6, gen_limit=6e6)
+            s = Search(g, 10e6, precision=0.01)
+            r = s.run(target)
+            self.check_within(r.rate, 6e6, 0.01)
+            self.assertTrue(r.generator_bound)
+            self.assertTrue(r.unreachable)
+            self.assertFalse(r.limited)
+            self.assertTrue(s.measured[r.upper].unreachable())
+            self.assertTrue(any(not t.valid for t in g.trials))
+            # an unreachable rate neither passes nor fails a target
+            self.assertFalse(s.measured[r.upper].passes(PDR))
+
+    def test_device_backpressure_is_device_loss(self):
+        # memif: a device that takes at most 4 Mpps holds a 10 Mpps generator
+        # back; the generator has shown 10 Mpps on a loopback, so falling short
+        # below that is the device's loss, counted against the rate asked for
+        g = FakeGenerator(10e6, accept_max=4e6)
+        g.gen_limit = g.loopback_limit()
+        self.assertEqual(g.gen_limit, 10e6)
+        t = g(8e6)
+        self.assertTrue(t.valid)
+        # every frame sent came back: counted against what was sent (the old
+        # search, and Pktgen's script) this was no loss at all
+        self.assertEqual(t.rx_loss, 0.0)
+        self.assertAlmostEqual(t.loss, 0.5)
+        s = Search(g, g.gen_limit, precision=0.01)
+        r = s.run(NDR)
+        self.check_within(r.rate, 4e6, 0.01)
+        self.assertFalse(r.generator_bound)
+        self.assertTrue(all(t.valid for t in g.trials))
+
+    def test_slow_receiver_caps_the_search(self):
+        # the issue's Pktgen: it sends 10 Mpps but takes back only 3; through
+        # a loopback its limit is 3 Mpps, the search goes no higher and says
+        # so rather than blaming a device that forwards 8
+        g = FakeGenerator(10e6, fwd_max=8e6, rx_max=3e6)
+        lim = g.loopback_limit()
+        self.assertEqual(lim, 3e6)
+        g.gen_limit = lim
+        s = Search(g, lim, precision=0.01)
+        r = s.run(NDR)
+        self.assertEqual(r.rate, 3e6)
+        self.assertTrue(r.generator_bound)
+        self.assertTrue(r.limited)
+
+    def test_device_limit_below_the_generator(self):
+        # a device that forwards 5 of a 10 Mpps generator: not generator-bound
+        g = FakeGenerator(10e6, fwd_max=5e6)
+        g.gen_limit = g.loopback_limit()
+        s = Search(g, g.gen_limit, precision=0.01)
+        ndr, pdr = s.run(NDR), s.run(PDR)
+        self.check_within(ndr.rate, 5e6, 0.01)
+        self.assertLessEqual(pdr.rate, 5e6 / (1 - 0.005) * (1 + 1e-9))
+        self.assertFalse(ndr.generator_bound or pdr.generator_bound)
+
+    def test_invalid_trials_are_retried_then_given_up(self):
+        # a generator that is short only in its first trial at a rate (a
+        # moment descheduled): the retry decides
+        g = FakeGenerator(10e6, gen_limit=None)
+        first = set()
+
+        def flaky(rate):
+            if rate not in first:
+                first.add(rate)
+                return GenTrial(rate, FakeGenerator(rate * 0.5).doc(rate), False, None)
+            return g(rate)
+        s = Search(flaky, 8e6, precision=0.01)
+        r = s.run(NDR)
+        self.assertEqual(r.rate, 8e6)
+        self.assertEqual(len(s.measured[8e6].invalid), 1)
+        self.assertEqual(len(s.measured[8e6].trials), 1)
+        # and a rate never reached after retries is unreachable, not failed
+        s = Search(FakeGenerator(1e6), 8e6, precision=0.05)
+        r = s.run(NDR)
+        self.check_within(r.rate, 1e6, 0.05)
+        self.assertTrue(r.generator_bound)
+        self.assertLessEqual(max(len(m.invalid) for m in s.measured.values()), 2)
 
 
 if __name__ == "__main__":
