@@ -182,6 +182,25 @@ struct esp_sp {
 };
 
 struct rte_acl_ctx;
+/*
+ * Inbound policies' refusals. Per worker, written by that worker only. Not
+ * cache-aligned per worker: these move only for refused packets, and
+ * 20,000 policies stay small.
+ */
+struct esp_sp_cnt {
+	uint64_t refused[NFV_MAX_WORKERS];
+};
+
+/* An SPD: immutable once published, but for its classifier (acl). */
+struct esp_spd {
+	uint32_t n;
+	bool v6;
+	bool acl_failed;		/* control side: the build failed, walk */
+	/* built after publication by esp_spd_acl_sync(); NULL: walk */
+	struct rte_acl_ctx *acl;
+	struct esp_sp sp[];
+};
+
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel);
 const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
@@ -189,7 +208,6 @@ const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 /* out[j]: the policy of sels[idx[j]], j < n <= NFV_BURST, all of spd's family */
 void esp_spd_lookup_bulk(const struct esp_spd *spd, const struct esp_sel *sels,
 			 const uint16_t *idx, uint16_t n, const struct esp_sp **out);
-void esp_spd_acl_sync(struct nfv_ipsec *ips);
 /*
  * The policy of each packet of a burst in direction dir (n <= NFV_BURST):
  * sps[i], NULL for none; sels[i] its selectors. Packets with a meta flag
@@ -209,12 +227,30 @@ enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp);
 uint32_t esp_sp_sa(const struct esp_sp *sp);
 uint32_t esp_sp_reqid(const struct esp_sp *sp);
 uint32_t esp_spd_size(const struct esp_spd *spd);
+/* the policy at position i of spd's order (i < esp_spd_size(spd)) */
+const struct esp_sp *esp_spd_at(const struct esp_spd *spd, uint32_t i);
 bool esp_spd_acl_ready(const struct esp_spd *spd);
 void esp_sp_count(const struct esp_sp *sp, unsigned int worker);
+/* esp_spd_ctl.c: the control side */
+void esp_spd_acl_sync(struct nfv_ipsec *ips);
 int esp_spd_stats(const struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
 		  uint32_t id, uint64_t *refused);
 bool esp_spd_has_inbound(const struct nfv_ipsec *ips);
-int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c);
+/*
+ * Adding policies: prepare checks them all and builds the new arrays of
+ * the SPDs they go to (the only step that can fail); commit publishes
+ * them, one grace period for all; abort forgets a prepared batch.
+ */
+struct esp_spd_batch {
+	struct esp_spd *next[2][2];	/* [dir][v6]; NULL: unchanged */
+	struct esp_sp_cnt **cnt;	/* [n]: the inbound policies' counters */
+	uint32_t n;
+	bool inbound;			/* the batch holds inbound policies */
+};
+int esp_spd_batch_prepare(const struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c,
+			  uint32_t n, struct esp_spd_batch *b);
+void esp_spd_batch_commit(struct nfv_ipsec *ips, struct esp_spd_batch *b);
+void esp_spd_batch_abort(struct esp_spd_batch *b);
 int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
 void esp_spd_free_all(struct nfv_ipsec *ips);
 

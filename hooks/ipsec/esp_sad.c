@@ -39,7 +39,13 @@ struct esp_sad *esp_sad_create(const char *name, uint32_t max, int socket)
 {
 	struct rte_hash_parameters p = {
 		.name = name,
-		.entries = max < 8 ? 8 : max,
+		/*
+		 * Twice the SAs: a cuckoo table filled to the last bucket
+		 * slot refuses keys (-ENOSPC) when the only free slot is not
+		 * reachable from the new key's two buckets, as a rekey of a
+		 * full table found; at half load every key has room.
+		 */
+		.entries = max < 8 ? 16 : 2 * max,
 		.key_len = sizeof(struct esp_sad_key),
 		/* 24-byte keys: the CPU's CRC32 is several times cheaper than jhash */
 		.hash_func = rte_hash_crc,
