@@ -11,9 +11,6 @@
 
 #include "esp.h"
 
-enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp) { return sp->action; }
-uint32_t esp_sp_sa(const struct esp_sp *sp) { return sp->sa_id; }
-uint32_t esp_sp_reqid(const struct esp_sp *sp) { return sp->reqid; }
 
 bool esp_spd_acl_ready(const struct esp_spd *spd)
 {

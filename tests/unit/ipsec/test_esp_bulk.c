@@ -12,6 +12,7 @@
 
 #include <rte_rcu_qsbr.h>
 
+#include "nfv_mbuf.h"
 #include "nfv_test.h"
 #include "test_esp.h"
 
@@ -345,6 +346,134 @@ static void test_sa_scale(void)
 	nfv_ipsec_fini(ips);
 }
 
+static void prefix4(struct nfv_prefix *p, uint8_t a, uint8_t b, uint8_t c, uint8_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->addr.family = AF_INET;
+	p->addr.bytes[0] = a;
+	p->addr.bytes[1] = b;
+	p->addr.bytes[2] = c;
+	p->len = len;
+}
+
+/* peer i: SA 2i out (to 198.51.100.i+1), its inbound twin 2i+1; 10.1/16 <-> 10.2.i/24 */
+#define MANY 30	/* test_esp_setup has 64 SA slots */
+
+static void many_setup(struct test_esp *t)
+{
+	static struct nfv_ipsec_sp_conf sp[2 * MANY + 1];
+	struct nfv_ipsec_sa_conf c;
+	char dst[32];
+
+	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
+	for (uint32_t i = 0; i <= MANY; i++) {
+		/* the last one, 10.9/16 -> 10.2.6/24, has no inbound policy */
+		snprintf(dst, sizeof(dst), "198.51.100.%u", i + 1);
+		test_sa_conf(&c, 2 * i, 0x3000 + i, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
+			     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, "192.0.2.1", dst);
+		c.key[0] = (uint8_t)i;
+		CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
+		c.id = c.reqid = 2 * i + 1;
+		c.dir = NFV_IPSEC_DIR_IN;
+		CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
+		memset(&sp[2 * i], 0, sizeof(sp[0]));
+		sp[2 * i].id = 2 * i + 1;
+		sp[2 * i].dir = NFV_IPSEC_DIR_OUT;
+		sp[2 * i].family = AF_INET;
+		sp[2 * i].action = NFV_IPSEC_PROTECT;
+		sp[2 * i].sa_id = 2 * i;
+		prefix4(&sp[2 * i].src, 10, i == MANY ? 9 : 1, 0, 16);
+		prefix4(&sp[2 * i].dst, 10, 2, i == MANY ? 6 : (uint8_t)i, 24);
+		if (i == MANY)
+			break;
+		sp[2 * i + 1] = sp[2 * i];
+		sp[2 * i + 1].id = 2 * i + 2;
+		sp[2 * i + 1].dir = NFV_IPSEC_DIR_IN;
+		sp[2 * i + 1].reqid = 2 * i + 1;
+	}
+	CU_ASSERT_FATAL(nfv_ipsec_sp_add_bulk(t->ips, sp, 2 * MANY + 1) == 0);
+	nfv_ipsec_spd_sync(t->ips);
+}
+
+/*
+ * One burst of 32 through esp-input, in its passes: runs of one SA and
+ * packets of many, a packet that is not ESP, an unknown SPI, and an inner
+ * packet that no inbound policy covers; each gets its verdict, the good
+ * ones come out whole and in order.
+ */
+static void test_input_burst_many_sas(void)
+{
+	static const int peer_of[NFV_BURST] = {
+		0, 0, 0, 0, 7, -1, 12, 12, -2, 29, 3, -3, 5, 6, 6, 0,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15,
+	};
+	static uint8_t clear[NFV_BURST][128];
+	struct rte_mbuf *pk[NFV_BURST], *m;
+	uint16_t len[NFV_BURST];
+	uint32_t v[NFV_BURST];
+	uint64_t no_sa, policy;
+	unsigned int bad = 0;
+	struct test_esp t;
+	char src[32], dst[32];
+
+	many_setup(&t);
+	for (unsigned int i = 0; i < NFV_BURST; i++) {
+		int p = peer_of[i];
+
+		/* -1: UDP to us, not ESP; -2: peer 3's with an SPI nobody has;
+		 * -3: sealed by the SA no inbound policy covers */
+		snprintf(src, sizeof(src), "10.%u.0.%u", p == -3 ? 9 : 1, i + 1);
+		snprintf(dst, sizeof(dst), "10.2.%u.%u", p == -3 ? 6 : p == -2 ? 3 : p < 0 ? 0 : p,
+			 i + 1);
+		len[i] = test_build_udp(clear[i], AF_INET, src, dst, 1000 + i, 9, i);
+		pk[i] = test_pkt(clear[i], len[i], AF_INET);
+		CU_ASSERT_FATAL(pk[i] != NULL);
+		if (p == -1)
+			continue;
+		CU_ASSERT_FATAL(test_run_output(&t, pk[i]) == NFV_STOLEN);
+		pk[i] = test_take(&t, NFV_INJECT_LOCAL_OUT);
+		CU_ASSERT_FATAL(pk[i] != NULL);
+		if (p == -2)
+			rte_pktmbuf_mtod(pk[i], uint8_t *)[20 + 3] ^= 0x80;
+	}
+	no_sa = test_drops(&t, NFV_DR_ESP_NO_SA);
+	policy = test_drops(&t, NFV_DR_ESP_POLICY);
+	esp_input_ops.fn(t.ips, pk, NFV_BURST, v, &t.state);
+	for (unsigned int i = 0; i < NFV_BURST; i++) {
+		int p = peer_of[i];
+
+		if (p == -1) {
+			bad += v[i] != NFV_ACCEPT;
+			rte_pktmbuf_free(pk[i]);
+		} else if (p == -2) {
+			bad += v[i] != NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
+			rte_pktmbuf_free(pk[i]);
+		} else {
+			bad += v[i] != NFV_STOLEN;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* the runner counts the drops it frees; the policy drop is the entry's */
+	CU_ASSERT_EQUAL(test_drops(&t, NFV_DR_ESP_NO_SA), no_sa);
+	CU_ASSERT_EQUAL(test_drops(&t, NFV_DR_ESP_POLICY), policy + 1);
+	for (unsigned int i = 0; i < NFV_BURST; i++) {
+		if (peer_of[i] < 0)
+			continue;
+		m = test_take(&t, NFV_INJECT_PRE_ROUTING);
+		CU_ASSERT_FATAL(m != NULL);
+		bad += m->pkt_len != len[i] ||
+		       memcmp(rte_pktmbuf_mtod(m, uint8_t *), clear[i], len[i]) != 0;
+		bad += nfv_mbuf_meta(m)->sa_index != 2u * peer_of[i] + 1;
+		rte_pktmbuf_free(m);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_PTR_NULL(test_take(&t, NFV_INJECT_PRE_ROUTING));
+	/* runs of one SA were one lookup, but every packet is counted on its SA */
+	CU_ASSERT_EQUAL(esp_sa_get(t.ips, 1)->stats[0].packets, 5);
+	CU_ASSERT_EQUAL(esp_sa_get(t.ips, 2 * MANY + 1)->stats[0].policy, 1);
+	test_esp_teardown(&t);
+}
+
 int test_bulk_register(void)
 {
 	NFV_TEST_SUITE("esp_bulk", NULL, NULL,
@@ -352,6 +481,8 @@ int test_bulk_register(void)
 		{ "a batch with a duplicate or a bad policy adds none", test_bulk_all_or_nothing },
 		{ "a batch: one grace period, cleartext check entries once",
 		  test_bulk_grace_periods },
-		{ "16,384 inbound SAs in the SAD and the SA slots", test_sa_scale });
+		{ "16,384 inbound SAs in the SAD and the SA slots", test_sa_scale },
+		{ "esp-input: one burst of many SAs, runs, strays, a policy miss",
+		  test_input_burst_many_sas });
 	return 0;
 }
