@@ -4,7 +4,7 @@
 config/examples/remote-access.yaml (gen_remote_access.py), scaled.
 
   mkpolicy_ra.py [--peers N] [--nets LIST] [--inet DEV] [--corp DEV]
-                 [--lab] [--no-filter] > policy.yaml
+                 [--lab] [--no-filter] [--bench] > policy.yaml
 
 Each of N peers (default 5,000) sits behind NAT (ESP in UDP 4500) with
 one AES-GCM-256 SA per direction (ESN) and a virtual address from
@@ -18,7 +18,10 @@ issue-12 table: 5,000 peers, 10,000 SAs, 20,000 policies.
 exception TUN, and static neighbours for the two next hops (198.51.100.1
 at 02:00:00:00:00:02, 10.0.255.254 at 02:00:00:00:01:02), for virtual
 ports; --no-filter leaves out the nft table (its forward chain lets only
-what a peer started back in).
+what a peer started back in); --bench, for traffic replayed from a loop
+(bench/esp/scale.sh): no ESN and no anti-replay window (replay_window: 0,
+which Linux allows only without ESN), so that the same ESP packets can
+come again.
 
 Keys are derived from the peer number (key(), salt(), as
 gen_remote_access.py): an example, never a real policy. Importable: the
@@ -56,7 +59,7 @@ def spi(i, d):
     return (0x20000 if d else 0x10000) + i
 
 
-def policy(peers, nets, inet, corp, lab, nft):
+def policy(peers, nets, inet, corp, lab, nft, bench=False):
     out = []
     w = out.append
     w("# A remote-access concentrator for %d road-warrior peers, %d SAs and %d\n"
@@ -97,12 +100,14 @@ def policy(peers, nets, inet, corp, lab, nft):
         w("      }\n"
           "    }\n")
     w("ipsec:\n  sas:\n")
+    opt_in = "esn: false, natt: true, replay_window: 0" if bench else "esn: true, natt: true"
+    opt_out = "esn: false, natt: true" if bench else "esn: true, natt: true"
     for i in range(peers):
         o = peer_outer(i)
         w('    - { name: p%d-in, spi: %d, direction: in, src: %s, dst: %s, algorithm: aes-gcm-256, '
-          'key: "%s", salt: "%s", esn: true, natt: true }\n' % (i, spi(i, 0), o, LOCAL, key(i, 0), salt(i, 0, peers)))
+          'key: "%s", salt: "%s", %s }\n' % (i, spi(i, 0), o, LOCAL, key(i, 0), salt(i, 0, peers), opt_in))
         w('    - { name: p%d-out, spi: %d, direction: out, src: %s, dst: %s, algorithm: aes-gcm-256, '
-          'key: "%s", salt: "%s", esn: true, natt: true }\n' % (i, spi(i, 1), LOCAL, o, key(i, 1), salt(i, 1, peers)))
+          'key: "%s", salt: "%s", %s }\n' % (i, spi(i, 1), LOCAL, o, key(i, 1), salt(i, 1, peers), opt_out))
     w("  policies:\n")
     for i in range(peers):
         va = peer_va(i)
@@ -122,10 +127,12 @@ def main():
     ap.add_argument("--corp", default="0000:00:09.0")
     ap.add_argument("--lab", action="store_true")
     ap.add_argument("--no-filter", action="store_true")
+    ap.add_argument("--bench", action="store_true")
     a = ap.parse_args()
     if not 1 <= a.peers <= 64000:
         ap.error("--peers: 1 to 64000")
-    sys.stdout.write(policy(a.peers, a.nets.split(","), a.inet, a.corp, a.lab, not a.no_filter))
+    sys.stdout.write(policy(a.peers, a.nets.split(","), a.inet, a.corp, a.lab, not a.no_filter,
+                            a.bench))
 
 
 if __name__ == "__main__":
