@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SAs and policies by name. The module (hooks/ipsec) is created and its
- * two entries registered on the first SA or policy, so a dataplane without
- * IPsec pays nothing in POST_ROUTING. Slots of SAs are indexes of sas[];
- * policy ids are never reused. A PROTECT policy names its SA's slot in the
- * module: a slot that a policy names is not given to a new SA, even once
- * its SA is deleted, or the policy would protect with an SA it never named.
+ * SAs and policies by name (their management messages: ipsec_msg.c). The
+ * module (hooks/ipsec) is created and its two entries registered on the
+ * first SA or policy, so a dataplane without IPsec pays nothing in
+ * POST_ROUTING. Slots of SAs are indexes of sas[]; policy ids are never
+ * reused. A PROTECT policy names its SA's slot in the module: a slot that
+ * a policy names is not given to a new SA, even once its SA is deleted, or
+ * the policy would protect with an SA it never named.
+ *
+ * Sized for a remote-access concentrator: names are found through a hash
+ * (name_index.h), free slots, lowest first, through a bitmap
+ * (slot_alloc.h), and the start-up policy's policies go to the module in
+ * one batch (one copy of each SPD, one grace period).
  *
  * No lock: only the main lcore runs this file (the module's too_big
  * callback, which workers call, is datapath/local.c's): start-up, the
@@ -21,6 +27,7 @@
 
 #include "dp.h"
 #include "events.h"
+#include "ipsec.h"
 #include "local.h"
 #include "log.h"
 #include "mgmt.h"
@@ -28,34 +35,7 @@
 #include "nfv_ipsec.h"
 #include "nfv_policy_ipsec.h"
 
-#define IPSEC_MAX_SA 1024
-#define IPSEC_MAX_SP 1024
 #define IPSEC_POLL_MS 1000		/* the period of the lifetime poll */
-
-struct dp_sa {
-	bool used;
-	bool soft_seen;			/* the soft event was reported */
-	bool hard_seen;
-	struct nfv_policy_sa conf;	/* keys wiped once handed to the module */
-};
-
-struct dp_sp {
-	bool used;
-	uint32_t id;
-	int32_t sa_slot;		/* PROTECT: the slot of its SA, else -1 */
-	struct nfv_policy_sp conf;
-	char sa[NFV_NAME_MAX];
-};
-
-struct nfv_ipsec_dp {
-	struct nfv_ipsec *ips;
-	bool registered;
-	uint64_t next_poll;		/* TSC deadline of the lifetime poll */
-	uint32_t next_sp_id;
-	struct dp_sa sas[IPSEC_MAX_SA];
-	uint16_t sa_refs[IPSEC_MAX_SA];	/* policies that name each slot */
-	struct dp_sp sps[IPSEC_MAX_SP];
-};
 
 static uint64_t poll_cycles(void)
 {
@@ -82,6 +62,51 @@ static uint16_t path_mtu(const struct nfv_dp *dp, const struct nfv_addr *dst)
 	return nh->type == NFV_NH_FORWARD ? dp->ports[nh->port].mtu : 0;
 }
 
+static const char *sa_name_of(const void *ctx, uint32_t idx)
+{
+	return ((const struct nfv_ipsec_dp *)ctx)->sas[idx].conf.name;
+}
+
+static const char *sp_name_of(const void *ctx, uint32_t idx)
+{
+	return ((const struct nfv_ipsec_dp *)ctx)->sps[idx].conf.name;
+}
+
+/* The module's state is freed by ipsec_fini; this frees ours. */
+static void state_free(struct nfv_ipsec_dp *s)
+{
+	if (s == NULL)
+		return;
+	nfv_name_index_fini(&s->sa_names);
+	nfv_name_index_fini(&s->sp_names);
+	nfv_slot_alloc_fini(&s->sa_free);
+	nfv_slot_alloc_fini(&s->sp_free);
+	free(s->sas);
+	free(s->sa_refs);
+	free(s->sps);
+	free(s);
+}
+
+static struct nfv_ipsec_dp *state_alloc(void)
+{
+	struct nfv_ipsec_dp *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->sas = calloc(IPSEC_MAX_SA, sizeof(s->sas[0]));
+	s->sa_refs = calloc(IPSEC_MAX_SA, sizeof(s->sa_refs[0]));
+	s->sps = calloc(IPSEC_MAX_SP, sizeof(s->sps[0]));
+	if (s->sas == NULL || s->sa_refs == NULL || s->sps == NULL ||
+	    nfv_name_index_init(&s->sa_names, IPSEC_MAX_SA, sa_name_of, s) < 0 ||
+	    nfv_name_index_init(&s->sp_names, IPSEC_MAX_SP, sp_name_of, s) < 0 ||
+	    nfv_slot_alloc_init(&s->sa_free, IPSEC_MAX_SA) < 0 ||
+	    nfv_slot_alloc_init(&s->sp_free, IPSEC_MAX_SP) < 0) {
+		state_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 {
 	struct nfv_ipsec_conf conf = {
@@ -101,12 +126,12 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 		return 0;
 	}
 	if (s == NULL) {
-		s = calloc(1, sizeof(*s));
+		s = state_alloc();
 		if (s == NULL)
 			return -ENOMEM;
 		ret = nfv_ipsec_init(&s->ips, &conf);
 		if (ret < 0) {
-			free(s);
+			state_free(s);
 			return ret;
 		}
 		dp->ipsec = s;
@@ -122,18 +147,23 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 
 static struct dp_sa *sa_find(struct nfv_ipsec_dp *s, const char *name)
 {
-	for (unsigned int i = 0; s != NULL && i < IPSEC_MAX_SA; i++)
-		if (s->sas[i].used && strcmp(s->sas[i].conf.name, name) == 0)
-			return &s->sas[i];
-	return NULL;
+	int64_t i = s != NULL ? nfv_name_index_find(&s->sa_names, name) : -1;
+
+	return i < 0 ? NULL : &s->sas[i];
 }
 
 static struct dp_sp *sp_find(struct nfv_ipsec_dp *s, const char *name)
 {
-	for (unsigned int i = 0; s != NULL && i < IPSEC_MAX_SP; i++)
-		if (s->sps[i].used && strcmp(s->sps[i].conf.name, name) == 0)
-			return &s->sps[i];
-	return NULL;
+	int64_t i = s != NULL ? nfv_name_index_find(&s->sp_names, name) : -1;
+
+	return i < 0 ? NULL : &s->sps[i];
+}
+
+/* A slot that is neither used nor named by a policy is free. */
+static void sa_slot_check_free(struct nfv_ipsec_dp *s, uint32_t id)
+{
+	if (!s->sas[id].used && s->sa_refs[id] == 0)
+		nfv_slot_put(&s->sa_free, id);
 }
 
 /* The policy and the module share the vocabulary's enums and structs. */
@@ -164,13 +194,13 @@ static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 	c->hard = p->hard;
 }
 
-static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
+int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 		  char *why, size_t len)
 {
 	struct nfv_ipsec_sa_conf c;
 	struct nfv_ipsec_dp *s;
-	struct dp_sa *slot = NULL;
-	uint32_t id;
+	struct dp_sa *slot;
+	int64_t id;
 	int ret;
 
 	ret = state_get(dp, &s);
@@ -180,22 +210,20 @@ static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 		snprintf(why, len, "SA \"%s\" exists", p->name);
 		return -EEXIST;
 	}
-	for (id = 0; id < IPSEC_MAX_SA; id++)
-		if (!s->sas[id].used && s->sa_refs[id] == 0) {
-			slot = &s->sas[id];
-			break;
-		}
-	if (slot == NULL) {
+	id = nfv_slot_get(&s->sa_free);
+	if (id < 0) {
 		snprintf(why, len, "no free SA slot (%u)", IPSEC_MAX_SA);
 		return -ENOSPC;
 	}
-	sa_conf(p, id, &c);
+	slot = &s->sas[id];
+	sa_conf(p, (uint32_t)id, &c);
 	/* taken when the SA is added: a later route change does not move it */
 	if (p->dir == NFV_IPSEC_DIR_OUT)
 		c.mtu = path_mtu(dp, &p->dst);
 	ret = nfv_ipsec_sa_add(s->ips, &c);
 	explicit_bzero(&c, sizeof(c));
 	if (ret < 0) {
+		nfv_slot_put(&s->sa_free, (uint32_t)id);
 		snprintf(why, len, "SA \"%s\" (SPI 0x%x): %s", p->name, p->spi,
 			 ret == -EEXIST ? "this SPI and destination are in use" :
 			 strerror(-ret));
@@ -206,22 +234,38 @@ static int sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	slot->conf = *p;
 	explicit_bzero(slot->conf.key, sizeof(slot->conf.key));
 	explicit_bzero(slot->conf.auth_key, sizeof(slot->conf.auth_key));
+	/* cannot fail: no more names than slots */
+	nfv_name_index_add(&s->sa_names, slot->conf.name, (uint32_t)id);
 	dp->generation++;
 	return 0;
 }
 
-static int sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
-		  const char *sa_name, char *why, size_t len)
+/* Takes back what sp_take did: name, SA reference, slot. */
+static void sp_untake(struct nfv_ipsec_dp *s, uint32_t idx)
 {
-	struct nfv_ipsec_sp_conf c = { 0 };
-	struct dp_sp *slot = NULL;
-	struct dp_sa *sa = NULL;
-	struct nfv_ipsec_dp *s;
-	int ret;
+	struct dp_sp *sp = &s->sps[idx];
 
-	ret = state_get(dp, &s);
-	if (ret < 0)
-		return ret;
+	nfv_name_index_del(&s->sp_names, sp->conf.name);
+	if (sp->sa_slot >= 0) {
+		s->sa_refs[sp->sa_slot]--;
+		sa_slot_check_free(s, (uint32_t)sp->sa_slot);
+	}
+	memset(sp, 0, sizeof(*sp));
+	nfv_slot_put(&s->sp_free, idx);
+}
+
+/*
+ * Checks policy p (PROTECT: with the SA named sa_name), takes a slot for
+ * it and its name, and fills c for the module.
+ */
+static int sp_take(struct nfv_ipsec_dp *s, const struct nfv_policy_sp *p,
+		   const char *sa_name, struct nfv_ipsec_sp_conf *c, uint32_t *idx,
+		   char *why, size_t len)
+{
+	struct dp_sa *sa = NULL;
+	struct dp_sp *slot;
+	int64_t i;
+
 	if (sp_find(s, p->name) != NULL) {
 		snprintf(why, len, "policy \"%s\" exists", p->name);
 		return -EEXIST;
@@ -234,55 +278,94 @@ static int sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 			return -ENOENT;
 		}
 	}
-	for (unsigned int i = 0; i < IPSEC_MAX_SP; i++)
-		if (!s->sps[i].used) {
-			slot = &s->sps[i];
-			break;
-		}
-	if (slot == NULL) {
+	i = nfv_slot_get(&s->sp_free);
+	if (i < 0) {
 		snprintf(why, len, "no free policy slot (%u)", IPSEC_MAX_SP);
 		return -ENOSPC;
 	}
-	c.id = ++s->next_sp_id;
-	c.priority = p->priority;
-	c.dir = p->dir;
-	c.family = p->src.addr.family;
-	c.src = p->src;
-	c.dst = p->dst;
-	c.proto = p->proto;
-	c.sport_min = p->sport_min;
-	c.sport_max = p->sport_max;
-	c.dport_min = p->dport_min;
-	c.dport_max = p->dport_max;
-	c.action = p->action;
-	if (sa != NULL) {
-		c.sa_id = (uint32_t)(sa - s->sas);
-		c.reqid = sa->conf.reqid;
-	}
-	ret = nfv_ipsec_sp_add(s->ips, &c);
-	if (ret < 0) {
-		snprintf(why, len, "policy \"%s\": %s", p->name, strerror(-ret));
-		return ret;
-	}
+	memset(c, 0, sizeof(*c));
+	c->id = ++s->next_sp_id;
+	c->priority = p->priority;
+	c->dir = p->dir;
+	c->family = p->src.addr.family;
+	c->src = p->src;
+	c->dst = p->dst;
+	c->proto = p->proto;
+	c->sport_min = p->sport_min;
+	c->sport_max = p->sport_max;
+	c->dport_min = p->dport_min;
+	c->dport_max = p->dport_max;
+	c->action = p->action;
+	slot = &s->sps[i];
 	slot->used = true;
-	slot->id = c.id;
-	slot->sa_slot = sa != NULL ? (int32_t)c.sa_id : -1;
-	if (sa != NULL)
-		s->sa_refs[c.sa_id]++;
+	slot->id = c->id;
+	slot->sa_slot = -1;
 	slot->conf = *p;
-	strlcpy(slot->sa, sa != NULL ? sa->conf.name : "", sizeof(slot->sa));
-	dp->generation++;
+	if (sa != NULL) {
+		c->sa_id = (uint32_t)(sa - s->sas);
+		c->reqid = sa->conf.reqid;
+		slot->sa_slot = (int32_t)c->sa_id;
+		s->sa_refs[c->sa_id]++;
+		strlcpy(slot->sa, sa->conf.name, sizeof(slot->sa));
+	}
+	nfv_name_index_add(&s->sp_names, slot->conf.name, (uint32_t)i);
+	*idx = (uint32_t)i;
 	return 0;
 }
 
-/* After the module's delete: once it has let go (ret 0), the slot is free. */
-static int slot_release(struct nfv_dp *dp, void *slot, size_t size, int ret)
+/*
+ * Policies ps[0..n), sa_names[i] the SA that PROTECT policy i names: all
+ * of them or none. Each is checked and takes its slot, then the module
+ * gets them in one batch (nfv_ipsec_sp_add_bulk: each SPD copied once,
+ * one grace period), which is what makes a start-up policy of 20,000
+ * policies cheap.
+ */
+static int sp_add_bulk(struct nfv_dp *dp, const struct nfv_policy_sp *ps,
+		       const char *const *sa_names, unsigned int n, char *why, size_t len)
 {
-	if (ret == 0) {
-		memset(slot, 0, size);
-		dp->generation++;
+	struct nfv_ipsec_sp_conf *c;
+	struct nfv_ipsec_dp *s;
+	unsigned int i = 0;
+	uint32_t *idx;
+	int ret;
+
+	ret = state_get(dp, &s);
+	if (ret < 0)
+		return ret;
+	c = malloc(n * sizeof(*c));
+	idx = malloc(n * sizeof(*idx));
+	ret = -ENOMEM;
+	if (c == NULL || idx == NULL)
+		goto undo;
+	for (i = 0; i < n; i++) {
+		ret = sp_take(s, &ps[i], sa_names[i], &c[i], &idx[i], why, len);
+		if (ret < 0)
+			goto undo;
 	}
+	ret = nfv_ipsec_sp_add_bulk(s->ips, c, n);
+	if (ret < 0) {
+		if (n == 1)
+			snprintf(why, len, "policy \"%s\": %s", ps[0].name, strerror(-ret));
+		else
+			snprintf(why, len, "%u policies: %s", n, strerror(-ret));
+		goto undo;
+	}
+	dp->generation++;
+	free(c);
+	free(idx);
+	return 0;
+undo:
+	while (i-- > 0)
+		sp_untake(s, idx[i]);
+	free(c);
+	free(idx);
 	return ret;
+}
+
+int nfv_ipsec_ctl_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
+		  const char *sa_name, char *why, size_t len)
+{
+	return sp_add_bulk(dp, p, &sa_name, 1, why, len);
 }
 
 /*
@@ -290,20 +373,30 @@ static int slot_release(struct nfv_dp *dp, void *slot, size_t size, int ret)
  * policy's packets are dropped as esp-unknown-spi until it is replaced.
  * The module unpublishes the SA, waits a grace period and wipes its keys.
  */
-static int sa_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
+int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	struct dp_sa *sa = sa_find(s, name);
+	uint32_t id;
+	int ret;
 
 	if (sa == NULL) {
 		snprintf(why, len, "no SA \"%s\"", name);
 		return -ENOENT;
 	}
-	return slot_release(dp, sa, sizeof(*sa),
-			    nfv_ipsec_sa_del(s->ips, (uint32_t)(sa - s->sas)));
+	id = (uint32_t)(sa - s->sas);
+	ret = nfv_ipsec_sa_del(s->ips, id);
+	if (ret < 0)
+		return ret;
+	/* the module has let go; the slot is free unless a policy names it */
+	nfv_name_index_del(&s->sa_names, sa->conf.name);
+	memset(sa, 0, sizeof(*sa));
+	sa_slot_check_free(s, id);
+	dp->generation++;
+	return 0;
 }
 
-static int sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
+int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	struct dp_sp *sp = sp_find(s, name);
@@ -314,10 +407,12 @@ static int sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 		return -ENOENT;
 	}
 	ret = nfv_ipsec_sp_del(s->ips, sp->conf.dir, sp->id);
+	if (ret < 0)
+		return ret;
 	/* the module has let go: its SA's slot may serve a new SA */
-	if (ret == 0 && sp->sa_slot >= 0)
-		s->sa_refs[sp->sa_slot]--;
-	return slot_release(dp, sp, sizeof(*sp), ret);
+	sp_untake(s, (uint32_t)(sp - s->sps));
+	dp->generation++;
+	return 0;
 }
 
 /*
@@ -336,7 +431,7 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 	if (now < s->next_poll)
 		return;
 	s->next_poll = now + poll_cycles();
-	for (unsigned int i = 0; i < IPSEC_MAX_SA; i++) {
+	for (unsigned int i = 0; i < s->sa_free.hi; i++) {
 		struct dp_sa *sa = &s->sas[i];
 
 		if (!sa->used || sa->hard_seen || nfv_ipsec_sa_poll(s->ips, i, &ev) < 0)
@@ -370,29 +465,47 @@ static void policy_keys_drop(struct nfv_dp *dp)
 	dp->policy->ipsec = NULL;
 }
 
+static double ms_since(uint64_t t0)
+{
+	return (double)(rte_rdtsc() - t0) * 1000.0 / (double)rte_get_tsc_hz();
+}
+
 static int ipsec_init(struct nfv_dp *dp)
 {
 	const struct nfv_policy_ipsec *pi = dp->policy->ipsec;
+	uint64_t t0 = rte_rdtsc();
+	double sa_ms, sp_ms;
 	char why[160];
 	int ret;
 
 	if (pi == NULL)
 		return 0;
 	for (unsigned int i = 0; i < pi->nb_sas; i++) {
-		ret = sa_add(dp, &pi->sas[i], why, sizeof(why));
+		ret = nfv_ipsec_ctl_sa_add(dp, &pi->sas[i], why, sizeof(why));
 		if (ret < 0)
 			goto err;
 	}
-	for (unsigned int i = 0; i < pi->nb_sps; i++) {
-		const struct nfv_policy_sp *sp = &pi->sps[i];
+	sa_ms = ms_since(t0);
+	if (pi->nb_sps > 0) {
+		/* in one batch: one copy of each SPD, one grace period */
+		const char **sa_names = malloc(pi->nb_sps * sizeof(*sa_names));
 
-		ret = sp_add(dp, sp, sp->sa >= 0 ? pi->sas[sp->sa].name : "", why, sizeof(why));
+		ret = -ENOMEM;
+		snprintf(why, sizeof(why), "%u policies: %s", pi->nb_sps, strerror(ENOMEM));
+		if (sa_names == NULL)
+			goto err;
+		for (unsigned int i = 0; i < pi->nb_sps; i++)
+			sa_names[i] = pi->sps[i].sa >= 0 ? pi->sas[pi->sps[i].sa].name : "";
+		ret = sp_add_bulk(dp, pi->sps, sa_names, pi->nb_sps, why, sizeof(why));
+		free(sa_names);
 		if (ret < 0)
 			goto err;
 	}
+	sp_ms = ms_since(t0) - sa_ms;
 	if (dp->ipsec != NULL)
 		nfv_ipsec_spd_sync(dp->ipsec->ips);
-	NFV_LOG(INFO, "ipsec: %u SA(s), %u policies", pi->nb_sas, pi->nb_sps);
+	NFV_LOG(INFO, "ipsec: %u SA(s), %u policies (%.0f + %.0f ms, classifiers %.0f ms)",
+		pi->nb_sas, pi->nb_sps, sa_ms, sp_ms, ms_since(t0) - sa_ms - sp_ms);
 	policy_keys_drop(dp);
 	return 0;
 err:
@@ -412,188 +525,8 @@ static void ipsec_fini(struct nfv_dp *dp)
 		nfv_ipsec_unregister(dp->hooks, s->ips);
 	nfv_ipsec_fini(s->ips);
 	dp->ipsec = NULL;
-	free(s);
+	state_free(s);
 }
-
-/* Lists for the management socket; keys are never copied out. */
-static int sa_list(struct nfv_dp *dp, struct nfv_buf *b)
-{
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sa));
-	struct nfv_ipsec_dp *s = dp->ipsec;
-	int ret = 0;
-
-	for (unsigned int i = 0; l != NULL && s != NULL && i < IPSEC_MAX_SA; i++) {
-		const struct dp_sa *sa = &s->sas[i];
-		struct nfv_ipsec_sa_stats st;
-		struct nfv_msg_ipsec_sa *r;
-
-		if (!sa->used)
-			continue;
-		r = nfv_buf_put(b, sizeof(*r));
-		if (r == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		l = (struct nfv_msg_list *)b->p;
-		strlcpy(r->name, sa->conf.name, sizeof(r->name));
-		r->spi = sa->conf.spi;
-		r->reqid = sa->conf.reqid;
-		r->dir = sa->conf.dir;
-		r->mode = sa->conf.mode;
-		r->cipher = sa->conf.cipher;
-		r->auth = sa->conf.auth;
-		r->esn = sa->conf.esn;
-		r->natt = sa->conf.natt;
-		r->natt_sport = sa->conf.natt_sport;
-		r->natt_dport = sa->conf.natt_dport;
-		r->replay_window = sa->conf.dir == NFV_IPSEC_DIR_OUT || sa->conf.replay_off ? 0 :
-			sa->conf.replay_window ? sa->conf.replay_window :
-			NFV_IPSEC_REPLAY_DEFAULT;
-		r->src = sa->conf.src;
-		r->dst = sa->conf.dst;
-		r->soft = sa->conf.soft;
-		r->hard = sa->conf.hard;
-		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0)
-			r->stats = st;
-		r->state = sa->hard_seen || r->stats.seq_overflow ? NFV_IPSEC_SA_EXPIRED :
-			   sa->soft_seen ? NFV_IPSEC_SA_SOFT : NFV_IPSEC_SA_ACTIVE;
-		l->count++;
-	}
-	return l == NULL ? -ENOMEM : ret;
-}
-
-static int sp_list(struct nfv_dp *dp, struct nfv_buf *b)
-{
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sp));
-	struct nfv_ipsec_dp *s = dp->ipsec;
-	int ret = 0;
-
-	for (unsigned int i = 0; l != NULL && s != NULL && i < IPSEC_MAX_SP; i++) {
-		struct nfv_msg_ipsec_sp *r;
-
-		if (!s->sps[i].used)
-			continue;
-		r = nfv_buf_put(b, sizeof(*r));
-		if (r == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		l = (struct nfv_msg_list *)b->p;
-		r->sp = s->sps[i].conf;
-		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
-		if (nfv_ipsec_sp_stats(s->ips, s->sps[i].conf.dir, s->sps[i].id,
-				       &r->refused) < 0)
-			r->refused = 0;
-		l->count++;
-	}
-	return l == NULL ? -ENOMEM : ret;
-}
-
-/* Requests: an SA request carries keys, wiped from the request buffer once
- * the module has its copy. */
-static int req_sa_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *payload,
-		  char *why, size_t len)
-{
-	struct nfv_policy_sa sa;
-	int ret;
-
-	if (h->len < sizeof(sa)) {
-		snprintf(why, len, "short SA request");
-		return -EINVAL;
-	}
-	memcpy(&sa, payload, sizeof(sa));
-	/* the connection's buffer is ours until the next read */
-	explicit_bzero((void *)(uintptr_t)payload, sizeof(sa));
-	sa.name[sizeof(sa.name) - 1] = '\0';
-	if (sa.key_len > sizeof(sa.key) || sa.auth_key_len > sizeof(sa.auth_key) ||
-	    sa.dir >= NFV_IPSEC_DIR_MAX || sa.mode >= NFV_IPSEC_MODE_MAX ||
-	    sa.cipher >= NFV_IPSEC_CIPHER_MAX || sa.auth >= NFV_IPSEC_AUTH_MAX) {
-		explicit_bzero(&sa, sizeof(sa));
-		snprintf(why, len, "malformed SA request");
-		return -EINVAL;
-	}
-	ret = sa_add(dp, &sa, why, len);
-	explicit_bzero(&sa, sizeof(sa));
-	return ret;
-}
-
-static int req_sp_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *payload,
-		  char *why, size_t len)
-{
-	struct nfv_msg_ipsec_sp_add r;
-
-	if (h->len < sizeof(r)) {
-		snprintf(why, len, "short policy request");
-		return -EINVAL;
-	}
-	memcpy(&r, payload, sizeof(r));
-	r.sp.name[sizeof(r.sp.name) - 1] = '\0';
-	r.sa[sizeof(r.sa) - 1] = '\0';
-	if (r.sp.dir >= NFV_IPSEC_DIR_MAX || r.sp.action >= NFV_IPSEC_ACTION_MAX ||
-	    r.sp.src.addr.family != r.sp.dst.addr.family ||
-	    (r.sp.src.addr.family != AF_INET && r.sp.src.addr.family != AF_INET6)) {
-		snprintf(why, len, "malformed policy request");
-		return -EINVAL;
-	}
-	return sp_add(dp, &r.sp, r.sa, why, len);
-}
-
-static int req_del(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *payload,
-	       char *why, size_t len)
-{
-	struct nfv_msg_name n;
-
-	if (h->len < sizeof(n)) {
-		snprintf(why, len, "short delete request");
-		return -EINVAL;
-	}
-	memcpy(&n, payload, sizeof(n));
-	n.name[sizeof(n.name) - 1] = '\0';
-	if (h->type == NFV_MSG_IPSEC_SA_DEL)
-		return sa_del(dp, n.name, why, len);
-	return sp_del(dp, n.name, why, len);
-}
-
-static int handle_ipsec(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-	char why[200] = "";
-	int ret;
-
-	switch (h->type) {
-	case NFV_MSG_IPSEC_SAS:
-		return nfv_mgmt_reply(c, h, &b, sa_list(dp, &b));
-	case NFV_MSG_IPSEC_SPS:
-		return nfv_mgmt_reply(c, h, &b, sp_list(dp, &b));
-	case NFV_MSG_IPSEC_SA_ADD:
-		ret = req_sa_add(dp, h, payload, why, sizeof(why));
-		break;
-	case NFV_MSG_IPSEC_SP_ADD:
-		ret = req_sp_add(dp, h, payload, why, sizeof(why));
-		break;
-	case NFV_MSG_IPSEC_SA_DEL:
-	case NFV_MSG_IPSEC_SP_DEL:
-		ret = req_del(dp, h, payload, why, sizeof(why));
-		break;
-	default:
-		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "unknown request type %u",
-				      h->type);
-	}
-	if (ret < 0)
-		return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
-}
-
-static const struct nfv_mgmt_handler ipsec_handlers[] = {
-	{ NFV_MSG_IPSEC_SAS, 0, false, "SAs", handle_ipsec },
-	{ NFV_MSG_IPSEC_SPS, 0, false, "policies", handle_ipsec },
-	{ NFV_MSG_IPSEC_SA_ADD, 0, true, "SA add", handle_ipsec },
-	{ NFV_MSG_IPSEC_SA_DEL, 0, true, "SA delete", handle_ipsec },
-	{ NFV_MSG_IPSEC_SP_ADD, 0, true, "policy add", handle_ipsec },
-	{ NFV_MSG_IPSEC_SP_DEL, 0, true, "policy delete", handle_ipsec },
-};
-NFV_MGMT_HANDLERS(ipsec_handlers);
 
 static struct nfv_ctl_module ipsec_module = {
 	.name = "ipsec",

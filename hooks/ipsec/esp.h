@@ -9,6 +9,7 @@
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <intel-ipsec-mb.h>
 
 #include "nfv_frag.h"
@@ -74,7 +75,7 @@ struct esp_keys {
 } __rte_cache_aligned;
 
 struct esp_sa {
-	/* set at creation, read-only afterwards */
+	/* set at creation, read-only afterwards (but dead); what a packet reads first */
 	uint32_t id;
 	uint32_t spi;		/* host order */
 	uint32_t reqid;
@@ -87,6 +88,8 @@ struct esp_sa {
 	uint8_t icv_len;
 	uint8_t align;		/* padding boundary: 4 or 16 */
 	uint8_t key_len;	/* cipher key without salt */
+	/* written by the control side (poll) or by a worker on overflow */
+	volatile uint8_t dead;
 	uint16_t mtu;		/* outbound path MTU, 0: none */
 	uint8_t salt[4];	/* AEAD: salt_len bytes of KEYMAT after the key */
 	uint8_t salt_len;
@@ -94,15 +97,15 @@ struct esp_sa {
 	uint16_t natt_dport;
 	uint8_t src[16];
 	uint8_t dst[16];
+	/* second line: what every packet reads too */
 	uint64_t iv_nonce;	/* CBC: second half of the IV counter block */
-	struct nfv_ipsec_lifetime soft;
+	uint64_t first_tsc;	/* the earlier of the TSC deadlines below */
 	struct nfv_ipsec_lifetime hard;
+	struct nfv_ipsec_lifetime soft;
+	/* read once a deadline has passed */
 	uint64_t soft_tsc;	/* TSC deadlines; UINT64_MAX: none */
 	uint64_t hard_tsc;
-	uint64_t first_tsc;	/* the earlier of the two */
 	struct esp_keys keys;
-	/* written by the control side (poll) or by a worker on overflow */
-	volatile uint8_t dead;
 	/* outbound: next sequence number; the one field workers share */
 	uint64_t seq __rte_cache_aligned;
 	struct esp_sa_wstats stats[NFV_MAX_WORKERS];
@@ -171,6 +174,10 @@ int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos);
 void esp_sad_reclaim(struct esp_sad *sad, int32_t pos);
 struct esp_sa *esp_sad_lookup(const struct esp_sad *sad, uint32_t spi,
 			      uint8_t family, const uint8_t *dst);
+/* sas[i]: the SA of the key of h[idx[i]], NULL for none; n <= NFV_BURST */
+struct esp_in_hdr;
+void esp_sad_lookup_bulk(const struct esp_sad *sad, const struct esp_in_hdr *h,
+			 const uint16_t *idx, unsigned int n, struct esp_sa **sas);
 
 /* esp_spd.c: selectors of one packet */
 struct esp_sel {
@@ -198,6 +205,25 @@ struct esp_sp {
 };
 
 struct rte_acl_ctx;
+/*
+ * Inbound policies' refusals. Per worker, written by that worker only. Not
+ * cache-aligned per worker: these move only for refused packets, and
+ * 20,000 policies stay small.
+ */
+struct esp_sp_cnt {
+	uint64_t refused[NFV_MAX_WORKERS];
+};
+
+/* An SPD: immutable once published, but for its classifier (acl). */
+struct esp_spd {
+	uint32_t n;
+	bool v6;
+	bool acl_failed;		/* control side: the build failed, walk */
+	/* built after publication by esp_spd_acl_sync(); NULL: walk */
+	struct rte_acl_ctx *acl;
+	struct esp_sp sp[];
+};
+
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel);
 const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
@@ -205,7 +231,6 @@ const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 /* out[j]: the policy of sels[idx[j]], j < n <= NFV_BURST, all of spd's family */
 void esp_spd_lookup_bulk(const struct esp_spd *spd, const struct esp_sel *sels,
 			 const uint16_t *idx, uint16_t n, const struct esp_sp **out);
-void esp_spd_acl_sync(struct nfv_ipsec *ips);
 /*
  * The policy of each packet of a burst in direction dir (n <= NFV_BURST):
  * sps[i], NULL for none; sels[i] its selectors. Packets with a meta flag
@@ -221,16 +246,38 @@ struct rte_acl_ctx *esp_spd_acl_build(const struct esp_sp *sps, uint32_t n,
 void esp_spd_acl_classify(const struct rte_acl_ctx *ctx, bool v6,
 			  const struct esp_sel *sels, const uint16_t *idx,
 			  uint16_t n, uint32_t *res);
-enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp);
-uint32_t esp_sp_sa(const struct esp_sp *sp);
-uint32_t esp_sp_reqid(const struct esp_sp *sp);
+static inline enum nfv_ipsec_action esp_sp_action(const struct esp_sp *sp)
+{
+	return sp->action;
+}
+
+static inline uint32_t esp_sp_sa(const struct esp_sp *sp) { return sp->sa_id; }
+static inline uint32_t esp_sp_reqid(const struct esp_sp *sp) { return sp->reqid; }
 uint32_t esp_spd_size(const struct esp_spd *spd);
+/* the policy at position i of spd's order (i < esp_spd_size(spd)) */
+const struct esp_sp *esp_spd_at(const struct esp_spd *spd, uint32_t i);
 bool esp_spd_acl_ready(const struct esp_spd *spd);
 void esp_sp_count(const struct esp_sp *sp, unsigned int worker);
+/* esp_spd_ctl.c: the control side */
+void esp_spd_acl_sync(struct nfv_ipsec *ips);
 int esp_spd_stats(const struct nfv_ipsec *ips, enum nfv_ipsec_dir dir,
 		  uint32_t id, uint64_t *refused);
 bool esp_spd_has_inbound(const struct nfv_ipsec *ips);
-int esp_spd_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c);
+/*
+ * Adding policies: prepare checks them all and builds the new arrays of
+ * the SPDs they go to (the only step that can fail); commit publishes
+ * them, one grace period for all; abort forgets a prepared batch.
+ */
+struct esp_spd_batch {
+	struct esp_spd *next[2][2];	/* [dir][v6]; NULL: unchanged */
+	struct esp_sp_cnt **cnt;	/* [n]: the inbound policies' counters */
+	uint32_t n;
+	bool inbound;			/* the batch holds inbound policies */
+};
+int esp_spd_batch_prepare(const struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *c,
+			  uint32_t n, struct esp_spd_batch *b);
+void esp_spd_batch_commit(struct nfv_ipsec *ips, struct esp_spd_batch *b);
+void esp_spd_batch_abort(struct esp_spd_batch *b);
 int esp_spd_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
 void esp_spd_free_all(struct nfv_ipsec *ips);
 
@@ -277,13 +324,24 @@ void esp_encap_finish(struct esp_op *op);
 void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off, uint32_t total,
 		uint8_t proto);
 
-/* esp_decap.c; prepare returns 0 (op ready), a drop reason, or: */
+/* esp_decap.c; parse and prepare return 0, a drop reason, or: */
 #define ESP_IN_ACCEPT (-1)	/* not ESP: let it go on */
-int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-		      uint64_t now, unsigned int worker, struct esp_op *op,
-		      struct esp_sa **last);
+/* An ESP packet's headers, before its SA is known. */
+struct esp_in_hdr {
+	const uint8_t *dst;	/* SAD key: SPI, family, destination */
+	uint32_t spi;
+	uint8_t family;
+	uint32_t len;		/* the IP packet's length */
+	uint32_t l3;		/* the ESP or UDP header's offset */
+	uint32_t esp_off;
+	uint32_t nh_off;
+};
+int esp_decap_parse(struct nfv_ipsec *ips, struct rte_mbuf **mp, struct esp_in_hdr *h);
+int esp_decap_prepare(struct rte_mbuf *m, const struct esp_in_hdr *h, struct esp_sa *sa,
+		      uint64_t now, unsigned int worker, struct esp_op *op);
 int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		     unsigned int worker);
+bool esp_decap_policy_ok(const struct esp_sa *sa, const struct esp_sp *sp, bool bad);
 
 /* esp_output.c / esp_input.c: the hook entries, priv set at registration */
 extern const struct nfv_hook_ops esp_output_ops;
@@ -327,6 +385,31 @@ static inline struct esp_sa *esp_sa_get(const struct nfv_ipsec *ips, uint32_t id
 	if (unlikely(id >= ips->max_sa))
 		return NULL;
 	return __atomic_load_n(&ips->sas[id], __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The lines of an SA that a packet touches, fetched ahead for a whole
+ * burst: with thousands of SAs they are not in the core's caches, and one
+ * miss after another (policy, SA slot, SA, keys) costs more than the
+ * crypto of a small packet. The SA's first two lines (all that a packet
+ * reads of it while no deadline has passed), AES-GCM's round keys and the
+ * lowest powers of H (which the VAES code keeps at the end of its table:
+ * what a short packet hashes with), this worker's counters, and the
+ * sequence number (outbound) or the replay window's head (inbound).
+ * Unconditional: a decision on the SA's algorithm would wait for its line.
+ */
+static inline void esp_sa_prefetch(const struct esp_sa *sa, unsigned int w, bool in)
+{
+	const uint8_t *k = (const uint8_t *)&sa->keys.gcm;
+
+	rte_prefetch0(sa);
+	rte_prefetch0((const uint8_t *)sa + RTE_CACHE_LINE_SIZE);
+	for (unsigned int i = 0; i < 4; i++)
+		rte_prefetch0(k + i * RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(k + sizeof(sa->keys.gcm) - 2 * RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(k + sizeof(sa->keys.gcm) - RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(&sa->stats[w]);
+	rte_prefetch0(in ? (const void *)&sa->replay : (const void *)&sa->seq);
 }
 
 /*

@@ -79,24 +79,27 @@ static void esp_ops(struct nfv_ipsec *ips, struct nfv_hook_ops ops[ESP_NB_ENTRIE
 
 /*
  * The cleartext check entries exist while an inbound policy does: without
- * one they would accept everything, and an empty hook costs nothing.
+ * one they would accept everything, and an empty hook costs nothing. They
+ * come before the first inbound policy is published and go after the
+ * last one is deleted.
  */
-static int esp_policy_sync(struct nfv_ipsec *ips)
+static int esp_policy_entries_add(struct nfv_ipsec *ips)
 {
-	struct nfv_hook_reg **regs = &ips->regs[ESP_ENTRY_POLICY_FWD];
 	struct nfv_hook_ops ops[ESP_NB_ENTRIES];
-	const unsigned int n = ESP_NB_ENTRIES - ESP_ENTRY_POLICY_FWD;
 
-	if (ips->table == NULL)
-		return 0;
-	if (!esp_spd_has_inbound(ips)) {
-		nfv_hook_unregister(ips->table, regs, n);
-		return 0;
-	}
-	if (regs[0] != NULL)
+	if (ips->table == NULL || ips->regs[ESP_ENTRY_POLICY_FWD] != NULL)
 		return 0;
 	esp_ops(ips, ops);
-	return nfv_hook_register(ips->table, &ops[ESP_ENTRY_POLICY_FWD], n, regs);
+	return nfv_hook_register(ips->table, &ops[ESP_ENTRY_POLICY_FWD],
+				 ESP_NB_ENTRIES - ESP_ENTRY_POLICY_FWD,
+				 &ips->regs[ESP_ENTRY_POLICY_FWD]);
+}
+
+static void esp_policy_entries_del(struct nfv_ipsec *ips)
+{
+	if (ips->table != NULL && !esp_spd_has_inbound(ips))
+		nfv_hook_unregister(ips->table, &ips->regs[ESP_ENTRY_POLICY_FWD],
+				    ESP_NB_ENTRIES - ESP_ENTRY_POLICY_FWD);
 }
 
 int nfv_ipsec_register(struct nfv_hook_table *t, struct nfv_ipsec *ips)
@@ -241,19 +244,36 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events)
 	return 0;
 }
 
+/*
+ * The policies are checked and their SPDs built first; then, for inbound
+ * ones, the cleartext check entries are registered if they are not yet (a
+ * policy that nothing enforced would let cleartext in; entries without an
+ * inbound policy accept everything); then the SPDs are published. One
+ * grace period for the SPDs, and one for the entries when they come.
+ */
+int nfv_ipsec_sp_add_bulk(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *confs,
+			  unsigned int n)
+{
+	struct esp_spd_batch b;
+	int rc;
+
+	rc = esp_spd_batch_prepare(ips, confs, n, &b);
+	if (rc < 0)
+		return rc;
+	if (b.inbound) {
+		rc = esp_policy_entries_add(ips);
+		if (rc < 0) {
+			esp_spd_batch_abort(&b);
+			return rc;
+		}
+	}
+	esp_spd_batch_commit(ips, &b);
+	return 0;
+}
+
 int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf)
 {
-	int rc = esp_spd_add(ips, conf);
-
-	if (rc < 0 || conf->dir != NFV_IPSEC_DIR_IN)
-		return rc;
-	rc = esp_policy_sync(ips);
-	if (rc < 0) {
-		/* a policy that nothing enforces would let cleartext in */
-		esp_spd_del(ips, conf->dir, conf->id);
-		esp_policy_sync(ips);
-	}
-	return rc;
+	return nfv_ipsec_sp_add_bulk(ips, conf, 1);
 }
 
 int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
@@ -261,7 +281,7 @@ int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id)
 	int rc = esp_spd_del(ips, dir, id);
 
 	if (rc == 0 && dir == NFV_IPSEC_DIR_IN)
-		esp_policy_sync(ips);
+		esp_policy_entries_del(ips);
 	return rc;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ESP decapsulation (RFC 4303 3.4), optionally from UDP (RFC 3948).
- * prepare: everything that can be refused before the crypto (length, SA,
- * NAT-T, lifetime, a first replay check); finish: ICV, the replay window
- * update, padding, next header, stripping and the inbound policy.
+ * parse: the headers and the SAD key; prepare: everything that can be
+ * refused before the crypto (length, SA, NAT-T, lifetime, a first replay
+ * check); finish: ICV, the replay window update, padding, next header,
+ * stripping; policy_ok: the inbound policy (esp_input.c classifies the
+ * batch's inner packets at once).
  */
 #include <string.h>
 
@@ -60,19 +62,16 @@ static int esp_in_gather(struct nfv_ipsec *ips, struct rte_mbuf **mp, uint8_t fa
 }
 
 /*
- * *mp may be replaced by a copy in one segment (see esp_seg.c); *last is
- * the SA of the previous packet of this hook call, or NULL.
+ * *mp may be replaced by a copy in one segment (see esp_seg.c). Finds the
+ * ESP header and the SAD key (SPI, family, destination) of an ESP packet
+ * for us: 0 and *h filled, ESP_IN_ACCEPT (not ESP), or a drop reason.
  */
-int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-		      uint64_t now, unsigned int worker, struct esp_op *op,
-		      struct esp_sa **last)
+int esp_decap_parse(struct nfv_ipsec *ips, struct rte_mbuf **mp, struct esp_in_hdr *h)
 {
 	uint8_t family = nfv_mbuf_meta(*mp)->family, proto;
-	uint32_t len, esp_off, nh_off, ct_len, l3, spi;
+	uint32_t len, esp_off, nh_off, l3;
 	struct rte_mbuf *m;
-	struct esp_sa *sa;
-	const uint8_t *dst;
-	uint8_t *p, *esp;
+	uint8_t *p;
 	int rc;
 
 	if (unlikely(!rte_pktmbuf_is_contiguous(*mp))) {
@@ -88,10 +87,10 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 	l3 = rc;
 	if (family == AF_INET) {
 		len = rte_be_to_cpu_16(((struct rte_ipv4_hdr *)p)->total_length);
-		dst = p + 16;
+		h->dst = p + 16;
 	} else {
 		len = 40 + rte_be_to_cpu_16(((struct rte_ipv6_hdr *)p)->payload_len);
-		dst = p + 24;
+		h->dst = p + 24;
 	}
 	if (len > m->pkt_len || len < l3)
 		return ESP_IN_ACCEPT;
@@ -100,22 +99,28 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		return rc;
 	if (unlikely(len - esp_off < ESP_HDR_LEN))
 		return NFV_DR_ESP_SHORT;
-	esp = p + esp_off;
-	/*
-	 * Packets of one SA come in runs: the previous packet's SA first (its
-	 * key is the SAD's: SPI, family, destination). It cannot be freed
-	 * before this hook call ends (RCU), like a SAD entry.
-	 */
-	spi = rte_be_to_cpu_32(esp_get32(esp));
-	sa = *last;
-	if (sa == NULL || sa->spi != spi || sa->family != family ||
-	    memcmp(sa->dst, dst, family == AF_INET ? 4 : 16) != 0) {
-		sa = esp_sad_lookup(ips->sad, spi, family, dst);
-		if (unlikely(sa == NULL))
-			return NFV_DR_ESP_NO_SA;
-		*last = sa;
-	}
-	if (unlikely(!!(sa->flags & ESP_SA_NATT) != (esp_off != l3))) {
+	h->spi = rte_be_to_cpu_32(esp_get32(p + esp_off));
+	h->family = family;
+	h->len = len;
+	h->l3 = l3;
+	h->esp_off = esp_off;
+	h->nh_off = nh_off;
+	return 0;
+}
+
+/*
+ * Everything that can be refused before the crypto, once the SA of the
+ * packet's SAD key is known (sa: NULL for none); fills *op.
+ */
+int esp_decap_prepare(struct rte_mbuf *m, const struct esp_in_hdr *h, struct esp_sa *sa,
+		      uint64_t now, unsigned int worker, struct esp_op *op)
+{
+	uint32_t len = h->len, esp_off = h->esp_off, ct_len;
+	uint8_t *esp = rte_pktmbuf_mtod(m, uint8_t *) + esp_off;
+
+	if (unlikely(sa == NULL))
+		return NFV_DR_ESP_NO_SA;
+	if (unlikely(!!(sa->flags & ESP_SA_NATT) != (esp_off != h->l3))) {
 		sa->stats[worker].natt++;
 		return NFV_DR_ESP_NATT;
 	}
@@ -141,10 +146,10 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 	op->m = m;
 	op->sa = sa;
 	op->encrypt = 0;
-	op->natt = esp_off != l3;
+	op->natt = esp_off != h->l3;
 	op->esp_off = esp_off;
-	op->l3_len = l3;
-	op->nh_off = nh_off;
+	op->l3_len = h->l3;
+	op->nh_off = h->nh_off;
 	op->len = ct_len;
 	op->src = esp + ESP_HDR_LEN + sa->iv_len;
 	op->icv = op->src + ct_len;
@@ -169,26 +174,21 @@ int esp_decap_prepare(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 	return 0;
 }
 
-/* Linux semantics: a tunnel SA needs a matching policy, transport may not. */
-static int esp_in_policy(struct nfv_ipsec *ips, struct esp_sa *sa,
-			 struct rte_mbuf *m, uint8_t family)
+/*
+ * The inbound policy check of a decrypted packet, Linux semantics: sp is
+ * the first inbound policy its selectors match (NULL: none, or they could
+ * not be read and bad is set). A tunnel SA needs a matching PROTECT
+ * policy of its reqid; a transport SA may also have none, or BYPASS.
+ */
+bool esp_decap_policy_ok(const struct esp_sa *sa, const struct esp_sp *sp, bool bad)
 {
-	const struct esp_spd *spd;
-	const struct esp_sp *sp;
-	struct esp_sel sel;
-
-	if (esp_sel_parse(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len, family, &sel) < 0)
-		return -1;
-	spd = __atomic_load_n(&ips->spd[NFV_IPSEC_DIR_IN][family == AF_INET6],
-			      __ATOMIC_ACQUIRE);
-	sp = esp_spd_lookup(spd, &sel);
+	if (bad)
+		return false;
 	if (sp == NULL)
-		return sa->flags & ESP_SA_TUNNEL ? -1 : 0;
+		return !(sa->flags & ESP_SA_TUNNEL);
 	if (esp_sp_action(sp) == NFV_IPSEC_PROTECT)
-		return esp_sp_reqid(sp) == sa->reqid ? 0 : -1;
-	if (esp_sp_action(sp) == NFV_IPSEC_BYPASS && !(sa->flags & ESP_SA_TUNNEL))
-		return 0;
-	return -1;
+		return esp_sp_reqid(sp) == sa->reqid;
+	return esp_sp_action(sp) == NFV_IPSEC_BYPASS && !(sa->flags & ESP_SA_TUNNEL);
 }
 
 int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
@@ -256,10 +256,7 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 	op->plen = plen;
 	st->packets++;
 	st->bytes += plen;
-	if (unlikely(esp_in_policy(ips, sa, m, family) < 0)) {
-		st->policy++;
-		return NFV_DR_ESP_POLICY;
-	}
+	/* the inbound policy is the caller's, in one classification per batch */
 	esp_meta_renew(nfv_mbuf_meta(m), family, NFV_MBUF_F_SECPATH, sa->id);
 	return 0;
 

@@ -39,7 +39,13 @@ struct esp_sad *esp_sad_create(const char *name, uint32_t max, int socket)
 {
 	struct rte_hash_parameters p = {
 		.name = name,
-		.entries = max < 8 ? 8 : max,
+		/*
+		 * Twice the SAs: a cuckoo table filled to the last bucket
+		 * slot refuses keys (-ENOSPC) when the only free slot is not
+		 * reachable from the new key's two buckets, as a rekey of a
+		 * full table found; at half load every key has room.
+		 */
+		.entries = max < 8 ? 16 : 2 * max,
 		.key_len = sizeof(struct esp_sad_key),
 		/* 24-byte keys: the CPU's CRC32 is several times cheaper than jhash */
 		.hash_func = rte_hash_crc,
@@ -105,4 +111,26 @@ struct esp_sa *esp_sad_lookup(const struct esp_sad *sad, uint32_t spi,
 	if (rte_hash_lookup_data(sad->h, &k, &data) < 0)
 		return NULL;
 	return data;
+}
+
+void esp_sad_lookup_bulk(const struct esp_sad *sad, const struct esp_in_hdr *h,
+			 const uint16_t *idx, unsigned int n, struct esp_sa **sas)
+{
+	struct esp_sad_key k[NFV_BURST];
+	const void *kp[NFV_BURST];
+	void *data[NFV_BURST];
+	uint64_t hits = 0;
+
+	RTE_BUILD_BUG_ON(NFV_BURST > RTE_HASH_LOOKUP_BULK_MAX);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct esp_in_hdr *x = &h[idx[i]];
+
+		esp_sad_key(&k[i], x->spi, x->family, x->dst);
+		kp[i] = &k[i];
+	}
+	/* the hash prefetches its buckets and keys for the whole burst */
+	if (n > 0)
+		rte_hash_lookup_bulk_data(sad->h, kp, n, &hits, data);
+	for (unsigned int i = 0; i < n; i++)
+		sas[i] = hits >> i & 1 ? data[i] : NULL;
 }

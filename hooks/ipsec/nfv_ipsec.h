@@ -130,6 +130,16 @@ int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
 int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events);
 
 int nfv_ipsec_sp_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *conf);
+/*
+ * Adds confs[0..n) as n calls of nfv_ipsec_sp_add() in that order would
+ * (the same SPD order: priority, then the order of adding), all of them
+ * or, on error, none: -EINVAL (a bad policy), -EEXIST (an id in use in
+ * its direction, or given twice), -ENOMEM. Each SPD the batch changes is
+ * copied once, and one grace period covers them all: a start-up policy of
+ * n policies costs O(n log n), not n copies and n grace periods.
+ */
+int nfv_ipsec_sp_add_bulk(struct nfv_ipsec *ips, const struct nfv_ipsec_sp_conf *confs,
+			  unsigned int n);
 int nfv_ipsec_sp_del(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id);
 /*
  * After policy changes, from the control loop: builds the classifier

@@ -128,7 +128,8 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # dp_start POLICY [extra app args]: starts the dataplane, waits until it runs.
 # DP_LCORES: its EAL lcore options (default "-l 0,1": one worker), e.g.
-# "--lcores 0@0,(1-4)@1" for four workers that share core 1.
+# "--lcores 0@0,(1-4)@1" for four workers that share core 1. DP_START_TRIES:
+# how many tenths of a second to wait (default 100).
 dp_start() {
 	local policy=$1; shift
 	local nsexec=()
@@ -138,7 +139,7 @@ dp_start() {
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
 		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
 	DP_PID=$!
-	for _ in $(seq 100); do
+	for _ in $(seq "${DP_START_TRIES:-100}"); do
 		grep -q 'nfvpn-dataplane: running' "$WORK/dataplane.log" && [ -S "$SOCK" ] && return 0
 		kill -0 "$DP_PID" 2>/dev/null || break
 		sleep 0.1

@@ -182,14 +182,31 @@ static int peer_of(struct ctl_fake *f, const struct nfv_mgmt_conn *c)
 	return f->peer[i];
 }
 
-/* Reads exactly len bytes that are there already; false when short. */
-static bool read_all(int fd, void *buf, size_t len)
+/* A connection holds output that its socket's buffer could not take. */
+static bool backlog(const struct ctl_fake *f)
+{
+	for (unsigned int i = 0; i < f->mgmt.nb_conns; i++)
+		if (f->mgmt.conns[i].out_len > f->mgmt.conns[i].out_off)
+			return true;
+	return false;
+}
+
+/*
+ * Reads exactly len bytes that are there already, or that a connection
+ * holds (a response bigger than the socket's buffer: the socket's loop,
+ * nfv_mgmt_poll, sends it as the peer reads); false when short.
+ */
+static bool read_all(struct ctl_fake *f, int fd, void *buf, size_t len)
 {
 	size_t got = 0;
 
 	while (got < len) {
 		ssize_t n = recv(fd, (uint8_t *)buf + got, len - got, MSG_DONTWAIT);
 
+		if (n < 0 && errno == EAGAIN && backlog(f)) {
+			nfv_mgmt_poll(&f->dp, 0);
+			continue;
+		}
 		if (n <= 0)
 			return false;
 		got += n;
@@ -204,15 +221,15 @@ static bool idle(int fd)
 	return recv(fd, &b, 1, MSG_DONTWAIT | MSG_PEEK) < 0 && errno == EAGAIN;
 }
 
-static bool read_msg(int fd, struct ctl_resp *r)
+static bool read_msg(struct ctl_fake *f, int fd, struct ctl_resp *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (!read_all(fd, &r->h, sizeof(r->h)))
+	if (!read_all(f, fd, &r->h, sizeof(r->h)))
 		return false;
 	if (r->h.len == 0)
 		return true;
 	r->p = malloc(r->h.len + 1);
-	if (r->p == NULL || !read_all(fd, r->p, r->h.len)) {
+	if (r->p == NULL || !read_all(f, fd, r->p, r->h.len)) {
 		ctl_resp_free(r);
 		return false;
 	}
@@ -250,7 +267,7 @@ int ctl_call_at(struct ctl_fake *f, struct nfv_mgmt_conn *c, uint16_t type,
 
 	if (r == NULL)
 		r = &tmp;
-	got = read_msg(fd, r);
+	got = read_msg(f, fd, r);
 	CHECK_AT(got, file, line);
 	CHECK_AT(idle(fd), file, line);		/* exactly one response */
 	if (got) {
@@ -336,7 +353,7 @@ bool ctl_read_push(struct ctl_fake *f, struct nfv_mgmt_conn *c, struct ctl_resp 
 
 	if (idle(fd))
 		return false;
-	return read_msg(fd, r);
+	return read_msg(f, fd, r);
 }
 
 struct nfv_addr ctl_addr(const char *s)

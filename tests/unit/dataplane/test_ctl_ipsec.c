@@ -449,6 +449,184 @@ static void test_policy_of_deleted_sa(void)
 	ctl_fake_fini(&f);
 }
 
+static struct nfv_prefix host4(uint8_t a, uint32_t i)
+{
+	struct nfv_prefix p = { .len = 32 };
+	uint8_t b[4] = { a, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+
+	p.addr.family = AF_INET;
+	memcpy(p.addr.bytes, b, 4);
+	return p;
+}
+
+/*
+ * More than the old limit of 1,024 by request: 3,000 SAs and 3,000
+ * policies, listed whole (responses bigger than the socket's buffer),
+ * names found among them, and an SA slot that a policy still names is not
+ * given to a new SA.
+ */
+static void test_many_by_request(void)
+{
+	struct nfv_msg_ipsec_sp_add r;
+	struct nfv_policy_sa s;
+	struct nfv_msg_name n;
+	struct nfv_addr peer2 = ctl_addr("10.0.0.3"), peer1 = ctl_addr("10.0.0.2");
+	char nm[NFV_NAME_MAX];
+	uint32_t p1, p2;
+
+	memcpy(&p1, peer1.bytes, 4);
+	memcpy(&p2, peer2.bytes, 4);
+	setup(NULL);
+	for (uint32_t i = 0; i < 1500; i++) {
+		snprintf(nm, sizeof(nm), "o%u", i);
+		s = sa(nm, 0x20000 + i, NFV_IPSEC_DIR_OUT);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+		snprintf(nm, sizeof(nm), "i%u", i);
+		s = sa(nm, 0x10000 + i, NFV_IPSEC_DIR_IN);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	}
+	for (uint32_t i = 0; i < 1500; i++) {
+		snprintf(nm, sizeof(nm), "o%u", i);
+		r = sp("", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, nm);
+		snprintf(r.sp.name, sizeof(r.sp.name), "po%u", i);
+		r.sp.dst = host4(172, 0x100000 + i);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
+		snprintf(nm, sizeof(nm), "i%u", i);
+		r = sp("", NFV_IPSEC_DIR_IN, NFV_IPSEC_PROTECT, nm);
+		snprintf(r.sp.name, sizeof(r.sp.name), "pi%u", i);
+		r.sp.src = host4(172, 0x100000 + i);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
+	}
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(struct nfv_msg_ipsec_sa)), 3000);
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SPS, sizeof(struct nfv_msg_ipsec_sp)), 3000);
+	/* names, deep in the tables */
+	s = sa("i1234", 0x30000, NFV_IPSEC_DIR_IN);
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EEXIST, "SA \"i1234\" exists");
+	r = sp("pi1499", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -EEXIST,
+		"policy \"pi1499\" exists");
+	r = sp("x", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "i77");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -ENOENT, "no outbound SA \"i77\"");
+	/* names deleted in the middle of runs: the others are still found */
+	for (uint32_t i = 0; i < 1500; i += 7) {
+		snprintf(n.name, sizeof(n.name), "pi%u", i);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+		snprintf(n.name, sizeof(n.name), "i%u", i);
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n));
+	}
+	for (uint32_t i = 0; i < 1500; i++) {
+		snprintf(nm, sizeof(nm), "i%u", i);
+		s = sa(nm, 0x40000 + i, NFV_IPSEC_DIR_IN);
+		if (i % 7 == 0) {
+			CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+		} else {
+			CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -EEXIST, "exists");
+		}
+	}
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(struct nfv_msg_ipsec_sa)), 3000);
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SPS, sizeof(struct nfv_msg_ipsec_sp)),
+			3000 - 215);
+
+	/* the slot of a deleted SA that a policy names is not reused */
+	s = sa("target", 0x1001, NFV_IPSEC_DIR_OUT);
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "target");
+	r.sp.priority = -1;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
+	CU_ASSERT_EQUAL(protect_to(), p1);
+	n = name("target");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n));
+	for (uint32_t i = 0; i < 10; i++) {
+		snprintf(nm, sizeof(nm), "other%u", i);
+		s = sa(nm, 0x50000 + i, NFV_IPSEC_DIR_OUT);
+		s.dst = peer2;
+		CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	}
+	CU_ASSERT_EQUAL(protect_to(), 0);
+	n = name("sp-out");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+	r = sp("sp-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "other9");
+	r.sp.priority = -1;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
+	CU_ASSERT_EQUAL(protect_to(), p2);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(f.dp.pool), 0);
+	ctl_fake_fini(&f);
+}
+
+/*
+ * The limits, from a start-up policy in one batch: 16,384 SAs (8,192
+ * peers) and 32,768 policies (two networks each way per peer), all
+ * listed; one more of either is refused; a policy slot freed takes a new
+ * policy, and a deleted SA's slot waits for its last policy to go.
+ */
+static void test_limits_from_policy(void)
+{
+	enum { PEERS = 8192, SAS = 2 * PEERS, SPS = 4 * PEERS };
+	struct nfv_policy_ipsec *pi = calloc(1, sizeof(*pi));
+	struct nfv_policy_sa *sas = calloc(SAS, sizeof(*sas));
+	struct nfv_policy_sp *sps = calloc(SPS, sizeof(*sps));
+	struct nfv_msg_ipsec_sp_add r;
+	struct nfv_policy_sa s;
+	struct nfv_msg_name n;
+	char nm[NFV_NAME_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sas);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sps);
+	for (uint32_t i = 0; i < PEERS; i++) {
+		snprintf(nm, sizeof(nm), "o%u", i);
+		sas[2 * i] = sa(nm, 0x20000 + i, NFV_IPSEC_DIR_OUT);
+		snprintf(nm, sizeof(nm), "i%u", i);
+		sas[2 * i + 1] = sa(nm, 0x10000 + i, NFV_IPSEC_DIR_IN);
+		for (uint32_t k = 0; k < 2; k++) {
+			struct nfv_policy_sp *o = &sps[4 * i + 2 * k], *in = o + 1;
+
+			*o = sp("", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "").sp;
+			snprintf(o->name, sizeof(o->name), "po%u-%u", i, k);
+			o->src = ctl_prefix(k ? "172.16.0.0/12" : "10.0.0.0/8");
+			o->dst = host4(100, 0x800000 + i);
+			o->sa = (int32_t)(2 * i);
+			*in = sp("", NFV_IPSEC_DIR_IN, NFV_IPSEC_PROTECT, "").sp;
+			snprintf(in->name, sizeof(in->name), "pi%u-%u", i, k);
+			in->src = o->dst;
+			in->dst = o->src;
+			in->sa = (int32_t)(2 * i + 1);
+		}
+	}
+	pi->sas = sas;
+	pi->nb_sas = SAS;
+	pi->sps = sps;
+	pi->nb_sps = SPS;
+	setup(pi);
+	CU_ASSERT_PTR_NULL(f.pol.ipsec);
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(struct nfv_msg_ipsec_sa)), SAS);
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SPS, sizeof(struct nfv_msg_ipsec_sp)), SPS);
+	CU_ASSERT(hook_listed("esp-policy-in"));
+
+	s = sa("one-more", 0x1001, NFV_IPSEC_DIR_OUT);
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -ENOSPC, "no free SA slot (16384)");
+	r = sp("one-more", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r), -ENOSPC,
+		"no free policy slot (32768)");
+	n = name("po0-0");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &r, sizeof(r));
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SPS, sizeof(struct nfv_msg_ipsec_sp)), SPS);
+
+	/* o0's slot: po0-1 still names it */
+	n = name("o0");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n));
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s), -ENOSPC, "no free SA slot (16384)");
+	n = name("po0-1");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	/* the last SA of the policy, found by name */
+	n = name("i8191");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_DEL, &n, sizeof(n));
+	CU_ASSERT_EQUAL(count_of(NFV_MSG_IPSEC_SAS, sizeof(struct nfv_msg_ipsec_sa)), SAS - 1);
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -459,6 +637,10 @@ int main(int argc, char **argv)
 		{ "SP_ADD, SPS, SP_DEL; no such SA, malformed policies", test_sp },
 		{ "the policy's SAs and policies at start-up", test_from_policy },
 		{ "a policy whose SA was deleted protects with no other SA",
-		  test_policy_of_deleted_sa });
+		  test_policy_of_deleted_sa },
+		{ "3,000 SAs and policies by request: lists, names, slots",
+		  test_many_by_request },
+		{ "16,384 SAs and 32,768 policies at start-up: the limits",
+		  test_limits_from_policy });
 	return nfv_test_run();
 }
