@@ -3,14 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_jhash.h>
 #include <rte_random.h>
 
 #include "name_index.h"
 
+/*
+ * FNV-1a, seeded: byte by byte, so it reads nothing past the name
+ * (rte_jhash reads the last bytes as a whole word, past a short string).
+ */
 static uint32_t name_hash(const struct nfv_name_index *x, const char *name)
 {
-	return rte_jhash(name, (uint32_t)strlen(name), x->seed);
+	uint32_t h = 2166136261u ^ x->seed;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
 
 int nfv_name_index_init(struct nfv_name_index *x, uint32_t max, nfv_name_of name_of,
