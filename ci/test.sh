@@ -52,10 +52,12 @@ done
 # what real frames bring (a TCP header 2 bytes off alignment behind
 # Ethernet was found so). The fuzz tests build their own sanitized
 # targets; the NDR search of bench_run only measures; install_test checks
-# what meson installs, which the sanitizers do not change.
+# what meson installs, which the sanitizers do not change; gcore of an
+# ASan process writes out the allocator's whole reserved space (79 GB of
+# disk seen for coredump_keys_test).
 if [ "$asan" = 1 ]; then
 	for t in tests/smoke/*_test.sh tests/interop/*/*_test.sh; do
-		case $t in *fuzz*|*bench_run*|*install*) continue ;; esac
+		case $t in *fuzz*|*bench_run*|*install*|*coredump*) continue ;; esac
 		run "$t (asan,ubsan)" env NFV_BUILD="$NFV_TOP/build-asan" \
 			flock -o "$lock" timeout 600 bash "$t"
 	done
