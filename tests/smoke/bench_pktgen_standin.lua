@@ -22,13 +22,15 @@
 -- loses nothing up to --ndr frames/s, then a loss growing linearly to 1 %
 -- at --knee, and everything above the knee beyond 1 % of it dropped; a
 -- device that takes at most --hold frames/s holds the generator back to
--- that rate (memif: Pktgen waits for room in the ring). --loopback: no
+-- that rate (memif: Pktgen waits for room in the ring); --pace F: the
+-- generator's pacing sends F times the rate asked (Pktgen's rounding of
+-- its transmit cycles; F = 0.995: 0.5 % short). --loopback: no
 -- device (everything sent comes back). Time advances with pktgen.delay;
 -- portStats is a snapshot taken at each whole second, as Pktgen's timer
 -- does: a script that reads it without waiting a second reads old numbers.
 --
 --   lua5.4 bench_pktgen_standin.lua [--gen-max PPS] [--ndr PPS --knee PPS]
---       [--hold PPS] [--loopback] [--pcap PORT:FILE] [--jumbo]
+--       [--hold PPS] [--pace F] [--loopback] [--pcap PORT:FILE] [--jumbo]
 --       [--log FILE] SCRIPT
 -- The log holds one line per call and "traffic ..." lines describing what
 -- was sent (tests/smoke/bench_pktgen_test.sh checks them). Exit status 1
@@ -39,7 +41,7 @@ local VERSION = "23.03.0"
 local LINK_MBPS = 100000
 local MAX_FRAME = 1518		-- Pktgen without -j (jumbo)
 
-local opt = { gen_max = 1e12, ndr = 1e12, knee = 1e12, hold = 1e12, loopback = false,
+local opt = { gen_max = 1e12, ndr = 1e12, knee = 1e12, hold = 1e12, pace = 1, loopback = false,
 	      pcap = nil, jumbo = false, log = "/dev/null" }
 local script
 do
@@ -52,6 +54,7 @@ do
 		elseif a == "--ndr" then opt.ndr = tonumber(arg[i + 1]); i = i + 1
 		elseif a == "--knee" then opt.knee = tonumber(arg[i + 1]); i = i + 1
 		elseif a == "--hold" then opt.hold = tonumber(arg[i + 1]); i = i + 1
+		elseif a == "--pace" then opt.pace = tonumber(arg[i + 1]); i = i + 1
 		elseif a == "--pcap" then opt.pcap = arg[i + 1]; i = i + 1
 		elseif a == "--log" then opt.log = arg[i + 1]; i = i + 1
 		elseif script == nil then script = a
@@ -439,7 +442,7 @@ function impl.start(pl)
 			log:write("traffic port=", p, " ", desc, "\n")
 		end
 		local asked = st.rate / 100 * LINK_MBPS * 1e6 / ((size + 20) * 8)
-		st.pps_out = math.min(asked, opt.gen_max, opt.loopback and 1e12 or opt.hold)
+		st.pps_out = math.min(asked * opt.pace, opt.gen_max, opt.loopback and 1e12 or opt.hold)
 		st.sending, st.since = true, now
 	end
 end

@@ -102,6 +102,8 @@ for r in rows:
         ok &= r["invalid_trials"] == "0" and 2 <= int(r["trials"]) <= 20
     elif mode == "fast":        # faster than the generator: its limit, generator-bound
         ok &= ndr == 5e6 and pdr == 5e6 and gb == ("1", "1") and lim == "5000000"
+    elif mode == "pace":        # the generator sends 0.5 % less than asked: within the tolerance
+        ok &= 3e6 * 0.98 <= ndr <= 3e6 / 0.995 and gb == ("0", "0") and r["invalid_trials"] == "0"
     elif mode == "short":       # no limit known, the generator reaches 2 Mpps
         ok &= 2e6 * 0.98 <= ndr <= 2e6 * 1.01 and gb == ("1", "1") and lim == ""
         ok &= int(r["invalid_trials"]) > 0
@@ -146,7 +148,7 @@ for s in forward filter esp-encrypt esp-decrypt; do
 	fi
 	for lab in $labels; do
 		if [ "$lab" = sizes ]; then
-			env=(NFVPN_SIZES=64,512); pc=(); want=64,512
+			env=("NFVPN_SIZES=64,512"); pc=(); want=64,512
 		else
 			env=(NFVPN_PCAP_LABEL="$lab"); pc=(--pcap "0:$tmp/pcap/esp-decrypt-$lab.pcap"); want=$lab
 		fi
@@ -218,6 +220,12 @@ if check_traffic "$tmp/bad-defaults.log" udp > /dev/null; then
 	fail "the traffic check accepted Pktgen's range defaults"
 fi
 echo "refused: Pktgen's range defaults as the traffic"
+
+# a generator whose pacing is 0.5 % short of the rate asked (within the
+# tolerance): an ordinary search, no invalid trial
+run pace "$B/forward.lua" NFVPN_SIZES=64 NFVPN_LIMITS_FILE="$tmp/forward-limits.csv" NFVPN_RESULTS="$tmp/pace.csv" \
+	--gen-max 5000000 --ndr 3000000 --knee 3200000 --pace 0.995 || fail "pace: $(tail -5 "$tmp/pace.out")"
+check_csv "$tmp/pace.csv" forward 64 pace || fail "pace: results"
 
 # a device that holds the generator back below its limit: the device's loss
 run hold "$B/forward.lua" NFVPN_SIZES=64 NFVPN_LIMITS_FILE="$tmp/forward-limits.csv" NFVPN_RESULTS="$tmp/hold.csv" --gen-max 5000000 --hold 1500000 || fail "hold: $(tail -5 "$tmp/hold.out")"
