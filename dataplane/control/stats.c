@@ -9,6 +9,7 @@
 #include "dp.h"
 #include "mgmt.h"
 #include "nfv_build.h"
+#include "nfv_drop.h"
 #include "stats.h"
 #include "txn.h"
 
@@ -90,7 +91,8 @@ static int stats_counters(struct nfv_dp *dp, struct nfv_buf *b)
 		ret |= put_counter(b, name, ws->busy_loops);
 	}
 	for (unsigned int r = 0; r < NFV_DR_MAX; r++) {
-		snprintf(name, sizeof(name), "drop.%s", nfv_drop_reason_name(r));
+		snprintf(name, sizeof(name), NFV_DROP_COUNTER_PREFIX "%s",
+			 nfv_drop_reason_name(r));
 		ret |= put_counter(b, name, nfv_drop_stats_sum(dp->hooks, r));
 	}
 	return ret ? -ENOMEM : 0;
