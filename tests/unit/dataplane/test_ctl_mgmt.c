@@ -363,7 +363,7 @@ static void test_listings(void)
 
 struct test_rec {
 	uint32_t row;
-	uint8_t zero[13];	/* an odd size: records are not aligned */
+	uint8_t zero[13];	/* 20 bytes: records on no 8-byte boundary */
 };
 
 static int test_walk(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
