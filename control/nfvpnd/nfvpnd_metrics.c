@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nfv_drop.h"
 #include "nfv_ipsec_sa.h"
 #include "nfv_netfilter.h"
 #include "nfvpnd.h"
@@ -122,6 +123,8 @@ static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
 	free(h);
 }
 
+#define DROP_PREFIX_LEN (sizeof(NFV_DROP_COUNTER_PREFIX) - 1)
+
 static void counters(struct nfvpnd *d, struct nfvpnd_text *t)
 {
 	struct nfv_msg_counter *c;
@@ -133,13 +136,14 @@ static void counters(struct nfvpnd *d, struct nfvpnd_text *t)
 	COUNTER(t, "nfvpn_drops", "packets dropped, by reason");
 	for (uint32_t i = 0; i < n; i++) {
 		c[i].name[sizeof(c[i].name) - 1] = '\0';
-		if (strncmp(c[i].name, "drop.", 5) == 0)
+		if (strncmp(c[i].name, NFV_DROP_COUNTER_PREFIX, DROP_PREFIX_LEN) == 0)
 			nfvpnd_printf(t, "nfvpn_drops_total{reason=\"%s\"} %lu\n",
-				      esc(c[i].name + 5, e, sizeof(e)), (unsigned long)c[i].value);
+				      esc(c[i].name + DROP_PREFIX_LEN, e, sizeof(e)),
+				      (unsigned long)c[i].value);
 	}
 	COUNTER(t, "nfvpn_dataplane", "other dataplane totals, by name");
 	for (uint32_t i = 0; i < n; i++)
-		if (strncmp(c[i].name, "drop.", 5) != 0)
+		if (strncmp(c[i].name, NFV_DROP_COUNTER_PREFIX, DROP_PREFIX_LEN) != 0)
 			nfvpnd_printf(t, "nfvpn_dataplane_total{name=\"%s\"} %lu\n",
 				      esc(c[i].name, e, sizeof(e)), (unsigned long)c[i].value);
 	free(c);

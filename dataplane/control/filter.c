@@ -260,13 +260,27 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
 
 /* Requests: the listing with counters, filter info, chunked ruleset loads
  * (the mirror) and the conntrack table (list, flush). */
-static int show_ruleset(struct nfv_filter_ctl *fc, struct nfv_buf *b)
-{
-	const struct nfv_filter_ruleset *rs = nfv_filter_current(fc->filter);
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_filter_obj));
 
-	for (uint32_t i = 0; l != NULL && i < fc->nb_listing; i++) {
-		struct nfv_msg_filter_obj *o = nfv_buf_put(b, sizeof(*o));
+/* The filter module of a listing, or NULL and the error's text. */
+static struct nfv_filter_ctl *listing_ctl(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+
+	if (fc == NULL)
+		snprintf(rows->why, sizeof(rows->why), "the policy has no filter section");
+	return fc;
+}
+
+static int list_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	struct nfv_filter_ctl *fc = listing_ctl(dp, rows);
+	const struct nfv_filter_ruleset *rs;
+
+	if (fc == NULL)
+		return -ENOTSUP;
+	rs = nfv_filter_current(fc->filter);
+	for (uint32_t i = 0; i < fc->nb_listing; i++) {
+		struct nfv_msg_filter_obj *o = nfv_mgmt_row(rows);
 		struct nfv_filter_rule_info ri;
 
 		if (o == NULL)
@@ -281,10 +295,8 @@ static int show_ruleset(struct nfv_filter_ctl *fc, struct nfv_buf *b)
 				o->bytes = ri.bytes;
 			}
 		}
-		l = (struct nfv_msg_list *)b->p;
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
+	return 0;
 }
 
 static int show_info(struct nfv_filter_ctl *fc, struct nfv_buf *b)
@@ -317,7 +329,7 @@ static int show_info(struct nfv_filter_ctl *fc, struct nfv_buf *b)
 }
 
 struct ct_dump {
-	struct nfv_buf *b;
+	struct nfv_mgmt_rows *rows;
 	uint64_t now, hz;
 	int err;
 };
@@ -333,7 +345,7 @@ static void ct_addr(struct nfv_msg_ct_addr *a, const struct nfv_ct_tuple *t)
 static void ct_one(const struct nfv_ct *ct, void *arg)
 {
 	struct ct_dump *d = arg;
-	struct nfv_msg_ct *r = nfv_buf_put(d->b, sizeof(*r));
+	struct nfv_msg_ct *r = nfv_mgmt_row(d->rows);
 	uint64_t exp = __atomic_load_n(&ct->expires, __ATOMIC_RELAXED);
 
 	if (r == NULL) {
@@ -348,15 +360,15 @@ static void ct_one(const struct nfv_ct *ct, void *arg)
 	r->expires_s = exp > d->now ? (exp - d->now) / d->hz : 0;
 	ct_addr(&r->orig, &ct->tuple[0]);
 	ct_addr(&r->reply, &ct->tuple[1]);
-	((struct nfv_msg_list *)d->b->p)->count++;
 }
 
-static int show_ct(struct nfv_filter_ctl *fc, struct nfv_buf *b)
+static int list_ct(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct ct_dump d = { .b = b, .now = rte_rdtsc(), .hz = rte_get_tsc_hz() };
+	struct nfv_filter_ctl *fc = listing_ctl(dp, rows);
+	struct ct_dump d = { .rows = rows, .now = rte_rdtsc(), .hz = rte_get_tsc_hz() };
 
-	if (nfv_buf_list(b, sizeof(struct nfv_msg_ct)) == NULL)
-		return -ENOMEM;
+	if (fc == NULL)
+		return -ENOTSUP;
 	if (fc->ct != NULL)
 		nfv_ct_foreach(fc->ct, ct_one, &d);
 	return d.err;
@@ -440,12 +452,8 @@ static int handle(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struct nfv
 	struct nfv_msg_filter_txn *t;
 
 	switch (h->type) {
-	case NFV_MSG_FILTER_RULESET:
-		return show_ruleset(fc, b);
 	case NFV_MSG_FILTER_INFO:
 		return show_info(fc, b);
-	case NFV_MSG_CT_LIST:
-		return show_ct(fc, b);
 	case NFV_MSG_CT_FLUSH:
 		/* every connection is past "now" at the end of time */
 		if (fc->ct != NULL)
@@ -499,12 +507,13 @@ static int handle_filter(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
  * are changes that an abort replays.
  */
 static const struct nfv_mgmt_handler filter_handlers[] = {
-	{ NFV_MSG_FILTER_RULESET, 0, false, "ruleset", handle_filter },
+	NFV_MGMT_LISTING(NFV_MSG_FILTER_RULESET, "ruleset", struct nfv_msg_filter_obj,
+			 list_ruleset),
 	{ NFV_MSG_FILTER_INFO, 0, false, "filter info", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_BEGIN, 0, true, "filter load begin", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_DATA, 0, true, "filter load data", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, true, "filter load commit", handle_filter },
-	{ NFV_MSG_CT_LIST, 0, false, "conntrack list", handle_filter },
+	NFV_MGMT_LISTING(NFV_MSG_CT_LIST, "conntrack list", struct nfv_msg_ct, list_ct),
 	{ NFV_MSG_CT_FLUSH, 0, false, "conntrack flush", handle_filter },
 };
 NFV_MGMT_HANDLERS(filter_handlers);

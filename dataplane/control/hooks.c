@@ -113,21 +113,17 @@ static void hooks_fini(struct nfv_dp *dp)
 	dp->builtins = NULL;
 }
 
-static int builtin_list(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_builtins(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_policy_hook));
-
 	for (const struct nfv_builtin *e = dp->builtins ? dp->builtins->head : NULL;
-	     l != NULL && e != NULL; e = e->next) {
-		struct nfv_policy_hook *r = nfv_buf_put(b, sizeof(*r));
+	     e != NULL; e = e->next) {
+		struct nfv_policy_hook *r = nfv_mgmt_row(rows);
 
 		if (r == NULL)
 			return -ENOMEM;
-		l = (struct nfv_msg_list *)b->p;
 		*r = e->conf;
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
+	return 0;
 }
 
 static int hooks_init(struct nfv_dp *dp)
@@ -147,20 +143,17 @@ static int hooks_init(struct nfv_dp *dp)
 	return 0;
 }
 
-static int show_hooks(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_hooks(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_hook));
-
-	for (unsigned int h = 0; l != NULL && h < NFV_INET_NUMHOOKS; h++) {
+	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++) {
 		const struct nfv_hook_entries *es = dp->hooks->hooks[h];
 
 		for (unsigned int i = 0; es != NULL && i < es->num; i++) {
-			struct nfv_msg_hook *r = nfv_buf_put(b, sizeof(*r));
+			struct nfv_msg_hook *r = nfv_mgmt_row(rows);
 			struct nfv_hook_stats s;
 
 			if (r == NULL)
 				return -ENOMEM;
-			l = (struct nfv_msg_list *)b->p;
 			nfv_hook_stats_sum(es->regs[i], &s);
 			strlcpy(r->name, es->regs[i]->name, sizeof(r->name));
 			r->hook = h;
@@ -173,26 +166,9 @@ static int show_hooks(struct nfv_dp *dp, struct nfv_buf *b)
 			r->repeated = s.repeated;
 			r->repeat_limit = s.repeat_limit;
 			r->cycles = s.cycles;
-			l->count++;
 		}
 	}
-	return l == NULL ? -ENOMEM : 0;
-}
-
-static int handle_hooks(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, show_hooks(dp, &b));
-}
-
-static int handle_builtins(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			   const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, builtin_list(dp, &b));
+	return 0;
 }
 
 static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -232,8 +208,9 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 static const struct nfv_mgmt_handler hooks_handlers[] = {
-	{ NFV_MSG_HOOKS, 0, false, "hooks", handle_hooks },
-	{ NFV_MSG_BUILTINS, 0, false, "built-in entries", handle_builtins },
+	NFV_MGMT_LISTING(NFV_MSG_HOOKS, "hooks", struct nfv_msg_hook, list_hooks),
+	NFV_MGMT_LISTING(NFV_MSG_BUILTINS, "built-in entries", struct nfv_policy_hook,
+			 list_builtins),
 	{ NFV_MSG_HOOK_ADD, sizeof(struct nfv_policy_hook), true, "hook add", handle_add },
 	{ NFV_MSG_HOOK_DEL, sizeof(struct nfv_msg_name), true, "hook delete", handle_del },
 };

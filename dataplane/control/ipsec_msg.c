@@ -14,25 +14,20 @@
 #include "nfv_ipsec.h"
 
 /* Lists for the management socket; keys are never copied out. */
-static int sa_list(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_sas(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sa));
 	struct nfv_ipsec_dp *s = dp->ipsec;
-	int ret = 0;
 
-	for (unsigned int i = 0; l != NULL && s != NULL && i < s->sa_free.hi; i++) {
+	for (unsigned int i = 0; s != NULL && i < s->sa_free.hi; i++) {
 		const struct dp_sa *sa = &s->sas[i];
 		struct nfv_ipsec_sa_stats st;
 		struct nfv_msg_ipsec_sa *r;
 
 		if (!sa->used)
 			continue;
-		r = nfv_buf_put(b, sizeof(*r));
-		if (r == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		l = (struct nfv_msg_list *)b->p;
+		r = nfv_mgmt_row(rows);
+		if (r == NULL)
+			return -ENOMEM;
 		strlcpy(r->name, sa->conf.name, sizeof(r->name));
 		r->spi = sa->conf.spi;
 		r->reqid = sa->conf.reqid;
@@ -55,36 +50,29 @@ static int sa_list(struct nfv_dp *dp, struct nfv_buf *b)
 			r->stats = st;
 		r->state = sa->hard_seen || r->stats.seq_overflow ? NFV_IPSEC_SA_EXPIRED :
 			   sa->soft_seen ? NFV_IPSEC_SA_SOFT : NFV_IPSEC_SA_ACTIVE;
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : ret;
+	return 0;
 }
 
-static int sp_list(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_sps(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_ipsec_sp));
 	struct nfv_ipsec_dp *s = dp->ipsec;
-	int ret = 0;
 
-	for (unsigned int i = 0; l != NULL && s != NULL && i < s->sp_free.hi; i++) {
+	for (unsigned int i = 0; s != NULL && i < s->sp_free.hi; i++) {
 		struct nfv_msg_ipsec_sp *r;
 
 		if (!s->sps[i].used)
 			continue;
-		r = nfv_buf_put(b, sizeof(*r));
-		if (r == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		l = (struct nfv_msg_list *)b->p;
+		r = nfv_mgmt_row(rows);
+		if (r == NULL)
+			return -ENOMEM;
 		r->sp = s->sps[i].conf;
 		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
 		if (nfv_ipsec_sp_stats(s->ips, s->sps[i].conf.dir, s->sps[i].id,
 				       &r->refused) < 0)
 			r->refused = 0;
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : ret;
+	return 0;
 }
 
 /* Requests: an SA request carries keys, wiped from the request buffer once
@@ -155,15 +143,10 @@ static int req_del(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *p
 static int handle_ipsec(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 			const struct nfv_msg_hdr *h, const void *payload)
 {
-	struct nfv_buf b = { 0 };
 	char why[200] = "";
 	int ret;
 
 	switch (h->type) {
-	case NFV_MSG_IPSEC_SAS:
-		return nfv_mgmt_reply(c, h, &b, sa_list(dp, &b));
-	case NFV_MSG_IPSEC_SPS:
-		return nfv_mgmt_reply(c, h, &b, sp_list(dp, &b));
 	case NFV_MSG_IPSEC_SA_ADD:
 		ret = req_sa_add(dp, h, payload, why, sizeof(why));
 		break;
@@ -184,8 +167,8 @@ static int handle_ipsec(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 static const struct nfv_mgmt_handler ipsec_handlers[] = {
-	{ NFV_MSG_IPSEC_SAS, 0, false, "SAs", handle_ipsec },
-	{ NFV_MSG_IPSEC_SPS, 0, false, "policies", handle_ipsec },
+	NFV_MGMT_LISTING(NFV_MSG_IPSEC_SAS, "SAs", struct nfv_msg_ipsec_sa, list_sas),
+	NFV_MGMT_LISTING(NFV_MSG_IPSEC_SPS, "policies", struct nfv_msg_ipsec_sp, list_sps),
 	{ NFV_MSG_IPSEC_SA_ADD, 0, true, "SA add", handle_ipsec },
 	{ NFV_MSG_IPSEC_SA_DEL, 0, true, "SA delete", handle_ipsec },
 	{ NFV_MSG_IPSEC_SP_ADD, 0, true, "policy add", handle_ipsec },

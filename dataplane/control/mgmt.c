@@ -26,9 +26,10 @@ void nfv_mgmt_register(const struct nfv_mgmt_handler *h, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		/* a constructor: a clash is a build mistake, stop at once */
-		if (h[i].type >= NFV_MGMT_MAX_TYPES || handlers[h[i].type] != NULL) {
-			fprintf(stderr, "nfvpn: message type %u (%s) registered twice or out of range\n",
-				h[i].type, h[i].name);
+		if (h[i].type >= NFV_MGMT_MAX_TYPES || handlers[h[i].type] != NULL ||
+		    h[i].fn == NULL || (h[i].fn == nfv_mgmt_list) != (h[i].list != NULL)) {
+			fprintf(stderr, "nfvpn: message type %u (%s) registered twice, out of "
+				"range, or without its function\n", h[i].type, h[i].name);
 			abort();
 		}
 		handlers[h[i].type] = &h[i];
@@ -102,13 +103,38 @@ void nfv_buf_fini(struct nfv_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size)
+void *nfv_mgmt_row(struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_put(b, sizeof(*l));
+	struct nfv_buf *b = &rows->b;
+	void *r;
 
-	if (l != NULL)
-		l->record_size = record_size;
-	return l;
+	/* the header is there: nfv_mgmt_list put it before the walk */
+	r = nfv_buf_put(b, ((const struct nfv_msg_list *)b->p)->record_size);
+	if (r != NULL)
+		((struct nfv_msg_list *)b->p)->count++;	/* b->p may have moved */
+	return r;
+}
+
+int nfv_mgmt_list(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		  const struct nfv_msg_hdr *h, const void *payload)
+{
+	const struct nfv_mgmt_handler *hd = nfv_mgmt_handler(h->type);
+	struct nfv_mgmt_rows rows = { 0 };
+	struct nfv_msg_list *l;
+	int ret;
+
+	if (hd == NULL || hd->list == NULL)
+		return nfv_mgmt_error(c, h->seq, -EOPNOTSUPP, "type %u is no listing", h->type);
+	l = nfv_buf_put(&rows.b, sizeof(*l));
+	if (l == NULL)
+		return nfv_mgmt_reply(c, h, &rows.b, -ENOMEM);
+	l->record_size = hd->record_size;
+	ret = hd->list(dp, &rows);
+	if (ret < 0 && rows.why[0] != '\0') {
+		nfv_buf_fini(&rows.b);
+		return nfv_mgmt_error(c, h->seq, ret, "%s", rows.why);
+	}
+	return nfv_mgmt_reply(c, h, &rows.b, ret);
 }
 
 static int mgmt_bind(struct nfv_dp *dp, const char *path)

@@ -29,8 +29,6 @@ struct nfv_buf {
 
 void *nfv_buf_put(struct nfv_buf *b, size_t len);	/* zeroed room, or NULL */
 void nfv_buf_fini(struct nfv_buf *b);
-/* Starts a list payload; returns its header, whose count the caller bumps. */
-struct nfv_msg_list *nfv_buf_list(struct nfv_buf *b, uint32_t record_size);
 
 /*
  * The main lcore never waits for a client: responses and events go out
@@ -76,13 +74,45 @@ struct nfv_mgmt {
 typedef int (*nfv_mgmt_handler_fn)(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 				   const struct nfv_msg_hdr *h, const void *payload);
 
+/*
+ * A listing (routes, SAs, hook entries, counters...): the response is a
+ * struct nfv_msg_list and one record per row. A feature writes only the
+ * walk of its table, which fills one record of nfv_mgmt_row() per row it
+ * lists; the list header, the count, running out of memory and the reply
+ * are nfv_mgmt_list()'s. A walk returns 0 or -errno; why, when the walk
+ * writes it, is the error's text (else strerror).
+ */
+struct nfv_mgmt_rows {
+	struct nfv_buf b;	/* the list header, then the records */
+	char why[128];
+};
+
+typedef int (*nfv_mgmt_list_fn)(struct nfv_dp *dp, struct nfv_mgmt_rows *rows);
+
+/* The next record, zeroed and counted; NULL when out of memory (the walk
+ * returns -ENOMEM, or goes on: the reply is the error all the same). */
+void *nfv_mgmt_row(struct nfv_mgmt_rows *rows);
+
 struct nfv_mgmt_handler {
 	uint16_t type;		/* NFV_MSG_* */
 	uint16_t min_len;	/* shorter payloads are refused before fn */
 	bool changes;		/* changes state: may be replayed as an undo */
 	const char *name;
 	nfv_mgmt_handler_fn fn;
+	/* a listing's (NFV_MGMT_LISTING): fn is nfv_mgmt_list */
+	nfv_mgmt_list_fn list;
+	uint32_t record_size;
 };
+
+/* The handler of every listing: runs the type's walk, replies the list. */
+int nfv_mgmt_list(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		  const struct nfv_msg_hdr *h, const void *payload);
+
+/* A listing's row of a handler table: no payload, changes nothing, its
+ * records are struct record, walk fills them. */
+#define NFV_MGMT_LISTING(type_, name_, record, walk)			\
+	{ .type = (type_), .name = (name_), .fn = nfv_mgmt_list,	\
+	  .list = (walk), .record_size = sizeof(record) }
 
 #define NFV_MGMT_MAX_TYPES 128
 

@@ -403,25 +403,23 @@ static void neigh_fini(struct nfv_dp *dp)
 		nfv_neigh_fini(&dp->neigh);
 }
 
-static int show_neigh(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_neigh(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_neigh));
 	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
 	const void *key;
 	void *data;
 	uint32_t iter = 0;
 	int32_t pos;
 
-	while (l != NULL && (pos = rte_hash_iterate(dp->neigh.hash, &key, &data, &iter)) >= 0) {
+	while ((pos = rte_hash_iterate(dp->neigh.hash, &key, &data, &iter)) >= 0) {
 		const struct nfv_neigh *n = &dp->neigh.e[pos];
 		struct nfv_msg_neigh *r;
 
 		if (!n->used)
 			continue;
-		r = nfv_buf_put(b, sizeof(*r));
+		r = nfv_mgmt_row(rows);
 		if (r == NULL)
 			return -ENOMEM;
-		l = (struct nfv_msg_list *)b->p;
 		r->addr.family = n->key.family;
 		memcpy(r->addr.bytes, n->key.addr, 16);
 		memcpy(r->mac, &n->mac_state, 6);
@@ -429,17 +427,8 @@ static int show_neigh(struct nfv_dp *dp, struct nfv_buf *b)
 		strlcpy(r->port, dp->ports[n->key.port].name, sizeof(r->port));
 		r->age_s = n->confirmed_tsc ? (now - n->confirmed_tsc) / hz : 0;
 		r->held = n->nb_held;
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
-}
-
-static int handle_neigh(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, show_neigh(dp, &b));
+	return 0;
 }
 
 static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -487,7 +476,7 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 static const struct nfv_mgmt_handler neigh_handlers[] = {
-	{ NFV_MSG_NEIGH, 0, false, "neighbours", handle_neigh },
+	NFV_MGMT_LISTING(NFV_MSG_NEIGH, "neighbours", struct nfv_msg_neigh, list_neigh),
 	{ NFV_MSG_NEIGH_ADD, sizeof(struct nfv_policy_neighbour), true, "neighbour add",
 	  handle_add },
 	{ NFV_MSG_NEIGH_DEL, sizeof(struct nfv_msg_neigh_key), true, "neighbour delete",

@@ -256,21 +256,19 @@ static void ports_stop(struct nfv_dp *dp)
 	}
 }
 
-static int show_ports(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_ports(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_port));
 	struct nfv_worker_stats sum;
 
 	nfv_stats_workers_sum(dp, &sum);
-	for (unsigned int i = 0; l != NULL && i < dp->nb_ports; i++) {
+	for (unsigned int i = 0; i < dp->nb_ports; i++) {
 		const struct nfv_dp_port *p = &dp->ports[i];
-		struct nfv_msg_port *r = nfv_buf_put(b, sizeof(*r));
+		struct nfv_msg_port *r = nfv_mgmt_row(rows);
 		struct rte_eth_stats st = { 0 };
 		struct rte_eth_link link = { 0 };
 
 		if (r == NULL)
 			return -ENOMEM;
-		l = (struct nfv_msg_list *)b->p;
 		rte_eth_stats_get(p->port_id, &st);
 		rte_eth_link_get_nowait(p->port_id, &link);
 		strlcpy(r->name, p->name, sizeof(r->name));
@@ -290,21 +288,12 @@ static int show_ports(struct nfv_dp *dp, struct nfv_buf *b)
 		r->tx_errors = st.oerrors;
 		r->punted = sum.punted[i];
 		r->from_kernel = sum.from_kernel[i];
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
-}
-
-static int handle_ports(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, show_ports(dp, &b));
+	return 0;
 }
 
 static const struct nfv_mgmt_handler port_handlers[] = {
-	{ NFV_MSG_PORTS, 0, false, "ports", handle_ports },
+	NFV_MGMT_LISTING(NFV_MSG_PORTS, "ports", struct nfv_msg_port, list_ports),
 };
 NFV_MGMT_HANDLERS(port_handlers);
 

@@ -285,18 +285,16 @@ static void queue_timer(struct nfv_dp *dp, uint64_t now)
 	}
 }
 
-static int show_queues(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_queues(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
 	const struct nfv_queue_set *qs = dp->hooks->queues;
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_queue));
 
-	for (unsigned int i = 0; l != NULL && qs != NULL && i < qs->nb; i++) {
+	for (unsigned int i = 0; qs != NULL && i < qs->nb; i++) {
 		const struct nfv_queue *q = qs->list[i];
-		struct nfv_msg_queue *r = nfv_buf_put(b, sizeof(*r));
+		struct nfv_msg_queue *r = nfv_mgmt_row(rows);
 
 		if (r == NULL)
 			return -ENOMEM;
-		l = (struct nfv_msg_list *)b->p;
 		r->num = q->conf.num;
 		r->default_verdict = q->conf.default_verdict;
 		r->bypass = q->conf.bypass;
@@ -313,17 +311,8 @@ static int show_queues(struct nfv_dp *dp, struct nfv_buf *b)
 		r->verdict_drop = q->verdict_drop;
 		r->timeouts = q->timeouts;
 		r->pending = queue_pending(dp, q->conf.num);
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
-}
-
-static int handle_queues(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			 const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, show_queues(dp, &b));
+	return 0;
 }
 
 static int handle_listen(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -366,7 +355,7 @@ static int handle_verdict(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 static const struct nfv_mgmt_handler queue_handlers[] = {
-	{ NFV_MSG_QUEUES, 0, false, "queues", handle_queues },
+	NFV_MGMT_LISTING(NFV_MSG_QUEUES, "queues", struct nfv_msg_queue, list_queues),
 	{ NFV_MSG_QUEUE_LISTEN, sizeof(struct nfv_msg_queue_listen), false, "queue listen",
 	  handle_listen },
 	{ NFV_MSG_QUEUE_VERDICT, sizeof(struct nfv_msg_queue_verdict), false, "queue verdict",

@@ -153,34 +153,22 @@ static void routes_fini(struct nfv_dp *dp)
 	dp->rib = NULL;
 }
 
-static int show_routes(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_routes(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
-	struct nfv_msg_list *l = nfv_buf_list(b, sizeof(struct nfv_msg_route));
-
-	for (unsigned int i = 0; l != NULL && i < dp->rib->nb_routes; i++) {
+	for (unsigned int i = 0; i < dp->rib->nb_routes; i++) {
 		const struct nfv_route *rt = &dp->rib->routes[i];
-		struct nfv_msg_route *r = nfv_buf_put(b, sizeof(*r));
+		struct nfv_msg_route *r = nfv_mgmt_row(rows);
 
 		if (r == NULL)
 			return -ENOMEM;
-		l = (struct nfv_msg_list *)b->p;
 		r->dst = rt->dst;
 		r->via = rt->via;
 		r->has_via = rt->has_via;
 		r->type = rt->kind;
 		if (rt->kind != NFV_ROUTE_BLACKHOLE)
 			strlcpy(r->port, dp->ports[rt->port].name, sizeof(r->port));
-		l->count++;
 	}
-	return l == NULL ? -ENOMEM : 0;
-}
-
-static int handle_routes(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			 const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, show_routes(dp, &b));
+	return 0;
 }
 
 /*
@@ -271,7 +259,7 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 static const struct nfv_mgmt_handler route_handlers[] = {
-	{ NFV_MSG_ROUTES, 0, false, "routes", handle_routes },
+	NFV_MGMT_LISTING(NFV_MSG_ROUTES, "routes", struct nfv_msg_route, list_routes),
 	{ NFV_MSG_ROUTE_ADD, sizeof(struct nfv_policy_route), true, "route add", handle_add },
 	{ NFV_MSG_ROUTE_DEL, sizeof(struct nfv_prefix), true, "route delete", handle_del },
 };

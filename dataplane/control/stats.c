@@ -9,6 +9,7 @@
 #include "dp.h"
 #include "mgmt.h"
 #include "nfv_build.h"
+#include "nfv_drop.h"
 #include "stats.h"
 #include "txn.h"
 
@@ -36,62 +37,60 @@ uint64_t nfv_stats_drops_total(const struct nfv_dp *dp)
 	return total;
 }
 
-static int put_counter(struct nfv_buf *b, const char *name, uint64_t value)
+static int put_counter(struct nfv_mgmt_rows *rows, const char *name, uint64_t value)
 {
-	struct nfv_msg_counter *c = nfv_buf_put(b, sizeof(*c));
+	struct nfv_msg_counter *c = nfv_mgmt_row(rows);
 
 	if (c == NULL)
 		return -ENOMEM;
 	strlcpy(c->name, name, sizeof(c->name));
 	c->value = value;
-	((struct nfv_msg_list *)b->p)->count++;
 	return 0;
 }
 
-static int stats_counters(struct nfv_dp *dp, struct nfv_buf *b)
+static int list_counters(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 {
 	struct nfv_worker_stats s;
 	char name[sizeof(((struct nfv_msg_counter *)0)->name)];
 	int ret = 0;
 
-	if (nfv_buf_list(b, sizeof(struct nfv_msg_counter)) == NULL)
-		return -ENOMEM;
 	nfv_stats_workers_sum(dp, &s);
-	ret |= put_counter(b, "rx", s.rx);
-	ret |= put_counter(b, "tx", s.tx);
-	ret |= put_counter(b, "forwarded", s.forwarded);
-	ret |= put_counter(b, "local_in", s.local_in);
-	ret |= put_counter(b, "local_out", s.local_out);
-	ret |= put_counter(b, "echo_replies", s.echo_replies);
-	ret |= put_counter(b, "icmp_errors", s.icmp_errors);
-	ret |= put_counter(b, "to_control", s.to_control);
-	ret |= put_counter(b, "reass.fragments", s.reass_fragments);
-	ret |= put_counter(b, "reass.datagrams", s.reass_datagrams);
-	ret |= put_counter(b, "fragmented", s.fragmented);
-	ret |= put_counter(b, "dropped", nfv_stats_drops_total(dp));
-	ret |= put_counter(b, "neigh.resolve_failed", dp->neigh.resolve_failed);
-	ret |= put_counter(b, "neigh.held_dropped", dp->neigh.held_dropped);
-	ret |= put_counter(b, "mempool.in_use", rte_mempool_in_use_count(dp->pool));
+	ret |= put_counter(rows, "rx", s.rx);
+	ret |= put_counter(rows, "tx", s.tx);
+	ret |= put_counter(rows, "forwarded", s.forwarded);
+	ret |= put_counter(rows, "local_in", s.local_in);
+	ret |= put_counter(rows, "local_out", s.local_out);
+	ret |= put_counter(rows, "echo_replies", s.echo_replies);
+	ret |= put_counter(rows, "icmp_errors", s.icmp_errors);
+	ret |= put_counter(rows, "to_control", s.to_control);
+	ret |= put_counter(rows, "reass.fragments", s.reass_fragments);
+	ret |= put_counter(rows, "reass.datagrams", s.reass_datagrams);
+	ret |= put_counter(rows, "fragmented", s.fragmented);
+	ret |= put_counter(rows, "dropped", nfv_stats_drops_total(dp));
+	ret |= put_counter(rows, "neigh.resolve_failed", dp->neigh.resolve_failed);
+	ret |= put_counter(rows, "neigh.held_dropped", dp->neigh.held_dropped);
+	ret |= put_counter(rows, "mempool.in_use", rte_mempool_in_use_count(dp->pool));
 	if (dp->mgmt != NULL) {
-		ret |= put_counter(b, "mgmt.clients", dp->mgmt->nb_conns);
-		ret |= put_counter(b, "mgmt.refused", dp->mgmt->refused);
-		ret |= put_counter(b, "mgmt.slow_dropped", dp->mgmt->slow_dropped);
-		ret |= put_counter(b, "mgmt.idle_closed", dp->mgmt->idle_closed);
-		ret |= put_counter(b, "mgmt.evicted", dp->mgmt->evicted);
-		ret |= put_counter(b, "mgmt.over_limit", dp->mgmt->over_limit);
+		ret |= put_counter(rows, "mgmt.clients", dp->mgmt->nb_conns);
+		ret |= put_counter(rows, "mgmt.refused", dp->mgmt->refused);
+		ret |= put_counter(rows, "mgmt.slow_dropped", dp->mgmt->slow_dropped);
+		ret |= put_counter(rows, "mgmt.idle_closed", dp->mgmt->idle_closed);
+		ret |= put_counter(rows, "mgmt.evicted", dp->mgmt->evicted);
+		ret |= put_counter(rows, "mgmt.over_limit", dp->mgmt->over_limit);
 	}
-	ret |= put_counter(b, "txn.timeouts", nfv_txn_timeouts(dp));
+	ret |= put_counter(rows, "txn.timeouts", nfv_txn_timeouts(dp));
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
 		const struct nfv_worker_stats *ws = &dp->workers[w].stats;
 
 		snprintf(name, sizeof(name), "worker%u.loops", w);
-		ret |= put_counter(b, name, ws->loops);
+		ret |= put_counter(rows, name, ws->loops);
 		snprintf(name, sizeof(name), "worker%u.busy_loops", w);
-		ret |= put_counter(b, name, ws->busy_loops);
+		ret |= put_counter(rows, name, ws->busy_loops);
 	}
 	for (unsigned int r = 0; r < NFV_DR_MAX; r++) {
-		snprintf(name, sizeof(name), "drop.%s", nfv_drop_reason_name(r));
-		ret |= put_counter(b, name, nfv_drop_stats_sum(dp->hooks, r));
+		snprintf(name, sizeof(name), NFV_DROP_COUNTER_PREFIX "%s",
+			 nfv_drop_reason_name(r));
+		ret |= put_counter(rows, name, nfv_drop_stats_sum(dp->hooks, r));
 	}
 	return ret ? -ENOMEM : 0;
 }
@@ -175,16 +174,9 @@ static int handle_status(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	return nfv_mgmt_reply(c, h, &b, show_status(dp, &b));
 }
 
-static int handle_stats(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-			const struct nfv_msg_hdr *h, const void *payload)
-{
-	struct nfv_buf b = { 0 };
-
-	return nfv_mgmt_reply(c, h, &b, stats_counters(dp, &b));
-}
 
 static const struct nfv_mgmt_handler stats_handlers[] = {
 	{ NFV_MSG_STATUS, 0, false, "status", handle_status },
-	{ NFV_MSG_STATS, 0, false, "stats", handle_stats },
+	NFV_MGMT_LISTING(NFV_MSG_STATS, "stats", struct nfv_msg_counter, list_counters),
 };
 NFV_MGMT_HANDLERS(stats_handlers);

@@ -13,6 +13,7 @@
 #include "dp.h"
 #include "log.h"
 #include "module.h"
+#include "nfv_drop.h"
 #include "stats.h"
 
 /* Telemetry callbacks take no argument: the process has one dataplane. */

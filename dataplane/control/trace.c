@@ -17,6 +17,7 @@
 #include "nfv_hook.h"
 #include "mgmt.h"
 #include "module.h"
+#include "nfv_drop.h"
 #include "nfv_trace.h"
 
 static void trace_run(struct nfv_dp *dp, uint64_t now);

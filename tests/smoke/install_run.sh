@@ -57,7 +57,7 @@ unit_start nfvpnd
 grep -q "^policy .*/nfvpn/policy.yaml$" "$work/status.txt" || fail "nfvpnctl status: $(cat "$work/status.txt")"
 "$bindir/nfvpnctl" daemon > "$work/daemon.txt" 2>&1 || fail "nfvpnctl daemon: $(cat "$work/daemon.txt")"
 "$client" > "$work/client.txt" 2>&1 || fail "install_client: $(cat "$work/client.txt")"
-grep -q '^version .* ports 1 listed 1 ' "$work/client.txt" || fail "install_client: $(cat "$work/client.txt")"
+grep -q '^version .* ports 1 listed 1 .* drop reasons [1-9][0-9]*$' "$work/client.txt" || fail "install_client: $(cat "$work/client.txt")"
 
 # systemctl reload nfvpnd: ExecReload, then READY=1 again
 kill -HUP "${pid[nfvpnd]}"

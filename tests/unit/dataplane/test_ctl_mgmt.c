@@ -3,7 +3,8 @@
  * The registry of message handlers (control/mgmt.c): every request type of
  * config/nfv_msg.h has exactly one handler, the server's own types none;
  * dispatch refuses an unknown type, a short payload and the replay of a
- * request that changes nothing; the listings answer on a fake dataplane.
+ * request that changes nothing; the listings answer on a fake dataplane,
+ * each through the one listing helper (nfv_mgmt_list, nfv_mgmt_row).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -108,6 +109,13 @@ static void test_registry(void)
 		CU_ASSERT_EQUAL(h->type, t);
 		CU_ASSERT_PTR_NOT_NULL(h->fn);
 		CU_ASSERT(h->name != NULL && h->name[0] != '\0');
+		/* a listing is a walk and a record size, nothing else */
+		if (h->list != NULL) {
+			CU_ASSERT(h->fn == nfv_mgmt_list && h->record_size > 0 &&
+				  h->min_len == 0 && !h->changes);
+		} else {
+			CU_ASSERT(h->fn != nfv_mgmt_list);
+		}
 		/* only what changes state may be replayed as an undo */
 		CU_ASSERT_EQUAL(h->changes, requests[i].changes);
 		/* a fixed-size request is refused short, before its handler copies it */
@@ -315,6 +323,105 @@ static void test_events(void)
 	ctl_fake_fini(&f);
 }
 
+/*
+ * Every listing of the tree, on an empty fake dataplane: a list of its
+ * record size, whose length is its count of records (the filter's: the
+ * empty policy has no filter section, an error with its text).
+ */
+static void test_listings(void)
+{
+	struct nfv_mgmt_conn *c;
+	unsigned int listings = 0;
+
+	start_all();
+	c = ctl_conn_open(&f);
+	for (unsigned int t = 0; t < NFV_MGMT_MAX_TYPES; t++) {
+		const struct nfv_mgmt_handler *h = nfv_mgmt_handler(t);
+		struct ctl_resp r;
+		uint32_t n;
+
+		if (h == NULL || h->list == NULL)
+			continue;
+		listings++;
+		if (t == NFV_MSG_FILTER_RULESET || t == NFV_MSG_CT_LIST) {
+			/* the walk's own error (test_ctl_filter lists a ruleset) */
+			CTL_ERR(&f, c, t, NULL, 0, -ENOTSUP, "the policy has no filter section");
+			continue;
+		}
+		CU_ASSERT_EQUAL(ctl_call(&f, c, t, NULL, 0, &r), 0);
+		CU_ASSERT_PTR_NOT_NULL(ctl_list(&r, h->record_size, &n));
+		ctl_resp_free(&r);
+	}
+	/* routes, neigh, hooks, built-ins, stats, queues, ports, SAs, SPs, ruleset, conntrack */
+	CU_ASSERT_EQUAL(listings, 11);
+	ctl_fake_fini(&f);
+}
+
+/* The helper itself, on a walk of its own: rows skipped, counted, an error's text. */
+#define TEST_LIST_TYPE (NFV_MGMT_MAX_TYPES - 1)
+#define TEST_FAIL_TYPE (NFV_MGMT_MAX_TYPES - 2)
+
+struct test_rec {
+	uint32_t row;
+	uint8_t zero[13];	/* 20 bytes: records on no 8-byte boundary */
+};
+
+static int test_walk(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct test_rec *r;
+
+		if (i % 3 != 0)
+			continue;
+		r = nfv_mgmt_row(rows);	/* grows the buffer past 4 KiB */
+		if (r == NULL)
+			return -ENOMEM;
+		r->row = i;
+	}
+	return 0;
+}
+
+static int test_walk_fail(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	nfv_mgmt_row(rows);
+	snprintf(rows->why, sizeof(rows->why), "no table of that kind");
+	return -ENOENT;
+}
+
+static const struct nfv_mgmt_handler test_handlers[] = {
+	NFV_MGMT_LISTING(TEST_LIST_TYPE, "test rows", struct test_rec, test_walk),
+	NFV_MGMT_LISTING(TEST_FAIL_TYPE, "test failure", struct test_rec, test_walk_fail),
+};
+
+static void test_list_helper(void)
+{
+	const struct test_rec *rec;
+	struct nfv_mgmt_conn *c;
+	struct ctl_resp r;
+	uint32_t n;
+
+	CU_ASSERT_PTR_NULL_FATAL(nfv_mgmt_handler(TEST_LIST_TYPE));
+	CU_ASSERT_PTR_NULL_FATAL(nfv_mgmt_handler(TEST_FAIL_TYPE));
+	nfv_mgmt_register(test_handlers, RTE_DIM(test_handlers));
+	start_all();
+	c = ctl_conn_open(&f);
+	CU_ASSERT_EQUAL(ctl_call(&f, c, TEST_LIST_TYPE, NULL, 0, &r), 0);
+	rec = ctl_list(&r, sizeof(*rec), &n);
+	CU_ASSERT_EQUAL_FATAL(n, 334);
+	for (uint32_t i = 0; rec != NULL && i < n; i++) {
+		struct test_rec x;
+
+		memcpy(&x, &rec[i], sizeof(x));
+		CU_ASSERT_EQUAL(x.row, i * 3);
+		CU_ASSERT_EQUAL(x.zero[12], 0);
+	}
+	ctl_resp_free(&r);
+	CTL_ERR(&f, c, TEST_FAIL_TYPE, NULL, 0, -ENOENT, "no table of that kind");
+	/* the walk's rows are not sent with the error, and nothing else is */
+	CU_ASSERT(ctl_all_idle(&f));
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -326,6 +433,9 @@ int main(int argc, char **argv)
 		{ "replay (c NULL): changes only, nothing sent", test_replay },
 		{ "every request with an empty payload gets one response", test_empty_payloads },
 		{ "STATUS, STATS, PORTS on ports without a device", test_status_stats_ports },
-		{ "EVENTS: subscribe, stream, unsubscribe on close, limit", test_events });
+		{ "EVENTS: subscribe, stream, unsubscribe on close, limit", test_events },
+		{ "every listing: a list of its record size", test_listings },
+		/* last: it registers types of its own */
+		{ "the listing helper: rows, growth, an error's text", test_list_helper });
 	return nfv_test_run();
 }

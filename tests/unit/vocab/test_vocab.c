@@ -2,7 +2,7 @@
 /*
  * The vocabulary's tables agree with themselves and with the outside:
  * every row has a name that looks up back to it, no two rows share a
- * name, and the algorithms' sizes are those of the kernel's XFRM
+ * name (drop reasons included), and the algorithms' sizes are those of the kernel's XFRM
  * (net/xfrm/xfrm_algo.c) and of intel-ipsec-mb. The values that must be
  * the kernel's are _Static_asserts in vocab/ itself.
  */
@@ -13,6 +13,7 @@
 
 #include <intel-ipsec-mb.h>
 
+#include "nfv_drop.h"
 #include "nfv_event.h"
 #include "nfv_ipsec_alg.h"
 #include "nfv_ipsec_sa.h"
@@ -236,6 +237,28 @@ static void test_sa_words(void)
 	CU_ASSERT(NFV_IPSEC_REPLAY_DEFAULT <= NFV_IPSEC_REPLAY_MAX);
 }
 
+/*
+ * Drop reasons: a name each, looked up back to its row; the names are the
+ * counters' ("drop.<name>"), metric labels and telemetry keys, so lower
+ * case, digits and '-' only.
+ */
+static void test_drops(void)
+{
+	const char *names[NFV_DR_MAX];
+
+	for (unsigned int r = 0; r < NFV_DR_MAX; r++) {
+		names[r] = nfv_drop_reason_name(r);
+		CU_ASSERT_EQUAL(nfv_drop_reason_by_name(names[r]), (int)r);
+		CU_ASSERT_EQUAL(strspn(names[r], "abcdefghijklmnopqrstuvwxyz0123456789-"),
+				strlen(names[r]));
+	}
+	check_names(names, NFV_DR_MAX, false);
+	CU_ASSERT_STRING_EQUAL(nfv_drop_reason_name(NFV_DR_NO_ROUTE), "no-route");
+	CU_ASSERT_STRING_EQUAL(nfv_drop_reason_name(NFV_DR_MAX), "?");
+	CU_ASSERT_EQUAL(nfv_drop_reason_by_name("?"), -1);
+	CU_ASSERT_EQUAL(NFV_VERDICT_ARG(NFV_DROP_REASON(NFV_DR_ESP_REPLAY)), NFV_DR_ESP_REPLAY);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -247,6 +270,7 @@ int main(void)
 		{ "events", test_events },
 		{ "ciphers", test_ciphers },
 		{ "auths", test_auths },
-		{ "sa_words", test_sa_words });
+		{ "sa_words", test_sa_words },
+		{ "drops", test_drops });
 	return nfv_test_run();
 }

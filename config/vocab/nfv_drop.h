@@ -2,8 +2,13 @@
 /*
  * Every packet the dataplane frees is counted under one of these reasons.
  * One list for all modules so that a reason is an array index on the fast
- * path and a stable name for nfvpnctl, telemetry and metrics.
- * Append only in the section of your module; never reuse a value.
+ * path (hooks/core's per-worker counters, the argument of
+ * NFV_DROP_REASON()) and a stable name for nfvpnctl, telemetry and metrics:
+ * the dataplane lists each as the counter "drop.<name>" (NFV_MSG_STATS),
+ * nfvpnd exports it as nfvpn_drops_total{reason="<name>"}, DPDK telemetry
+ * as <name> with '-' written '_'.
+ * Append only in the section of your module; never reuse a value: the
+ * names are the interface (scripts, alerts), the values are not sent.
  */
 #ifndef NFV_DROP_H
 #define NFV_DROP_H
@@ -82,7 +87,7 @@
 	X(CT_TABLE_FULL,	"ct-table-full")			\
 	/* dataplane: reassembly of datagrams for us (reass.c) */	\
 	X(IP_REASS_FAILED,	"ip-reass-failed")			\
-	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")				\
+	X(IP_REASS_TIMEOUT,	"ip-reass-timeout")			\
 	/* hooks/ipsec: the inbound policy check of cleartext packets */	\
 	X(ESP_POLICY_CLEARTEXT,	"esp-policy-cleartext")			\
 	X(ESP_POLICY_HDR,	"esp-policy-bad-header")			\
@@ -104,6 +109,12 @@ enum nfv_drop_reason {
 	NFV_DR_MAX
 };
 
+/* The prefix of a drop reason's counter in NFV_MSG_STATS: "drop.no-route". */
+#define NFV_DROP_COUNTER_PREFIX "drop."
+
+/* "no-route"; "?" when reason is none of the rows. */
 const char *nfv_drop_reason_name(unsigned int reason);
+/* The reason named name ("no-route"), or -1. */
+int nfv_drop_reason_by_name(const char *name);
 
 #endif
