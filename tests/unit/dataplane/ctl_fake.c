@@ -263,6 +263,7 @@ int ctl_call_at(struct ctl_fake *f, struct nfv_mgmt_conn *c, uint16_t type,
 		memcpy(copy, payload, len);
 	ret = nfv_mgmt_dispatch(&f->dp, c, &h, copy);
 	nfv_txn_after(&f->dp, c, &h, ret);
+	nfv_ctl_modules_batch_end(&f->dp);	/* each call is a batch of its own */
 	free(copy);
 
 	if (r == NULL)
@@ -335,6 +336,7 @@ int ctl_replay(struct ctl_fake *f, uint16_t type, const void *payload, uint32_t 
 	if (len)
 		memcpy(copy, payload, len);
 	ret = nfv_mgmt_dispatch(&f->dp, NULL, &h, copy);
+	nfv_ctl_modules_batch_end(&f->dp);
 	free(copy);
 	return ret;
 }
