@@ -88,6 +88,14 @@ bool nfv_rib_pending(const struct nfv_rib *rib);
  * without changes.
  */
 int nfv_rib_commit(struct nfv_rib *rib);
+/*
+ * The FIB copy with every change made, published or not: for lookups of
+ * the control side, which must see a route added earlier in its batch.
+ */
+static inline const struct nfv_fib_snap *nfv_rib_latest(const struct nfv_rib *rib)
+{
+	return rib->copy[rib->shadow];
+}
 /* The next hops routes use now (index 0 not counted). */
 uint32_t nfv_rib_nh_count(const struct nfv_rib *rib);
 
