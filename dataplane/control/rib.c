@@ -17,6 +17,8 @@
 #include <rte_fib.h>
 #include <rte_fib6.h>
 #include <rte_malloc.h>
+#include <rte_rib.h>
+#include <rte_rib6.h>
 
 #include "log.h"
 #include "nfv_hook_table.h"
@@ -290,22 +292,45 @@ static int fib_apply(struct nfv_fib_snap *s, const struct nfv_prefix *p, uint32_
 		    rte_fib6_delete(s->v6, p->addr.bytes, p->len);
 }
 
-/* Fills a new copy from the RIB; the fallback when a replay fails. */
-static struct nfv_fib_snap *copy_build(const struct nfv_rib *rib)
+/*
+ * Empties a copy and fills it from the RIB, in place: the fallback when a
+ * replay failed (memory may not hold a third copy).
+ */
+static int copy_refill(const struct nfv_rib *rib, struct nfv_fib_snap *s)
 {
-	struct nfv_fib_snap *s = copy_alloc();
+	static const uint8_t zero6[16];
+	struct rte_rib *r4 = rte_fib_get_rib(s->v4);
+	struct rte_rib6 *r6 = rte_fib6_get_rib(s->v6);
+	struct rte_rib_node *n;
+	struct rte_rib6_node *n6;
+	uint8_t ip6[16], depth;
+	uint32_t ip;
+	int ret;
 
-	if (s == NULL)
-		return NULL;
+	while ((n = rte_rib_get_nxt(r4, 0, 0, NULL, RTE_RIB_GET_NXT_ALL)) != NULL) {
+		rte_rib_get_ip(n, &ip);
+		rte_rib_get_depth(n, &depth);
+		if (rte_fib_delete(s->v4, ip, depth) < 0)
+			return -EIO;
+	}
+	if (rte_rib_lookup_exact(r4, 0, 0) != NULL && rte_fib_delete(s->v4, 0, 0) < 0)
+		return -EIO;
+	while ((n6 = rte_rib6_get_nxt(r6, zero6, 0, NULL, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		rte_rib6_get_ip(n6, ip6);
+		rte_rib6_get_depth(n6, &depth);
+		if (rte_fib6_delete(s->v6, ip6, depth) < 0)
+			return -EIO;
+	}
+	if (rte_rib6_lookup_exact(r6, zero6, 0) != NULL && rte_fib6_delete(s->v6, zero6, 0) < 0)
+		return -EIO;
 	memcpy(s->nh, rib->nh, rib->nb_nh * sizeof(s->nh[0]));
 	s->nb_nh = RTE_MAX(rib->nb_nh, 1u);
 	for (unsigned int i = 0; i < rib->nb_routes; i++) {
-		if (fib_apply(s, &rib->routes[i].dst, rib->route_nh[i]) < 0) {
-			copy_free(s);
-			return NULL;
-		}
+		ret = fib_apply(s, &rib->routes[i].dst, rib->route_nh[i]);
+		if (ret < 0)
+			return ret;
 	}
-	return s;
+	return 0;
 }
 
 /* Records a change made to the shadow copy, for the replay. */
@@ -410,7 +435,8 @@ int nfv_rib_add(struct nfv_rib *rib, const struct nfv_route *r)
 	idx = nh_get(rib, &nh);
 	if (idx == 0)
 		return -ENOSPC;
-	ret = fib_apply(s, &r->dst, idx);
+	/* a stale copy is built from the RIB whole at the commit */
+	ret = rib->stale ? 0 : fib_apply(s, &r->dst, idx);
 	if (ret < 0) {
 		nh_put(rib, idx);
 		return ret;
@@ -439,7 +465,7 @@ int nfv_rib_del(struct nfv_rib *rib, const struct nfv_prefix *dst)
 	ret = pending_push(rib, dst, 0);
 	if (ret < 0)
 		return ret;
-	ret = fib_apply(rib->copy[rib->shadow], dst, 0);
+	ret = rib->stale ? 0 : fib_apply(rib->copy[rib->shadow], dst, 0);
 	if (ret < 0) {
 		rib->nb_pending--;
 		return ret;
@@ -486,14 +512,27 @@ static int replay(struct nfv_rib *rib, struct nfv_fib_snap *s)
 	return 0;
 }
 
+/* Makes copy i the RIB's again, from nothing. */
+static int copy_rebuild(struct nfv_rib *rib, unsigned int i)
+{
+	rib->rebuilds++;
+	return copy_refill(rib, rib->copy[i]);
+}
+
 int nfv_rib_commit(struct nfv_rib *rib)
 {
 	unsigned int pub = rib->shadow, other = rib->shadow ^ 1;
-	struct nfv_fib_snap *s;
 	int ret;
 
-	if (rib->nb_pending == 0 && rib->nh_dirty_lo >= rib->nh_dirty_hi)
+	if (rib->nb_pending == 0 && rib->nh_dirty_lo >= rib->nh_dirty_hi && !rib->stale)
 		return 0;
+	/* the workers keep a whole older FIB rather than get a partial one */
+	if (rib->stale) {
+		ret = copy_rebuild(rib, pub);
+		if (ret < 0)
+			return ret;
+		rib->stale = false;
+	}
 	rib->commits++;
 	__atomic_store_n(rib->pub, rib->copy[pub], __ATOMIC_RELEASE);
 	nfv_hook_synchronize(rib->rcu);
@@ -501,17 +540,17 @@ int nfv_rib_commit(struct nfv_rib *rib)
 	/*
 	 * Both copies took the same changes from the same state: a replay
 	 * cannot run out of room the shadow had. Should it fail anyway, the
-	 * copy is built again from the RIB.
+	 * copy is filled again from the RIB, now or at the next commit.
 	 */
 	ret = replay(rib, rib->copy[other]);
 	if (ret < 0) {
-		NFV_LOG(ERR, "FIB replay: %s; building the copy again", strerror(-ret));
-		rib->rebuilds++;
-		s = copy_build(rib);
-		if (s == NULL)
-			return -ENOMEM;	/* both copies stay: the next commit retries */
-		copy_free(rib->copy[other]);
-		rib->copy[other] = s;
+		NFV_LOG(ERR, "FIB replay: %s; filling the copy again", strerror(-ret));
+		ret = copy_rebuild(rib, other);
+		if (ret < 0) {
+			NFV_LOG(ERR, "FIB refill: %s; trying again at the next commit",
+				strerror(-ret));
+			rib->stale = true;
+		}
 	}
 	rib->nb_pending = 0;
 	rib->nh_dirty_lo = rib->nh_dirty_hi = 0;

@@ -49,6 +49,7 @@ struct nfv_rib {
 	struct nfv_hook_table *rcu;	/* its QSBR variable for grace periods */
 	struct nfv_fib_snap *copy[2];
 	unsigned int shadow;		/* copy[shadow]: not read by workers */
+	bool stale;			/* copy[shadow] lost step: built again */
 	/* routes, in listing order; route_nh[i] is routes[i]'s next hop */
 	struct nfv_route *routes;
 	uint32_t *route_nh;

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <rte_fib.h>
+
 #include "nfv_hook_table.h"
 #include "nfv_msg.h"
 #include "nfv_test.h"
@@ -385,6 +387,55 @@ static void test_index(void)
 	nfv_rib_fini(&rib);
 }
 
+/*
+ * A replay that fails (here: the workers' copy lost a route and got a
+ * stray one behind the RIB's back) fills that copy again from the RIB.
+ */
+static void test_replay_fails(void)
+{
+	struct nfv_fib_snap *fib = NULL, *other;
+	struct nfv_rib rib;
+	struct nfv_route r;
+
+	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
+	r = route("0.0.0.0/0", "10.0.0.254", 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	r = route("2001:db8::/32", "2001:db8::fffe", 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	r = route("::/0", "2001:db8::fffd", 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	r = route24(1, 0x0A000002, 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	CU_ASSERT_FATAL(nfv_rib_commit(&rib) == 0);
+	other = rib.copy[rib.shadow ^ 1];
+	CU_ASSERT_FATAL(other == fib);
+	CU_ASSERT_FATAL(rte_fib_delete(other->v4, 0x0B000100, 24) == 0);
+	CU_ASSERT_FATAL(rte_fib_add(other->v4, 0x0C000000, 24, 1) == 0);
+
+	/* the replay's delete of 11.0.1.0/24 fails on the published copy */
+	CU_ASSERT_FATAL(del24(&rib, 1) == 0);
+	r = route("192.0.2.0/24", "10.0.0.9", 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	CU_ASSERT_FATAL(nfv_rib_commit(&rib) == 0);
+	CU_ASSERT_EQUAL(rib.rebuilds, 1);
+	CU_ASSERT_FALSE(rib.stale);
+	CU_ASSERT(copies_agree(&rib, 0x0B000001, 4, 256));
+	CU_ASSERT(copies_agree(&rib, 0x0C000001, 4, 256));
+	CU_ASSERT(copies_agree(&rib, 0xC0000201, 4, 64));
+	/* the next commit publishes the filled copy: the RIB's routes */
+	r = route("198.51.100.0/24", "10.0.0.8", 0);
+	CU_ASSERT_FATAL(nfv_rib_add(&rib, &r) == 0);
+	CU_ASSERT_FATAL(nfv_rib_commit(&rib) == 0);
+	CU_ASSERT_PTR_EQUAL(fib, other);
+	gw_is(lookup(&rib, "12.0.0.1"), "10.0.0.254");
+	gw_is(lookup(&rib, "11.0.1.1"), "10.0.0.254");
+	gw_is(lookup(&rib, "192.0.2.1"), "10.0.0.9");
+	gw_is(lookup(&rib, "198.51.100.1"), "10.0.0.8");
+	gw_is(lookup(&rib, "2001:db8:5::1"), "2001:db8::fffe");
+	gw_is(lookup(&rib, "2001:db9::1"), "2001:db8::fffd");
+	nfv_rib_fini(&rib);
+}
+
 int main(int argc, char **argv)
 {
 	nfv_test_eal_init(argv[0]);
@@ -397,6 +448,7 @@ int main(int argc, char **argv)
 		{ "10,000 routes", test_many },
 		{ "changes are published by the commit; both copies agree", test_batch },
 		{ "next hops: shared, counted, reused, limited to the 2-byte index", test_nexthops },
-		{ "prefix index, listing order, tbl8 groups run out", test_index });
+		{ "prefix index, listing order, tbl8 groups run out", test_index },
+		{ "a failed replay builds the copy again", test_replay_fails });
 	return nfv_test_run();
 }
