@@ -493,7 +493,7 @@ const struct nfv_route *nfv_rib_find(const struct nfv_rib *rib, const struct nfv
 
 bool nfv_rib_pending(const struct nfv_rib *rib)
 {
-	return rib->nb_pending > 0;
+	return rib->nb_pending > 0 || rib->stale;
 }
 
 /* Brings the copy the workers just left up to the shadow's state. */

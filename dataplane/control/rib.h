@@ -49,7 +49,7 @@ struct nfv_rib {
 	struct nfv_hook_table *rcu;	/* its QSBR variable for grace periods */
 	struct nfv_fib_snap *copy[2];
 	unsigned int shadow;		/* copy[shadow]: not read by workers */
-	bool stale;			/* copy[shadow] lost step: built again */
+	bool stale;			/* copy[shadow] lost step: refilled at the commit */
 	/* routes, in listing order; route_nh[i] is routes[i]'s next hop */
 	struct nfv_route *routes;
 	uint32_t *route_nh;
@@ -81,7 +81,7 @@ int nfv_rib_add(struct nfv_rib *rib, const struct nfv_route *r);
 int nfv_rib_del(struct nfv_rib *rib, const struct nfv_prefix *dst);
 /* The route to exactly dst, or NULL; valid until the next add or delete. */
 const struct nfv_route *nfv_rib_find(const struct nfv_rib *rib, const struct nfv_prefix *dst);
-/* True when changes wait for a commit. */
+/* True when changes (or a stale copy's refill) wait for a commit. */
 bool nfv_rib_pending(const struct nfv_rib *rib);
 /*
  * Publishes the changes made since the last commit: swaps the copies,
