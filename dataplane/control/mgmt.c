@@ -52,6 +52,9 @@ int nfv_mgmt_dispatch(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (h->len < hd->min_len)
 		return nfv_mgmt_error(c, h->seq, -EINVAL, "%s: payload of %u bytes is too short",
 				      hd->name, h->len);
+	if (hd->changes && nfv_txn_expired(dp, c))
+		return nfv_mgmt_error(c, h->seq, -ETIMEDOUT, "%s refused: this connection's "
+				      "transaction timed out and was rolled back", hd->name);
 	return hd->fn(dp, c, h, payload);
 }
 

@@ -252,6 +252,11 @@ static void txn_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 	txn_clear(t);
 }
 
+bool nfv_txn_expired(const struct nfv_dp *dp, const struct nfv_mgmt_conn *c)
+{
+	return dp->txn != NULL && c != NULL && dp->txn->expired_fd == c->fd;
+}
+
 bool nfv_txn_owner(struct nfv_dp *dp, const struct nfv_mgmt_conn *c)
 {
 	return txn_of(dp, c) != NULL;

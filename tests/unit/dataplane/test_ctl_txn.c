@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
+
 #include "ctl_fake.h"
 #include "module.h"
 #include "nfv_policy_ipsec.h"
@@ -405,6 +407,34 @@ static void test_owner_killed(void)
 	ctl_fake_fini(&f);
 }
 
+/*
+ * A transaction that timed out: the connection's next changes (pipelined
+ * behind the undo steps the timeout made useless) are refused until it
+ * begins again.
+ */
+static void test_expired(void)
+{
+	struct nfv_policy_route r = route("172.16.0.0/12", "10.0.0.2");
+	struct nfv_mgmt_conn *c;
+
+	setup();
+	c = ctl_conn_open(&f);
+	f.dp.txn_timeout_s = 1;
+	txn_call(c, NFV_MSG_TXN_BEGIN, 0);
+	add_with_undo(c, "172.32.0.0/12", "10.0.0.3");
+	nfv_ctl_module_find("transactions")->timer(&f.dp, rte_rdtsc() + 2 * rte_get_tsc_hz());
+	CU_ASSERT(via("172.32.0.1", "10.0.0.254"));	/* rolled back */
+	CTL_ERR(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r), -ETIMEDOUT, "transaction timed out");
+	CU_ASSERT(via("172.16.0.1", "10.0.0.254"));
+	/* what changes nothing is still served; a new transaction clears it */
+	CTL_OK(&f, c, NFV_MSG_ROUTES, NULL, 0);
+	txn_call(c, NFV_MSG_TXN_BEGIN, 0);
+	add_with_undo(c, "172.16.0.0/12", "10.0.0.2");
+	CU_ASSERT(via("172.16.0.1", "10.0.0.2"));
+	txn_call(c, NFV_MSG_TXN_COMMIT, 0);
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -417,6 +447,7 @@ int main(int argc, char **argv)
 		{ "the owner closing rolls back", test_owner_closes },
 		{ "undo steps belong to the next change request", test_arming },
 		{ "an SA's undo replays through the IPsec handler", test_ipsec_undo },
-		{ "the owner killed mid-batch: every change undone, one publish", test_owner_killed });
+		{ "the owner killed mid-batch: every change undone, one publish", test_owner_killed },
+		{ "after a timeout, the connection's changes are refused", test_expired });
 	return nfv_test_run();
 }
