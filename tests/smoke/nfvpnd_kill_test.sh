@@ -70,7 +70,7 @@ routes > "$WORK/routes.a"
 GEN_A=$(gen)
 
 # 1. kill -9 mid-reload; the delay adapts: too early, later; too late, earlier
-delay=20
+delay=60
 hit=0
 for try in $(seq 12); do
 	ensure_a
@@ -81,7 +81,8 @@ for try in $(seq 12); do
 	kill -9 "$NFVPND_PID"
 	wait "$NFVPND_PID" 2>/dev/null
 	NFVPND_PID=
-	for _ in $(seq 100); do [ -n "$(undone "$from")" ] && break; sleep 0.05; done
+	# the dataplane sees the close at once: a second is plenty
+	for _ in $(seq 20); do [ -n "$(undone "$from")" ] && break; sleep 0.05; done
 	n=$(undone "$from")
 	if [ -z "$n" ] || [ "$n" = 0 ]; then
 		# no transaction yet, or committed: the routes are A's or B's whole
@@ -117,7 +118,7 @@ for try in $(seq 12); do
 	wait "$NFVPND_PID" 2>/dev/null
 	NFVPND_PID=
 	[ $((t1 - t0)) -le 2000 ] || fail "nfvpnd took $((t1 - t0)) ms to exit after SIGTERM"
-	for _ in $(seq 100); do [ -n "$(undone "$from")" ] && break; sleep 0.02; done
+	for _ in $(seq 50); do [ -n "$(undone "$from")" ] && break; sleep 0.02; done
 	n=$(undone "$from")
 	if [ -z "$n" ] || [ "$n" = 0 ] || [ "$n" -ge "$ROUTES" ]; then
 		[ "$(gen)" = "$GEN_A" ] && delay=$((delay + 40)) || delay=$((delay / 2 + 1))
