@@ -5,8 +5,11 @@
  * Neighbours, routes and built-in hook entries change at run time; each
  * operation carries the request that reverses it.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "nfv_netfilter.h"
 #include "nfv_policy_diff.h"
@@ -157,13 +160,50 @@ static int diff_neighbours(const struct nfv_policy *old, const struct nfv_policy
 	return plan->err;
 }
 
-static const struct nfv_policy_route *find_route(const struct nfv_policy *p,
-						 const struct nfv_prefix *dst)
+/* Routes by destination, sorted: a policy may hold tens of thousands. */
+static int prefix_cmp(const struct nfv_prefix *a, const struct nfv_prefix *b)
 {
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->addr.bytes, b->addr.bytes, a->addr.family == AF_INET ? 4 : 16);
+}
+
+static int route_ptr_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(&(*(const struct nfv_policy_route *const *)a)->dst,
+			  &(*(const struct nfv_policy_route *const *)b)->dst);
+}
+
+static const struct nfv_policy_route **route_index(const struct nfv_policy *p)
+{
+	const struct nfv_policy_route **x = malloc((p->nb_routes + 1) * sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
 	for (unsigned int i = 0; i < p->nb_routes; i++)
-		if (p->routes[i].dst.len == dst->len &&
-		    nfv_addr_equal(&p->routes[i].dst.addr, &dst->addr))
-			return &p->routes[i];
+		x[i] = &p->routes[i];
+	qsort(x, p->nb_routes, sizeof(*x), route_ptr_cmp);
+	return x;
+}
+
+static const struct nfv_policy_route *find_route(const struct nfv_policy_route **x,
+						 unsigned int n, const struct nfv_prefix *dst)
+{
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		int c = prefix_cmp(&x[mid]->dst, dst);
+
+		if (c == 0)
+			return x[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -180,12 +220,19 @@ static bool route_equal(const struct nfv_policy_route *a, const struct nfv_polic
 static int diff_routes(const struct nfv_policy *old, const struct nfv_policy *new,
 		       struct nfv_plan *plan)
 {
+	const struct nfv_policy_route **xo = route_index(old), **xn = route_index(new);
 	char r[160];
 	struct nfv_plan_op *op;
 
+	if (xo == NULL || xn == NULL) {
+		free(xo);
+		free(xn);
+		return -ENOMEM;
+	}
+
 	for (unsigned int i = 0; i < new->nb_routes; i++) {
 		const struct nfv_policy_route *n = &new->routes[i];
-		const struct nfv_policy_route *o = find_route(old, &n->dst);
+		const struct nfv_policy_route *o = find_route(xo, old->nb_routes, &n->dst);
 
 		if (o != NULL && route_equal(o, n))
 			continue;
@@ -200,12 +247,14 @@ static int diff_routes(const struct nfv_policy *old, const struct nfv_policy *ne
 	for (unsigned int i = 0; i < old->nb_routes; i++) {
 		const struct nfv_policy_route *o = &old->routes[i];
 
-		if (find_route(new, &o->dst) != NULL)
+		if (find_route(xn, new->nb_routes, &o->dst) != NULL)
 			continue;
 		op = nfv_plan_add(plan, NFV_STAGE_ROUTE_DEL, NFV_MSG_ROUTE_DEL, &o->dst,
 				  sizeof(o->dst), "route del %s", nfv_route_fmt(o, r, sizeof(r)));
 		nfv_plan_undo(plan, op, NFV_MSG_ROUTE_ADD, o, sizeof(*o));
 	}
+	free(xo);
+	free(xn);
 	return plan->err;
 }
 

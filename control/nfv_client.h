@@ -4,6 +4,9 @@
  * connection, one request in flight at a time. Unsolicited
  * NFV_MSG_QUEUE_PACKET messages that arrive while a response is awaited are
  * kept in arrival order and handed out by nfv_client_recv_packet().
+ * A client that pipelines (nfvpnd's apply) sends and reads with
+ * nfv_client_send/recv itself, taking its seqs from c->seq: the server
+ * answers in order.
  */
 #ifndef NFV_CLIENT_H
 #define NFV_CLIENT_H

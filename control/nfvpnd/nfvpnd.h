@@ -76,6 +76,7 @@ struct nfvpnd {
 	/* counters */
 	uint64_t reloads, reload_failures, applies, events;
 	volatile bool quit;
+	bool hup_pending;	/* a SIGHUP read while applying: reload next */
 };
 
 /* nfvpnd_log.c: journal-friendly lines ("<3>..." under systemd). */

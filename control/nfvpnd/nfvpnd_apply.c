@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "nfv_policy_steer.h"
 #include "nfvpnd.h"
@@ -178,26 +181,204 @@ static unsigned int grace_defer(struct nfvpnd *d, struct nfv_plan *plan,
 	return nb;
 }
 
+/*
+ * The plan's requests are pipelined: up to APPLY_WINDOW messages go out
+ * before their answers are read (the dataplane answers in order, and
+ * publishes what one read of ours held at once), instead of one round trip
+ * per change. Each answer is matched to its change, so a failure is still
+ * reported with the change's name.
+ */
+#define APPLY_WINDOW 256
+#define APPLY_WAIT_MS 100	/* how often a wait looks at the signals */
+
+struct apply_pipe {
+	struct {
+		uint32_t seq;
+		uint16_t type;
+		unsigned int op;
+	} q[APPLY_WINDOW];
+	unsigned int head, n;
+	int err;		/* the first failure, 0 if none */
+};
+
+/*
+ * SIGTERM or SIGINT while applying: stop now (the dataplane undoes the open
+ * transaction when our connection closes). A SIGHUP is kept for the loop.
+ */
+static bool quit_asked(struct nfvpnd *d)
+{
+	struct signalfd_siginfo si;
+
+	while (d->sigfd >= 0 && read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			d->hup_pending = true;
+		else
+			d->quit = true;
+	}
+	return d->quit;
+}
+
+static int pipe_send(struct nfvpnd *d, struct apply_pipe *p, unsigned int op,
+		     uint16_t type, const void *payload, uint32_t len)
+{
+	struct nfv_client *c = &d->dp;
+	unsigned int t = (p->head + p->n) % APPLY_WINDOW;
+	int ret;
+
+	if (++c->seq == 0)	/* seq 0 is the server's own */
+		c->seq = 1;
+	ret = nfv_client_send(c, type, c->seq, payload, len);
+	if (ret < 0)
+		return ret;
+	p->q[t].seq = c->seq;
+	p->q[t].type = type;
+	p->q[t].op = op;
+	p->n++;
+	return 0;
+}
+
+static int pipe_undo(struct nfvpnd *d, struct apply_pipe *p, unsigned int op,
+		     const struct nfv_plan_msg *m)
+{
+	struct nfv_msg_txn_undo *u;
+	size_t len = sizeof(*u) + m->len;
+	int ret;
+
+	u = malloc(len);
+	if (u == NULL)
+		return -ENOMEM;
+	u->type = m->type;
+	u->pad = 0;
+	u->len = m->len;
+	memcpy(u->payload, m->payload, m->len);
+	ret = pipe_send(d, p, op, NFV_MSG_TXN_UNDO, u, (uint32_t)len);
+	explicit_bzero(u, len);	/* an SA's undo holds its keys */
+	free(u);
+	return ret;
+}
+
+/* Reads the oldest answer; a refused change is reported by name. */
+static int pipe_recv(struct nfvpnd *d, struct apply_pipe *p, const struct nfv_plan *plan,
+		     struct nfvpnd_text *out)
+{
+	struct nfv_client *c = &d->dp;
+	unsigned int h = p->head;
+	struct nfv_client_msg m;
+	int ret;
+
+	for (;;) {
+		if (quit_asked(d))
+			return -EINTR;
+		ret = nfv_client_recv(c, APPLY_WAIT_MS, &m);
+		if (ret == -ETIMEDOUT || ret == -EINTR)
+			continue;
+		if (ret < 0)
+			return ret;
+		if (m.hdr.type == NFV_MSG_QUEUE_PACKET && m.hdr.seq == 0) {
+			free(m.payload);	/* not a listener: nothing to keep */
+			continue;
+		}
+		break;
+	}
+	p->head = (p->head + 1) % APPLY_WINDOW;
+	p->n--;
+	if (m.hdr.seq != p->q[h].seq) {
+		snprintf(c->err, sizeof(c->err), "response has seq %u, expected %u",
+			 m.hdr.seq, p->q[h].seq);
+		c->broken = true;
+		ret = -EPROTO;
+	} else if (m.hdr.status < 0) {
+		const char *text = m.payload;
+		size_t n = text != NULL ? strnlen(text, m.hdr.len) : 0;
+
+		snprintf(c->err, sizeof(c->err), "%.*s", (int)n,
+			 n ? text : strerror(-m.hdr.status));
+		ret = m.hdr.status;
+	} else if (m.hdr.type != p->q[h].type) {
+		snprintf(c->err, sizeof(c->err), "response of type %u to a request of type %u",
+			 m.hdr.type, p->q[h].type);
+		ret = -EPROTO;
+	} else {
+		ret = 0;
+	}
+	free(m.payload);
+	if (ret < 0) {
+		nfvpnd_printf(out, "%s: %s\n", plan->ops[p->q[h].op].what, c->err);
+		if (p->err == 0)
+			p->err = ret;
+	}
+	return ret == -EPROTO || ret == -EINTR ? ret : 0;
+}
+
+/* Reads answers until at most keep are outstanding. */
+static int pipe_drain(struct nfvpnd *d, struct apply_pipe *p, const struct nfv_plan *plan,
+		      unsigned int keep, struct nfvpnd_text *out)
+{
+	while (p->n > keep) {
+		int ret = pipe_recv(d, p, plan, out);
+
+		if (ret < 0)
+			return ret;
+	}
+	return p->err;
+}
+
+/* Sends one change, with its undo steps before it. */
+static int pipe_op(struct nfvpnd *d, struct apply_pipe *p, const struct nfv_plan *plan,
+		   unsigned int i, struct nfvpnd_text *out)
+{
+	const struct nfv_plan_op *op = &plan->ops[i];
+	int ret;
+
+	/* the filter's staging waits for its answers: it goes alone */
+	if (is_ruleset(&op->req)) {
+		ret = pipe_drain(d, p, plan, 0, out);
+		if (ret < 0)
+			return ret;
+		ret = send_op(d, op);
+		if (ret < 0)
+			nfvpnd_printf(out, "%s: %s\n", op->what, d->dp.err);
+		return ret;
+	}
+	if (op->nb_undo + 1 > APPLY_WINDOW)
+		return -E2BIG;
+	ret = pipe_drain(d, p, plan, APPLY_WINDOW - op->nb_undo - 1, out);
+	if (ret < 0)
+		return ret;
+	for (unsigned int u = 0; u < op->nb_undo && ret == 0; u++)
+		ret = pipe_undo(d, p, i, &op->undo[u]);
+	if (ret == 0)
+		ret = pipe_send(d, p, i, op->req.type, op->req.payload, op->req.len);
+	if (ret < 0)
+		nfvpnd_printf(out, "%s: %s\n", op->what, d->dp.err);
+	return ret;
+}
+
 /* Runs the plan in one transaction; steer goes last, before the commit. */
 static int run_plan(struct nfvpnd *d, const struct nfv_plan *plan, const struct nfv_policy *pol,
 		    uint64_t expect, struct nfvpnd_text *out)
 {
 	struct nfv_msg_txn res = { 0 };
+	struct apply_pipe *p;
 	unsigned int i;
 	int ret;
 
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
 	ret = txn(d, NFV_MSG_TXN_BEGIN, expect, &res);
 	if (ret < 0) {
 		nfvpnd_printf(out, "transaction refused: %s\n", d->dp.err);
-		return ret;
+		goto out;
 	}
-	for (i = 0; i < plan->n; i++) {
-		ret = send_op(d, &plan->ops[i]);
-		if (ret < 0) {
-			nfvpnd_printf(out, "%s: %s\n", plan->ops[i].what, d->dp.err);
-			goto abort;
-		}
-	}
+	for (i = 0, ret = 0; i < plan->n && ret == 0; i++)
+		ret = pipe_op(d, p, plan, i, out);
+	if (ret == 0)
+		ret = pipe_drain(d, p, plan, 0, out);
+	if (ret == -EINTR)
+		goto interrupted;
+	if (ret < 0)
+		goto abort;
 	if (plan->steer_changed && d->steer) {
 		ret = nfvpnd_steer_program(pol->steer, out);
 		if (ret < 0)
@@ -207,19 +388,30 @@ static int run_plan(struct nfvpnd *d, const struct nfv_plan *plan, const struct 
 	ret = txn(d, NFV_MSG_TXN_COMMIT, 0, &res);
 	if (ret < 0) {
 		nfvpnd_printf(out, "commit: %s\n", d->dp.err);
-		return ret;
+		goto out;
 	}
 	d->dp_generation = res.generation;
 	nfvpnd_printf(out, "generation %lu: %u changes applied%s\n",
 		      (unsigned long)res.generation, plan->n,
 		      plan->steer_changed && d->steer ? ", kernel stub programmed" : "");
-	return 0;
+	goto out;
 abort:
+	/* what is still in flight was applied or refused: read it first */
+	if (!d->dp.broken && pipe_drain(d, p, plan, 0, out) == -EINTR)
+		goto interrupted;
 	if (txn(d, NFV_MSG_TXN_ABORT, 0, &res) == 0)
 		nfvpnd_printf(out, "aborted: %u changes undone, %u undo failures; generation %lu kept\n",
 			      res.changes, res.undo_failed, (unsigned long)res.generation);
 	else
 		nfvpnd_printf(out, "abort: %s\n", d->dp.err);
+	goto out;
+interrupted:
+	/* closing the connection makes the dataplane undo the transaction */
+	nfvpnd_printf(out, "interrupted by a signal: the dataplane undoes the transaction\n");
+	nfvpnd_dp_disconnect(d);
+	ret = -EINTR;
+out:
+	free(p);
 	return ret;
 }
 

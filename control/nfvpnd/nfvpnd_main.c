@@ -166,20 +166,24 @@ static int setup(struct nfvpnd *d)
 	return 0;
 }
 
+static void reload(struct nfvpnd *d)
+{
+	nfvpnd_notify("RELOADING=1");
+	d->reloads++;
+	if (apply(d, "reload (SIGHUP)") < 0)
+		d->reload_failures++;
+	nfvpnd_notify("READY=1");
+}
+
 static void on_signal(struct nfvpnd *d)
 {
 	struct signalfd_siginfo si;
 
-	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP) {
-			nfvpnd_notify("RELOADING=1");
-			d->reloads++;
-			if (apply(d, "reload (SIGHUP)") < 0)
-				d->reload_failures++;
-			nfvpnd_notify("READY=1");
-		} else {
+	while (!d->quit && read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload(d);
+		else
 			d->quit = true;
-		}
 	}
 }
 
@@ -207,6 +211,11 @@ static void run(struct nfvpnd *d)
 			}
 			if (!d->dp_up)
 				timeout = RETRY_MS;
+		}
+		if (d->hup_pending) {
+			d->hup_pending = false;
+			reload(d);
+			continue;
 		}
 		if (d->dp_up && d->nb_retiring) {
 			int64_t left = nfvpnd_grace_next(d) - now_ms();

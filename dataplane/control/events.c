@@ -172,7 +172,7 @@ static int handle_events(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", ret == -EBUSY ?
 				      "too many event subscribers" : strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static const struct nfv_mgmt_handler events_handlers[] = {

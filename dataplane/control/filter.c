@@ -497,7 +497,9 @@ static int handle_filter(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		nfv_buf_fini(&b);
 		return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
 	}
-	return nfv_mgmt_reply(c, h, &b, 0);
+	/* the change's status, not the send's: see nfv_mgmt_ok() */
+	nfv_mgmt_reply(c, h, &b, 0);
+	return 0;
 }
 
 /*

@@ -188,7 +188,7 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, ret, "an entry named '%s' exists", ph.name);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -204,7 +204,7 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, ret, "no built-in entry named '%s'", n.name);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static const struct nfv_mgmt_handler hooks_handlers[] = {

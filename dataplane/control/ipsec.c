@@ -34,6 +34,7 @@
 #include "module.h"
 #include "nfv_ipsec.h"
 #include "nfv_policy_ipsec.h"
+#include "rib.h"
 
 #define IPSEC_POLL_MS 1000		/* the period of the lifetime poll */
 
@@ -42,10 +43,13 @@ static uint64_t poll_cycles(void)
 	return rte_get_tsc_hz() * IPSEC_POLL_MS / 1000;
 }
 
-/* The MTU of the port that the route to dst leaves by; 0 when none. */
+/*
+ * The MTU of the port that the route to dst leaves by; 0 when none. The
+ * RIB's latest copy: a route added earlier in the same batch counts.
+ */
 static uint16_t path_mtu(const struct nfv_dp *dp, const struct nfv_addr *dst)
 {
-	const struct nfv_fib_snap *snap = __atomic_load_n(&dp->fib, __ATOMIC_ACQUIRE);
+	const struct nfv_fib_snap *snap = dp->rib != NULL ? nfv_rib_latest(dp->rib) : NULL;
 	const struct nfv_nexthop *nh;
 	uint64_t idx = 0;
 	uint32_t a4;

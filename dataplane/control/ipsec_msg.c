@@ -163,7 +163,7 @@ static int handle_ipsec(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	}
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", why[0] ? why : strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static const struct nfv_mgmt_handler ipsec_handlers[] = {

@@ -53,6 +53,9 @@ int nfv_mgmt_dispatch(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (h->len < hd->min_len)
 		return nfv_mgmt_error(c, h->seq, -EINVAL, "%s: payload of %u bytes is too short",
 				      hd->name, h->len);
+	if (hd->changes && nfv_txn_expired(dp, c))
+		return nfv_mgmt_error(c, h->seq, -ETIMEDOUT, "%s refused: this connection's "
+				      "transaction timed out and was rolled back", hd->name);
 	return hd->fn(dp, c, h, payload);
 }
 
@@ -257,11 +260,17 @@ int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
 	ret = out_append(c, &h, sizeof(h));
 	if (ret == 0 && len > 0)
 		ret = out_append(c, payload, len);
-	if (ret == 0)
+	if (ret == 0 && !c->corked)
 		ret = out_flush(c);
 	if (ret < 0)
 		c->dead = true;
 	return ret;
+}
+
+int nfv_mgmt_ok(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h)
+{
+	nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return 0;
 }
 
 int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *fmt, ...)
@@ -346,9 +355,17 @@ static void mgmt_accept(struct nfv_dp *dp)
 	c->last_tsc = now;
 }
 
-/* Handles the whole messages in rbuf while the client reads its answers. */
+/*
+ * Handles the whole messages in rbuf while the client reads its answers.
+ * They are one batch: what they changed is published once at its end
+ * (nfv_ctl_modules_batch_end), and their answers go out after that, so a
+ * client that got one finds its change in the workers' tables.
+ */
 static bool conn_process(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 {
+	bool ok = true, handled = false;
+
+	c->corked = true;
 	while (c->rlen >= sizeof(struct nfv_msg_hdr) && !c->dead &&
 	       c->out_len - c->out_off < NFV_MGMT_OUT_SOFT) {
 		struct nfv_msg_hdr h;
@@ -359,16 +376,23 @@ static bool conn_process(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 		if (h.version != NFV_MSG_VERSION || total > sizeof(c->rbuf)) {
 			nfv_mgmt_error(c, h.seq, -EPROTO, "bad message (version %u, %u bytes)",
 				       h.version, h.len);
-			return false;
+			ok = false;
+			break;
 		}
 		if (c->rlen < total)
 			break;
 		c->last_tsc = rte_rdtsc();
 		nfv_txn_after(dp, c, &h, nfv_mgmt_dispatch(dp, c, &h, c->rbuf + sizeof(h)));
+		handled = true;
 		memmove(c->rbuf, c->rbuf + total, c->rlen - total);
 		c->rlen -= total;
 	}
-	return !c->dead;
+	if (handled)
+		nfv_ctl_modules_batch_end(dp);
+	c->corked = false;
+	if (!c->dead && out_flush(c) < 0)
+		c->dead = true;
+	return ok && !c->dead;
 }
 
 /* Reads what is there and handles it; false to close. */

@@ -46,6 +46,7 @@ struct nfv_mgmt_conn {
 	int listen_queue;	/* queue number this client listens to, or -1 */
 	bool subscribed;	/* events: idle by design, never timed out */
 	bool dead;		/* fell behind: closed at the next poll */
+	bool corked;		/* answers wait until the batch is published */
 	uint64_t last_tsc;	/* the last request handled */
 	uint8_t *out;		/* output queue: out[out_off..out_len) unsent */
 	size_t out_off, out_len, out_cap;
@@ -143,6 +144,12 @@ void nfv_mgmt_poll(struct nfv_dp *dp, int timeout_ms);
  * the peer is gone or fell behind. */
 int nfv_mgmt_send(struct nfv_mgmt_conn *c, uint16_t type, uint32_t seq,
 		  int32_t status, const void *payload, size_t len);
+/*
+ * Answers a request that was carried out: returns 0 whatever the send did,
+ * since the handler's status is the change's (a transaction keeps the undo
+ * of a change whose client went away; the peer is closed at the next poll).
+ */
+int nfv_mgmt_ok(struct nfv_mgmt_conn *c, const struct nfv_msg_hdr *h);
 /* Sends an NFV_MSG_ERROR with a printf-style message. */
 int nfv_mgmt_error(struct nfv_mgmt_conn *c, uint32_t seq, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -100,6 +100,15 @@ void nfv_ctl_modules_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 			m->conn_closed(dp, c);
 }
 
+void nfv_ctl_modules_batch_end(struct nfv_dp *dp)
+{
+	struct nfv_ctl_module *m;
+
+	STAILQ_FOREACH(m, &modules, next)
+		if (m->batch_end != NULL)
+			m->batch_end(dp);
+}
+
 void nfv_ctl_modules_poll(struct nfv_dp *dp, uint64_t now)
 {
 	struct nfv_ctl_module *m;

@@ -44,6 +44,12 @@ struct nfv_ctl_module {
 	void (*timer)(struct nfv_dp *dp, uint64_t now);
 	/* a management connection goes away: forget what it owned */
 	void (*conn_closed)(struct nfv_dp *dp, struct nfv_mgmt_conn *c);
+	/*
+	 * after a batch of requests (what one read of a connection held, or a
+	 * transaction's rollback), before their answers go out: publish what
+	 * the batch changed, once
+	 */
+	void (*batch_end)(struct nfv_dp *dp);
 	/* workers stopped, before the summary: let go of held packets */
 	void (*stop)(struct nfv_dp *dp);
 	/* after the summary: free everything (also after a failed start) */
@@ -64,6 +70,8 @@ void nfv_ctl_modules_stop(struct nfv_dp *dp);
 void nfv_ctl_modules_fini(struct nfv_dp *dp);
 /* mgmt.c */
 void nfv_ctl_modules_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c);
+/* mgmt.c, txn.c */
+void nfv_ctl_modules_batch_end(struct nfv_dp *dp);
 /* loop.c */
 void nfv_ctl_modules_poll(struct nfv_dp *dp, uint64_t now);
 void nfv_ctl_modules_timer(struct nfv_dp *dp, uint64_t now);

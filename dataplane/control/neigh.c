@@ -452,7 +452,7 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
 	dp->generation++;
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -472,7 +472,7 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
 	dp->generation++;
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static const struct nfv_mgmt_handler neigh_handlers[] = {

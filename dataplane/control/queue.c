@@ -334,7 +334,7 @@ static int handle_listen(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, ret, "queue %u has a listener already", ql.num);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static int handle_verdict(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -351,7 +351,7 @@ static int handle_verdict(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 				      ret == -ESRCH ? "not pending (answered or timed out)" :
 				      ret == -EINVAL ? "verdict must be accept or drop" :
 				      "no such queue");
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static const struct nfv_mgmt_handler queue_handlers[] = {

@@ -2,7 +2,7 @@
 /*
  * Routes: the addresses of our ports (with the kernel's local and
  * connected routes), the policy's routes and the route requests, kept in
- * the RIB (rib.c) and published to the workers as a FIB snapshot.
+ * the RIB (rib.c) and published to the workers once per batch of requests.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -174,7 +174,7 @@ static int list_routes(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 /*
  * A destination as the policy and nfvpnctl write one: IPv4 or IPv6, a
  * length within the family, no host bits. The RIB keeps what it is given
- * and the FIB build refuses the rest.
+ * and the FIB refuses the rest.
  */
 static bool prefix_valid(const struct nfv_prefix *p)
 {
@@ -187,29 +187,11 @@ static bool prefix_valid(const struct nfv_prefix *p)
 	return !nfv_prefix_clear_host(&net);
 }
 
-/*
- * Publishes the RIB after one change; when no FIB can be built from it,
- * undo puts the RIB back as the running FIB was made (which cannot fail:
- * a replace or a delete, or an add into room the delete left).
- */
-static int commit_or_undo(struct nfv_dp *dp, const struct nfv_route *undo,
-			  const struct nfv_prefix *added)
-{
-	int ret = nfv_rib_commit(dp->rib);
-
-	if (ret < 0 && undo != NULL)
-		nfv_rib_add(dp->rib, undo);
-	else if (ret < 0)
-		nfv_rib_del(dp->rib, added);
-	return ret;
-}
-
 static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		      const struct nfv_msg_hdr *h, const void *payload)
 {
-	const struct nfv_route *old;
 	struct nfv_policy_route pr;
-	struct nfv_route r, prev;
+	struct nfv_route r;
 	int ret;
 
 	memcpy(&pr, payload, sizeof(pr));
@@ -222,23 +204,17 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, ret,
 				      "no port '%s' and no address on-link for the gateway",
 				      pr.port);
-	old = nfv_rib_find(dp->rib, &r.dst);
-	if (old != NULL)
-		prev = *old;
 	ret = nfv_rib_add(dp->rib, &r);
-	if (ret == 0)
-		ret = commit_or_undo(dp, old != NULL ? &prev : NULL, &r.dst);
 	if (ret < 0)
-		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
+		return nfv_mgmt_error(c, h->seq, ret, "%s", ret == -ENOSPC ?
+				      "the FIB is full (next hops or tbl8 groups)" : strerror(-ret));
 	dp->generation++;
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
 }
 
 static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		      const struct nfv_msg_hdr *h, const void *payload)
 {
-	const struct nfv_route *old;
-	struct nfv_route prev;
 	struct nfv_prefix p;
 	int ret;
 
@@ -246,16 +222,28 @@ static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	if (!prefix_valid(&p))
 		return nfv_mgmt_error(c, h->seq, -EINVAL, "not a prefix (family %u, length %u)",
 				      p.addr.family, p.len);
-	old = nfv_rib_find(dp->rib, &p);
-	if (old == NULL)
+	ret = nfv_rib_del(dp->rib, &p);
+	if (ret == -ENOENT)
 		return nfv_mgmt_error(c, h->seq, -ENOENT, "no such route");
-	prev = *old;
-	nfv_rib_del(dp->rib, &p);
-	ret = commit_or_undo(dp, &prev, NULL);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
 	dp->generation++;
-	return nfv_mgmt_send(c, h->type, h->seq, 0, NULL, 0);
+	return nfv_mgmt_ok(c, h);
+}
+
+/*
+ * Route requests change the FIB copy the workers do not read; the batch
+ * they came in (or the rollback that replayed them) publishes them once.
+ */
+static void routes_batch_end(struct nfv_dp *dp)
+{
+	int ret;
+
+	if (dp->rib == NULL || !nfv_rib_pending(dp->rib))
+		return;
+	ret = nfv_rib_commit(dp->rib);
+	if (ret < 0)
+		NFV_LOG(ERR, "cannot publish the FIB: %s", strerror(-ret));
 }
 
 static const struct nfv_mgmt_handler route_handlers[] = {
@@ -270,5 +258,6 @@ static struct nfv_ctl_module routes_module = {
 	.order = NFV_CTL_ORDER_ROUTES,
 	.init = routes_init,
 	.fini = routes_fini,
+	.batch_end = routes_batch_end,
 };
 NFV_CTL_MODULE(routes_module);

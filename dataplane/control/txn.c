@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Transactions. Changes are applied as they come (each one is published to
- * the workers the way it always is), and the client hands over, before
+ * Transactions. Changes are applied as they come (published to the workers
+ * once per batch of requests, mgmt.c), and the client hands over, before
  * each change, the requests that reverse it. Undoing replays those through
  * the request's registered handler with no connection (nothing is sent),
  * so every module's changes roll back without the module knowing about
@@ -175,7 +175,10 @@ static int replay(struct nfv_dp *dp, const struct undo_step *s)
 	return nfv_mgmt_dispatch(dp, NULL, &h, s->payload);
 }
 
-/* Newest change first, so each undo finds the state its change left. */
+/*
+ * Newest change first, so each undo finds the state its change left. The
+ * steps are one batch: the caller's batch end publishes them once.
+ */
 static uint32_t rollback(struct nfv_dp *dp, struct nfv_txn *t)
 {
 	uint32_t failed = 0;
@@ -243,9 +246,15 @@ static void txn_conn_closed(struct nfv_dp *dp, struct nfv_mgmt_conn *c)
 		return;
 	NFV_LOG(WARNING, "transaction: owner went away, undoing %u changes", t->nb);
 	failed = rollback(dp, t);
+	nfv_ctl_modules_batch_end(dp);
 	if (failed)
 		NFV_LOG(ERR, "transaction: %u undo steps failed", failed);
 	txn_clear(t);
+}
+
+bool nfv_txn_expired(const struct nfv_dp *dp, const struct nfv_mgmt_conn *c)
+{
+	return dp->txn != NULL && c != NULL && dp->txn->expired_fd == c->fd;
 }
 
 bool nfv_txn_owner(struct nfv_dp *dp, const struct nfv_mgmt_conn *c)
@@ -273,6 +282,7 @@ static void txn_timer(struct nfv_dp *dp, uint64_t now)
 	NFV_LOG(WARNING, "transaction: owner silent for %u s, undoing %u changes",
 		dp->txn_timeout_s, t->nb);
 	failed = rollback(dp, t);
+	nfv_ctl_modules_batch_end(dp);
 	if (failed)
 		NFV_LOG(ERR, "transaction: %u undo steps failed", failed);
 	t->expired_fd = t->fd;

@@ -29,6 +29,13 @@ int nfv_txn_abort(struct nfv_dp *dp, struct nfv_mgmt_conn *c, struct nfv_msg_txn
 void nfv_txn_after(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		   const struct nfv_msg_hdr *h, int ret);
 
+/*
+ * True when c's transaction timed out and was rolled back, and c has not
+ * begun another: its changes are refused (mgmt.c), since a client that
+ * pipelines its requests would otherwise apply them outside any
+ * transaction.
+ */
+bool nfv_txn_expired(const struct nfv_dp *dp, const struct nfv_mgmt_conn *c);
 /* True when c owns the open transaction. */
 bool nfv_txn_owner(struct nfv_dp *dp, const struct nfv_mgmt_conn *c);
 /* Transactions rolled back because their owner went silent. */

@@ -2,7 +2,8 @@
 /*
  * Routing as workers see it: IPv4 and IPv6 FIBs (rte_fib, rte_fib6) over
  * one next-hop table, published as one snapshot (dp->fib) by the control
- * side's RIB (control/rib.c). Workers load it once per loop with acquire.
+ * side's RIB (control/rib.c), which keeps two and changes the other one.
+ * Workers load it once per loop with acquire.
  */
 #ifndef NFV_FIB_H
 #define NFV_FIB_H

@@ -19,8 +19,8 @@
 # 0x2002) is added, sp-out swapped to it, out-1 deleted. The generator sends
 # at a steady rate (core 0; the worker is on core 1) from before the first
 # reload until a second after the last (SIGINT; its count only bounds it):
-# how long a reload takes, which the machine decides (a route change
-# rebuilds the FIB: 0.2-0.8 s here), cannot leave the rekey out of the run.
+# how long a reload takes, which the machine decides, cannot leave the
+# rekey out of the run.
 # At reload 5, nfvpnctl trace follows two packets through every entry,
 # ESP encapsulation included.
 # Expected: every packet sent is decrypted by in-peer (its counter = sent),

@@ -182,6 +182,25 @@ static int peer_of(struct ctl_fake *f, const struct nfv_mgmt_conn *c)
 	return f->peer[i];
 }
 
+int ctl_peer(struct ctl_fake *f, const struct nfv_mgmt_conn *c)
+{
+	return peer_of(f, c);
+}
+
+void ctl_conn_close_peerless(struct ctl_fake *f, struct nfv_mgmt_conn *c)
+{
+	struct nfv_mgmt *mg = &f->mgmt;
+	unsigned int i = c - mg->conns;
+
+	CU_ASSERT_FATAL(i < mg->nb_conns);
+	nfv_ctl_modules_conn_closed(&f->dp, c);
+	close(c->fd);
+	free(c->out);
+	mg->nb_conns--;
+	mg->conns[i] = mg->conns[mg->nb_conns];
+	f->peer[i] = f->peer[mg->nb_conns];
+}
+
 /* A connection holds output that its socket's buffer could not take. */
 static bool backlog(const struct ctl_fake *f)
 {
@@ -263,6 +282,7 @@ int ctl_call_at(struct ctl_fake *f, struct nfv_mgmt_conn *c, uint16_t type,
 		memcpy(copy, payload, len);
 	ret = nfv_mgmt_dispatch(&f->dp, c, &h, copy);
 	nfv_txn_after(&f->dp, c, &h, ret);
+	nfv_ctl_modules_batch_end(&f->dp);	/* each call is a batch of its own */
 	free(copy);
 
 	if (r == NULL)
@@ -335,6 +355,7 @@ int ctl_replay(struct ctl_fake *f, uint16_t type, const void *payload, uint32_t 
 	if (len)
 		memcpy(copy, payload, len);
 	ret = nfv_mgmt_dispatch(&f->dp, NULL, &h, copy);
+	nfv_ctl_modules_batch_end(&f->dp);
 	free(copy);
 	return ret;
 }

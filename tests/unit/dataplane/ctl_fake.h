@@ -58,6 +58,10 @@ struct nfv_mgmt_conn *ctl_conn_open(struct ctl_fake *f);
  * connection moves into the freed slot (a pointer to it changes).
  */
 void ctl_conn_close(struct ctl_fake *f, struct nfv_mgmt_conn *c);
+/* The test's end of c's socket. */
+int ctl_peer(struct ctl_fake *f, const struct nfv_mgmt_conn *c);
+/* ctl_conn_close for a connection whose peer end the test closed. */
+void ctl_conn_close_peerless(struct ctl_fake *f, struct nfv_mgmt_conn *c);
 
 struct ctl_resp {
 	struct nfv_msg_hdr h;

@@ -6,10 +6,15 @@
  * one transaction at a time; what may be an undo step.
  */
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
 
 #include "ctl_fake.h"
 #include "module.h"
 #include "nfv_policy_ipsec.h"
+#include "rib.h"
+#include "txn.h"
 
 static struct ctl_fake f;
 
@@ -343,6 +348,93 @@ static void test_ipsec_undo(void)
 	ctl_fake_fini(&f);
 }
 
+/*
+ * The owner dies with changes in flight (kill -9 of nfvpnd): a change whose
+ * answer cannot be sent any more was made, and keeps its undo; closing the
+ * connection rolls every change back, in one publish.
+ */
+static void test_owner_killed(void)
+{
+	struct nfv_policy_route def, r;
+	struct nfv_msg_txn_undo *u;
+	struct nfv_mgmt_conn *c;
+	uint8_t buf[sizeof(*u) + sizeof(def)];
+	struct nfv_msg_hdr h = {
+		.type = NFV_MSG_ROUTE_ADD, .version = NFV_MSG_VERSION, .seq = 99,
+	};
+	uint64_t g0, commits;
+	char dst[32];
+	int ret;
+
+	setup();
+	def = routes[0];
+	c = ctl_conn_open(&f);
+	g0 = f.dp.generation;
+	txn_call(c, NFV_MSG_TXN_BEGIN, 0);
+	for (unsigned int i = 0; i < 200; i++) {
+		snprintf(dst, sizeof(dst), "172.16.%u.0/24", i);
+		add_with_undo(c, dst, "10.0.0.2");
+	}
+	/* the default route replaced: its undo puts the old one back */
+	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_ADD, &def, sizeof(def)), 0);
+	r = route("0.0.0.0/0", "10.0.0.3");
+	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
+	CU_ASSERT(via("198.51.100.1", "10.0.0.3"));
+
+	/* the peer is gone before this change is answered */
+	close(ctl_peer(&f, c));
+	u = (void *)buf;
+	memset(u, 0, sizeof(*u));
+	r = route("172.31.0.0/16", "10.0.0.2");
+	u->type = NFV_MSG_ROUTE_DEL;
+	u->len = sizeof(r.dst);
+	memcpy(u->payload, &r.dst, sizeof(r.dst));
+	CU_ASSERT_EQUAL(nfv_txn_undo(&f.dp, c, u, sizeof(*u) + u->len), 0);
+	h.len = sizeof(r);
+	ret = nfv_mgmt_dispatch(&f.dp, c, &h, &r);
+	CU_ASSERT_EQUAL(ret, 0);	/* the change's status, not the send's */
+	nfv_txn_after(&f.dp, c, &h, ret);
+	CU_ASSERT(c->dead);
+
+	commits = f.dp.rib->commits;
+	ctl_conn_close_peerless(&f, c);
+	CU_ASSERT_EQUAL(f.dp.rib->commits, commits + 1);	/* one publish */
+	CU_ASSERT_EQUAL(f.dp.generation, g0);
+	CU_ASSERT(via("172.31.1.1", "10.0.0.254"));
+	CU_ASSERT(via("172.16.5.1", "10.0.0.254"));
+	CU_ASSERT(via("198.51.100.1", "10.0.0.254"));
+	CU_ASSERT_EQUAL(f.dp.rib->nb_routes, 3);	/* local, connected, default */
+	ctl_fake_fini(&f);
+}
+
+/*
+ * A transaction that timed out: the connection's next changes (pipelined
+ * behind the undo steps the timeout made useless) are refused until it
+ * begins again.
+ */
+static void test_expired(void)
+{
+	struct nfv_policy_route r = route("172.16.0.0/12", "10.0.0.2");
+	struct nfv_mgmt_conn *c;
+
+	setup();
+	c = ctl_conn_open(&f);
+	f.dp.txn_timeout_s = 1;
+	txn_call(c, NFV_MSG_TXN_BEGIN, 0);
+	add_with_undo(c, "172.32.0.0/12", "10.0.0.3");
+	nfv_ctl_module_find("transactions")->timer(&f.dp, rte_rdtsc() + 2 * rte_get_tsc_hz());
+	CU_ASSERT(via("172.32.0.1", "10.0.0.254"));	/* rolled back */
+	CTL_ERR(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r), -ETIMEDOUT, "transaction timed out");
+	CU_ASSERT(via("172.16.0.1", "10.0.0.254"));
+	/* what changes nothing is still served; a new transaction clears it */
+	CTL_OK(&f, c, NFV_MSG_ROUTES, NULL, 0);
+	txn_call(c, NFV_MSG_TXN_BEGIN, 0);
+	add_with_undo(c, "172.16.0.0/12", "10.0.0.2");
+	CU_ASSERT(via("172.16.0.1", "10.0.0.2"));
+	txn_call(c, NFV_MSG_TXN_COMMIT, 0);
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -354,6 +446,8 @@ int main(int argc, char **argv)
 		{ "another connection's changes are not undone", test_other_connection },
 		{ "the owner closing rolls back", test_owner_closes },
 		{ "undo steps belong to the next change request", test_arming },
-		{ "an SA's undo replays through the IPsec handler", test_ipsec_undo });
+		{ "an SA's undo replays through the IPsec handler", test_ipsec_undo },
+		{ "the owner killed mid-batch: every change undone, one publish", test_owner_killed },
+		{ "after a timeout, the connection's changes are refused", test_expired });
 	return nfv_test_run();
 }
