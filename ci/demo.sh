@@ -32,10 +32,9 @@ export NFVPN_NFTC=$bld/control/nftc/nfvpn-nftc
 rm -rf "$work"
 mkdir -p "$work"
 chmod 700 "$work"
-# the policies name their sockets in $work; their keys must be 0600
-for f in demo demo-peer; do
-	install -m 0600 "config/examples/$f.yaml" "$work/$f.yaml"
-done
+# the policies name their sockets and their key file in $work: fresh keys
+# for both sites, mode 0600
+"$bld/control/nfvpnd/nfvpnd" --make-keys config/examples/demo.yaml >/dev/null
 
 pids=()
 cleanup() {
@@ -52,7 +51,7 @@ start_site() {
 	# shellcheck disable=SC2086
 	"$bld/dataplane/nfvpn-dataplane" --lcores "$3" --no-pci --file-prefix "nfvpn-demo-$1" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.memif:error \
-		-- --config "$work/$2.yaml" --socket "$work/$1.sock" > "$work/$1.log" 2>&1 &
+		-- --config "config/examples/$2.yaml" --socket "$work/$1.sock" > "$work/$1.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
 		grep -q 'nfvpn-dataplane: running' "$work/$1.log" && [ -S "$work/$1.sock" ] && return 0
