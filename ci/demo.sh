@@ -6,6 +6,7 @@
 # filtered by site B's nft ruleset with conntrack; host B's replies come
 # back through SA b-to-a. Then what each stage did, per hook, with rates.
 #   ci/demo.sh [SECONDS [FRAMES/S]]      (traffic for 3 s at 2000 frames/s)
+# The keys: fresh ones from `nfvpnd --make-keys` in /tmp/nfvpn-demo/demo.keys.
 # Leaves the numbers in /tmp/nfvpn-demo/summary.json (tests/smoke/demo_test.sh).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +27,8 @@ else
 	nfv_log "build"
 	nfv_build build
 fi
+# no --huge-unlink: dpdk-dumpcap may attach to the sites (docs/dataplane.md)
+NFV_EAL_MEM=${NFV_EAL_MEM//--huge-unlink/}
 ctl=$bld/control/nfvpnctl
 export NFVPN_NFTC=$bld/control/nftc/nfvpn-nftc
 
@@ -88,6 +91,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 snapshot before
+echo "    (to see the ESP on the link meanwhile, in another shell: dpdk-dumpcap --file-prefix nfvpn-demo-site-a -i net_memif_demoa1 -w /tmp/wan.pcapng)"
 nfv_log "LAN traffic for $secs s at $rate frames/s: host A 10.1.0.2 -> host B 10.2.0.10 and back"
 /usr/bin/python3 ci/demo_lan.py --lan-a "$work/lan-a.sock" --lan-b "$work/lan-b.sock" \
 	--duration "$secs" --rate "$rate" > "$work/traffic.json"
