@@ -11,7 +11,7 @@
 # site B's ruleset drops the telnet SYNs and lets the UDP flows in (8 new
 # connections), host B receives exactly those and answers each; the
 # answers are encrypted into b-to-a, decrypted by site A and all reach
-# host A. Both dataplanes stop cleanly with no mbuf leaked. About 15 s.
+# host A. Both dataplanes stop cleanly with no mbuf leaked. About 5 s.
 # It busy-polls: take the shared lock as ci/test.sh does.
 #
 # usage: demo_test.sh      (NFV_BUILD, NFV_EAL_MEM)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The shipped examples run as shipped (issue 17): on a fresh clone, where
+# The shipped examples run as shipped (issue 17): on a fresh clone of the
+# committed tree (git clone), where
 # git checks every file out 0644,
 #   1. every config/examples/*.yaml passes `nfvpnd --check` without chmod:
 #      none holds keys; those with SAs name an ipsec.key_file, not yet
