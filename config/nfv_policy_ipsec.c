@@ -55,24 +55,31 @@ static bool read_key(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int 
 		     size_t want, uint8_t *out)
 {
 	const char *s = nfv_yget_scalar(ld, it, k, "a hex string");
+	uint8_t tmp[NFV_IPSEC_KEY_MAX];
 	char path[96];
 	size_t len = 0;
 
 	if (s == NULL)
 		return false;
 	nfv_ypath(it, k, path, sizeof(path));
-	if (!parse_hex(s, out, NFV_IPSEC_KEY_MAX, &len)) {
+	/* into tmp: out (a salt after its key) may have room for want bytes only */
+	if (!parse_hex(s, tmp, sizeof(tmp), &len)) {
 		nfv_yerror(ld, it->m->val[k], "%s: expected hex digits (an even number, at most %u bytes)",
 			   path, NFV_IPSEC_KEY_MAX);
-		return false;
+		goto err;
 	}
 	if (len != want) {
 		nfv_yerror(ld, it->m->val[k], "%s: %zu bytes, expected %zu for this algorithm",
 			   path, len, want);
-		return false;
+		goto err;
 	}
+	memcpy(out, tmp, want);
+	explicit_bzero(tmp, sizeof(tmp));
 	nfv_yok(it, k);
 	return true;
+err:
+	explicit_bzero(tmp, sizeof(tmp));
+	return false;
 }
 
 /* SPI: decimal or 0x hex, 256..2^32-1 (0..255 are reserved, RFC 4303 2.1). */
@@ -109,7 +116,8 @@ static bool file_key(struct nfv_ploader *ld, struct nfv_yitem *it,
 			   it->path, e->line, field, e->name, want);
 		return false;
 	}
-	if (!parse_hex(hex, out, NFV_IPSEC_KEY_MAX, &len) || len != want) {
+	/* at most want bytes: out (a salt after its key) has room for no more */
+	if (!parse_hex(hex, out, want, &len) || len != want) {
 		nfv_yerror(ld, it->m->map, "%s: ipsec.key_file line %u: %s= of SA \"%s\": expected %zu bytes of hex",
 			   it->path, e->line, field, e->name, want);
 		return false;
