@@ -33,6 +33,10 @@ nfv_hugepages() {
 		mkdir -p /dev/hugepages
 		mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
 	fi
+	# --huge-unlink: a test killed with SIGKILL leaves no hugepage file;
+	# but no secondary process (dpdk-dumpcap) can attach to such a
+	# dataplane: ci/demo.sh and tests/smoke/capture_test.sh drop it
+	# (docs/dataplane.md, "Packet capture")
 	if mountpoint -q /dev/hugepages && [ "$(cat "$hp" 2>/dev/null || echo 0)" -ge 512 ]; then
 		NFV_EAL_MEM="--huge-unlink --socket-limit 1024"
 	else

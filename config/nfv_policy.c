@@ -262,6 +262,12 @@ err_close:
 int nfv_policy_load(const char *path, struct nfv_policy **out,
 		    struct nfv_policy_errors *errs)
 {
+	return nfv_policy_load_flags(path, 0, out, errs);
+}
+
+int nfv_policy_load_flags(const char *path, unsigned int flags,
+			  struct nfv_policy **out, struct nfv_policy_errors *errs)
+{
 	struct nfv_mark none = { 0, 0 };
 	char *buf = NULL, why[160];
 	struct stat st;
@@ -277,7 +283,7 @@ int nfv_policy_load(const char *path, struct nfv_policy **out,
 		nfv_policy_error_add(errs, none, "cannot read the policy: %s", why);
 		return ret;
 	}
-	ret = nfv_policy_parse_file(path, buf, len, &st, out, errs);
+	ret = nfv_policy_parse_file(path, buf, len, flags, &st, out, errs);
 	/* It may hold keys. */
 	explicit_bzero(buf, len);
 	free(buf);

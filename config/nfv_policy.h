@@ -173,6 +173,14 @@ struct nfv_policy_errors {
  */
 int nfv_policy_load(const char *path, struct nfv_policy **out,
 		    struct nfv_policy_errors *errs);
+/*
+ * NFV_POLICY_NO_KEYS: an ipsec.key_file that does not exist is no error;
+ * its SAs then have no keys (key_len 0) and key_file_missing is set: for
+ * `nfvpnd --check` and `nfvpnd --make-keys`, never for a policy to run.
+ */
+#define NFV_POLICY_NO_KEYS	1u
+int nfv_policy_load_flags(const char *path, unsigned int flags,
+			  struct nfv_policy **out, struct nfv_policy_errors *errs);
 /* The same from a buffer; name is used in messages. */
 int nfv_policy_parse(const char *name, const char *buf, size_t len,
 		     struct nfv_policy **out, struct nfv_policy_errors *errs);

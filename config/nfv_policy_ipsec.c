@@ -21,7 +21,7 @@ static const char *const sa_keys[SA_K_MAX] = {
 static const struct nfv_yschema sa_schema = {
 	sa_keys, SA_K_MAX,
 	1u << SA_K_NAME | 1u << SA_K_SPI | 1u << SA_K_DIR | 1u << SA_K_SRC |
-	1u << SA_K_DST | 1u << SA_K_ALG | 1u << SA_K_KEY,
+	1u << SA_K_DST | 1u << SA_K_ALG,
 };
 
 /* Hex with an optional 0x; false when not hex or longer than max bytes. */
@@ -55,24 +55,31 @@ static bool read_key(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int 
 		     size_t want, uint8_t *out)
 {
 	const char *s = nfv_yget_scalar(ld, it, k, "a hex string");
+	uint8_t tmp[NFV_IPSEC_KEY_MAX];
 	char path[96];
 	size_t len = 0;
 
 	if (s == NULL)
 		return false;
 	nfv_ypath(it, k, path, sizeof(path));
-	if (!parse_hex(s, out, NFV_IPSEC_KEY_MAX, &len)) {
+	/* into tmp: out (a salt after its key) may have room for want bytes only */
+	if (!parse_hex(s, tmp, sizeof(tmp), &len)) {
 		nfv_yerror(ld, it->m->val[k], "%s: expected hex digits (an even number, at most %u bytes)",
 			   path, NFV_IPSEC_KEY_MAX);
-		return false;
+		goto err;
 	}
 	if (len != want) {
 		nfv_yerror(ld, it->m->val[k], "%s: %zu bytes, expected %zu for this algorithm",
 			   path, len, want);
-		return false;
+		goto err;
 	}
+	memcpy(out, tmp, want);
+	explicit_bzero(tmp, sizeof(tmp));
 	nfv_yok(it, k);
 	return true;
+err:
+	explicit_bzero(tmp, sizeof(tmp));
+	return false;
 }
 
 /* SPI: decimal or 0x hex, 256..2^32-1 (0..255 are reserved, RFC 4303 2.1). */
@@ -97,6 +104,88 @@ bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
 	return true;
 }
 
+/* One key of the SA's line in the key file; the value is never printed. */
+static bool file_key(struct nfv_ploader *ld, struct nfv_yitem *it,
+		     const struct nfv_keyfile_entry *e, const char *field,
+		     const char *hex, size_t want, uint8_t *out)
+{
+	size_t len = 0;
+
+	if (hex == NULL) {
+		nfv_yerror(ld, it->m->map, "%s: ipsec.key_file line %u: no %s= for SA \"%s\" (%zu bytes)",
+			   it->path, e->line, field, e->name, want);
+		return false;
+	}
+	/* at most want bytes: out (a salt after its key) has room for no more */
+	if (!parse_hex(hex, out, want, &len) || len != want) {
+		nfv_yerror(ld, it->m->map, "%s: ipsec.key_file line %u: %s= of SA \"%s\": expected %zu bytes of hex",
+			   it->path, e->line, field, e->name, want);
+		return false;
+	}
+	return true;
+}
+
+/* The SA's keys from ipsec.key_file: key=, salt= (AEADs), auth_key= (CBC). */
+static void read_file_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
+			   struct nfv_policy_sa *sa)
+{
+	const struct nfv_ipsec_cipher_alg *c = &nfv_ipsec_ciphers[sa->cipher];
+	const struct nfv_keyfile_entry *e;
+	char path[96];
+	unsigned int v;
+
+	if (ld->keys == NULL) {
+		nfv_yerror(ld, it->m->map, "%s: missing required key \"key\" (or an ipsec.key_file that holds it)",
+			   it->path);
+		return;
+	}
+	for (unsigned int k = SA_K_SALT; k <= SA_K_AUTH_KEY; k += 2)
+		if (it->val[k] != NULL)
+			nfv_yerror(ld, it->m->key[k], "%s: the SA's key is in ipsec.key_file: put this there too",
+				   nfv_ypath(it, k, path, sizeof(path)));
+	if (!c->aead) {
+		if (it->val[SA_K_AUTH] == NULL) {
+			nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
+				   it->path, c->name);
+			return;
+		}
+		/* "none" is for AEADs only */
+		if (!nfv_yget_enum(ld, it, SA_K_AUTH, nfv_ipsec_auth_names + 1,
+				   NFV_IPSEC_AUTH_MAX - 1, &v))
+			return;
+		sa->auth = (uint8_t)(v + 1);
+	} else if (it->val[SA_K_AUTH] != NULL) {
+		nfv_yerror(ld, it->m->key[SA_K_AUTH], "%s: not used with %s, an AEAD",
+			   nfv_ypath(it, SA_K_AUTH, path, sizeof(path)), c->name);
+	}
+	if (ld->keys->missing || sa->name[0] == '\0')
+		return;
+	e = nfv_keyfile_find(ld->keys, sa->name);
+	if (e == NULL) {
+		nfv_yerror(ld, it->m->map, "%s: no line for SA \"%s\" in ipsec.key_file",
+			   it->path, sa->name);
+		return;
+	}
+	if (!file_key(ld, it, e, "key", e->key, c->key_len, sa->key))
+		return;
+	if (c->aead) {
+		if (e->auth_key != NULL)
+			nfv_yerror(ld, it->m->map, "%s: ipsec.key_file line %u: auth_key= is not used with %s, an AEAD",
+				   it->path, e->line, c->name);
+		else if (file_key(ld, it, e, "salt", e->salt, c->salt_len, sa->key + c->key_len))
+			sa->key_len = (uint8_t)(c->key_len + c->salt_len);
+		return;
+	}
+	if (e->salt != NULL)
+		nfv_yerror(ld, it->m->map, "%s: ipsec.key_file line %u: only AEADs take a salt",
+			   it->path, e->line);
+	else if (file_key(ld, it, e, "auth_key", e->auth_key,
+			  nfv_ipsec_auths[sa->auth].key_len, sa->auth_key)) {
+		sa->key_len = c->key_len;
+		sa->auth_key_len = nfv_ipsec_auths[sa->auth].key_len;
+	}
+}
+
 /* Key lengths, salt and auth as the algorithm's row (config/vocab/nfv_ipsec_alg.h) asks. */
 static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 		      struct nfv_policy_sa *sa)
@@ -105,6 +194,12 @@ static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 	const struct nfv_ipsec_auth_alg *a;
 	char path[96];
 	unsigned int v;
+
+	if (it->val[SA_K_KEY] == NULL) {
+		read_file_keys(ld, it, sa);
+		return;
+	}
+	ld->p->ipsec->inline_keys++;
 
 	if (read_key(ld, it, SA_K_KEY, c->key_len, sa->key))
 		sa->key_len = c->key_len;

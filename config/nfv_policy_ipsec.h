@@ -70,6 +70,10 @@ struct nfv_policy_ipsec {
 	unsigned int nb_sas;
 	struct nfv_policy_sp *sps;
 	unsigned int nb_sps;
+	/* ipsec.key_file as written (relative to the policy's folder), or "" */
+	char key_file[256];
+	bool key_file_missing;		/* NFV_POLICY_NO_KEYS and it does not exist */
+	unsigned int inline_keys;	/* SAs whose key is in the policy itself */
 };
 
 /* Wipes the keys (explicit_bzero) and frees; NULL is fine. */

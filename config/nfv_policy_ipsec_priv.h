@@ -21,6 +21,25 @@ void *nfv_policy_key_alloc(size_t size);
 void nfv_policy_key_free(void *p, size_t size);
 void nfv_read_ipsec_sas(struct nfv_ploader *ld, yaml_node_t *n,
 			struct nfv_policy_ipsec *ips);
+/* ipsec.key_file (nfv_policy_ipsec_keys.c); the strings point into buf. */
+struct nfv_keyfile_entry {
+	const char *name, *key, *salt, *auth_key;
+	unsigned int line;
+};
+struct nfv_keyfile {
+	char *buf;
+	size_t len;
+	struct nfv_keyfile_entry *e;
+	unsigned int n, cap;
+	bool missing;		/* NFV_POLICY_NO_KEYS and no such file */
+};
+/* 0, or -errno with the error recorded at mark. */
+int nfv_keyfile_read(struct nfv_ploader *ld, struct nfv_mark mark, const char *file,
+		     struct nfv_keyfile *kf);
+const struct nfv_keyfile_entry *nfv_keyfile_find(const struct nfv_keyfile *kf,
+						 const char *name);
+/* Wipes the file's bytes and frees. */
+void nfv_keyfile_fini(struct nfv_keyfile *kf);
 bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
 		  uint32_t *spi);
 

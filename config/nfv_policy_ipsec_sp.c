@@ -14,8 +14,8 @@
 
 #include "nfv_policy_ipsec_priv.h"
 
-enum { TOP_K_SAS, TOP_K_POLICIES, TOP_K_MAX };
-static const char *const top_keys[TOP_K_MAX] = { "sas", "policies" };
+enum { TOP_K_SAS, TOP_K_POLICIES, TOP_K_KEY_FILE, TOP_K_MAX };
+static const char *const top_keys[TOP_K_MAX] = { "sas", "policies", "key_file" };
 static const struct nfv_yschema top_schema = { top_keys, TOP_K_MAX, 0 };
 
 enum { SP_K_NAME, SP_K_PRIO, SP_K_DIR, SP_K_SRC, SP_K_DST, SP_K_PROTO,
@@ -327,7 +327,7 @@ static void check_mode(struct nfv_ploader *ld, struct nfv_mark mark)
 {
 	const struct stat *st = ld->st;
 
-	if (ld->p->ipsec->nb_sas == 0 || ld->errs->n != 0 || st == NULL)
+	if (ld->p->ipsec->inline_keys == 0 || ld->errs->n != 0 || st == NULL)
 		return;
 	if (st->st_mode & 077)
 		nfv_yerror(ld, mark, "ipsec: the policy holds keys but the file is accessible to group or others (mode %04o); run chmod 600 on it",
@@ -342,6 +342,7 @@ void nfv_read_ipsec(struct nfv_ploader *ld, yaml_node_t *n)
 	struct nfv_ymarks m;
 	struct nfv_yitem it = { .schema = &top_schema, .m = &m };
 	struct sa_index ix = { 0 };
+	struct nfv_keyfile kf = { 0 };
 	struct nfv_policy_ipsec *ips;
 
 	if (n == NULL || nfv_yis_null(n))
@@ -355,7 +356,17 @@ void nfv_read_ipsec(struct nfv_ploader *ld, yaml_node_t *n)
 		return;
 	}
 	ld->p->ipsec = ips;
+	if (it.val[TOP_K_KEY_FILE] != NULL &&
+	    nfv_yget_str(ld, &it, TOP_K_KEY_FILE, ips->key_file, sizeof(ips->key_file))) {
+		/* unreadable: its error is recorded, the SAs go on as if it were missing */
+		if (nfv_keyfile_read(ld, nfv_ymark(it.val[TOP_K_KEY_FILE]), ips->key_file, &kf) < 0)
+			kf.missing = true;
+		ld->keys = &kf;
+		ips->key_file_missing = kf.missing;
+	}
 	nfv_read_ipsec_sas(ld, it.val[TOP_K_SAS], ips);
+	ld->keys = NULL;
+	nfv_keyfile_fini(&kf);
 	ips->sps = nfv_psa_read_seq(ld, it.val[TOP_K_POLICIES], "ipsec.policies",
 				    &sp_schema, sizeof(*ips->sps), &ips->nb_sps, read_sp,
 				    false);

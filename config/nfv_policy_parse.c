@@ -123,14 +123,14 @@ static struct nfv_policy *policy_alloc(const char *name)
 int nfv_policy_parse(const char *name, const char *buf, size_t len,
 		     struct nfv_policy **out, struct nfv_policy_errors *errs)
 {
-	return nfv_policy_parse_file(name, buf, len, NULL, out, errs);
+	return nfv_policy_parse_file(name, buf, len, 0, NULL, out, errs);
 }
 
-int nfv_policy_parse_file(const char *name, const char *buf, size_t len,
+int nfv_policy_parse_file(const char *name, const char *buf, size_t len, unsigned int flags,
 			  const struct stat *st, struct nfv_policy **out,
 			  struct nfv_policy_errors *errs)
 {
-	struct nfv_ploader ld = { .errs = errs, .st = st };
+	struct nfv_ploader ld = { .errs = errs, .st = st, .flags = flags };
 	struct nfv_mark start = { 1, 1 };
 	yaml_parser_t parser;
 	yaml_document_t doc;

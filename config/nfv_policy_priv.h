@@ -67,6 +67,8 @@ struct nfv_ploader {
 	struct nfv_policy_errors *errs;
 	struct nfv_ymarks *marks[NFV_SEC_MAX];	/* one per object */
 	int err;				/* -ENOMEM once out of memory */
+	unsigned int flags;			/* NFV_POLICY_NO_KEYS */
+	struct nfv_keyfile *keys;		/* ipsec.key_file while the SAs are read */
 };
 
 /* Key indexes, in the order of each section's key table. */
@@ -172,7 +174,7 @@ int nfv_policy_read_file(const char *path, unsigned int flags, size_t max,
 			 char *why, size_t whylen);
 
 /* nfv_policy_parse.c: nfv_policy_parse of a file read with its fstat. */
-int nfv_policy_parse_file(const char *name, const char *buf, size_t len,
+int nfv_policy_parse_file(const char *name, const char *buf, size_t len, unsigned int flags,
 			  const struct stat *st, struct nfv_policy **out,
 			  struct nfv_policy_errors *errs);
 

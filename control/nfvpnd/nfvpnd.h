@@ -54,6 +54,7 @@ struct nfvpnd {
 	bool steer;			/* program the kernel stub */
 	bool foreground_log;		/* plain log lines, no journal prefix */
 	bool allow_core_dumps;		/* --allow-core-dumps */
+	bool make_keys;			/* --make-keys: --check names the policy */
 	/* the dataplane */
 	struct nfv_client dp;		/* requests */
 	struct nfv_client ev;		/* the events subscription */
@@ -96,6 +97,11 @@ void nfvpnd_text_fini(struct nfvpnd_text *t);
 
 /* nfvpnd_check.c: loads and validates; errors as file:line:column. */
 int nfvpnd_load(const char *path, struct nfv_policy **out, struct nfvpnd_text *errs);
+/* flags: NFV_POLICY_NO_KEYS (--check, --make-keys) */
+int nfvpnd_load_flags(const char *path, unsigned int flags, struct nfv_policy **out,
+		      struct nfvpnd_text *errs);
+/* nfvpnd --make-keys FILE: writes the policy's ipsec.key_file (0600). */
+int nfvpnd_make_keys(const char *path);
 
 /* nfvpnd_running.c: what the dataplane runs, as a policy. */
 /* applied: our last policy, for the keys of the SAs we installed (or NULL). */

@@ -14,13 +14,19 @@
 
 int nfvpnd_load(const char *path, struct nfv_policy **out, struct nfvpnd_text *errs)
 {
+	return nfvpnd_load_flags(path, 0, out, errs);
+}
+
+int nfvpnd_load_flags(const char *path, unsigned int flags, struct nfv_policy **out,
+		      struct nfvpnd_text *errs)
+{
 	struct nfv_policy_errors pe = { 0 };
 	char *buf = NULL, why[1280];
 	size_t len = 0;
 	FILE *f;
 	int ret;
 
-	ret = nfv_policy_load(path, out, &pe);
+	ret = nfv_policy_load_flags(path, flags, out, &pe);
 	if (ret < 0) {
 		f = open_memstream(&buf, &len);
 		if (f != NULL) {

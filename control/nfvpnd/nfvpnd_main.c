@@ -3,6 +3,7 @@
  * nfvpnd [--config FILE] [--socket PATH] [--control PATH] [--metrics PORT]
  *        [--no-steer]          run (foreground, or Type=notify under systemd)
  * nfvpnd --check FILE          validate; exit 0, or 2 with file:line:column errors
+ * nfvpnd --make-keys FILE      write FILE's ipsec.key_file with random keys (0600)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 		"              [--metrics PORT] [--no-steer] [--rekey-grace SECONDS]\n"
 		"              [--allow-core-dumps]\n"
 		"       nfvpnd --check FILE\n"
+		"       nfvpnd --make-keys FILE\n"
 		"       nfvpnd --version\n"
 		"  --config FILE   the policy (default " POLICY_DEFAULT ")\n"
 		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
@@ -38,7 +40,9 @@ static void usage(FILE *f)
 		"  --rekey-grace S an inbound SA that a rekey replaced lives S more seconds\n"
 		"                  (default %d; 0: deleted at once)\n"
 		"  --allow-core-dumps  stay dumpable (policies hold keys: for debugging only)\n"
-		"  --check FILE    validate FILE and exit: 0 valid, 2 invalid\n",
+		"  --check FILE    validate FILE and exit: 0 valid, 2 invalid\n"
+		"  --make-keys FILE  write the file FILE's ipsec.key_file names, with random\n"
+		"                  keys for its SAs, mode 0600 (never replaces one)\n",
 		NFV_MSG_SOCKET_DEFAULT, NFVPND_SOCKET_DEFAULT, NFVPND_GRACE_DEFAULT_S);
 }
 
@@ -46,13 +50,17 @@ static int check(const char *path)
 {
 	struct nfvpnd_text errs = { 0 };
 	struct nfv_policy *p = NULL;
-	int ret = nfvpnd_load(path, &p, &errs);
+	int ret = nfvpnd_load_flags(path, NFV_POLICY_NO_KEYS, &p, &errs);
 
 	if (ret < 0) {
 		fprintf(stderr, "%.*s", (int)errs.len, errs.p ? errs.p : "");
 		nfvpnd_text_fini(&errs);
 		return 2;
 	}
+	/* the keys are the place's, as its devices: their absence is no error here */
+	if (p->ipsec != NULL && p->ipsec->key_file_missing)
+		fprintf(stderr, "%s: note: ipsec.key_file %s does not exist yet: its keys are checked once it does (nfvpnd --make-keys %s writes one)\n",
+			path, p->ipsec->key_file, path);
 	nfv_policy_free(p);
 	printf("%s: valid\n", path);
 	return 0;
@@ -94,6 +102,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		{ "no-steer", no_argument, NULL, 'n' },
 		{ "rekey-grace", required_argument, NULL, 'g' },
 		{ "check", required_argument, NULL, 'k' },
+		{ "make-keys", required_argument, NULL, 'K' },
 		{ "allow-core-dumps", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -110,6 +119,7 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 		case 'n': d->steer = false; break;
 		case 'D': d->allow_core_dumps = true; break;
 		case 'k': *check_path = optarg; break;
+		case 'K': *check_path = optarg; d->make_keys = true; break;
 		case 'g':
 			d->grace_s = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end != '\0' || optarg[0] == '-' || d->grace_s > 86400) {
@@ -275,7 +285,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check_path != NULL)
-		return check(check_path);
+		return d.make_keys ? nfvpnd_make_keys(check_path) : check(check_path);
 	/* refuse to start on a policy that would not apply */
 	if (nfvpnd_load(d.policy_path, &p, &errs) < 0) {
 		fprintf(stderr, "%.*s", (int)errs.len, errs.p ? errs.p : "");

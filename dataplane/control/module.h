@@ -31,6 +31,7 @@ enum nfv_ctl_order {
 	NFV_CTL_ORDER_TRACE = 95,
 	NFV_CTL_ORDER_MGMT = 100,	/* clients last: everything is there */
 	NFV_CTL_ORDER_TELEMETRY = 110,
+	NFV_CTL_ORDER_CAPTURE = 120,	/* rte_pdump for dpdk-dumpcap: ports are there */
 };
 
 struct nfv_ctl_module {

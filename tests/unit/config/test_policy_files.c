@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nfv_policy.h"
+#include "nfv_policy_ipsec.h"
 #include "nfv_test.h"
 
 #define NFV_BAD_MIN 30
@@ -122,29 +123,6 @@ static void test_bad(void)
 	CU_ASSERT_EQUAL(failed, 0);
 }
 
-static int private_copy(const char *from, char *tmpl)
-{
-	char buf[65536];
-	FILE *in = fopen(from, "r");
-	int fd = mkstemp(tmpl);
-	size_t n;
-	int ret = 0;
-
-	if (in == NULL || fd < 0) {
-		if (in != NULL)
-			fclose(in);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (write(fd, buf, n) != (ssize_t)n)
-			ret = -1;
-	fclose(in);
-	close(fd);
-	return ret;
-}
-
 static void test_examples(void)
 {
 	struct nfv_policy_errors errs = { 0 };
@@ -154,22 +132,26 @@ static void test_examples(void)
 
 	CU_ASSERT(nb_files >= 1);
 	for (i = 0; i < nb_files; i++) {
-		char copy[] = "/tmp/nfvpn-example-XXXXXX";
-
 		/*
-		 * A policy with keys must be mode 0600 and git checks files
-		 * out 0644: load a private copy (mkstemp makes it 0600).
+		 * As shipped: git checks files out 0644, so an example holds no
+		 * key itself; those with SAs name an ipsec.key_file, which
+		 * nfvpnd --make-keys writes (tests/smoke/examples_test.sh), and
+		 * which may not exist here: loaded as nfvpnd --check does.
 		 */
-		ret = private_copy(files[i], copy);
-		CU_ASSERT_EQUAL_FATAL(ret, 0);
-		ret = nfv_policy_load(copy, &p, &errs);
-		unlink(copy);
+		ret = nfv_policy_load_flags(files[i], NFV_POLICY_NO_KEYS, &p, &errs);
 		if (ret != 0) {
 			printf("\n");
 			nfv_policy_errors_print(stdout, files[i], &errs);
 		}
 		CU_ASSERT_EQUAL(ret, 0);
 		CU_ASSERT_EQUAL(errs.n, 0);
+		if (ret == 0 && p->ipsec != NULL) {
+			if (p->ipsec->inline_keys != 0)
+				printf("\n%s: %u SA(s) with keys in the policy\n", files[i],
+				       p->ipsec->inline_keys);
+			CU_ASSERT_EQUAL(p->ipsec->inline_keys, 0);
+			CU_ASSERT(p->ipsec->nb_sas == 0 || p->ipsec->key_file[0] != '\0');
+		}
 		nfv_policy_free(p);
 	}
 	nfv_policy_errors_fini(&errs);
