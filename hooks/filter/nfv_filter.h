@@ -67,6 +67,11 @@ struct nfv_filter_config {
 	struct rte_ring *log_ring;
 	uint32_t log_rate;		/* log records per second per worker */
 	const struct nfv_filter_ifaces *ifaces;	/* read at run time */
+	/*
+	 * nfv_hook_state.now at build time: set element timeouts count from
+	 * it (the remaining time a dump gives). NULL: rte_get_tsc_cycles().
+	 */
+	uint64_t (*clock)(void);
 };
 
 struct nfv_filter_ruleset;
