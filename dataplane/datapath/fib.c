@@ -2,6 +2,8 @@
 /* Worker side of routing: lookups in the published FIB snapshot. */
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
@@ -10,6 +12,7 @@
 #include <rte_fib.h>
 #include <rte_fib6.h>
 
+#include "dp.h"
 #include "fib.h"
 #include "nfv_hook_table.h"
 
@@ -71,4 +74,22 @@ uint8_t nfv_fib_filter_route(const void *pub, uint8_t nfproto, const uint8_t *ad
 		return RTN_BLACKHOLE;
 	}
 	return RTN_UNSPEC;
+}
+
+uint8_t nfv_fib_filter_route_dp(const void *ctx, uint8_t nfproto, const uint8_t *addr,
+				uint16_t *port)
+{
+	const struct nfv_dp *dp = ctx;
+	uint8_t t = nfv_fib_filter_route(&dp->fib, nfproto, addr, port);
+	const struct nfv_dp_port *p;
+	rte_be32_t a4;
+
+	if (t != RTN_UNICAST || nfproto != NFPROTO_IPV4 || *port >= dp->nb_ports)
+		return t;
+	p = &dp->ports[*port];
+	memcpy(&a4, addr, 4);
+	for (unsigned int i = 0; i < p->nb_bcast4; i++)
+		if (p->bcast4[i] == a4)
+			return RTN_BROADCAST;
+	return t;
 }

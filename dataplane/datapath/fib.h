@@ -55,5 +55,12 @@ void nfv_fib6_lookup(const struct nfv_fib_snap *s, const uint8_t (*dst)[16],
  */
 uint8_t nfv_fib_filter_route(const void *pub, uint8_t nfproto, const uint8_t *addr,
 			     uint16_t *port);
+/*
+ * The same for the dataplane dp (a const struct nfv_dp *): also
+ * RTN_BROADCAST for the broadcast address of a prefix of ours (*port: the
+ * port that holds it), as the kernel's local table has them.
+ */
+uint8_t nfv_fib_filter_route_dp(const void *dp, uint8_t nfproto, const uint8_t *addr,
+				uint16_t *port);
 
 #endif

@@ -10,8 +10,9 @@
  *                  a blackhole or no route: none (0, "", "missing")
  *   type           the address's RTN_* type: inet_dev_addr_type() for
  *                  IPv4 (0.0.0.0 and 255.255.255.255 broadcast, 224/4
- *                  multicast, an address of ours local - with iif/oif only
- *                  when held by that interface - else unicast);
+ *                  multicast, an address of ours local and the broadcast
+ *                  address of a prefix of ours broadcast - with iif/oif
+ *                  only when held by that interface - else unicast);
  *                  nft_fib6_eval_type() for IPv6 (local, ff00::/8
  *                  multicast, blackhole, no route unspec, else unicast)
  *
@@ -138,7 +139,7 @@ static uint16_t fib_oif(const struct nfv_filter_ruleset *rs, const struct fpkt *
 {
 	const struct nfv_filter_fib *fib = rs->cfg.fib;
 	uint16_t port = FIB_NO_PORT;
-	uint8_t d[4];
+	uint8_t d[4], t;
 	const uint8_t *da;
 
 	/* DHCP and IGMP from 0.0.0.0: the interface it came in */
@@ -149,8 +150,10 @@ static uint16_t fib_oif(const struct nfv_filter_ruleset *rs, const struct fpkt *
 				   (da[0] == 224 && da[1] == 0 && da[2] == 0)))
 			return nfv_mbuf_meta(p->m)->iport;
 	}
-	if (fib->route(fib->ctx, p->nfproto, a, &port) != RTN_UNICAST)
-		return FIB_NO_PORT;	/* local, blackhole, no route: none */
+	t = fib->route(fib->ctx, p->nfproto, a, &port);
+	/* local, blackhole, no route: none; a broadcast address its port */
+	if (t != RTN_UNICAST && t != RTN_BROADCAST)
+		return FIB_NO_PORT;
 	if (dev != FIB_NO_PORT && port != dev)
 		return FIB_NO_PORT;
 	return port;

@@ -245,7 +245,8 @@ static void test_set_timeouts(void)
 /*
  * The routing table of test_fib: IPv4 10.0.0.0/16 on eth0 (port 0),
  * 10.9.0.0/16 blackhole, local 192.168.0.1 (eth0) and 192.168.1.1
- * (wan1), default via wan1; IPv6 2001:db8:0:1::/64 on eth0, local
+ * (wan1), 192.168.0.255 the broadcast address of eth0's prefix, default
+ * via wan1; IPv6 2001:db8:0:1::/64 on eth0, local
  * fd00::1 (eth0), 2001:db8:dead::/48 blackhole, default via wan1.
  */
 static uint8_t fake_route(const void *ctx, uint8_t nfproto, const uint8_t *a,
@@ -263,6 +264,8 @@ static uint8_t fake_route(const void *ctx, uint8_t nfproto, const uint8_t *a,
 			return RTN_BLACKHOLE;
 		if (a[0] == 192 && a[1] == 168 && a[2] <= 1 && a[3] == 1)
 			return *port = a[2], RTN_LOCAL;
+		if (a[0] == 192 && a[1] == 168 && a[2] == 0 && a[3] == 255)
+			return *port = 0, RTN_BROADCAST;
 		return *port = 1, RTN_UNICAST;
 	}
 	if (memcmp(a, fd1, 16) == 0)
@@ -288,7 +291,8 @@ static void test_fib(void)
 		" meta mark 5 fib saddr oifname \"wan1\" drop\n"
 		" meta mark 6 fib daddr type unicast drop\n"
 		" meta mark 7 fib daddr type blackhole drop\n"
-		" meta mark 8 fib saddr oif 11 drop\n }\n}";
+		" meta mark 8 fib saddr oif 11 drop\n"
+		" meta mark 9 fib daddr . iif type broadcast drop\n }\n}";
 	static const struct {
 		uint32_t mark;
 		int family;
@@ -328,6 +332,11 @@ static void test_fib(void)
 		{ 7, AF_INET, NULL, "10.9.1.1", 0, NFV_ACCEPT },	/* IPv4: local table only */
 		{ 8, AF_INET, "8.8.8.8", NULL, 0, DROP_RULE },		/* wan1's ifindex */
 		{ 8, AF_INET, "10.0.1.1", NULL, 0, NFV_ACCEPT },
+		{ 4, AF_INET, NULL, "192.168.0.255", 1, DROP_RULE },
+		{ 9, AF_INET, NULL, "192.168.0.255", 0, DROP_RULE },
+		{ 9, AF_INET, NULL, "192.168.0.255", 1, NFV_ACCEPT },	/* eth0's */
+		{ 1, AF_INET, "192.168.0.255", NULL, 0, NFV_ACCEPT },	/* out of eth0 */
+		{ 1, AF_INET, "192.168.0.255", NULL, 1, DROP_RULE },
 	};
 	char err[512];
 
