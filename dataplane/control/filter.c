@@ -159,9 +159,11 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 	if (fc->cfg == NULL || fc->ifaces == NULL || fc->log_ring == NULL)
 		goto err;
 	ifaces_fill(dp, fc->ifaces);
+	fc->fib = (struct nfv_filter_fib){ .route = nfv_fib_filter_route_dp, .ctx = dp };
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
+		.fib = &fc->fib,
 	};
 	/* 1. conntrack, before anything else registers at INT_MAX */
 	if (pf->conntrack) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nfv_filter.h"
 #include "nfv_msg.h"
 
 struct nfv_dp;
@@ -49,6 +50,7 @@ struct nfv_filter_ctl {
 	uint32_t ct_max;
 	struct nfv_filter_config *cfg;
 	struct nfv_filter_ifaces *ifaces;	/* read by workers */
+	struct nfv_filter_fib fib;	/* fib: the workers' RIB snapshot */
 	struct rte_ring *log_ring;
 	/* the listing of the running ruleset; rule records carry in
 	 * packets the ruleset's rule index + 1 (0: none) until shown */

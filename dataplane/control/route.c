@@ -78,6 +78,13 @@ static int apply_addresses(struct nfv_dp *dp)
 		p = &dp->ports[port];
 		if (a->vlan != 0)
 			p->vlans[a->vlan / 64] |= 1ull << (a->vlan % 64);
+		if (a->prefix.addr.family == AF_INET && a->prefix.len <= 30 &&
+		    p->nb_bcast4 < RTE_DIM(p->bcast4)) {
+			uint32_t a4;
+
+			memcpy(&a4, a->prefix.addr.bytes, 4);
+			p->bcast4[p->nb_bcast4++] = a4 | rte_cpu_to_be_32(UINT32_MAX >> a->prefix.len);
+		}
 		if (a->prefix.addr.family == AF_INET && !p->has_ip4) {
 			p->has_ip4 = true;
 			memcpy(&p->ip4, a->prefix.addr.bytes, 4);

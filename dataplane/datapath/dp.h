@@ -57,6 +57,11 @@ struct nfv_dp_port {
 	uint8_t ip6[16];
 	uint8_t nb_ip6;
 	uint8_t ip6_all[8][16];		/* for solicited-node multicast */
+	/* the broadcast address of each IPv4 prefix up to /30 here, as the
+	 * kernel's local table has them (the filter's fib type); set at
+	 * start-up, before the workers run */
+	uint8_t nb_bcast4;
+	rte_be32_t bcast4[8];
 	uint64_t vlans[4096 / 64];	/* 802.1Q VIDs with an address here */
 };
 

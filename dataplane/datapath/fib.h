@@ -47,4 +47,21 @@ void nfv_fib4_lookup_host(const struct nfv_fib_snap *s, uint32_t *dst,
 void nfv_fib6_lookup(const struct nfv_fib_snap *s, const uint8_t (*dst)[16],
 		     uint64_t *nh, unsigned int n);
 
+/*
+ * The route to addr (network order; nfproto NFPROTO_IPV4 or _IPV6) in the
+ * snapshot *pub (a struct nfv_fib_snap *const *), for the filter's fib
+ * expression (nfv_filter_fib.route): RTN_UNICAST (*port: the output
+ * port), RTN_LOCAL (*port: the port that holds the address),
+ * RTN_BLACKHOLE, RTN_UNSPEC (no route). On a worker.
+ */
+uint8_t nfv_fib_filter_route(const void *pub, uint8_t nfproto, const uint8_t *addr,
+			     uint16_t *port);
+/*
+ * The same for the dataplane dp (a const struct nfv_dp *): also
+ * RTN_BROADCAST for the broadcast address of a prefix of ours (*port: the
+ * port that holds it), as the kernel's local table has them.
+ */
+uint8_t nfv_fib_filter_route_dp(const void *dp, uint8_t nfproto, const uint8_t *addr,
+				uint16_t *port);
+
 #endif

@@ -85,6 +85,8 @@ struct fset {
 	uint8_t *lo;		/* nb * key_len */
 	uint8_t *hi;
 	uint32_t *data;		/* nb * data words: vmap {code, target} */
+	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
+				 * NULL when no element times out */
 	char **chains;		/* vmap jump/goto targets until resolved */
 };
 
@@ -171,8 +173,11 @@ struct fpkt {
 int fpkt_init(struct fpkt *p, struct rte_mbuf *m);
 
 /* set_interval.c */
-const uint32_t *fset_lookup(const struct fset *s, const void *key);
-int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen);
+/* NULL: no element holds key, or the one that does expired at now */
+const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now);
+/* now, hz: the clock of nfv_hook_state.now, for element timeouts */
+int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
+	       char *err, size_t errlen);
 void fset_free(struct fset *s);
 void fset_chains_free(struct fset *s);
 

@@ -14,6 +14,8 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/set.h>
 
+#include <rte_cycles.h>
+
 #include "filter_prog.h"
 
 static int index_chain(struct fcompiler *c, struct nftnl_chain *ch)
@@ -130,6 +132,7 @@ int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o)
 	struct nftnl_chain *ch;
 	struct nftnl_set *s;
 	unsigned int nc, ns, i;
+	uint64_t now;
 	int ret;
 
 	ret = count_objs(o, &nc, &ns);
@@ -140,13 +143,16 @@ int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o)
 	if (rs->chains == NULL || rs->sets == NULL)
 		return -ENOMEM;
 
+	/* element timeouts count from here: the ruleset's load */
+	now = rs->cfg.clock != NULL ? rs->cfg.clock() : rte_get_tsc_cycles();
 	si = nftnl_set_list_iter_create(o->sets);
 	if (si == NULL)
 		return -ENOMEM;
 	while (ret == 0 && (s = nftnl_set_list_iter_next(si)) != NULL) {
 		c->family = nftnl_set_get_u32(s, NFTNL_SET_FAMILY);
 		c->table = nftnl_set_get_str(s, NFTNL_SET_TABLE);
-		ret = fset_build(&rs->sets[rs->nb_sets], s, c->err, c->errlen);
+		ret = fset_build(&rs->sets[rs->nb_sets], s, now, rs->cfg.hz,
+				 c->err, c->errlen);
 		if (ret == 0)
 			rs->nb_sets++;
 	}

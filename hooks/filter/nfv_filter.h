@@ -60,6 +60,22 @@ struct nfv_filter_log_rec {
 	uint8_t data[80];		/* the packet from its L3 header */
 };
 
+/*
+ * The routing table that the fib expression asks (the one the workers
+ * route with); the dataplane fills it. Called on workers, lock-free.
+ */
+struct nfv_filter_fib {
+	/*
+	 * The route to addr (network order, 4 or 16 bytes by nfproto): its
+	 * RTN_* type (RTN_UNICAST, RTN_LOCAL for an address of ours,
+	 * RTN_BROADCAST, RTN_BLACKHOLE; RTN_UNSPEC for no route) and its
+	 * port (of a local address: the port that holds it).
+	 */
+	uint8_t (*route)(const void *ctx, uint8_t nfproto, const uint8_t *addr,
+			 uint16_t *port);
+	const void *ctx;
+};
+
 struct nfv_filter_config {
 	unsigned int nb_workers;	/* counters and limits are per worker */
 	uint64_t hz;			/* units of nfv_hook_state.now per second */
@@ -67,6 +83,12 @@ struct nfv_filter_config {
 	struct rte_ring *log_ring;
 	uint32_t log_rate;		/* log records per second per worker */
 	const struct nfv_filter_ifaces *ifaces;	/* read at run time */
+	/*
+	 * nfv_hook_state.now at build time: set element timeouts count from
+	 * it (the remaining time a dump gives). NULL: rte_get_tsc_cycles().
+	 */
+	uint64_t (*clock)(void);
+	const struct nfv_filter_fib *fib;	/* NULL: fib is refused */
 };
 
 struct nfv_filter_ruleset;

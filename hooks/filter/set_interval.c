@@ -6,6 +6,14 @@
  * the rbtree's start/end element pairs. Lookup is a binary search,
  * O(log n) for 100,000 intervals. Concatenations with intervals (pipapo:
  * each field its own range) are scanned.
+ *
+ * Element timeouts: each element's expiry, in the clock of
+ * nfv_hook_state.now, beside it (fset.expires); workers read the set
+ * lock-free as ever and take an expired element for absent, as
+ * nft_set_elem_expired() does. The time left is the dump's
+ * NFTA_SET_ELEM_EXPIRATION (what the kernel had left when it dumped: the
+ * mirror's dumps, nfvpn-nftc's), else the element's timeout, else the
+ * set's; counted from the ruleset's build.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +31,7 @@ struct elem {
 	bool end;		/* NFT_SET_ELEM_INTERVAL_END: exclusive end */
 	uint32_t data[2];
 	const char *chain;	/* vmap jump/goto */
+	uint64_t expires;	/* 0: never */
 };
 
 static uint16_t sort_len;
@@ -69,8 +78,10 @@ static int elem_data(struct fset *s, struct nftnl_set_elem *e, struct elem *el,
 }
 
 static int emit(struct fset *s, const uint8_t *lo, const uint8_t *hi,
-		const uint32_t *data, const char *chain)
+		const uint32_t *data, const char *chain, uint64_t expires)
 {
+	if (s->expires != NULL)
+		s->expires[s->nb] = expires;
 	if (chain != NULL) {
 		s->chains[s->nb] = strdup(chain);
 		if (s->chains[s->nb] == NULL)
@@ -91,7 +102,8 @@ static int build_ranges(struct fset *s, struct elem *v, uint32_t n, bool interva
 	memset(max, 0xff, sizeof(max));
 	for (uint32_t i = 0; i < n; i++) {
 		if (!interval) {
-			if (emit(s, v[i].key, v[i].key, v[i].data, v[i].chain))
+			if (emit(s, v[i].key, v[i].key, v[i].data, v[i].chain,
+				 v[i].expires))
 				return -ENOMEM;
 			continue;
 		}
@@ -99,7 +111,8 @@ static int build_ranges(struct fset *s, struct elem *v, uint32_t n, bool interva
 			if (open != NULL && memcmp(v[i].key, open->key, s->key_len) > 0) {
 				memcpy(hi, v[i].key, s->key_len);
 				key_dec(hi, s->key_len);
-				if (emit(s, open->key, hi, open->data, open->chain))
+				if (emit(s, open->key, hi, open->data, open->chain,
+				 open->expires))
 					return -ENOMEM;
 			}
 			open = NULL;
@@ -108,22 +121,38 @@ static int build_ranges(struct fset *s, struct elem *v, uint32_t n, bool interva
 		if (open != NULL) {	/* a start with no end: up to this one */
 			memcpy(hi, v[i].key, s->key_len);
 			key_dec(hi, s->key_len);
-			if (emit(s, open->key, hi, open->data, open->chain))
+			if (emit(s, open->key, hi, open->data, open->chain,
+				 open->expires))
 				return -ENOMEM;
 		}
 		open = &v[i];
 	}
 	if (open != NULL)
-		return emit(s, open->key, max, open->data, open->chain);
+		return emit(s, open->key, max, open->data, open->chain, open->expires);
 	return 0;
 }
 
-int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen)
+/* ms the element has left: the dump's expiration, its timeout, the set's */
+static uint64_t elem_ttl_ms(struct nftnl_set *ns, struct nftnl_set_elem *e)
+{
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION))
+		return nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
+		return nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
+	if (nftnl_set_is_set(ns, NFTNL_SET_TIMEOUT))
+		return nftnl_set_get_u64(ns, NFTNL_SET_TIMEOUT);
+	return 0;
+}
+
+int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
+	       char *err, size_t errlen)
 {
 	uint32_t flags = nftnl_set_get_u32(ns, NFTNL_SET_FLAGS), n = 0, len;
+	bool timeouts = false;
 	struct nftnl_set_elems_iter *it;
 	struct nftnl_set_elem *e;
 	struct elem *v = NULL;
+	uint64_t ttl;
 	int ret = 0;
 
 	snprintf(s->name, sizeof(s->name), "%s", nftnl_set_get_str(ns, NFTNL_SET_NAME));
@@ -169,6 +198,12 @@ int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen)
 			    NFT_SET_ELEM_INTERVAL_END);
 		if (v[n].key == NULL || (!v[n].end && (ret = elem_data(s, e, &v[n], err, errlen))))
 			break;
+		ttl = elem_ttl_ms(ns, e);
+		if (ttl != 0) {
+			/* +1: never a tick early; at least 1 so that 0 stays "never" */
+			v[n].expires = now + ttl / 1000 * hz + ttl % 1000 * hz / 1000 + 1;
+			timeouts = true;
+		}
 		n++;
 	}
 	nftnl_set_elems_iter_destroy(it);
@@ -179,15 +214,17 @@ int fset_build(struct fset *s, struct nftnl_set *ns, char *err, size_t errlen)
 	s->data = malloc((size_t)(n + 1) * 8);
 	if (s->vmap)
 		s->chains = calloc(n + 1, sizeof(char *));
+	if (timeouts)
+		s->expires = calloc(n + 1, sizeof(*s->expires));
 	if (ret == 0 && (s->lo == NULL || s->hi == NULL || s->data == NULL ||
-			 (s->vmap && s->chains == NULL)))
+			 (s->vmap && s->chains == NULL) || (timeouts && s->expires == NULL)))
 		ret = -ENOMEM;
 	if (ret == 0) {
 		s->kind = n && v[0].key_end ? FSET_CONCAT_RANGES : FSET_RANGES;
 		if (s->kind == FSET_CONCAT_RANGES) {
 			for (uint32_t i = 0; ret == 0 && i < n; i++)
 				ret = emit(s, v[i].key, v[i].key_end ? v[i].key_end : v[i].key,
-					   v[i].data, v[i].chain);
+					   v[i].data, v[i].chain, v[i].expires);
 		} else {
 			sort_len = s->key_len;
 			qsort(v, n, sizeof(*v), elem_cmp);
@@ -214,8 +251,15 @@ void fset_free(struct fset *s)
 	free(s->lo);
 	free(s->hi);
 	free(s->data);
+	free(s->expires);
 	s->lo = s->hi = NULL;
 	s->data = NULL;
+	s->expires = NULL;
+}
+
+static inline bool elem_expired(const struct fset *s, uint32_t i, uint64_t now)
+{
+	return s->expires != NULL && s->expires[i] != 0 && now >= s->expires[i];
 }
 
 /*
@@ -241,13 +285,13 @@ static bool concat_in(const struct fset *s, const uint8_t *k, uint32_t i)
 	return true;
 }
 
-const uint32_t *fset_lookup(const struct fset *s, const void *key)
+const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 {
 	uint32_t lo = 0, hi = s->nb, mid;
 
 	if (s->kind == FSET_CONCAT_RANGES) {
 		for (uint32_t i = 0; i < s->nb; i++)
-			if (concat_in(s, key, i))
+			if (concat_in(s, key, i) && !elem_expired(s, i, now))
 				return &s->data[i * 2];
 		return NULL;
 	}
@@ -262,7 +306,8 @@ const uint32_t *fset_lookup(const struct fset *s, const void *key)
 	if (lo == 0)
 		return NULL;
 	lo--;
-	if (memcmp(key, s->hi + (size_t)lo * s->key_len, s->key_len) > 0)
+	if (memcmp(key, s->hi + (size_t)lo * s->key_len, s->key_len) > 0 ||
+	    elem_expired(s, lo, now))
 		return NULL;
 	return &s->data[lo * 2];
 }

@@ -4,7 +4,7 @@
 # (accepted at first) and 7002 (always accepted), `nft` changes the table
 # and the dataplane follows within a second: 7001 stops, 7000 starts, no
 # 7002 packet is lost and no packet is filtered by a mix of two versions.
-# A rule the compiler refuses (fib) is reported with table, chain, handle
+# A rule the compiler refuses (meta skuid) is reported with table, chain, handle
 # and expression, and the running ruleset stays.
 #
 #   netns a                         netns dp                          netns b
@@ -79,17 +79,17 @@ echo "accept7000 $t0 $(wait_change generation "$g")" >> "$WORK/events.txt"
 sleep 1.5
 # 3. an expression the compiler does not support: refused, nothing changes
 e=$(finfo load_errors); g=$(finfo generation)
-in_ns "$M" nft add rule inet nfvpn forward fib daddr type local counter drop || fail "nft add fib"
+in_ns "$M" nft add rule inet nfvpn forward meta skuid 0 counter drop || fail "nft add skuid"
 wait_change load_errors "$e" > /dev/null
 err=$(finfo last_error)
 echo "refused: $err"
-fh=$(in_ns "$M" nft -a list chain inet nfvpn forward | sed -n 's/.*fib daddr.*# handle \([0-9]*\)/\1/p')
+fh=$(in_ns "$M" nft -a list chain inet nfvpn forward | sed -n 's/.*meta skuid.*# handle \([0-9]*\)/\1/p')
 case "$err" in
-*"table inet nfvpn"*"chain forward"*"handle $fh"*fib*) ;;
+*"table inet nfvpn"*"chain forward"*"handle $fh"*"meta key skuid"*) ;;
 *) fail "the error does not name table, chain, handle $fh and expression: $err" ;;
 esac
 [ "$(finfo generation)" = "$g" ] || fail "a refused ruleset changed the generation"
-in_ns "$M" nft delete rule inet nfvpn forward handle "$fh" || fail "nft delete fib"
+in_ns "$M" nft delete rule inet nfvpn forward handle "$fh" || fail "nft delete skuid"
 wait_change generation "$g" > /dev/null
 wait $send || fail "sender"
 wait $recv || fail "receiver"

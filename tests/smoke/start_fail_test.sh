@@ -91,9 +91,9 @@ sed 's/^  - { name: p0, device: net_null_sf0, exception: false }$/&\n  - { name:
 grep -q net_nosuch_sf1 "$WORK/badport.yaml" || fail "sed"
 dp_fail bad-port "port p1: cannot probe 'net_nosuch_sf1'" \
 	-l 0,1 "${EAL[@]}" -- --config "$WORK/badport.yaml" --socket "$SOCK"
-sed 's/tcp dport 22 accept/fib daddr type local drop/' "$WORK/nft.yaml" > "$WORK/fib.yaml"
-dp_fail nft-fib "fib.yaml:11:8: filter: table ip t chain c handle [0-9]+: expression 'fib' not supported" \
-	-l 0,1 "${EAL[@]}" -- --config "$WORK/fib.yaml" --socket "$SOCK"
+sed 's/tcp dport 22 accept/meta skuid 0 drop/' "$WORK/nft.yaml" > "$WORK/skuid.yaml"
+dp_fail nft-skuid "skuid.yaml:11:8: filter: table ip t chain c handle [0-9]+: expression 'meta': meta key skuid is not supported" \
+	-l 0,1 "${EAL[@]}" -- --config "$WORK/skuid.yaml" --socket "$SOCK"
 mkdir "$WORK/sockdir"
 dp_fail socket "management socket $WORK/sockdir: " \
 	-l 0,1 "${EAL[@]}" -- --config "$WORK/policy.yaml" --socket "$WORK/sockdir"

@@ -1,48 +1,167 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ct: the packet's connection (conntrack_in.c put it in the mbuf) - state,
- * direction, status, mark - stored as nft_ct_get_eval() stores them; ct
- * mark set. Keys with a direction (original/reply tuples) are refused.
+ * direction, status, mark, l3proto, protocol, and from the tuple of a
+ * direction (ct original saddr, ct reply proto-dst, ...: saddr, daddr, ip
+ * and ip6 saddr/daddr, proto-src, proto-dst) - stored as nft_ct_get_eval()
+ * stores them; ct mark set. Other keys are refused by their nft name.
  *
- *   CT      a: key, b: direction (unused), len, dreg
+ *   CT      a: key, b: direction (IP_CT_DIR_*), len, dreg
  *   CT_SET  a: key, len, sreg
  */
 FEXPR(ct, FOP(CT, ct_get_eval) FOP(CT_SET, ct_set_eval))
 #ifdef FEXPR_CODE
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tuple_common.h>
 #include <libnftnl/expr.h>
 
 #include "filter_prog.h"
 #include "nfv_ct.h"
 #include "nfv_mbuf.h"
 
+#include <rte_byteorder.h>
+
+/* nft's names of the keys (nft's src/ct.c), for what is refused */
+static const char *const ct_key_names[] = {
+	[NFT_CT_STATE] = "state", [NFT_CT_DIRECTION] = "direction",
+	[NFT_CT_STATUS] = "status", [NFT_CT_MARK] = "mark",
+	[NFT_CT_SECMARK] = "secmark", [NFT_CT_EXPIRATION] = "expiration",
+	[NFT_CT_HELPER] = "helper", [NFT_CT_L3PROTOCOL] = "l3proto",
+	[NFT_CT_SRC] = "saddr", [NFT_CT_DST] = "daddr",
+	[NFT_CT_PROTOCOL] = "protocol", [NFT_CT_PROTO_SRC] = "proto-src",
+	[NFT_CT_PROTO_DST] = "proto-dst", [NFT_CT_LABELS] = "label",
+	[NFT_CT_PKTS] = "packets", [NFT_CT_BYTES] = "bytes",
+	[NFT_CT_AVGPKT] = "avgpkt", [NFT_CT_ZONE] = "zone",
+	[NFT_CT_EVENTMASK] = "event", [NFT_CT_SRC_IP] = "ip saddr",
+	[NFT_CT_DST_IP] = "ip daddr", [NFT_CT_SRC_IP6] = "ip6 saddr",
+	[NFT_CT_DST_IP6] = "ip6 daddr", [NFT_CT_ID] = "id",
+};
+
+static const char *ct_key_name(uint32_t key, char *buf, size_t len)
+{
+	if (key < RTE_DIM(ct_key_names) && ct_key_names[key] != NULL)
+		return ct_key_names[key];
+	snprintf(buf, len, "%u", key);
+	return buf;
+}
+
+/* Bytes the key loads, as nft_ct_get_init(); 0: not run here. */
+static uint32_t ct_key_len(uint32_t key, uint32_t family)
+{
+	switch (key) {
+	case NFT_CT_STATE: case NFT_CT_STATUS: case NFT_CT_MARK:
+	case NFT_CT_SRC_IP: case NFT_CT_DST_IP:
+		return 4;
+	case NFT_CT_DIRECTION: case NFT_CT_L3PROTOCOL: case NFT_CT_PROTOCOL:
+		return 1;
+	case NFT_CT_PROTO_SRC: case NFT_CT_PROTO_DST:
+		return 2;
+	case NFT_CT_SRC: case NFT_CT_DST:
+		return family == NFPROTO_IPV4 ? 4 : 16;
+	case NFT_CT_SRC_IP6: case NFT_CT_DST_IP6:
+		return 16;
+	}
+	return 0;
+}
+
+static bool ct_key_tuple(uint32_t key)
+{
+	return key == NFT_CT_SRC || key == NFT_CT_DST || key == NFT_CT_SRC_IP ||
+	       key == NFT_CT_DST_IP || key == NFT_CT_SRC_IP6 || key == NFT_CT_DST_IP6 ||
+	       key == NFT_CT_PROTO_SRC || key == NFT_CT_PROTO_DST;
+}
+
 static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 {
 	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY);
 	bool set = nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG);
-	uint32_t len = key == NFT_CT_DIRECTION ? 1 : 4;
+	bool has_dir = nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR);
+	uint8_t dir = has_dir ? nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR) : 0;
+	uint32_t len = ct_key_len(key, c->family);
 	struct finsn *i;
+	char kb[12];
 
-	if (key != NFT_CT_STATE && key != NFT_CT_DIRECTION &&
-	    key != NFT_CT_STATUS && key != NFT_CT_MARK)
-		return fc_error(c, -EOPNOTSUPP, "expression 'ct' key %u not supported", key);
+	if (len == 0)
+		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct key %s is not supported",
+				ct_key_name(key, kb, sizeof(kb)));
 	if (set && key != NFT_CT_MARK)
-		return fc_error(c, -EOPNOTSUPP, "expression 'ct' set of key %u not supported", key);
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
-		return fc_error(c, -EOPNOTSUPP, "expression 'ct' with direction not supported");
+		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct %s set is not supported",
+				ct_key_name(key, kb, sizeof(kb)));
+	/* the kernel wants a direction for the tuple's keys, takes one for
+	 * l3proto and protocol, and refuses it elsewhere */
+	if (ct_key_tuple(key) != has_dir && key != NFT_CT_L3PROTOCOL &&
+	    key != NFT_CT_PROTOCOL)
+		return fc_error(c, -EINVAL, "expression 'ct': ct %s %s a direction",
+				ct_key_name(key, kb, sizeof(kb)),
+				has_dir ? "with" : "without");
+	if (dir > IP_CT_DIR_REPLY)
+		return fc_error(c, -EINVAL, "expression 'ct': direction %u", dir);
 	i = fc_emit(c, set ? FOP_CT_SET : FOP_CT);
 	if (i == NULL)
 		return -ENOMEM;
 	i->a = key;
+	i->b = dir;
 	i->len = len;
 	if (set)
 		return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG), len, &i->sreg);
 	return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG), len, &i->dreg);
 }
 
-static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint32_t *dst)
+static bool ct_is_icmp(const struct nfv_ct_tuple *t)
+{
+	return t->proto == IPPROTO_ICMP || t->proto == IPPROTO_ICMPV6;
+}
+
+/* The keys of the tuple of direction dir: nft_ct_get_eval()'s tuple cases. */
+static bool ct_get_tuple(const struct nfv_ct *ct, uint8_t key, uint8_t dir, uint32_t *dst)
+{
+	const struct nfv_ct_tuple *t = &ct->tuple[dir];
+	bool v4 = t->family == AF_INET;
+	uint16_t v16;
+
+	switch (key) {
+	case NFT_CT_SRC:
+		memcpy(dst, t->src, v4 ? 4 : 16);
+		return true;
+	case NFT_CT_DST:
+		memcpy(dst, t->dst, v4 ? 4 : 16);
+		return true;
+	case NFT_CT_SRC_IP:
+	case NFT_CT_DST_IP:
+		if (!v4)
+			return false;
+		memcpy(dst, key == NFT_CT_SRC_IP ? t->src : t->dst, 4);
+		return true;
+	case NFT_CT_SRC_IP6:
+	case NFT_CT_DST_IP6:
+		if (v4)
+			return false;
+		memcpy(dst, key == NFT_CT_SRC_IP6 ? t->src : t->dst, 16);
+		return true;
+	case NFT_CT_PROTO_SRC:
+		/* u.all: ports and the ICMP id in network order */
+		*dst = 0;
+		memcpy(dst, &t->sport, 2);
+		return true;
+	case NFT_CT_PROTO_DST:
+		/* ICMP: the kernel's dst.u.icmp.type, .code bytes */
+		v16 = ct_is_icmp(t) ? rte_cpu_to_be_16(t->dport) : t->dport;
+		*dst = 0;
+		memcpy(dst, &v16, 2);
+		return true;
+	}
+	return false;
+}
+
+static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint8_t dir,
+				  uint32_t *dst)
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
 	const struct nfv_ct *ct = meta->ct;
@@ -66,8 +185,14 @@ static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint32_t *d
 	case NFT_CT_MARK:
 		*dst = __atomic_load_n(&ct->mark, __ATOMIC_RELAXED);
 		return true;
+	case NFT_CT_L3PROTOCOL:	/* NFPROTO_IPV4/6 are AF_INET/6 */
+		*dst = ct->tuple[IP_CT_DIR_ORIGINAL].family;
+		return true;
+	case NFT_CT_PROTOCOL:
+		*dst = ct->tuple[IP_CT_DIR_ORIGINAL].proto;
+		return true;
 	}
-	return false;
+	return ct_get_tuple(ct, key, dir, dst);
 }
 
 static inline int32_t ct_get_eval(const struct nfv_filter_ruleset *rs,
@@ -75,7 +200,7 @@ static inline int32_t ct_get_eval(const struct nfv_filter_ruleset *rs,
 				  const struct fpkt *p,
 				  const struct nfv_hook_state *st)
 {
-	return ct_get(p, i->a, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
+	return ct_get(p, i->a, i->b, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
 }
 
 static inline int32_t ct_set_eval(const struct nfv_filter_ruleset *rs,

@@ -52,3 +52,4 @@
 #include "reject.c"
 #include "queue.c"
 #include "numgen.c"
+#include "fib.c"

@@ -2,7 +2,8 @@
 /*
  * lookup: a register's key in a set (set_interval.c) - matches, does not
  * match (NFT_LOOKUP_F_INV), loads the element's data (maps) or takes its
- * verdict (verdict maps, with jump/goto).
+ * verdict (verdict maps, with jump/goto). An element whose timeout
+ * expired is absent, as nft_set_elem_expired() makes it in the kernel.
  *
  *   LOOKUP  a: inverted, sreg, len, dreg (FREG_NONE: a set; 0: the verdict
  *           of a vmap, which chain_check.c follows), arg: set index
@@ -56,7 +57,7 @@ static inline int32_t lookup_eval(const struct nfv_filter_ruleset *rs,
 				  const struct fpkt *p,
 				  const struct nfv_hook_state *st)
 {
-	const uint32_t *d = fset_lookup(&rs->sets[i->arg], &regs[i->sreg]);
+	const uint32_t *d = fset_lookup(&rs->sets[i->arg], &regs[i->sreg], st->now);
 
 	if ((d != NULL) == i->a)
 		return NFT_BREAK;

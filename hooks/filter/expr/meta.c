@@ -9,6 +9,7 @@
  */
 FEXPR(meta, FOP(META, meta_get_eval) FOP(META_SET, meta_set_eval))
 #ifdef FEXPR_CODE
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,8 +25,39 @@ FEXPR(meta, FOP(META, meta_get_eval) FOP(META_SET, meta_set_eval))
 #include "filter_prog.h"
 #include "nfv_mbuf.h"
 
+/* nft's names of the keys (nft's src/meta.c), for what is refused */
+static const char *const meta_key_names[] = {
+	[NFT_META_LEN] = "length", [NFT_META_PROTOCOL] = "protocol",
+	[NFT_META_PRIORITY] = "priority", [NFT_META_MARK] = "mark",
+	[NFT_META_IIF] = "iif", [NFT_META_OIF] = "oif",
+	[NFT_META_IIFNAME] = "iifname", [NFT_META_OIFNAME] = "oifname",
+	[NFT_META_IIFTYPE] = "iiftype", [NFT_META_OIFTYPE] = "oiftype",
+	[NFT_META_SKUID] = "skuid", [NFT_META_SKGID] = "skgid",
+	[NFT_META_NFTRACE] = "nftrace", [NFT_META_RTCLASSID] = "rtclassid",
+	[NFT_META_SECMARK] = "secmark", [NFT_META_NFPROTO] = "nfproto",
+	[NFT_META_L4PROTO] = "l4proto", [NFT_META_BRI_IIFNAME] = "ibrname",
+	[NFT_META_BRI_OIFNAME] = "obrname", [NFT_META_PKTTYPE] = "pkttype",
+	[NFT_META_CPU] = "cpu", [NFT_META_IIFGROUP] = "iifgroup",
+	[NFT_META_OIFGROUP] = "oifgroup", [NFT_META_CGROUP] = "cgroup",
+	[NFT_META_PRANDOM] = "random", [NFT_META_SECPATH] = "ipsec",
+	[NFT_META_IIFKIND] = "iifkind", [NFT_META_OIFKIND] = "oifkind",
+	[NFT_META_BRI_IIFPVID] = "ibrpvid", [NFT_META_BRI_IIFVPROTO] = "ibrvproto",
+	[NFT_META_TIME_NS] = "time", [NFT_META_TIME_DAY] = "day",
+	[NFT_META_TIME_HOUR] = "hour", [NFT_META_SDIF] = "sdif",
+	[NFT_META_SDIFNAME] = "sdifname",
+};
+
+static const char *meta_key_name(uint32_t key, char *buf, size_t len)
+{
+	if (key < RTE_DIM(meta_key_names) && meta_key_names[key] != NULL)
+		return meta_key_names[key];
+	snprintf(buf, len, "%u", key);
+	return buf;
+}
+
 static int meta_compile(struct fcompiler *c, struct nftnl_expr *e)
 {
+	char kb[12];
 	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
 	bool set = nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG);
 	uint32_t len = 4;
@@ -42,13 +74,15 @@ static int meta_compile(struct fcompiler *c, struct nftnl_expr *e)
 	case NFT_META_SECPATH: case NFT_META_CPU:
 		if (set)
 			return fc_error(c, -EOPNOTSUPP,
-					"expression 'meta' set of key %u not supported", key);
+					"expression 'meta': meta %s set is not supported",
+					meta_key_name(key, kb, sizeof(kb)));
 		break;
 	case NFT_META_MARK:
 		break;
 	default:
 		return fc_error(c, -EOPNOTSUPP,
-				"expression 'meta' key %u not supported", key);
+				"expression 'meta': meta key %s is not supported",
+				meta_key_name(key, kb, sizeof(kb)));
 	}
 	i = fc_emit(c, set ? FOP_META_SET : FOP_META);
 	if (i == NULL)

@@ -9,7 +9,8 @@
 #
 # Both routers: 192.168.0.1/24 and fd00::1/64 on p0, 192.168.1.1/24 and
 # fd00:1::1/64 on p1, default routes to the sink (.2) with a static
-# neighbour; the packets go from 10.0-5.x / 2001:db8:0:: to 10.1-5.x /
+# neighbour, 10.0.0.0/16 and 2001:db8:0:1::/64 back through p0 (for fib;
+# no packet goes there); the packets go from 10.0-5.x / 2001:db8:0:: to 10.1-5.x /
 # 2001:db8:1::, witnessed by IPv4 id / IPv6 flow label.
 # A ruleset NAME.nft with a NAME.pkts beside it gets those packets instead
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
@@ -45,6 +46,8 @@ ip -n "$KR" addr add 192.168.1.1/24 dev p1
 ip -n "$KR" addr add fd00::1/64 dev p0 nodad
 ip -n "$KR" addr add fd00:1::1/64 dev p1 nodad
 ip -n "$KR" route add default via 192.168.1.2
+ip -n "$KR" route add 10.0.0.0/16 via 192.168.0.2
+ip -n "$KR" -6 route add 2001:db8:0:1::/64 via fd00::2
 ip -n "$KR" -6 route add default via fd00:1::2
 ip -n "$KR" neigh add 192.168.1.2 lladdr $BMAC dev p1 nud permanent
 ip -n "$KR" -6 neigh add fd00:1::2 lladdr $BMAC dev p1 nud permanent
@@ -63,6 +66,8 @@ addresses:
 routes:
   - { dst: default, via: 192.168.1.2 }
   - { dst: "::/0", via: "fd00:1::2" }
+  - { dst: 10.0.0.0/16, via: 192.168.0.2 }
+  - { dst: "2001:db8:0:1::/64", via: "fd00::2" }
 neighbours:
   - { port: p1, address: 192.168.1.2, mac: "$BMAC" }
   - { port: p1, address: "fd00:1::2", mac: "$BMAC" }

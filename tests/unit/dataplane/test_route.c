@@ -6,11 +6,14 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
 #include <rte_fib.h>
 
 #include "nfv_hook_table.h"
 #include "nfv_msg.h"
 #include "nfv_test.h"
+#include "fib.h"
 #include "rib.h"
 
 static struct nfv_hook_table *rcu;
@@ -46,6 +49,17 @@ static const struct nfv_nexthop *lookup(const struct nfv_rib *rib, const char *d
 	return &(*rib->pub)->nh[nh];
 }
 
+/* What the filter's fib expression gets for dst: RTN_* and the port. */
+static uint8_t filter_route(const struct nfv_rib *rib, const char *dst, uint16_t *port)
+{
+	struct nfv_addr a;
+
+	CU_ASSERT_FATAL(nfv_addr_parse(dst, &a) == 0);
+	*port = UINT16_MAX;
+	return nfv_fib_filter_route(rib->pub, a.family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6,
+				    a.bytes, port);
+}
+
 static void gw_is(const struct nfv_nexthop *nh, const char *gw)
 {
 	struct nfv_addr a;
@@ -61,6 +75,7 @@ static void test_v4(void)
 	struct nfv_fib_snap *fib = NULL;
 	struct nfv_rib rib;
 	struct nfv_route r;
+	uint16_t port;
 
 	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
 	/* nothing routes before any route exists */
@@ -91,6 +106,12 @@ static void test_v4(void)
 	gw_is(lookup(&rib, "10.1.2.4"), "10.0.0.3");
 	CU_ASSERT_EQUAL(lookup(&rib, "10.9.1.1")->type, NFV_NH_BLACKHOLE);
 	CU_ASSERT_EQUAL(lookup(&rib, "10.1.2.127")->port, 3);
+	/* the fib expression's view (nfv_fib_filter_route) */
+	CU_ASSERT_EQUAL(filter_route(&rib, "10.1.2.127", &port), RTN_UNICAST);
+	CU_ASSERT_EQUAL(port, 3);
+	CU_ASSERT_EQUAL(filter_route(&rib, "10.1.2.3", &port), RTN_LOCAL);
+	CU_ASSERT_EQUAL(port, 0);
+	CU_ASSERT_EQUAL(filter_route(&rib, "10.9.1.1", &port), RTN_BLACKHOLE);
 
 	/* replace the /16, delete the /25 and the default */
 	r = route("10.1.0.0/16", "10.0.0.7", 1);
@@ -103,6 +124,7 @@ static void test_v4(void)
 	CU_ASSERT_FATAL(nfv_rib_commit(&rib) == 0);
 	gw_is(lookup(&rib, "10.1.2.127"), "10.0.0.7");
 	CU_ASSERT_EQUAL(lookup(&rib, "192.0.2.1")->type, NFV_NH_NONE);
+	CU_ASSERT_EQUAL(filter_route(&rib, "192.0.2.1", &port), RTN_UNSPEC);
 	/* next hops are shared: one per distinct gateway/port */
 	CU_ASSERT_EQUAL(nfv_rib_nh_count(&rib), 4);
 	nfv_rib_fini(&rib);
@@ -113,6 +135,7 @@ static void test_v6(void)
 	struct nfv_fib_snap *fib = NULL;
 	struct nfv_rib rib;
 	struct nfv_route r;
+	uint16_t port;
 
 	CU_ASSERT_FATAL(nfv_rib_init(&rib, rcu, &fib) == 0);
 	r = route("::/0", "2001:db8::fffe", 0);
@@ -135,6 +158,12 @@ static void test_v6(void)
 	CU_ASSERT_EQUAL(lookup(&rib, "2001:db8:100:5::77")->type, NFV_NH_LOCAL);
 	gw_is(lookup(&rib, "2001:db8:100:5::78"), "2001:db8::3");
 	gw_is(lookup(&rib, "192.0.2.9"), "10.0.0.1");
+	CU_ASSERT_EQUAL(filter_route(&rib, "2001:db8:100:5::77", &port), RTN_LOCAL);
+	CU_ASSERT_EQUAL(port, 1);
+	CU_ASSERT_EQUAL(filter_route(&rib, "2001:db8:100:5::78", &port), RTN_UNICAST);
+	CU_ASSERT_EQUAL(port, 1);
+	CU_ASSERT_EQUAL(filter_route(&rib, "2001:db9::1", &port), RTN_UNICAST);
+	CU_ASSERT_EQUAL(port, 0);
 	nfv_rib_fini(&rib);
 }
 

@@ -133,12 +133,20 @@ struct rte_mbuf *tp_build(const struct tp *d)
 	return m;
 }
 
+uint64_t ft_clock_now;
+
+static uint64_t ft_clock(void)
+{
+	return ft_clock_now;
+}
+
 struct nfv_filter_config ft_config(void)
 {
 	struct nfv_filter_config c = {
 		.nb_workers = 1,
 		.hz = 1000,
 		.ifaces = &ft_ifaces,
+		.clock = ft_clock,
 	};
 
 	return c;

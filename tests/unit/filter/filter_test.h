@@ -33,6 +33,8 @@ extern struct nfv_filter_ifaces ft_ifaces;
 
 void ft_init(const char *prog);
 struct rte_mbuf *tp_build(const struct tp *d);
+/* hz 1000, the clock ft_clock_now (set element timeouts count from it) */
+extern uint64_t ft_clock_now;
 struct nfv_filter_config ft_config(void);
 /* Builds a ruleset from nft text (ft_text.h); fails the test on error. */
 struct nfv_filter_ruleset *ft_ruleset(const char *text);

@@ -4,10 +4,14 @@
  * loads in a network namespace of its own and dumps back (ft_text.h), then
  * compiled; packets are built here and their verdicts asserted.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
 
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -165,6 +169,192 @@ static void test_sets(void)
 	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
 	d.dst = "10.0.0.4";
 	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	nfv_filter_ruleset_free(rs);
+}
+
+/* at now (ms): the verdict of d at LOCAL_IN */
+static uint32_t verdict_at(const struct nfv_filter_ruleset *rs, const struct tp *d,
+			   uint64_t now)
+{
+	struct rte_mbuf *m = tp_build(d);
+	uint32_t v;
+
+	CU_ASSERT_FATAL(m != NULL);
+	v = ft_run(rs, IN, 0, m, now);
+	rte_pktmbuf_free(m);
+	return v;
+}
+
+/*
+ * Element timeouts (issue 16, difference 5): an element's own, the set's
+ * default, in exact, interval and concatenated sets and in a vmap; an
+ * expired element is absent, as the kernel's nft_set_elem_expired().
+ * Built at 5,000 ms (hz 1000): expiries count from the build.
+ */
+static void test_set_timeouts(void)
+{
+	struct nfv_filter_ruleset *rs;
+	struct tp d = { .proto = IPPROTO_TCP, .dport = 80 };
+
+	ft_clock_now = 5000;
+	rs = ft_ruleset("table ip t {\n"
+		" set own { type ipv4_addr; flags timeout;\n"
+		"   elements = { 10.0.0.1 timeout 1s, 10.0.0.2 timeout 3s, 10.0.0.3 } }\n"
+		" set dflt { type ipv4_addr; timeout 2s;\n"
+		"   elements = { 10.0.1.1, 10.0.1.2 timeout 1h } }\n"
+		" set iv { type ipv4_addr; flags interval, timeout;\n"
+		"   elements = { 10.0.2.0/24 timeout 1s, 10.0.3.0/24 } }\n"
+		" set cc { type ipv4_addr . inet_service; flags interval, timeout;\n"
+		"   elements = { 10.0.4.0/24 . 80 timeout 1s, 10.0.5.0/24 . 80 } }\n"
+		" map vm { type inet_service : verdict; flags timeout;\n"
+		"   elements = { 8000 timeout 1s : drop } }\n"
+		" chain c { type filter hook input priority 0; policy accept;\n"
+		"  ip saddr @own drop\n"
+		"  ip saddr @dflt drop\n"
+		"  ip saddr @iv drop\n"
+		"  ip saddr . tcp dport @cc drop\n"
+		"  tcp dport vmap @vm\n }\n}");
+	ft_clock_now = 0;
+	static const struct {
+		const char *src;
+		uint64_t until;	/* matches before this time (ms), not from it; 0: always */
+	} cases[] = {
+		{ "10.0.0.1", 6000 }, { "10.0.0.2", 8000 }, { "10.0.0.3", 0 },
+		{ "10.0.1.1", 7000 }, { "10.0.1.2", 0 },
+		{ "10.0.2.7", 6000 }, { "10.0.3.7", 0 },
+		{ "10.0.4.9", 6000 }, { "10.0.5.9", 0 },
+	};
+	for (unsigned int k = 0; k < RTE_DIM(cases); k++) {
+		d.src = cases[k].src;
+		CU_ASSERT_EQUAL(verdict_at(rs, &d, 5000), DROP_RULE);
+		if (cases[k].until == 0) {
+			CU_ASSERT_EQUAL(verdict_at(rs, &d, 5000 + 3000 * 1000), DROP_RULE);
+			continue;
+		}
+		/* the dump gives the time left after the compiler loaded it: a few ms less */
+		CU_ASSERT_EQUAL(verdict_at(rs, &d, cases[k].until - 100), DROP_RULE);
+		CU_ASSERT_EQUAL(verdict_at(rs, &d, cases[k].until + 1), NFV_ACCEPT);
+	}
+	d.src = "192.0.2.1";
+	d.dport = 8000;
+	CU_ASSERT_EQUAL(verdict_at(rs, &d, 5500), DROP_RULE);
+	CU_ASSERT_EQUAL(verdict_at(rs, &d, 6001), NFV_ACCEPT);
+	nfv_filter_ruleset_free(rs);
+}
+
+/*
+ * The routing table of test_fib: IPv4 10.0.0.0/16 on eth0 (port 0),
+ * 10.9.0.0/16 blackhole, local 192.168.0.1 (eth0) and 192.168.1.1
+ * (wan1), 192.168.0.255 the broadcast address of eth0's prefix, default
+ * via wan1; IPv6 2001:db8:0:1::/64 on eth0, local
+ * fd00::1 (eth0), 2001:db8:dead::/48 blackhole, default via wan1.
+ */
+static uint8_t fake_route(const void *ctx, uint8_t nfproto, const uint8_t *a,
+			  uint16_t *port)
+{
+	static const uint8_t fd1[16] = { 0xfd, [15] = 1 };
+	static const uint8_t db8[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+	static const uint8_t dead[6] = { 0x20, 0x01, 0x0d, 0xb8, 0xde, 0xad };
+
+	(void)ctx;
+	if (nfproto == NFPROTO_IPV4) {
+		if (a[0] == 10 && a[1] == 0)
+			return *port = 0, RTN_UNICAST;
+		if (a[0] == 10 && a[1] == 9)
+			return RTN_BLACKHOLE;
+		if (a[0] == 192 && a[1] == 168 && a[2] <= 1 && a[3] == 1)
+			return *port = a[2], RTN_LOCAL;
+		if (a[0] == 192 && a[1] == 168 && a[2] == 0 && a[3] == 255)
+			return *port = 0, RTN_BROADCAST;
+		return *port = 1, RTN_UNICAST;
+	}
+	if (memcmp(a, fd1, 16) == 0)
+		return *port = 0, RTN_LOCAL;
+	if (memcmp(a, db8, 8) == 0)
+		return *port = 0, RTN_UNICAST;
+	if (memcmp(a, dead, 6) == 0)
+		return RTN_BLACKHOLE;
+	return *port = 1, RTN_UNICAST;
+}
+
+static void test_fib(void)
+{
+	static const struct nfv_filter_fib fib = { .route = fake_route };
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *rs = NULL;
+	const char *text =
+		"table inet t { chain c { type filter hook input priority 0; policy accept;\n"
+		" meta mark 1 fib saddr . iif oif missing drop\n"
+		" meta mark 2 fib daddr type local drop\n"
+		" meta mark 3 fib daddr . iif type local drop\n"
+		" meta mark 4 fib daddr type { broadcast, multicast } drop\n"
+		" meta mark 5 fib saddr oifname \"wan1\" drop\n"
+		" meta mark 6 fib daddr type unicast drop\n"
+		" meta mark 7 fib daddr type blackhole drop\n"
+		" meta mark 8 fib saddr oif 11 drop\n"
+		" meta mark 9 fib daddr . iif type broadcast drop\n }\n}";
+	static const struct {
+		uint32_t mark;
+		int family;
+		const char *src, *dst;
+		uint16_t iport;
+		uint32_t v;
+	} cases[] = {
+		/* reverse path: the route back goes out of the input port */
+		{ 1, AF_INET, "10.0.5.5", NULL, 0, NFV_ACCEPT },
+		{ 1, AF_INET, "10.0.5.5", NULL, 1, DROP_RULE },
+		{ 1, AF_INET, "8.8.8.8", NULL, 1, NFV_ACCEPT },
+		{ 1, AF_INET, "8.8.8.8", NULL, 0, DROP_RULE },
+		{ 1, AF_INET, "10.9.1.1", NULL, 1, DROP_RULE },		/* blackhole */
+		{ 1, AF_INET, "192.168.0.1", NULL, 0, DROP_RULE },	/* ours */
+		{ 1, AF_INET, "0.0.0.0", "255.255.255.255", 1, NFV_ACCEPT },
+		{ 1, AF_INET6, "2001:db8:0:1::5", "fd00::1", 0, NFV_ACCEPT },
+		{ 1, AF_INET6, "2001:db8:0:1::5", "fd00::1", 1, DROP_RULE },
+		{ 1, AF_INET6, "2001:db8:dead::1", "fd00::1", 1, DROP_RULE },
+		/* address types */
+		{ 2, AF_INET, NULL, "192.168.1.1", 0, DROP_RULE },
+		{ 2, AF_INET, NULL, "10.0.0.2", 0, NFV_ACCEPT },
+		{ 2, AF_INET6, "2001:db8::1", "fd00::1", 1, DROP_RULE },
+		{ 3, AF_INET, NULL, "192.168.1.1", 1, DROP_RULE },
+		{ 3, AF_INET, NULL, "192.168.1.1", 0, NFV_ACCEPT },	/* held by wan1 */
+		{ 3, AF_INET6, "2001:db8::1", "fd00::1", 0, DROP_RULE },
+		{ 3, AF_INET6, "2001:db8::1", "fd00::1", 1, NFV_ACCEPT },
+		{ 4, AF_INET, NULL, "255.255.255.255", 0, DROP_RULE },
+		{ 4, AF_INET, NULL, "224.0.0.5", 0, DROP_RULE },
+		{ 4, AF_INET, NULL, "10.0.0.2", 0, NFV_ACCEPT },
+		{ 4, AF_INET6, "2001:db8::1", "ff02::1", 0, DROP_RULE },
+		{ 5, AF_INET, "8.8.8.8", NULL, 0, DROP_RULE },
+		{ 5, AF_INET, "10.0.5.5", NULL, 0, NFV_ACCEPT },
+		{ 6, AF_INET, NULL, "10.0.0.2", 0, DROP_RULE },
+		{ 6, AF_INET, NULL, "192.168.1.1", 0, NFV_ACCEPT },
+		{ 6, AF_INET6, "2001:db8::1", "2001:db8:5::1", 0, DROP_RULE },
+		{ 7, AF_INET6, "2001:db8::1", "2001:db8:dead::1", 0, DROP_RULE },
+		{ 7, AF_INET, NULL, "10.9.1.1", 0, NFV_ACCEPT },	/* IPv4: local table only */
+		{ 8, AF_INET, "8.8.8.8", NULL, 0, DROP_RULE },		/* wan1's ifindex */
+		{ 8, AF_INET, "10.0.1.1", NULL, 0, NFV_ACCEPT },
+		{ 4, AF_INET, NULL, "192.168.0.255", 1, DROP_RULE },
+		{ 9, AF_INET, NULL, "192.168.0.255", 0, DROP_RULE },
+		{ 9, AF_INET, NULL, "192.168.0.255", 1, NFV_ACCEPT },	/* eth0's */
+		{ 1, AF_INET, "192.168.0.255", NULL, 0, NFV_ACCEPT },	/* out of eth0 */
+		{ 1, AF_INET, "192.168.0.255", NULL, 1, DROP_RULE },
+	};
+	char err[512];
+
+	/* no routing table: refused, naming the expression */
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(text, &cfg, &rs, err, sizeof(err)), -EOPNOTSUPP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'fib'"));
+	cfg.fib = &fib;
+	CU_ASSERT_FATAL(ft_ruleset_from_text(text, &cfg, &rs, err, sizeof(err)) == 0);
+	for (unsigned int k = 0; k < RTE_DIM(cases); k++) {
+		struct tp d = { .family = cases[k].family, .proto = IPPROTO_UDP,
+				.src = cases[k].src, .dst = cases[k].dst,
+				.iport = cases[k].iport, .mark = cases[k].mark };
+
+		if (verdict(rs, &d) != cases[k].v)
+			fprintf(stderr, "fib case %u: mark %u %s -> %s\n", k, cases[k].mark,
+				cases[k].src, cases[k].dst);
+		CU_ASSERT_EQUAL(verdict(rs, &d), cases[k].v);
+	}
 	nfv_filter_ruleset_free(rs);
 }
 
@@ -422,6 +612,8 @@ int main(int argc, char **argv)
 		{ "ipv6 in inet", test_ipv6_inet },
 		{ "meta", test_meta },
 		{ "sets, intervals, concatenations, maps", test_sets },
+		{ "set element timeouts", test_set_timeouts },
+		{ "fib", test_fib },
 		{ "chains, jump, goto, return, continue, counters", test_chains },
 		{ "base chain priorities", test_priorities },
 		{ "limit and log", test_limit_log },

@@ -206,7 +206,27 @@ def pkts_l4():
     return out
 
 
-EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4}
+def pkts_fib():
+    """Sources routed back through the input port or not (fib saddr . iif
+    oif), and IPv6 sources that are the router's own addresses (fib type)."""
+    out = []
+    for i in range(72):
+        k = i % 6
+        if k < 2:	# 10.0.0.0/16 is routed via p0, 10.2.0.0/16 by default via p1
+            p = IP(src="10.%d.%d.%d" % (2 * k, i % 4, 1 + i % 9), dst="10.1.%d.%d" % (i % 4, 1 + i % 9),
+                   id=i + 1)
+        elif k < 4:	# 2001:db8:0:1::/64 is routed via p0
+            p = IPv6(src="2001:db8:0:%d::%d" % (3 - k, 1 + i % 5), dst="2001:db8:1:1::%d" % (1 + i % 5),
+                     fl=i + 1)
+        else:		# the router's own: fd00::1 on p0, fd00:1::1 on p1
+            p = IPv6(src="fd00::1" if k == 4 else "fd00:1::1", dst="2001:db8:1:1::%d" % (1 + i % 5),
+                     fl=i + 1)
+        l4 = [UDP(sport=1500, dport=53), TCP(sport=1500, dport=22, flags="S")][(i // 6) % 2]
+        out.append(p / l4 / Raw(b"x" * 8))
+    return out
+
+
+EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4, "14-fib": pkts_fib}
 
 
 def gen_extra(outdir):
