@@ -169,6 +169,7 @@ void ctl_conn_close(struct ctl_fake *f, struct nfv_mgmt_conn *c)
 	nfv_ctl_modules_conn_closed(&f->dp, c);
 	close(c->fd);
 	close(f->peer[i]);
+	free(c->out);	/* the output queue, as mgmt.c's conn_close frees it */
 	mg->nb_conns--;
 	mg->conns[i] = mg->conns[mg->nb_conns];
 	f->peer[i] = f->peer[mg->nb_conns];
