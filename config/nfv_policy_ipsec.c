@@ -125,6 +125,24 @@ static bool file_key(struct nfv_ploader *ld, struct nfv_yitem *it,
 	return true;
 }
 
+/* A CBC SA's auth: required, and "none" is for AEADs only. */
+static bool read_auth(struct nfv_ploader *ld, struct nfv_yitem *it,
+		      struct nfv_policy_sa *sa)
+{
+	unsigned int v;
+
+	if (it->val[SA_K_AUTH] == NULL) {
+		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
+			   it->path, nfv_ipsec_ciphers[sa->cipher].name);
+		return false;
+	}
+	if (!nfv_yget_enum(ld, it, SA_K_AUTH, nfv_ipsec_auth_names + 1,
+			   NFV_IPSEC_AUTH_MAX - 1, &v))
+		return false;
+	sa->auth = (uint8_t)(v + 1);
+	return true;
+}
+
 /* The SA's keys from ipsec.key_file: key=, salt= (AEADs), auth_key= (CBC). */
 static void read_file_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 			   struct nfv_policy_sa *sa)
@@ -132,7 +150,6 @@ static void read_file_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 	const struct nfv_ipsec_cipher_alg *c = &nfv_ipsec_ciphers[sa->cipher];
 	const struct nfv_keyfile_entry *e;
 	char path[96];
-	unsigned int v;
 
 	if (ld->keys == NULL) {
 		nfv_yerror(ld, it->m->map, "%s: missing required key \"key\" (or an ipsec.key_file that holds it)",
@@ -144,16 +161,8 @@ static void read_file_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 			nfv_yerror(ld, it->m->key[k], "%s: the SA's key is in ipsec.key_file: put this there too",
 				   nfv_ypath(it, k, path, sizeof(path)));
 	if (!c->aead) {
-		if (it->val[SA_K_AUTH] == NULL) {
-			nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
-				   it->path, c->name);
+		if (!read_auth(ld, it, sa))
 			return;
-		}
-		/* "none" is for AEADs only */
-		if (!nfv_yget_enum(ld, it, SA_K_AUTH, nfv_ipsec_auth_names + 1,
-				   NFV_IPSEC_AUTH_MAX - 1, &v))
-			return;
-		sa->auth = (uint8_t)(v + 1);
 	} else if (it->val[SA_K_AUTH] != NULL) {
 		nfv_yerror(ld, it->m->key[SA_K_AUTH], "%s: not used with %s, an AEAD",
 			   nfv_ypath(it, SA_K_AUTH, path, sizeof(path)), c->name);
@@ -193,7 +202,6 @@ static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 	const struct nfv_ipsec_cipher_alg *c = &nfv_ipsec_ciphers[sa->cipher];
 	const struct nfv_ipsec_auth_alg *a;
 	char path[96];
-	unsigned int v;
 
 	if (it->val[SA_K_KEY] == NULL) {
 		read_file_keys(ld, it, sa);
@@ -219,16 +227,8 @@ static void read_keys(struct nfv_ploader *ld, struct nfv_yitem *it,
 	if (it->val[SA_K_SALT] != NULL)
 		nfv_yerror(ld, it->m->key[SA_K_SALT], "%s: only AEADs take a salt",
 			   nfv_ypath(it, SA_K_SALT, path, sizeof(path)));
-	if (it->val[SA_K_AUTH] == NULL) {
-		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth\" for %s",
-			   it->path, c->name);
+	if (!read_auth(ld, it, sa))
 		return;
-	}
-	/* "none" is for AEADs only */
-	if (!nfv_yget_enum(ld, it, SA_K_AUTH, nfv_ipsec_auth_names + 1,
-			   NFV_IPSEC_AUTH_MAX - 1, &v))
-		return;
-	sa->auth = (uint8_t)(v + 1);
 	a = &nfv_ipsec_auths[sa->auth];
 	if (it->val[SA_K_AUTH_KEY] == NULL)
 		nfv_yerror(ld, it->m->map, "%s: missing required key \"auth_key\" for %s",

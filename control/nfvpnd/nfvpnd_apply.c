@@ -68,22 +68,38 @@ static int txn(struct nfvpnd *d, uint16_t type, uint64_t expect, struct nfv_msg_
 	return ret;
 }
 
-static int send_undo(struct nfvpnd *d, const struct nfv_plan_msg *m)
+/* The TXN_UNDO request that carries m; free it with undo_free. */
+static struct nfv_msg_txn_undo *undo_msg(const struct nfv_plan_msg *m, size_t *len)
 {
 	struct nfv_msg_txn_undo *u;
-	size_t len = sizeof(*u) + m->len;
-	int ret;
 
-	u = malloc(len);
+	*len = sizeof(*u) + m->len;
+	u = malloc(*len);
 	if (u == NULL)
-		return -ENOMEM;
+		return NULL;
 	u->type = m->type;
 	u->pad = 0;
 	u->len = m->len;
 	memcpy(u->payload, m->payload, m->len);
-	ret = nfv_client_request(&d->dp, NFV_MSG_TXN_UNDO, u, (uint32_t)len, NULL, NULL);
+	return u;
+}
+
+static void undo_free(struct nfv_msg_txn_undo *u, size_t len)
+{
 	explicit_bzero(u, len);	/* an SA's undo holds its keys */
 	free(u);
+}
+
+static int send_undo(struct nfvpnd *d, const struct nfv_plan_msg *m)
+{
+	size_t len;
+	struct nfv_msg_txn_undo *u = undo_msg(m, &len);
+	int ret;
+
+	if (u == NULL)
+		return -ENOMEM;
+	ret = nfv_client_request(&d->dp, NFV_MSG_TXN_UNDO, u, (uint32_t)len, NULL, NULL);
+	undo_free(u, len);
 	return ret;
 }
 
@@ -240,20 +256,14 @@ static int pipe_send(struct nfvpnd *d, struct apply_pipe *p, unsigned int op,
 static int pipe_undo(struct nfvpnd *d, struct apply_pipe *p, unsigned int op,
 		     const struct nfv_plan_msg *m)
 {
-	struct nfv_msg_txn_undo *u;
-	size_t len = sizeof(*u) + m->len;
+	size_t len;
+	struct nfv_msg_txn_undo *u = undo_msg(m, &len);
 	int ret;
 
-	u = malloc(len);
 	if (u == NULL)
 		return -ENOMEM;
-	u->type = m->type;
-	u->pad = 0;
-	u->len = m->len;
-	memcpy(u->payload, m->payload, m->len);
 	ret = pipe_send(d, p, op, NFV_MSG_TXN_UNDO, u, (uint32_t)len);
-	explicit_bzero(u, len);	/* an SA's undo holds its keys */
-	free(u);
+	undo_free(u, len);
 	return ret;
 }
 
