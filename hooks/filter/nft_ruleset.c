@@ -87,10 +87,13 @@ static int alloc_runtime(struct nfv_filter_ruleset *rs, const struct fcompiler *
 	return 0;
 }
 
-int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
-			     const struct nfv_filter_config *cfg,
-			     struct nfv_filter_ruleset **out,
-			     char *err, size_t errlen)
+/*
+ * The compile, with the classifiers and the DPDK memory of the run time
+ * only when build: nfv_filter_ruleset_check() runs where there is no EAL.
+ */
+static int ruleset_compile(const struct nfv_nft_objs *objs,
+			   const struct nfv_filter_config *cfg, bool build,
+			   struct nfv_filter_ruleset **out, char *err, size_t errlen)
 {
 	struct fcompiler c = { .err = err, .errlen = errlen };
 	struct nfv_filter_ruleset *rs;
@@ -109,9 +112,9 @@ int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
 	ret = fcompile_all(&c, objs);
 	if (ret == 0)
 		ret = fchain_check(&c);
-	for (uint32_t k = 0; ret == 0 && k < rs->nb_chains; k++)
+	for (uint32_t k = 0; build && ret == 0 && k < rs->nb_chains; k++)
 		ret = facl_chain(&c, k);
-	if (ret == 0)
+	if (build && ret == 0)
 		ret = alloc_runtime(rs, &c);
 	free(c.priv);
 	if (ret) {
@@ -122,6 +125,25 @@ int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
 	}
 	*out = rs;
 	return 0;
+}
+
+int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_config *cfg,
+			     struct nfv_filter_ruleset **out,
+			     char *err, size_t errlen)
+{
+	return ruleset_compile(objs, cfg, true, out, err, errlen);
+}
+
+int nfv_filter_ruleset_check(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_config *cfg,
+			     char *err, size_t errlen)
+{
+	struct nfv_filter_ruleset *rs;
+	int ret = ruleset_compile(objs, cfg, false, &rs, err, errlen);
+
+	nfv_filter_ruleset_free(rs);
+	return ret;
 }
 
 void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,

@@ -103,6 +103,14 @@ int nfv_filter_ruleset_build(const struct nfv_nft_objs *objs,
 			     struct nfv_filter_ruleset **out,
 			     char *err, size_t errlen);
 void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs);
+/*
+ * The same compile and the same errors as nfv_filter_ruleset_build(),
+ * without the classifiers and the run-time state: needs no EAL (nfvpnd
+ * --check and reload refuse what the dataplane would refuse).
+ */
+int nfv_filter_ruleset_check(const struct nfv_nft_objs *objs,
+			     const struct nfv_filter_config *cfg,
+			     char *err, size_t errlen);
 
 /* Feeds one NFT_MSG_NEW* netlink message of a dump or event into objs. */
 int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *objs, const void *nlh);

@@ -9,7 +9,8 @@
 #    (exit 2) with the policy's file:line:column, nft's own position and line.
 # 2. reloads: a new text is loaded; a syntax error is refused before any
 #    transaction; an expression the dataplane does not run (meta skuid) is refused
-#    by the dataplane, the running ruleset stays; a batch that fails after
+#    by nfvpnd's own run of the dataplane's compiler, with the policy's
+#    file:line:column, before any transaction; the running ruleset stays; a batch that fails after
 #    its filter load (a hook entry whose name is taken) is aborted and the
 #    previous ruleset comes back from the load's undo group (txn 0).
 . "$(dirname "$0")/lib.sh"
@@ -77,7 +78,7 @@ grep -q "policy.yaml:10:8: filter: filter.nft:4:25-25: Error: syntax error" "$WO
 # 2c. meta skuid: valid nft, refused by the dataplane, named
 policy 5002 "meta skuid 0 drop" > "$WORK/policy.yaml"
 ctl reload > "$WORK/o" 2>&1 && fail "meta skuid was applied: $(cat "$WORK/o")"
-grep -q "filter load filter.nft.*: table inet f chain forward handle [0-9]*: expression 'meta': meta key skuid is not supported" \
+grep -q "policy.yaml:[0-9]*:[0-9]*: filter: table inet f chain forward handle [0-9]*: expression 'meta': meta key skuid is not supported" \
 	"$WORK/o" || fail "reload: $(cat "$WORK/o")"
 ruleset_has 5001 || fail "the running ruleset went: $(ctl ruleset)"
 # 2d. the filter load succeeds, a later change fails: the undo loads 5001 back
