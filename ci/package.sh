@@ -6,7 +6,7 @@
 # units started on the example policy; the DKMS package's module built for
 # the kernel headers that are installed.
 #   ci/package.sh [OUTDIR]      (default build-deb; the .debs stay there)
-# Not part of ci/test.sh: it builds everything once more (minutes).
+# ci/test.sh runs it (about a minute here once the packages are in).
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$NFV_TOP" || exit 1

@@ -72,6 +72,9 @@ if [ "$asan" = 1 ]; then
 			flock -o "$lock" timeout 600 bash "$t"
 	done
 fi
+# The Debian packages, built and checked as a fresh Debian 12 gets them
+# (units started in a namespace, the DKMS module built): about a minute.
+run "ci/package.sh" flock -o "$lock" timeout 900 bash ci/package.sh "$NFV_TOP/build-deb"
 if [ -x tests/kernel/run.sh ]; then
 	run "tests/kernel/run.sh" timeout 900 bash tests/kernel/run.sh
 fi
