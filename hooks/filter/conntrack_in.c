@@ -160,8 +160,9 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		for (uint16_t i = off; i < off + nb; i++) {
 			meta = nfv_mbuf_meta(pkts[i]);
 			verdicts[i] = NFV_ACCEPT;
-			/* already tracked (a packet that comes back to a hook) */
-			if (meta->ct != NULL)
+			/* already tracked (a packet that comes back to a hook),
+			 * or left untracked by notrack (nf_conntrack_in()) */
+			if (meta->ct != NULL || meta->ct_info == NFV_CT_UNTRACKED)
 				continue;
 			meta->ct_info = 0;
 			meta->ct_dir = 0;

@@ -53,3 +53,4 @@
 #include "queue.c"
 #include "numgen.c"
 #include "fib.c"
+#include "notrack.c"

@@ -319,6 +319,52 @@ static void test_ct_state_rules(void)
 	nfv_ct_table_destroy(t);
 }
 
+/*
+ * notrack (nft_notrack_eval()): at PRE_ROUTING before conntrack the packet
+ * stays untracked - conntrack passes it by and makes no connection, 'ct
+ * state untracked' matches it, 'ct state new' does not - and a packet
+ * conntrack tracked already is left alone.
+ */
+static void test_notrack(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct nfv_filter_ruleset *raw = ft_ruleset(
+		"table inet r { chain c { type filter hook prerouting priority raw; policy accept;\n"
+		" tcp dport 80 notrack\n }\n}");
+	struct nfv_filter_ruleset *in = ft_ruleset(
+		"table inet t { chain c { type filter hook input priority 0; policy accept;\n"
+		" ct state new drop\n"
+		" ct state untracked tcp dport 80 notrack counter drop\n }\n}");
+	struct tp d = seg(0, SYN, 1000, 0, 0);
+	struct rte_mbuf *m;
+
+	d.dport = 80;
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(ft_run(raw, NFV_INET_PRE_ROUTING, -300, m, 0), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->ct_info, NFV_CT_UNTRACKED);
+	CU_ASSERT_EQUAL(ft_ct(t, m, 0), NFV_ACCEPT);
+	CU_ASSERT_PTR_NULL(nfv_mbuf_meta(m)->ct);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 0);
+	CU_ASSERT_EQUAL(ft_run(in, NFV_INET_LOCAL_IN, 0, m, 0),
+			NFV_DROP_REASON(NFV_DR_FILTER_RULE));
+	rte_pktmbuf_free(m);
+	/* tracked first: notrack leaves the connection, ct state new drops */
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(m != NULL);
+	ft_ct(t, m, 1);
+	CU_ASSERT_FATAL(nfv_mbuf_meta(m)->ct != NULL);
+	CU_ASSERT_EQUAL(ft_run(raw, NFV_INET_PRE_ROUTING, -300, m, 1), NFV_ACCEPT);
+	CU_ASSERT_PTR_NOT_NULL(nfv_mbuf_meta(m)->ct);
+	CU_ASSERT_NOT_EQUAL(nfv_mbuf_meta(m)->ct_info, NFV_CT_UNTRACKED);
+	CU_ASSERT_EQUAL(ft_run(in, NFV_INET_LOCAL_IN, 0, m, 1),
+			NFV_DROP_REASON(NFV_DR_FILTER_RULE));
+	rte_pktmbuf_free(m);
+	nfv_filter_ruleset_free(raw);
+	nfv_filter_ruleset_free(in);
+	nfv_ct_table_destroy(t);
+}
+
 /* The verdict of d at LOCAL_IN after conntrack, at time now. */
 static uint32_t ct_verdict(struct nfv_ct_table *t, const struct nfv_filter_ruleset *rs,
 			   struct tp d, uint64_t now)
@@ -512,6 +558,7 @@ int main(int argc, char **argv)
 		{ "udp and icmp echo with timeouts", test_udp_icmp },
 		{ "icmp error related", test_icmp_related },
 		{ "icmpv6 nd and mld untracked", test_icmp6_untracked },
+		{ "notrack leaves a packet untracked", test_notrack },
 		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },
 		{ "ct state/mark in rules", test_ct_state_rules },
 		{ "ct keys of a direction's tuple", test_ct_tuple_keys },
