@@ -54,3 +54,4 @@
 #include "numgen.c"
 #include "fib.c"
 #include "notrack.c"
+#include "hash.c"

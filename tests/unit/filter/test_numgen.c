@@ -3,7 +3,9 @@
  * numgen (hooks/filter/expr/numgen.c), from libnftnl objects: the numbers
  * "inc" and "random" give (written to the packet's mark, so each packet
  * shows its number), inc's one counter shared by two workers running at
- * once, and the rulesets the kernel's nft_numgen refuses.
+ * once, and the rulesets the kernel's nft_numgen refuses; and the other
+ * number maker, jhash (hooks/filter/expr/hash.c), against lookup3 written
+ * out here.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -331,6 +333,117 @@ static void test_refused(void)
 	CU_ASSERT(strstr(err, "bad register 42") != NULL);
 }
 
+/*
+ * Bob Jenkins' lookup3 (hashlittle()) for up to 12 bytes, as the kernel's
+ * jhash() computes it: the reference the engine's rte_jhash() must equal.
+ */
+static uint32_t rol32(uint32_t x, unsigned int k)
+{
+	return (x << k) | (x >> (32 - k));
+}
+
+static uint32_t lookup3_short(const uint8_t *k, uint32_t len, uint32_t seed)
+{
+	uint32_t w[3] = { 0 }, a, b, c;
+
+	for (uint32_t n = 0; n < len; n++)
+		w[n / 4] |= (uint32_t)k[n] << (8 * (n % 4));
+	a = b = c = 0xdeadbeef + len + seed;
+	a += w[0];
+	b += w[1];
+	c += w[2];
+	c ^= b; c -= rol32(b, 14);
+	a ^= c; a -= rol32(c, 11);
+	b ^= a; b -= rol32(a, 25);
+	c ^= b; c -= rol32(b, 16);
+	a ^= c; a -= rol32(c, 4);
+	b ^= a; b -= rol32(a, 14);
+	c ^= b; c -= rol32(b, 24);
+	return c;
+}
+
+/* immediate reg 1 = the len bytes of data; jhash reg 1 len => reg 1 */
+static void jhash_rule(struct nftnl_rule *r, const uint8_t *data, uint32_t len,
+		       uint32_t mod, uint32_t seed, uint32_t off)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	CU_ASSERT_FATAL(e != NULL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+	e = nftnl_expr_alloc("hash");
+	CU_ASSERT_FATAL(e != NULL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_MODULUS, mod);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SEED, seed);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_TYPE, NFT_HASH_JENKINS);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* jhash of 2, 4, 8 and 12 bytes: reciprocal_scale(lookup3) + offset */
+static void test_jhash(void)
+{
+	static const uint8_t data[12] = { 10, 0, 0, 1, 192, 0, 2, 7, 0x13, 0x88, 0, 53 };
+	static const uint32_t lens[] = { 2, 4, 8, 12 };
+	static const uint32_t mods[] = { 1, 7, 1000, 0x80000000 };
+
+	for (unsigned int l = 0; l < RTE_DIM(lens); l++) {
+		for (unsigned int k = 0; k < RTE_DIM(mods); k++) {
+			uint32_t seed = 0x9e3779b9 * (l * 4 + k + 1), off = 100 * k;
+			uint32_t want = (uint32_t)(((uint64_t)lookup3_short(data, lens[l], seed) *
+						    mods[k]) >> 32) + off;
+			struct nfv_nft_objs o;
+			struct nfv_filter_ruleset *rs;
+			struct nftnl_rule *r;
+
+			base_objs(&o);
+			r = rule(&o, 1);
+			jhash_rule(r, data, lens[l], mods[k], seed, off);
+			mark_set(r);
+			rs = build(&o, 1);
+			CU_ASSERT_EQUAL(mark_of(rs), want);
+			nfv_filter_ruleset_free(rs);
+			nfv_nft_objs_fini(&o);
+		}
+	}
+}
+
+/* what nft_jhash_init() refuses, and symhash (skb_get_hash()) by name */
+static void test_jhash_refused(void)
+{
+	struct nftnl_expr *e;
+	char err[256];
+
+	e = nftnl_expr_alloc("hash");
+	CU_ASSERT_FATAL(e != NULL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_MODULUS, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_TYPE, NFT_HASH_SYM);
+	CU_ASSERT_EQUAL(build_err(e, err, sizeof(err)), -EOPNOTSUPP);
+	CU_ASSERT_STRING_EQUAL(err, "table ip filt chain fwd handle 9: expression 'hash': "
+			       "symhash (the kernel's skb hash) is not supported");
+	e = nftnl_expr_alloc("hash");
+	CU_ASSERT_FATAL(e != NULL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_MODULUS, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_OFFSET, 0xffffffff);
+	CU_ASSERT_EQUAL(build_err(e, err, sizeof(err)), -EOVERFLOW);
+	e = nftnl_expr_alloc("hash");
+	CU_ASSERT_FATAL(e != NULL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_MODULUS, 0);
+	CU_ASSERT_EQUAL(build_err(e, err, sizeof(err)), -ERANGE);
+	CU_ASSERT(strstr(err, "'hash' with modulus 0") != NULL);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -342,6 +455,8 @@ int main(int argc, char **argv)
 		{ "inc: modulus 1, offsets near 2^32", test_inc_edges },
 		{ "random: within the range, evenly", test_random },
 		{ "inc: one sequence shared by two workers", test_inc_shared },
-		{ "refused: modulus 0, overflow, type, no register", test_refused });
+		{ "refused: modulus 0, overflow, type, no register", test_refused },
+		{ "jhash: lookup3 of 2-12 bytes, scaled, plus offset", test_jhash },
+		{ "jhash refused: symhash, overflow, modulus 0", test_jhash_refused });
 	return nfv_test_run();
 }
