@@ -55,3 +55,4 @@
 #include "fib.c"
 #include "notrack.c"
 #include "hash.c"
+#include "quota.c"

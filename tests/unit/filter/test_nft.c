@@ -65,6 +65,32 @@ static void test_payload_cmp(void)
 	nfv_filter_ruleset_free(rs);
 }
 
+/*
+ * quota (nft_quota): each packet that reaches the rule adds its IP length;
+ * "quota N" matches until the total reaches N, "quota over N" from then
+ * on, "used M" starts at M. UDP of 72 bytes (20 + 8 + 44): the quota of
+ * 200 is reached by the third packet.
+ */
+static void test_quota(void)
+{
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table ip t { chain c { type filter hook input priority 0; policy accept;\n"
+		" udp dport 53 quota 200 bytes accept\n"
+		" udp dport 53 drop\n"
+		" udp dport 54 quota over 200 bytes used 100 bytes drop\n }\n}");
+	struct tp d = { .proto = IPPROTO_UDP, .dport = 53, .payload = 44 };
+
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* 72 */
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* 144 */
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);	/* 216: reached */
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	d.dport = 54;
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* 100 + 72 */
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);	/* 244: over */
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	nfv_filter_ruleset_free(rs);
+}
+
 static void test_ipv6_inet(void)
 {
 	struct nfv_filter_ruleset *rs = ft_ruleset(
@@ -617,6 +643,7 @@ int main(int argc, char **argv)
 		{ "chains, jump, goto, return, continue, counters", test_chains },
 		{ "base chain priorities", test_priorities },
 		{ "limit and log", test_limit_log },
+		{ "quota", test_quota },
 		{ "reject", test_reject },
 		{ "nft text errors", test_text_error },
 		{ "apply and swap through the hook table", test_apply_swap },
