@@ -48,6 +48,7 @@ static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 		strlcpy(ifs->port[i].name, dp->ports[i].name, sizeof(ifs->port[i].name));
 		ifs->port[i].ifindex = i + 1;
 		ifs->port[i].type = 1;	/* ARPHRD_ETHER */
+		ifs->port[i].mtu = dp->ports[i].mtu;
 	}
 }
 

@@ -33,6 +33,7 @@ struct nfv_filter_ifaces {
 		char name[NFV_IFNAMSIZ];	/* zero padded, as the kernel's */
 		uint32_t ifindex;		/* what "meta iif" compares */
 		uint16_t type;			/* ARPHRD_*, 1 for Ethernet */
+		uint16_t mtu;			/* what "rt mtu" computes with */
 	} port[NFV_FILTER_MAX_PORTS];
 };
 

@@ -56,3 +56,5 @@
 #include "notrack.c"
 #include "hash.c"
 #include "quota.c"
+#include "exthdr.c"
+#include "rt.c"

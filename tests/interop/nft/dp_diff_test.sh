@@ -14,7 +14,8 @@
 # 2001:db8:1::, witnessed by IPv4 id / IPv6 flow label.
 # A ruleset NAME.nft with a NAME.pkts beside it gets those packets instead
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
-# the ruleset waits N more seconds between loading and sending (timeouts).
+# the ruleset waits N more seconds between loading and sending (timeouts);
+# "# diff: bytes" compares what comes out byte for byte (rewrites).
 . "$(dirname "$0")/../../smoke/lib.sh"
 
 HERE="$NFV_TOP/tests/interop/nft/dp"
@@ -84,14 +85,16 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	[ -f "$HERE/$name.pkts" ] && pkts=$HERE/$name.pkts
 	npkts=$(grep -vc '^#' "$pkts")
 	wait_s=$(sed -n 's/^# diff: wait \([0-9]*\)$/\1/p' "$rs")
+	# "# diff: bytes": the packets that come out compared byte for byte
+	how=$(sed -n 's/^# diff: \(bytes\)$/\1/p' "$rs")
 	policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
 	in_ns "$KR" nft -f "$rs" || fail "$name: the kernel refused the ruleset"
 	rm -f "$WORK/sent"
-	in_ns "$KB" $DIFF sniff b0 "$WORK/sent" "$WORK/kernel.txt" &
+	in_ns "$KB" $DIFF sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how &
 	ks=$!
-	in_ns "$DB" $DIFF sniff b0 "$WORK/sent" "$WORK/dp.txt" &
+	in_ns "$DB" $DIFF sniff b0 "$WORK/sent" "$WORK/dp.txt" $how &
 	ds=$!
 	sleep $((2 + ${wait_s:-0}))
 	in_ns "$KA" $DIFF send a0 "$KMAC" "$pkts" &
@@ -108,9 +111,9 @@ print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] =
 	[ "$tx" = "$d" ] || fail "$name: p1 sent $tx packets, the sniffer saw $d"
 	echo "$name: kernel passed $k of $npkts, nfvpn-dataplane $d"
 	if ! cmp -s "$WORK/kernel.txt" "$WORK/dp.txt"; then
-		diff "$WORK/kernel.txt" "$WORK/dp.txt" | sed -n 's/^\([<>]\) \([0-9]*\)/\1 \2/p' |
+		diff "$WORK/kernel.txt" "$WORK/dp.txt" | sed -n 's/^\([<>]\) \([0-9]*\).*/\1 \2/p' |
 		while read -r side w; do
-			echo "  packet $w: only $([ "$side" = "<" ] && echo kernel || echo dataplane) passed it:" \
+			echo "  packet $w: only $([ "$side" = "<" ] && echo kernel || echo dataplane) passed it (or so):" \
 				"$($PY -c 'import sys
 from scapy.all import IP, IPv6
 l = [x for x in open(sys.argv[1]) if not x.startswith("#")][int(sys.argv[2]) - 1]

@@ -13,6 +13,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <rte_tcp.h>
@@ -88,6 +89,110 @@ static void test_quota(void)
 	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* 100 + 72 */
 	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);	/* 244: over */
 	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	nfv_filter_ruleset_free(rs);
+}
+
+/*
+ * TCP options (exthdr), read: "exists", "missing" and a value, IPv4 and
+ * IPv6 (tp_build's SYN carries NOP, window scale 3 bytes: the option at
+ * 21, odd); not TCP or no options: no match.
+ */
+static void test_tcp_option_read(void)
+{
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table inet t { chain c { type filter hook input priority 0; policy accept;\n"
+		" tcp dport 1 tcp option window exists drop\n"
+		" tcp dport 2 tcp option window missing drop\n"
+		" tcp dport 3 tcp option window count 7 drop\n"
+		" tcp dport 4 tcp option maxseg exists drop\n }\n}");
+	struct tp d = { .proto = IPPROTO_TCP, .flags = RTE_TCP_SYN_FLAG, .wscale = 7 };
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		d.family = v6 ? AF_INET6 : AF_INET;
+		d.wscale = 7;
+		d.dport = 1;
+		CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+		d.dport = 2;
+		CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+		d.dport = 3;
+		CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+		d.dport = 4;
+		CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+		d.wscale = -1;
+		d.dport = 1;
+		CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+		d.dport = 2;
+		CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+		d.dport = 3;
+		CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+	}
+	nfv_filter_ruleset_free(rs);
+}
+
+/*
+ * A SYN whose options are NOP, MSS mss, NOP, EOL: the MSS value at 23, an
+ * odd offset, where an update must swap the bytes of its words. The TCP
+ * checksum valid, computed in full.
+ */
+static struct rte_mbuf *syn_mss(int family, uint16_t mss, uint16_t dport)
+{
+	static const uint8_t opts[8] = { 1, 2, 4, 0, 0, 1, 0, 0 };
+	struct tp d = { .family = family, .proto = IPPROTO_TCP, .flags = RTE_TCP_SYN_FLAG,
+			.wscale = 7, .payload = 4, .dport = dport };
+	struct rte_mbuf *m = tp_build(&d);
+	uint16_t hl = family == AF_INET6 ? 40 : 20, ck = 0;
+	uint8_t *th;
+
+	CU_ASSERT_FATAL(m != NULL);
+	th = rte_pktmbuf_mtod_offset(m, uint8_t *, hl);
+	th[12] = 7 << 4;	/* 28 bytes: the 4 of the payload are options now */
+	memcpy(th + 20, opts, sizeof(opts));
+	th[23] = mss >> 8;
+	th[24] = mss & 0xff;
+	memcpy(th + 16, &ck, 2);
+	ck = family == AF_INET6 ?
+	     rte_ipv6_udptcp_cksum(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *), th) :
+	     rte_ipv4_udptcp_cksum(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *), th);
+	memcpy(th + 16, &ck, 2);
+	return m;
+}
+
+/* The MSS in m, and whether its TCP checksum verifies (computed in full) */
+static uint16_t mss_of(struct rte_mbuf *m, int family, bool *ck_ok)
+{
+	uint16_t hl = family == AF_INET6 ? 40 : 20;
+	uint8_t *th = rte_pktmbuf_mtod_offset(m, uint8_t *, hl);
+
+	*ck_ok = family == AF_INET6 ?
+		 rte_ipv6_udptcp_cksum_verify(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *), th) == 0 :
+		 rte_ipv4_udptcp_cksum_verify(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *), th) == 0;
+	return (uint16_t)(th[23] << 8 | th[24]);
+}
+
+/*
+ * TCP option writes (the MSS clamp): lowered in place with the checksum
+ * updated, never raised, IPv4 and IPv6, at an odd offset.
+ */
+static void test_tcp_option_write(void)
+{
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table inet t { chain c { type filter hook input priority 0; policy accept;\n"
+		" tcp flags syn tcp option maxseg size set 1360\n }\n}");
+	static const uint16_t before[] = { 1460, 1361, 1360, 536, 0xffff };
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		int fam = v6 ? AF_INET6 : AF_INET;
+
+		for (unsigned int k = 0; k < RTE_DIM(before); k++) {
+			struct rte_mbuf *m = syn_mss(fam, before[k], 80);
+			bool ok;
+
+			CU_ASSERT_EQUAL(ft_run(rs, IN, 0, m, 1000), NFV_ACCEPT);
+			CU_ASSERT_EQUAL(mss_of(m, fam, &ok), RTE_MIN(before[k], 1360));
+			CU_ASSERT(ok);
+			rte_pktmbuf_free(m);
+		}
+	}
 	nfv_filter_ruleset_free(rs);
 }
 
@@ -644,6 +749,8 @@ int main(int argc, char **argv)
 		{ "base chain priorities", test_priorities },
 		{ "limit and log", test_limit_log },
 		{ "quota", test_quota },
+		{ "tcp options read", test_tcp_option_read },
+		{ "tcp option write: the mss clamp", test_tcp_option_write },
 		{ "reject", test_reject },
 		{ "nft text errors", test_text_error },
 		{ "apply and swap through the hook table", test_apply_swap },
