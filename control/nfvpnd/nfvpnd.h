@@ -82,9 +82,13 @@ struct nfvpnd {
 	bool hup_pending;	/* a SIGHUP read while applying: reload next */
 };
 
-/* nfvpnd_log.c: journal-friendly lines ("<3>..." under systemd). */
+/* nfvpnd_log.c: one message, one journal entry with its priority when
+ * stderr is the journal; "nfvpnd: LEVEL: message" on stderr otherwise. */
 void nfvpnd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Chooses, from $JOURNAL_STREAM and stderr. */
 void nfvpnd_log_init(void);
+/* Whether journal_stream ("DEV:INODE", or NULL) names the file dev:ino. */
+bool nfvpnd_log_is_journal(const char *journal_stream, uint64_t dev, uint64_t ino);
 /* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
 int nfvpnd_notify(const char *state);
 

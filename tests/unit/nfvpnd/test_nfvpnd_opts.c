@@ -1,15 +1,44 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nfvpnd's choices made from its options: where --metrics listens.
+ * nfvpnd's choices made from its environment and options: where its log
+ * goes ($JOURNAL_STREAM against stderr) and where --metrics listens.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "nfv_test.h"
 #include "nfvpnd.h"
+
+static void test_log_target(void)
+{
+	struct stat st;
+	char js[64];
+
+	/* not under systemd, or a stream that is not this one: stderr */
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal(NULL, 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("", 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("1:3", 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("2:2", 1, 2));
+	/* malformed: stderr */
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("1", 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("1:2x", 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("1:2:3", 1, 2));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal("x:2", 1, 2));
+	/* the stream stderr is: the journal */
+	CU_ASSERT_TRUE(nfvpnd_log_is_journal("1:2", 1, 2));
+	CU_ASSERT_TRUE(nfvpnd_log_is_journal("64768:18446744073709551615", 64768,
+					     18446744073709551615ull));
+	/* against a real file, as nfvpnd_log_init() does with stderr */
+	CU_ASSERT_EQUAL_FATAL(fstat(STDIN_FILENO, &st), 0);
+	snprintf(js, sizeof(js), "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	CU_ASSERT_TRUE(nfvpnd_log_is_journal(js, st.st_dev, st.st_ino));
+	CU_ASSERT_FALSE(nfvpnd_log_is_journal(js, st.st_dev, st.st_ino + 1));
+}
 
 static void check_addr(const char *arg, int family, const char *addr, unsigned int port,
 		       const char *url)
@@ -64,6 +93,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	NFV_TEST_SUITE("nfvpnd options", NULL, NULL,
+		{ "log: the journal only when stderr is its stream", test_log_target },
 		{ "--metrics [ADDR:]PORT", test_metrics_addr });
 	return nfv_test_run();
 }
