@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <syslog.h>
 
 #include "nfv_client.h"
@@ -49,10 +50,10 @@ struct nfvpnd {
 	const char *dp_socket;
 	const char *ctl_path;
 	const char *steer_target_override;
-	int metrics_port;		/* 0: off */
+	const char *metrics_arg;	/* --metrics [ADDR:]PORT; NULL: off */
+	struct sockaddr_storage metrics_sa;	/* where it listens */
 	unsigned int grace_s;		/* --rekey-grace: old inbound SAs live on */
 	bool steer;			/* program the kernel stub */
-	bool foreground_log;		/* plain log lines, no journal prefix */
 	bool allow_core_dumps;		/* --allow-core-dumps */
 	bool make_keys;			/* --make-keys: --check names the policy */
 	/* the dataplane */
@@ -72,7 +73,8 @@ struct nfvpnd {
 	struct nfvpnd_ctl_conn ctl_conns[NFVPND_CTL_MAX];
 	unsigned int nb_ctl_conns;
 	uint64_t ctl_timeouts, ctl_evicted;
-	int metrics_lfd;
+	struct MHD_Daemon *metrics;	/* NULL: off */
+	int metrics_fd;			/* its epoll fd, for poll(); -1: off */
 	int sigfd;
 	/* counters */
 	uint64_t reloads, reload_failures, applies, events;
@@ -80,9 +82,13 @@ struct nfvpnd {
 	bool hup_pending;	/* a SIGHUP read while applying: reload next */
 };
 
-/* nfvpnd_log.c: journal-friendly lines ("<3>..." under systemd). */
+/* nfvpnd_log.c: one message, one journal entry with its priority when
+ * stderr is the journal; "nfvpnd: LEVEL: message" on stderr otherwise. */
 void nfvpnd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Chooses, from $JOURNAL_STREAM and stderr. */
 void nfvpnd_log_init(void);
+/* Whether journal_stream ("DEV:INODE", or NULL) names the file dev:ino. */
+bool nfvpnd_log_is_journal(const char *journal_stream, uint64_t dev, uint64_t ino);
 /* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
 int nfvpnd_notify(const char *state);
 
@@ -135,8 +141,20 @@ int nfvpnd_events_subscribe(struct nfvpnd *d);
 /* Reads and logs what arrived; -errno when the dataplane went away. */
 int nfvpnd_events_read(struct nfvpnd *d);
 
-/* nfvpnd_metrics.c */
+/* nfvpnd_metrics.c: libmicrohttpd, run from the poll loop. */
+struct MHD_Daemon;
+/* --metrics [ADDR:]PORT: PORT alone is 127.0.0.1:PORT; [IPV6]:PORT. */
+int nfvpnd_metrics_parse(const char *arg, struct sockaddr_storage *ss);
+/* "http://ADDR:PORT/metrics" */
+const char *nfvpnd_metrics_url(const struct sockaddr_storage *ss, char *buf, size_t len);
+/* Listens on d->metrics_sa; -errno (libmicrohttpd logged why). */
 int nfvpnd_metrics_init(struct nfvpnd *d);
-void nfvpnd_metrics_accept(struct nfvpnd *d);
+/* The poll() timeout libmicrohttpd needs in ms, or -1 for none. */
+int nfvpnd_metrics_timeout(struct nfvpnd *d);
+/* Serves what is ready: after each poll(), whatever it reported. */
+void nfvpnd_metrics_run(struct nfvpnd *d);
+void nfvpnd_metrics_fini(struct nfvpnd *d);
+/* nfvpnd_metrics_text.c: the scrape's body in *t (the caller frees t->p). */
+void nfvpnd_metrics_render(struct nfvpnd *d, struct nfvpnd_text *t, bool om);
 
 #endif

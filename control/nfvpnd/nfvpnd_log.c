@@ -1,25 +1,48 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Logging and readiness. Under systemd stderr goes to the journal, which
- * reads a "<N>" prefix as the syslog priority (sd-daemon(3)); elsewhere the
- * lines carry the level as a word.
+ * Logging and readiness. One message, one call: to the journal through
+ * libsystemd (sd_journal_send, with its PRIORITY) when stderr is the
+ * journal's stream, so that a multi-line message (an apply's plan) stays
+ * one entry; as "nfvpnd: LEVEL: message" lines on stderr otherwise (a
+ * terminal, a file, a pipe). stderr is the journal when $JOURNAL_STREAM,
+ * "DEV:INODE", names the very file stderr is (systemd.exec(5)): a child
+ * that inherited the variable but not the stream logs to its stderr.
  */
+#define SD_JOURNAL_SUPPRESS_LOCATION	/* the location would be this file's */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "nfvpnd.h"
 
-static bool journal;
+static bool journal;	/* set once, before anything logs */
+
+bool nfvpnd_log_is_journal(const char *journal_stream, uint64_t dev, uint64_t ino)
+{
+	uintmax_t d, i;
+	int end = 0;
+
+	if (journal_stream == NULL ||
+	    sscanf(journal_stream, "%ju:%ju%n", &d, &i, &end) != 2 ||
+	    journal_stream[end] != '\0')
+		return false;
+	return d == dev && i == ino;
+}
 
 void nfvpnd_log_init(void)
 {
-	journal = getenv("JOURNAL_STREAM") != NULL;
+	struct stat st;
+
+	journal = fstat(STDERR_FILENO, &st) == 0 &&
+		  nfvpnd_log_is_journal(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
 }
 
 void nfvpnd_log(int prio, const char *fmt, ...)
@@ -27,17 +50,30 @@ void nfvpnd_log(int prio, const char *fmt, ...)
 	static const char *const names[] = {
 		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
 	};
-	char line[1024];
+	char small[1024], *msg = small;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (journal)
-		fprintf(stderr, "<%d>%s\n", prio & 7, line);
-	else
-		fprintf(stderr, "nfvpnd: %s: %s\n", names[prio & 7], line);
-	fflush(stderr);
+	/* a plan can be longer than a line: the whole message, in one piece */
+	if (n >= (int)sizeof(small)) {
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = small;	/* truncated, then */
+		va_end(ap);
+	}
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	if (!journal || sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio & 7,
+					"SYSLOG_IDENTIFIER=nfvpnd", NULL) < 0) {
+		fprintf(stderr, "nfvpnd: %s: %s\n", names[prio & 7], msg);
+		fflush(stderr);
+	}
+	if (msg != small)
+		free(msg);
 }
 
 int nfvpnd_notify(const char *state)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nfvpnd [--config FILE] [--socket PATH] [--control PATH] [--metrics PORT]
+ * nfvpnd [--config FILE] [--socket PATH] [--control PATH] [--metrics [ADDR:]PORT]
  *        [--no-steer]          run (foreground, or Type=notify under systemd)
  * nfvpnd --check FILE          validate; exit 0, or 2 with file:line:column errors
  * nfvpnd --make-keys FILE      write FILE's ipsec.key_file with random keys (0600)
@@ -27,7 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfvpnd [--config FILE] [--socket PATH] [--control PATH]\n"
-		"              [--metrics PORT] [--no-steer] [--rekey-grace SECONDS]\n"
+		"              [--metrics [ADDR:]PORT] [--no-steer] [--rekey-grace SECONDS]\n"
 		"              [--allow-core-dumps]\n"
 		"       nfvpnd --check FILE\n"
 		"       nfvpnd --make-keys FILE\n"
@@ -35,7 +35,8 @@ static void usage(FILE *f)
 		"  --config FILE   the policy (default " POLICY_DEFAULT ")\n"
 		"  --socket PATH   the dataplane's socket (default $NFVPN_SOCKET or %s)\n"
 		"  --control PATH  nfvpnd's own socket (default $NFVPND_SOCKET or %s)\n"
-		"  --metrics PORT  OpenMetrics on 127.0.0.1:PORT (default off)\n"
+		"  --metrics [ADDR:]PORT  OpenMetrics on http://ADDR:PORT/metrics (default\n"
+		"                  off; ADDR 127.0.0.1, or an IPv4 address, or [IPv6])\n"
 		"  --no-steer      do not program the kernel stub (nfvpn_stub.ko)\n"
 		"  --rekey-grace S an inbound SA that a rekey replaced lives S more seconds\n"
 		"                  (default %d; 0: deleted at once)\n"
@@ -129,9 +130,10 @@ static int parse_args(struct nfvpnd *d, int argc, char **argv, const char **chec
 			}
 			break;
 		case 'm':
-			d->metrics_port = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || d->metrics_port < 1 || d->metrics_port > 65535) {
-				fprintf(stderr, "nfvpnd: --metrics: %s is not a port\n", optarg);
+			d->metrics_arg = optarg;
+			if (nfvpnd_metrics_parse(optarg, &d->metrics_sa) < 0) {
+				fprintf(stderr, "nfvpnd: --metrics: %s is not PORT, IPV4:PORT or [IPV6]:PORT\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -164,14 +166,16 @@ static int setup(struct nfvpnd *d)
 	ret = nfvpnd_ctl_init(d);	/* it says why it failed */
 	if (ret < 0)
 		return ret;
-	if (d->metrics_port) {
+	if (d->metrics_arg != NULL) {
+		char url[80];
+
+		nfvpnd_metrics_url(&d->metrics_sa, url, sizeof(url));
 		ret = nfvpnd_metrics_init(d);
 		if (ret < 0) {
-			nfvpnd_log(LOG_ERR, "metrics on 127.0.0.1:%d: %s", d->metrics_port,
-				   strerror(-ret));
+			nfvpnd_log(LOG_ERR, "metrics on %s: cannot listen", url);
 			return ret;
 		}
-		nfvpnd_log(LOG_INFO, "metrics on http://127.0.0.1:%d/metrics", d->metrics_port);
+		nfvpnd_log(LOG_INFO, "metrics on %s", url);
 	}
 	return 0;
 }
@@ -204,7 +208,7 @@ static void run(struct nfvpnd *d)
 	while (!d->quit) {
 		struct pollfd pfd[4 + NFVPND_CTL_MAX];
 		unsigned int n = 0, nctl;
-		int timeout = -1;
+		int timeout = -1, mt;
 
 		if (!d->dp_up) {
 			int64_t now = now_ms();
@@ -238,7 +242,10 @@ static void run(struct nfvpnd *d)
 				timeout = (int)left;
 		}
 		pfd[n++] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d->metrics_lfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->metrics_fd, .events = POLLIN };
+		mt = nfvpnd_metrics_timeout(d);
+		if (mt >= 0 && (timeout < 0 || mt < timeout))
+			timeout = mt;
 		pfd[n++] = (struct pollfd){ .fd = d->dp_up ? d->ev.fd : -1, .events = POLLIN };
 		nctl = nfvpnd_ctl_pollfds(d, &pfd[n]);
 		/* control clients time out: look at them at least once a second */
@@ -248,8 +255,9 @@ static void run(struct nfvpnd *d)
 			break;
 		if (pfd[0].revents)
 			on_signal(d);
-		if (pfd[1].revents)
-			nfvpnd_metrics_accept(d);
+		/* whatever woke the loop: libmicrohttpd also has timeouts and
+		 * work that its epoll fd does not signal again */
+		nfvpnd_metrics_run(d);
 		nfvpnd_ctl_run(d, &pfd[n], now_ms());
 		if (d->dp_up && pfd[2].revents && nfvpnd_events_read(d) < 0) {
 			nfvpnd_log(LOG_WARNING, "the dataplane went away; waiting for it");
@@ -264,7 +272,7 @@ int main(int argc, char **argv)
 {
 	struct nfvpnd d = {
 		.policy_path = POLICY_DEFAULT,
-		.steer = true, .grace_s = NFVPND_GRACE_DEFAULT_S, .ctl_lfd = -1, .metrics_lfd = -1, .sigfd = -1,
+		.steer = true, .grace_s = NFVPND_GRACE_DEFAULT_S, .ctl_lfd = -1, .metrics_fd = -1, .sigfd = -1,
 	};
 	const char *check_path = NULL;
 	struct nfvpnd_text errs = { 0 };
@@ -294,6 +302,7 @@ int main(int argc, char **argv)
 	}
 	nfv_policy_free(p);
 	if (setup(&d) < 0) {
+		nfvpnd_metrics_fini(&d);
 		nfvpnd_ctl_fini(&d);
 		return 1;
 	}
@@ -307,6 +316,7 @@ int main(int argc, char **argv)
 	run(&d);
 	nfvpnd_notify("STOPPING=1");
 	nfvpnd_log(LOG_INFO, "stopping");
+	nfvpnd_metrics_fini(&d);
 	nfvpnd_dp_disconnect(&d);
 	nfvpnd_ctl_fini(&d);
 	nfv_policy_free(d.applied);

@@ -1,267 +1,201 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * OpenMetrics text on a loopback TCP port (off unless --metrics PORT):
- * counters per port, hook, hook entry, filter rule and drop reason, read
- * from the dataplane at each scrape. One scrape at a time, answered in
- * turn; a scraper is not a reason to wake the dataplane more often.
+ * Metrics over HTTP (off unless --metrics [ADDR:]PORT; nfvpnd_metrics_text.c
+ * writes them): OpenMetrics text when the scraper's Accept names
+ * application/openmetrics-text (as Prometheus does), Prometheus text 0.0.4
+ * otherwise.
+ *
+ * HTTP is libmicrohttpd's, run from nfvpnd's poll loop (MHD_USE_EPOLL
+ * without an internal thread): its epoll fd is one more fd in the loop and
+ * MHD_run() answers requests on nfvpnd's thread, so a scrape reads the
+ * daemon's state and its dataplane connection without a lock, between two
+ * control requests, never during one. A scrape takes the loop as long as
+ * the dataplane takes to answer the listings.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stddef.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include "nfv_drop.h"
-#include "nfv_ipsec_sa.h"
-#include "nfv_netfilter.h"
 #include "nfvpnd.h"
 
-int nfvpnd_metrics_init(struct nfvpnd *d)
+#define METRICS_CONN_MAX 16
+#define METRICS_CONN_TIMEOUT_S 5
+
+static const char om_type[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+static const char prom_type[] = "text/plain; version=0.0.4; charset=utf-8";
+
+int nfvpnd_metrics_parse(const char *arg, struct sockaddr_storage *ss)
 {
-	struct sockaddr_in sa = {
-		.sin_family = AF_INET, .sin_port = htons(d->metrics_port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int one = 1;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t hlen = colon ? (size_t)(colon - arg) : 0;
+	unsigned long p;
+	char *end;
 
-	d->metrics_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (d->metrics_lfd < 0)
-		return -errno;
-	setsockopt(d->metrics_lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(d->metrics_lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(d->metrics_lfd, 4) < 0) {
-		int ret = -errno;
-
-		close(d->metrics_lfd);
-		d->metrics_lfd = -1;
-		return ret;
+	memset(ss, 0, sizeof(*ss));
+	if (port[0] < '0' || port[0] > '9')
+		return -EINVAL;
+	p = strtoul(port, &end, 10);
+	if (*end != '\0' || p < 1 || p > 65535 || hlen >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, arg, hlen);
+	host[hlen] = '\0';
+	if (colon == NULL) {
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s4->sin_port = htons(p);
+		return 0;
 	}
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+		host[hlen - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -EINVAL;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(p);
+		return 0;
+	}
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+		return -EINVAL;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(p);
 	return 0;
 }
 
-/* A label value: quotes, backslashes and newlines escaped. */
-static const char *esc(const char *s, char *buf, size_t len)
+const char *nfvpnd_metrics_url(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
-	size_t o = 0;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	char a[INET6_ADDRSTRLEN];
 
-	for (; *s != '\0' && o + 3 < len; s++) {
-		if (*s == '"' || *s == '\\' || *s == '\n') {
-			buf[o++] = '\\';
-			buf[o++] = *s == '\n' ? 'n' : *s;
-		} else {
-			buf[o++] = *s;
-		}
-	}
-	buf[o] = '\0';
+	if (ss->ss_family == AF_INET6)
+		snprintf(buf, len, "http://[%s]:%u/metrics",
+			 inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a)), ntohs(s6->sin6_port));
+	else
+		snprintf(buf, len, "http://%s:%u/metrics",
+			 inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a)), ntohs(s4->sin_port));
 	return buf;
 }
 
-#define COUNTER(t, name, help) \
-	nfvpnd_printf(t, "# TYPE %s counter\n# HELP %s %s\n", name, name, help)
-
-static void ports(struct nfvpnd *d, struct nfvpnd_text *t)
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int code, const char *type,
+			     void *body, size_t len)
 {
-	static const struct { const char *name, *help; size_t off; } f[] = {
-		{ "nfvpn_port_rx_packets", "packets received", offsetof(struct nfv_msg_port, rx_packets) },
-		{ "nfvpn_port_tx_packets", "packets sent", offsetof(struct nfv_msg_port, tx_packets) },
-		{ "nfvpn_port_rx_bytes", "bytes received", offsetof(struct nfv_msg_port, rx_bytes) },
-		{ "nfvpn_port_tx_bytes", "bytes sent", offsetof(struct nfv_msg_port, tx_bytes) },
-		{ "nfvpn_port_rx_missed", "packets the NIC dropped", offsetof(struct nfv_msg_port, rx_missed) },
-		{ "nfvpn_port_punted", "packets sent to the kernel", offsetof(struct nfv_msg_port, punted) },
-	};
-	struct nfv_msg_port *p;
-	char e[96];
-	uint32_t n;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ret;
 
-	if (nfv_client_list(&d->dp, NFV_MSG_PORTS, sizeof(*p), (void **)&p, &n) < 0)
-		return;
-	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
-		COUNTER(t, f[k].name, f[k].help);
-		for (uint32_t i = 0; i < n; i++) {
-			p[i].name[sizeof(p[i].name) - 1] = '\0';
-			nfvpnd_printf(t, "%s_total{port=\"%s\"} %lu\n", f[k].name,
-				      esc(p[i].name, e, sizeof(e)),
-				      (unsigned long)*(uint64_t *)((char *)&p[i] + f[k].off));
-		}
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
 	}
-	free(p);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
-static void hooks(struct nfvpnd *d, struct nfvpnd_text *t)
+static enum MHD_Result plain(struct MHD_Connection *conn, unsigned int code, const char *text)
 {
-	struct nfv_msg_hook *h;
-	uint64_t per_hook[NFV_INET_NUMHOOKS] = { 0 };
-	char e[96];
-	uint32_t n;
+	char *s = strdup(text);
 
-	if (nfv_client_list(&d->dp, NFV_MSG_HOOKS, sizeof(*h), (void **)&h, &n) < 0)
-		return;
-	COUNTER(t, "nfvpn_hook_entry_packets", "packets through a hook entry, by verdict");
-	for (uint32_t i = 0; i < n; i++) {
-		const char *hk = nfv_hook_name(h[i].hook);
-		const struct { const char *v; uint64_t c; } vs[] = {
-			{ "accept", h[i].accepted }, { "drop", h[i].dropped },
-			{ "stolen", h[i].stolen }, { "queue", h[i].queued },
-			{ "repeat", h[i].repeated },
-		};
-
-		h[i].name[sizeof(h[i].name) - 1] = '\0';
-		if (h[i].hook < NFV_INET_NUMHOOKS)
-			per_hook[h[i].hook] += h[i].packets;
-		for (size_t v = 0; v < sizeof(vs) / sizeof(vs[0]); v++)
-			nfvpnd_printf(t, "nfvpn_hook_entry_packets_total{hook=\"%s\",entry=\"%s\",priority=\"%d\",verdict=\"%s\"} %lu\n",
-				      hk, esc(h[i].name, e, sizeof(e)), h[i].priority, vs[v].v,
-				      (unsigned long)vs[v].c);
-	}
-	COUNTER(t, "nfvpn_hook_packets", "packets into the entries of a hook, summed over entries");
-	for (unsigned int k = 0; k < NFV_INET_NUMHOOKS; k++)
-		nfvpnd_printf(t, "nfvpn_hook_packets_total{hook=\"%s\"} %lu\n", nfv_hook_names[k],
-			      (unsigned long)per_hook[k]);
-	free(h);
+	return reply(conn, code, "text/plain; charset=utf-8", s, s ? strlen(s) : 0);
 }
 
-#define DROP_PREFIX_LEN (sizeof(NFV_DROP_COUNTER_PREFIX) - 1)
-
-static void counters(struct nfvpnd *d, struct nfvpnd_text *t)
+/* GET /metrics (or /): the scrape; anything else 404 or 405. */
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_len, void **req)
 {
-	struct nfv_msg_counter *c;
-	char e[96];
-	uint32_t n;
+	struct nfvpnd *d = cls;
+	const char *accept;
+	struct nfvpnd_text t = { 0 };
+	bool om;
 
-	if (nfv_client_list(&d->dp, NFV_MSG_STATS, sizeof(*c), (void **)&c, &n) < 0)
-		return;
-	COUNTER(t, "nfvpn_drops", "packets dropped, by reason");
-	for (uint32_t i = 0; i < n; i++) {
-		c[i].name[sizeof(c[i].name) - 1] = '\0';
-		if (strncmp(c[i].name, NFV_DROP_COUNTER_PREFIX, DROP_PREFIX_LEN) == 0)
-			nfvpnd_printf(t, "nfvpn_drops_total{reason=\"%s\"} %lu\n",
-				      esc(c[i].name + DROP_PREFIX_LEN, e, sizeof(e)),
-				      (unsigned long)c[i].value);
+	/* the first call has the headers only: answer once a body, if any, is read */
+	if (*req == NULL) {
+		*req = conn;
+		return MHD_YES;
 	}
-	COUNTER(t, "nfvpn_dataplane", "other dataplane totals, by name");
-	for (uint32_t i = 0; i < n; i++)
-		if (strncmp(c[i].name, NFV_DROP_COUNTER_PREFIX, DROP_PREFIX_LEN) != 0)
-			nfvpnd_printf(t, "nfvpn_dataplane_total{name=\"%s\"} %lu\n",
-				      esc(c[i].name, e, sizeof(e)), (unsigned long)c[i].value);
-	free(c);
+	if (*upload_len != 0) {
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return plain(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0)
+		return plain(conn, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n");
+	accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	om = accept != NULL && strstr(accept, "application/openmetrics-text") != NULL;
+	nfvpnd_metrics_render(d, &t, om);
+	if (t.p == NULL)
+		return plain(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	return reply(conn, MHD_HTTP_OK, om ? om_type : prom_type, t.p, t.len);
 }
 
-static void rules(struct nfvpnd *d, struct nfvpnd_text *t)
+static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	struct nfv_msg_filter_obj *o;
-	char e1[160], e2[160];
-	uint32_t n;
+	char line[512];
+	size_t n;
 
-	if (nfv_client_list(&d->dp, NFV_MSG_FILTER_RULESET, sizeof(*o), (void **)&o, &n) < 0)
-		return;
-	COUNTER(t, "nfvpn_filter_rule_packets", "packets counted by a filter rule");
-	for (uint32_t i = 0; i < n; i++) {
-		if (o[i].kind != NFV_FILTER_OBJ_RULE)
-			continue;
-		o[i].table[sizeof(o[i].table) - 1] = o[i].name[sizeof(o[i].name) - 1] = '\0';
-		nfvpnd_printf(t, "nfvpn_filter_rule_packets_total{table=\"%s\",chain=\"%s\",handle=\"%lu\"} %lu\n",
-			      esc(o[i].table, e1, sizeof(e1)), esc(o[i].name, e2, sizeof(e2)),
-			      (unsigned long)o[i].handle, (unsigned long)o[i].packets);
-	}
-	free(o);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	nfvpnd_log(LOG_WARNING, "metrics: %s", line);
 }
 
-/* Per SA: traffic and each way a packet failed on it; the SA's state. */
-static void sas(struct nfvpnd *d, struct nfvpnd_text *t)
+int nfvpnd_metrics_init(struct nfvpnd *d)
 {
-	static const struct { const char *name, *help; size_t off; } f[] = {
-#define SAF(n, h, m) { "nfvpn_sa_" n, h, offsetof(struct nfv_msg_ipsec_sa, stats.m) }
-		SAF("packets", "packets encrypted or decrypted by an SA", packets),
-		SAF("bytes", "inner bytes encrypted or decrypted by an SA", bytes),
-		SAF("replay_drops", "packets refused by the anti-replay window", replay),
-		SAF("auth_failures", "packets whose ICV did not verify", auth),
-		SAF("policy_drops", "decrypted packets the inbound policy refused", policy),
-		SAF("expired_drops", "packets refused after the hard lifetime", expired),
-		SAF("seq_overflow_drops", "packets refused at sequence number overflow", seq_overflow),
-		SAF("crypto_errors", "packets the crypto library failed", crypto),
-#undef SAF
-	};
-	struct nfv_msg_ipsec_sa *r;
-	char e[160];
-	uint32_t n;
+	const struct sockaddr_storage *ss = &d->metrics_sa;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
 
-	if (nfv_client_list(&d->dp, NFV_MSG_IPSEC_SAS, sizeof(*r), (void **)&r, &n) < 0)
-		return;
-	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
-		COUNTER(t, f[k].name, f[k].help);
-		for (uint32_t i = 0; i < n; i++) {
-			r[i].name[sizeof(r[i].name) - 1] = '\0';
-			nfvpnd_printf(t, "%s_total{sa=\"%s\",spi=\"0x%08x\",dir=\"%s\"} %lu\n",
-				      f[k].name, esc(r[i].name, e, sizeof(e)), r[i].spi,
-				      nfv_ipsec_dir_name(r[i].dir),
-				      (unsigned long)*(const uint64_t *)((const char *)&r[i] + f[k].off));
-		}
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d->metrics = MHD_start_daemon(flags, 0, NULL, NULL, answer, d,
+				      MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+				      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONN_MAX,
+				      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_CONN_TIMEOUT_S,
+				      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				      MHD_OPTION_END);
+	if (d->metrics == NULL)
+		return -EADDRNOTAVAIL;	/* MHD logged why */
+	info = MHD_get_daemon_info(d->metrics, MHD_DAEMON_INFO_EPOLL_FD);
+	if (info == NULL) {
+		nfvpnd_metrics_fini(d);
+		return -ENOTSUP;
 	}
-	nfvpnd_printf(t, "# TYPE nfvpn_sa_state gauge\n# HELP nfvpn_sa_state "
-		      "0 active, 1 soft lifetime reached (rekey), 2 expired\n");
-	for (uint32_t i = 0; i < n; i++)
-		nfvpnd_printf(t, "nfvpn_sa_state{sa=\"%s\",state=\"%s\"} %u\n",
-			      esc(r[i].name, e, sizeof(e)), nfv_ipsec_sa_state_name(r[i].state),
-			      r[i].state);
-	free(r);
+	d->metrics_fd = info->epoll_fd;
+	return 0;
 }
 
-static void render(struct nfvpnd *d, struct nfvpnd_text *t)
+int nfvpnd_metrics_timeout(struct nfvpnd *d)
 {
-	nfvpnd_printf(t, "# TYPE nfvpn_up gauge\n# HELP nfvpn_up 1 when nfvpnd reaches the dataplane\n"
-		      "nfvpn_up %d\n", d->dp_up);
-	nfvpnd_printf(t, "# TYPE nfvpn_generation gauge\n# HELP nfvpn_generation the running generation\n"
-		      "nfvpn_generation %lu\n", (unsigned long)d->dp_generation);
-	COUNTER(t, "nfvpnd_reloads", "reloads asked for (SIGHUP, nfvpnctl reload)");
-	nfvpnd_printf(t, "nfvpnd_reloads_total %lu\n", (unsigned long)d->reloads);
-	COUNTER(t, "nfvpnd_reload_failures", "reloads refused or rolled back");
-	nfvpnd_printf(t, "nfvpnd_reload_failures_total %lu\n", (unsigned long)d->reload_failures);
-	COUNTER(t, "nfvpnd_events", "dataplane events logged");
-	nfvpnd_printf(t, "nfvpnd_events_total %lu\n", (unsigned long)d->events);
-	if (d->dp_up) {
-		ports(d, t);
-		hooks(d, t);
-		counters(d, t);
-		rules(d, t);
-		sas(d, t);
-	}
-	nfvpnd_printf(t, "# EOF\n");
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (d->metrics == NULL || MHD_get_timeout(d->metrics, &ms) != MHD_YES)
+		return -1;
+	return ms > 60000 ? 60000 : (int)ms;
 }
 
-void nfvpnd_metrics_accept(struct nfvpnd *d)
+void nfvpnd_metrics_run(struct nfvpnd *d)
 {
-	struct timeval tv = { .tv_sec = 2 };
-	struct nfvpnd_text body = { 0 };
-	char req[1024], head[256];
-	ssize_t n;
-	int fd, hl;
+	if (d->metrics != NULL)
+		MHD_run(d->metrics);
+}
 
-	fd = accept4(d->metrics_lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	n = recv(fd, req, sizeof(req) - 1, 0);
-	if (n <= 0)
-		goto out;
-	req[n] = '\0';
-	if (strncmp(req, "GET /metrics ", 13) != 0 && strncmp(req, "GET / ", 6) != 0) {
-		static const char nf[] = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-
-		send(fd, nf, sizeof(nf) - 1, MSG_NOSIGNAL);
-		goto out;
-	}
-	render(d, &body);
-	hl = snprintf(head, sizeof(head),
-		      "HTTP/1.0 200 OK\r\nContent-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n"
-		      "Content-Length: %zu\r\nConnection: close\r\n\r\n", body.len);
-	send(fd, head, hl, MSG_NOSIGNAL);
-	if (body.len)
-		send(fd, body.p, body.len, MSG_NOSIGNAL);
-out:
-	nfvpnd_text_fini(&body);
-	close(fd);
+void nfvpnd_metrics_fini(struct nfvpnd *d)
+{
+	if (d->metrics != NULL)
+		MHD_stop_daemon(d->metrics);
+	d->metrics = NULL;
+	d->metrics_fd = -1;
 }
