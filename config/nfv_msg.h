@@ -42,6 +42,10 @@ enum nfv_msg_type {
 	NFV_MSG_ROUTE_DEL = 14,		/* struct nfv_prefix -> empty */
 	NFV_MSG_NEIGH_ADD = 15,		/* struct nfv_policy_neighbour -> empty */
 	NFV_MSG_NEIGH_DEL = 16,		/* struct nfv_msg_neigh_key -> empty */
+	/* ROUTE_ADD refuses a prefix that has a route (-EEXIST); this replaces */
+	NFV_MSG_ROUTE_REPLACE = 17,	/* struct nfv_policy_route -> empty */
+	NFV_MSG_STATS_CLEAR = 18,	/* empty -> empty: the baseline of STATS_DELTA */
+	NFV_MSG_STATS_DELTA = 19,	/* -> list of struct nfv_msg_counter, less the baseline */
 	/* hooks/ipsec: 32..47; SA payloads carry keys, lists never do */
 	NFV_MSG_IPSEC_SAS = 32,		/* -> list of struct nfv_msg_ipsec_sa */
 	NFV_MSG_IPSEC_SPS = 33,		/* -> list of struct nfv_msg_ipsec_sp */

@@ -237,10 +237,11 @@ static int diff_routes(const struct nfv_policy *old, const struct nfv_policy *ne
 		if (o != NULL && route_equal(o, n))
 			continue;
 		/* a replace is one request: the prefix is never without a route */
-		op = nfv_plan_add(plan, NFV_STAGE_ROUTE_ADD, NFV_MSG_ROUTE_ADD, n, sizeof(*n),
+		op = nfv_plan_add(plan, NFV_STAGE_ROUTE_ADD,
+				  o ? NFV_MSG_ROUTE_REPLACE : NFV_MSG_ROUTE_ADD, n, sizeof(*n),
 				  "route %s %s", o ? "replace" : "add", nfv_route_fmt(n, r, sizeof(r)));
 		if (o != NULL)
-			nfv_plan_undo(plan, op, NFV_MSG_ROUTE_ADD, o, sizeof(*o));
+			nfv_plan_undo(plan, op, NFV_MSG_ROUTE_REPLACE, o, sizeof(*o));
 		else
 			nfv_plan_undo(plan, op, NFV_MSG_ROUTE_DEL, &n->dst, sizeof(n->dst));
 	}

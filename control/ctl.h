@@ -2,7 +2,8 @@
 /*
  * nfvpnctl internals: the command table, argument parsers and value
  * formatters shared by the command files. Exit codes: 0 done, 1 the request
- * or the connection failed, 2 the command line is wrong.
+ * failed (refused, or the answer says it would fail), 2 the command line is
+ * wrong, 3 no connection to the dataplane, nfvpnd or the kernel stub.
  */
 #ifndef NFV_CTL_H
 #define NFV_CTL_H
@@ -17,6 +18,7 @@ enum {
 	CTL_EXIT_OK = 0,
 	CTL_EXIT_FAIL = 1,
 	CTL_EXIT_USAGE = 2,
+	CTL_EXIT_CONNECT = 3,
 };
 
 struct ctl_cmd;
@@ -78,6 +80,9 @@ struct ctl_list_spec {
 	void (*text)(FILE *f, const void *recs, uint32_t n);
 };
 
+/* Prints n records of spec as the list commands do; returns the exit code. */
+int ctl_show_recs(struct ctl *ctl, const struct ctl_list_spec *spec, void *recs,
+		  uint32_t n);
 /* Fetches the records of a request; prints the error and returns 1. */
 int ctl_list(struct ctl *ctl, uint16_t type, size_t rec_size, void **recs,
 	     uint32_t *count);
@@ -114,8 +119,10 @@ const char *ctl_str(const char *field, size_t size, char *buf);
 int ctl_cmd_status(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_ports(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_stats(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_clear_stats(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_routes(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_route_add(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_route_replace(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_route_del(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_neigh(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_neigh_add(struct ctl *ctl, int argc, char **argv);
@@ -142,6 +149,14 @@ int ctl_cmd_daemon(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_events(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_steer(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_trace(struct ctl *ctl, int argc, char **argv);
+/*
+ * ctl_daemon.c: nfvpnd's text answers as JSON. status: "key value" lines,
+ * an object of them (numbers as numbers); reload and diff: the plan, "+",
+ * "-" and "~" lines as changes, the other lines as notes.
+ */
+struct ctl_json;
+void ctl_daemon_status_json(struct ctl_json *j, const char *text);
+void ctl_daemon_plan_json(struct ctl_json *j, const char *text, bool ok);
 /* ctl_queue.c, for the listener: answers packet id of queue num. */
 int ctl_queue_verdict(struct ctl *ctl, uint16_t num, uint64_t id, uint32_t verdict);
 

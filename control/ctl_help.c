@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_json.h"
 
 const struct ctl_cmd ctl_cmds[] = {
 	{ "help", "[COMMAND]", "show this list or the manual of a command",
@@ -27,13 +28,24 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "for the prefix of an address, local for an address of ours), gateway\n"
 	  "and output port. \"-\" means none.",
 	  "nfvpnctl routes", ctl_cmd_routes },
+	{ "route", "", "the routing table (as routes)",
+	  "The same as routes, as ip route lists without a subcommand; route list\n"
+	  "and route show too.",
+	  "nfvpnctl route", ctl_cmd_routes },
 	{ "route add", "PREFIX [via ADDR] [port P] [blackhole]", "add a route",
 	  "Adds a route to PREFIX (ADDR/LEN; a bare address is a host route;\n"
 	  "\"default\" is 0.0.0.0/0, write ::/0 for IPv6). Host bits must be\n"
 	  "clear. A unicast route needs a gateway (via ADDR, same family), an\n"
 	  "output port (port P), or both; the port may be inferred from the\n"
-	  "gateway. A blackhole route drops what it matches and takes neither.",
+	  "gateway. A blackhole route drops what it matches and takes neither.\n"
+	  "A PREFIX that has a route is refused (exit 1): route replace changes it.",
 	  "nfvpnctl route add 10.2.0.0/16 via 192.0.2.1 port p0", ctl_cmd_route_add },
+	{ "route replace", "PREFIX [via ADDR] [port P] [blackhole]",
+	  "add a route, or replace the route to PREFIX",
+	  "Sets the route to PREFIX, whether there is one or not, in one step:\n"
+	  "traffic to PREFIX is never without a route. Arguments as for route add,\n"
+	  "which refuses a PREFIX that has a route.",
+	  "nfvpnctl route replace 10.2.0.0/16 via 192.0.2.9", ctl_cmd_route_replace },
 	{ "route del", "PREFIX", "delete a route",
 	  "Deletes the route to PREFIX, written as for route add.",
 	  "nfvpnctl route del 10.2.0.0/16", ctl_cmd_route_del },
@@ -58,6 +70,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "REPEATED counts REPEAT verdicts and REPEAT-LIMIT the packets that hit\n"
 	  "the limit; CYCLES/PKT is the entry's mean cost in TSC cycles.",
 	  "nfvpnctl hooks", ctl_cmd_hooks },
+	{ "hook", "", "hook entries (as hooks)",
+	  "The same as hooks; hook list and hook show too.",
+	  "nfvpnctl hook", ctl_cmd_hooks },
 	{ "hook add",
 	  "NAME HOOK PRIORITY count|drop|repeat|queue Q [bypass] [proto P] [dport A[-B]]",
 	  "add a built-in hook entry",
@@ -103,16 +118,27 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "sp del", "NAME", "delete a security policy",
 	  "Deletes the security policy NAME.",
 	  "nfvpnctl sp del out-0", ctl_cmd_sp_del },
-	{ "stats", "", "named counters: totals and drop reasons",
+	{ "stats", "[-a|--all]", "named counters that are not 0 (-a: all)",
 	  "Lists the dataplane's named counters: totals, and one \"drop.<reason>\"\n"
-	  "counter per drop reason.",
-	  "nfvpnctl stats", ctl_cmd_stats },
+	  "counter per drop reason, as counted since the last clear stats (since\n"
+	  "the start before any). The table shows the counters that are not 0,\n"
+	  "unless -a or --all; --json lists them all, for scripts. Gauges\n"
+	  "(mempool.in_use, mgmt.clients) show their level.",
+	  "nfvpnctl stats -a", ctl_cmd_stats },
+	{ "clear stats", "", "start the counters of stats from 0",
+	  "Records the counters' values now as the base of stats: the dataplane\n"
+	  "subtracts it from what stats lists afterwards. The workers' counters,\n"
+	  "the status totals, the metrics and telemetry are left as they are.",
+	  "nfvpnctl clear stats", ctl_cmd_clear_stats },
 	{ "queues", "", "packet queues and their counters",
 	  "Lists the queues that hook entries hand packets to: size, verdict\n"
 	  "timeout, default verdict (what a timeout does), bypass, listeners,\n"
 	  "and counters: ENQUEUED, verdicts ACCEPTED and DROPPED, TIMEOUTS,\n"
 	  "PENDING (waiting for a verdict), FULL, NO-LISTENER and BYPASSED.",
 	  "nfvpnctl queues", ctl_cmd_queues },
+	{ "queue", "", "packet queues (as queues)",
+	  "The same as queues; queue list and queue show too.",
+	  "nfvpnctl queue", ctl_cmd_queues },
 	{ "queue listen",
 	  "N [--accept-all|--drop-all|--accept-every K] [--count N] [--timeout S] [--delay S]",
 	  "print the packets of queue N and answer them",
@@ -240,9 +266,47 @@ static void print_list(FILE *f)
 	      "  -s, --socket PATH  the dataplane's socket (default $NFVPN_SOCKET, else\n"
 	      "                     " NFV_MSG_SOCKET_DEFAULT ")\n"
 	      "  --version          print nfvpnctl's version (status: the dataplane's)\n"
-	      "\nExit status: 0 done, 1 the request or the connection failed,\n"
-	      "2 the command line is wrong.\n"
+	      "\nExit status: 0 done, 1 the request failed (or diff: the reload\n"
+	      "would fail), 2 the command line is wrong, 3 cannot connect.\n"
 	      "Run \"nfvpnctl help COMMAND\" for a command's manual.\n", f);
+}
+
+static void cmd_json(struct ctl_json *j, const struct ctl_cmd *cmd, bool page)
+{
+	ctl_json_obj_begin(j, NULL);
+	ctl_json_str(j, "name", cmd->name);
+	ctl_json_str(j, "args", cmd->args);
+	ctl_json_str(j, "summary", cmd->summary);
+	if (page) {
+		ctl_json_str(j, "description", cmd->text);
+		ctl_json_str(j, "example", cmd->example);
+	}
+	ctl_json_obj_end(j);
+}
+
+/* help --json: {"commands": [...]}, each with its page when one was asked. */
+static int help_json(struct ctl *ctl, const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+	unsigned int i, found = 0;
+	struct ctl_json j;
+
+	for (i = 0; name != NULL && i < ctl_nb_cmds; i++)
+		found += strcmp(ctl_cmds[i].name, name) == 0 ||
+			 (strncmp(ctl_cmds[i].name, name, len) == 0 && ctl_cmds[i].name[len] == ' ');
+	if (name != NULL && found == 0)
+		return ctl_usage(ctl, "no command \"%s\"", name);
+	ctl_json_init(&j, ctl->out, true);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_arr_begin(&j, "commands");
+	for (i = 0; i < ctl_nb_cmds; i++)
+		if (name == NULL || strcmp(ctl_cmds[i].name, name) == 0 ||
+		    (strncmp(ctl_cmds[i].name, name, len) == 0 && ctl_cmds[i].name[len] == ' '))
+			cmd_json(&j, &ctl_cmds[i], name != NULL);
+	ctl_json_arr_end(&j);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+	return 0;
 }
 
 int ctl_help(struct ctl *ctl, int argc, char **argv)
@@ -251,6 +315,8 @@ int ctl_help(struct ctl *ctl, int argc, char **argv)
 	size_t len;
 	unsigned int i, found = 0;
 
+	if (argc == 0 && ctl->json)
+		return help_json(ctl, NULL);
 	if (argc == 0) {
 		print_list(ctl->out);
 		return 0;
@@ -259,6 +325,8 @@ int ctl_help(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(ctl, "unexpected argument \"%s\"", argv[2]);
 	snprintf(name, sizeof(name), "%s%s%s", argv[0], argc > 1 ? " " : "",
 		 argc > 1 ? argv[1] : "");
+	if (ctl->json)
+		return help_json(ctl, name);
 	len = strlen(name);
 	/* An exact name, or every command of a group ("hook"). */
 	for (i = 0; i < ctl_nb_cmds; i++) {

@@ -113,7 +113,8 @@ static int route_opts(struct ctl *ctl, int argc, char **argv,
 	return 0;
 }
 
-int ctl_cmd_route_add(struct ctl *ctl, int argc, char **argv)
+/* route add and route replace: the same arguments, another request. */
+static int route_set(struct ctl *ctl, int argc, char **argv, uint16_t type)
 {
 	struct nfv_policy_route r;
 	int ret;
@@ -125,8 +126,19 @@ int ctl_cmd_route_add(struct ctl *ctl, int argc, char **argv)
 	if (ret == 0)
 		ret = route_opts(ctl, argc - 1, argv + 1, &r);
 	if (ret == 0)
-		ret = ctl_request(ctl, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
+		ret = ctl_request(ctl, type, &r, sizeof(r));
 	return ret;
+}
+
+/* Refused (exit 1) when PREFIX has a route: the dataplane says so. */
+int ctl_cmd_route_add(struct ctl *ctl, int argc, char **argv)
+{
+	return route_set(ctl, argc, argv, NFV_MSG_ROUTE_ADD);
+}
+
+int ctl_cmd_route_replace(struct ctl *ctl, int argc, char **argv)
+{
+	return route_set(ctl, argc, argv, NFV_MSG_ROUTE_REPLACE);
 }
 
 int ctl_cmd_route_del(struct ctl *ctl, int argc, char **argv)

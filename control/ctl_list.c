@@ -81,6 +81,23 @@ static int show_table(struct ctl *ctl, const struct ctl_list_spec *s,
 	return ret < 0 ? -EIO : 0;
 }
 
+int ctl_show_recs(struct ctl *ctl, const struct ctl_list_spec *s, void *recs, uint32_t n)
+{
+	int ret = 0;
+
+	if (s->cmp != NULL && sort_recs(recs, s->rec_size, n, s->cmp) < 0)
+		ret = -ENOMEM;
+	else if (ctl->json)
+		show_json(ctl, s, recs, n);
+	else if (s->cols == NULL)
+		s->text(ctl->out, recs, n);
+	else
+		ret = show_table(ctl, s, recs, n);
+	if (ret == -ENOMEM)
+		fprintf(ctl->err, "nfvpnctl: %s: out of memory\n", ctl->cmd->name);
+	return ret == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
 int ctl_show_list(struct ctl *ctl, int argc, char **argv,
 		  const struct ctl_list_spec *s)
 {
@@ -93,16 +110,7 @@ int ctl_show_list(struct ctl *ctl, int argc, char **argv,
 		ret = ctl_list(ctl, s->type, s->rec_size, &recs, &n);
 	if (ret != 0)
 		return ret;
-	if (s->cmp != NULL && sort_recs(recs, s->rec_size, n, s->cmp) < 0)
-		ret = -ENOMEM;
-	else if (ctl->json)
-		show_json(ctl, s, recs, n);
-	else if (s->cols == NULL)
-		s->text(ctl->out, recs, n);
-	else
-		ret = show_table(ctl, s, recs, n);
+	ret = ctl_show_recs(ctl, s, recs, n);
 	free(recs);
-	if (ret == -ENOMEM)
-		fprintf(ctl->err, "nfvpnctl: %s: out of memory\n", ctl->cmd->name);
-	return ret == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+	return ret;
 }

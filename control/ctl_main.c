@@ -54,7 +54,7 @@ int ctl_connect(struct ctl *ctl)
 		if (ret == -ENOENT || ret == -ECONNREFUSED)
 			fputs("nfvpnctl: is nfvpn-dataplane running? --socket PATH or NFVPN_SOCKET selects another socket\n",
 			      ctl->err);
-		return CTL_EXIT_FAIL;
+		return CTL_EXIT_CONNECT;
 	}
 	ctl->connected = true;
 	return 0;
@@ -131,6 +131,13 @@ static int dispatch(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(ctl, "missing command");
 	if (argc > 1)
 		cmd = find_sub(argv[0], argv[1]);
+	/* "route list", "sa show": a group's listing by ip(8)'s words */
+	if (cmd == NULL && argc > 1 && is_group(argv[0]) &&
+	    (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0)) {
+		cmd = find_cmd(argv[0]);
+		if (cmd != NULL && cmd->args[0] != '\0')
+			cmd = NULL;
+	}
 	if (cmd != NULL) {
 		used = 2;
 	} else if (is_group(argv[0]) &&

@@ -202,13 +202,45 @@ static void counter_row(struct ctl_table *t, const void *rec)
 	ctl_table_add(t, "%s", ctl_fmt_count(c->value, num));
 }
 
+/*
+ * stats [-a|--all]: the counters since the last `clear stats` (since the
+ * start before any); the table shows those that are not 0 unless --all,
+ * --json all of them: scripts look counters up by name.
+ */
 int ctl_cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_list_spec stats = {
-		.type = NFV_MSG_STATS, .rec_size = sizeof(struct nfv_msg_counter),
+		.type = NFV_MSG_STATS_DELTA, .rec_size = sizeof(struct nfv_msg_counter),
 		.key = "counters", .json = counter_json, .row = counter_row,
 		.cols = stat_cols, .ncols = 2,
 	};
+	struct nfv_msg_counter *c;
+	bool all = false;
+	uint32_t n, k = 0;
+	void *recs;
+	int i, ret;
 
-	return ctl_show_list(ctl, argc, argv, &stats);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "--all") == 0)
+			all = true;
+		else
+			return ctl_usage(ctl, "unexpected argument \"%s\"", argv[i]);
+	}
+	ret = ctl_list(ctl, stats.type, stats.rec_size, &recs, &n);
+	if (ret != 0)
+		return ret;
+	c = recs;
+	for (uint32_t r = 0; r < n; r++)
+		if (all || ctl->json || c[r].value != 0)
+			c[k++] = c[r];
+	ret = ctl_show_recs(ctl, &stats, recs, k);
+	free(recs);
+	return ret;
+}
+
+int ctl_cmd_clear_stats(struct ctl *ctl, int argc, char **argv)
+{
+	int ret = ctl_no_args(ctl, argc, argv);
+
+	return ret ? ret : ctl_request(ctl, NFV_MSG_STATS_CLEAR, NULL, 0);
 }

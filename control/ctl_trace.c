@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "ctl.h"
+#include "ctl_json.h"
 
 #define TRACE_IDLE_MS 500	/* after the N-th packet: its last entries */
 
@@ -66,6 +67,21 @@ static int seen_add(uint64_t *ids, uint64_t *n, uint64_t max, uint64_t id)
 	return 1;
 }
 
+/* One compact object a line: id, worker, entry, record. */
+static void trace_json(struct ctl *ctl, const struct nfv_msg_event *e)
+{
+	struct ctl_json j;
+
+	ctl_json_init(&j, ctl->out, false);
+	ctl_json_obj_begin(&j, NULL);
+	ctl_json_u64(&j, "id", e->value);
+	ctl_json_u64(&j, "worker", e->worker);
+	ctl_json_str(&j, "entry", e->object);
+	ctl_json_str(&j, "record", e->text);
+	ctl_json_obj_end(&j);
+	ctl_json_end(&j);
+}
+
 int ctl_cmd_trace(struct ctl *ctl, int argc, char **argv)
 {
 	struct nfv_msg_trace req = { 0 };
@@ -109,8 +125,7 @@ int ctl_cmd_trace(struct ctl *ctl, int argc, char **argv)
 		}
 		e->object[sizeof(e->object) - 1] = e->text[sizeof(e->text) - 1] = '\0';
 		if (ctl->json)
-			fprintf(ctl->out, "{\"id\":%lu,\"worker\":%u,\"entry\":\"%s\",\"record\":\"%s\"}\n",
-				(unsigned long)e->value, e->worker, e->object, e->text);
+			trace_json(ctl, e);
 		else
 			fprintf(ctl->out, "%strace %08lx w%u %-20s %s\n", fresh && nb > 1 ? "\n" : "",
 				(unsigned long)e->value, e->worker, e->object, e->text);

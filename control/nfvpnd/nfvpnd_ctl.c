@@ -126,10 +126,9 @@ static void handle(struct nfvpnd *d, struct nfvpnd_ctl_conn *c, const struct nfv
 			nfvpnd_printf(&out, "diff needs a file name");
 			break;
 		}
+		/* a plan that cannot be applied fails (-EPERM) with the plan as
+		 * its text: nfvpnctl diff prints it and exits 1 */
 		ret = nfvpnd_apply(d, payload[0] ? payload : d->policy_path, true, &out);
-		/* a plan that cannot be applied is an answer, not a failure */
-		if (ret == -EPERM)
-			ret = 0;
 		break;
 	case NFVPND_REQ_STATUS:
 		nfvpnd_printf(&out, "policy %s\ndataplane %s (%s)\ngeneration %lu\napplies %lu\n"

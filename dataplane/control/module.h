@@ -29,6 +29,7 @@ enum nfv_ctl_order {
 	NFV_CTL_ORDER_KERNEL = 80,	/* exception ports, after addresses */
 	NFV_CTL_ORDER_EVENTS = 90,
 	NFV_CTL_ORDER_TRACE = 95,
+	NFV_CTL_ORDER_STATS = 97,	/* the counters' baseline (stats clear) */
 	NFV_CTL_ORDER_MGMT = 100,	/* clients last: everything is there */
 	NFV_CTL_ORDER_TELEMETRY = 110,
 	NFV_CTL_ORDER_CAPTURE = 120,	/* rte_pdump for dpdk-dumpcap: ports are there */

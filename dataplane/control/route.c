@@ -194,9 +194,15 @@ static bool prefix_valid(const struct nfv_prefix *p)
 	return !nfv_prefix_clear_host(&net);
 }
 
-static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
-		      const struct nfv_msg_hdr *h, const void *payload)
+/*
+ * ROUTE_ADD refuses a prefix that has a route, as ip-route(8)'s add does;
+ * ROUTE_REPLACE adds or replaces in one step (the prefix is never without
+ * a route), as nfvpnd's reloads and `nfvpnctl route replace` want.
+ */
+static int route_set(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		     const struct nfv_msg_hdr *h, const void *payload, bool replace)
 {
+	char buf[NFV_PREFIX_FMT_MAX];
 	struct nfv_policy_route pr;
 	struct nfv_route r;
 	int ret;
@@ -211,12 +217,28 @@ static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 		return nfv_mgmt_error(c, h->seq, ret,
 				      "no port '%s' and no address on-link for the gateway",
 				      pr.port);
+	if (!replace && nfv_rib_find(dp->rib, &pr.dst) != NULL)
+		return nfv_mgmt_error(c, h->seq, -EEXIST,
+				      "a route to %s exists; route replace changes it",
+				      nfv_prefix_fmt(&pr.dst, buf, sizeof(buf)));
 	ret = nfv_rib_add(dp->rib, &r);
 	if (ret < 0)
 		return nfv_mgmt_error(c, h->seq, ret, "%s", ret == -ENOSPC ?
 				      "the FIB is full (next hops or tbl8 groups)" : strerror(-ret));
 	dp->generation++;
 	return nfv_mgmt_ok(c, h);
+}
+
+static int handle_add(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+		      const struct nfv_msg_hdr *h, const void *payload)
+{
+	return route_set(dp, c, h, payload, false);
+}
+
+static int handle_replace(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			  const struct nfv_msg_hdr *h, const void *payload)
+{
+	return route_set(dp, c, h, payload, true);
 }
 
 static int handle_del(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
@@ -256,6 +278,8 @@ static void routes_batch_end(struct nfv_dp *dp)
 static const struct nfv_mgmt_handler route_handlers[] = {
 	NFV_MGMT_LISTING(NFV_MSG_ROUTES, "routes", struct nfv_msg_route, list_routes),
 	{ NFV_MSG_ROUTE_ADD, sizeof(struct nfv_policy_route), true, "route add", handle_add },
+	{ NFV_MSG_ROUTE_REPLACE, sizeof(struct nfv_policy_route), true, "route replace",
+	  handle_replace },
 	{ NFV_MSG_ROUTE_DEL, sizeof(struct nfv_prefix), true, "route delete", handle_del },
 };
 NFV_MGMT_HANDLERS(route_handlers);

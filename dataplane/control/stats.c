@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Counters: per-worker sums, the NFV_MSG_STATS list, the exit summary. */
+/*
+ * Counters: per-worker sums, the NFV_MSG_STATS list, the exit summary, and
+ * `nfvpnctl clear stats`. Workers own their counters and nobody else writes
+ * them, so a clear never touches them: NFV_MSG_STATS_CLEAR records what the
+ * list shows now as a baseline (on the main lcore, its only writer), and
+ * NFV_MSG_STATS_DELTA lists each counter less its baseline. NFV_MSG_STATS
+ * stays the raw, monotonic totals that metrics scrapers expect.
+ */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -8,6 +16,7 @@
 
 #include "dp.h"
 #include "mgmt.h"
+#include "module.h"
 #include "nfv_build.h"
 #include "nfv_drop.h"
 #include "stats.h"
@@ -175,8 +184,109 @@ static int handle_status(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 }
 
 
+/* The counters at the last NFV_MSG_STATS_CLEAR. Main lcore only. */
+struct nfv_stats_base {
+	unsigned int n;
+	struct nfv_msg_counter c[];
+};
+
+/* Levels, not totals: shown as they are, never less a baseline. */
+static bool is_gauge(const char *name)
+{
+	return strcmp(name, "mempool.in_use") == 0 || strcmp(name, "mgmt.clients") == 0;
+}
+
+/* The baseline of name, 0 when it has none; hint: where it was last time. */
+static uint64_t base_of(const struct nfv_stats_base *b, const char *name, unsigned int hint)
+{
+	if (hint < b->n && strncmp(b->c[hint].name, name, sizeof(b->c[0].name)) == 0)
+		return b->c[hint].value;
+	for (unsigned int i = 0; i < b->n; i++)
+		if (strncmp(b->c[i].name, name, sizeof(b->c[0].name)) == 0)
+			return b->c[i].value;
+	return 0;
+}
+
+static struct nfv_msg_counter *rows_counters(struct nfv_mgmt_rows *rows, unsigned int *n)
+{
+	struct nfv_msg_list *l = (struct nfv_msg_list *)rows->b.p;
+
+	*n = l->count;
+	return (struct nfv_msg_counter *)(l + 1);
+}
+
+static int list_delta(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	const struct nfv_stats_base *b = dp->stats_base;
+	struct nfv_msg_counter *c;
+	unsigned int n;
+	int ret = list_counters(dp, rows);
+
+	if (ret < 0 || b == NULL)
+		return ret;
+	c = rows_counters(rows, &n);
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t v = is_gauge(c[i].name) ? 0 : base_of(b, c[i].name, i);
+
+		/* never below 0: a counter below its base shows its value */
+		c[i].value = c[i].value >= v ? c[i].value - v : c[i].value;
+	}
+	return 0;
+}
+
+static int handle_clear(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			const struct nfv_msg_hdr *h, const void *payload)
+{
+	struct nfv_mgmt_rows rows = { 0 };
+	struct nfv_msg_list *l = nfv_buf_put(&rows.b, sizeof(*l));
+	struct nfv_stats_base *b = NULL;
+	struct nfv_msg_counter *cs;
+	unsigned int n = 0;
+	int ret = -ENOMEM;
+
+	(void)payload;
+	if (l == NULL)
+		goto out;
+	l->record_size = sizeof(struct nfv_msg_counter);
+	ret = list_counters(dp, &rows);
+	if (ret < 0)
+		goto out;
+	cs = rows_counters(&rows, &n);
+	b = malloc(sizeof(*b) + n * sizeof(b->c[0]));
+	if (b == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	b->n = n;
+	memcpy(b->c, cs, n * sizeof(b->c[0]));
+	free(dp->stats_base);
+	dp->stats_base = b;
+	ret = 0;
+out:
+	nfv_buf_fini(&rows.b);
+	if (ret < 0)
+		return nfv_mgmt_error(c, h->seq, ret, "%s", strerror(-ret));
+	return nfv_mgmt_ok(c, h);
+}
+
+static void stats_fini(struct nfv_dp *dp)
+{
+	free(dp->stats_base);
+	dp->stats_base = NULL;
+}
+
 static const struct nfv_mgmt_handler stats_handlers[] = {
 	{ NFV_MSG_STATUS, 0, false, "status", handle_status },
 	NFV_MGMT_LISTING(NFV_MSG_STATS, "stats", struct nfv_msg_counter, list_counters),
+	NFV_MGMT_LISTING(NFV_MSG_STATS_DELTA, "stats since clear", struct nfv_msg_counter,
+			 list_delta),
+	{ NFV_MSG_STATS_CLEAR, 0, false, "stats clear", handle_clear },
 };
 NFV_MGMT_HANDLERS(stats_handlers);
+
+static struct nfv_ctl_module stats_module = {
+	.name = "counters",
+	.order = NFV_CTL_ORDER_STATS,
+	.fini = stats_fini,
+};
+NFV_CTL_MODULE(stats_module);

@@ -34,6 +34,7 @@ struct nfv_events;
 struct nfv_ipsec_dp;
 struct nfv_filter_ctl;
 struct nfv_trace;
+struct nfv_stats_base;
 struct nfv_rib;
 
 /* Written at start-up only. */
@@ -168,6 +169,7 @@ struct nfv_dp {
 	struct nfv_ipsec_dp *ipsec;	/* control/ipsec.c: SAs and policies by name */
 	struct nfv_filter_ctl *filter;	/* control/filter.c: NULL without a filter */
 	struct nfv_trace *trace;	/* control/trace.c: the running trace, or NULL */
+	struct nfv_stats_base *stats_base;	/* control/stats.c: stats clear, or NULL */
 	uint64_t trace_deadline;	/* TSC: the trace ends then at the latest */
 	/* set by the signal handler, read by everyone */
 	volatile bool quit;

@@ -94,7 +94,7 @@ inst_completion() {
 		COMP_LINE="nfvpnctl route "; COMP_POINT=${#COMP_LINE}
 		_nfvpnctl nfvpnctl "" route
 		echo "${COMPREPLY[*]}"' _ "$ROOT$COMPLDIR/nfvpnctl")
-	[ "$got" = "add del" ] || fail "completion of 'nfvpnctl route ': '$got', expected 'add del'"
+	[ "$got" = "add replace del list show" ] || fail "completion of 'nfvpnctl route ': '$got', expected 'add replace del list show'"
 }
 
 # inst_run: both units started as systemd would (tests/smoke/unit_run.py) in

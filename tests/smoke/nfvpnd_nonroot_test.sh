@@ -67,7 +67,10 @@ chmod 600 "$SOCK" "$NFVPND_SOCKET"; chmod 700 "$WORK"
 gen0=$(ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])')
 sed -e 's/10.0.0.2 }/10.0.0.3 }/' -e 's/device: net_ring0,/device: net_ring0, mtu: 9000,/' \
 	"$WORK/policy.yaml" > "$WORK/p2.yaml"
-ctl diff "$WORK/p2.yaml" > "$WORK/o" || fail "diff: $(cat "$WORK/o")"
+# the plan shows a change that needs a restart: diff says the reload would fail
+ctl diff "$WORK/p2.yaml" > "$WORK/o" 2> "$WORK/e"; rc=$?
+[ $rc = 1 ] || fail "diff of a refused plan exited $rc: $(cat "$WORK/o" "$WORK/e")"
+grep -q "a reload of this policy would fail" "$WORK/e" || fail "diff: $(cat "$WORK/e")"
 grep -q "port p0: device or mtu changed" "$WORK/o" || fail "diff: $(cat "$WORK/o")"
 grep -q "^+ route replace 10.2.0.0/16 via 10.0.0.3 port p0" "$WORK/o" || fail "diff: $(cat "$WORK/o")"
 cp "$WORK/p2.yaml" "$WORK/policy.yaml"

@@ -70,10 +70,10 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(sys.argv[1].encode(), ("
 routes=""
 for i in $(seq 0 99); do routes="$routes;route add 10.20.$i.0/24 via 10.1.0.2"; done
 one_case kept "${routes#;}"
-one_case moved "route add 10.9.0.0/24 via 10.1.0.3"
+one_case moved "route replace 10.9.0.0/24 via 10.1.0.3"
 one_case deleted "route del 10.9.0.0/24"
 ctl route add 10.9.0.0/24 via 10.1.0.2 || fail "route add"
-one_case other-port "route add 10.9.0.0/24 via 10.0.0.7"
+one_case other-port "route replace 10.9.0.0/24 via 10.0.0.7"
 
 got=$(sort "$WORK/right.txt" | tr '\n' ' ')
 [ "$got" = "02:00:00:00:01:02 kept 02:00:00:00:01:03 moved " ] ||

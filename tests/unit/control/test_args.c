@@ -29,10 +29,20 @@ static const struct bad_call bad_calls[] = {
 	{ { "hooks", "x" }, "nfvpnctl: hooks: unexpected argument \"x\"" },
 	{ { "stats", "x" }, "nfvpnctl: stats: unexpected argument \"x\"" },
 	{ { "queues", "x" }, "nfvpnctl: queues: unexpected argument \"x\"" },
-	{ { "neigh", "show" }, "nfvpnctl: neigh: unknown subcommand \"show\"; expected add or del" },
-	{ { "hook" }, "nfvpnctl: hook: missing subcommand; expected add or del" },
-	{ { "route", "change" }, "nfvpnctl: route: unknown subcommand \"change\"; expected add or del" },
-	{ { "queue" }, "nfvpnctl: queue: missing subcommand; expected listen or verdict" },
+	{ { "neigh", "frob" }, "nfvpnctl: neigh: unknown subcommand \"frob\"; expected add or del" },
+	{ { "hook", "frob" }, "nfvpnctl: hook: unknown subcommand \"frob\"; expected add or del" },
+	{ { "route", "change" },
+	  "nfvpnctl: route: unknown subcommand \"change\"; expected add, replace or del" },
+	{ { "queue", "frob" }, "nfvpnctl: queue: unknown subcommand \"frob\"; expected listen or verdict" },
+	{ { "route", "list", "x" }, "nfvpnctl: route: unexpected argument \"x\"" },
+	{ { "sa", "show", "x" }, "nfvpnctl: sa: unexpected argument \"x\"" },
+	{ { "reload", "show" }, "nfvpnctl: reload: unexpected argument \"show\"" },
+	{ { "stats", "--al" }, "nfvpnctl: stats: unexpected argument \"--al\"" },
+	{ { "clear" }, "nfvpnctl: clear: missing subcommand; expected stats" },
+	{ { "clear", "stats", "now" }, "nfvpnctl: clear stats: unexpected argument \"now\"" },
+	{ { "route", "replace" }, "nfvpnctl: route replace: missing argument PREFIX" },
+	{ { "route", "replace", "10.0.0.0/24" },
+	  "nfvpnctl: route replace: a unicast route needs via ADDR, port P or both" },
 
 	{ { "route", "add" }, "nfvpnctl: route add: missing argument PREFIX" },
 	{ { "route", "add", "10.0.0.0/33", "port", "p0" },
@@ -187,9 +197,75 @@ static void test_bad_calls(void)
 	CU_ASSERT_STRING_EQUAL(r.err, "nfvpnctl: hook del: missing argument NAME\n"
 				      "usage: nfvpnctl hook del NAME\n");
 	ctl_run_free(&r);
-	ctl_run(&r, "route", NULL);
-	CU_ASSERT_STRING_EQUAL(r.err, "nfvpnctl: route: missing subcommand; expected add or del\n"
-				      "Try \"nfvpnctl help route\".\n");
+	ctl_run(&r, "clear", NULL);
+	CU_ASSERT_STRING_EQUAL(r.err, "nfvpnctl: clear: missing subcommand; expected stats\n"
+				      "Try \"nfvpnctl help clear\".\n");
+	ctl_run_free(&r);
+}
+
+/* A group alone, or with list or show, is its listing, as with ip route. */
+static void test_group_lists(void)
+{
+	static const struct {
+		const char *args[3];
+		uint16_t type;
+	} lists[] = {
+		{ { "route" }, NFV_MSG_ROUTES },
+		{ { "route", "list" }, NFV_MSG_ROUTES },
+		{ { "route", "show" }, NFV_MSG_ROUTES },
+		{ { "neigh", "show" }, NFV_MSG_NEIGH },
+		{ { "hook" }, NFV_MSG_HOOKS },
+		{ { "hook", "list" }, NFV_MSG_HOOKS },
+		{ { "queue" }, NFV_MSG_QUEUES },
+		{ { "sa", "list" }, NFV_MSG_IPSEC_SAS },
+		{ { "sp", "show" }, NFV_MSG_IPSEC_SPS },
+		{ { "conntrack", "show" }, NFV_MSG_CT_LIST },
+	};
+	static const uint8_t none[8];
+	char *argv[8];
+	struct ctl_run r;
+	unsigned int i;
+	int argc, k;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		fake_reset(&test_srv);
+		fake_reply_list(&test_srv, lists[i].type, 1, none, 0, sizeof(none));
+		argc = 0;
+		argv[argc++] = "nfvpnctl";
+		argv[argc++] = "--socket";
+		argv[argc++] = test_srv.path;
+		argv[argc++] = "--json";
+		for (k = 0; k < 3 && lists[i].args[k] != NULL; k++)
+			argv[argc++] = (char *)lists[i].args[k];
+		argv[argc] = NULL;
+		ctl_run_argv(&r, argc, argv);
+		if (r.rc != 0)
+			fprintf(stderr, "\ncase %u: rc %d: %s", i, r.rc, r.err);
+		CU_ASSERT_EQUAL(r.rc, 0);
+		CU_ASSERT(json_check(r.out, false, "len(list(d.values())[0]) == 0"));
+		CU_ASSERT_EQUAL_FATAL(test_srv.nb_reqs, 1);
+		CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.type, lists[i].type);
+		ctl_run_free(&r);
+	}
+}
+
+/* 3 when nothing listens: the dataplane, nfvpnd or the kernel stub. */
+static void test_cannot_connect(void)
+{
+	char *argv[] = { "nfvpnctl", "--socket", "/nonexistent/nfvpn.sock", "stats", NULL };
+	char *dargv[] = { "nfvpnctl", "daemon", NULL };
+	struct ctl_run r;
+
+	ctl_run_argv(&r, 4, argv);
+	CU_ASSERT_EQUAL(r.rc, 3);
+	CU_ASSERT_STRING_EQUAL(r.out, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "is nfvpn-dataplane running?"));
+	ctl_run_free(&r);
+	setenv("NFVPND_SOCKET", "/nonexistent/nfvpnd.sock", 1);
+	ctl_run_argv(&r, 2, dargv);
+	unsetenv("NFVPND_SOCKET");
+	CU_ASSERT_EQUAL(r.rc, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "is nfvpnd running?"));
 	ctl_run_free(&r);
 }
 
@@ -279,6 +355,17 @@ static void test_l3_requests(void)
 	CU_ASSERT_STRING_EQUAL(nfv_prefix_fmt(&r->dst, buf, sizeof(buf)), "10.9.9.9/32");
 	CU_ASSERT_STRING_EQUAL(r->port, "p1");
 
+	q = run_ok(NFV_MSG_ROUTE_REPLACE, (const char *[]){ "route", "replace", "10.9.0.0/16",
+		"via", "192.0.2.7", "port", "p1", NULL });
+	r = (const void *)q->payload;
+	CU_ASSERT_EQUAL(q->hdr.len, sizeof(*r));
+	CU_ASSERT_STRING_EQUAL(nfv_prefix_fmt(&r->dst, buf, sizeof(buf)), "10.9.0.0/16");
+	CU_ASSERT(r->has_via && r->type == NFV_ROUTE_UNICAST);
+	CU_ASSERT_STRING_EQUAL(r->port, "p1");
+
+	run_ok(NFV_MSG_STATS_CLEAR, (const char *[]){ "clear", "stats", NULL });
+	CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.len, 0);
+
 	q = run_ok(NFV_MSG_ROUTE_DEL, (const char *[]){ "route", "del", "10.0.0.0/8", NULL });
 	p = (const void *)q->payload;
 	CU_ASSERT_EQUAL(q->hdr.len, sizeof(*p));
@@ -325,7 +412,8 @@ static void test_help(void)
 	unsigned int i;
 	static const char *const cmds[] = {
 		"status", "ports", "routes", "neigh", "hooks", "stats", "queues",
-		"route add", "route del", "neigh add", "neigh del", "hook add",
+		"route add", "route replace", "route del", "clear stats", "route",
+		"neigh add", "neigh del", "hook add",
 		"hook del", "queue listen", "queue verdict",
 	};
 
@@ -363,6 +451,16 @@ static void test_help(void)
 	ctl_run(&r, "--help", NULL);
 	CU_ASSERT(r.rc == 0 && strncmp(r.out, "usage: nfvpnctl", 15) == 0);
 	ctl_run_free(&r);
+	/* --json: the commands, or the pages of one group */
+	ctl_run(&r, "--json", "help", NULL);
+	CU_ASSERT(r.rc == 0 && json_check(r.out, false,
+		"any(c['name'] == 'clear stats' for c in d['commands'])"));
+	ctl_run_free(&r);
+	ctl_run(&r, "--json", "help", "route", NULL);
+	CU_ASSERT(r.rc == 0 && json_check(r.out, false,
+		"[c['name'] for c in d['commands']] == ['route', 'route add', 'route replace', "
+		"'route del'] and d['commands'][2]['example'].startswith('nfvpnctl route replace')"));
+	ctl_run_free(&r);
 	CU_ASSERT_EQUAL(test_srv.nb_reqs, 0);
 }
 
@@ -373,6 +471,8 @@ int test_args_register(void)
 		{ "hook requests", test_hook_requests },
 		{ "route and neigh requests", test_l3_requests },
 		{ "refused changes", test_refused },
+		{ "a group lists", test_group_lists },
+		{ "cannot connect exits 3", test_cannot_connect },
 		{ "help", test_help });
 	return 0;
 }

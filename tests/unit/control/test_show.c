@@ -255,10 +255,28 @@ static void test_stats_queues(void)
 	};
 	struct ctl_run t, j;
 
+	/* the counters since clear stats; not 0 only, unless -a */
 	fake_reset(&test_srv);
-	fake_reply_list(&test_srv, NFV_MSG_STATS, 1, c, 3, sizeof(c[0]));
-	fake_reply_list(&test_srv, NFV_MSG_STATS, 1, c, 3, sizeof(c[0]));
+	fake_reply_list(&test_srv, NFV_MSG_STATS_DELTA, 1, c, 3, sizeof(c[0]));
+	fake_reply_list(&test_srv, NFV_MSG_STATS_DELTA, 1, c, 3, sizeof(c[0]));
 	run_both(&t, &j, "stats");
+	CU_ASSERT_STRING_EQUAL(t.out,
+		"COUNTER            VALUE\n"
+		"rx             1,234,567\n"
+		"drop.no_route         12\n");
+	/* JSON: every counter, for scripts that look one up by name */
+	CU_ASSERT(json_check(j.out, false,
+		"d == {'counters': [{'name': 'rx', 'value': 1234567}, "
+		"{'name': 'drop.no_route', 'value': 12}, {'name': 'drop.queue_full', 'value': 0}]}"));
+	CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.type, NFV_MSG_STATS_DELTA);
+	ctl_run_free(&t);
+	ctl_run_free(&j);
+
+	fake_reset(&test_srv);
+	fake_reply_list(&test_srv, NFV_MSG_STATS_DELTA, 1, c, 3, sizeof(c[0]));
+	fake_reply_list(&test_srv, NFV_MSG_STATS_DELTA, 1, c, 3, sizeof(c[0]));
+	ctl_run(&t, "stats", "-a", NULL);
+	ctl_run(&j, "--json", "stats", "--all", NULL);
 	CU_ASSERT_STRING_EQUAL(t.out,
 		"COUNTER              VALUE\n"
 		"rx               1,234,567\n"
@@ -317,6 +335,70 @@ static void test_failures(void)
 	ctl_run_free(&r);
 }
 
+/*
+ * nfvpnd's answers (the fake serves as nfvpnd too: the same framing):
+ * status as an object, a plan as changes and notes, and a diff that
+ * nfvpnd refuses prints its plan and exits 1.
+ */
+static void test_daemon(void)
+{
+	static const char status[] = "policy /etc/nfvpn/policy.yaml\ndataplane /run/x.sock (connected)\n"
+				     "generation 7\nreloads 2\n";
+	static const char plan[] = "+ route replace 10.2.0.0/16 via 10.0.0.3 port p0\n"
+				   "- hook del old FORWARD priority 0 count\nno change here\n";
+	static const char refused[] = "port p0: device or mtu changed (restart to apply)\n"
+				      "+ route add 10.3.0.0/16 blackhole\n";
+	struct ctl_run r;
+
+	setenv("NFVPND_SOCKET", test_srv.path, 1);
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, 3, 1, status, sizeof(status));
+	ctl_run(&r, "--json", "daemon", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT(json_check(r.out, false,
+		"d == {'policy': '/etc/nfvpn/policy.yaml', 'dataplane': '/run/x.sock (connected)', "
+		"'generation': 7, 'reloads': 2}"));
+	ctl_run_free(&r);
+
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, 1, 1, plan, sizeof(plan));
+	ctl_run(&r, "--json", "reload", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT(json_check(r.out, false,
+		"d == {'ok': True, 'changes': [{'op': '+', 'what': "
+		"'route replace 10.2.0.0/16 via 10.0.0.3 port p0'}, {'op': '-', 'what': "
+		"'hook del old FORWARD priority 0 count'}], 'notes': ['no change here']}"));
+	ctl_run_free(&r);
+
+	/* the plan on stdout, why it fails on stderr, exit 1 */
+	fake_reset(&test_srv);
+	fake_reply_error(&test_srv, 1, EPERM, refused);
+	ctl_run(&r, "diff", NULL);
+	CU_ASSERT_EQUAL(r.rc, 1);
+	CU_ASSERT_STRING_EQUAL(r.out, refused);
+	CU_ASSERT_STRING_EQUAL(r.err, "nfvpnctl: diff: a reload of this policy would fail: "
+				      "port p0: device or mtu changed (restart to apply)\n");
+	ctl_run_free(&r);
+	fake_reset(&test_srv);
+	fake_reply_error(&test_srv, 1, EPERM, refused);
+	ctl_run(&r, "--json", "diff", NULL);
+	CU_ASSERT_EQUAL(r.rc, 1);
+	CU_ASSERT(json_check(r.out, false,
+		"d['ok'] is False and d['changes'] == [{'op': '+', 'what': "
+		"'route add 10.3.0.0/16 blackhole'}] and len(d['notes']) == 1"));
+	ctl_run_free(&r);
+
+	/* a failed reload: its whole text on stderr */
+	fake_reset(&test_srv);
+	fake_reply_error(&test_srv, 1, EINVAL, "policy.yaml:3:1: bad key\n");
+	ctl_run(&r, "reload", NULL);
+	CU_ASSERT_EQUAL(r.rc, 1);
+	CU_ASSERT_STRING_EQUAL(r.out, "");
+	CU_ASSERT_STRING_EQUAL(r.err, "nfvpnctl: reload: policy.yaml:3:1: bad key\n");
+	ctl_run_free(&r);
+	unsetenv("NFVPND_SOCKET");
+}
+
 static void test_connect_failure(void)
 {
 	char *argv[] = { "nfvpnctl", "--socket", "/nonexistent/dp.sock", "status", NULL };
@@ -324,7 +406,7 @@ static void test_connect_failure(void)
 	struct ctl_run r;
 
 	ctl_run_argv(&r, 4, argv);
-	CU_ASSERT_EQUAL(r.rc, 1);
+	CU_ASSERT_EQUAL(r.rc, 3);
 	CU_ASSERT_STRING_EQUAL(r.err,
 		"nfvpnctl: cannot connect to /nonexistent/dp.sock: No such file or directory\n"
 		"nfvpnctl: is nfvpn-dataplane running? --socket PATH or NFVPN_SOCKET selects another socket\n");
@@ -351,6 +433,7 @@ int test_show_register(void)
 		{ "neigh", test_neigh },
 		{ "stats and queues", test_stats_queues },
 		{ "request failures", test_failures },
+		{ "nfvpnd commands", test_daemon },
 		{ "connection failure", test_connect_failure });
 	return 0;
 }

@@ -38,6 +38,9 @@ static const struct {
 	{ NFV_MSG_ROUTE_DEL, true, sizeof(struct nfv_prefix) },
 	{ NFV_MSG_NEIGH_ADD, true, sizeof(struct nfv_policy_neighbour) },
 	{ NFV_MSG_NEIGH_DEL, true, sizeof(struct nfv_msg_neigh_key) },
+	{ NFV_MSG_ROUTE_REPLACE, true, sizeof(struct nfv_policy_route) },
+	{ NFV_MSG_STATS_CLEAR, false, 0 },
+	{ NFV_MSG_STATS_DELTA, false, 0 },
 	{ NFV_MSG_IPSEC_SAS, false, 0 },
 	{ NFV_MSG_IPSEC_SPS, false, 0 },
 	{ NFV_MSG_IPSEC_SA_ADD, true, 0 },
@@ -74,7 +77,7 @@ static void start_all(void)
 {
 	ctl_fake_init(&f);
 	CTL_START(&f, "filter", "routes", "neighbours", "queues", "hook entries", "ipsec",
-		  "events", "trace", "transactions");
+		  "events", "trace", "transactions", "counters");
 }
 
 static int request_index(unsigned int type)
@@ -160,7 +163,7 @@ static void test_unknown_and_short(void)
 
 	ctl_fake_init(&f);
 	c = ctl_conn_open(&f);
-	CTL_ERR(&f, c, 17, NULL, 0, -EOPNOTSUPP, "unknown request type 17");
+	CTL_ERR(&f, c, 31, NULL, 0, -EOPNOTSUPP, "unknown request type 31");
 	CTL_ERR(&f, c, NFV_MSG_QUEUE_PACKET, zero, 16, -EOPNOTSUPP, "unknown request type 9");
 	CTL_ERR(&f, c, NFV_MSG_ERROR, NULL, 0, -EOPNOTSUPP, "unknown request type 0");
 	CTL_ERR(&f, c, 1000, NULL, 0, -EOPNOTSUPP, "unknown request type 1000");
@@ -204,6 +207,12 @@ static void test_replay(void)
 	CU_ASSERT_EQUAL(ctl_replay(&f, NFV_MSG_ROUTE_ADD, &r, sizeof(r)), 0);
 	CU_ASSERT_EQUAL(ctl_fib_lookup(&f, "198.51.100.7")->type, NFV_NH_FORWARD);
 	CU_ASSERT_EQUAL(ctl_fib_lookup(&f, "198.51.100.7")->port, 1);
+	/* an add of a prefix that has a route is refused; a replace is explicit */
+	strcpy(r.port, "p0");
+	CU_ASSERT_EQUAL(ctl_replay(&f, NFV_MSG_ROUTE_ADD, &r, sizeof(r)), -EEXIST);
+	CU_ASSERT_EQUAL(ctl_fib_lookup(&f, "198.51.100.7")->port, 1);
+	CU_ASSERT_EQUAL(ctl_replay(&f, NFV_MSG_ROUTE_REPLACE, &r, sizeof(r)), 0);
+	CU_ASSERT_EQUAL(ctl_fib_lookup(&f, "198.51.100.7")->port, 0);
 	/* and its failure is returned, not sent */
 	strcpy(r.port, "nope");
 	CU_ASSERT_EQUAL(ctl_replay(&f, NFV_MSG_ROUTE_ADD, &r, sizeof(r)), -ENOENT);
@@ -227,6 +236,23 @@ static void test_empty_payloads(void)
 		for (unsigned int i = 0; i < RTE_DIM(requests); i++)
 			ctl_call(&f, c, requests[i].type, NULL, 0, NULL);
 	ctl_fake_fini(&f);
+}
+
+/* The value of counter name in the listing type; UINT64_MAX when missing. */
+static uint64_t counter(struct nfv_mgmt_conn *c, uint16_t type, const char *name)
+{
+	const struct nfv_msg_counter *cnt;
+	uint64_t v = UINT64_MAX;
+	struct ctl_resp r;
+	uint32_t n;
+
+	CU_ASSERT_EQUAL_FATAL(ctl_call(&f, c, type, NULL, 0, &r), 0);
+	cnt = ctl_list(&r, sizeof(*cnt), &n);
+	for (uint32_t i = 0; cnt != NULL && i < n; i++)
+		if (strcmp(cnt[i].name, name) == 0)
+			v = cnt[i].value;
+	ctl_resp_free(&r);
+	return v;
 }
 
 /* The counters' listings need no device: the fake's ports have none. */
@@ -266,6 +292,15 @@ static void test_status_stats_ports(void)
 		}
 	CU_ASSERT(seen);
 	ctl_resp_free(&r);
+
+	/* clear: the delta starts from 0, the raw list goes on; gauges stay */
+	CTL_OK(&f, c, NFV_MSG_STATS_CLEAR, NULL, 0);
+	f.dp.workers[0].stats.rx = 10;
+	CU_ASSERT_EQUAL(counter(c, NFV_MSG_STATS_DELTA, "rx"), 3);
+	CU_ASSERT_EQUAL(counter(c, NFV_MSG_STATS, "rx"), 10);
+	CU_ASSERT_EQUAL(counter(c, NFV_MSG_STATS_DELTA, "mgmt.clients"), 1);
+	CTL_OK(&f, c, NFV_MSG_STATS_CLEAR, NULL, 0);
+	CU_ASSERT_EQUAL(counter(c, NFV_MSG_STATS_DELTA, "rx"), 0);
 
 	CU_ASSERT_EQUAL(ctl_call(&f, c, NFV_MSG_PORTS, NULL, 0, &r), 0);
 	p = ctl_list(&r, sizeof(*p), &n);
@@ -352,8 +387,9 @@ static void test_listings(void)
 		CU_ASSERT_PTR_NOT_NULL(ctl_list(&r, h->record_size, &n));
 		ctl_resp_free(&r);
 	}
-	/* routes, neigh, hooks, built-ins, stats, queues, ports, SAs, SPs, ruleset, conntrack */
-	CU_ASSERT_EQUAL(listings, 11);
+	/* routes, neigh, hooks, built-ins, stats, stats delta, queues, ports, SAs,
+	 * SPs, ruleset, conntrack */
+	CU_ASSERT_EQUAL(listings, 12);
 	ctl_fake_fini(&f);
 }
 

@@ -174,9 +174,12 @@ static void test_add_del(void)
 	CU_ASSERT(e != NULL && e->type == NFV_ROUTE_BLACKHOLE && e->port[0] == '\0');
 	free(v);
 
-	/* the same destination replaces */
+	/* the same destination: add refuses, replace replaces */
 	r = route("172.16.0.0/12", "10.0.0.253", NULL);
-	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
+	CTL_ERR(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r), -EEXIST,
+		"a route to 172.16.0.0/12 exists; route replace changes it");
+	gw_is(ctl_fib_lookup(&f, "172.20.1.1"), 1, "192.168.1.254");
+	CTL_OK(&f, c, NFV_MSG_ROUTE_REPLACE, &r, sizeof(r));
 	gw_is(ctl_fib_lookup(&f, "172.20.1.1"), 0, "10.0.0.253");
 	free(list(&n));
 	CU_ASSERT_EQUAL(n, n0 + 5);

@@ -290,7 +290,7 @@ static void test_arming(void)
 	r = route("172.32.0.0/12", "10.0.0.5");
 	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_ADD, &r, sizeof(r)), 0);
 	r = route("172.32.0.0/12", "10.0.0.6");
-	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_ADD, &r, sizeof(r)), 0);
+	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_REPLACE, &r, sizeof(r)), 0);
 	p = ctl_prefix("172.64.0.0/12");
 	r = route("172.64.0.0/12", "10.0.0.8");
 	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
@@ -376,9 +376,9 @@ static void test_owner_killed(void)
 		add_with_undo(c, dst, "10.0.0.2");
 	}
 	/* the default route replaced: its undo puts the old one back */
-	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_ADD, &def, sizeof(def)), 0);
+	CU_ASSERT_EQUAL(undo(c, NFV_MSG_ROUTE_REPLACE, &def, sizeof(def)), 0);
 	r = route("0.0.0.0/0", "10.0.0.3");
-	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
+	CTL_OK(&f, c, NFV_MSG_ROUTE_REPLACE, &r, sizeof(r));
 	CU_ASSERT(via("198.51.100.1", "10.0.0.3"));
 
 	/* the peer is gone before this change is answered */

@@ -86,11 +86,12 @@ static void test_routes_hooks_neigh(void)
 	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_NEIGH_DEL);
 	/* route replace (one request: never without a route), undo restores the old */
 	op = &plan.ops[1];
-	CU_ASSERT_EQUAL(op->req.type, NFV_MSG_ROUTE_ADD);
+	CU_ASSERT_EQUAL(op->req.type, NFV_MSG_ROUTE_REPLACE);
 	CU_ASSERT_STRING_EQUAL(op->what, "route replace 10.2.0.0/16 via 10.1.0.3 port p1");
-	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_ROUTE_ADD);
+	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_ROUTE_REPLACE);
 	CU_ASSERT_EQUAL(((struct nfv_policy_route *)op->undo[0].payload)->via.bytes[3], 2);
 	op = &plan.ops[2];
+	CU_ASSERT_EQUAL(op->req.type, NFV_MSG_ROUTE_ADD);
 	CU_ASSERT_STRING_EQUAL(op->what, "route add 10.4.0.0/16 blackhole");
 	CU_ASSERT_EQUAL(op->undo[0].type, NFV_MSG_ROUTE_DEL);
 	/* a changed entry: del then add, each undoable */
