@@ -242,7 +242,11 @@ void nfv_ct_stats_sum(const struct nfv_ct_table *t, struct nfv_ct_stats *sum)
 void nfv_ct_foreach(struct nfv_ct_table *t,
 		    void (*fn)(const struct nfv_ct *ct, void *arg), void *arg)
 {
+	/* confirmed ones only, as conntrack -L dumps the kernel's hash: a
+	 * packet dropped before the confirm (no route, a rule) leaves an
+	 * unconfirmed entry that expires and that no one lists */
 	for (uint32_t i = 0; i < t->max; i++)
-		if (t->cts[i].live && !t->cts[i].dying)
+		if (t->cts[i].live && !t->cts[i].dying &&
+		    (__atomic_load_n(&t->cts[i].status, __ATOMIC_RELAXED) & IPS_CONFIRMED))
 			fn(&t->cts[i], arg);
 }

@@ -101,7 +101,8 @@ void nfv_ct_table_destroy(struct nfv_ct_table *t);
 unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now);
 uint32_t nfv_ct_count(const struct nfv_ct_table *t);
 void nfv_ct_stats_sum(const struct nfv_ct_table *t, struct nfv_ct_stats *sum);
-/* Calls fn for every live connection (the dump for nfvpnctl). */
+/* Calls fn for every live confirmed connection (the dump for nfvpnctl);
+ * nfv_ct_count() counts the unconfirmed too, as nf_conntrack_count. */
 void nfv_ct_foreach(struct nfv_ct_table *t,
 		    void (*fn)(const struct nfv_ct *ct, void *arg), void *arg);
 /* Registers conntrack at PRE_ROUTING/LOCAL_OUT (-200) and confirm (INT_MAX). */

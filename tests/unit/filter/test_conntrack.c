@@ -365,6 +365,35 @@ static void test_notrack(void)
 	nfv_ct_table_destroy(t);
 }
 
+static void count_one(const struct nfv_ct *ct, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+/* The dump lists confirmed connections only, as conntrack -L; the count
+ * holds the unconfirmed too, as nf_conntrack_count */
+static void test_dump_confirmed(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = 1, .table = ft_table };
+	struct tp d = seg(0, SYN, 1000, 0, 0);
+	struct rte_mbuf *m = tp_build(&d);
+	unsigned int listed = 0;
+	uint32_t v;
+
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_conntrack_in_process(t, &m, 1, &v, &st);	/* dropped before the confirm */
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 1);
+	nfv_ct_foreach(t, count_one, &listed);
+	CU_ASSERT_EQUAL(listed, 0);
+	st.hook = NFV_INET_LOCAL_IN;
+	nfv_conntrack_confirm_process(t, &m, 1, &v, &st);
+	nfv_ct_foreach(t, count_one, &listed);
+	CU_ASSERT_EQUAL(listed, 1);
+	rte_pktmbuf_free(m);
+	nfv_ct_table_destroy(t);
+}
+
 /* The verdict of d at LOCAL_IN after conntrack, at time now. */
 static uint32_t ct_verdict(struct nfv_ct_table *t, const struct nfv_filter_ruleset *rs,
 			   struct tp d, uint64_t now)
@@ -559,6 +588,7 @@ int main(int argc, char **argv)
 		{ "icmp error related", test_icmp_related },
 		{ "icmpv6 nd and mld untracked", test_icmp6_untracked },
 		{ "notrack leaves a packet untracked", test_notrack },
+		{ "the dump lists confirmed connections", test_dump_confirmed },
 		{ "table full, unconfirmed expiry", test_full_and_unconfirmed },
 		{ "ct state/mark in rules", test_ct_state_rules },
 		{ "ct keys of a direction's tuple", test_ct_tuple_keys },
