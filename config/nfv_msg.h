@@ -61,6 +61,8 @@ enum nfv_msg_type {
 	NFV_MSG_FILTER_LOAD_COMMIT = 52,/* struct nfv_msg_filter_commit -> empty */
 	NFV_MSG_CT_LIST = 53,		/* -> list of struct nfv_msg_ct */
 	NFV_MSG_CT_FLUSH = 54,		/* empty -> empty */
+	/* the running ruleset's NFT_MSG_NEW* messages, as loaded (config/nfv_nftc.h) */
+	NFV_MSG_FILTER_NLMSGS = 55,	/* empty -> the messages, back to back */
 	/* nfvpnd: 64..79 */
 	NFV_MSG_TXN_BEGIN = 64,		/* struct nfv_msg_txn -> struct nfv_msg_txn */
 	NFV_MSG_TXN_UNDO = 65,		/* struct nfv_msg_txn_undo + payload -> empty */

@@ -150,9 +150,9 @@ int nfv_nftc_collect(pid_t pid, int out_fd, int err_fd, struct nfv_nftc_out *out
 	return ret;
 }
 
-static int text_memfd(const char *text)
+static int bytes_memfd(const void *p, size_t len)
 {
-	size_t len = strlen(text);
+	const char *text = p;
 	int fd = memfd_create("nft", MFD_CLOEXEC);
 
 	if (fd < 0)
@@ -178,23 +178,19 @@ static int text_memfd(const char *text)
 	return fd;
 }
 
-int nfv_nftc_spawn(const char *text, const char *name, struct nfv_nftc_out *out,
-		   char *err, size_t errlen)
+/*
+ * Runs nfvpn-nftc with argv, in on its standard input and extra (or -1)
+ * as its descriptor 3; reads what it says with nfv_nftc_collect().
+ */
+static int spawn(char *const argv[], int in, int extra, struct nfv_nftc_out *out,
+		 char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	const char *prog = nfv_nftc_path(path, sizeof(path));
-	char *const argv[] = { (char *)NFV_NFTC_NAME, (char *)"--name", (char *)name, NULL };
 	posix_spawn_file_actions_t fa;
-	int in, po[2], pe[2], ret;
+	int po[2], pe[2], ret;
 	pid_t pid;
 
-	if (errlen)
-		err[0] = '\0';
-	in = text_memfd(text);
-	if (in < 0) {
-		snprintf(err, errlen, "memfd for the nft text: %s", strerror(-in));
-		return in;
-	}
 	if (pipe2(po, O_CLOEXEC) < 0) {
 		ret = -errno;
 		goto err_po;
@@ -212,8 +208,10 @@ int nfv_nftc_spawn(const char *text, const char *name, struct nfv_nftc_out *out,
 		ret = -posix_spawn_file_actions_adddup2(&fa, po[1], 1);
 	if (ret == 0)
 		ret = -posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	if (ret == 0 && extra >= 0)
+		ret = -posix_spawn_file_actions_adddup2(&fa, extra, 3);
 	if (ret == 0)
-		ret = -posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+		ret = -posix_spawn_file_actions_addclosefrom_np(&fa, extra >= 0 ? 4 : 3);
 	if (ret == 0)
 		ret = -posix_spawn(&pid, prog, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -222,7 +220,6 @@ int nfv_nftc_spawn(const char *text, const char *name, struct nfv_nftc_out *out,
 			 strerror(-ret), NFV_NFTC_ENV);
 		goto err_fa;
 	}
-	close(in);
 	close(po[1]);
 	close(pe[1]);
 	return nfv_nftc_collect(pid, po[0], pe[0], out, err, errlen);
@@ -233,8 +230,51 @@ err_pe:
 	close(po[0]);
 	close(po[1]);
 err_po:
-	close(in);
 	if (errlen && err[0] == '\0')
 		snprintf(err, errlen, "running %s: %s", prog, strerror(-ret));
+	return ret;
+}
+
+int nfv_nftc_spawn(const char *text, const char *name, struct nfv_nftc_out *out,
+		   char *err, size_t errlen)
+{
+	char *const argv[] = { (char *)NFV_NFTC_NAME, (char *)"--name", (char *)name, NULL };
+	int in, ret;
+
+	if (errlen)
+		err[0] = '\0';
+	in = bytes_memfd(text, strlen(text));
+	if (in < 0) {
+		snprintf(err, errlen, "memfd for the nft text: %s", strerror(-in));
+		return in;
+	}
+	ret = spawn(argv, in, -1, out, err, errlen);
+	close(in);
+	return ret;
+}
+
+int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
+			bool handles, struct nfv_nftc_out *out, char *err, size_t errlen)
+{
+	char *argv[] = { (char *)NFV_NFTC_NAME, (char *)"--list", (char *)"--counters",
+			 (char *)"3", handles ? (char *)"--handles" : NULL, NULL };
+	int in, cin, ret;
+
+	if (errlen)
+		err[0] = '\0';
+	in = bytes_memfd(msgs, len);
+	if (in < 0) {
+		snprintf(err, errlen, "memfd for the ruleset: %s", strerror(-in));
+		return in;
+	}
+	cin = bytes_memfd(ctrs, ctrs_len);
+	if (cin < 0) {
+		close(in);
+		snprintf(err, errlen, "memfd for the counters: %s", strerror(-cin));
+		return cin;
+	}
+	ret = spawn(argv, in, cin, out, err, errlen);
+	close(cin);
+	close(in);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #ifndef NFV_NFTC_H
 #define NFV_NFTC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -51,6 +52,16 @@ typedef int nfv_nftc_fn(const char *text, const char *name, struct nfv_nftc_out 
 
 /* Runs nfvpn-nftc (posix_spawn); no descriptor but its pipes is passed on. */
 nfv_nftc_fn nfv_nftc_spawn;
+
+/*
+ * nfvpn-nftc --list: the NFT_MSG_NEW* messages msgs (as the dataplane
+ * runs them) into out as the text "nft list ruleset" prints, rule
+ * counters from ctrs (struct nfv_msg_filter_obj rule records, ctrs_len
+ * bytes), with handles as "nft -a" (the input's). 0 or -errno; err says
+ * why not.
+ */
+int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
+			bool handles, struct nfv_nftc_out *out, char *err, size_t errlen);
 
 /*
  * The nfvpn-nftc that nfv_nftc_spawn() runs: $NFVPN_NFTC, else the one in

@@ -10,6 +10,7 @@
 #include "ctl.h"
 #include "ctl_json.h"
 #include "nfv_netfilter.h"
+#include "nfv_nftc.h"
 
 static const char *family_name(uint8_t f)
 {
@@ -54,7 +55,7 @@ static void obj_json(struct ctl_json *j, const void *rec)
 	ctl_json_obj_end(j);
 }
 
-/* As "nft list ruleset", rules as "nft --debug=netlink" shows them. */
+/* --netlink: the tree of the ruleset, rules as "nft --debug=netlink" shows them. */
 static void ruleset_text(FILE *f, const void *recs, uint32_t n)
 {
 	const struct nfv_msg_filter_obj *o = recs;
@@ -100,14 +101,60 @@ static void ruleset_text(FILE *f, const void *recs, uint32_t n)
 		fputs("}\n", f);
 }
 
+/*
+ * nft's own words: the dataplane's netlink messages and counters, listed
+ * by libnftables through nfvpn-nftc --list (config/nfv_nftc.h).
+ */
+static int ruleset_nft(struct ctl *ctl, bool handles)
+{
+	struct nfv_nftc_out out = { 0 };
+	uint32_t n = 0, len = 0;
+	void *recs = NULL, *msgs = NULL;
+	char err[1024];
+	int ret;
+
+	ret = ctl_list(ctl, NFV_MSG_FILTER_RULESET, sizeof(struct nfv_msg_filter_obj), &recs, &n);
+	if (ret != 0)
+		return ret;
+	if (nfv_client_request(&ctl->client, NFV_MSG_FILTER_NLMSGS, NULL, 0, &msgs, &len) < 0) {
+		free(recs);
+		return ctl_fail(ctl);
+	}
+	ret = len == 0 ? 0 : nfv_nftc_spawn_list(msgs, len, recs,
+						 (size_t)n * sizeof(struct nfv_msg_filter_obj),
+						 handles, &out, err, sizeof(err));
+	free(msgs);
+	free(recs);
+	if (ret < 0) {
+		fprintf(ctl->err, "nfvpnctl: ruleset: %s\n(nfvpnctl ruleset --netlink lists "
+			"it without libnftables)\n", err);
+		return CTL_EXIT_FAIL;
+	}
+	if (out.len > 0)
+		fwrite(out.msgs, 1, out.len, ctl->out);
+	nfv_nftc_out_fini(&out);
+	return CTL_EXIT_OK;
+}
+
 int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_list_spec ruleset = {
 		.type = NFV_MSG_FILTER_RULESET, .rec_size = sizeof(struct nfv_msg_filter_obj),
 		.key = "ruleset", .json = obj_json, .text = ruleset_text,
 	};
+	bool handles = false, netlink = false;
 
-	return ctl_show_list(ctl, argc, argv, &ruleset);
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "--handle") == 0)
+			handles = true;
+		else if (strcmp(argv[i], "--netlink") == 0)
+			netlink = true;
+		else
+			return ctl_usage(ctl, "unexpected argument \"%s\"", argv[i]);
+	}
+	if (ctl->json || netlink)
+		return ctl_show_list(ctl, 0, NULL, &ruleset);
+	return ruleset_nft(ctl, handles);
 }
 
 static int get_info(struct ctl *ctl, struct nfv_msg_filter_info *fi)

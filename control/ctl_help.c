@@ -157,13 +157,17 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "queue N.",
 	  "nfvpnctl queue verdict 3 17 accept", ctl_cmd_queue_verdict },
 	/* filter: ctl_filter.c */
-	{ "ruleset", "", "the nftables ruleset with its counters",
+	{ "ruleset", "[-a] [--netlink]", "the nftables ruleset with its counters",
 	  "Lists the ruleset the dataplane runs, from the policy (filter.nft,\n"
-	  "filter.file) or from the mirror of a kernel table, as nft list ruleset\n"
-	  "does: tables, sets with their element count, chains with hook,\n"
-	  "priority and policy, and each rule as its expressions (in the form of\n"
-	  "nft --debug=netlink) with the packets and bytes of its counter\n"
-	  "statement (0 without one) and its handle.",
+	  "filter.file) or from the mirror of a kernel table, in nft's own words:\n"
+	  "what nft list ruleset prints for the same objects, with each counter\n"
+	  "statement showing the dataplane's packets and bytes (libnftables prints\n"
+	  "it, through nfvpn-nftc --list, in a network namespace of its own:\n"
+	  "root or user namespaces are needed).\n"
+	  "  -a, --handle  each object's handle, as nft -a (those of nfvpnctl trace)\n"
+	  "  --netlink     the tree of tables, sets, chains and rules, each rule as\n"
+	  "                its expressions (nft --debug=netlink) with its counter\n"
+	  "                and handle, without libnftables; --json gives this too",
 	  "nfvpnctl ruleset", ctl_cmd_ruleset },
 	{ "filter", "", "where the ruleset comes from, loads, conntrack totals",
 	  "Shows the source of the ruleset (policy or mirror) and its origin, the\n"

@@ -183,7 +183,7 @@ static int text_file(const char *text, char *path, size_t len)
  * namespace of our own, in which we hold CAP_NET_ADMIN (nfvpnd under
  * systemd has no CAP_SYS_ADMIN; --check may run as any user).
  */
-static int own_netns(void)
+int nfv_nftc_own_netns(void)
 {
 	if (unshare(CLONE_NEWNET) == 0)
 		return 0;
@@ -198,7 +198,7 @@ int nfv_nftc_run(const char *text, const char *name, int out_fd, int err_fd)
 	char path[64];
 	int fd, ret;
 
-	ret = own_netns();
+	ret = nfv_nftc_own_netns();
 	if (ret < 0) {
 		say(err_fd, "a network namespace of its own: %s (needs CAP_SYS_ADMIN or "
 		    "user namespaces)\n", strerror(-ret));

@@ -7,6 +7,9 @@
 #ifndef NFV_NFTC_COMPILE_H
 #define NFV_NFTC_COMPILE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "nfv_nftc.h"
 
 /*
@@ -17,6 +20,22 @@
  * nfv_nftc_status, the exit status.
  */
 int nfv_nftc_run(const char *text, const char *name, int out_fd, int err_fd);
+
+/*
+ * The way back, for nfvpn-nftc --list: the NFT_MSG_NEW* messages msgs (as
+ * compiled, or as the dataplane holds them) loaded into a network
+ * namespace of this process's own, each counter set from ctrs (struct
+ * nfv_msg_filter_obj rule records: family, table, handle, packets,
+ * bytes), listed by libnftables to out_fd as "nft list ruleset" prints
+ * them; with handles, the input's handles. Returns an enum
+ * nfv_nftc_status; err_fd says why not.
+ */
+int nfv_nftc_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
+		  bool handles, int out_fd, int err_fd);
+
+/* Moves this process to a network namespace of its own (a user namespace
+ * too, without CAP_SYS_ADMIN); 0 or -errno. */
+int nfv_nftc_own_netns(void);
 
 /*
  * For single-threaded callers (nfvpnd): nfv_nftc_run() in a forked child,

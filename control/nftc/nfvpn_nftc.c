@@ -8,10 +8,17 @@
  * no nf_tables). The dataplane runs it before the EAL starts, so that the
  * DPDK process neither links libnftables nor forks itself.
  *
+ * nfvpn-nftc --list [--handles] [--counters FD] [FILE]: the way back,
+ * netlink messages in (as compiled, or as the dataplane holds them), nft
+ * text out, as nft list ruleset prints it; rule counters from the
+ * struct nfv_msg_filter_obj records readable on FD (nfvpnctl ruleset).
+ *
  *   nfvpn-nftc rules.nft | xxd | head
+ *   nfvpn-nftc rules.nft | nfvpn-nftc --list
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +27,7 @@
 #include "nfv_nftc_compile.h"
 #include "nfv_policy_filter.h"
 
-static char *read_text(FILE *f, const char *name)
+static char *read_text(FILE *f, const char *name, size_t *lenp)
 {
 	size_t len = 0, cap = 1 << 16;
 	char *buf = malloc(cap), *nb;
@@ -49,15 +56,21 @@ static char *read_text(FILE *f, const char *name)
 		return NULL;
 	}
 	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
 	return buf;
 }
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: %s [--name NAME] [FILE]\n"
+		"       %s --list [--handles] [--counters FD] [FILE]\n"
 		"  nft text (FILE or standard input) in, netlink messages out;\n"
-		"  --name NAME  what nft's error messages call the text (default FILE)\n",
-		NFV_NFTC_NAME);
+		"  --name NAME    what nft's error messages call the text (default FILE)\n"
+		"  --list         netlink messages in, nft text out (nft list ruleset)\n"
+		"  --handles      with the input's handles (nft -a)\n"
+		"  --counters FD  rule counters: struct nfv_msg_filter_obj records on FD\n",
+		NFV_NFTC_NAME, NFV_NFTC_NAME);
 	return NFV_NFTC_USAGE;
 }
 
@@ -65,25 +78,47 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "handles", no_argument, NULL, 'a' },
+		{ "counters", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = "-", *name = NULL;
+	bool list = false, handles = false;
+	char *text, *ctrs = NULL, *end;
+	size_t len = 0, clen = 0;
+	int c, ret, cfd = -1;
 	FILE *f = stdin;
-	char *text;
-	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'n')
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'a':
+			handles = true;
+			break;
+		case 'c':
+			cfd = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || cfd < 0)
+				return usage();
+			break;
+		default:
 			return usage();
-		name = optarg;
+		}
 	}
+	if (!list && (handles || cfd >= 0))
+		return usage();
 	if (optind < argc - 1)
 		return usage();
 	if (optind == argc - 1)
 		file = argv[optind];
 	if (name == NULL)
 		name = strcmp(file, "-") != 0 ? file : "stdin";
-	if (isatty(STDOUT_FILENO)) {
+	if (!list && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: the output is binary; pipe it (e.g. | xxd)\n", NFV_NFTC_NAME);
 		return NFV_NFTC_USAGE;
 	}
@@ -94,12 +129,29 @@ int main(int argc, char **argv)
 			return NFV_NFTC_USAGE;
 		}
 	}
-	text = read_text(f, file);
+	text = read_text(f, file, &len);
 	if (f != stdin)
 		fclose(f);
 	if (text == NULL)
 		return NFV_NFTC_FAILED;
-	ret = nfv_nftc_run(text, name, STDOUT_FILENO, STDERR_FILENO);
+	if (!list) {
+		ret = nfv_nftc_run(text, name, STDOUT_FILENO, STDERR_FILENO);
+		free(text);
+		return ret;
+	}
+	if (cfd >= 0) {
+		FILE *cf = fdopen(cfd, "r");
+
+		ctrs = cf ? read_text(cf, "the counters", &clen) : NULL;
+		if (cf != NULL)
+			fclose(cf);
+		if (ctrs == NULL) {
+			free(text);
+			return NFV_NFTC_FAILED;
+		}
+	}
+	ret = nfv_nftc_list(text, len, ctrs, clen, handles, STDOUT_FILENO, STDERR_FILENO);
+	free(ctrs);
 	free(text);
 	return ret;
 }

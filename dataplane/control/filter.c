@@ -52,12 +52,14 @@ static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 	}
 }
 
-int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint8_t source,
-			const char *origin, char *err, size_t errlen)
+int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
+			const void *msgs, size_t len, uint8_t source, const char *origin,
+			char *err, size_t errlen)
 {
 	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
 	struct nfv_msg_filter_obj *listing = NULL;
 	struct nfv_filter_ruleset *rs = NULL;
+	uint8_t *copy = NULL;
 	uint32_t nb = 0;
 	int ret;
 
@@ -65,6 +67,12 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint
 		snprintf(err, errlen, "the policy has no filter section");
 		return -ENOTSUP;
 	}
+	if (len > 0 && (copy = malloc(len)) == NULL) {
+		snprintf(err, errlen, "a copy of the ruleset: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (len > 0)
+		memcpy(copy, msgs, len);
 	ret = nfv_filter_ruleset_build(objs, fc->cfg, &rs, err, errlen);
 	if (ret == 0) {
 		ret = nfv_filter_listing_build(objs, rs, &listing, &nb);
@@ -80,6 +88,7 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint
 	if (ret < 0) {
 		nfv_filter_ruleset_free(rs);
 		free(listing);
+		free(copy);
 		fc->load_errors++;
 		strlcpy(fc->last_error, err, sizeof(fc->last_error));
 		return ret;
@@ -87,6 +96,9 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs, uint
 	free(fc->listing);
 	fc->listing = listing;
 	fc->nb_listing = nb;
+	free(fc->nlmsgs);
+	fc->nlmsgs = copy;
+	fc->nlmsgs_len = len;
 	fc->source = source;
 	strlcpy(fc->origin, origin, sizeof(fc->origin));
 	fc->loads++;
@@ -131,7 +143,8 @@ static int policy_ruleset(struct nfv_dp *dp, const struct nfv_policy_filter *pf)
 		return ret;
 	ret = nfv_nft_objs_add_stream(&objs, pf->nlmsgs.msgs, pf->nlmsgs.len, err, sizeof(err));
 	if (ret == 0)
-		ret = nfv_filter_ctl_load(dp, &objs, NFV_FILTER_SOURCE_POLICY, "policy",
+		ret = nfv_filter_ctl_load(dp, &objs, pf->nlmsgs.msgs, pf->nlmsgs.len,
+					  NFV_FILTER_SOURCE_POLICY, "policy",
 					  err, sizeof(err));
 	nfv_nft_objs_fini(&objs);
 	if (ret < 0)
@@ -210,6 +223,7 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp)
 	nfv_filter_ctl_timer(dp, 0);
 	rte_ring_free(fc->log_ring);
 	free(fc->listing);
+	free(fc->nlmsgs);
 	free(fc->stage);
 	free(fc->ifaces);
 	free(fc->cfg);
@@ -438,7 +452,8 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 		return ret;
 	ret = nfv_nft_objs_add_stream(&objs, fc->stage, fc->stage_len, why, whylen);
 	if (ret == 0) {
-		ret = nfv_filter_ctl_load(dp, &objs, cm.source, cm.origin, why, whylen);
+		ret = nfv_filter_ctl_load(dp, &objs, fc->stage, fc->stage_len, cm.source,
+					  cm.origin, why, whylen);
 	} else {
 		/* counted and kept for filter info, as the compiler's errors are */
 		fc->load_errors++;
@@ -449,6 +464,26 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 	return ret;
 }
 
+/* The running ruleset's netlink messages, as loaded (nfvpnctl ruleset). */
+static int show_nlmsgs(const struct nfv_filter_ctl *fc, struct nfv_buf *b, char *why,
+		       size_t whylen)
+{
+	void *p;
+
+	if (fc->nlmsgs_len > NFV_MSG_PAYLOAD_MAX) {
+		snprintf(why, whylen, "the ruleset's %zu bytes of netlink messages are more "
+			 "than a message carries (%u)", fc->nlmsgs_len, NFV_MSG_PAYLOAD_MAX);
+		return -E2BIG;
+	}
+	if (fc->nlmsgs_len == 0)
+		return 0;
+	p = nfv_buf_put(b, fc->nlmsgs_len);
+	if (p == NULL)
+		return -ENOMEM;
+	memcpy(p, fc->nlmsgs, fc->nlmsgs_len);
+	return 0;
+}
+
 static int handle(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struct nfv_msg_hdr *h,
 		  const void *payload, struct nfv_buf *b, char *why, size_t whylen)
 {
@@ -457,6 +492,8 @@ static int handle(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struct nfv
 	switch (h->type) {
 	case NFV_MSG_FILTER_INFO:
 		return show_info(fc, b);
+	case NFV_MSG_FILTER_NLMSGS:
+		return show_nlmsgs(fc, b, why, whylen);
 	case NFV_MSG_CT_FLUSH:
 		/* every connection is past "now" at the end of time */
 		if (fc->ct != NULL)
@@ -515,6 +552,7 @@ static const struct nfv_mgmt_handler filter_handlers[] = {
 	NFV_MGMT_LISTING(NFV_MSG_FILTER_RULESET, "ruleset", struct nfv_msg_filter_obj,
 			 list_ruleset),
 	{ NFV_MSG_FILTER_INFO, 0, false, "filter info", handle_filter },
+	{ NFV_MSG_FILTER_NLMSGS, 0, false, "filter netlink messages", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_BEGIN, 0, true, "filter load begin", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_DATA, 0, true, "filter load data", handle_filter },
 	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, true, "filter load commit", handle_filter },

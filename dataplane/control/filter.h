@@ -33,11 +33,14 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp);
 void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now);
 
 /*
- * Compiles objs and swaps the result in; on error the running ruleset
- * stays and err says why (table, chain, handle, expression).
+ * Compiles objs (parsed from the netlink messages msgs, len bytes) and
+ * swaps the result in, keeping a copy of msgs for nfvpnctl ruleset; on
+ * error the running ruleset stays and err says why (table, chain,
+ * handle, expression).
  */
 int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
-			uint8_t source, const char *origin, char *err, size_t errlen);
+			const void *msgs, size_t len, uint8_t source, const char *origin,
+			char *err, size_t errlen);
 
 /* What filter.c and filter_listing.c share; the control side owns it. */
 struct nfv_filter;
@@ -56,6 +59,10 @@ struct nfv_filter_ctl {
 	 * packets the ruleset's rule index + 1 (0: none) until shown */
 	struct nfv_msg_filter_obj *listing;
 	uint32_t nb_listing;
+	/* the netlink messages of the running ruleset, as loaded: nfvpnctl
+	 * ruleset has libnftables print them in nft's own words */
+	uint8_t *nlmsgs;
+	size_t nlmsgs_len;
 	/* the load transaction */
 	uint32_t txn;			/* 0: none open */
 	uint32_t txn_next;

@@ -38,7 +38,7 @@ filter:
     }
 EOP
 }
-ruleset_has() { ctl ruleset | grep -q "cmp eq reg 1 0x0000$(printf '%04x' "$1" | sed 's/\(..\)\(..\)/\2\1/')"; }
+ruleset_has() { ctl ruleset | grep -q "^		udp dport $1 accept$"; }
 gen() { ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
 loads() { ctl --json filter | $PY -c 'import json,sys; d = json.load(sys.stdin); print(d["loads"], d["source"])'; }
 

@@ -54,6 +54,7 @@ static const struct {
 	{ NFV_MSG_FILTER_LOAD_COMMIT, true, 0 },
 	{ NFV_MSG_CT_LIST, false, 0 },
 	{ NFV_MSG_CT_FLUSH, false, 0 },
+	{ NFV_MSG_FILTER_NLMSGS, false, 0 },
 	{ NFV_MSG_TXN_BEGIN, false, 0 },
 	{ NFV_MSG_TXN_UNDO, false, 0 },
 	{ NFV_MSG_TXN_COMMIT, false, 0 },
