@@ -375,7 +375,7 @@ struct nfv_msg_event {
 	uint32_t pad;
 	uint64_t value;
 	char object[48];
-	char text[128];
+	char text[192];
 };
 
 /* hooks/ipsec (config/nfv_policy_ipsec.h has the SA and policy structs) */

@@ -12,16 +12,6 @@
 #include "nfv_netfilter.h"
 #include "nfv_nftc.h"
 
-static const char *family_name(uint8_t f)
-{
-	switch (f) {
-	case 1: return "inet";
-	case 2: return "ip";
-	case 10: return "ip6";
-	}
-	return "unknown";
-}
-
 static const char *nft_hook_name(uint8_t h)
 {
 	return h < NFV_INET_NUMHOOKS ? nfv_hook_nft_names[h] : "unknown";
@@ -34,7 +24,7 @@ static void obj_json(struct ctl_json *j, const void *rec)
 
 	ctl_json_obj_begin(j, NULL);
 	ctl_json_str(j, "kind", kinds[o->kind <= 4 ? o->kind : 0]);
-	ctl_json_str(j, "family", family_name(o->family));
+	ctl_json_str(j, "family", nfv_nft_family_name(o->family));
 	ctl_json_strn(j, "table", o->table, sizeof(o->table));
 	if (o->kind != NFV_FILTER_OBJ_TABLE)
 		ctl_json_strn(j, o->kind == NFV_FILTER_OBJ_SET ? "name" : "chain", o->name,
@@ -71,7 +61,7 @@ static void ruleset_text(FILE *f, const void *recs, uint32_t n)
 		case NFV_FILTER_OBJ_TABLE:
 			if (in_table)
 				fputs("}\n", f);
-			fprintf(f, "table %s %s { # handle %" PRIu64 "\n", family_name(o->family),
+			fprintf(f, "table %s %s { # handle %" PRIu64 "\n", nfv_nft_family_name(o->family),
 				CTL_STR(o->table, tb), o->handle);
 			in_table = true;
 			break;

@@ -5,6 +5,7 @@
  * for Linux means the same here.
  */
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include <linux/netfilter.h>
@@ -103,5 +104,30 @@ int nfv_priority_from_name(const char *name, int *prio)
 			return 0;
 		}
 	}
+	return -1;
+}
+
+/* nft's table families, as nft list ruleset names them. */
+static const struct {
+	const char *name;
+	unsigned int nfproto;
+} nft_families[] = {
+	{ "ip", NFPROTO_IPV4 }, { "ip6", NFPROTO_IPV6 }, { "inet", NFPROTO_INET },
+	{ "arp", NFPROTO_ARP }, { "bridge", NFPROTO_BRIDGE }, { "netdev", NFPROTO_NETDEV },
+};
+
+const char *nfv_nft_family_name(unsigned int nfproto)
+{
+	for (unsigned int i = 0; i < DIM(nft_families); i++)
+		if (nft_families[i].nfproto == nfproto)
+			return nft_families[i].name;
+	return "unknown";
+}
+
+int nfv_nft_family_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < DIM(nft_families); i++)
+		if (strcmp(nft_families[i].name, name) == 0)
+			return (int)nft_families[i].nfproto;
 	return -1;
 }

@@ -112,5 +112,9 @@ const char *nfv_verdict_name(enum nfv_verdict v);
 const char *nfv_priority_name(int prio);
 /* "dnat" (any case) -> -100: 0, or -1 when no priority has that name. */
 int nfv_priority_from_name(const char *name, int *prio);
+/* nft's name of a table family (NFPROTO_INET: "inet"); "unknown" when none. */
+const char *nfv_nft_family_name(unsigned int nfproto);
+/* "ip6" -> NFPROTO_IPV6; -1 when nft has no such family. */
+int nfv_nft_family_from_name(const char *name);
 
 #endif

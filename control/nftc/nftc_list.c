@@ -34,6 +34,7 @@
 #include <nftables/libnftables.h>
 
 #include "nfv_msg.h"
+#include "nfv_netfilter.h"
 #include "nfv_nftc_compile.h"
 
 /* What one object was called and numbered, in the input and in the kernel. */
@@ -505,22 +506,6 @@ static bool handle_back(const struct obj_ids *in, const struct obj_ids *kern, ui
 	return false;
 }
 
-static int family_of(const char *name, uint32_t *family)
-{
-	static const struct { const char *name; uint32_t family; } fams[] = {
-		{ "ip", NFPROTO_IPV4 }, { "ip6", NFPROTO_IPV6 }, { "inet", NFPROTO_INET },
-		{ "arp", NFPROTO_ARP }, { "bridge", NFPROTO_BRIDGE },
-		{ "netdev", NFPROTO_NETDEV },
-	};
-
-	for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++)
-		if (strcmp(name, fams[i].name) == 0) {
-			*family = fams[i].family;
-			return 0;
-		}
-	return -1;
-}
-
 /*
  * nft's listing with the input's handles: each "# handle K" of a table
  * line names that table; every other one an object of the table above it.
@@ -545,8 +530,10 @@ static int write_mapped(int fd, const char *text, const struct obj_ids *in,
 			start++;
 		is_table = strncmp(start, "table ", 6) == 0;
 		if (is_table && sscanf(start, "table %15s %255s", fam, name) == 2 &&
-		    family_of(fam, &family) == 0)
+		    nfv_nft_family_from_name(fam) >= 0) {
+			family = (uint32_t)nfv_nft_family_from_name(fam);
 			snprintf(table, sizeof(table), "%s", name);
+		}
 		mark = memmem(line, len, tag, sizeof(tag) - 1);
 		if (mark == NULL) {
 			dprintf(fd, "%.*s", (int)len, line);

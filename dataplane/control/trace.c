@@ -83,6 +83,7 @@ static const char *verdict_text(uint32_t v, char *buf, size_t len)
 static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t time_ns)
 {
 	char s[INET6_ADDRSTRLEN + 6], d[INET6_ADDRSTRLEN + 6], v[64], h[48];
+	char why[sizeof(r->why) + 4] = "";
 	struct nfv_msg_event e = {
 		.time_ns = time_ns, .type = NFV_EVENT_TRACE, .worker = r->worker,
 		.value = r->id,
@@ -102,8 +103,11 @@ static void send_rec(struct nfv_dp *dp, const struct nfv_trace_rec *r, uint64_t 
 	h[0] = '\0';
 	if (r->hook != NFV_TRACE_HOOK_NONE)
 		snprintf(h, sizeof(h), "%s prio %d ", nfv_hook_name(r->hook), r->priority);
-	if (snprintf(e.text, sizeof(e.text), "%s%s: %s > %s proto %u iport %d oport %d",
-		 h, verdict_text(r->verdict, v, sizeof(v)),
+	/* what in the entry decided: an nft rule by handle, or a policy */
+	if (r->why[0] != '\0')
+		snprintf(why, sizeof(why), " [%.*s]", (int)sizeof(r->why), r->why);
+	if (snprintf(e.text, sizeof(e.text), "%s%s%s: %s > %s proto %u iport %d oport %d",
+		 h, verdict_text(r->verdict, v, sizeof(v)), why,
 		 s, d, r->proto, r->iport == UINT16_MAX ? -1 : r->iport,
 		 r->oport == UINT16_MAX ? -1 : r->oport) >= (int)sizeof(e.text))
 		e.text[sizeof(e.text) - 2] = '~';

@@ -18,6 +18,7 @@ struct rte_mbuf;
 
 struct nfv_hook_state;
 struct nfv_hook_table;
+struct nfv_trace_rec;
 
 /*
  * Runs on a worker for n packets of one burst; writes verdicts[i] for each
@@ -51,6 +52,12 @@ struct nfv_hook_state {
 	unsigned int worker;	/* 0 .. NFV_MAX_WORKERS-1 */
 	uint64_t now;		/* rte_get_tsc_cycles() at the start of the burst */
 	struct nfv_hook_table *table;	/* for nfv_drop() of stolen packets */
+	/*
+	 * NULL, except while a trace runs: then trace[i] is the record of
+	 * pkts[i] (traced when its id is not 0), whose why an entry may fill
+	 * (the nft chain and rule that decided). See nfv_trace.h.
+	 */
+	struct nfv_trace_rec *trace;
 };
 
 #endif

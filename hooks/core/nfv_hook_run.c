@@ -78,6 +78,14 @@ run_entries(struct nfv_hook_table *t, const struct nfv_hook_entries *es, unsigne
 	struct nfv_trace_rec recs[tr != NULL ? NFV_BURST : 1];
 	uint32_t verdicts[NFV_BURST];
 	unsigned int worker = state->worker;
+	struct nfv_hook_state traced_state;
+
+	/* entries see the records: one may say what in it decided */
+	if (tr != NULL) {
+		traced_state = *state;
+		traced_state.trace = recs;
+		state = &traced_state;
+	}
 
 	for (; i < es->num && n > 0; i++) {
 		const struct nfv_hook_entry *e = &es->e[i];

@@ -128,6 +128,7 @@ static void rec_fill(struct nfv_trace_rec *r, struct rte_mbuf *m, unsigned int w
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 
 	memset(r, 0, offsetof(struct nfv_trace_rec, entry));
+	r->why[0] = '\0';
 	parse(m, meta->family, r);
 	r->id = meta->trace_id;
 	r->worker = (uint16_t)worker;

@@ -53,6 +53,8 @@ struct nfv_trace_rec {
 	uint16_t sport, dport;
 	uint8_t src[16], dst[16];
 	char entry[NFV_HOOK_NAMESIZ];
+	/* what in the entry decided, if it says ("inet f forward handle 5") */
+	char why[80];
 };
 
 struct rte_ring;

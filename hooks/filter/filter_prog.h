@@ -206,10 +206,19 @@ struct facl_cache {
 	uint32_t res[FACL_CACHE][FACL_BURST];	/* 0: no match, userdata, or FACL_WALK */
 };
 
-/* nft_eval.c: packet idx of cache (NULL: no burst) */
+/* What gave a traced packet its verdict, as nft monitor trace says it. */
+struct fwhy {
+	int32_t rule;		/* index in rs->rules, or -1: the base chain's policy */
+	uint16_t chain;		/* the base chain, for its policy */
+};
+
+/*
+ * nft_eval.c: packet idx of cache (NULL: no burst); why, when not NULL
+ * (a traced packet), is told the rule or policy that decided.
+ */
 uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 		     struct fpkt *p, const struct nfv_hook_state *st,
-		     struct facl_cache *cache, uint16_t idx);
+		     struct facl_cache *cache, uint16_t idx, struct fwhy *why);
 
 /* nft_compile.c */
 struct fcompiler {

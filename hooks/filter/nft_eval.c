@@ -51,15 +51,23 @@ int fcompile_expr(struct fcompiler *c, struct nftnl_expr *e)
 	return fc_error(c, -EOPNOTSUPP, "expression '%s' not supported", name);
 }
 
+/* The rule whose expression ran at pc - 1: the FOP_RULE before it. */
+static int32_t rule_at(const struct finsn *prog, uint32_t pc)
+{
+	while (pc > 0 && prog[pc - 1].op != FOP_RULE)
+		pc--;
+	return pc > 0 ? (int32_t)prog[pc - 1].arg2 : -1;
+}
+
 uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 		     struct fpkt *p, const struct nfv_hook_state *st,
-		     struct facl_cache *cache, uint16_t idx)
+		     struct facl_cache *cache, uint16_t idx, struct fwhy *why)
 {
 	const struct finsn *prog = rs->prog;
 	uint32_t regs[FREGS];
 	uint32_t stack[FJUMP_STACK];
 	uint32_t pc = rs->chains[chain].pc, next = pc, sp = 0;
-	int32_t verdict;
+	int32_t verdict, acl_rule = -1;
 
 	p->base = chain;
 	for (;;) {
@@ -116,6 +124,7 @@ uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 				c->bytes += p->len;
 			}
 			verdict = r->verdict;
+			acl_rule = (int32_t)r->rule;
 			goto verdict;
 		}
 		}
@@ -123,6 +132,12 @@ uint32_t fchain_eval(const struct nfv_filter_ruleset *rs, uint32_t chain,
 		pc = next;
 		continue;
 verdict:
+		/* tracing only: the rule this verdict came from */
+		if (unlikely(why != NULL)) {
+			why->rule = acl_rule >= 0 ? acl_rule : rule_at(prog, pc);
+			why->chain = p->base;
+		}
+		acl_rule = -1;
 		switch (verdict) {
 		case NFT_CONTINUE:
 			continue;
@@ -138,6 +153,8 @@ verdict:
 			pc = next = rs->chains[regs[FREG_CHAIN]].pc;
 			continue;
 		case NFT_RETURN:
+			if (sp == 0 && unlikely(why != NULL))
+				why->rule = -1;
 			if (sp == 0)
 				return rs->chains[p->base].policy == NF_DROP ?
 				       NFV_DROP_REASON(NFV_DR_FILTER_POLICY) : NFV_ACCEPT;

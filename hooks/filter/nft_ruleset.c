@@ -4,6 +4,7 @@
  * burst at one (hook, priority), counters, free.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 #include "filter_prog.h"
 #include "nfv_mbuf.h"
+#include "nfv_netfilter.h"
+#include "nfv_trace.h"
 
 int nfv_nft_objs_init(struct nfv_nft_objs *o)
 {
@@ -146,6 +149,28 @@ int nfv_filter_ruleset_check(const struct nfv_nft_objs *objs,
 	return ret;
 }
 
+/*
+ * A traced packet's record names what decided, as nft monitor trace does:
+ * "inet f forward handle 5", or "inet f forward policy drop".
+ */
+static void trace_why(const struct nfv_filter_ruleset *rs, const struct fwhy *why,
+		      char *buf, size_t len)
+{
+	const struct fchain *ch = &rs->chains[why->rule >= 0 ? rs->rules[why->rule].chain :
+					      why->chain];
+
+	int n;
+
+	if (why->rule >= 0)
+		n = snprintf(buf, len, "%s %s %s handle %" PRIu64, nfv_nft_family_name(ch->family),
+			     ch->table, ch->name, rs->rules[why->rule].handle);
+	else
+		n = snprintf(buf, len, "%s %s %s policy %s", nfv_nft_family_name(ch->family),
+			     ch->table, ch->name, ch->policy == NF_DROP ? "drop" : "accept");
+	if (n >= (int)len)	/* long names: cut, and say so */
+		buf[len - 2] = '~';
+}
+
 void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 			    struct rte_mbuf **pkts, uint16_t n,
 			    uint32_t *verdicts, const struct nfv_hook_state *state)
@@ -155,6 +180,7 @@ void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 	struct fpkt p[FACL_BURST];
 	struct facl_cache cache;
 	const struct fchain *ch;
+	struct fwhy why;
 	uint32_t v;
 
 	/* headers first, so that a run of 5-tuple rules can classify them all */
@@ -173,7 +199,12 @@ void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 				if (ch->prio != priority ||
 				    (ch->family != NFPROTO_INET && ch->family != p[i].nfproto))
 					continue;
-				v = fchain_eval(rs, base[k], &p[i], state, &cache, i);
+				v = fchain_eval(rs, base[k], &p[i], state, &cache, i,
+						unlikely(state->trace != NULL) &&
+						state->trace[off + i].id != 0 ? &why : NULL);
+				if (unlikely(state->trace != NULL) && state->trace[off + i].id != 0)
+					trace_why(rs, &why, state->trace[off + i].why,
+						  sizeof(state->trace[off + i].why));
 				if (NFV_VERDICT(v) != NFV_ACCEPT)
 					break;
 			}

@@ -6,6 +6,7 @@
 # with "add" commands numbers its objects in another order than a dump
 # lists them); after pings, the counter statements show the dataplane's
 # packets and bytes, and only rules with a counter statement show one.
+# nfvpnctl trace names the rule (its handle) or the policy that decided.
 #
 #   netns a                         netns dp                          netns b
 #   a0 10.0.0.2 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 10.1.0.2
@@ -103,6 +104,34 @@ grep -q 'ip protocol icmp counter packets 6 bytes 504$' "$WORK/dp2.txt" ||
 # the rest is as before, and no rule without a counter statement shows one
 norm() { sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/' "$1"; }
 diff -u <(norm "$WORK/ref.txt") <(norm "$WORK/dp2.txt") || fail "the listing changed with traffic"
+
+# nfvpnctl trace names the rule (by the handle -a shows) or the policy that
+# decided, as nft monitor trace does
+hnd() { grep -F "$1" "$WORK/dp-a.txt" | sed -n 's/.*# handle \([0-9]*\)$/\1/p'; }
+h_icmp=$(hnd 'meta l4proto icmp counter')
+h_vmap=$(hnd 'tcp dport vmap @ports')
+[ -n "$h_icmp" ] && [ -n "$h_vmap" ] || fail "no handles in: $(cat "$WORK/dp-a.txt")"
+ctl trace 3 src 10.0.0.2/32 > "$WORK/trace.out" 2>&1 &
+tp=$!
+sleep 0.5
+in_ns "$A" $PY - <<'EOPY' || fail "sending the traced packets"
+import time
+from scapy.all import ICMP, IP, TCP, UDP, conf, send
+conf.verb = 0
+for p in (ICMP(id=999, seq=1), TCP(sport=4000, dport=25, flags="S"), UDP(sport=4000, dport=9)):
+    send(IP(dst="10.1.0.2") / p)
+    time.sleep(0.2)
+EOPY
+wait "$tp" || fail "nfvpnctl trace: $(cat "$WORK/trace.out")"
+cat "$WORK/trace.out"
+grep -q "nft-FORWARD-0 .*FORWARD prio 0 ACCEPT \[inet f forward handle $h_icmp\]: 10.0.0.2 > 10.1.0.2 proto 1 " \
+	"$WORK/trace.out" || fail "trace: the icmp rule (handle $h_icmp) not named"
+grep -q "nft-FORWARD-0 .*DROP (filter-rule-drop) \[inet f forward handle $h_vmap\]: 10.0.0.2:4000 > 10.1.0.2:25 proto 6 " \
+	"$WORK/trace.out" || fail "trace: the vmap rule (handle $h_vmap) not named"
+grep -q "nft-FORWARD-0 .*DROP (filter-chain-policy) \[inet f forward policy drop\]: 10.0.0.2:4000 > 10.1.0.2:9 proto 17 " \
+	"$WORK/trace.out" || fail "trace: the forward policy not named"
+grep -q "nft-PRE_ROUTING--5 .*ACCEPT \[ip late c policy accept\]: 10.0.0.2 > 10.1.0.2 proto 1 " \
+	"$WORK/trace.out" || fail "trace: late's policy not named"
 
 # usage errors say what is wrong and exit 2
 ctl ruleset --bogus 2> "$WORK/usage.err"
