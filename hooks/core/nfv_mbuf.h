@@ -12,6 +12,8 @@
 #define NFV_MBUF_H
 
 #include <stdint.h>
+#include <string.h>
+
 #include <rte_mbuf.h>
 
 enum nfv_mbuf_flags {
@@ -72,6 +74,38 @@ static inline void nfv_mbuf_meta_local(struct rte_mbuf *m, uint8_t family)
 	nfv_mbuf_meta_reset(m, UINT16_MAX);
 	meta->family = family;
 	meta->flags = NFV_MBUF_F_LOCAL_OUT;
+}
+
+/*
+ * Writes len bytes at off of m's data, across segments (the way back of
+ * rte_pktmbuf_read()); 0, or -1 when m is shorter. The mbuf is this
+ * worker's: the dataplane never shares packet data between mbufs it edits.
+ */
+static inline int nfv_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src,
+				 uint32_t len)
+{
+	const uint8_t *s = (const uint8_t *)src;
+
+	if (off + len > rte_pktmbuf_pkt_len(m))
+		return -1;
+	if (likely(off + len <= rte_pktmbuf_data_len(m))) {
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off), s, len);
+		return 0;
+	}
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t n;
+
+		if (off >= rte_pktmbuf_data_len(m)) {
+			off -= rte_pktmbuf_data_len(m);
+			continue;
+		}
+		n = RTE_MIN(len, rte_pktmbuf_data_len(m) - off);
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off), s, n);
+		s += n;
+		len -= n;
+		off = 0;
+	}
+	return len == 0 ? 0 : -1;
 }
 
 #endif

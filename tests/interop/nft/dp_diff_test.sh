@@ -15,7 +15,8 @@
 # A ruleset NAME.nft with a NAME.pkts beside it gets those packets instead
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
 # the ruleset waits N more seconds between loading and sending (timeouts);
-# "# diff: bytes" compares what comes out byte for byte (rewrites).
+# "# diff: bytes" compares what comes out byte for byte (rewrites), "# diff:
+# packet" the whole IP packet, headers included (header rewrites).
 . "$(dirname "$0")/../../smoke/lib.sh"
 
 HERE="$NFV_TOP/tests/interop/nft/dp"
@@ -86,7 +87,8 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	npkts=$(grep -vc '^#' "$pkts")
 	wait_s=$(sed -n 's/^# diff: wait \([0-9]*\)$/\1/p' "$rs")
 	# "# diff: bytes": the packets that come out compared byte for byte
-	how=$(sed -n 's/^# diff: \(bytes\)$/\1/p' "$rs")
+	# (their IP payload); "# diff: packet": the whole IP packet
+	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
 	policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset

@@ -271,8 +271,39 @@ def pkts_mss():
     return out
 
 
+def pkts_payload():
+    """UDP (with and without a checksum), TCP, ICMP and ICMPv6 echo, IPv4
+    and IPv6, DSCP 0 and not, for the payload writes."""
+    from scapy.all import ICMP, ICMPv6EchoRequest, UDP
+    out = []
+    for i in range(96):
+        kind = i % 8
+        ip = v4(i, tos=0 if i % 3 else 0x28) if (i // 8) % 2 == 0 else \
+            v6(i, tc=0 if i % 3 else 0x28)
+        if kind < 3:
+            l4p = UDP(sport=2000 + i, dport=[53, 5001, 7][kind]) / Raw(b"u" * (i % 5))
+        elif kind == 3:
+            # no checksum (IPv4 only: IPv6 requires one)
+            b = bytearray(bytes(UDP(sport=2000 + i, dport=5001) / Raw(b"z" * (1 + i % 4))))
+            if isinstance(ip, IP):
+                b[6:8] = b"\0\0"
+            l4p = Raw(bytes(b))
+            if isinstance(ip, IP):
+                ip.proto = 17
+            else:
+                ip.nh = 17
+        elif kind < 6:
+            l4p = TCP(sport=3000 + i, dport=[80, 22][kind - 4], flags="S") / Raw(b"t" * (i % 3))
+        elif isinstance(ip, IP):
+            l4p = ICMP(id=i, seq=1) / Raw(b"p" * 8)
+        else:
+            l4p = ICMPv6EchoRequest(id=i, seq=1) / Raw(b"p" * 8)
+        out.append(ip / l4p)
+    return out
+
+
 EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4, "14-fib": pkts_fib,
-         "19-tcp-option": pkts_mss}
+         "19-tcp-option": pkts_mss, "20-payload-set": pkts_payload}
 
 
 def gen_extra(outdir):
@@ -300,9 +331,10 @@ def send(iface, dst, corpus):
     sendp(frames, iface=iface, inter=0.002)
 
 
-def sniff(iface, stop, out, with_bytes=False):
-    """Writes the numbers of the corpus packets seen; with_bytes, each with
-    its IP payload in hex, for the rulesets that rewrite packets."""
+def sniff(iface, stop, out, with_bytes=None):
+    """Writes the numbers of the corpus packets seen; with_bytes "bytes",
+    each with its IP payload in hex, for the rulesets that rewrite
+    packets; "packet", the whole IP packet, headers included."""
     import os
     import time
     s = AsyncSniffer(iface=iface, filter="ip or ip6", store=True)
@@ -313,10 +345,11 @@ def sniff(iface, stop, out, with_bytes=False):
     time.sleep(1)
     seen = {}
     for p in s.stop():
+        whole = with_bytes == "packet"
         if IP in p and p[IP].src.startswith("10."):
-            seen[p[IP].id] = bytes(p[IP].payload)
+            seen[p[IP].id] = bytes(p[IP] if whole else p[IP].payload)
         elif IPv6 in p and ipaddress.ip_address(p[IPv6].src) in CORPUS6:
-            seen[p[IPv6].fl] = bytes(p[IPv6].payload)
+            seen[p[IPv6].fl] = bytes(p[IPv6] if whole else p[IPv6].payload)
     with open(out, "w") as f:
         for w in sorted(seen):
             f.write("%d %s\n" % (w, seen[w].hex()) if with_bytes else "%d\n" % w)
@@ -331,6 +364,6 @@ if __name__ == "__main__":
     elif cmd == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "sniff":
-        sniff(sys.argv[2], sys.argv[3], sys.argv[4], len(sys.argv) > 5 and sys.argv[5] == "bytes")
+        sniff(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         sys.exit("usage: diff.py gen|send|sniff ...")
