@@ -90,6 +90,9 @@ struct nfv_filter_config {
 	 */
 	uint64_t (*clock)(void);
 	const struct nfv_filter_fib *fib;	/* NULL: fib is refused */
+	/* meta time/day/hour: nanoseconds since the epoch, UTC. NULL:
+	 * clock_gettime(CLOCK_REALTIME) (a vDSO call, only for such rules) */
+	uint64_t (*realtime_ns)(void);
 };
 
 struct nfv_filter_ruleset;

@@ -3,6 +3,10 @@
  * meta: packet and interface keys into a register, stored the way
  * nft_meta_get_eval() stores them (host order words, 8 and 16-bit values
  * zeroing the rest of the word, names NFV_IFNAMSIZ bytes); meta mark set.
+ * time (ns since the epoch), day (0 Sunday) and hour (seconds since
+ * midnight) are UTC, as the kernel's with sys_tz 0, the usual setting
+ * (nft turns the local times of a rule into UTC); random is rte_rand();
+ * iifgroup/oifgroup are 0, every port being in the default group.
  *
  *   META      a: key, len, dreg     (nft_acl.c reads NFPROTO / L4PROTO ones)
  *   META_SET  a: key, len, sreg
@@ -12,6 +16,7 @@ FEXPR(meta, FOP(META, meta_get_eval) FOP(META_SET, meta_set_eval))
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <linux/if_packet.h>
 #include <linux/netfilter.h>
@@ -21,6 +26,7 @@ FEXPR(meta, FOP(META, meta_get_eval) FOP(META_SET, meta_set_eval))
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 
 #include "filter_prog.h"
 #include "nfv_mbuf.h"
@@ -77,6 +83,16 @@ static int meta_compile(struct fcompiler *c, struct nftnl_expr *e)
 					"expression 'meta': meta %s set is not supported",
 					meta_key_name(key, kb, sizeof(kb)));
 		break;
+	case NFT_META_TIME_NS:
+		len = 8;
+		/* fall through */
+	case NFT_META_TIME_DAY: case NFT_META_TIME_HOUR: case NFT_META_PRANDOM:
+	case NFT_META_IIFGROUP: case NFT_META_OIFGROUP:
+		if (set)
+			return fc_error(c, -EOPNOTSUPP,
+					"expression 'meta': meta %s set is not supported",
+					meta_key_name(key, kb, sizeof(kb)));
+		break;
 	case NFT_META_MARK:
 		break;
 	default:
@@ -113,6 +129,34 @@ static uint8_t meta_pkttype(const struct fpkt *p)
 	if (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff)
 		return PACKET_BROADCAST;
 	return PACKET_HOST;
+}
+
+static uint64_t meta_realtime_ns(const struct nfv_filter_ruleset *rs)
+{
+	struct timespec ts;
+
+	if (rs->cfg.realtime_ns != NULL)
+		return rs->cfg.realtime_ns();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* nft_meta_weekday() and nft_meta_hour(), UTC. */
+static bool meta_time(const struct nfv_filter_ruleset *rs, uint8_t key, uint32_t *dst)
+{
+	uint64_t ns = meta_realtime_ns(rs), secs = ns / 1000000000ull;
+
+	switch (key) {
+	case NFT_META_TIME_NS:
+		memcpy(dst, &ns, sizeof(ns));
+		return true;
+	case NFT_META_TIME_DAY:
+		*dst = (uint32_t)((4 + secs / 86400) % 7);	/* 1970-01-01: a Thursday */
+		return true;
+	default:
+		*dst = (uint32_t)(secs % 86400);
+		return true;
+	}
 }
 
 static bool meta_port_ok(const struct nfv_filter_ruleset *rs, uint16_t port)
@@ -160,9 +204,17 @@ static __rte_noinline bool meta_get(const struct nfv_filter_ruleset *rs,
 	case NFT_META_CPU:
 		*dst = st->worker;
 		return true;
+	case NFT_META_TIME_NS:
+	case NFT_META_TIME_DAY:
+	case NFT_META_TIME_HOUR:
+		return meta_time(rs, key, dst);
+	case NFT_META_PRANDOM:
+		*dst = (uint32_t)rte_rand();
+		return true;
 	case NFT_META_OIF:
 	case NFT_META_OIFNAME:
 	case NFT_META_OIFTYPE:
+	case NFT_META_OIFGROUP:
 		port = meta->oport;
 		break;
 	}
@@ -181,6 +233,10 @@ static __rte_noinline bool meta_get(const struct nfv_filter_ruleset *rs,
 	case NFT_META_IIFTYPE:
 	case NFT_META_OIFTYPE:
 		*dst = rs->cfg.ifaces->port[port].type;
+		return true;
+	case NFT_META_IIFGROUP:
+	case NFT_META_OIFGROUP:
+		*dst = 0;	/* the default group of every device */
 		return true;
 	}
 	return false;
