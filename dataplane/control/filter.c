@@ -177,7 +177,7 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
-		.fib = &fc->fib,
+		.fib = &fc->fib, .qsbr = dp->hooks->qsbr,
 	};
 	/* 1. conntrack, before anything else registers at INT_MAX */
 	if (pf->conntrack) {
@@ -266,6 +266,9 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
 		return;
 	if (fc->ct != NULL && now != 0)
 		nfv_ct_gc(fc->ct, now);
+	/* expired elements of dynamic sets (add @s, meters) */
+	if (fc->filter != NULL && now != 0)
+		nfv_filter_ruleset_gc(nfv_filter_current(fc->filter), now);
 	do {
 		n = rte_ring_dequeue_burst_elem(fc->log_ring, recs, sizeof(recs[0]),
 						FILTER_LOG_BURST, NULL);

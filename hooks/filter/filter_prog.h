@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_spinlock.h>
 
 #include "nfv_filter.h"
 #include "nfv_hook_table.h"
@@ -88,7 +89,60 @@ struct fset {
 	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
 				 * NULL when no element times out */
 	char **chains;		/* vmap jump/goto targets until resolved */
+	/* flags dynamic: packets add and delete elements (set_dynamic.c) */
+	bool dynamic;
+	uint32_t dyn_max;	/* the set's size, or FDYN_MAX_DEFAULT */
+	uint64_t dyn_timeout;	/* the set's timeout in now units, 0: none */
+	struct fdyn *dyn;	/* built with the run time; NULL in a check */
 };
+
+/* set_dynamic.c: the elements of a dynamic set, and their expressions' state */
+struct rte_hash;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+#define FDYN_KEY_MAX 64
+#define FDYN_MAX_DEFAULT 65536	/* a dynamic set without a size */
+
+struct fdyn_elem {
+	uint64_t expires;	/* now units, 0: never; atomic */
+	uint64_t timeout;	/* what an update adds, 0: none */
+	uint64_t tat;		/* its limit (GCRA, as expr/limit.c) */
+	uint64_t packets;	/* its counter */
+	uint64_t bytes;
+} __rte_cache_aligned;
+
+struct fdyn {
+	struct rte_hash *h;		/* key -> element index */
+	struct fdyn_elem *elems;
+	struct rte_ring *free;		/* free element indexes */
+	rte_spinlock_t lock;		/* inserts and deletes */
+	uint32_t max;
+	uint16_t key_len;
+	bool deferred;			/* freed after a QSBR grace period */
+	uint64_t timeout;		/* the set's, now units */
+	uint64_t full;			/* inserts refused: the set was full */
+};
+
+struct fdyn_config {
+	uint32_t max;
+	uint64_t timeout;		/* now units, 0: none */
+	uint64_t now;			/* the load: static elements' timeouts */
+	struct rte_rcu_qsbr *qsbr;	/* the workers'; NULL: nobody else reads */
+};
+
+int fdyn_create(struct fset *s, const struct fdyn_config *cfg);
+void fdyn_free(struct fset *s);
+/* The live element of key, or NULL. Any worker, no lock. */
+struct fdyn_elem *fdyn_lookup(const struct fdyn *d, const void *key, uint64_t now);
+/* The element of key, added (with timeout, else the set's) when absent;
+ * NULL when the set is full. */
+struct fdyn_elem *fdyn_get(struct fdyn *d, const void *key, uint64_t now, uint64_t timeout,
+			   bool *created);
+void fdyn_delete(struct fdyn *d, const void *key);
+/* Control side: deletes expired elements; how many. */
+unsigned int fdyn_gc(struct fdyn *d, uint64_t now);
+uint32_t fdyn_count(const struct fdyn *d);
 
 /* nft_acl.c: runs of 5-tuple rules classified by rte_acl; the IPv4 key */
 struct facl_key {

@@ -15,6 +15,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
@@ -87,7 +88,31 @@ static int alloc_runtime(struct nfv_filter_ruleset *rs, const struct fcompiler *
 		return -ENOMEM;
 	if (rs->nb_priv)
 		memcpy(rs->priv, c->priv, (size_t)RTE_CACHE_LINE_SIZE * rs->nb_priv);
+	for (uint32_t i = 0; i < rs->nb_sets; i++) {
+		struct fset *s = &rs->sets[i];
+		struct fdyn_config dc = {
+			.max = s->dyn_max, .timeout = s->dyn_timeout, .qsbr = rs->cfg.qsbr,
+			.now = rs->cfg.clock != NULL ? rs->cfg.clock() : rte_get_tsc_cycles(),
+		};
+		int ret;
+
+		if (!s->dynamic)
+			continue;
+		ret = fdyn_create(s, &dc);
+		if (ret < 0) {
+			snprintf(c->err, c->errlen, "table %s: set %s: %u elements: %s", s->table,
+				 s->name, s->dyn_max, strerror(-ret));
+			return ret;
+		}
+	}
 	return 0;
+}
+
+void nfv_filter_ruleset_gc(const struct nfv_filter_ruleset *rs, uint64_t now)
+{
+	for (uint32_t i = 0; rs != NULL && i < rs->nb_sets; i++)
+		if (rs->sets[i].dyn != NULL)
+			fdyn_gc(rs->sets[i].dyn, now);
 }
 
 /*

@@ -93,6 +93,9 @@ struct nfv_filter_config {
 	/* meta time/day/hour: nanoseconds since the epoch, UTC. NULL:
 	 * clock_gettime(CLOCK_REALTIME) (a vDSO call, only for such rules) */
 	uint64_t (*realtime_ns)(void);
+	/* the workers' QSBR: a dynamic set's deleted elements are reused
+	 * after a grace period. NULL: no other thread reads (tests). */
+	struct rte_rcu_qsbr *qsbr;
 };
 
 struct nfv_filter_ruleset;
@@ -135,6 +138,8 @@ void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 			    uint32_t *verdicts, const struct nfv_hook_state *state);
 
 /* Rule counters, summed over workers. */
+/* Control side, now and then: expired elements of dynamic sets deleted. */
+void nfv_filter_ruleset_gc(const struct nfv_filter_ruleset *rs, uint64_t now);
 unsigned int nfv_filter_rule_count(const struct nfv_filter_ruleset *rs);
 struct nfv_filter_rule_info {
 	const char *table;

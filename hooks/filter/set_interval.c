@@ -163,10 +163,27 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 		s->vmap = nftnl_set_get_u32(ns, NFTNL_SET_DATA_TYPE) == NFT_DATA_VERDICT;
 		s->data_len = s->vmap ? 0 : nftnl_set_get_u32(ns, NFTNL_SET_DATA_LEN);
 	}
-	if (s->key_len == 0 || s->key_len > 64 || (flags & (NFT_SET_OBJECT | NFT_SET_EVAL))) {
+	if (s->key_len == 0 || s->key_len > 64 || (flags & NFT_SET_OBJECT)) {
 		snprintf(err, errlen, "table %s: set %s: key length %u or flags 0x%x not supported",
 			 s->table, s->name, s->key_len, flags);
 		return -EOPNOTSUPP;
+	}
+	if (flags & NFT_SET_EVAL) {
+		/* packets add to it: a hash of exact keys (set_dynamic.c) */
+		if (flags & (NFT_SET_INTERVAL | NFT_SET_MAP)) {
+			snprintf(err, errlen, "table %s: set %s: a dynamic %s is not supported",
+				 s->table, s->name, flags & NFT_SET_MAP ? "map" : "interval set");
+			return -EOPNOTSUPP;
+		}
+		s->dynamic = true;
+		s->dyn_max = nftnl_set_is_set(ns, NFTNL_SET_DESC_SIZE) &&
+			     nftnl_set_get_u32(ns, NFTNL_SET_DESC_SIZE) != 0 ?
+			     nftnl_set_get_u32(ns, NFTNL_SET_DESC_SIZE) : FDYN_MAX_DEFAULT;
+		if (nftnl_set_is_set(ns, NFTNL_SET_TIMEOUT)) {
+			uint64_t ms = nftnl_set_get_u64(ns, NFTNL_SET_TIMEOUT);
+
+			s->dyn_timeout = ms / 1000 * hz + ms % 1000 * hz / 1000;
+		}
 	}
 	if (nftnl_set_is_set(ns, NFTNL_SET_DESC_CONCAT)) {
 		const uint8_t *fl = nftnl_set_get_data(ns, NFTNL_SET_DESC_CONCAT, &len);
@@ -247,6 +264,7 @@ void fset_chains_free(struct fset *s)
 
 void fset_free(struct fset *s)
 {
+	fdyn_free(s);
 	fset_chains_free(s);
 	free(s->lo);
 	free(s->hi);
@@ -288,6 +306,10 @@ static bool concat_in(const struct fset *s, const uint8_t *k, uint32_t i)
 const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 {
 	uint32_t lo = 0, hi = s->nb, mid;
+
+	/* a dynamic set holds no data: any pointer says "found" */
+	if (s->dyn != NULL)
+		return (const uint32_t *)fdyn_lookup(s->dyn, key, now);
 
 	if (s->kind == FSET_CONCAT_RANGES) {
 		for (uint32_t i = 0; i < s->nb; i++)

@@ -12,36 +12,54 @@ FEXPR(limit, FOP(LIMIT, limit_eval))
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 
+#include <string.h>
+
 #include <rte_common.h>
 
 #include "filter_prog.h"
 
-struct limit_priv {
+/* A token bucket's parameters, for a rule's limit and a set element's. */
+struct limit_params {
 	uint64_t unit_hz;	/* unit in state->now ticks */
 	uint64_t rate;
 	uint64_t tau;		/* burst allowance in ticks */
 	bool bytes;
 	bool inv;
+};
+
+struct limit_priv {
+	struct limit_params l;
 	uint64_t tat __rte_cache_aligned;	/* written by every worker */
 };
 
-static int limit_compile(struct fcompiler *c, struct nftnl_expr *e)
+static int limit_parse(struct fcompiler *c, struct nftnl_expr *e, struct limit_params *l)
 {
 	uint64_t rate = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_RATE);
 	uint64_t unit = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_UNIT);
 	uint32_t burst = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_BURST);
-	struct limit_priv l = { 0 };
-	struct finsn *i;
-	uint32_t idx;
 
 	if (rate == 0 || unit == 0)
 		return fc_error(c, -EINVAL, "expression 'limit' with rate 0");
-	l.rate = rate;
-	l.unit_hz = unit * c->rs->cfg.hz;
-	l.bytes = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE) == NFT_LIMIT_PKT_BYTES;
-	l.inv = !!(nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) & NFT_LIMIT_F_INV);
+	memset(l, 0, sizeof(*l));
+	l->rate = rate;
+	l->unit_hz = unit * c->rs->cfg.hz;
+	l->bytes = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE) == NFT_LIMIT_PKT_BYTES;
+	l->inv = !!(nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) & NFT_LIMIT_F_INV);
 	/* as nft_limit_init(): the bucket holds burst tokens, at least one */
-	l.tau = l.unit_hz * (burst ? burst : 1) / rate;
+	l->tau = l->unit_hz * (burst ? burst : 1) / rate;
+	return 0;
+}
+
+static int limit_compile(struct fcompiler *c, struct nftnl_expr *e)
+{
+	struct limit_priv l = { 0 };
+	struct finsn *i;
+	uint32_t idx;
+	int ret;
+
+	ret = limit_parse(c, e, &l.l);
+	if (ret < 0)
+		return ret;
 	if (fc_priv_add(c, &l, sizeof(l), &idx))
 		return -ENOMEM;
 	i = fc_emit(c, FOP_LIMIT);
@@ -51,10 +69,12 @@ static int limit_compile(struct fcompiler *c, struct nftnl_expr *e)
 	return 0;
 }
 
-static __rte_noinline bool limit_pass(struct limit_priv *l, uint64_t now, uint32_t len)
+/* true when the packet passes: conforming, or over the rate with "over" */
+static __rte_noinline bool limit_pass(const struct limit_params *l, uint64_t *tatp,
+				      uint64_t now, uint32_t len)
 {
 	uint64_t cost = l->unit_hz * (l->bytes ? len : 1) / l->rate;
-	uint64_t tat = __atomic_load_n(&l->tat, __ATOMIC_RELAXED), start, next;
+	uint64_t tat = __atomic_load_n(tatp, __ATOMIC_RELAXED), start, next;
 	bool ok;
 
 	do {
@@ -64,7 +84,7 @@ static __rte_noinline bool limit_pass(struct limit_priv *l, uint64_t now, uint32
 		ok = next - now <= l->tau;
 		if (!ok)
 			break;
-	} while (!__atomic_compare_exchange_n(&l->tat, &tat, next, true,
+	} while (!__atomic_compare_exchange_n(tatp, &tat, next, true,
 					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	return ok != l->inv;
 }
@@ -74,6 +94,8 @@ static inline int32_t limit_eval(const struct nfv_filter_ruleset *rs,
 				 const struct fpkt *p,
 				 const struct nfv_hook_state *st)
 {
-	return limit_pass(fpriv(rs, i->arg), st->now, p->len) ? NFT_CONTINUE : NFT_BREAK;
+	struct limit_priv *l = fpriv(rs, i->arg);
+
+	return limit_pass(&l->l, &l->tat, st->now, p->len) ? NFT_CONTINUE : NFT_BREAK;
 }
 #endif
