@@ -461,7 +461,7 @@ static void test_ct_meta_refused(void)
 		{ "ct original packets > 1 drop", "ct key packets is not supported" },
 		{ "meta priority 1 drop", "meta key priority is not supported" },
 		{ "meta skuid 0 drop", "meta key skuid is not supported" },
-		{ "meta iifgroup 1 drop", "meta key iifgroup is not supported" },
+		{ "meta rtclassid 1 drop", "meta key rtclassid is not supported" },
 		{ "meta cgroup 1 drop", "meta key cgroup is not supported" },
 		{ "meta nftrace set 1", "meta key nftrace is not supported" },
 	};
