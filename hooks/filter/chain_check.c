@@ -18,7 +18,7 @@ static int visit_vmap(struct fcompiler *c, uint8_t *mark, const struct fset *s,
 	int32_t code;
 	int ret;
 
-	for (uint32_t k = 0; k < s->nb; k++) {
+	for (uint32_t k = 0; k < fset_nb_data(s); k++) {
 		code = (int32_t)s->data[k * 2];
 		if (code != NFT_JUMP && code != NFT_GOTO)
 			continue;

@@ -89,12 +89,19 @@ struct fset {
 	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
 				 * NULL when no element times out */
 	char **chains;		/* vmap jump/goto targets until resolved */
+	bool catchall;		/* a "*" element at index nb (after the others) */
 	/* flags dynamic: packets add and delete elements (set_dynamic.c) */
 	bool dynamic;
 	uint32_t dyn_max;	/* the set's size, or FDYN_MAX_DEFAULT */
 	uint64_t dyn_timeout;	/* the set's timeout in now units, 0: none */
 	struct fdyn *dyn;	/* built with the run time; NULL in a check */
 };
+
+/* Entries of s->data (and s->chains): the elements and the catch-all. */
+static inline uint32_t fset_nb_data(const struct fset *s)
+{
+	return s->nb + s->catchall;
+}
 
 /* set_dynamic.c: the elements of a dynamic set, and their expressions' state */
 struct rte_hash;

@@ -60,7 +60,7 @@ static int resolve_vmaps(struct fcompiler *c)
 	for (uint32_t k = 0; k < rs->nb_sets; k++) {
 		struct fset *s = &rs->sets[k];
 
-		for (uint32_t i = 0; s->chains != NULL && i < s->nb; i++) {
+		for (uint32_t i = 0; s->chains != NULL && i < fset_nb_data(s); i++) {
 			if (s->chains[i] == NULL)
 				continue;
 			c->family = s->family;

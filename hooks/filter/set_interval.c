@@ -94,6 +94,19 @@ static int emit(struct fset *s, const uint8_t *lo, const uint8_t *hi,
 	return 0;
 }
 
+/* The catch-all sits past the elements, at index nb: fset_nb_data() counts it. */
+static int emit_catchall(struct fset *s, const struct elem *c)
+{
+	static const uint8_t zero[64];
+	int ret = emit(s, zero, zero, c->data, c->chain, c->expires);
+
+	if (ret == 0) {
+		s->nb--;
+		s->catchall = true;
+	}
+	return ret;
+}
+
 static int build_ranges(struct fset *s, struct elem *v, uint32_t n, bool interval)
 {
 	uint8_t hi[64], max[64];
@@ -148,7 +161,8 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 	       char *err, size_t errlen)
 {
 	uint32_t flags = nftnl_set_get_u32(ns, NFTNL_SET_FLAGS), n = 0, len;
-	bool timeouts = false;
+	bool timeouts = false, have_catchall = false;
+	struct elem catchall = { 0 };
 	struct nftnl_set_elems_iter *it;
 	struct nftnl_set_elem *e;
 	struct elem *v = NULL;
@@ -207,6 +221,27 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 			v = nv;
 		}
 		memset(&v[n], 0, sizeof(v[n]));
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+		    (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_CATCHALL)) {
+			/* "*": what a lookup finds when no element holds the key */
+			if (s->dynamic || have_catchall) {
+				snprintf(err, errlen, "table %s: set %s: a catch-all element %s",
+					 s->table, s->name, s->dynamic ? "in a dynamic set is not "
+					 "supported" : "twice");
+				ret = -EOPNOTSUPP;
+				break;
+			}
+			ret = elem_data(s, e, &catchall, err, errlen);
+			if (ret)
+				break;
+			ttl = elem_ttl_ms(ns, e);
+			if (ttl != 0) {
+				catchall.expires = now + ttl / 1000 * hz + ttl % 1000 * hz / 1000 + 1;
+				timeouts = true;
+			}
+			have_catchall = true;
+			continue;
+		}
 		v[n].key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END))
 			v[n].key_end = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &len);
@@ -248,6 +283,8 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 			ret = build_ranges(s, v, n, flags & NFT_SET_INTERVAL);
 		}
 	}
+	if (ret == 0 && have_catchall)
+		ret = emit_catchall(s, &catchall);
 	free(v);
 	if (ret)
 		fset_free(s);
@@ -256,7 +293,7 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 
 void fset_chains_free(struct fset *s)
 {
-	for (uint32_t i = 0; s->chains != NULL && i < s->nb; i++)
+	for (uint32_t i = 0; s->chains != NULL && i < fset_nb_data(s); i++)
 		free(s->chains[i]);
 	free(s->chains);
 	s->chains = NULL;
@@ -278,6 +315,14 @@ void fset_free(struct fset *s)
 static inline bool elem_expired(const struct fset *s, uint32_t i, uint64_t now)
 {
 	return s->expires != NULL && s->expires[i] != 0 && now >= s->expires[i];
+}
+
+/* No element holds the key: the catch-all's data, if the set has a live one. */
+static inline const uint32_t *fset_catchall(const struct fset *s, uint64_t now)
+{
+	if (!s->catchall || elem_expired(s, s->nb, now))
+		return NULL;
+	return &s->data[s->nb * 2];
 }
 
 /*
@@ -315,7 +360,7 @@ const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 		for (uint32_t i = 0; i < s->nb; i++)
 			if (concat_in(s, key, i) && !elem_expired(s, i, now))
 				return &s->data[i * 2];
-		return NULL;
+		return fset_catchall(s, now);
 	}
 	/* last element whose lo <= key */
 	while (lo < hi) {
@@ -326,10 +371,10 @@ const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 			hi = mid;
 	}
 	if (lo == 0)
-		return NULL;
+		return fset_catchall(s, now);
 	lo--;
 	if (memcmp(key, s->hi + (size_t)lo * s->key_len, s->key_len) > 0 ||
 	    elem_expired(s, lo, now))
-		return NULL;
+		return fset_catchall(s, now);
 	return &s->data[lo * 2];
 }

@@ -303,6 +303,44 @@ static void test_sets(void)
 	nfv_filter_ruleset_free(rs);
 }
 
+/*
+ * Catch-all elements ("*"): found when no element holds the key, in a
+ * verdict map (with a jump), an exact set, a concatenation and a data
+ * map; a timed-out catch-all is absent like any element.
+ */
+static void test_catchall(void)
+{
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table inet t {\n"
+		" map ports { type inet_service : verdict;\n"
+		"   elements = { 22 : accept, 443 : jump web, * : drop } }\n"
+		" set svc { type ipv4_addr . inet_service; flags interval;\n"
+		"   elements = { 10.0.0.0/8 . 1000-2000, * } }\n"
+		" map marks { type ipv4_addr : mark; elements = { 10.0.0.7 : 7, * : 3 } }\n"
+		" chain web {\n  ip saddr 10.0.9.9 drop\n }\n"
+		" chain c { type filter hook input priority 0; policy accept;\n"
+		"  udp dport 9 meta mark set ip saddr map @marks\n"
+		"  udp dport 9 meta mark 3 drop\n"
+		"  udp dport 8 ip saddr . udp dport != @svc drop\n"
+		"  meta l4proto tcp tcp dport vmap @ports\n }\n}\n");
+	struct tp d = { .proto = IPPROTO_TCP, .src = "10.0.0.1", .dport = 22 };
+
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+	d.dport = 23;	/* no element: the catch-all's drop */
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	d.dport = 443;	/* jump web: not dropped there, the policy accepts */
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);
+	d.src = "10.0.9.9";
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);
+	d = (struct tp){ .proto = IPPROTO_UDP, .src = "10.0.0.7", .dport = 9 };
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* mark 7 */
+	d.src = "10.0.0.8";
+	CU_ASSERT_EQUAL(verdict(rs, &d), DROP_RULE);	/* mark 3 from "*" */
+	d = (struct tp){ .proto = IPPROTO_UDP, .src = "192.0.2.1", .dport = 8 };
+	CU_ASSERT_EQUAL(verdict(rs, &d), NFV_ACCEPT);	/* in @svc by "*" */
+	nfv_filter_ruleset_free(rs);
+}
+
 /* at now (ms): the verdict of d at LOCAL_IN */
 static uint32_t verdict_at(const struct nfv_filter_ruleset *rs, const struct tp *d,
 			   uint64_t now)
@@ -744,6 +782,7 @@ int main(int argc, char **argv)
 		{ "meta", test_meta },
 		{ "sets, intervals, concatenations, maps", test_sets },
 		{ "set element timeouts", test_set_timeouts },
+		{ "catch-all elements", test_catchall },
 		{ "fib", test_fib },
 		{ "chains, jump, goto, return, continue, counters", test_chains },
 		{ "base chain priorities", test_priorities },
