@@ -18,9 +18,9 @@
 # mbuf leaked. nfvpnctl capture finds the prefix and the port id from the
 # port's name, writes what dumpcap does (with a filter), ends on duration,
 # refuses an unknown port. A secondary needs the primary's hugepage files:
-# the dataplane runs without --huge-unlink here (docs/capture.md); on a
-# machine without hugepages there is nothing to attach to and the test says
-# SKIP. About 15 s.
+# the dataplane runs without --huge-unlink here (docs/dataplane.md,
+# "Packet capture"); on a machine without hugepages there is nothing to
+# attach to and the test says SKIP. About 15 s.
 # It busy-polls: take the shared lock as ci/test.sh does.
 #
 # usage: capture_test.sh      (NFV_BUILD, NFV_EAL_MEM)
@@ -36,7 +36,7 @@ NFV_EAL_MEM=${NFV_EAL_MEM//--huge-unlink/}
 # (or ASan's layout, in CI's sanitizer pass) put the primary's hugepage
 # area over something of dumpcap's, it cannot ("Cannot get a virtual area
 # at requested address", seen once in CI): a fixed base both have free,
-# as DPDK's multi-process guide advises
+# as DPDK's multi-process guide advises (docs/dataplane.md)
 NFV_EAL_MEM="$NFV_EAL_MEM --base-virtaddr 0x200000000000"
 DUMPCAP=$(command -v dpdk-dumpcap) || fail "no dpdk-dumpcap (Debian package dpdk)"
 
