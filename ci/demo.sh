@@ -91,7 +91,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 snapshot before
-echo "    (to see the ESP on the link meanwhile, in another shell: dpdk-dumpcap --file-prefix nfvpn-demo-site-a -i net_memif_demoa1 -w /tmp/wan.pcapng)"
+echo "    (to see the ESP on the link meanwhile, in another shell: $ctl -s $work/site-a.sock capture wan file /tmp/wan.pcapng)"
 nfv_log "LAN traffic for $secs s at $rate frames/s: host A 10.1.0.2 -> host B 10.2.0.10 and back"
 /usr/bin/python3 ci/demo_lan.py --lan-a "$work/lan-a.sock" --lan-b "$work/lan-b.sock" \
 	--duration "$secs" --rate "$rate" > "$work/traffic.json"

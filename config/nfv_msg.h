@@ -46,6 +46,7 @@ enum nfv_msg_type {
 	NFV_MSG_ROUTE_REPLACE = 17,	/* struct nfv_policy_route -> empty */
 	NFV_MSG_STATS_CLEAR = 18,	/* empty -> empty: the baseline of STATS_DELTA */
 	NFV_MSG_STATS_DELTA = 19,	/* -> list of struct nfv_msg_counter, less the baseline */
+	NFV_MSG_CAPTURE_INFO = 20,	/* -> struct nfv_msg_capture_info */
 	/* hooks/ipsec: 32..47; SA payloads carry keys, lists never do */
 	NFV_MSG_IPSEC_SAS = 32,		/* -> list of struct nfv_msg_ipsec_sa */
 	NFV_MSG_IPSEC_SPS = 33,		/* -> list of struct nfv_msg_ipsec_sp */
@@ -124,6 +125,14 @@ struct nfv_msg_port {
 	uint64_t rx_missed, rx_errors, tx_errors;
 	uint64_t punted;	/* sent to the exception interface */
 	uint64_t from_kernel;	/* received from the exception interface */
+};
+
+/* What a DPDK secondary process (dpdk-dumpcap) needs to attach. */
+struct nfv_msg_capture_info {
+	char file_prefix[64];	/* EAL's --file-prefix ("rte": the default) */
+	uint8_t served;		/* rte_pdump answers capture requests */
+	uint8_t hugepages;	/* 0: --no-huge, nothing to attach to */
+	uint8_t pad[6];
 };
 
 struct nfv_msg_route {

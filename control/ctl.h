@@ -149,6 +149,7 @@ int ctl_cmd_daemon(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_events(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_steer(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_trace(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_capture(struct ctl *ctl, int argc, char **argv);
 /*
  * ctl_daemon.c: nfvpnd's text answers as JSON. status: "key value" lines,
  * an object of them (numbers as numbers); reload and diff: the plan, "+",

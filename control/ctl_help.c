@@ -224,6 +224,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "packets pay one branch per burst. Ends after N packets, or after 60 s.\n"
 	  "--json: one object a line.",
 	  "nfvpnctl trace 5 dst 10.2.0.0/16 proto udp", ctl_cmd_trace },
+	{ "capture",
+	  "PORT [file PATH] [count N] [duration S] [filter EXPR] [snaplen N] [dry-run]",
+	  "pcapng of a port, with dpdk-dumpcap",
+	  "Runs dpdk-dumpcap (Debian package dpdk; $NFVPN_DUMPCAP names another)\n"
+	  "against the running dataplane on PORT, as the policy names it: what the\n"
+	  "port receives and sends, as pcapng, into file PATH (default: a file\n"
+	  "that dumpcap names), until count N packets, duration S seconds or\n"
+	  "Ctrl-C; filter EXPR is a pcap-filter(7) expression, snaplen N the bytes\n"
+	  "kept of each packet. nfvpnctl asks the dataplane for its --file-prefix\n"
+	  "and the port's DPDK id; dry-run prints the dumpcap command instead of\n"
+	  "running it. The dataplane must run with hugepages and without\n"
+	  "--huge-unlink or --in-memory (dumpcap attaches to its memory); as root.\n"
+	  "Exit status 1: no such port, nothing can attach, or dumpcap failed.",
+	  "nfvpnctl capture wan file /tmp/wan.pcapng count 100 filter esp", ctl_cmd_capture },
 };
 
 const unsigned int ctl_nb_cmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);

@@ -147,6 +147,37 @@ dp_start() {
 	fail "nfvpn-dataplane did not start"
 }
 
+# nfvpnd_start [ARGS...]: nfvpnd on $WORK/policy.yaml for the dataplane of
+# dp_start ($SOCK), its control socket NFVPND_SOCKET ($WORK/nfvpnd.sock,
+# exported for nfvpnctl's daemon commands), no kernel stub
+# (--no-steer), ARGS after those; its output in $WORK/nfvpnd.log (started
+# afresh). Returns once nfvpnd has applied the policy at start and serves
+# its socket (NFVPND_PID), fails the test if it does not within 15 s.
+# smoke_cleanup stops it with the test's other jobs.
+NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
+NFVPND_PID=
+nfvpnd_start() {
+	[ -x "$NFVPND" ] || fail "no $NFVPND"
+	export NFVPND_SOCKET=$WORK/nfvpnd.sock
+	"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
+		--no-steer "$@" > "$WORK/nfvpnd.log" 2>&1 &
+	NFVPND_PID=$!
+	for _ in $(seq 300); do
+		grep -q "changes applied\|no change" "$WORK/nfvpnd.log" && [ -S "$NFVPND_SOCKET" ] &&
+			return 0
+		kill -0 "$NFVPND_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "nfvpnd did not apply its policy: $(tail -c 1000 "$WORK/nfvpnd.log")"
+}
+
+# nfvpnd_stop: SIGTERM, and a clean exit.
+nfvpnd_stop() {
+	kill -TERM "$NFVPND_PID"
+	wait "$NFVPND_PID" || fail "nfvpnd exited with status $?: $(tail -c 1000 "$WORK/nfvpnd.log")"
+	NFVPND_PID=
+}
+
 # dp_stop: SIGINT, clean exit, no mbuf leaked.
 dp_stop() {
 	kill -INT "$DP_PID"
@@ -180,7 +211,6 @@ expect_counter() {	# expect_counter NAME VALUE
 # IPv6 chatter); GEN and NFVPND name the programs.
 gen_pair() {
 	GEN=$NFV_BUILD/bench/nfvpn-gen
-	NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
 	[ -x "$GEN" ] || fail "no $GEN"
 	[ -x "$NFVPND" ] || fail "no $NFVPND"
 	dp_netns

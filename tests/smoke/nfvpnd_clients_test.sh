@@ -6,9 +6,6 @@
 # the 64 slots; each is closed after 5 s.
 . "$(dirname "$0")/lib.sh"
 
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
-[ -x "$NFVPND" ] || fail "no $NFVPND"
-export NFVPND_SOCKET=$WORK/nfvpnd.sock
 CLIENTS="$PY $(dirname "$0")/mgmt_clients.py"
 
 cat > "$WORK/policy.yaml" <<EOP
@@ -18,13 +15,9 @@ addresses:
   - { port: p0, address: 10.0.0.1/24 }
 EOP
 dp_start "$WORK/policy.yaml"
-"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
-NFVPND_PID=$!
-bg=("$NFVPND_PID")
+nfvpnd_start
+bg=()
 trap 'kill "${bg[@]}" 2>/dev/null; smoke_cleanup' EXIT
-for _ in $(seq 50); do [ -S "$NFVPND_SOCKET" ] && break; sleep 0.1; done
-[ -S "$NFVPND_SOCKET" ] || fail "nfvpnd did not start: $(cat "$WORK/nfvpnd.log")"
 
 # daemon_ms: the time nfvpnctl daemon takes, in ms; fails the test on an error
 daemon_ms() {
@@ -62,8 +55,6 @@ grep -q "^control_clients 1$" "$WORK/daemon.out" ||
 	fail "silent clients still held: $(grep control_clients "$WORK/daemon.out")"
 echo "ok: silent clients closed after 5 s ($(grep control_timeouts "$WORK/daemon.out"))"
 
-kill -TERM "$NFVPND_PID"
-wait "$NFVPND_PID" || fail "nfvpnd exited with status $?"
-bg=("${bg[@]:1}")
+nfvpnd_stop
 dp_stop
 echo "PASS: nfvpnd_clients_test"

@@ -15,8 +15,6 @@
 #    previous ruleset comes back from the load's undo group (txn 0).
 . "$(dirname "$0")/lib.sh"
 
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
-[ -x "$NFVPND" ] || fail "no $NFVPND"
 
 policy() {	# policy PORT RULE [HOOK]: a forward chain accepting udp PORT
 	cat <<EOP
@@ -53,12 +51,7 @@ grep -q "^$WORK/bad.yaml:10:8: filter: filter.nft:4:25-25: Error: syntax error" 
 grep -q "^    udp dport 5000 acept$" "$WORK/o" || fail "--check shows no line: $(cat "$WORK/o")"
 
 dp_start "$WORK/policy.yaml"
-export NFVPND_SOCKET=$WORK/nfvpnd.sock
-"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
-NFVPND_PID=$!
-trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
-for _ in $(seq 50); do grep -q "changes applied" "$WORK/nfvpnd.log" && break; sleep 0.1; done
+nfvpnd_start
 grep -q "+ filter load filter.nft" "$WORK/nfvpnd.log" || fail "nfvpnd's start: $(cat "$WORK/nfvpnd.log")"
 ruleset_has 5000 || fail "ruleset: $(ctl ruleset)"
 [ "$(loads)" = "2 policy" ] || fail "the dataplane's start and nfvpnd's: $(loads)"

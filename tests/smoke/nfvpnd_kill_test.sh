@@ -20,33 +20,17 @@
 . "$(dirname "$0")/lib.sh"
 
 ROUTES=${NFVPND_KILL_ROUTES:-20000}
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
-[ -x "$NFVPND" ] || fail "no $NFVPND"
 MKPOLICY=$NFV_TOP/bench/apply/mkpolicy.py
 for v in 1 2; do
 	$PY "$MKPOLICY" "$WORK/p$v.yaml" "$ROUTES" "$v" || fail "mkpolicy"
 	chmod 600 "$WORK/p$v.yaml"
 done
 cp "$WORK/p1.yaml" "$WORK/policy.yaml"
-export NFVPND_SOCKET=$WORK/nfvpnd.sock
-NFVPND_PID=
-trap 'kill -9 $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
 
 gen() { ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
 routes() { ctl routes | sort; }
 now_ms() { date +%s%3N; }
 
-nfvpnd_start() {
-	: > "$WORK/nfvpnd.log"
-	"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-		--no-steer > "$WORK/nfvpnd.log" 2>&1 &
-	NFVPND_PID=$!
-	for _ in $(seq 300); do
-		grep -q "changes applied\|no change" "$WORK/nfvpnd.log" && return 0
-		sleep 0.05
-	done
-	fail "nfvpnd did not apply: $(tail -c 500 "$WORK/nfvpnd.log")"
-}
 
 # nfvpnd running and A applied (a try may have landed after the commit)
 ensure_a() {

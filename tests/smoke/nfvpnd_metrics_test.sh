@@ -8,7 +8,6 @@
 #   nfvpn-dataplane (net_ring, no traffic) <- nfvpnd --metrics [::1]:P <- this test (HTTP)
 . "$(dirname "$0")/lib.sh"
 
-NFVPND=$NFV_BUILD/control/nfvpnd/nfvpnd
 [ -x "$NFVPND" ] || fail "no $NFVPND"
 $PY -c 'import prometheus_client.parser' 2>/dev/null || fail "no python3-prometheus-client"
 
@@ -47,23 +46,6 @@ done
 
 dp_start "$WORK/policy.yaml"
 PORT=$((20000 + $$ % 20000))
-export NFVPND_SOCKET=$WORK/nfvpnd.sock
-start_nfvpnd() {	# start_nfvpnd METRICS_ARG
-	"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-		--no-steer --metrics "$1" > "$WORK/nfvpnd.log" 2>&1 &
-	NFVPND_PID=$!
-	for _ in $(seq 50); do
-		ctl daemon 2>/dev/null | grep -q connected && return 0
-		kill -0 "$NFVPND_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "nfvpnd --metrics $1: $(cat "$WORK/nfvpnd.log")"
-}
-stop_nfvpnd() {
-	kill -TERM "$NFVPND_PID"
-	wait "$NFVPND_PID" || fail "nfvpnd exited with status $?: $(cat "$WORK/nfvpnd.log")"
-}
-trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
 
 # scrape HOST PORT: every check on the endpoint at HOST (an address literal)
 scrape() {
@@ -165,7 +147,7 @@ EOP
 }
 
 # 1. IPv6 loopback
-start_nfvpnd "[::1]:$PORT"
+nfvpnd_start --metrics "[::1]:$PORT"
 grep -q "metrics on http://\[::1\]:$PORT/metrics" "$WORK/nfvpnd.log" || fail "log: $(cat "$WORK/nfvpnd.log")"
 scrape ::1 "$PORT" || fail "metrics on [::1]:$PORT: $(cat "$WORK/nfvpnd.log")"
 # a client that says nothing does not hold the daemon: the control socket answers
@@ -181,17 +163,17 @@ kill "$IDLE_PID"; wait "$IDLE_PID" 2>/dev/null
 # not on IPv4
 $PY -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)' \
 	"$PORT" 2>/dev/null && fail "[::1]:$PORT also answers on 127.0.0.1"
-stop_nfvpnd
+nfvpnd_stop
 
 # 2. PORT alone: 127.0.0.1, as before
-start_nfvpnd "$PORT"
+nfvpnd_start --metrics "$PORT"
 scrape 127.0.0.1 "$PORT" || fail "metrics on 127.0.0.1:$PORT: $(cat "$WORK/nfvpnd.log")"
 # a port taken: nfvpnd says so and exits 1
 "$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$WORK/other.sock" \
 	--no-steer --metrics "$PORT" > "$WORK/o" 2>&1; rc=$?
 [ "$rc" -eq 1 ] || fail "a second nfvpnd on port $PORT: exit $rc: $(cat "$WORK/o")"
 grep -q "metrics on http://127.0.0.1:$PORT/metrics: cannot listen" "$WORK/o" || fail "$(cat "$WORK/o")"
-stop_nfvpnd
+nfvpnd_stop
 
 dp_stop
 echo "PASS $SMOKE_NAME"

@@ -107,14 +107,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 umask 077
 policy 1 > "$WORK/policy.yaml"
 dp_start "$WORK/policy.yaml"
-NFVPND_SOCKET=$WORK/nfvpnd.sock
-export NFVPND_SOCKET
-"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" \
-	--rekey-grace "$GRACE" --no-steer > "$WORK/nfvpnd.log" 2>&1 &
-NFVPND_PID=$!
-trap 'kill $NFVPND_PID 2>/dev/null; smoke_cleanup' EXIT
-for _ in $(seq 50); do [ -S "$NFVPND_SOCKET" ] && break; sleep 0.1; done
-for _ in $(seq 50); do grep -q "changes applied" "$WORK/nfvpnd.log" && break; sleep 0.1; done
+nfvpnd_start --rekey-grace "$GRACE"
 grep -q "start: apply" "$WORK/nfvpnd.log" || fail "nfvpnd did not apply: $(cat "$WORK/nfvpnd.log")"
 gen0=$(status generation)
 T0=$(now_ms)

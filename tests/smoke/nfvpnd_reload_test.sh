@@ -91,15 +91,9 @@ print(next((s["counters"]["packets"] for s in items if s["name"] == sys.argv[1])
 policy 0 > "$WORK/policy.yaml"
 dp_start "$WORK/policy.yaml"
 "$NFVPND" --check "$WORK/policy.yaml" > /dev/null || fail "nfvpnd --check"
-NFVPND_SOCKET=$WORK/nfvpnd.sock
-export NFVPND_SOCKET
-"$NFVPND" --config "$WORK/policy.yaml" --socket "$SOCK" --control "$NFVPND_SOCKET" --rekey-grace 60 \
-	--no-steer > "$WORK/nfvpnd.log" 2>&1 &
-NFVPND_PID=$!
+nfvpnd_start --rekey-grace 60
 TRACE_PID=
-trap 'kill $NFVPND_PID $TRACE_PID 2>/dev/null; smoke_cleanup' EXIT
-for _ in $(seq 50); do [ -S "$NFVPND_SOCKET" ] && break; sleep 0.1; done
-sleep 0.5
+trap 'kill $TRACE_PID 2>/dev/null; smoke_cleanup' EXIT
 grep -q "start: apply" "$WORK/nfvpnd.log" || fail "nfvpnd did not apply: $(cat "$WORK/nfvpnd.log")"
 gen0=$(ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])')
 

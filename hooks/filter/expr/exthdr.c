@@ -12,8 +12,10 @@
  *          stall the connection, as the kernel says)
  *
  * The options are walked as the kernel's optlen() walks them: an end or a
- * no-op, or a length of 0, counts one byte. A write needs the TCP header
- * in the first segment (it always is for frames our ports receive).
+ * no-op, or a length of 0, counts one byte. A write goes wherever the
+ * bytes are, across the segments of a chained mbuf (a reassembled packet,
+ * a frame a PMD scattered) as the kernel's skb_ensure_writable() makes
+ * them writable: the clamp never depends on how the packet is cut.
  * IPv6 extension headers, IPv4 options, SCTP chunks are refused by name.
  *
  *   EXTHDR_TCP      a: option type, b: offset, len, c: 1 for "exists", dreg
@@ -144,29 +146,47 @@ static inline int32_t exthdr_tcp_eval(const struct nfv_filter_ruleset *rs,
 	return NFT_CONTINUE;
 }
 
+/* len bytes of src at off into m's data, across its segments */
+static inline void exthdr_write(struct rte_mbuf *m, uint32_t off, const void *src,
+				uint32_t len)
+{
+	const uint8_t *from = src;
+
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t n;
+
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		n = RTE_MIN(len, m->data_len - off);
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off), from, n);
+		from += n;
+		len -= n;
+		off = 0;
+	}
+}
+
 static inline int32_t exthdr_tcp_set_eval(const struct nfv_filter_ruleset *rs,
 					  const struct finsn *i, uint32_t *regs,
 					  const struct fpkt *p,
 					  const struct nfv_hook_state *st)
 {
-	uint8_t buf[60], *th;
+	uint8_t buf[60];
 	uint32_t hlen, sum;
 	uint16_t oldw[2], neww[2], ck;
-	const uint8_t *ro;
+	const uint8_t *th;
 	int at;
 
-	ro = exthdr_tcp_header(p, buf, &hlen);
-	if (ro == NULL)
+	/* the header, in the mbuf or (cut across segments) copied to buf */
+	th = exthdr_tcp_header(p, buf, &hlen);
+	if (th == NULL)
 		return NFT_BREAK;
-	at = exthdr_tcp_find(i, ro, hlen);
+	at = exthdr_tcp_find(i, th, hlen);
 	if (at == 0)	/* no such option: nothing to change */
 		return NFT_CONTINUE;
 	if (at < 0)
 		return NFT_BREAK;
-	/* writes only where the header is in the first segment */
-	if (p->thoff + hlen > rte_pktmbuf_data_len(p->m))
-		return NFT_BREAK;
-	th = rte_pktmbuf_mtod_offset(p->m, uint8_t *, p->thoff);
 	memcpy(oldw, th + at + i->b, i->len);
 	memcpy(neww, &regs[i->sreg], i->len);
 	if (i->a == TCPOPT_MSS_ && i->len == 2 &&
@@ -174,7 +194,7 @@ static inline int32_t exthdr_tcp_set_eval(const struct nfv_filter_ruleset *rs,
 		return NFT_CONTINUE;	/* an MSS only ever lowered */
 	if (memcmp(oldw, neww, i->len) == 0)
 		return NFT_CONTINUE;
-	memcpy(th + at + i->b, neww, i->len);
+	exthdr_write(p->m, p->thoff + at + i->b, neww, i->len);
 	/* RFC 1624: HC' = ~(~HC + ~m + m'), per 16-bit word; the option
 	 * may sit at an odd offset, where the words swap their bytes */
 	memcpy(&ck, th + 16, 2);
@@ -191,7 +211,7 @@ static inline int32_t exthdr_tcp_set_eval(const struct nfv_filter_ruleset *rs,
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	ck = rte_cpu_to_be_16((uint16_t)~sum);
-	memcpy(th + 16, &ck, 2);
+	exthdr_write(p->m, p->thoff + 16, &ck, 2);
 	return NFT_CONTINUE;
 }
 #endif

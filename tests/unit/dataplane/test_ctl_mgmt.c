@@ -41,6 +41,7 @@ static const struct {
 	{ NFV_MSG_ROUTE_REPLACE, true, sizeof(struct nfv_policy_route) },
 	{ NFV_MSG_STATS_CLEAR, false, 0 },
 	{ NFV_MSG_STATS_DELTA, false, 0 },
+	{ NFV_MSG_CAPTURE_INFO, false, 0 },
 	{ NFV_MSG_IPSEC_SAS, false, 0 },
 	{ NFV_MSG_IPSEC_SPS, false, 0 },
 	{ NFV_MSG_IPSEC_SA_ADD, true, 0 },
@@ -254,6 +255,30 @@ static uint64_t counter(struct nfv_mgmt_conn *c, uint16_t type, const char *name
 			v = cnt[i].value;
 	ctl_resp_free(&r);
 	return v;
+}
+
+/*
+ * CAPTURE_INFO: the --file-prefix of this process (nfv_test_eal_init's),
+ * and why dumpcap could not attach here: no hugepages, no rte_pdump.
+ */
+static void test_capture_info(void)
+{
+	struct nfv_msg_capture_info ci;
+	struct nfv_mgmt_conn *c;
+	struct ctl_resp r;
+	char want[64];
+
+	snprintf(want, sizeof(want), "nfvtest%d", (int)getpid());
+	start_all();
+	c = ctl_conn_open(&f);
+	CU_ASSERT_EQUAL(ctl_call(&f, c, NFV_MSG_CAPTURE_INFO, NULL, 0, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.h.len, sizeof(ci));
+	memcpy(&ci, r.p, sizeof(ci));
+	CU_ASSERT_STRING_EQUAL(ci.file_prefix, want);
+	CU_ASSERT_EQUAL(ci.hugepages, 0);	/* --no-huge */
+	CU_ASSERT_EQUAL(ci.served, 0);		/* the capture module did not start */
+	ctl_resp_free(&r);
+	ctl_fake_fini(&f);
 }
 
 /* The counters' listings need no device: the fake's ports have none. */
@@ -470,6 +495,7 @@ int main(int argc, char **argv)
 		{ "replay (c NULL): changes only, nothing sent", test_replay },
 		{ "every request with an empty payload gets one response", test_empty_payloads },
 		{ "STATUS, STATS, PORTS on ports without a device", test_status_stats_ports },
+		{ "CAPTURE_INFO: the file prefix, no hugepages, not served", test_capture_info },
 		{ "EVENTS: subscribe, stream, unsubscribe on close, limit", test_events },
 		{ "every listing: a list of its record size", test_listings },
 		/* last: it registers types of its own */

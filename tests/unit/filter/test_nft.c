@@ -196,6 +196,56 @@ static void test_tcp_option_write(void)
 	nfv_filter_ruleset_free(rs);
 }
 
+/* m cut in two at byte k: the bytes from k on in a second segment */
+static struct rte_mbuf *split_at(struct rte_mbuf *m, uint32_t k)
+{
+	uint32_t rest = rte_pktmbuf_pkt_len(m) - k;
+	struct rte_mbuf *m2 = rte_pktmbuf_alloc(ft_pool);
+	char *to;
+
+	CU_ASSERT_FATAL(m2 != NULL);
+	to = rte_pktmbuf_append(m2, (uint16_t)rest);
+	CU_ASSERT_FATAL(to != NULL);
+	memcpy(to, rte_pktmbuf_mtod_offset(m, char *, k), rest);
+	CU_ASSERT_FATAL(rte_pktmbuf_trim(m, (uint16_t)rest) == 0);
+	CU_ASSERT_FATAL(rte_pktmbuf_chain(m, m2) == 0);
+	return m;
+}
+
+/*
+ * The clamp of a SYN whose TCP header is cut across two segments, at every
+ * byte from the IP header's end to the options' (the MSS value and the
+ * checksum split included): lowered and the checksum right, as in one
+ * segment. Was: no clamp at all where the header left the first segment.
+ */
+static void test_tcp_option_write_segments(void)
+{
+	struct nfv_filter_ruleset *rs = ft_ruleset(
+		"table inet t { chain c { type filter hook input priority 0; policy accept;\n"
+		" tcp flags syn tcp option maxseg size set 1360\n }\n}");
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		int fam = v6 ? AF_INET6 : AF_INET;
+		uint32_t hl = v6 ? 40 : 20;
+
+		for (uint32_t k = hl + 1; k < hl + 28; k++) {
+			struct rte_mbuf *m = split_at(syn_mss(fam, 1460, 80), k);
+			bool ok;
+
+			CU_ASSERT_EQUAL(m->nb_segs, 2);
+			CU_ASSERT_EQUAL(ft_run(rs, IN, 0, m, 1000), NFV_ACCEPT);
+			CU_ASSERT_FATAL(rte_pktmbuf_linearize(m) == 0);
+			CU_ASSERT_EQUAL(mss_of(m, fam, &ok), 1360);
+			if (!ok)
+				fprintf(stderr, "  %s, cut at %u: bad TCP checksum\n",
+					v6 ? "IPv6" : "IPv4", k);
+			CU_ASSERT(ok);
+			rte_pktmbuf_free(m);
+		}
+	}
+	nfv_filter_ruleset_free(rs);
+}
+
 static void test_ipv6_inet(void)
 {
 	struct nfv_filter_ruleset *rs = ft_ruleset(
@@ -790,6 +840,7 @@ int main(int argc, char **argv)
 		{ "quota", test_quota },
 		{ "tcp options read", test_tcp_option_read },
 		{ "tcp option write: the mss clamp", test_tcp_option_write },
+		{ "tcp option write: a header cut across segments", test_tcp_option_write_segments },
 		{ "reject", test_reject },
 		{ "nft text errors", test_text_error },
 		{ "apply and swap through the hook table", test_apply_swap },
