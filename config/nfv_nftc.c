@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,17 +86,29 @@ int nfv_nftc_collect(pid_t pid, int out_fd, int err_fd, struct nfv_nftc_out *out
 				 { .fd = err_fd, .events = POLLIN } };
 	size_t elen = 0;
 	char buf[65536];
-	int ret = 0, status = 0;
+	int ret = 0, status = 0, left_ms = NFV_NFTC_TIMEOUT_MS, n;
 
 	out->len = 0;
 	if (errlen)
 		err[0] = '\0';
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		/* a compiler that hangs must not hang its caller (the dataplane) */
+		n = poll(pfd, 2, left_ms < 100 ? left_ms : 100);
+		if (n < 0 && errno != EINTR) {
 			ret = -errno;
 			break;
+		}
+		if (n <= 0) {
+			left_ms -= 100;
+			if (left_ms <= 0) {
+				kill(pid, SIGKILL);
+				ret = -ETIMEDOUT;
+				snprintf(err, errlen, "%s took more than %u s: killed", NFV_NFTC_NAME,
+					 NFV_NFTC_TIMEOUT_MS / 1000);
+				elen = strlen(err);
+				break;
+			}
+			continue;
 		}
 		for (int i = 0; i < 2; i++) {
 			ssize_t n;
@@ -278,3 +291,23 @@ int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t c
 	close(in);
 	return ret;
 }
+
+int nfv_nftc_spawn_validate(const void *msgs, size_t len, char *err, size_t errlen)
+{
+	char *const argv[] = { (char *)NFV_NFTC_NAME, (char *)"--validate", NULL };
+	struct nfv_nftc_out out = { 0 };
+	int in, ret;
+
+	if (errlen)
+		err[0] = '\0';
+	in = bytes_memfd(msgs, len);
+	if (in < 0) {
+		snprintf(err, errlen, "memfd for the ruleset: %s", strerror(-in));
+		return in;
+	}
+	ret = spawn(argv, in, -1, &out, err, errlen);
+	close(in);
+	nfv_nftc_out_fini(&out);
+	return ret;
+}
+

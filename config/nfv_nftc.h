@@ -22,6 +22,8 @@
 
 #define NFV_NFTC_NAME	"nfvpn-nftc"
 #define NFV_NFTC_ENV	"NFVPN_NFTC"	/* overrides where nfvpn-nftc is */
+/* How long nfv_nftc_collect() waits for a compiler before it kills it. */
+#define NFV_NFTC_TIMEOUT_MS 30000
 /* The most a compiled ruleset may take, as the dataplane's load buffer. */
 #define NFV_NFTC_OUT_MAX (64u << 20)
 
@@ -62,6 +64,14 @@ nfv_nftc_fn nfv_nftc_spawn;
  */
 int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
 			bool handles, struct nfv_nftc_out *out, char *err, size_t errlen);
+
+/*
+ * nfvpn-nftc --validate: 0 when libnftnl parses every message of msgs, as
+ * the caller's parser is about to (libnftnl exits the process on some
+ * malformed attributes: the check runs in a child); -EINVAL with the
+ * reason in err otherwise, another -errno when it could not run.
+ */
+int nfv_nftc_spawn_validate(const void *msgs, size_t len, char *err, size_t errlen);
 
 /*
  * The nfvpn-nftc that nfv_nftc_spawn() runs: $NFVPN_NFTC, else the one in

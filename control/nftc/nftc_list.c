@@ -613,7 +613,9 @@ int nfv_nftc_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_le
 		goto out;
 	nftnl_batch_begin((char *)b.buf, ++b.seq);
 	b.len += NLMSG_ALIGN(((struct nlmsghdr *)b.buf)->nlmsg_len);
-	for (nlh = msgs; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	/* a length of 2^31 or more passes mnl_nlmsg_ok() and steps by 0 */
+	for (nlh = msgs; mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left;
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
 		int r = batch_add(&b, nlh, cv, nctrs, &in);
 
 		if (r < 0) {
@@ -646,3 +648,79 @@ out:
 	free(in.v);
 	return ret;
 }
+
+/* Parses one message as the dataplane will; 0, or -1 when libnftnl refuses it. */
+static int validate_one(const struct nlmsghdr *nlh)
+{
+	void *obj;
+	int ret = -1;
+
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		obj = nftnl_table_alloc();
+		if (obj != NULL) {
+			ret = nftnl_table_nlmsg_parse(nlh, obj);
+			nftnl_table_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWCHAIN:
+		obj = nftnl_chain_alloc();
+		if (obj != NULL) {
+			ret = nftnl_chain_nlmsg_parse(nlh, obj);
+			nftnl_chain_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWSET:
+		obj = nftnl_set_alloc();
+		if (obj != NULL) {
+			ret = nftnl_set_nlmsg_parse(nlh, obj);
+			nftnl_set_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWSETELEM:
+		obj = nftnl_set_alloc();
+		if (obj != NULL) {
+			ret = nftnl_set_elems_nlmsg_parse(nlh, obj);
+			nftnl_set_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWRULE:
+		obj = nftnl_rule_alloc();
+		if (obj != NULL) {
+			ret = nftnl_rule_nlmsg_parse(nlh, obj);
+			nftnl_rule_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	}
+	/* what the dataplane's parser skips is no danger to it */
+	return 0;
+}
+
+int nfv_nftc_validate(const void *msgs, size_t len, int err_fd)
+{
+	int left = (int)len;
+	unsigned int n = 0;
+	const struct nlmsghdr *nlh;
+
+	if (len > INT32_MAX) {
+		dprintf(err_fd, "%zu bytes of messages\n", len);
+		return NFV_NFTC_REFUSED;
+	}
+	/* a message libnftnl finds malformed ends this process (its
+	 * abi_breakage() exits): the dataplane runs this first, apart */
+	/* a length of 2^31 or more passes mnl_nlmsg_ok() and steps by 0 */
+	for (nlh = msgs; mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left;
+	     nlh = mnl_nlmsg_next(nlh, &left), n++) {
+		if (validate_one(nlh) < 0) {
+			dprintf(err_fd, "message %u (type %u) is malformed\n", n,
+				NFNL_MSG_TYPE(nlh->nlmsg_type));
+			return NFV_NFTC_REFUSED;
+		}
+	}
+	if (left != 0) {
+		dprintf(err_fd, "trailing bytes after the last netlink message (%u)\n", n);
+		return NFV_NFTC_REFUSED;
+	}
+	return NFV_NFTC_OK;
+}
+

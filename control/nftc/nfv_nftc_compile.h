@@ -33,6 +33,14 @@ int nfv_nftc_run(const char *text, const char *name, int out_fd, int err_fd);
 int nfv_nftc_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
 		  bool handles, int out_fd, int err_fd);
 
+/*
+ * nfvpn-nftc --validate: parses every message of msgs with libnftnl as the
+ * dataplane's parser will. libnftnl ends the process (exit 1) on some
+ * malformed attributes rather than failing the call, so the dataplane
+ * runs this in a child first. Returns an enum nfv_nftc_status.
+ */
+int nfv_nftc_validate(const void *msgs, size_t len, int err_fd);
+
 /* Moves this process to a network namespace of its own (a user namespace
  * too, without CAP_SYS_ADMIN); 0 or -errno. */
 int nfv_nftc_own_netns(void);

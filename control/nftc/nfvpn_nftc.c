@@ -8,6 +8,9 @@
  * no nf_tables). The dataplane runs it before the EAL starts, so that the
  * DPDK process neither links libnftables nor forks itself.
  *
+ * nfvpn-nftc --validate [FILE]: netlink messages in; exit 0 when libnftnl
+ * parses every one (it exits 1 itself on some malformed attributes).
+ *
  * nfvpn-nftc --list [--handles] [--counters FD] [FILE]: the way back,
  * netlink messages in (as compiled, or as the dataplane holds them), nft
  * text out, as nft list ruleset prints it; rule counters from the
@@ -64,13 +67,15 @@ static char *read_text(FILE *f, const char *name, size_t *lenp)
 static int usage(void)
 {
 	fprintf(stderr, "usage: %s [--name NAME] [FILE]\n"
+		"       %s --validate [FILE]\n"
 		"       %s --list [--handles] [--counters FD] [FILE]\n"
 		"  nft text (FILE or standard input) in, netlink messages out;\n"
 		"  --name NAME    what nft's error messages call the text (default FILE)\n"
+		"  --validate     netlink messages in: exit 0 when libnftnl parses them all\n"
 		"  --list         netlink messages in, nft text out (nft list ruleset)\n"
 		"  --handles      with the input's handles (nft -a)\n"
 		"  --counters FD  rule counters: struct nfv_msg_filter_obj records on FD\n",
-		NFV_NFTC_NAME, NFV_NFTC_NAME);
+		NFV_NFTC_NAME, NFV_NFTC_NAME, NFV_NFTC_NAME);
 	return NFV_NFTC_USAGE;
 }
 
@@ -79,12 +84,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "validate", no_argument, NULL, 'v' },
 		{ "handles", no_argument, NULL, 'a' },
 		{ "counters", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = "-", *name = NULL;
-	bool list = false, handles = false;
+	bool list = false, handles = false, validate = false;
 	char *text, *ctrs = NULL, *end;
 	size_t len = 0, clen = 0;
 	int c, ret, cfd = -1;
@@ -98,6 +104,9 @@ int main(int argc, char **argv)
 		case 'l':
 			list = true;
 			break;
+		case 'v':
+			validate = true;
+			break;
 		case 'a':
 			handles = true;
 			break;
@@ -110,7 +119,7 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (!list && (handles || cfd >= 0))
+	if ((!list && (handles || cfd >= 0)) || (list && validate))
 		return usage();
 	if (optind < argc - 1)
 		return usage();
@@ -118,7 +127,7 @@ int main(int argc, char **argv)
 		file = argv[optind];
 	if (name == NULL)
 		name = strcmp(file, "-") != 0 ? file : "stdin";
-	if (!list && isatty(STDOUT_FILENO)) {
+	if (!list && !validate && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: the output is binary; pipe it (e.g. | xxd)\n", NFV_NFTC_NAME);
 		return NFV_NFTC_USAGE;
 	}
@@ -134,6 +143,11 @@ int main(int argc, char **argv)
 		fclose(f);
 	if (text == NULL)
 		return NFV_NFTC_FAILED;
+	if (validate) {
+		ret = nfv_nftc_validate(text, len, STDERR_FILENO);
+		free(text);
+		return ret;
+	}
 	if (!list) {
 		ret = nfv_nftc_run(text, name, STDOUT_FILENO, STDERR_FILENO);
 		free(text);

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "nfv_ct.h"
 #include "nfv_filter.h"
+#include "nfv_nftc.h"
 #include "nfv_policy_filter.h"
 
 #define FILTER_LOG_RING 1024
@@ -450,6 +451,18 @@ static int load_commit(struct nfv_dp *dp, struct nfv_filter_ctl *fc, const struc
 		return -EINVAL;
 	}
 	fc->txn = 0;
+	/* libnftnl exits on some malformed attributes: parsed in a child first */
+	ret = nfv_nftc_spawn_validate(fc->stage, fc->stage_len, why, whylen);
+	if (ret < 0) {
+		char reason[256];
+
+		snprintf(reason, sizeof(reason), "%s", why);
+		snprintf(why, whylen, "malformed ruleset messages: %s", reason);
+		fc->load_errors++;
+		strlcpy(fc->last_error, why, sizeof(fc->last_error));
+		fc->stage_len = 0;
+		return -EINVAL;
+	}
 	ret = nfv_nft_objs_init(&objs);
 	if (ret < 0)
 		return ret;

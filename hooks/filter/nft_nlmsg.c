@@ -45,7 +45,8 @@ static int add_setelems(struct nfv_nft_objs *o, const struct nlmsghdr *nlh)
 
 	if (k == NULL)
 		return -ENOMEM;
-	if (nftnl_set_elems_nlmsg_parse(nlh, k) < 0) {
+	if (nftnl_set_elems_nlmsg_parse(nlh, k) < 0 || !nftnl_set_is_set(k, NFTNL_SET_TABLE) ||
+	    !nftnl_set_is_set(k, NFTNL_SET_NAME)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -69,7 +70,9 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		t = nftnl_table_alloc();
 		if (t == NULL)
 			return -ENOMEM;
-		if (nftnl_table_nlmsg_parse(nlh, t) < 0) {
+		/* what the compiler names every object by must be there */
+		if (nftnl_table_nlmsg_parse(nlh, t) < 0 ||
+		    !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
 			nftnl_table_free(t);
 			return -EINVAL;
 		}
@@ -79,7 +82,9 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		c = nftnl_chain_alloc();
 		if (c == NULL)
 			return -ENOMEM;
-		if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		if (nftnl_chain_nlmsg_parse(nlh, c) < 0 ||
+		    !nftnl_chain_is_set(c, NFTNL_CHAIN_TABLE) ||
+		    !nftnl_chain_is_set(c, NFTNL_CHAIN_NAME)) {
 			nftnl_chain_free(c);
 			return -EINVAL;
 		}
@@ -89,7 +94,8 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		s = nftnl_set_alloc();
 		if (s == NULL)
 			return -ENOMEM;
-		if (nftnl_set_nlmsg_parse(nlh, s) < 0) {
+		if (nftnl_set_nlmsg_parse(nlh, s) < 0 || !nftnl_set_is_set(s, NFTNL_SET_TABLE) ||
+		    !nftnl_set_is_set(s, NFTNL_SET_NAME)) {
 			nftnl_set_free(s);
 			return -EINVAL;
 		}
@@ -101,7 +107,8 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		r = nftnl_rule_alloc();
 		if (r == NULL)
 			return -ENOMEM;
-		if (nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+		if (nftnl_rule_nlmsg_parse(nlh, r) < 0 || !nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ||
+		    !nftnl_rule_is_set(r, NFTNL_RULE_CHAIN)) {
 			nftnl_rule_free(r);
 			return -EINVAL;
 		}
@@ -121,7 +128,10 @@ int nfv_nft_objs_add_stream(struct nfv_nft_objs *o, const void *buf, size_t len,
 		snprintf(err, errlen, "%zu bytes of netlink messages: too many", len);
 		return -EFBIG;
 	}
-	for (nlh = buf; ret == 0 && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	/* mnl_nlmsg_ok() takes a length of 2^31 or more for a negative one,
+	 * and mnl_nlmsg_next() then steps by 0: checked here (the fuzzer) */
+	for (nlh = buf; ret == 0 && mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left;
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
 		ret = nfv_nft_objs_add_nlmsg(o, nlh);
 		if (ret < 0)
 			snprintf(err, errlen, "netlink message type %u: %s",

@@ -317,6 +317,21 @@ static void test_load_refused(void)
 	CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm) - 1, -EINVAL,
 		"malformed commit");
 
+	/* an attribute of the wrong size: libnftnl would exit the process
+	 * (abi_breakage()); nfvpn-nftc --validate, a child, takes that */
+	{
+		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr((char *)msgs, NFT_MSG_NEWTABLE,
+							     NFPROTO_IPV4, 0, 0);
+
+		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "bad");
+		mnl_attr_put_u16(nlh, NFTA_TABLE_FLAGS, 1);
+		txn = load_begin();
+		CU_ASSERT_EQUAL(load_data(txn, msgs, nlh->nlmsg_len), 0);
+		cm = commit_msg(txn, "mirror ip filt");
+		CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -EINVAL,
+			"malformed ruleset messages: ");
+	}
+
 	/* an expression the compiler does not have */
 	len = ruleset_msgs(msgs, sizeof(msgs), "masq");
 	txn = load_begin();
@@ -327,7 +342,7 @@ static void test_load_refused(void)
 
 	fi = info();
 	CU_ASSERT_EQUAL(fi.loads, 1);
-	CU_ASSERT_EQUAL(fi.load_errors, 2);
+	CU_ASSERT_EQUAL(fi.load_errors, 3);
 	CU_ASSERT(strstr(fi.last_error, "masq") != NULL);
 	CU_ASSERT_EQUAL(fi.rules, 1);
 	CU_ASSERT_EQUAL(f.dp.generation, gen);
