@@ -60,6 +60,11 @@ static int elem_data(struct fset *s, struct nftnl_set_elem *e, struct elem *el,
 	uint32_t len;
 
 	if (s->vmap) {
+		/* libnftnl's getters read what is not there: asked first */
+		if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
+			snprintf(err, errlen, "map %s: an element without a verdict", s->name);
+			return -EINVAL;
+		}
 		el->data[0] = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT);
 		/* resolved by the compiler once chains are indexed */
 		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
@@ -68,7 +73,7 @@ static int elem_data(struct fset *s, struct nftnl_set_elem *e, struct elem *el,
 	}
 	if (s->data_len) {
 		d = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len);
-		if (d == NULL || len > sizeof(el->data)) {
+		if (d == NULL || len > sizeof(el->data) || len != s->data_len) {
 			snprintf(err, errlen, "set %s: map data of %u bytes", s->name, len);
 			return -EOPNOTSUPP;
 		}
@@ -243,12 +248,24 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 			continue;
 		}
 		v[n].key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
-		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END))
+		/* keys are compared key_len bytes at a time: exactly that long */
+		if (v[n].key != NULL && len != s->key_len)
+			v[n].key = NULL;
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END)) {
 			v[n].key_end = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &len);
+			if (len != s->key_len)
+				v[n].key = NULL;
+		}
 		v[n].end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
 			   (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
 			    NFT_SET_ELEM_INTERVAL_END);
-		if (v[n].key == NULL || (!v[n].end && (ret = elem_data(s, e, &v[n], err, errlen))))
+		if (v[n].key == NULL) {
+			snprintf(err, errlen, "table %s: set %s: an element without a key of %u bytes",
+				 s->table, s->name, s->key_len);
+			ret = -EINVAL;
+			break;
+		}
+		if (!v[n].end && (ret = elem_data(s, e, &v[n], err, errlen)))
 			break;
 		ttl = elem_ttl_ms(ns, e);
 		if (ttl != 0) {
