@@ -22,6 +22,12 @@ static uint8_t no_route(const void *ctx, uint8_t nfproto, const uint8_t *addr,
 	return RTN_UNSPEC;
 }
 
+/* Nor its SAs ("ipsec in"): the dataplane always has an IPsec module. */
+static int no_sa(const void *ctx, uint32_t id, struct nfv_filter_sa *out)
+{
+	return -1;
+}
+
 static uint64_t zero_clock(void)
 {
 	return 0;
@@ -37,9 +43,10 @@ static int filter_check(const struct nfv_policy *p, char *why, size_t len)
 	const struct nfv_policy_filter *pf = p->filter;
 	static struct nfv_filter_ifaces ifs;
 	struct nfv_filter_fib fib = { .route = no_route };
+	struct nfv_filter_xfrm xfrm = { .sa_get = no_sa };
 	struct nfv_filter_config cfg = {
 		.nb_workers = 1, .hz = 1000000000, .ifaces = &ifs, .clock = zero_clock,
-		.fib = &fib,
+		.fib = &fib, .xfrm = &xfrm,
 	};
 	struct nfv_nft_objs objs;
 	char err[512] = "";

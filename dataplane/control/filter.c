@@ -25,6 +25,8 @@
 
 #include "dp.h"
 #include "filter.h"
+#include "ipsec.h"
+#include "nfv_ipsec.h"
 #include "mgmt.h"
 #include "module.h"
 #include "log.h"
@@ -39,6 +41,25 @@
 struct nfv_filter_ctl *nfv_filter_ctl(const struct nfv_dp *dp)
 {
 	return dp->filter;
+}
+
+/* nft's "ipsec in": the SA of a decrypted packet, from the IPsec module
+ * (which starts after the filter: looked up at the packet's time) */
+static int filter_sa_get(const void *ctx, uint32_t id, struct nfv_filter_sa *out)
+{
+	const struct nfv_dp *dp = ctx;
+	struct nfv_ipsec_sa_info i;
+
+	if (dp->ipsec == NULL || dp->ipsec->ips == NULL ||
+	    nfv_ipsec_sa_info(dp->ipsec->ips, id, &i) < 0)
+		return -1;
+	out->reqid = i.reqid;
+	out->spi = i.spi;
+	out->family = i.family;
+	out->tunnel = i.tunnel;
+	memcpy(out->src, i.src, sizeof(out->src));
+	memcpy(out->dst, i.dst, sizeof(out->dst));
+	return 0;
 }
 
 /* meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1. */
@@ -175,10 +196,11 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 		goto err;
 	ifaces_fill(dp, fc->ifaces);
 	fc->fib = (struct nfv_filter_fib){ .route = nfv_fib_filter_route_dp, .ctx = dp };
+	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .ctx = dp };
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
-		.fib = &fc->fib, .qsbr = dp->hooks->qsbr,
+		.fib = &fc->fib, .qsbr = dp->hooks->qsbr, .xfrm = &fc->xfrm,
 	};
 	/* 1. conntrack, before anything else registers at INT_MAX */
 	if (pf->conntrack) {

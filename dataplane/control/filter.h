@@ -54,6 +54,7 @@ struct nfv_filter_ctl {
 	struct nfv_filter_config *cfg;
 	struct nfv_filter_ifaces *ifaces;	/* read by workers */
 	struct nfv_filter_fib fib;	/* fib: the workers' RIB snapshot */
+	struct nfv_filter_xfrm xfrm;	/* "ipsec in": the IPsec module's SAs */
 	struct rte_ring *log_ring;
 	/* the listing of the running ruleset; rule records carry in
 	 * packets the ruleset's rule index + 1 (0: none) until shown */

@@ -11,6 +11,7 @@
 #define NFV_FILTER_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nfv_hook.h"
@@ -77,6 +78,25 @@ struct nfv_filter_fib {
 	const void *ctx;
 };
 
+/*
+ * The SA that a decrypted packet came out of (its mbuf's sa_index), for
+ * nft's "ipsec in" (expr/xfrm.c); the dataplane asks its IPsec module.
+ */
+struct nfv_filter_sa {
+	uint32_t reqid;
+	uint32_t spi;		/* host order */
+	uint8_t family;		/* AF_INET or AF_INET6, of src and dst */
+	bool tunnel;
+	uint8_t src[16];
+	uint8_t dst[16];
+};
+
+struct nfv_filter_xfrm {
+	/* 0, or -1 when no SA has that id; any worker, no lock */
+	int (*sa_get)(const void *ctx, uint32_t id, struct nfv_filter_sa *out);
+	const void *ctx;
+};
+
 struct nfv_filter_config {
 	unsigned int nb_workers;	/* counters and limits are per worker */
 	uint64_t hz;			/* units of nfv_hook_state.now per second */
@@ -96,6 +116,7 @@ struct nfv_filter_config {
 	/* the workers' QSBR: a dynamic set's deleted elements are reused
 	 * after a grace period. NULL: no other thread reads (tests). */
 	struct rte_rcu_qsbr *qsbr;
+	const struct nfv_filter_xfrm *xfrm;	/* NULL: "ipsec in" is refused */
 };
 
 struct nfv_filter_ruleset;

@@ -189,6 +189,25 @@ int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id)
 	return 0;
 }
 
+int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec_sa_info *out)
+{
+	const struct esp_sa *sa;
+
+	if (id >= ips->max_sa)
+		return -ENOENT;
+	/* a worker holds what it loads until its quiescent report */
+	sa = __atomic_load_n(&ips->sas[id], __ATOMIC_ACQUIRE);
+	if (sa == NULL)
+		return -ENOENT;
+	out->reqid = sa->reqid;
+	out->spi = sa->spi;
+	out->family = sa->family;
+	out->tunnel = !!(sa->flags & ESP_SA_TUNNEL);
+	memcpy(out->src, sa->src, sizeof(out->src));
+	memcpy(out->dst, sa->dst, sizeof(out->dst));
+	return 0;
+}
+
 static void esp_sa_sum(const struct esp_sa *sa, struct nfv_ipsec_sa_stats *s)
 {
 	unsigned int w;

@@ -119,6 +119,18 @@ void nfv_ipsec_fini(struct nfv_ipsec *ips);
 int nfv_ipsec_sa_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *conf);
 /* Unpublishes, waits a grace period, wipes the keys and frees. */
 int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id);
+
+/* What a worker may read of an SA by id (nft's "ipsec in"): any thread. */
+struct nfv_ipsec_sa_info {
+	uint32_t reqid;
+	uint32_t spi;			/* host order */
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	bool tunnel;
+	uint8_t src[16];
+	uint8_t dst[16];
+};
+/* 0, or -ENOENT when no SA has that id now. */
+int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec_sa_info *out);
 int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
 		       struct nfv_ipsec_sa_stats *sum);
 /*

@@ -59,3 +59,4 @@
 #include "exthdr.c"
 #include "rt.c"
 #include "dynset.c"
+#include "xfrm.c"

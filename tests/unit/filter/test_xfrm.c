@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * nft's "ipsec in" (hooks/filter/expr/xfrm.c): reqid, spi and addresses
+ * of the SA a decrypted packet came out of, asked of a stand-in for the
+ * dataplane's IPsec module (nfv_filter_config.xfrm); a packet without a
+ * secpath, with an SA gone since, or a tunnel SA of the other family does
+ * not match; "ipsec out" and a secpath index past 0 are refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <rte_mbuf.h>
+
+#include "filter_test.h"
+#include "nfv_mbuf.h"
+#include "nfv_test.h"
+
+static const char ruleset[] =
+	"table inet t {\n"
+	"  chain c {\n"
+	"    type filter hook forward priority 0; policy accept;\n"
+	"    udp dport 1 ipsec in reqid 5 drop\n"
+	"    udp dport 2 ipsec in spi 0x100 drop\n"
+	"    udp dport 3 ipsec in ip saddr 192.0.2.1 drop\n"
+	"    udp dport 4 ipsec in ip6 daddr 2001:db8::2 drop\n"
+	"  }\n"
+	"}\n";
+
+/* SA 3: IPv4 tunnel 192.0.2.1 > 192.0.2.2, reqid 5, spi 0x100; SA 4: IPv6
+ * tunnel 2001:db8::1 > 2001:db8::2, reqid 6, spi 0x200; no other */
+static int fake_sa(const void *ctx, uint32_t id, struct nfv_filter_sa *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->tunnel = true;
+	if (id == 3) {
+		out->reqid = 5;
+		out->spi = 0x100;
+		out->family = AF_INET;
+		inet_pton(AF_INET, "192.0.2.1", out->src);
+		inet_pton(AF_INET, "192.0.2.2", out->dst);
+		return 0;
+	}
+	if (id == 4) {
+		out->reqid = 6;
+		out->spi = 0x200;
+		out->family = AF_INET6;
+		inet_pton(AF_INET6, "2001:db8::1", out->src);
+		inet_pton(AF_INET6, "2001:db8::2", out->dst);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct nfv_filter_xfrm xfrm = { .sa_get = fake_sa };
+static struct nfv_filter_ruleset *rs;
+
+/* true when the packet to dport, out of SA sa (or of none, -1), is dropped */
+static bool dropped(uint16_t dport, int sa)
+{
+	struct rte_mbuf *m = tp_build(&(struct tp){ .proto = IPPROTO_UDP, .sport = 9,
+						   .dport = dport,
+						   .meta_flags = sa >= 0 ? NFV_MBUF_F_SECPATH : 0 });
+	uint32_t v;
+
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_mbuf_meta(m)->sa_index = sa >= 0 ? (uint32_t)sa : 0;
+	v = ft_run(rs, NFV_INET_FORWARD, 0, m, 0);
+	rte_pktmbuf_free(m);
+	return NFV_VERDICT(v) == NFV_DROP;
+}
+
+static void test_keys(void)
+{
+	CU_ASSERT(dropped(1, 3));	/* reqid 5 */
+	CU_ASSERT(!dropped(1, 4));	/* reqid 6 */
+	CU_ASSERT(dropped(2, 3));	/* spi 0x100 */
+	CU_ASSERT(!dropped(2, 4));
+	CU_ASSERT(dropped(3, 3));	/* ip saddr 192.0.2.1 */
+	CU_ASSERT(!dropped(3, 4));	/* an IPv6 tunnel SA: no IPv4 address */
+	CU_ASSERT(dropped(4, 4));	/* ip6 daddr 2001:db8::2 */
+	CU_ASSERT(!dropped(4, 3));
+}
+
+static void test_no_secpath(void)
+{
+	CU_ASSERT(!dropped(1, -1));	/* not decrypted */
+	CU_ASSERT(!dropped(1, 7));	/* an SA deleted since */
+}
+
+static void test_refused(void)
+{
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *bad = NULL;
+	char err[512];
+
+	cfg.xfrm = &xfrm;
+	CU_ASSERT_EQUAL(ft_ruleset_from_text("table inet t {\n chain c {\n"
+					     "  type filter hook postrouting priority 0;\n"
+					     "  ipsec out reqid 1 drop\n }\n}\n", &cfg, &bad,
+					     err, sizeof(err)), -EOPNOTSUPP);
+	CU_ASSERT(strstr(err, "ipsec out is not supported") != NULL);
+	CU_ASSERT_EQUAL(ft_ruleset_from_text("table inet t {\n chain c {\n"
+					     "  type filter hook forward priority 0;\n"
+					     "  ipsec in spnum 1 reqid 1 drop\n }\n}\n", &cfg, &bad,
+					     err, sizeof(err)), -EOPNOTSUPP);
+	CU_ASSERT(strstr(err, "spnum 1") != NULL);
+	/* a dataplane without IPsec says so */
+	cfg.xfrm = NULL;
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(ruleset, &cfg, &bad, err, sizeof(err)),
+			-EOPNOTSUPP);
+	CU_ASSERT(strstr(err, "no IPsec") != NULL);
+}
+
+static int setup(void)
+{
+	struct nfv_filter_config cfg = ft_config();
+	char err[512];
+
+	cfg.xfrm = &xfrm;
+	if (ft_ruleset_from_text(ruleset, &cfg, &rs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ruleset: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int teardown(void)
+{
+	nfv_filter_ruleset_free(rs);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	ft_init(argv[0]);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	NFV_TEST_SUITE("filter_xfrm", setup, teardown,
+		{ "ipsec in: reqid, spi, addresses of the packet's SA", test_keys },
+		{ "no secpath, an SA gone: no match", test_no_secpath },
+		{ "ipsec out, spnum past 0, no IPsec: refused", test_refused });
+	return nfv_test_run();
+}
