@@ -75,6 +75,7 @@ static int list_counters(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 	ret |= put_counter(rows, "reass.fragments", s.reass_fragments);
 	ret |= put_counter(rows, "reass.datagrams", s.reass_datagrams);
 	ret |= put_counter(rows, "fragmented", s.fragmented);
+	ret |= put_counter(rows, "flow.offloaded", s.offloaded);
 	ret |= put_counter(rows, "dropped", nfv_stats_drops_total(dp));
 	ret |= put_counter(rows, "neigh.resolve_failed", dp->neigh.resolve_failed);
 	ret |= put_counter(rows, "neigh.held_dropped", dp->neigh.held_dropped);

@@ -58,3 +58,4 @@
 #include "quota.c"
 #include "exthdr.c"
 #include "rt.c"
+#include "flow_offload.c"
