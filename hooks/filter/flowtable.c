@@ -16,6 +16,7 @@
 
 #include <rte_ip.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 
 #include "ct_priv.h"
@@ -116,15 +117,24 @@ static inline bool flow_teardown(struct nfv_flowtable *ft, struct nfv_ct *ct, ui
 	return nfv_ct_offload_teardown(ft->ct, ct, now);
 }
 
-/* ip_has_options(), ip_is_fragment() and the protocols nf_flow_tuple_ip()
- * takes; true when m may take the fast path, with k and *thoff set. */
-static inline bool flow_parse(struct rte_mbuf *m, uint8_t family,
-			      struct nfv_ct_tuple *k, uint16_t *thoff)
+/*
+ * ip_has_options(), ip_is_fragment() and the protocols nf_flow_tuple_ip()
+ * takes; true when m may take the fast path, with its key (the
+ * connection's tuple, written as the five words the hash reads, so no
+ * load waits on a narrower store), its hash and *thoff set.
+ */
+static inline bool flow_parse(struct rte_mbuf *m, uint8_t family, struct nfv_ct_tuple *k,
+			      hash_sig_t *sig, uint16_t *thoff)
 {
 	const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t len = rte_pktmbuf_data_len(m);
+	uint64_t w[5], addrs;
+	uint32_t ports;
 	uint8_t proto;
 
+	_Static_assert(offsetof(struct nfv_ct_tuple, sport) == 32 &&
+		       offsetof(struct nfv_ct_tuple, family) == 36 &&
+		       offsetof(struct nfv_ct_tuple, proto) == 37, "the key's last word");
 	if (family == AF_INET) {
 		/* 20 bytes of header, no fragment, TTL > 1 */
 		if (len < 20 + 14 || h[0] != 0x45 || (h[6] & 0x3f) != 0 || h[7] != 0 ||
@@ -141,31 +151,45 @@ static inline bool flow_parse(struct rte_mbuf *m, uint8_t family,
 	}
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return false;
-	if (proto == IPPROTO_UDP && len < *thoff + 8)
-		return false;
-	memset(k, 0, sizeof(*k));
+	memcpy(&ports, h + *thoff, 4);	/* sport, dport */
+	w[4] = ports | (uint64_t)family << 32 | (uint64_t)proto << 40;
+	/* word by word into the key: a wider load of words just stored
+	 * would wait for them (no store forwarding) */
 	if (family == AF_INET) {
-		memcpy(k->src, h + 12, 4);
-		memcpy(k->dst, h + 16, 4);
+		memcpy(&addrs, h + 12, 8);	/* src, dst */
+		w[0] = addrs & UINT32_MAX;
+		w[1] = 0;
+		w[2] = addrs >> 32;
+		*sig = rte_hash_crc_8byte(w[4], rte_hash_crc_8byte(addrs, 0));
 	} else {
-		memcpy(k->src, h + 8, 16);
-		memcpy(k->dst, h + 24, 16);
+		memcpy(&w[0], h + 8, 8);
+		memcpy(&w[1], h + 16, 8);
+		memcpy(&w[2], h + 24, 8);
+		memcpy(&w[3], h + 32, 8);
+		*sig = rte_hash_crc_8byte(w[4], rte_hash_crc_8byte(w[3], rte_hash_crc_8byte(w[2],
+			rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0)))));
 	}
-	memcpy(&k->sport, h + *thoff, 4);	/* sport, dport */
-	k->family = family;
-	k->proto = proto;
+	memcpy((uint8_t *)k + 0, &w[0], 8);
+	memcpy((uint8_t *)k + 8, &w[1], 8);
+	memcpy((uint8_t *)k + 16, &w[2], 8);
+	memcpy((uint8_t *)k + 24, family == AF_INET ? &w[1] : &w[3], 8);
+	memcpy((uint8_t *)k + 32, &w[4], 8);
 	return true;
 }
 
-/* A consistent copy of d if it was learned at gen (seqlock reader). */
-static inline bool flow_dir_read(const struct nfv_flow_dir *d, uint32_t gen,
-				 struct nfv_flow_dir *out)
+/* *out: a consistent copy of d's route if it was learned at gen (the
+ * seqlock's reader); else out->l2_len is 0. */
+static inline void flow_route_read(const struct nfv_flow_route *r, uint32_t gen,
+				   struct nfv_flow_route *out)
 {
-	if (__atomic_load_n(&d->gen, __ATOMIC_ACQUIRE) != gen)
-		return false;
-	memcpy(out, d, offsetof(struct nfv_flow_dir, packets));
+	if (__atomic_load_n(&r->gen, __ATOMIC_ACQUIRE) != gen)
+		goto miss;
+	*out = *r;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&d->gen, __ATOMIC_RELAXED) == gen;
+	if (__atomic_load_n(&r->gen, __ATOMIC_RELAXED) == gen)
+		return;
+miss:
+	out->l2_len = 0;
 }
 
 static inline void flow_refresh(struct nfv_flowtable *ft, struct nfv_flow *f, uint64_t now)
@@ -216,8 +240,8 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	f = &ft->flows[ct->idx];
 	/* the flow's directions may be another connection's, from before
 	 * this index was freed: no one learns for us until the bit is set */
-	__atomic_store_n(&f->dir[0].gen, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&f->dir[1].gen, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->dir[0].r.gen, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->dir[1].r.gen, 0, __ATOMIC_RELAXED);
 	f->dir[0].packets = f->dir[0].bytes = 0;
 	f->dir[1].packets = f->dir[1].bytes = 0;
 	__atomic_store_n(&f->expires, now + NFV_FLOW_TIMEOUT_S * ft->hz, __ATOMIC_RELAXED);
@@ -244,13 +268,13 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	struct nfv_ct *ct = meta->ct;
-	struct nfv_flow_dir *d;
+	struct nfv_flow_route *d;
 	uint32_t cur;
 
 	if (ct == NULL || l2_len > NFV_FLOW_L2_MAX ||
 	    !(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_OFFLOAD))
 		return;
-	d = &ft->flows[ct->idx].dir[meta->ct_dir];
+	d = &ft->flows[ct->idx].dir[meta->ct_dir].r;
 	cur = __atomic_load_n(&d->gen, __ATOMIC_RELAXED);
 	/* learned already, or being learned by another worker */
 	if (cur == gen || cur == FLOW_DIR_WRITING ||
@@ -263,6 +287,7 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 	d->oport = oport;
 	d->mtu = mtu;
 	d->l2_len = l2_len;
+	memset(d->l2, 0, sizeof(d->l2));
 	memcpy(d->l2, l2, l2_len);
 	__atomic_store_n(&d->gen, gen, __ATOMIC_RELEASE);
 	flow_refresh(ft, &ft->flows[ct->idx], now);
@@ -271,13 +296,20 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 
 #define FLOW_BULK 32
 
-/* Adds a run's packets to its direction's counters: one atomic add per run. */
+/*
+ * Adds a run's packets to its direction's counters, once per run of the
+ * burst, without a locked instruction: a direction's packets arrive by
+ * one port and RSS gives a flow one queue, so one worker writes them
+ * (were two to race, a count would be lost, nothing else).
+ */
 static inline void flow_count(struct nfv_flow_dir *d, uint64_t packets, uint64_t bytes)
 {
 	if (d == NULL)
 		return;
-	__atomic_fetch_add(&d->packets, packets, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&d->bytes, bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->packets, __atomic_load_n(&d->packets, __ATOMIC_RELAXED) + packets,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&d->bytes, __atomic_load_n(&d->bytes, __ATOMIC_RELAXED) + bytes,
+			 __ATOMIC_RELAXED);
 }
 
 /*
@@ -291,7 +323,7 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 {
 	struct nfv_flowtable_stats *st = &ft->stats[worker];
 	struct nfv_ct_table *t = ft->ct;
-	struct nfv_ct_tuple k[FLOW_BULK];
+	struct nfv_ct_tuple k[FLOW_BULK] __rte_aligned(8);
 	const void *keys[FLOW_BULK];
 	hash_sig_t sig[FLOW_BULK];
 	void *data[FLOW_BULK];
@@ -304,20 +336,27 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 
 		for (uint16_t i = off; i < off + nb; i++) {
 			hits[i].l2_len = 0;
-			if (!flow_parse(pkts[i], nfv_mbuf_meta(pkts[i])->family, &k[m], &thoff[m]))
+			if (!flow_parse(pkts[i], nfv_mbuf_meta(pkts[i])->family, &k[m], &sig[m],
+					&thoff[m]))
 				continue;
 			keys[m] = &k[m];
-			sig[m] = ct_tuple_hash(&k[m]);
 			idx[m++] = i;
 		}
 		if (m == 0 ||
 		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, sig, m, &found, data) <= 0)
 			continue;
+		/* the connections' and flows' lines, while the first are checked */
+		for (uint64_t h = found; h != 0; h &= h - 1) {
+			uint32_t c = (uintptr_t)data[__builtin_ctzll(h)] >> 1;
+
+			rte_prefetch0(&t->cts[c].status);
+			rte_prefetch0(&ft->flows[c].dir[(uintptr_t)data[__builtin_ctzll(h)] & 1]);
+		}
 		for (uint16_t j = 0; j < m; j++) {
 			struct rte_mbuf *p = pkts[idx[j]];
 			const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p);
+			struct nfv_flow_route *r = &hits[idx[j]];
 			uint32_t len = rte_pktmbuf_pkt_len(p);
-			struct nfv_flow_dir d;
 			struct nfv_flow *f;
 			struct nfv_ct *ct;
 			uint8_t dir;
@@ -332,19 +371,22 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 			f = &ft->flows[ct->idx];
 			/* the flow of this input port and VLAN, learned at this
 			 * generation of routes, neighbours, rules and SAs */
-			if (!flow_dir_read(&f->dir[dir], gen, &d) || d.iport != meta->iport ||
-			    d.ivlan != (meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0))
+			flow_route_read(&f->dir[dir].r, gen, r);
+			if (r->l2_len == 0)
 				continue;
+			if (r->iport != meta->iport ||
+			    r->ivlan != (meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0))
+				goto miss;
 			if (unlikely(now >= __atomic_load_n(&f->expires, __ATOMIC_RELAXED))) {
 				if (flow_teardown(ft, ct, now))
 					st->teardown_timeout++;
-				continue;
+				goto miss;
 			}
 			/* nf_flow_exceeds_mtu(): the slow path fragments or
 			 * answers with ICMP */
-			if (unlikely(len > d.mtu)) {
+			if (unlikely(len > r->mtu)) {
 				st->fallback++;
-				continue;
+				goto miss;
 			}
 			/* nf_flow_state_check() */
 			if (k[j].proto == IPPROTO_TCP &&
@@ -352,7 +394,7 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 				     (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) {
 				if (flow_teardown(ft, ct, now))
 					st->teardown_tcp++;
-				continue;
+				goto miss;
 			}
 			flow_refresh(ft, f, now);
 			if (run != &f->dir[dir]) {
@@ -362,9 +404,9 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 			}
 			run_pk++;
 			run_by += len;
-			hits[idx[j]].oport = d.oport;
-			hits[idx[j]].l2_len = d.l2_len;
-			memcpy(hits[idx[j]].l2, d.l2, NFV_FLOW_L2_MAX);
+			continue;
+miss:
+			r->l2_len = 0;
 		}
 		flow_count(run, run_pk, run_by);
 	}

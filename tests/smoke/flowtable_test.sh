@@ -14,11 +14,11 @@
 #                             forward: counter [flow add @ft]
 #                             flowtable ft { devices = { p0, p1 } }
 #
-# The flowtable ruleset is loaded over the socket (filter_flow_load):
+# The flowtable ruleset is loaded over the socket (bench/flowtable):
 # nft cannot load a flowtable into a kernel without CONFIG_NF_FLOW_TABLE.
 . "$(dirname "$0")/lib.sh"
 
-LOAD=$NFV_BUILD/tests/unit/filter/filter_flow_load
+LOAD=$NFV_BUILD/bench/nfvpn-flow-load
 TRAFFIC=$NFV_TOP/tests/smoke/flowtable_traffic.py
 [ -x "$LOAD" ] || fail "$LOAD is not built"
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * flow_load SOCKET offload|plain [DEV...]: loads the flowtable ruleset of
- * ft_flow.h into a running dataplane over its socket, as the mirror
- * loads a kernel table: "offload" with its flow add rule, "plain" with
- * the same table and counter but no flow add. For tests/smoke/flowtable_test.sh,
- * since nft cannot load a flowtable into a kernel without one.
+ * nfvpn-flow-load SOCKET offload|plain [DEV...]: loads the flowtable
+ * ruleset of ft_flow.h (devices DEV..., default p0 p1) into a running
+ * dataplane over its socket, as the mirror loads a kernel table:
+ * "offload" with its flow add rule, "plain" with the same table and
+ * counter but no flow add. For bench/forward/run.sh and
+ * tests/smoke/flowtable_test.sh: nft cannot load a flowtable into a
+ * kernel without nf_flow_table, so nfvpn-nftc cannot compile one here.
  */
 #include <stdio.h>
 #include <string.h>
