@@ -78,7 +78,7 @@ import json, sys
 d = json.load(sys.stdin)
 c = d.get("counters", d) if isinstance(d, dict) else d
 c = {x["name"]: x["value"] for x in c} if isinstance(c, list) else c
-print("%.1f%%" % (100.0 * c.get("flow.offloaded", 0) / max(c.get("rx", 0), 1)))' || echo n/a)
+print("%.1f%%" % (100.0 * c.get("flow.offloaded", 0) / max(c.get("rx", 0), 1)))' 2>/dev/null || echo n/a)
 	kill -INT $pid
 	wait $pid
 	mpps=$(sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn-ft.log")
