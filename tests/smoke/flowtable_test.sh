@@ -2,8 +2,9 @@
 # The flowtable fast path (flow add @ft) on the real dataplane: the same
 # frames, sent one at a time, give the same output frames byte for byte
 # with the flowtable as without it (the full pipeline): TCP and UDP flows
-# both ways (offloaded), ICMP (never), TTL 1 and IP options (the slow
-# path's), then after a neighbour's MAC changes (offloaded flows must use
+# both ways, IPv4 and IPv6 (offloaded), ICMP (never), TTL 1, IP options,
+# hop limit 1 and an IPv6 extension header (the slow path's), then after
+# a neighbour's MAC changes (offloaded flows must use
 # the new one), under a blackhole route to B (offloaded packets must be
 # dropped like the others), and after it is gone, with TCP closing (FIN
 # tears the flow down). The offload run must have offloaded packets and
@@ -34,9 +35,13 @@ ip -n "$T" link set b0 address 02:00:00:00:01:02
 
 cat > "$WORK/policy.yaml" <<EOP
 $(routed_pair_ports f)
+  - { port: p0, address: "2001:db8::1/64" }
+  - { port: p1, address: "2001:db8:1::1/64" }
 neighbours:
   - { port: p0, address: 10.0.0.2, mac: "02:00:00:00:00:02" }
   - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }
+  - { port: p0, address: "2001:db8::2", mac: "02:00:00:00:00:02" }
+  - { port: p1, address: "2001:db8:1::2", mac: "02:00:00:00:01:02" }
 filter:
   conntrack_max: 1024
   nft: |
@@ -53,10 +58,13 @@ run() {	# run plain|offload: all phases, outputs in $WORK/$1.<phase>.json
 	ctl conntrack
 	# B's MAC changes: what leaves for B carries the new one
 	ctl neigh add p1 10.1.0.2 02:00:00:00:01:03 || fail "neigh add"
+	ctl neigh add p1 2001:db8:1::2 02:00:00:00:01:03 || fail "neigh add"
 	in_ns "$T" $PY "$TRAFFIC" send b "$WORK/$mode.b.json" || fail "traffic b"
 	ctl route add 10.1.0.2 blackhole || fail "route add"
+	ctl route add 2001:db8:1::2 blackhole || fail "route add"
 	in_ns "$T" $PY "$TRAFFIC" send c "$WORK/$mode.c.json" || fail "traffic c"
 	ctl route del 10.1.0.2/32 || fail "route del"
+	ctl route del 2001:db8:1::2/128 || fail "route del"
 	in_ns "$T" $PY "$TRAFFIC" send d "$WORK/$mode.d.json" || fail "traffic d"
 	ctl conntrack | tee "$WORK/$mode.ct"
 	ctl stats > "$WORK/$mode.stats"
@@ -70,8 +78,10 @@ grep -q OFFLOAD "$WORK/plain.ct" && fail "without flow add, a connection is offl
 run offload
 echo "offloaded: $OFFLOADED packets"
 [ "$OFFLOADED" -ge 20 ] || fail "only $OFFLOADED packets were offloaded"
-grep 'dport=53 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' ||
+grep 'sport=5000 dport=53 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' ||
 	fail "the UDP flow is not listed [OFFLOAD]"
+grep 'sport=6000 dport=53 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' ||
+	fail "the IPv6 UDP flow is not listed [OFFLOAD]"
 grep 'dport=8080 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' &&
 	fail "the closed TCP connection is still offloaded"
 for p in a b c d; do

@@ -14,12 +14,14 @@ import json
 import sys
 import time
 
-from scapy.all import AsyncSniffer, Ether, ICMP, IP, IPOption_NOP, Raw, TCP, UDP, conf, sendp
+from scapy.all import (AsyncSniffer, Ether, ICMP, IP, IPOption_NOP, IPv6, IPv6ExtHdrDestOpt,
+                       Raw, TCP, UDP, conf, sendp)
 
 conf.verb = 0
 P0, P1 = "02:00:00:00:00:01", "02:00:00:00:01:01"
 AMAC, BMAC = "02:00:00:00:00:02", "02:00:00:00:01:02"
 A, B = "10.0.0.2", "10.1.0.2"
+A6, B6 = "2001:db8::2", "2001:db8:1::2"
 
 
 def a2b(l4, **ip):
@@ -28,6 +30,17 @@ def a2b(l4, **ip):
 
 def b2a(l4, **ip):
     return ("b0", Ether(src=BMAC, dst=P1) / IP(src=B, dst=A, **ip) / l4)
+
+
+def udp6(d, n, hlim=64, ext=False):
+    src, dst, iface, dmac, smac = ((A6, B6, "a0", P0, AMAC) if d == "ab" else
+                                   (B6, A6, "b0", P1, BMAC))
+    sport, dport = (6000, 53) if d == "ab" else (53, 6000)
+    l3 = IPv6(src=src, dst=dst, hlim=hlim)
+    if ext:			# an extension header: the slow path's
+        l3 = l3 / IPv6ExtHdrDestOpt()
+    return (iface, Ether(src=smac, dst=dmac) / l3 / UDP(sport=sport, dport=dport) /
+            Raw(bytes([n % 256]) * 30))
 
 
 def tcp(d, flags, seq, ack, data=b""):
@@ -61,13 +74,17 @@ def phase_a():
     f += [a2b(ICMP(id=7, seq=1) / Raw(b"ping")), b2a(ICMP(type=0, id=7, seq=1) / Raw(b"ping"))]
     f.append(a2b(UDP(sport=5000, dport=53) / Raw(b"ttl1"), ttl=1))
     f.append(a2b(UDP(sport=5000, dport=53) / Raw(b"opts"), options=[IPOption_NOP()] * 4))
+    # IPv6 UDP both ways (offloaded), hop limit 1 and an extension header
+    f += [udp6("ab", 0), udp6("ba", 0)] + [udp6(d, i) for i in range(1, 5) for d in ("ab", "ba")]
+    f += [udp6("ab", 5, hlim=1), udp6("ab", 6, ext=True), udp6("ab", 7)]
     f.append(tcp("ab", "PA", sa, sb, b"after"))
     return f, (sa + 5, sb)
 
 
 def phase_more(sa, sb):
     return [tcp("ab", "PA", sa, sb, b"more-ab"), tcp("ba", "PA", sb, sa + 7, b"more-ba"),
-            udp("ab", 9), udp("ba", 9), udp("ab", 10), udp("ba", 10)]
+            udp("ab", 9), udp("ba", 9), udp("ab", 10), udp("ba", 10),
+            udp6("ab", 9), udp6("ba", 9), udp6("ab", 10), udp6("ba", 10)]
 
 
 def frames(phase):
