@@ -406,11 +406,9 @@ static int list_ct(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 	struct nfv_filter_ctl *fc = listing_ctl(dp, rows);
 	struct ct_dump d = { .rows = rows, .now = rte_rdtsc(), .hz = rte_get_tsc_hz() };
 
-	if (fc != NULL)
-		d.ft = fc->ft;
-
 	if (fc == NULL)
 		return -ENOTSUP;
+	d.ft = fc->ft;
 	if (fc->ct != NULL)
 		nfv_ct_foreach(fc->ct, ct_one, &d);
 	return d.err;
