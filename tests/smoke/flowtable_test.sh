@@ -8,7 +8,8 @@
 # the new one), under a blackhole route to B (offloaded packets must be
 # dropped like the others), and after it is gone, with TCP closing (FIN
 # tears the flow down). The offload run must have offloaded packets and
-# list the UDP flow [OFFLOAD]; the plain run none.
+# list the UDP flows [OFFLOAD]; the plain run none. The offload run again
+# with four workers (four queues per port, one core): the same output.
 #
 #   netns t                      netns dp
 #   a0 (host A 10.0.0.2) ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 (host B 10.1.0.2)
@@ -33,8 +34,9 @@ done
 ip -n "$T" link set a0 address 02:00:00:00:00:02
 ip -n "$T" link set b0 address 02:00:00:00:01:02
 
-cat > "$WORK/policy.yaml" <<EOP
-$(routed_pair_ports f)
+policy() {	# policy QUEUES: the ports with QUEUES queue pairs each
+	cat <<EOP
+$(routed_pair_ports f | sed "s/iface=dp\([01]\)\"/iface=dp\1,qpairs=$1\"/")
   - { port: p0, address: "2001:db8::1/64" }
   - { port: p1, address: "2001:db8:1::1/64" }
 neighbours:
@@ -49,25 +51,32 @@ filter:
       chain forward { type filter hook forward priority 0; }
     }
 EOP
+}
 
-run() {	# run plain|offload: all phases, outputs in $WORK/$1.<phase>.json
-	local mode=$1
-	dp_start "$WORK/policy.yaml"
+
+run() {	# run plain|offload [WORKERS]: all phases, outputs in $WORK/<tag>.<phase>.json
+	local mode=$1 nw=${2:-1} tag=$1${2:-}
+	policy "$nw" > "$WORK/policy.yaml"
+	if [ "$nw" = 1 ]; then
+		dp_start "$WORK/policy.yaml"
+	else
+		DP_LCORES="--lcores 0@0,(1-$nw)@1" dp_start "$WORK/policy.yaml"
+	fi
 	"$LOAD" "$SOCK" "$mode" || fail "loading the $mode ruleset"
-	in_ns "$T" $PY "$TRAFFIC" send a "$WORK/$mode.a.json" || fail "traffic a"
+	in_ns "$T" $PY "$TRAFFIC" send a "$WORK/$tag.a.json" || fail "traffic a"
 	ctl conntrack
 	# B's MAC changes: what leaves for B carries the new one
 	ctl neigh add p1 10.1.0.2 02:00:00:00:01:03 || fail "neigh add"
 	ctl neigh add p1 2001:db8:1::2 02:00:00:00:01:03 || fail "neigh add"
-	in_ns "$T" $PY "$TRAFFIC" send b "$WORK/$mode.b.json" || fail "traffic b"
+	in_ns "$T" $PY "$TRAFFIC" send b "$WORK/$tag.b.json" || fail "traffic b"
 	ctl route add 10.1.0.2 blackhole || fail "route add"
 	ctl route add 2001:db8:1::2 blackhole || fail "route add"
-	in_ns "$T" $PY "$TRAFFIC" send c "$WORK/$mode.c.json" || fail "traffic c"
+	in_ns "$T" $PY "$TRAFFIC" send c "$WORK/$tag.c.json" || fail "traffic c"
 	ctl route del 10.1.0.2/32 || fail "route del"
 	ctl route del 2001:db8:1::2/128 || fail "route del"
-	in_ns "$T" $PY "$TRAFFIC" send d "$WORK/$mode.d.json" || fail "traffic d"
-	ctl conntrack | tee "$WORK/$mode.ct"
-	ctl stats > "$WORK/$mode.stats"
+	in_ns "$T" $PY "$TRAFFIC" send d "$WORK/$tag.d.json" || fail "traffic d"
+	ctl conntrack | tee "$WORK/$tag.ct"
+	ctl stats > "$WORK/$tag.stats"
 	OFFLOADED=$(counter flow.offloaded)
 	dp_stop
 }
@@ -87,5 +96,12 @@ grep 'dport=8080 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' &&
 for p in a b c d; do
 	$PY "$TRAFFIC" compare "$WORK/plain.$p.json" "$WORK/offload.$p.json" ||
 		fail "phase $p: the flowtable changed the output"
+done
+run offload 4
+echo "offloaded with 4 workers: $OFFLOADED packets"
+[ "$OFFLOADED" -ge 20 ] || fail "only $OFFLOADED packets were offloaded by 4 workers"
+for p in a b c d; do
+	$PY "$TRAFFIC" compare "$WORK/plain.$p.json" "$WORK/offload4.$p.json" ||
+		fail "phase $p: the flowtable with 4 workers changed the output"
 done
 echo "PASS $SMOKE_NAME"
