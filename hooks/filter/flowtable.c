@@ -8,8 +8,8 @@
  * worker) and cleared by whoever tears the flow down (a worker's fast
  * path, or the control side's GC), with atomic read-modify-writes, so one
  * of them does the teardown's work. A direction is written by the worker
- * that learns it, after claiming it (gen CAS to 0), and read by any worker
- * under the same seqlock: gen before and after the copy.
+ * that learns it, after claiming it (gen CAS to FLOW_DIR_WRITING), and
+ * read by any worker as a seqlock: gen before and after the copy.
  */
 #include <errno.h>
 #include <string.h>
@@ -108,7 +108,7 @@ void nfv_flowtable_stats_sum(const struct nfv_flowtable *ft, struct nfv_flowtabl
 		s->learned += ft->stats[w].learned;
 		s->teardown_tcp += ft->stats[w].teardown_tcp;
 		s->teardown_timeout += ft->stats[w].teardown_timeout;
-		s->fallback += ft->stats[w].fallback;
+		s->mtu_fallback += ft->stats[w].mtu_fallback;
 	}
 }
 
@@ -385,7 +385,7 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 			/* nf_flow_exceeds_mtu(): the slow path fragments or
 			 * answers with ICMP */
 			if (unlikely(len > r->mtu)) {
-				st->fallback++;
+				st->mtu_fallback++;
 				goto miss;
 			}
 			/* nf_flow_state_check() */

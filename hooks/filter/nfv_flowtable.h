@@ -75,8 +75,8 @@ struct nfv_flowtable_stats {
 	uint64_t offloaded;	/* connections offloaded by flow add */
 	uint64_t learned;	/* directions learned */
 	uint64_t teardown_tcp;	/* FIN or RST on the fast path */
-	uint64_t teardown_timeout;
-	uint64_t fallback;	/* a flow's packet sent to the slow path (MTU, ...) */
+	uint64_t teardown_timeout;	/* by the fast path or the GC */
+	uint64_t mtu_fallback;	/* a flow's packet over its MTU, left to the slow path */
 } __rte_cache_aligned;
 
 struct nfv_flowtable;

@@ -78,6 +78,8 @@ run() {	# run plain|offload [WORKERS]: all phases, outputs in $WORK/<tag>.<phase
 	ctl conntrack | tee "$WORK/$tag.ct"
 	ctl stats > "$WORK/$tag.stats"
 	OFFLOADED=$(counter flow.offloaded)
+	CONNS=$(counter flow.connections)
+	TEARDOWN=$(counter flow.teardown_fin_rst)
 	dp_stop
 }
 
@@ -85,8 +87,13 @@ run plain
 [ "$OFFLOADED" = 0 ] || fail "without flow add, $OFFLOADED packets were offloaded"
 grep -q OFFLOAD "$WORK/plain.ct" && fail "without flow add, a connection is offloaded"
 run offload
-echo "offloaded: $OFFLOADED packets"
+echo "offloaded: $OFFLOADED packets, $CONNS connections, $TEARDOWN FIN/RST teardowns"
 [ "$OFFLOADED" -ge 20 ] || fail "only $OFFLOADED packets were offloaded"
+# TCP, UDP and UDP over IPv6, offloaded once each: a new MAC or route
+# makes their directions learn again, it does not end their offload; the
+# TCP FIN, on a learned direction, is torn down by the fast path
+[ "$CONNS" = 3 ] || fail "$CONNS connections offloaded, expected 3"
+[ "$TEARDOWN" = 1 ] || fail "$TEARDOWN FIN/RST teardowns, expected the one FIN"
 grep 'sport=5000 dport=53 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' ||
 	fail "the UDP flow is not listed [OFFLOAD]"
 grep 'sport=6000 dport=53 ' "$WORK/offload.ct" | grep -q '\[OFFLOAD\]' ||

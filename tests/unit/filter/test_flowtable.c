@@ -431,7 +431,7 @@ static void test_fallback(void)
 	CU_ASSERT(fast(&e, udp(true, 10), 0));
 	CU_ASSERT(!fast(&e, udp(true, 100), 0));
 	nfv_flowtable_stats_sum(e.ft, &st);
-	CU_ASSERT(st.fallback == 1);
+	CU_ASSERT(st.mtu_fallback == 1);
 	/* TTL 1: the slow path answers time exceeded */
 	m = tp_build(&(struct tp){ .proto = IPPROTO_UDP, .src = "10.1.0.2", .dst = "10.0.0.1",
 				   .sport = 53, .dport = 5353, .iport = 1, .oport = 0,
