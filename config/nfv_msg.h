@@ -323,6 +323,10 @@ struct nfv_msg_ct {
 	uint32_t mark;
 	uint32_t expires_s;	/* seconds left */
 	struct nfv_msg_ct_addr orig, reply;
+	/* IPS_OFFLOAD (flowtable): what the fast path forwarded, per
+	 * direction [original, reply] */
+	uint64_t offload_packets[2];
+	uint64_t offload_bytes[2];
 };
 
 /*

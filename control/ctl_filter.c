@@ -282,9 +282,10 @@ static void ct_addr_json(struct ctl_json *j, const char *key, const struct nfv_m
 	ctl_json_obj_end(j);
 }
 
-/* IPS_SEEN_REPLY and IPS_ASSURED of linux/netfilter/nf_conntrack_common.h */
+/* IPS_SEEN_REPLY, IPS_ASSURED and IPS_OFFLOAD of linux/netfilter/nf_conntrack_common.h */
 #define CT_SEEN_REPLY (1u << 1)
 #define CT_ASSURED (1u << 2)
+#define CT_OFFLOAD (1u << 14)
 
 static void ct_list_text(FILE *f, const void *recs, uint32_t n)
 {
@@ -299,9 +300,17 @@ static void ct_list_text(FILE *f, const void *recs, uint32_t n)
 		if (!(c->status & CT_SEEN_REPLY))
 			fputs(" [UNREPLIED]", f);
 		ct_addr_text(f, c, &c->reply);
-		if (c->status & CT_ASSURED)
+		/* as conntrack -L: [OFFLOAD] in place of [ASSURED] */
+		if (c->status & CT_OFFLOAD)
+			fputs(" [OFFLOAD]", f);
+		else if (c->status & CT_ASSURED)
 			fputs(" [ASSURED]", f);
-		fprintf(f, " mark=%u\n", c->mark);
+		fprintf(f, " mark=%u", c->mark);
+		if (c->status & CT_OFFLOAD)
+			fprintf(f, " offloaded=%" PRIu64 "/%" PRIu64 " bytes=%" PRIu64 "/%" PRIu64,
+				c->offload_packets[0], c->offload_packets[1],
+				c->offload_bytes[0], c->offload_bytes[1]);
+		fputc('\n', f);
 	}
 }
 
@@ -319,6 +328,11 @@ static void ct_json(struct ctl_json *j, const void *rec)
 	ctl_json_u64(j, "status", c->status);
 	ctl_json_bool(j, "assured", c->status & CT_ASSURED);
 	ctl_json_bool(j, "seen_reply", c->status & CT_SEEN_REPLY);
+	ctl_json_bool(j, "offload", c->status & CT_OFFLOAD);
+	ctl_json_u64(j, "offload_packets_orig", c->offload_packets[0]);
+	ctl_json_u64(j, "offload_packets_reply", c->offload_packets[1]);
+	ctl_json_u64(j, "offload_bytes_orig", c->offload_bytes[0]);
+	ctl_json_u64(j, "offload_bytes_reply", c->offload_bytes[1]);
 	ctl_json_u64(j, "mark", c->mark);
 	ct_addr_json(j, "orig", c, &c->orig);
 	ct_addr_json(j, "reply", c, &c->reply);

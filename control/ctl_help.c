@@ -176,7 +176,10 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "nfvpnctl filter", ctl_cmd_filter },
 	{ "conntrack", "", "list tracked connections",
 	  "Lists connections as conntrack -L does: protocol, seconds left, TCP\n"
-	  "state, original and reply tuples, [UNREPLIED], [ASSURED] and mark.",
+	  "state, original and reply tuples, [UNREPLIED], [ASSURED] and mark;\n"
+	  "a connection the flowtable offloaded (flow add) shows [OFFLOAD] in\n"
+	  "place of [ASSURED] and what the fast path forwarded, per direction:\n"
+	  "offloaded=ORIG/REPLY bytes=ORIG/REPLY.",
 	  "nfvpnctl conntrack", ctl_cmd_conntrack },
 	{ "conntrack list", "", "list tracked connections",
 	  "The same as conntrack.",

@@ -5,13 +5,21 @@
 # (LPM, the same 1,000 prefixes) on the same virtual ports (net_pcap
 # replaying 64-byte frames -> net_null) and the same core, in the same
 # run, interleaved. Prints each round and the medians of each and of the
-# per-round ratios nfvpn / testpmd io and nfvpn / l3fwd.
+# per-round ratios nfvpn / testpmd io and nfvpn / l3fwd. Then the same
+# policy with conntrack and the nft flowtable (flow add @ft, loaded by
+# bench/flowtable's nfvpn-flow-load as soon as the socket answers; each
+# flow is answered once from a third port so that conntrack sees it both
+# ways): its rate, the share of packets the fast path forwarded, and
+# flowtable / io and flowtable / full pipeline per round, and the same
+# policy and ruleset less the flow add rule ("conntrack": the full pipeline
+# with conntrack, what the flowtable saves), flowtable / conntrack.
 #   bench/forward/run.sh [ROUNDS] [SECONDS] [FRAME]
 # NFV_BUILD: the build of nfvpn (default build-native: bench/native.sh
 # configures and builds it with -Dmarch=native); NFV_PEERS: where
 # bench/peers/build.sh puts l3fwd (default $NFV_BUILD/peers; built here
 # when missing), or "none" to leave l3fwd out. A peer that fails to build
 # or start is said so on stderr and reads "n/a"; the rounds go on.
+# NFV_BENCH_FLOWTABLE=0 leaves the flowtable variant out.
 # NFV_BUILD_BASE: another build of nfvpn (say, of an older commit) run in
 # the same rounds, right after this one, for an A/B: nfvpn/base per round.
 set -eu
@@ -20,10 +28,12 @@ rounds=${1:-5}
 secs=${2:-5}
 frame=${3:-64}
 build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
+# the policy-ft.yaml nft text is compiled by this build's nft compiler
+export NFVPN_NFTC=${NFVPN_NFTC:-$build/control/nftc/nfvpn-nftc}
 base=${NFV_BUILD_BASE:-}
 peers=${NFV_PEERS:-$build/peers}
 work=$(mktemp -d /tmp/nfvpn-bench-fwd.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${NFV_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 mem=${NFV_EAL_MEM:---no-huge -m 1024}
 testpmd=$(command -v dpdk-testpmd)
 
@@ -45,6 +55,34 @@ run_nfvpn() {	# run_nfvpn [BUILD]
 	kill -INT $pid
 	wait $pid
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
+}
+
+# The flowtable variant: Mpps as run_nfvpn, over the whole run (the packets
+# before the ruleset's load, a few tens of ms, take the full pipeline);
+# prints "MPPS OFFLOADED%". run_nfvpn_ft plain: the ruleset without flow add.
+run_nfvpn_ft() {
+	local load=$build/bench/nfvpn-flow-load sock=$work/sock-ft pid mpps share mode=${1:-offload}
+	if [ "${NFV_BENCH_FLOWTABLE:-1}" = 0 ] || [ ! -x "$load" ]; then echo "n/a n/a"; return; fi
+	rm -f "$sock"
+	# shellcheck disable=SC2086
+	"$build/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bfwdft$$ $mem \
+		--log-level lib.eal:warning -- --config "$work/policy-ft.yaml" \
+		--socket "$sock" > "$work/nfvpn-ft.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.02; done
+	"$load" "$sock" "$mode" >&2 || echo "bench: the flowtable ruleset did not load" >&2
+	sleep "$secs"
+	share=$("$build/control/nfvpnctl" --socket "$sock" --json stats 2>/dev/null |
+		/usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d.get("counters", d) if isinstance(d, dict) else d
+c = {x["name"]: x["value"] for x in c} if isinstance(c, list) else c
+print("%.1f%%" % (100.0 * c.get("flow.offloaded", 0) / max(c.get("rx", 0), 1)))' 2>/dev/null || echo n/a)
+	kill -INT $pid
+	wait $pid
+	mpps=$(sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn-ft.log")
+	echo "${mpps:-n/a} $share"
 }
 
 # Mpps forwarded by testpmd: its Tx-pps on port 1 in the last statistics period
@@ -83,6 +121,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a" || b + 0 
 
 : > "$work/nfvpn"; : > "$work/testpmd"; : > "$work/ratio"; : > "$work/l3fwd"; : > "$work/ratio-l3fwd"
 : > "$work/base"; : > "$work/ratio-base"
+: > "$work/ft"; : > "$work/ratio-ft-io"; : > "$work/ratio-ft-full"
+: > "$work/ct"; : > "$work/ratio-ft-ct"
 for r in $(seq "$rounds"); do
 	t=$(run_testpmd)
 	l=$(run_l3fwd)
@@ -96,6 +136,18 @@ for r in $(seq "$rounds"); do
 	ratio "$n" "$l" >> "$work/ratio-l3fwd"
 	printf 'round %d: testpmd io %s Mpps, nfvpn %s Mpps, l3fwd %s Mpps, nfvpn/io %s, nfvpn/l3fwd %s\n' \
 		"$r" "$t" "$n" "$l" "$(tail -1 "$work/ratio")" "$(tail -1 "$work/ratio-l3fwd")"
+	if [ "${NFV_BENCH_FLOWTABLE:-1}" != 0 ]; then
+		read -r f share < <(run_nfvpn_ft)
+		read -r c _ < <(run_nfvpn_ft plain)
+		echo "$f" >> "$work/ft"
+		echo "$c" >> "$work/ct"
+		ratio "$f" "$t" >> "$work/ratio-ft-io"
+		ratio "$f" "$n" >> "$work/ratio-ft-full"
+		ratio "$f" "$c" >> "$work/ratio-ft-ct"
+		printf 'round %d: flowtable %s Mpps (%s offloaded), conntrack %s Mpps, flowtable/io %s, flowtable/full %s, flowtable/conntrack %s\n' \
+			"$r" "$f" "$share" "$c" "$(tail -1 "$work/ratio-ft-io")" \
+			"$(tail -1 "$work/ratio-ft-full")" "$(tail -1 "$work/ratio-ft-ct")"
+	fi
 	if [ -n "$base" ]; then
 		b=$(run_nfvpn "$base")
 		[ -n "$b" ] || b=n/a
@@ -110,4 +162,9 @@ printf 'frame %d B, %d rounds of %d s, medians: testpmd io %s Mpps, nfvpn %s Mpp
 if [ -n "$base" ]; then
 	printf 'base %s: %s Mpps, nfvpn/base %s\n' "$base" "$(median < "$work/base")" \
 		"$(median < "$work/ratio-base")"
+fi
+if [ "${NFV_BENCH_FLOWTABLE:-1}" != 0 ]; then
+	printf 'flowtable: %s Mpps, conntrack without flow add %s Mpps, flowtable/io %s, flowtable/full pipeline %s, flowtable/conntrack %s\n' \
+		"$(median < "$work/ft")" "$(median < "$work/ct")" "$(median < "$work/ratio-ft-io")" \
+		"$(median < "$work/ratio-ft-full")" "$(median < "$work/ratio-ft-ct")"
 fi

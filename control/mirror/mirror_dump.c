@@ -160,6 +160,9 @@ static int dump_once(struct nfv_mirror *m, struct nfv_mirror_buf *out, uint32_t 
 	c.sets = NULL;
 	for (size_t off = 0; ret == 0 && off < sets.len; off += strlen((char *)sets.p + off) + 1)
 		ret = request(m, NFT_MSG_GETSETELEM, NLM_F_DUMP, (char *)sets.p + off, &c);
+	/* flowtables before the rules whose flow add names them */
+	if (ret == 0)
+		ret = request(m, NFT_MSG_GETFLOWTABLE, NLM_F_DUMP, NULL, &c);
 	if (ret == 0)
 		ret = request(m, NFT_MSG_GETRULE, NLM_F_DUMP, NULL, &c);
 	if (ret == 0)

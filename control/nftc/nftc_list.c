@@ -28,6 +28,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -376,6 +377,26 @@ static int batch_add(struct batch *b, const struct nlmsghdr *in,
 					 NFTNL_RULE_CHAIN));
 		nftnl_rule_free(obj);
 		break;
+	case NFT_MSG_NEWFLOWTABLE:
+		/* its devices must exist in this namespace's kernel, which has
+		 * none of the dataplane's ports: a kernel without flowtables
+		 * (CONFIG_NF_FLOW_TABLE) refuses it anyway. Listed by --netlink */
+		obj = nftnl_flowtable_alloc();
+		if (obj == NULL || nftnl_flowtable_nlmsg_parse(in, obj) < 0) {
+			if (obj != NULL)
+				nftnl_flowtable_free(obj);
+			break;
+		}
+		nftnl_flowtable_unset(obj, NFTNL_FLOWTABLE_HANDLE);
+		nftnl_flowtable_unset(obj, NFTNL_FLOWTABLE_USE);
+		nlh = nftnl_nlmsg_build_hdr((char *)b->buf + b->len, type, g->nfgen_family,
+					    flags, ++b->seq);
+		nftnl_flowtable_nlmsg_build_payload(nlh, obj);
+		ret = batch_note(b, "flowtable %s %s", nftnl_flowtable_get_str(obj,
+				 NFTNL_FLOWTABLE_TABLE), nftnl_flowtable_get_str(obj,
+				 NFTNL_FLOWTABLE_NAME));
+		nftnl_flowtable_free(obj);
+		break;
 	default:
 		/* nothing else is in a ruleset the dataplane runs */
 		return -EPROTONOSUPPORT;
@@ -689,6 +710,13 @@ static int validate_one(const struct nlmsghdr *nlh)
 		if (obj != NULL) {
 			ret = nftnl_rule_nlmsg_parse(nlh, obj);
 			nftnl_rule_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWFLOWTABLE:
+		obj = nftnl_flowtable_alloc();
+		if (obj != NULL) {
+			ret = nftnl_flowtable_nlmsg_parse(nlh, obj);
+			nftnl_flowtable_free(obj);
 		}
 		return ret < 0 ? -1 : 0;
 	}

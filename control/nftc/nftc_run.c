@@ -100,8 +100,10 @@ static int dump(struct mnl_socket *nl, int fd, uint16_t type, struct nftnl_set *
 
 static int dump_all(int fd)
 {
+	/* flowtables before the rules whose flow add names them */
 	static const uint16_t types[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN,
-					  NFT_MSG_GETSET, NFT_MSG_GETRULE };
+					  NFT_MSG_GETSET, NFT_MSG_GETFLOWTABLE,
+					  NFT_MSG_GETRULE };
 	struct nftnl_set_list *sets = nftnl_set_list_alloc();
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	struct nftnl_set_list_iter *it;
@@ -110,7 +112,7 @@ static int dump_all(int fd)
 
 	if (nl == NULL || sets == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto out;
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		ret = dump(nl, fd, types[i], NULL,
 			   types[i] == NFT_MSG_GETSET ? sets : NULL);
 		if (ret)

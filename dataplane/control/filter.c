@@ -32,6 +32,7 @@
 #include "log.h"
 #include "nfv_ct.h"
 #include "nfv_filter.h"
+#include "nfv_flowtable.h"
 #include "nfv_nftc.h"
 #include "nfv_policy_filter.h"
 
@@ -107,6 +108,9 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
 		if (ret < 0)
 			snprintf(err, errlen, "registering hook entries: %s", strerror(-ret));
 	}
+	/* offloaded flows skipped the old rules: they meet the new ones */
+	if (ret == 0 && fc->ft != NULL)
+		nfv_flowtable_set_ports(fc->ft, nfv_filter_ruleset_flow_ports(rs));
 	if (ret < 0) {
 		nfv_filter_ruleset_free(rs);
 		free(listing);
@@ -141,12 +145,24 @@ static int ct_init(struct nfv_dp *dp, struct nfv_filter_ctl *fc, uint32_t max)
 	if (fc->ct == NULL)
 		return -ENOMEM;
 	fc->ct_max = max;
-	ret = nfv_ct_register(fc->ct, dp->hooks);
-	if (ret < 0) {
+	fc->ft = nfv_flowtable_create(fc->ct, cc.hz);
+	if (fc->ft == NULL) {
 		nfv_ct_table_destroy(fc->ct);
 		fc->ct = NULL;
+		return -ENOMEM;
 	}
-	return ret;
+	ret = nfv_ct_register(fc->ct, dp->hooks);
+	if (ret < 0) {
+		nfv_flowtable_destroy(fc->ft);
+		nfv_ct_table_destroy(fc->ct);
+		fc->ct = NULL;
+		fc->ft = NULL;
+		return ret;
+	}
+	/* the workers look flows up from their first loop on */
+	fc->cfg->flowtable = fc->ft;
+	dp->flowtable = fc->ft;
+	return 0;
 }
 
 /* The policy's nft text, compiled by nfvpn-nftc before the EAL started (main.c). */
@@ -241,6 +257,8 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp)
 	nfv_filter_destroy(fc->filter);
 	if (fc->ct != NULL) {
 		nfv_ct_unregister(fc->ct, dp->hooks);	/* waits a grace period */
+		dp->flowtable = NULL;	/* workers are stopped */
+		nfv_flowtable_destroy(fc->ft);
 		nfv_ct_table_destroy(fc->ct);
 	}
 	nfv_filter_ctl_timer(dp, 0);
@@ -287,6 +305,9 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
 
 	if (fc == NULL)
 		return;
+	/* flows first: they keep their connections alive */
+	if (fc->ft != NULL && now != 0)
+		nfv_flowtable_gc(fc->ft, now);
 	if (fc->ct != NULL && now != 0)
 		nfv_ct_gc(fc->ct, now);
 	/* expired elements of dynamic sets (add @s, meters) */
@@ -299,6 +320,14 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
 			log_print(dp, &recs[i]);
 		fc->log_records += n;
 	} while (n == FILTER_LOG_BURST);
+}
+
+void nfv_filter_ctl_flows_invalidate(struct nfv_dp *dp)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+
+	if (fc != NULL && fc->ft != NULL)
+		nfv_flowtable_invalidate(fc->ft);
 }
 
 /* Requests: the listing with counters, filter info, chunked ruleset loads
@@ -373,6 +402,7 @@ static int show_info(struct nfv_filter_ctl *fc, struct nfv_buf *b)
 
 struct ct_dump {
 	struct nfv_mgmt_rows *rows;
+	const struct nfv_flowtable *ft;
 	uint64_t now, hz;
 	int err;
 };
@@ -390,6 +420,7 @@ static void ct_one(const struct nfv_ct *ct, void *arg)
 	struct ct_dump *d = arg;
 	struct nfv_msg_ct *r = nfv_mgmt_row(d->rows);
 	uint64_t exp = __atomic_load_n(&ct->expires, __ATOMIC_RELAXED);
+	const struct nfv_flow *f;
 
 	if (r == NULL) {
 		d->err = -ENOMEM;
@@ -403,6 +434,11 @@ static void ct_one(const struct nfv_ct *ct, void *arg)
 	r->expires_s = exp > d->now ? (exp - d->now) / d->hz : 0;
 	ct_addr(&r->orig, &ct->tuple[0]);
 	ct_addr(&r->reply, &ct->tuple[1]);
+	f = d->ft != NULL ? nfv_flowtable_flow(d->ft, ct->idx) : NULL;
+	for (int dir = 0; f != NULL && dir < 2; dir++) {
+		r->offload_packets[dir] = __atomic_load_n(&f->dir[dir].packets, __ATOMIC_RELAXED);
+		r->offload_bytes[dir] = __atomic_load_n(&f->dir[dir].bytes, __ATOMIC_RELAXED);
+	}
 }
 
 static int list_ct(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
@@ -412,6 +448,7 @@ static int list_ct(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 
 	if (fc == NULL)
 		return -ENOTSUP;
+	d.ft = fc->ft;
 	if (fc->ct != NULL)
 		nfv_ct_foreach(fc->ct, ct_one, &d);
 	return d.err;

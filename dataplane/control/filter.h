@@ -32,6 +32,9 @@ void nfv_filter_ctl_fini(struct nfv_dp *dp);
 /* Periodic (the control loop's timer): conntrack GC, log records. */
 void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now);
 
+/* Offloaded flows are learned again: IPsec state changed (ipsec.c). */
+void nfv_filter_ctl_flows_invalidate(struct nfv_dp *dp);
+
 /*
  * Compiles objs (parsed from the netlink messages msgs, len bytes) and
  * swaps the result in, keeping a copy of msgs for nfvpnctl ruleset; on
@@ -45,11 +48,13 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
 /* What filter.c and filter_listing.c share; the control side owns it. */
 struct nfv_filter;
 struct nfv_ct_table;
+struct nfv_flowtable;
 struct nfv_filter_ruleset;
 
 struct nfv_filter_ctl {
 	struct nfv_filter *filter;	/* the publisher */
 	struct nfv_ct_table *ct;	/* NULL when conntrack is off */
+	struct nfv_flowtable *ft;	/* with ct: the flows of flow add */
 	uint32_t ct_max;
 	struct nfv_filter_config *cfg;
 	struct nfv_filter_ifaces *ifaces;	/* read by workers */

@@ -27,6 +27,7 @@
 
 #include "dp.h"
 #include "events.h"
+#include "filter.h"
 #include "ipsec.h"
 #include "local.h"
 #include "log.h"
@@ -241,6 +242,8 @@ int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	/* cannot fail: no more names than slots */
 	nfv_name_index_add(&s->sa_names, slot->conf.name, (uint32_t)id);
 	dp->generation++;
+	/* a flow may now be protected, or no longer */
+	nfv_filter_ctl_flows_invalidate(dp);
 	return 0;
 }
 
@@ -355,6 +358,8 @@ static int sp_add_bulk(struct nfv_dp *dp, const struct nfv_policy_sp *ps,
 		goto undo;
 	}
 	dp->generation++;
+	/* a flow may now be protected, or no longer */
+	nfv_filter_ctl_flows_invalidate(dp);
 	free(c);
 	free(idx);
 	return 0;
@@ -397,6 +402,8 @@ int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 	memset(sa, 0, sizeof(*sa));
 	sa_slot_check_free(s, id);
 	dp->generation++;
+	/* a flow may now be protected, or no longer */
+	nfv_filter_ctl_flows_invalidate(dp);
 	return 0;
 }
 
@@ -416,6 +423,8 @@ int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 	/* the module has let go: its SA's slot may serve a new SA */
 	sp_untake(s, (uint32_t)(sp - s->sps));
 	dp->generation++;
+	/* a flow may now be protected, or no longer */
+	nfv_filter_ctl_flows_invalidate(dp);
 	return 0;
 }
 

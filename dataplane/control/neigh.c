@@ -96,9 +96,15 @@ static void send_resolved(struct nfv_dp *dp, struct nfv_neigh *n, struct rte_mbu
 /* A MAC became known: publish it and send what was waiting for it. */
 static void learn(struct nfv_dp *dp, struct nfv_neigh *n, const struct rte_ether_addr *mac)
 {
+	uint64_t old = n->mac_state;
+
 	if (n->is_static)
 		return;
 	nfv_neigh_publish(n, mac, NFV_NEIGH_REACHABLE);
+	/* a new MAC (or a first one): offloaded flows cached the old */
+	if ((old ^ n->mac_state) & ((1ull << NFV_NEIGH_STATE_SHIFT) - 1) ||
+	    old >> NFV_NEIGH_STATE_SHIFT == NFV_NEIGH_INCOMPLETE)
+		__atomic_store_n(&dp->neigh.gen, dp->neigh.gen + 1, __ATOMIC_RELEASE);
 	n->confirmed_tsc = rte_rdtsc();
 	n->probes = 0;
 	for (unsigned int i = 0; i < n->nb_held; i++)

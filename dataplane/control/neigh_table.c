@@ -96,6 +96,7 @@ void nfv_neigh_del(struct nfv_neigh_table *t, struct nfv_neigh *n)
 		return;
 	/* readers may still hold pos: reuse it only after a grace period */
 	n->used = false;
+	__atomic_store_n(&t->gen, t->gen + 1, __ATOMIC_RELEASE);
 	t->dead[t->nb_dead++] = pos;
 	if (t->nb_dead == RTE_DIM(t->dead))
 		nfv_neigh_reclaim(t);

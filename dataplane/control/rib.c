@@ -534,6 +534,7 @@ int nfv_rib_commit(struct nfv_rib *rib)
 		rib->stale = false;
 	}
 	rib->commits++;
+	rib->copy[pub]->gen = (uint32_t)rib->commits;
 	__atomic_store_n(rib->pub, rib->copy[pub], __ATOMIC_RELEASE);
 	nfv_hook_synchronize(rib->rcu);
 	rib->shadow = other;

@@ -19,6 +19,7 @@
 #include "module.h"
 #include "nfv_build.h"
 #include "nfv_drop.h"
+#include "nfv_flowtable.h"
 #include "stats.h"
 #include "txn.h"
 
@@ -75,6 +76,17 @@ static int list_counters(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 	ret |= put_counter(rows, "reass.fragments", s.reass_fragments);
 	ret |= put_counter(rows, "reass.datagrams", s.reass_datagrams);
 	ret |= put_counter(rows, "fragmented", s.fragmented);
+	ret |= put_counter(rows, "flow.offloaded", s.offloaded);
+	if (dp->flowtable != NULL) {
+		struct nfv_flowtable_stats fs;
+
+		nfv_flowtable_stats_sum(dp->flowtable, &fs);
+		ret |= put_counter(rows, "flow.connections", fs.offloaded);
+		ret |= put_counter(rows, "flow.learned", fs.learned);
+		ret |= put_counter(rows, "flow.teardown_fin_rst", fs.teardown_tcp);
+		ret |= put_counter(rows, "flow.teardown_timeout", fs.teardown_timeout);
+		ret |= put_counter(rows, "flow.mtu_fallback", fs.mtu_fallback);
+	}
 	ret |= put_counter(rows, "dropped", nfv_stats_drops_total(dp));
 	ret |= put_counter(rows, "neigh.resolve_failed", dp->neigh.resolve_failed);
 	ret |= put_counter(rows, "neigh.held_dropped", dp->neigh.held_dropped);

@@ -36,6 +36,7 @@ struct nfv_filter_ctl;
 struct nfv_trace;
 struct nfv_stats_base;
 struct nfv_rib;
+struct nfv_flowtable;
 
 /* Written at start-up only. */
 struct nfv_dp_port {
@@ -91,6 +92,7 @@ struct nfv_worker_stats {
 	uint64_t reass_fragments;	/* fragments for us taken into reassembly */
 	uint64_t reass_datagrams;	/* datagrams made whole */
 	uint64_t fragmented;		/* IPv4 packets fragmented for an output port */
+	uint64_t offloaded;		/* forwarded by the flowtable's fast path */
 	uint64_t loops;
 	uint64_t busy_loops;
 	uint64_t first_rx_tsc;	/* for the rate in the summary */
@@ -124,6 +126,14 @@ struct nfv_worker {
 	 * A packet that outlives the loop (QUEUE) is routed again on resume.
 	 */
 	const struct nfv_fib_snap *snap;
+	/*
+	 * The flowtable as of this loop (flow_fast.c): the ports whose
+	 * packets are looked up (0: off, e.g. while a trace is armed) and the
+	 * generation of flows that may be used and learned, made of the
+	 * flowtable's, the snapshot's and the neighbour table's.
+	 */
+	uint32_t flow_ports;
+	uint32_t flow_gen;
 	struct nfv_txbuf tx[NFV_MAX_PORTS];
 	struct nfv_txbuf tun_tx[NFV_MAX_PORTS];
 	struct rte_ring *ctl_tx;	/* control -> this worker: frames to send */
@@ -158,6 +168,9 @@ struct nfv_dp {
 	/* published by the control side, read by workers */
 	struct nfv_fib_snap *fib;	/* control/rib.c: acquire-load once per loop */
 	struct nfv_neigh_table neigh;	/* control/neigh.c writes, workers look up */
+	/* control/filter.c at start-up (NULL without conntrack): the flows
+	 * of "flow add", looked up at ingress (flow_fast.c) */
+	struct nfv_flowtable *flowtable;
 	/* control side */
 	struct nfv_rib *rib;		/* control/rib.c: the route list */
 	struct nfv_builtins *builtins;	/* control/hooks.c */
@@ -174,6 +187,12 @@ struct nfv_dp {
 	/* set by the signal handler, read by everyone */
 	volatile bool quit;
 };
+
+/* flow_fast.c, worker side */
+void nfv_flow_fast_loop(struct nfv_worker *w);
+uint16_t nfv_flow_fast(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+void nfv_flow_fast_learn(struct nfv_worker *w, struct rte_mbuf *m, const void *l2,
+			 uint8_t l2_len, uint16_t mtu);
 
 /* pipeline.c, worker side */
 void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,

@@ -35,6 +35,9 @@ struct nfv_fib_snap {
 	struct rte_fib *v4;
 	struct rte_fib6 *v6;
 	uint32_t nb_nh;
+	/* the RIB's commit count at publication: offloaded flows learned
+	 * under another snapshot are not used (nfv_flowtable.h) */
+	uint32_t gen;
 	struct nfv_nexthop nh[];	/* nh[0] is the NONE next hop */
 };
 

@@ -54,6 +54,9 @@ struct nfv_neigh_table {
 	uint64_t misses;		/* control side counters */
 	uint64_t held_dropped;
 	uint64_t resolve_failed;
+	/* bumped (release) when a neighbour's MAC changes or it goes away:
+	 * offloaded flows cache MACs (nfv_flowtable.h); control side writes */
+	uint32_t gen;
 	unsigned int nb_dead;
 	int32_t dead[256];		/* deleted, freed after a grace period */
 };

@@ -143,6 +143,9 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 drop:
 		drop(w, m, reason);
 	}
+	/* the flowtable's hook at this device's ingress */
+	if (w->flow_ports >> port & 1)
+		nip = nfv_flow_fast(w, ip, nip);
 	if (nip == 0)
 		return;
 	nip = run_hook(w, NFV_INET_PRE_ROUTING, ip, nip);
@@ -546,6 +549,8 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			drop(w, m, reason);
 			continue;
 		}
+		if (meta->flags & NFV_MBUF_F_FLOW)
+			nfv_flow_fast_learn(w, m, tmpl.hdr, tmpl.len, p->mtu);
 		nfv_pipeline_tx(w, meta->oport, m);
 	}
 }

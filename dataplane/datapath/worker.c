@@ -53,6 +53,7 @@ int nfv_worker_main(void *arg)
 		unsigned int n;
 
 		worker_clock(w, rte_rdtsc());
+		nfv_flow_fast_loop(w);
 		w->snap = __atomic_load_n(&dp->fib, __ATOMIC_ACQUIRE);
 		for (unsigned int q = 0; q < w->nb_rxq; q++) {
 			const struct nfv_rxq *rxq = &w->rxq[q];

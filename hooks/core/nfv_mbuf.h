@@ -22,6 +22,7 @@ enum nfv_mbuf_flags {
 	NFV_MBUF_F_IPSEC_DONE = 1u << 2,/* already ESP-encapsulated, skip SPD */
 	NFV_MBUF_F_VLAN = 1u << 3,	/* arrived with an 802.1Q tag */
 	NFV_MBUF_F_TRACE = 1u << 4,	/* traced (nfv_trace.h): trace_id is set */
+	NFV_MBUF_F_FLOW = 1u << 5,	/* flow add: learn its flow at output */
 };
 
 struct nfv_mbuf_meta {

@@ -14,8 +14,6 @@
 #include "ct_priv.h"
 #include "nfv_mbuf.h"
 
-#define UDP_TIMEOUT 30
-#define UDP_TIMEOUT_STREAM 120
 #define ICMP_TIMEOUT 30
 #define GENERIC_TIMEOUT 600
 
@@ -102,10 +100,15 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 	switch (k->proto) {
 	case IPPROTO_TCP:
 		timeout = ct_tcp_packet(ct, m, l4, dir, is_new);
+		/* a FIN or RST that took the slow path (a direction not
+		 * learned yet) closes an offloaded flow too */
+		if (unlikely(status & IPS_OFFLOAD) &&
+		    __atomic_load_n(&ct->tcp_state, __ATOMIC_RELAXED) != NFV_TCP_ESTABLISHED)
+			nfv_ct_offload_teardown(t, ct, now);
 		break;
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
-		timeout = status & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT;
+		timeout = status & IPS_SEEN_REPLY ? CT_UDP_TIMEOUT_STREAM : CT_UDP_TIMEOUT;
 		if (status & IPS_SEEN_REPLY && dir == IP_CT_DIR_ORIGINAL &&
 		    !(status & IPS_ASSURED))
 			__atomic_or_fetch(&ct->status, IPS_ASSURED, __ATOMIC_RELAXED);

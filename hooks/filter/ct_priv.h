@@ -16,6 +16,10 @@
 #include "nfv_ct.h"
 #include "nfv_hook_table.h"
 
+/* UDP timeouts, seconds: unreplied, and once seen both ways */
+#define CT_UDP_TIMEOUT 30
+#define CT_UDP_TIMEOUT_STREAM 120
+
 /* A NEW connection whose first packet never reaches confirm goes away. */
 #define CT_UNCONFIRMED_TIMEOUT_S 5
 
@@ -182,5 +186,7 @@ slow:
 uint32_t ct_tcp_packet(struct nfv_ct *ct, struct rte_mbuf *m,
 		       const struct ct_l4 *l4, uint8_t dir, bool is_new);
 bool ct_tcp_can_create(struct rte_mbuf *m, const struct ct_l4 *l4);
+/* The timeout of a TCP state, seconds (the flowtable's teardown) */
+uint32_t ct_tcp_state_timeout(uint8_t state);
 
 #endif

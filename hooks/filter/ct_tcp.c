@@ -196,7 +196,8 @@ static bool tcp_in_window(struct nfv_ct *ct, uint8_t dir, struct tcp_seg *s)
 	if (!(before(seq, snd->td_maxend + 1) &&
 	      after(end, snd->td_end - rcv->td_maxwin - 1) &&
 	      before(ack, rcv->td_end + 1) &&
-	      after(ack, rcv->td_end - maxack - 1)))
+	      after(ack, rcv->td_end - maxack - 1)) &&
+	    !(snd->flags & NFV_CT_TCP_F_LIBERAL))
 		return false;
 	if (snd->td_maxwin < win)
 		snd->td_maxwin = win;
@@ -259,4 +260,9 @@ uint32_t ct_tcp_packet(struct nfv_ct *ct, struct rte_mbuf *m,
 	    timeout > TCP_TIMEOUT_UNACK)
 		timeout = TCP_TIMEOUT_UNACK;
 	return timeout;
+}
+
+uint32_t ct_tcp_state_timeout(uint8_t state)
+{
+	return state < NFV_TCP_MAX ? tcp_timeout[state] : 0;
 }

@@ -188,6 +188,14 @@ struct fchain {
 	uint32_t policy;	/* NF_ACCEPT or NF_DROP for base chains */
 };
 
+/* An nft flowtable: its devices as ports (bit per cfg->ifaces index). */
+struct fflowtable {
+	char name[64];
+	char table[64];
+	uint32_t family;
+	uint64_t ports;
+};
+
 struct frule {
 	uint16_t chain;
 	uint64_t handle;
@@ -216,6 +224,8 @@ struct nfv_filter_ruleset {
 	uint32_t nb_sets;
 	struct facl *acls;
 	uint32_t nb_acls;
+	struct fflowtable *flowtables;
+	uint32_t nb_flowtables;
 };
 
 /* Parsed once per packet per base chain run. */
@@ -301,6 +311,7 @@ struct finsn *fc_emit(struct fcompiler *c, uint8_t op);
 int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *idx);
 int fc_chain_find(const struct fcompiler *c, const char *name);
 int fc_set_find(const struct fcompiler *c, const char *name);
+int fc_flowtable_find(const struct fcompiler *c, const char *name);
 /* size bytes from init (NULL: zeros) in fresh cache lines; *idx for fpriv() */
 int fc_priv_add(struct fcompiler *c, const void *init, uint32_t size, uint32_t *idx);
 int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out);

@@ -160,6 +160,18 @@ int fc_set_find(const struct fcompiler *c, const char *name)
 	return -ENOENT;
 }
 
+int fc_flowtable_find(const struct fcompiler *c, const char *name)
+{
+	const struct nfv_filter_ruleset *rs = c->rs;
+
+	for (unsigned int i = 0; i < rs->nb_flowtables; i++)
+		if (rs->flowtables[i].family == c->family &&
+		    !strcmp(rs->flowtables[i].table, c->table) &&
+		    !strcmp(rs->flowtables[i].name, name))
+			return i;
+	return -ENOENT;
+}
+
 static int compile_rule(struct fcompiler *c, struct nftnl_rule *r, uint16_t chain)
 {
 	struct nfv_filter_ruleset *rs = c->rs;

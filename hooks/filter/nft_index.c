@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/set.h>
 
 #include <rte_cycles.h>
@@ -49,6 +50,72 @@ static int index_chain(struct fcompiler *c, struct nftnl_chain *ch)
 	rs->nb_chains++;
 	c->chain = NULL;
 	return 0;
+}
+
+/*
+ * A flowtable: hook ingress (the only one nf_tables has for them), its
+ * devices the dataplane's ports, by name as meta iifname sees them.
+ */
+static int index_flowtable(struct fcompiler *c, struct nftnl_flowtable *nf)
+{
+	struct nfv_filter_ruleset *rs = c->rs;
+	struct fflowtable *f = &rs->flowtables[rs->nb_flowtables];
+	const struct nfv_filter_ifaces *ifs = rs->cfg.ifaces;
+	const char *const *devs;
+	const char *name;
+
+	c->family = nftnl_flowtable_get_u32(nf, NFTNL_FLOWTABLE_FAMILY);
+	c->table = nftnl_flowtable_get_str(nf, NFTNL_FLOWTABLE_TABLE);
+	name = nftnl_flowtable_get_str(nf, NFTNL_FLOWTABLE_NAME);
+	if (c->family != NFPROTO_IPV4 && c->family != NFPROTO_IPV6 &&
+	    c->family != NFPROTO_INET)
+		return fc_error(c, -EOPNOTSUPP, "flowtable %s: family not supported", name);
+	if (nftnl_flowtable_is_set(nf, NFTNL_FLOWTABLE_HOOKNUM) &&
+	    nftnl_flowtable_get_u32(nf, NFTNL_FLOWTABLE_HOOKNUM) != NF_NETDEV_INGRESS)
+		return fc_error(c, -EOPNOTSUPP, "flowtable %s: hook %u not supported", name,
+				nftnl_flowtable_get_u32(nf, NFTNL_FLOWTABLE_HOOKNUM));
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	snprintf(f->table, sizeof(f->table), "%s", c->table);
+	f->family = c->family;
+	devs = nftnl_flowtable_is_set(nf, NFTNL_FLOWTABLE_DEVICES) ?
+	       nftnl_flowtable_get_array(nf, NFTNL_FLOWTABLE_DEVICES) : NULL;
+	for (unsigned int d = 0; devs != NULL && devs[d] != NULL; d++) {
+		unsigned int p;
+
+		for (p = 0; ifs != NULL && p < ifs->nb_ports && p < 64; p++)
+			if (strncmp(ifs->port[p].name, devs[d], NFV_IFNAMSIZ) == 0)
+				break;
+		if (ifs == NULL || p == ifs->nb_ports || p == 64)
+			return fc_error(c, -ENODEV, "flowtable %s: device '%s' is no port here",
+					name, devs[d]);
+		f->ports |= 1ull << p;
+	}
+	rs->nb_flowtables++;
+	return 0;
+}
+
+static int count_flowtable(struct nftnl_flowtable *nf, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+static int index_flowtable_cb(struct nftnl_flowtable *nf, void *arg)
+{
+	return index_flowtable(arg, nf);
+}
+
+static int index_flowtables(struct fcompiler *c, const struct nfv_nft_objs *o)
+{
+	unsigned int n = 0;
+
+	if (o->flowtables == NULL)
+		return 0;
+	nftnl_flowtable_list_foreach(o->flowtables, count_flowtable, &n);
+	c->rs->flowtables = calloc(n + 1, sizeof(*c->rs->flowtables));
+	if (c->rs->flowtables == NULL)
+		return -ENOMEM;
+	return nftnl_flowtable_list_foreach(o->flowtables, index_flowtable_cb, c);
 }
 
 /* Verdict maps name their jump/goto chains; now they have indexes. */
@@ -170,6 +237,8 @@ int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o)
 		return ret;
 
 	ret = resolve_vmaps(c);
+	if (ret == 0)
+		ret = index_flowtables(c, o);
 	if (ret)
 		return ret;
 	ci = nftnl_chain_list_iter_create(o->chains);

@@ -13,6 +13,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -63,6 +64,7 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 	struct nftnl_table *t;
 	struct nftnl_chain *c;
 	struct nftnl_set *s;
+	struct nftnl_flowtable *ft;
 	struct nftnl_rule *r;
 
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
@@ -114,8 +116,22 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		}
 		nftnl_rule_list_add_tail(r, o->rules);
 		return 0;
+	case NFT_MSG_NEWFLOWTABLE:
+		if (o->flowtables == NULL)
+			return -EINVAL;
+		ft = nftnl_flowtable_alloc();
+		if (ft == NULL)
+			return -ENOMEM;
+		if (nftnl_flowtable_nlmsg_parse(nlh, ft) < 0 ||
+		    !nftnl_flowtable_is_set(ft, NFTNL_FLOWTABLE_TABLE) ||
+		    !nftnl_flowtable_is_set(ft, NFTNL_FLOWTABLE_NAME)) {
+			nftnl_flowtable_free(ft);
+			return -EINVAL;
+		}
+		nftnl_flowtable_list_add_tail(ft, o->flowtables);
+		return 0;
 	}
-	return 0;	/* other objects (flowtables, generations) do not matter */
+	return 0;	/* other objects (generations, stateful objects) do not matter */
 }
 
 int nfv_nft_objs_add_stream(struct nfv_nft_objs *o, const void *buf, size_t len,

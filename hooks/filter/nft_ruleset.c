@@ -11,6 +11,7 @@
 
 #include <linux/netfilter.h>
 #include <libnftnl/chain.h>
+#include <libnftnl/flowtable.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -30,7 +31,8 @@ int nfv_nft_objs_init(struct nfv_nft_objs *o)
 	o->chains = nftnl_chain_list_alloc();
 	o->sets = nftnl_set_list_alloc();
 	o->rules = nftnl_rule_list_alloc();
-	if (o->tables && o->chains && o->sets && o->rules)
+	o->flowtables = nftnl_flowtable_list_alloc();
+	if (o->tables && o->chains && o->sets && o->rules && o->flowtables)
 		return 0;
 	nfv_nft_objs_fini(o);
 	return -ENOMEM;
@@ -46,6 +48,8 @@ void nfv_nft_objs_fini(struct nfv_nft_objs *o)
 		nftnl_set_list_free(o->sets);
 	if (o->rules)
 		nftnl_rule_list_free(o->rules);
+	if (o->flowtables)
+		nftnl_flowtable_list_free(o->flowtables);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -62,6 +66,7 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 	free(rs->prog);
 	free(rs->pool);
 	free(rs->chains);
+	free(rs->flowtables);
 	free(rs->rules);
 	rte_free(rs->priv);
 	rte_free(rs->counters);
@@ -261,4 +266,13 @@ int nfv_filter_rule_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 		info->bytes += rs->counters[w * rs->nb_counters + i].bytes;
 	}
 	return 0;
+}
+
+uint64_t nfv_filter_ruleset_flow_ports(const struct nfv_filter_ruleset *rs)
+{
+	uint64_t ports = 0;
+
+	for (uint32_t i = 0; rs != NULL && i < rs->nb_flowtables; i++)
+		ports |= rs->flowtables[i].ports;
+	return ports;
 }

@@ -61,6 +61,9 @@ struct nfv_ct_tcp_dir {
 
 #define NFV_CT_TCP_F_WSCALE	0x01
 #define NFV_CT_TCP_F_CLOSE_INIT	0x02
+/* IP_CT_TCP_FLAG_BE_LIBERAL: any window accepted; set when the flow is
+ * offloaded, whose fast path does not follow the windows */
+#define NFV_CT_TCP_F_LIBERAL	0x04
 
 struct nfv_ct {
 	struct nfv_ct_tuple tuple[2];	/* [IP_CT_DIR_ORIGINAL], [REPLY] */
@@ -108,6 +111,17 @@ void nfv_ct_foreach(struct nfv_ct_table *t,
 /* Registers conntrack at PRE_ROUTING/LOCAL_OUT (-200) and confirm (INT_MAX). */
 int nfv_ct_register(struct nfv_ct_table *t, struct nfv_hook_table *ht);
 void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht);
+
+/*
+ * An offloaded connection (IPS_OFFLOAD, nfv_flowtable.h) goes back to the
+ * slow path, as flow_offload_teardown() and flow_offload_fixup_ct(): the
+ * timeout of its state less the flow timeout already spent, window
+ * tracking picked up again. False when it was not offloaded (someone
+ * tore it down first). Any thread.
+ */
+bool nfv_ct_offload_teardown(struct nfv_ct_table *t, struct nfv_ct *ct, uint64_t now);
+/* nf_flowtable_tcp_timeout and nf_flowtable_udp_timeout, seconds */
+#define NFV_FLOW_TIMEOUT_S 30
 
 /* Hook entries (priv = table); tests call them directly. */
 void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,

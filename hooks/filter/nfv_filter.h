@@ -23,6 +23,8 @@ struct nftnl_table_list;
 struct nftnl_chain_list;
 struct nftnl_set_list;
 struct nftnl_rule_list;
+struct nftnl_flowtable_list;
+struct nfv_flowtable;
 
 #define NFV_FILTER_MAX_PORTS 64
 #define NFV_IFNAMSIZ 16
@@ -44,6 +46,7 @@ struct nfv_nft_objs {
 	struct nftnl_chain_list *chains;
 	struct nftnl_set_list *sets;
 	struct nftnl_rule_list *rules;
+	struct nftnl_flowtable_list *flowtables;
 };
 
 int nfv_nft_objs_init(struct nfv_nft_objs *o);
@@ -117,6 +120,11 @@ struct nfv_filter_config {
 	 * after a grace period. NULL: no other thread reads (tests). */
 	struct rte_rcu_qsbr *qsbr;
 	const struct nfv_filter_xfrm *xfrm;	/* NULL: "ipsec in" is refused */
+	/*
+	 * The flows that "flow add" offloads (nfv_flowtable.h); NULL: flow
+	 * add compiles but offloads nothing (no conntrack, nfvpnd --check).
+	 */
+	struct nfv_flowtable *flowtable;
 };
 
 struct nfv_filter_ruleset;
@@ -157,6 +165,12 @@ int nfv_nft_objs_add_stream(struct nfv_nft_objs *objs, const void *buf, size_t l
 void nfv_filter_ruleset_run(const struct nfv_filter_ruleset *rs, int priority,
 			    struct rte_mbuf **pkts, uint16_t n,
 			    uint32_t *verdicts, const struct nfv_hook_state *state);
+
+/*
+ * The ports (bit per index in cfg->ifaces) of the devices of rs's
+ * flowtables: where the fast path looks packets up. 0: none.
+ */
+uint64_t nfv_filter_ruleset_flow_ports(const struct nfv_filter_ruleset *rs);
 
 /* Rule counters, summed over workers. */
 /* Control side, now and then: expired elements of dynamic sets deleted. */

@@ -60,3 +60,4 @@
 #include "rt.c"
 #include "dynset.c"
 #include "xfrm.c"
+#include "flow_offload.c"

@@ -20,6 +20,8 @@
 #include <libnftnl/table.h>
 
 #include "ctl_fake.h"
+#include "filter.h"
+#include "nfv_flowtable.h"
 #include "nfv_policy_filter.h"
 
 static struct ctl_fake f;
@@ -225,12 +227,15 @@ static void test_load(void)
 	struct ctl_resp r;
 	size_t len;
 	uint32_t txn, n;
-	uint64_t gen;
+	uint64_t gen, ft_gen;
 
 	setup(&mirror);
 	len = ruleset_msgs(msgs, sizeof(msgs), NULL);
 	CU_ASSERT_EQUAL(load_data(1, msgs, 16), -ESRCH);	/* no BEGIN yet */
 	gen = f.dp.generation;
+	/* conntrack on: the flowtable too, whose generation every load bumps */
+	CU_ASSERT_FATAL(f.dp.flowtable != NULL);
+	ft_gen = *nfv_flowtable_state_ptr(f.dp.flowtable) >> 32;
 	txn = load_begin();
 	CU_ASSERT_EQUAL(load_data(txn + 1, msgs, 16), -ESRCH);
 	/* a message may span chunks */
@@ -242,6 +247,10 @@ static void test_load(void)
 	cm = commit_msg(txn, "mirror ip filt");
 	CTL_OK(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm));
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 1);
+	CU_ASSERT_EQUAL(*nfv_flowtable_state_ptr(f.dp.flowtable) >> 32, ft_gen + 1);
+	/* an SA or policy change (ipsec.c) */
+	nfv_filter_ctl_flows_invalidate(&f.dp);
+	CU_ASSERT_EQUAL(*nfv_flowtable_state_ptr(f.dp.flowtable) >> 32, ft_gen + 2);
 	CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -ESRCH,
 		"no open load transaction");
 

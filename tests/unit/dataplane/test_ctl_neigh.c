@@ -95,7 +95,7 @@ static void test_static(void)
 	struct rte_ether_addr mac;
 	struct nfv_msg_neigh e;
 	uint64_t gen;
-	uint32_t count;
+	uint32_t count, ngen;
 
 	setup();
 	/* from the policy */
@@ -107,8 +107,11 @@ static void test_static(void)
 	CU_ASSERT(worker_mac(0, "10.0.0.2", &mac));
 
 	gen = f.dp.generation;
+	ngen = f.dp.neigh.gen;
 	n = neigh("p1", "192.168.1.5", 5);
 	CTL_OK(&f, c, NFV_MSG_NEIGH_ADD, &n, sizeof(n));
+	/* a first MAC: offloaded flows (nfv_flowtable.h) learn again */
+	CU_ASSERT_NOT_EQUAL(f.dp.neigh.gen, ngen);
 	n = neigh("p1", "2001:db8::5", 6);
 	CTL_OK(&f, c, NFV_MSG_NEIGH_ADD, &n, sizeof(n));
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 2);
@@ -120,9 +123,15 @@ static void test_static(void)
 	CU_ASSERT(worker_mac(1, "192.168.1.5", &mac) && mac.addr_bytes[5] == 5);
 	CU_ASSERT_FALSE(worker_mac(0, "192.168.1.5", &mac));	/* per port */
 
-	/* a new MAC replaces the old one */
+	/* the same MAC again changes nothing a flow cached */
+	ngen = f.dp.neigh.gen;
+	n = neigh("p1", "192.168.1.5", 5);
+	CTL_OK(&f, c, NFV_MSG_NEIGH_ADD, &n, sizeof(n));
+	CU_ASSERT_EQUAL(f.dp.neigh.gen, ngen);
+	/* a new MAC replaces the old one, and flows learn it */
 	n = neigh("p1", "192.168.1.5", 9);
 	CTL_OK(&f, c, NFV_MSG_NEIGH_ADD, &n, sizeof(n));
+	CU_ASSERT_NOT_EQUAL(f.dp.neigh.gen, ngen);
 	CU_ASSERT(worker_mac(1, "192.168.1.5", &mac) && mac.addr_bytes[5] == 9);
 	CU_ASSERT(listed("p1", "192.168.1.5", NULL, &count));
 	CU_ASSERT_EQUAL(count, 3);
@@ -135,7 +144,7 @@ static void test_del_and_refused(void)
 	struct nfv_msg_neigh_key k;
 	struct rte_ether_addr mac;
 	uint64_t gen;
-	uint32_t count;
+	uint32_t count, ngen;
 
 	setup();
 	gen = f.dp.generation;
@@ -158,8 +167,10 @@ static void test_del_and_refused(void)
 	CU_ASSERT_EQUAL(count, 1);
 
 	k = key("p0", "10.0.0.2");
+	ngen = f.dp.neigh.gen;
 	CTL_OK(&f, c, NFV_MSG_NEIGH_DEL, &k, sizeof(k));
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 1);
+	CU_ASSERT_NOT_EQUAL(f.dp.neigh.gen, ngen);
 	CU_ASSERT_FALSE(listed("p0", "10.0.0.2", NULL, &count));
 	CU_ASSERT_EQUAL(count, 0);
 	CU_ASSERT_FALSE(worker_mac(0, "10.0.0.2", &mac));

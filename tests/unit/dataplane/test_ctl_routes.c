@@ -133,16 +133,20 @@ static void test_add_del(void)
 	struct nfv_msg_route *v;
 	const struct nfv_msg_route *e;
 	uint64_t gen;
-	uint32_t n0, n;
+	uint32_t n0, n, snap_gen;
 
 	setup();
 	free(list(&n0));
 	gen = f.dp.generation;
+	snap_gen = f.dp.fib->gen;
 
 	/* the port from the gateway's address */
 	r = route("172.16.0.0/12", "192.168.1.254", NULL);
 	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 1);
+	/* a new snapshot generation: offloaded flows are learned again */
+	CU_ASSERT_NOT_EQUAL(f.dp.fib->gen, snap_gen);
+	snap_gen = f.dp.fib->gen;
 	gw_is(ctl_fib_lookup(&f, "172.20.1.1"), 1, "192.168.1.254");
 	/* a gateway on the VLAN: the next hop is tagged */
 	r = route("172.15.0.0/16", "192.168.100.254", NULL);
@@ -164,6 +168,7 @@ static void test_add_del(void)
 	CTL_OK(&f, c, NFV_MSG_ROUTE_ADD, &r, sizeof(r));
 	gw_is(ctl_fib_lookup(&f, "2001:db8:99::5"), 0, "2001:db8::fe");
 	CU_ASSERT_EQUAL(f.dp.generation, gen + 5);
+	CU_ASSERT_NOT_EQUAL(f.dp.fib->gen, snap_gen);
 
 	v = list(&n);
 	CU_ASSERT_EQUAL(n, n0 + 5);
