@@ -17,12 +17,12 @@
  * a frame a PMD scattered) as the kernel's skb_ensure_writable() makes
  * them writable: the clamp never depends on how the packet is cut.
  *
- * IPv6 extension headers ("exthdr frag id", "srh tag", "exthdr mh exists";
+ * IPv6 extension headers ("frag id", "srh tag", "exthdr mh exists";
  * nft_exthdr_ipv6_eval()): the header found as ipv6_find_hdr() finds it
- * (exthdr_ip6.h); IPv4 options ("ip option rr exists"; only rr, lsrr,
+ * (exthdr_ip6_find()); IPv4 options ("ip option rr exists"; only rr, lsrr,
  * ssrr and ra, as nft_exthdr_ipv4_init() allows): where the kernel's
  * __ip_options_compile() puts them, none at all when it finds the options
- * malformed (exthdr_ip4.h); SCTP chunks ("sctp chunk init exists";
+ * malformed (exthdr_ip4_parse()); SCTP chunks ("sctp chunk init exists";
  * nft_exthdr_sctp_eval()): the first chunk of the type. Read and
  * exists/missing only, as the kernel; DCCP options are refused by name.
  * "exists" on a packet of the other family does not match (the kernel

@@ -35,6 +35,8 @@ struct bytes {
 
 static void put(struct bytes *p, const void *b, uint16_t len)
 {
+	if (len == 0)
+		return;
 	memcpy(p->b + p->len, b, len);
 	p->len += len;
 }
