@@ -36,7 +36,7 @@ src, work = sys.argv[1], sys.argv[2]
 n = 0
 with open(os.path.join(work, "index.tsv"), "w") as idx:
     for t in sorted(glob.glob(os.path.join(src, "*", "*.t"))):
-        chains, tables, rules = {}, [], []
+        chains, tables, rules, objs = {}, [], [], []
         for line in open(t):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
@@ -44,6 +44,19 @@ with open(os.path.join(work, "index.tsv"), "w") as idx:
             if line.startswith(":"):
                 name, spec = line[1:].split(";", 1)
                 chains[name] = spec
+            elif line.startswith("%") and line.endswith(";ok"):
+                # a named object: "%name type counter", "... quota 25 mbytes",
+                # "... limit rate 400/minute", "... ct helper { ... }"
+                name, spec = line[1:-3].split(" type ", 1)
+                kind, _, rest = spec.partition(" ")
+                if kind == "ct":
+                    kind, rest = "ct helper", rest.split(" ", 1)[1]
+                if not rest:
+                    objs.append("%s %s { }" % (kind, name))
+                elif rest.startswith("{"):
+                    objs.append("%s %s %s" % (kind, name, rest))
+                else:
+                    objs.append("%s %s { %s }" % (kind, name, rest))
             elif line.startswith("*"):
                 tables.append(line[1:].split(";"))
             elif line.endswith(";ok"):
@@ -56,9 +69,10 @@ with open(os.path.join(work, "index.tsv"), "w") as idx:
                 n += 1
                 path = os.path.join(work, "r%05d.nft" % n)
                 with open(path, "w") as f:
-                    f.write("table %s %s {\n\tchain %s {\n\t\t%s;\n\t}\n}\n"
+                    f.write("table %s %s {\n%s\tchain %s {\n\t\t%s;\n\t}\n}\n"
                             "add rule %s %s %s %s\n"
-                            % (fam, table, chain, chains[chain], fam, table, chain, r))
+                            % (fam, table, "".join("\t%s\n" % o for o in objs), chain,
+                               chains[chain], fam, table, chain, r))
                 idx.write("%s\t%s\t%s\t%s\n" % (path, fam, os.path.relpath(t, src), r))
 PY
 
