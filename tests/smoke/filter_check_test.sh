@@ -43,7 +43,7 @@ refused meta-skuid 'meta skuid 0 drop'
 refused meta-priority 'meta priority abcd:1234 drop'
 refused ct-zone 'ct zone 3 drop'
 refused meta-cgroup 'meta cgroup 5 drop'
-refused ip6-exthdr 'exthdr hbh exists drop'
+refused ct-expiration 'ct expiration 30s drop'
 
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY

@@ -302,8 +302,70 @@ def pkts_payload():
     return out
 
 
+def pkts_exthdr():
+    """IPv6 extension headers (hop-by-hop, destination, routing types 0 and 4,
+    fragments, AH, mobility), IPv4 options (record route, router alert, loose
+    and strict source routes, timestamps), SCTP chunks (DATA, INIT)."""
+    from scapy.all import (AH, IPOption, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                           IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, RouterAlert,
+                           SCTP, SCTPChunkData, SCTPChunkInit)
+    r = random.Random(20261207)
+    out = []
+    for i in range(120):
+        kind = i % 15
+        dport = r.choice([1001, 1002, 1003, 1004])
+        u = UDP(sport=1500 + i, dport=dport) / Raw(b"e" * (i % 7))
+        if kind == 0:
+            p = v6(i) / IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0" * 4)]) / u
+        elif kind == 1:
+            p = v6(i) / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / IPv6ExtHdrDestOpt() / u
+        elif kind == 2:
+            p = v6(i) / IPv6ExtHdrDestOpt() / IPv6ExtHdrRouting(
+                addresses=["2001:db8:1:1::9"], segleft=r.choice([0, 1])) / u
+        elif kind == 3:	# a first fragment, or an atomic one
+            p = v6(i) / IPv6ExtHdrFragment(id=r.choice([7, 8]), m=r.choice([0, 1])) / u
+        elif kind == 4:	# a later fragment: the headers behind it are not read
+            p = v6(i) / IPv6ExtHdrFragment(id=7, offset=r.choice([1, 100]), nh=17) / \
+                Raw(bytes(u)[:8])
+        elif kind == 5:	# AH is skipped by exthdr, not by the transport header
+            p = v6(i) / AH(nh=60, spi=0x100, seq=i, icv=b"\0" * 12, payloadlen=4) / \
+                IPv6ExtHdrDestOpt() / u
+        elif kind == 6:	# mobility header (135), the last header
+            p = v6(i, nh=135) / Raw(bytes([59, 0, r.choice([5, 6]), 0, 0, 0, 0, 0]))
+        elif kind == 7:	# segment routing header (routing type 4), tag at 6
+            tag = r.choice([0x4242, 0x4243])
+            p = v6(i, nh=43) / Raw(bytes([17, 2, 4, 0, 0, 0, tag >> 8, tag & 0xff]) +
+                                   bytes(16)) / u
+        elif kind == 8:
+            p = v6(i) / u
+        elif kind == 9:	# record route: room for 2, 1 or no address
+            ptr = r.choice([4, 8, 12])
+            p = v4(i, options=[IPOption(bytes([1, 7, 11, ptr]) + bytes(8))]) / u
+        elif kind == 10:	# router alert, value 0 or not
+            p = v4(i, options=[IPOption(bytes([148, 4, 0, r.choice([0, 1])]))]) / u
+        elif kind == 11:	# a source route (loose or strict), before a record route
+            t = r.choice([131, 137])
+            p = v4(i, options=[IPOption(bytes([t, 7, 4, 10, 1, 0, 9, 1, 7, 7, 4, 0, 0,
+                                                0, 0, 0]))]) / u
+        elif kind == 12:	# a timestamp, then a router alert
+            p = v4(i, options=[IPOption(bytes([68, 12, 5, 0]) + bytes(8) +
+                                        bytes([148, 4, 0, 0]))]) / u
+        elif kind == 13:	# SCTP: DATA (flags 0-3), then INIT or not
+            f = r.randrange(4)
+            c = SCTPChunkData(beginning=f >> 1, ending=f & 1, data=b"d" * (i % 5))
+            if r.random() < 0.5:
+                c = c / SCTPChunkInit(n_in_streams=r.choice([10, 11]))
+            p = (v4(i) if r.random() < 0.5 else v6(i)) / SCTP(sport=1500, dport=dport) / c
+        else:	# SCTP: INIT alone
+            p = (v4(i) if r.random() < 0.5 else v6(i)) / SCTP(sport=1500, dport=dport) / \
+                SCTPChunkInit(n_in_streams=r.choice([10, 11]))
+        out.append(p)
+    return out
+
+
 EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4, "14-fib": pkts_fib,
-         "19-tcp-option": pkts_mss, "20-payload-set": pkts_payload}
+         "19-tcp-option": pkts_mss, "20-payload-set": pkts_payload,
+         "24-exthdr": pkts_exthdr}
 
 
 def gen_extra(outdir):
