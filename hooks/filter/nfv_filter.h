@@ -22,6 +22,7 @@ struct nftnl_table_list;
 struct nftnl_chain_list;
 struct nftnl_set_list;
 struct nftnl_rule_list;
+struct nfv_ct_table;
 
 #define NFV_FILTER_MAX_PORTS 64
 #define NFV_IFNAMSIZ 16
@@ -34,6 +35,8 @@ struct nfv_filter_ifaces {
 		uint32_t ifindex;		/* what "meta iif" compares */
 		uint16_t type;			/* ARPHRD_*, 1 for Ethernet */
 		uint16_t mtu;			/* what "rt mtu" computes with */
+		uint32_t ip4;			/* masquerade's and redirect's address,
+						 * network order; 0: none */
 	} port[NFV_FILTER_MAX_PORTS];
 };
 
@@ -90,6 +93,9 @@ struct nfv_filter_config {
 	 */
 	uint64_t (*clock)(void);
 	const struct nfv_filter_fib *fib;	/* NULL: fib is refused */
+	/* the connections NAT binds in (nat chains); NULL: NAT does nothing,
+	 * as there is no NAT without conntrack */
+	struct nfv_ct_table *ct;
 };
 
 struct nfv_filter_ruleset;

@@ -58,3 +58,6 @@
 #include "quota.c"
 #include "exthdr.c"
 #include "rt.c"
+#include "nat.c"
+#include "masq.c"
+#include "redir.c"
