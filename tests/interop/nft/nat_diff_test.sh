@@ -5,7 +5,8 @@
 # exchanges through both: masquerade of TCP, UDP (with and without a
 # checksum) and ICMP echo out and the replies back, a port clash of two
 # inside hosts, ICMP errors from beyond the NAT (port unreachable, time
-# exceeded) translated inside, a DNAT port forward (TCP, UDP), a hairpin.
+# exceeded) translated inside, a DNAT port forward (TCP, UDP; the inside
+# server's port unreachable translated on its way out), a hairpin.
 # What comes out must be the same bytes, checksums right, except the port
 # the clash moves to (the kernel picks it at random: both must move it);
 # then the connections, conntrack -L against nfvpnctl conntrack, both

@@ -188,6 +188,9 @@ def run(a, b, out):
                UDP(sport=33001, dport=5353) / Raw(b"q"), a)
     if in7 is not None:
         xchg("dnat-udp-back", a, reply_udp(in7, b"a"), b)
+        # the inside server's port unreachable about it, out through srcnat
+        xchg("dnat-unreach-out", a, IP(src="10.0.0.5", dst="10.1.0.9", id=1010) /
+             ICMP(type=3, code=3) / bytes(in7)[:28], b)
     # 7. hairpin: an inside host to the public address of the inside server
     in8 = xchg("hairpin-in", a, IP(src="10.0.0.7", dst=PUBLIC, id=11) /
                TCP(sport=41000, dport=8080, flags="S", seq=300, window=8192), a)
