@@ -51,7 +51,8 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 				       RING_F_EXACT_SZ);
 	snprintf(n, sizeof(n), "%s_h", name);
 	hp.name = n;
-	hp.entries = cfg->max * 2 < 64 ? 64 : cfg->max * 2;
+	/* both tuples of each connection and its source-NAT index key */
+	hp.entries = cfg->max * 3 < 64 ? 64 : cfg->max * 3;
 	hp.key_len = sizeof(struct nfv_ct_tuple);
 	hp.hash_func = ct_hash_func;
 	hp.socket_id = cfg->socket;
@@ -128,7 +129,7 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	ct->tcp_state = NFV_TCP_NONE;
 	memset(ct->tcp, 0, sizeof(ct->tcp));
 	ct->pos[0] = ct->pos[1] = -1;
-	ct->stale_pos[0] = ct->stale_pos[1] = -1;
+	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;
 	ct->dying = 0;
 	ct->live = 1;
 }
@@ -236,9 +237,71 @@ int ct_alter_reply(struct nfv_ct_table *t, struct nfv_ct *ct,
 	return 0;
 }
 
+/*
+ * The source-NAT index (the kernel's nf_nat_bysource): a key made of a
+ * connection's original source (address, port, protocol) under a family
+ * no packet has, whose data is the connection that source NAT last bound
+ * from it: find_appropriate_src() gives a new connection from the same
+ * source the same mapping. One connection per source, not the kernel's
+ * list of all: enough to reuse the mapping.
+ */
+#define CT_BYSRC_FAMILY 0x80
+
+static void bysrc_key(const struct nfv_ct_tuple *orig, struct nfv_ct_tuple *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, orig->src, sizeof(k->src));
+	k->sport = orig->sport;
+	k->proto = orig->proto;
+	k->family = orig->family | CT_BYSRC_FAMILY;
+}
+
+/* ct is a live source-NATed connection from orig's source */
+static bool bysrc_match(struct nfv_ct *ct, const struct nfv_ct_tuple *orig)
+{
+	const struct nfv_ct_tuple *o = &ct->tuple[IP_CT_DIR_ORIGINAL];
+
+	return __atomic_load_n(&ct->live, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
+	       (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_SRC_NAT_DONE) &&
+	       memcmp(o->src, orig->src, sizeof(o->src)) == 0 && o->sport == orig->sport &&
+	       o->proto == orig->proto && o->family == orig->family;
+}
+
+struct nfv_ct *ct_bysrc_find(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig)
+{
+	struct nfv_ct_tuple k;
+	struct nfv_ct *ct;
+	void *data;
+
+	bysrc_key(orig, &k);
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
+		return NULL;
+	ct = &t->cts[(uintptr_t)data >> 1];
+	return bysrc_match(ct, orig) ? ct : NULL;
+}
+
+void ct_bysrc_add(struct nfv_ct_table *t, struct nfv_ct *ct)
+{
+	struct nfv_ct_tuple k;
+	void *data;
+
+	bysrc_key(&ct->tuple[IP_CT_DIR_ORIGINAL], &k);
+	rte_spinlock_lock(&t->lock);
+	/* an older live connection keeps the entry; a dead one's is taken
+	 * over (its ct_kill() deletes only a key that names it) */
+	if (!__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
+	    (rte_hash_lookup_data(t->h, &k, &data) < 0 ||
+	     !bysrc_match(&t->cts[(uintptr_t)data >> 1], &ct->tuple[IP_CT_DIR_ORIGINAL])))
+		rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)(ct->idx << 1));
+	rte_spinlock_unlock(&t->lock);
+}
+
 void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
 {
+	struct nfv_ct_tuple k;
 	uint8_t zero = 0;
+	void *data;
 
 	if (!__atomic_compare_exchange_n(&ct->dying, &zero, 1, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
@@ -246,6 +309,13 @@ void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
 	rte_spinlock_lock(&t->lock);
 	ct->pos[0] = rte_hash_del_key(t->h, &ct->tuple[0]);
 	ct->pos[1] = rte_hash_del_key(t->h, &ct->tuple[1]);
+	/* its source-NAT index key, when it names this connection */
+	if (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_SRC_NAT_DONE) {
+		bysrc_key(&ct->tuple[IP_CT_DIR_ORIGINAL], &k);
+		if (rte_hash_lookup_data(t->h, &k, &data) >= 0 &&
+		    (uintptr_t)data >> 1 == ct->idx)
+			ct->stale_pos[2] = rte_hash_del_key(t->h, &k);
+	}
 	rte_spinlock_unlock(&t->lock);
 	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 }
@@ -258,7 +328,7 @@ void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
 static void free_stale_keys(struct nfv_ct_table *t, struct nfv_ct *ct, unsigned int mask)
 {
 	rte_spinlock_lock(&t->lock);
-	for (int s = 0; s < 2; s++) {
+	for (int s = 0; s < 3; s++) {
 		if (!(mask & 1u << s) || ct->stale_pos[s] < 0)
 			continue;
 		rte_hash_free_key_with_position(t->h, ct->stale_pos[s]);
@@ -306,7 +376,7 @@ unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now)
 	}
 	for (unsigned int k = 0; k < n; k++) {
 		ct = &t->cts[t->gc_scratch[k]];
-		free_stale_keys(t, ct, 3);
+		free_stale_keys(t, ct, 7);
 		rte_spinlock_lock(&t->lock);
 		for (int d = 0; d < 2; d++)
 			if (ct->pos[d] >= 0)

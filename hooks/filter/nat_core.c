@@ -6,13 +6,17 @@
  * find_best_ips_proto()), else the port (echo id) moved through the range
  * until the tuple is unique (nf_nat_l4proto_unique_tuple()).
  *
+ * A new connection from a source (address, port, protocol) that source
+ * NAT already maps gets the same mapping when it fits the range and is
+ * free (find_appropriate_src(), through ct_bysrc_find()): the
+ * endpoint-independent mapping that NAT traversal relies on.
+ *
  * Differences from the kernel, on purpose: the port search starts at an
  * offset hashed from the tuple, not a random one, so that the choice is
- * reproducible (the differential test allows any free port); there is no
- * bysource table (find_appropriate_src(): the kernel reuses the mapping of
- * an existing connection from the same source address and port when the
- * source is outside the range), so a source's second connection keeps its
- * own port when that is free; a tuple still in use after the search is not
+ * reproducible (the differential test allows any free port); the index
+ * by source holds one connection per source, not all of them, so when
+ * its mapping does not fit a new range, the kernel may find another
+ * connection's that does; a tuple still in use after the search is not
  * taken and the packet is dropped (nat-no-free-tuple), where the kernel
  * takes it and its confirm drops the packet.
  */
@@ -183,15 +187,40 @@ static void l4_unique(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 	}
 }
 
+/*
+ * find_appropriate_src(): the mapping of a live connection from the same
+ * source, with orig's destination, when it is in the range.
+ */
+static bool appropriate_src(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
+			    const struct nat_range *r, struct nfv_ct_tuple *res)
+{
+	const struct nfv_ct *other = ct_bysrc_find(t, orig);
+
+	if (other == NULL)
+		return false;
+	ct_tuple_invert(&other->tuple[IP_CT_DIR_REPLY], res);
+	/* orig's destination part: address, and port or ICMP type and code
+	 * (an echo id is the source part: the mapping's) */
+	memcpy(res->dst, orig->dst, sizeof(res->dst));
+	res->dport = orig->dport;
+	return src_in_range(res, r);
+}
+
 void nat_unique_tuple(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 		      const struct nfv_ct_tuple *orig, const struct nat_range *r,
 		      const struct nfv_ct *ct, enum nat_manip manip)
 {
-	/* 1. a source mapping keeps the tuple when it fits and is free */
-	if (manip == NAT_MANIP_SRC && !(r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL) &&
-	    src_in_range(orig, r) && !used_tuple(t, orig, ct)) {
-		*tuple = *orig;
-		return;
+	/* 1. a source mapping keeps the tuple when it fits and is free, or
+	 * takes the mapping another connection from the source has */
+	if (manip == NAT_MANIP_SRC && !(r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL)) {
+		if (src_in_range(orig, r)) {
+			if (!used_tuple(t, orig, ct)) {
+				*tuple = *orig;
+				return;
+			}
+		} else if (appropriate_src(t, orig, r, tuple) && !used_tuple(t, tuple, ct)) {
+			return;
+		}
 	}
 	/* 2. the address */
 	*tuple = *orig;
@@ -241,6 +270,8 @@ uint32_t nat_setup(struct nfv_ct_table *t, struct nfv_ct *ct,
 	}
 	/* after the tuple: a worker that sees the bit reads the new reply */
 	__atomic_or_fetch(&ct->status, done_bit(manip), __ATOMIC_RELEASE);
+	if (manip == NAT_MANIP_SRC)
+		ct_bysrc_add(t, ct);	/* after the bit: ct_kill() looks for it */
 out:
 	rte_spinlock_unlock(&ct->lock);
 	return verdict;

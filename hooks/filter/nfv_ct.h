@@ -71,8 +71,9 @@ struct nfv_ct {
 	uint32_t idx;
 	int32_t pos[2];		/* key positions, freed after a grace period */
 	/* positions of reply keys that NAT replaced (ct_alter_reply(), one
-	 * per manip type), freed by the GC after a grace period; -1: none */
-	int32_t stale_pos[2];
+	 * per manip type) and of the source-NAT index key (ct_bysrc_*()),
+	 * freed by the GC after a grace period; -1: none */
+	int32_t stale_pos[3];
 	uint8_t dying;		/* claimed for deletion (CAS 0 -> 1) */
 	uint8_t live;		/* allocated; written by its creator and the GC */
 	uint8_t tcp_state;	/* under lock */

@@ -4,7 +4,8 @@
 # nfvpn-dataplane (filter.file), and nat/natdiff.py plays the same
 # exchanges through both: masquerade of TCP, UDP (with and without a
 # checksum) and ICMP echo out and the replies back, a port clash of two
-# inside hosts, ICMP errors from beyond the NAT (port unreachable, time
+# inside hosts (and the moved one's next connection, to another server,
+# on the same mapping), ICMP errors from beyond the NAT (port unreachable, time
 # exceeded) translated inside, a DNAT port forward (TCP, UDP; the inside
 # server's port unreachable translated on its way out), a hairpin.
 # What comes out must be the same bytes, checksums right, except the port

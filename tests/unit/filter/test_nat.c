@@ -2,7 +2,8 @@
 /*
  * NAT (hooks/filter/nat_*.c): the incremental checksum update against a
  * full sum, the tuple choice (kept when free, a port moved on a clash,
- * privileged ports kept privileged, a port range, a range exhausted), the
+ * privileged ports kept privileged, a port range, a range exhausted, the
+ * mapping of the same source reused), the
  * rewrite of both directions with valid checksums (UDP 0 kept), an ICMP
  * error translated inside and out, the GC freeing the reply keys NAT
  * replaced, and what the compiler accepts and refuses (nft text).
@@ -96,11 +97,11 @@ static struct tp tcp(const char *src, uint16_t sport, bool reply, const char *ds
 	return d;
 }
 
-/* A SYN from src:sport to 10.1.0.9:80, tracked and masqueraded; its ct. */
-static struct nfv_ct *masq(struct nfv_ct_table *t, const char *src, uint16_t sport,
-			   struct nat_range r, uint32_t *verdict)
+/* A SYN from src:sport to dst:80, tracked and masqueraded; its ct. */
+static struct nfv_ct *masq_to(struct nfv_ct_table *t, const char *src, uint16_t sport,
+			      const char *dst, struct nat_range r, uint32_t *verdict)
 {
-	struct tp d = tcp(src, sport, false, "10.1.0.9", 80);
+	struct tp d = tcp(src, sport, false, dst, 80);
 	struct rte_mbuf *m = tp_build(&d);
 	struct nfv_ct *ct = track(t, m);
 
@@ -110,6 +111,12 @@ static struct nfv_ct *masq(struct nfv_ct_table *t, const char *src, uint16_t spo
 		confirm(t, m);
 	rte_pktmbuf_free(m);
 	return ct;
+}
+
+static struct nfv_ct *masq(struct nfv_ct_table *t, const char *src, uint16_t sport,
+			   struct nat_range r, uint32_t *verdict)
+{
+	return masq_to(t, src, sport, "10.1.0.9", r, verdict);
 }
 
 static uint16_t reply_port(const struct nfv_ct *ct)
@@ -158,6 +165,17 @@ static void test_unique_tuple(void)
 	b = masq(t, "10.0.0.8", 40000, range("192.168.1.1", 0, 0), &v);
 	CU_ASSERT_EQUAL(v, NFV_ACCEPT);
 	CU_ASSERT(reply_port(b) != 40000 && reply_port(b) >= 1024);
+	/* the moved source's next connection, elsewhere: the same mapping
+	 * (find_appropriate_src()), though its own port is free there */
+	c = masq_to(t, "10.0.0.8", 40000, "10.1.0.10", range("192.168.1.1", 0, 0), &v);
+	CU_ASSERT_EQUAL(v, NFV_ACCEPT);
+	CU_ASSERT_EQUAL(reply_port(c), reply_port(b));
+	/* once both are gone, the index forgets the mapping */
+	ct_kill(t, b);
+	ct_kill(t, c);
+	nfv_ct_gc(t, 0);
+	c = masq_to(t, "10.0.0.8", 40000, "10.1.0.11", range("192.168.1.1", 0, 0), &v);
+	CU_ASSERT_EQUAL(reply_port(c), 40000);
 	/* a privileged port stays in its class (1-511, 600-1023) */
 	c = masq(t, "10.0.0.7", 80, range("192.168.1.1", 0, 0), &v);
 	d = masq(t, "10.0.0.8", 80, range("192.168.1.1", 0, 0), &v);

@@ -107,13 +107,21 @@ def quoted_ok(b):
     return ok(b[:hl]) and ok(b[hl:]) and ok(inner[:ihl])
 
 
+CLASH = {}
+
+
 def norm(step, p):
     """The packet as compared: the clashing connection's translated source
     port (the kernel picks one at random) written as 0, with the TCP
-    checksum that depends on it."""
+    checksum that depends on it; the same source's next connection must
+    get the same port (the kernel's bysource mapping)."""
     q = IP(bytes(p))
-    if step.startswith("clash-out") and TCP in q:
+    if step == "clash-out" and TCP in q:
         assert q[TCP].sport != CLASH_SPORT, "the clash was not resolved"
+        CLASH["port"] = q[TCP].sport
+    if step.startswith("clash") and step.endswith("-out") and TCP in q:
+        assert q[TCP].sport == CLASH["port"], "%s: port %d, not the mapping's %d" % (
+            step, q[TCP].sport, CLASH["port"])
         q[TCP].sport = 0
         q[TCP].chksum = 0
     return bytes(q).hex()
@@ -157,6 +165,10 @@ def run(a, b, out):
     out2 = xchg("clash-out", a, syn2, b)
     if out2 is not None:
         xchg("clash-back", b, reply_tcp(out2, "SA", 7000, 2001), a)
+        # the same source to another server: the mapping it has, not its
+        # own port (free there): the kernel's find_appropriate_src()
+        xchg("clash-again-out", a, IP(src="10.0.0.8", dst="10.1.0.10", id=7) /
+             TCP(sport=CLASH_SPORT, dport=80, flags="S", seq=2500, window=8192), b)
     # 3. UDP, with a checksum and without (0 stays 0)
     out3 = xchg("udp-out", a, IP(src="10.0.0.7", dst="10.1.0.9", id=4) /
                 UDP(sport=5000, dport=53) / Raw(b"query"), b)
