@@ -12,7 +12,7 @@
  * endpoint-independent mapping that NAT traversal relies on.
  *
  * Differences from the kernel, on purpose: the port search starts at an
- * offset hashed from the tuple, not a random one, so that the choice is
+ * offset hashed from the connection's original tuple, not a random one, so that the choice is
  * reproducible (the differential test allows any free port); the index
  * by source holds one connection per source, not all of them, so when
  * its mapping does not fit a new range, the kernel may find another
@@ -131,6 +131,7 @@ static void l4_unique(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 		      const struct nfv_ct *ct)
 {
 	uint16_t *key = key_of(tuple, manip);
+	const struct nfv_ct_tuple *seed;
 	uint32_t min, size, off, attempts;
 
 	if (key == NULL)
@@ -169,10 +170,17 @@ static void l4_unique(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 		min = lo;
 		size = hi - lo + 1;
 	}
+	/*
+	 * The kernel starts at a random offset; ours is hashed from the
+	 * connection's original tuple, which differs between connections
+	 * where the tuple being chosen may not (many inside hosts, one
+	 * masquerade address, one server): as spread, and reproducible.
+	 */
+	seed = ct != NULL ? &ct->tuple[IP_CT_DIR_ORIGINAL] : tuple;
 	if (manip == NAT_MANIP_DST && !(r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL))
 		off = 0;
 	else
-		off = rte_jhash(tuple, sizeof(*tuple), 0);
+		off = rte_jhash(seed, sizeof(*seed), 0);
 	attempts = RTE_MIN(size, (uint32_t)NAT_MAX_ATTEMPTS);
 	for (;;) {
 		for (uint32_t i = 0; i < attempts; i++, off++) {
@@ -183,7 +191,7 @@ static void l4_unique(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 		if (attempts >= size || attempts < 16)
 			return;
 		attempts /= 2;
-		off = rte_jhash(tuple, sizeof(*tuple), attempts);
+		off = rte_jhash(seed, sizeof(*seed), attempts);
 	}
 }
 

@@ -6,9 +6,11 @@
  * mapping of the same source reused), the
  * rewrite of both directions with valid checksums (UDP 0 kept), an ICMP
  * error translated inside and out, the GC freeing the reply keys NAT
- * replaced, and what the compiler accepts and refuses (nft text).
+ * replaced, two workers binding at once, and what the compiler accepts
+ * and refuses (nft text).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <linux/netfilter/nf_nat.h>
 
 #include <rte_ip.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
@@ -383,6 +386,109 @@ static void test_stale_keys(void)
 	nfv_ct_table_destroy(t);
 }
 
+/*
+ * Two workers bind at once on one table: each has 250 UDP flows of its own
+ * and 50 both see (the same connection, bound once), all from port 5000
+ * to one server, masqueraded to one address: every connection ends with
+ * its own reply tuple, found as its reply, none lost.
+ */
+#define NAT_W_FLOWS 300
+
+struct nat_worker {
+	struct nfv_ct_table *t;
+	unsigned int id;
+	unsigned int bad;
+	struct rte_mbuf *pkts[NAT_W_FLOWS];
+};
+
+static void *nat_worker(void *p)
+{
+	struct nat_worker *a = p;
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .worker = a->id,
+				     .now = 1, .table = ft_table };
+	struct nat_range rg = range("192.168.1.1", 0, 0);
+	uint32_t v[NAT_W_FLOWS];
+
+	if (rte_thread_register() != 0) {
+		a->bad = 1000;
+		return NULL;
+	}
+	for (unsigned int off = 0; off < NAT_W_FLOWS; off += 32) {
+		uint16_t n = RTE_MIN(NAT_W_FLOWS - off, 32u);
+
+		nfv_conntrack_in_process(a->t, a->pkts + off, n, v, &st);
+		for (unsigned int i = off; i < off + n; i++) {
+			struct nfv_ct *ct = nfv_mbuf_meta(a->pkts[i])->ct;
+
+			if (v[i - off] != NFV_ACCEPT || ct == NULL ||
+			    nat_setup(a->t, ct, &rg, NAT_MANIP_SRC) != NFV_ACCEPT ||
+			    !nat_packet(a->pkts[i], ct, IP_CT_DIR_ORIGINAL, NAT_MANIP_SRC))
+				a->bad++;
+		}
+		st.hook = NFV_INET_POST_ROUTING;
+		nfv_conntrack_confirm_process(a->t, a->pkts + off, n, v, &st);
+		st.hook = NFV_INET_PRE_ROUTING;
+	}
+	rte_thread_unregister();
+	return NULL;
+}
+
+static void test_two_workers(void)
+{
+	struct nfv_ct_table *t = ct_new(1024);
+	struct nat_worker a[2] = { { .t = t, .id = 0 }, { .t = t, .id = 1 } };
+	uint8_t seen[65536 / 8] = { 0 };
+	unsigned int conns = 0;
+	pthread_t th[2];
+	char src[32];
+
+	for (unsigned int w = 0; w < 2; w++)
+		for (unsigned int i = 0; i < NAT_W_FLOWS; i++) {
+			/* the first 50 the same on both workers */
+			struct tp d = { .proto = IPPROTO_UDP, .dst = "10.1.0.9",
+					.sport = 5000, .dport = 53, .payload = 4 };
+
+			snprintf(src, sizeof(src), "10.%u.%u.%u", i < 50 ? 0 : 1 + w, i / 200,
+				 1 + i % 200);
+			d.src = src;
+			a[w].pkts[i] = tp_build(&d);
+			CU_ASSERT_FATAL(a[w].pkts[i] != NULL);
+		}
+	for (unsigned int w = 0; w < 2; w++)
+		CU_ASSERT_FATAL(pthread_create(&th[w], NULL, nat_worker, &a[w]) == 0);
+	for (unsigned int w = 0; w < 2; w++)
+		pthread_join(th[w], NULL);
+	CU_ASSERT_EQUAL(a[0].bad + a[1].bad, 0);
+	CU_ASSERT_EQUAL_FATAL(nfv_ct_count(t), 50 + 2 * 250);
+	for (unsigned int w = 0; w < 2; w++)
+		for (unsigned int i = 0; i < NAT_W_FLOWS; i++) {
+			struct nfv_ct *ct = nfv_mbuf_meta(a[w].pkts[i])->ct, *found;
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(a[w].pkts[i],
+								   struct rte_ipv4_hdr *);
+			struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(ip + 1);
+			uint16_t port = reply_port(ct);
+			uint8_t dir;
+
+			/* the packet says what the connection says */
+			CU_ASSERT_EQUAL(ip->src_addr, ip4("192.168.1.1"));
+			CU_ASSERT_EQUAL(ntohs(uh->src_port), port);
+			found = ct_lookup(t, &ct->tuple[IP_CT_DIR_REPLY], &dir, 1);
+			CU_ASSERT(found == ct && dir == IP_CT_DIR_REPLY);
+			if (w == 1 && i < 50) {	/* the shared ones: once */
+				CU_ASSERT_EQUAL(ct, nfv_mbuf_meta(a[0].pkts[i])->ct);
+				continue;
+			}
+			CU_ASSERT(!(seen[port / 8] & 1 << port % 8));
+			seen[port / 8] |= 1 << port % 8;
+			conns++;
+		}
+	CU_ASSERT_EQUAL(conns, 550);
+	for (unsigned int w = 0; w < 2; w++)
+		for (unsigned int i = 0; i < NAT_W_FLOWS; i++)
+			rte_pktmbuf_free(a[w].pkts[i]);
+	nfv_ct_table_destroy(t);
+}
+
 /* What compiles: nat chains, snat/dnat/masquerade/redirect; IPv6 NAT not. */
 static void test_compile(void)
 {
@@ -437,6 +543,7 @@ int main(int argc, char **argv)
 		{ "both directions rewritten, checksums right, UDP 0 kept", test_rewrite },
 		{ "ICMP error translated inside and out", test_icmp_error },
 		{ "replaced reply keys freed by the GC", test_stale_keys },
+		{ "two workers bind at once", test_two_workers },
 		{ "nat chains and statements compile; IPv6 NAT refused", test_compile });
 	return nfv_test_run();
 }
