@@ -104,7 +104,8 @@
 	/* hooks/filter: NAT (nat_core.c, nat_manip.c) */		\
 	X(NAT_NO_TUPLE,		"nat-no-free-tuple")			\
 	X(NAT_NO_ADDRESS,	"nat-no-address")			\
-	X(NAT_MANGLE,		"nat-mangle-failed")
+	X(NAT_MANGLE,		"nat-mangle-failed")			\
+	X(NAT_OIF_CHANGED,	"nat-masquerade-oif-changed")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

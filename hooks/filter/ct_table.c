@@ -127,6 +127,7 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	ct->timeout = CT_UNCONFIRMED_TIMEOUT_S;
 	ct->expires = now + CT_UNCONFIRMED_TIMEOUT_S * t->hz;
 	ct->tcp_state = NFV_TCP_NONE;
+	ct->masq_port = UINT16_MAX;
 	memset(ct->tcp, 0, sizeof(ct->tcp));
 	ct->pos[0] = ct->pos[1] = -1;
 	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;

@@ -77,6 +77,16 @@ static uint32_t nat_one(const struct nfv_filter_ruleset *rs, struct nfv_ct_table
 				return v;
 		}
 		break;
+	default:
+		/* nf_nat_oif_changed(): a masqueraded connection's packet
+		 * routed out of another port than its first: its source
+		 * address may not be that port's; the connection goes */
+		if (unlikely(ct->masq_port != UINT16_MAX) && state->hook == NFV_INET_POST_ROUTING &&
+		    meta->ct_dir == IP_CT_DIR_ORIGINAL && meta->oport != ct->masq_port) {
+			ct_kill(t, ct);
+			return NFV_DROP_REASON(NFV_DR_NAT_OIF_CHANGED);
+		}
+		break;
 	}
 	return nat_packet(m, ct, meta->ct_dir, manip) ? NFV_ACCEPT :
 	       NFV_DROP_REASON(NFV_DR_NAT_MANGLE);

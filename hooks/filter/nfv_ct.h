@@ -77,6 +77,9 @@ struct nfv_ct {
 	uint8_t dying;		/* claimed for deletion (CAS 0 -> 1) */
 	uint8_t live;		/* allocated; written by its creator and the GC */
 	uint8_t tcp_state;	/* under lock */
+	/* masquerade's output port (nf_conn_nat's masq_index), written
+	 * before the binding; UINT16_MAX: not masqueraded */
+	uint16_t masq_port;
 	rte_spinlock_t lock;
 	struct nfv_ct_tcp_dir tcp[2];
 } __rte_cache_aligned;

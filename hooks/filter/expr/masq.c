@@ -3,8 +3,10 @@
  * masquerade [to :PORT[-PORT]] [random|fully-random|persistent]: source NAT
  * to the address of the packet's output port (nfv_filter_ifaces' ip4), as
  * nft_masq_eval() / nf_nat_masquerade_ipv4(). The binding code is nat.c's.
- * Not done: the kernel forgets a masqueraded connection when its port's
- * address goes away, and drops a later packet routed out of another port.
+ * A later packet of the connection routed out of another port kills it
+ * and is dropped (nat_hook.c, as nf_nat_oif_changed()). Not done: the
+ * kernel forgets a masqueraded connection when its port's address goes
+ * away (addresses change only with a restart here).
  *
  *   NAT  (nat.c) b: NAT_KIND_MASQ
  */

@@ -124,6 +124,9 @@ static __rte_noinline int32_t nat_eval(const struct nfv_filter_ruleset *rs,
 		if (src == 0)
 			return NF_ACCEPT;
 		r.min_addr = nat_port_addr(rs, meta->oport);
+		/* a later packet routed out of another port is dropped (nat_hook.c) */
+		if (r.min_addr != 0)
+			ct->masq_port = meta->oport;
 		break;
 	case NAT_KIND_REDIR:
 		/* nf_nat_redirect_ipv4(): loopback for local packets, else the

@@ -6,7 +6,8 @@
  * mapping of the same source reused), the
  * rewrite of both directions with valid checksums (UDP 0 kept), an ICMP
  * error translated inside and out, the GC freeing the reply keys NAT
- * replaced, two workers binding at once, and what the compiler accepts
+ * replaced, two workers binding at once, a masquerade chain through the
+ * NAT entries (and nf_nat_oif_changed()), and what the compiler accepts
  * and refuses (nft text).
  */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "filter_prog.h"
 #include "filter_test.h"
 #include "nat_priv.h"
 #include "nfv_mbuf.h"
@@ -489,6 +491,81 @@ static void test_two_workers(void)
 	nfv_ct_table_destroy(t);
 }
 
+/* One packet through the NAT entry of hook (nat_hook.c's work). */
+static uint32_t nat_run(const struct nfv_filter_ruleset *rs, enum nfv_hook hook,
+			struct rte_mbuf *m)
+{
+	struct nfv_hook_state st = { .hook = hook, .now = 1, .table = ft_table };
+	uint32_t v = 0xdead;
+
+	nfv_nat_run(rs, &m, 1, &v, &st);
+	return v;
+}
+
+/*
+ * A masquerade chain from nft text through the NAT entries: out of port
+ * 1 (wan1) the source is rewritten, the reply comes back; a later packet
+ * routed out of port 0 kills the connection and is dropped, as
+ * nf_nat_oif_changed().
+ */
+static void test_masquerade_chain(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *rs = NULL;
+	struct tp u = { .proto = IPPROTO_UDP, .src = "10.0.0.7", .dst = "10.1.0.9",
+			.sport = 5000, .dport = 53, .payload = 4 };
+	struct tp r = { .proto = IPPROTO_UDP, .src = "10.1.0.9", .dst = "192.168.1.1",
+			.sport = 53, .dport = 5000, .payload = 4 };
+	struct rte_mbuf *m;
+	struct nfv_ct *ct;
+	char err[512] = "";
+
+	cfg.ct = t;
+	ft_ifaces.port[1].ip4 = ip4("192.168.1.1");
+	CU_ASSERT_EQUAL_FATAL(ft_ruleset_from_text(
+		"table ip nat {\n"
+		" chain post { type nat hook postrouting priority srcnat;\n"
+		"  oifname \"wan1\" masquerade\n"
+		" }\n"
+		"}\n", &cfg, &rs, err, sizeof(err)), 0);
+	m = tp_build(&u);
+	ct = track(t, m);
+	nfv_mbuf_meta(m)->oport = 1;
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_PRE_ROUTING, m), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_POST_ROUTING, m), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->src_addr, ip4("192.168.1.1"));
+	CU_ASSERT(csums_ok(m));
+	CU_ASSERT_EQUAL(ct->masq_port, 1);
+	confirm(t, m);
+	rte_pktmbuf_free(m);
+	/* the reply, back to the inside host at dstnat */
+	m = tp_build(&r);
+	CU_ASSERT_EQUAL(track(t, m), ct);
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_PRE_ROUTING, m), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr, ip4("10.0.0.7"));
+	CU_ASSERT(csums_ok(m));
+	rte_pktmbuf_free(m);
+	/* established, out of wan1: rewritten; out of eth0: dropped, gone */
+	m = tp_build(&u);
+	CU_ASSERT_EQUAL(track(t, m), ct);
+	CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->ct_info, IP_CT_ESTABLISHED);
+	nfv_mbuf_meta(m)->oport = 1;
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_POST_ROUTING, m), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->src_addr, ip4("192.168.1.1"));
+	rte_pktmbuf_free(m);
+	m = tp_build(&u);
+	CU_ASSERT_EQUAL(track(t, m), ct);
+	nfv_mbuf_meta(m)->oport = 0;
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_POST_ROUTING, m),
+			NFV_DROP_REASON(NFV_DR_NAT_OIF_CHANGED));
+	CU_ASSERT(ct->dying);
+	rte_pktmbuf_free(m);
+	ft_ifaces.port[1].ip4 = 0;
+	nfv_filter_ruleset_free(rs);
+	nfv_ct_table_destroy(t);
+}
+
 /* What compiles: nat chains, snat/dnat/masquerade/redirect; IPv6 NAT not. */
 static void test_compile(void)
 {
@@ -544,6 +621,7 @@ int main(int argc, char **argv)
 		{ "ICMP error translated inside and out", test_icmp_error },
 		{ "replaced reply keys freed by the GC", test_stale_keys },
 		{ "two workers bind at once", test_two_workers },
+		{ "a masquerade chain; another output port kills it", test_masquerade_chain },
 		{ "nat chains and statements compile; IPv6 NAT refused", test_compile });
 	return nfv_test_run();
 }
