@@ -6,6 +6,8 @@
      DIR/policy-N.yaml      the same + conntrack + an nft table whose forward
                             chain holds "ct state established,related accept"
                             then N 5-tuple rules (N = 0, 10, 1000, 10000)
+     DIR/policy-masq.yaml   policy-0 + a nat table: "oifname p1 masquerade"
+                            (every packet rewritten from its connection)
    The rules never match the traffic, and the traffic is one-way UDP (its
    connections stay NEW), so every packet is tracked and classified against
    all N rules before the chain's policy accepts it: the worst case."""
@@ -44,6 +46,15 @@ for n in (0, 10, 1000, 10000):
         f.write("\t}\n}\n")
     with open(f"{d}/policy-{n}.yaml", "w") as f:
         f.write(BASE + f"filter:\n  file: {d}/rules-{n}.nft\n  conntrack_max: 65536\n")
+
+# masquerade: conntrack and the "ct + 0 rules" chain, plus NAT on the way out
+with open(f"{d}/rules-masq.nft", "w") as f:
+    f.write(open(f"{d}/rules-0.nft").read())
+    f.write("table ip nat {\n\tchain post {\n"
+            "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+            "\t\toifname \"p1\" masquerade\n\t}\n}\n")
+with open(f"{d}/policy-masq.yaml", "w") as f:
+    f.write(BASE + f"filter:\n  file: {d}/rules-masq.nft\n  conntrack_max: 65536\n")
 
 pkts = [Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") /
         IP(src="10.0.0.2", dst=f"100.{(i % ROUTES) // 256}.{(i % ROUTES) % 256}.{1 + i // ROUTES % 250}") /

@@ -2,13 +2,15 @@
 # Filtering cost, one worker core: nfvpn-dataplane forwarding 64-byte UDP
 # (net_pcap infinite_rx -> route among 1,000 prefixes -> net_null) with
 # conntrack and "ct state established,related accept" plus 0, 10, 1,000 and
-# 10,000 5-tuple rules, against the same setup with no filter at all; the
+# 10,000 5-tuple rules, and with 0 rules plus masquerade (every packet
+# NATed), against the same setup with no filter at all; the
 # setups interleaved in every round. Prints the median Mpps of each and the
 # medians of the per-round ratios to the no-filter rate and to conntrack
 # with no 5-tuple rule. Each round (its five
 # dataplane runs, back to back) holds /tmp/nfvpn-dpdk.lock, so that no other
 # DPDK process polls between the runs it compares.
 #   bench/filter/run.sh [ROUNDS] [SECONDS]
+# BENCH_SETUPS="0 masq": only those (the ratios need "none" and "0")
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
@@ -19,7 +21,7 @@ secs=${2:-6}
 work=$(mktemp -d /tmp/nfvpn-bench-filter.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mem=${NFV_EAL_MEM:---no-huge -m 1024}
-setups="none 0 10 1000 10000"
+setups=${BENCH_SETUPS:-"none 0 10 1000 10000 masq"}
 
 /usr/bin/python3 "$top/bench/filter/mkpolicy.py" "$work"
 
@@ -50,11 +52,11 @@ for r in $(seq "$rounds"); do
 		line="$line $s=$v"
 	done
 	flock -u 9
-	base=$(tail -1 "$work/mpps-none")
-	ct0=$(tail -1 "$work/mpps-0")
+	base=$(tail -1 "$work/mpps-none" 2>/dev/null || echo 0)
+	ct0=$(tail -1 "$work/mpps-0" 2>/dev/null || echo 0)
 	for s in $setups; do
-		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$base" 'BEGIN {printf "%.3f\n", n / b}' >> "$work/ratio-$s"
-		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$ct0" 'BEGIN {printf "%.3f\n", n / b}' >> "$work/ctratio-$s"
+		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$base" 'BEGIN {printf "%.3f\n", (b > 0 ? n / b : 0)}' >> "$work/ratio-$s"
+		awk -v n="$(tail -1 "$work/mpps-$s")" -v b="$ct0" 'BEGIN {printf "%.3f\n", (b > 0 ? n / b : 0)}' >> "$work/ctratio-$s"
 	done
 	echo "$line Mpps"
 done
@@ -62,6 +64,7 @@ printf '%d rounds of %d s, medians (Mpps, ratio to no filter, ratio to ct + 0 ru
 for s in $setups; do
 	case $s in
 	none) label="no filter" ;;
+	masq) label="ct + masquerade" ;;
 	*) label="ct + $s rules" ;;
 	esac
 	printf '  %-16s %s Mpps  %s  %s\n' "$label" "$(median < "$work/mpps-$s")" \

@@ -100,7 +100,12 @@
 	X(ND_ADVERT_CONSUMED, "nd-advert-consumed")			\
 	/* dataplane: the bounds of reassembly (reass.c) */		\
 	X(IP_REASS_EVICTED,	"ip-reass-evicted")			\
-	X(IP_REASS_SOURCE_LIMIT, "ip-reass-source-limit")
+	X(IP_REASS_SOURCE_LIMIT, "ip-reass-source-limit")	\
+	/* hooks/filter: NAT (nat_core.c, nat_manip.c) */		\
+	X(NAT_NO_TUPLE,		"nat-no-free-tuple")			\
+	X(NAT_NO_ADDRESS,	"nat-no-address")			\
+	X(NAT_MANGLE,		"nat-mangle-failed")			\
+	X(NAT_OIF_CHANGED,	"nat-masquerade-oif-changed")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

@@ -63,15 +63,30 @@ static int filter_sa_get(const void *ctx, uint32_t id, struct nfv_filter_sa *out
 	return 0;
 }
 
-/* meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1. */
+/*
+ * meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1;
+ * masquerade and redirect the port's address: its first IPv4 address in
+ * the policy, as route.c makes it the port's (the routes module runs
+ * after this one, so it is read from the policy).
+ */
 static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 {
+	const struct nfv_policy *pol = dp->policy;
+
 	ifs->nb_ports = RTE_MIN(dp->nb_ports, (unsigned int)NFV_FILTER_MAX_PORTS);
 	for (unsigned int i = 0; i < ifs->nb_ports; i++) {
 		strlcpy(ifs->port[i].name, dp->ports[i].name, sizeof(ifs->port[i].name));
 		ifs->port[i].ifindex = i + 1;
 		ifs->port[i].type = 1;	/* ARPHRD_ETHER */
 		ifs->port[i].mtu = dp->ports[i].mtu;
+	}
+	for (unsigned int i = 0; i < pol->nb_addresses; i++) {
+		const struct nfv_policy_address *a = &pol->addresses[i];
+		int port = nfv_port_by_name(dp, a->port);
+
+		if (port >= 0 && port < ifs->nb_ports && a->prefix.addr.family == AF_INET &&
+		    ifs->port[port].ip4 == 0)
+			memcpy(&ifs->port[port].ip4, a->prefix.addr.bytes, 4);
 	}
 }
 
@@ -226,6 +241,7 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 				strerror(-ret));
 			goto err;
 		}
+		fc->cfg->ct = fc->ct;	/* where nat chains bind */
 	}
 	/* 2. the publisher, 3. the policy's ruleset (a mirror loads later) */
 	fc->filter = nfv_filter_create(dp->hooks);

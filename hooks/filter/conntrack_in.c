@@ -6,6 +6,7 @@
  * go on with no connection (ct state invalid), untracked ones (ICMPv6
  * ND/MLD) with none and ct_info NFV_CT_UNTRACKED; only a full table drops.
  */
+#include <errno.h>
 #include <netinet/in.h>
 
 #include <rte_mbuf.h>
@@ -67,6 +68,7 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 	uint32_t timeout, status;
 	bool is_new = false, existed;
 	uint8_t dir = 0;
+	int ret;
 
 	/* a miss may be a connection an earlier packet of the burst made */
 	if (data != NULL)
@@ -78,7 +80,14 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 			st->invalid++;
 			return NFV_ACCEPT;
 		}
-		if (ct_create(t, k, now, &ct, &existed)) {
+		ret = ct_create(t, k, now, &ct, &existed);
+		if (unlikely(ret == -EEXIST)) {
+			/* its reply is another's (NATed) connection's: the
+			 * kernel's confirm drops such a clash */
+			st->invalid++;
+			return NFV_DROP_REASON(NFV_DR_CT_INVALID);
+		}
+		if (ret) {
 			st->table_full++;
 			return NFV_DROP_REASON(NFV_DR_CT_TABLE_FULL);
 		}

@@ -85,6 +85,17 @@ struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 	      uint64_t now, struct nfv_ct **ct, bool *existed);
 void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct);
+/* Another connection than ignored has the key k (nf_conntrack_tuple_taken()). */
+bool ct_tuple_taken(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+		    const struct nfv_ct *ignored);
+/* NAT: the reply tuple becomes reply; -EEXIST: another connection's key;
+ * slot: the manip type (one replacement each) */
+int ct_alter_reply(struct nfv_ct_table *t, struct nfv_ct *ct,
+		   const struct nfv_ct_tuple *reply, unsigned int slot);
+/* NAT's index of source-NATed connections by original source (address,
+ * port, protocol): the live one, or NULL; add after the binding is made */
+struct nfv_ct *ct_bysrc_find(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig);
+void ct_bysrc_add(struct nfv_ct_table *t, struct nfv_ct *ct);
 
 /* The connection of a hash value (bulk lookups), or NULL when it is dying
  * or expired. */

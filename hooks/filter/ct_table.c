@@ -51,7 +51,8 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 				       RING_F_EXACT_SZ);
 	snprintf(n, sizeof(n), "%s_h", name);
 	hp.name = n;
-	hp.entries = cfg->max * 2 < 64 ? 64 : cfg->max * 2;
+	/* both tuples of each connection and its source-NAT index key */
+	hp.entries = cfg->max * 3 < 64 ? 64 : cfg->max * 3;
 	hp.key_len = sizeof(struct nfv_ct_tuple);
 	hp.hash_func = ct_hash_func;
 	hp.socket_id = cfg->socket;
@@ -126,8 +127,10 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	ct->timeout = CT_UNCONFIRMED_TIMEOUT_S;
 	ct->expires = now + CT_UNCONFIRMED_TIMEOUT_S * t->hz;
 	ct->tcp_state = NFV_TCP_NONE;
+	ct->masq_port = UINT16_MAX;
 	memset(ct->tcp, 0, sizeof(ct->tcp));
 	ct->pos[0] = ct->pos[1] = -1;
+	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;
 	ct->dying = 0;
 	ct->live = 1;
 }
@@ -155,6 +158,18 @@ int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 		*existed = true;
 		return 0;
 	}
+	/*
+	 * Its reply is another connection's key (a NATed one's reply, say):
+	 * adding it would overwrite that key's data. The kernel drops such a
+	 * clash at confirm (unless NAT moves it, which we cannot: the key is
+	 * added here, before NAT); so do we, at once.
+	 */
+	if (rte_hash_lookup(t->h, &ct->tuple[1]) >= 0) {
+		rte_spinlock_unlock(&t->lock);
+		ct->live = 0;
+		rte_ring_enqueue_elem(t->free, &idx, sizeof(idx));
+		return -EEXIST;
+	}
 	ret = rte_hash_add_key_data(t->h, &ct->tuple[0], (void *)(uintptr_t)(idx << 1));
 	if (ret == 0) {
 		ret = rte_hash_add_key_data(t->h, &ct->tuple[1],
@@ -173,9 +188,121 @@ int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 	return 0;
 }
 
+bool ct_tuple_taken(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+		    const struct nfv_ct *ignored)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(t->h, k, &data) < 0)
+		return false;
+	return &t->cts[(uintptr_t)data >> 1] != ignored;
+}
+
+/*
+ * nf_conntrack_alter_reply() with the clash check of confirm folded in:
+ * under the table lock, the new reply becomes a key unless another
+ * connection holds it (-EEXIST), and the old reply key goes; its position
+ * waits in stale_pos[slot] for a grace period (nfv_ct_gc()).
+ */
+int ct_alter_reply(struct nfv_ct_table *t, struct nfv_ct *ct,
+		   const struct nfv_ct_tuple *reply, unsigned int slot)
+{
+	void *data;
+	int32_t pos;
+	int ret;
+
+	if (ct_tuple_cmp(reply, &ct->tuple[1]) == 0)
+		return 0;
+	rte_spinlock_lock(&t->lock);
+	if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE)) {
+		rte_spinlock_unlock(&t->lock);
+		return -ENOENT;
+	}
+	if (rte_hash_lookup_data(t->h, reply, &data) >= 0) {
+		rte_spinlock_unlock(&t->lock);
+		return &t->cts[(uintptr_t)data >> 1] == ct ? 0 : -EEXIST;
+	}
+	ret = rte_hash_add_key_data(t->h, reply, (void *)(uintptr_t)(ct->idx << 1 | 1));
+	if (ret) {
+		rte_spinlock_unlock(&t->lock);
+		return -ENOSPC;
+	}
+	pos = rte_hash_del_key(t->h, &ct->tuple[1]);
+	ct->tuple[1] = *reply;
+	if (pos >= 0) {
+		if (ct->stale_pos[slot] >= 0)	/* not reached: once per manip type */
+			rte_hash_free_key_with_position(t->h, ct->stale_pos[slot]);
+		__atomic_store_n(&ct->stale_pos[slot], pos, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&t->lock);
+	return 0;
+}
+
+/*
+ * The source-NAT index (the kernel's nf_nat_bysource): a key made of a
+ * connection's original source (address, port, protocol) under a family
+ * no packet has, whose data is the connection that source NAT last bound
+ * from it: find_appropriate_src() gives a new connection from the same
+ * source the same mapping. One connection per source, not the kernel's
+ * list of all: enough to reuse the mapping.
+ */
+#define CT_BYSRC_FAMILY 0x80
+
+static void bysrc_key(const struct nfv_ct_tuple *orig, struct nfv_ct_tuple *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, orig->src, sizeof(k->src));
+	k->sport = orig->sport;
+	k->proto = orig->proto;
+	k->family = orig->family | CT_BYSRC_FAMILY;
+}
+
+/* ct is a live source-NATed connection from orig's source */
+static bool bysrc_match(struct nfv_ct *ct, const struct nfv_ct_tuple *orig)
+{
+	const struct nfv_ct_tuple *o = &ct->tuple[IP_CT_DIR_ORIGINAL];
+
+	return __atomic_load_n(&ct->live, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
+	       (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_SRC_NAT_DONE) &&
+	       memcmp(o->src, orig->src, sizeof(o->src)) == 0 && o->sport == orig->sport &&
+	       o->proto == orig->proto && o->family == orig->family;
+}
+
+struct nfv_ct *ct_bysrc_find(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig)
+{
+	struct nfv_ct_tuple k;
+	struct nfv_ct *ct;
+	void *data;
+
+	bysrc_key(orig, &k);
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0)
+		return NULL;
+	ct = &t->cts[(uintptr_t)data >> 1];
+	return bysrc_match(ct, orig) ? ct : NULL;
+}
+
+void ct_bysrc_add(struct nfv_ct_table *t, struct nfv_ct *ct)
+{
+	struct nfv_ct_tuple k;
+	void *data;
+
+	bysrc_key(&ct->tuple[IP_CT_DIR_ORIGINAL], &k);
+	rte_spinlock_lock(&t->lock);
+	/* an older live connection keeps the entry; a dead one's is taken
+	 * over (its ct_kill() deletes only a key that names it) */
+	if (!__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
+	    (rte_hash_lookup_data(t->h, &k, &data) < 0 ||
+	     !bysrc_match(&t->cts[(uintptr_t)data >> 1], &ct->tuple[IP_CT_DIR_ORIGINAL])))
+		rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)(ct->idx << 1));
+	rte_spinlock_unlock(&t->lock);
+}
+
 void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
 {
+	struct nfv_ct_tuple k;
 	uint8_t zero = 0;
+	void *data;
 
 	if (!__atomic_compare_exchange_n(&ct->dying, &zero, 1, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
@@ -183,13 +310,43 @@ void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct)
 	rte_spinlock_lock(&t->lock);
 	ct->pos[0] = rte_hash_del_key(t->h, &ct->tuple[0]);
 	ct->pos[1] = rte_hash_del_key(t->h, &ct->tuple[1]);
+	/* its source-NAT index key, when it names this connection */
+	if (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_SRC_NAT_DONE) {
+		bysrc_key(&ct->tuple[IP_CT_DIR_ORIGINAL], &k);
+		if (rte_hash_lookup_data(t->h, &k, &data) >= 0 &&
+		    (uintptr_t)data >> 1 == ct->idx)
+			ct->stale_pos[2] = rte_hash_del_key(t->h, &k);
+	}
 	rte_spinlock_unlock(&t->lock);
 	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * The reply keys NAT replaced (slots in mask): no worker holds them after
+ * a grace period. A slot is written once in a connection's life, so one
+ * seen before the grace period is the one freed after it.
+ */
+static void free_stale_keys(struct nfv_ct_table *t, struct nfv_ct *ct, unsigned int mask)
+{
+	rte_spinlock_lock(&t->lock);
+	for (int s = 0; s < 3; s++) {
+		if (!(mask & 1u << s) || ct->stale_pos[s] < 0)
+			continue;
+		rte_hash_free_key_with_position(t->h, ct->stale_pos[s]);
+		ct->stale_pos[s] = -1;
+	}
+	rte_spinlock_unlock(&t->lock);
+}
+
+static unsigned int stale_keys(struct nfv_ct *ct)
+{
+	return (__atomic_load_n(&ct->stale_pos[0], __ATOMIC_ACQUIRE) >= 0 ? 1 : 0) |
+	       (__atomic_load_n(&ct->stale_pos[1], __ATOMIC_ACQUIRE) >= 0 ? 2 : 0);
+}
+
 unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now)
 {
-	unsigned int n = 0, killed = 0;
+	unsigned int n = 0, killed = 0, stale = 0, mask;
 	struct nfv_ct *ct;
 
 	for (uint32_t i = 0; i < t->max; i++) {
@@ -203,14 +360,24 @@ unsigned int nfv_ct_gc(struct nfv_ct_table *t, uint64_t now)
 		}
 		if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
 			t->gc_scratch[n++] = i;
+		else if ((mask = stale_keys(ct)) != 0)	/* at the end of gc_scratch */
+			t->gc_scratch[t->max - ++stale] = i << 2 | mask;
 	}
-	if (n == 0)
+	if (n == 0 && stale == 0)
 		return killed;
 	/* no worker can still hold one of them after this */
 	if (t->qsbr != NULL)
 		rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+	/* live ones: only the slots seen before the grace period; a dying
+	 * one gets no new slot (ct_alter_reply() checks, under the lock) */
+	for (unsigned int k = 0; k < stale; k++) {
+		uint32_t v = t->gc_scratch[t->max - 1 - k];
+
+		free_stale_keys(t, &t->cts[v >> 2], v & 3);
+	}
 	for (unsigned int k = 0; k < n; k++) {
 		ct = &t->cts[t->gc_scratch[k]];
+		free_stale_keys(t, ct, 7);
 		rte_spinlock_lock(&t->lock);
 		for (int d = 0; d < 2; d++)
 			if (ct->pos[d] >= 0)

@@ -5,6 +5,12 @@
  * so a new ruleset replaces the old one at all hooks with one store (the
  * nf_tables commit's atomicity) and entries only come and go when a
  * ruleset adds or drops a (hook, priority).
+ *
+ * nat chains have entries of their own, as nf_nat registers its hooks
+ * once for all nat chains: while the ruleset has one, "nat-<HOOK>" at
+ * dstnat (-100) on PRE_ROUTING and LOCAL_OUT and srcnat (100) on
+ * POST_ROUTING and LOCAL_IN run them and rewrite every NATed
+ * connection's packets (nat_hook.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +25,7 @@ struct fentry {
 	enum nfv_hook hook;
 	int prio;
 	struct nfv_hook_reg *reg;
+	bool nat;	/* a NAT entry (nat_hook.c) */
 	bool keep;
 };
 
@@ -45,6 +52,25 @@ static void filter_hook_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	nfv_filter_ruleset_run(rs, e->prio, pkts, n, verdicts, state);
 }
 
+static void nat_hook_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
+			     uint32_t *verdicts, const struct nfv_hook_state *state)
+{
+	const struct fentry *e = priv;
+
+	nfv_nat_run(__atomic_load_n(&e->f->rs, __ATOMIC_ACQUIRE), pkts, n, verdicts, state);
+}
+
+/* nf_nat_ipv4_ops[]: where NAT runs, whatever the nat chains' priorities */
+static const struct {
+	enum nfv_hook hook;
+	int prio;
+} nat_hooks[] = {
+	{ NFV_INET_PRE_ROUTING, NFV_IP_PRI_NAT_DST },
+	{ NFV_INET_LOCAL_OUT, NFV_IP_PRI_NAT_DST },
+	{ NFV_INET_POST_ROUTING, NFV_IP_PRI_NAT_SRC },
+	{ NFV_INET_LOCAL_IN, NFV_IP_PRI_NAT_SRC },
+};
+
 struct nfv_filter *nfv_filter_create(struct nfv_hook_table *t)
 {
 	struct nfv_filter *f = calloc(1, sizeof(*f));
@@ -54,12 +80,44 @@ struct nfv_filter *nfv_filter_create(struct nfv_hook_table *t)
 	return f;
 }
 
-static struct fentry *entry_find(struct nfv_filter *f, unsigned int nb_e, int hook, int prio)
+static struct fentry *entry_find(struct nfv_filter *f, unsigned int nb_e, int hook, int prio,
+				 bool nat)
 {
 	for (unsigned int i = 0; i < nb_e; i++)
-		if ((int)f->e[i]->hook == hook && f->e[i]->prio == prio)
+		if ((int)f->e[i]->hook == hook && f->e[i]->prio == prio &&
+		    f->e[i]->nat == nat)
 			return f->e[i];
 	return NULL;
+}
+
+/* An entry for (hook, prio) unless f has one: in names/ops[*n], f->e[nb_e + *n]. */
+static int entry_add(struct nfv_filter *f, int hook, int prio, bool nat,
+		     char (*names)[NFV_HOOK_NAMESIZ], struct nfv_hook_ops *ops, unsigned int *n)
+{
+	struct fentry *e = entry_find(f, f->nb_e + *n, hook, prio, nat);
+
+	if (e != NULL) {
+		e->keep = true;
+		return 0;
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -ENOMEM;
+	e->f = f;
+	e->hook = hook;
+	e->prio = prio;
+	e->nat = nat;
+	e->keep = true;
+	if (nat)
+		snprintf(names[*n], sizeof(names[*n]), "nat-%s", nfv_hook_name(hook));
+	else
+		snprintf(names[*n], sizeof(names[*n]), "nft-%s-%d", nfv_hook_name(hook), prio);
+	ops[*n] = (struct nfv_hook_ops){
+		.name = names[*n], .hook = hook, .priority = prio,
+		.fn = nat ? nat_hook_process : filter_hook_process, .priv = e,
+	};
+	f->e[f->nb_e + (*n)++] = e;
+	return 0;
 }
 
 /*
@@ -73,11 +131,13 @@ static int entries_add(struct nfv_filter *f, const struct nfv_filter_ruleset *rs
 	struct nfv_hook_ops *ops = NULL;
 	struct nfv_hook_reg **regs = NULL;
 	unsigned int max = 0, n = 0, h, k, i;
-	struct fentry **ne, *e;
-	int prio, ret = -ENOMEM;
+	struct fentry **ne;
+	int ret = -ENOMEM;
 
 	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
 		max += rs->nb_base[h];
+	if (rs->nb_nat > 0)
+		max += RTE_DIM(nat_hooks);
 	if (max == 0)
 		return 0;
 	ne = realloc(f->e, (f->nb_e + max) * sizeof(*ne));
@@ -90,29 +150,14 @@ static int entries_add(struct nfv_filter *f, const struct nfv_filter_ruleset *rs
 	if (names == NULL || ops == NULL || regs == NULL)
 		goto out;
 
-	for (h = 0; h < NFV_INET_NUMHOOKS; h++) {
-		for (k = 0; k < rs->nb_base[h]; k++) {
-			prio = rs->chains[rs->base[h][k]].prio;
-			e = entry_find(f, f->nb_e + n, h, prio);
-			if (e != NULL) {
-				e->keep = true;
-				continue;
-			}
-			e = calloc(1, sizeof(*e));
-			if (e == NULL)
+	for (h = 0; h < NFV_INET_NUMHOOKS; h++)
+		for (k = 0; k < rs->nb_base[h]; k++)
+			if (entry_add(f, h, rs->chains[rs->base[h][k]].prio, false,
+				      names, ops, &n))
 				goto out;
-			e->f = f;
-			e->hook = h;
-			e->prio = prio;
-			e->keep = true;
-			snprintf(names[n], sizeof(names[n]), "nft-%s-%d", nfv_hook_name(h), prio);
-			ops[n] = (struct nfv_hook_ops){
-				.name = names[n], .hook = h, .priority = prio,
-				.fn = filter_hook_process, .priv = e,
-			};
-			f->e[f->nb_e + n++] = e;
-		}
-	}
+	for (k = 0; rs->nb_nat > 0 && k < RTE_DIM(nat_hooks); k++)
+		if (entry_add(f, nat_hooks[k].hook, nat_hooks[k].prio, true, names, ops, &n))
+			goto out;
 	ret = nfv_hook_register(f->t, ops, n, regs);
 	if (ret == 0) {
 		for (i = 0; i < n; i++)

@@ -183,6 +183,7 @@ struct fchain {
 	uint32_t family;	/* NFPROTO of the table */
 	uint32_t pc;		/* first instruction */
 	bool base;
+	bool nat;		/* type nat: run by nat_hook.c, not per priority */
 	int hook;
 	int prio;
 	uint32_t policy;	/* NF_ACCEPT or NF_DROP for base chains */
@@ -212,6 +213,10 @@ struct nfv_filter_ruleset {
 	/* base chain indexes per hook, in priority then ruleset order */
 	uint16_t *base[NFV_INET_NUMHOOKS];
 	uint16_t nb_base[NFV_INET_NUMHOOKS];
+	/* the nat base chains per hook, in priority then ruleset order */
+	uint16_t *nat_base[NFV_INET_NUMHOOKS];
+	uint16_t nb_nat_base[NFV_INET_NUMHOOKS];
+	uint16_t nb_nat;
 	struct frule *rules;
 	uint32_t nb_rules;
 	struct fcounter *counters;	/* [worker * nb_counters + i] */
@@ -276,6 +281,10 @@ struct facl_cache {
 	uint16_t valid;			/* bit a: res[a] is filled */
 	uint32_t res[FACL_CACHE][FACL_BURST];	/* 0: no match, userdata, or FACL_WALK */
 };
+
+/* nat_hook.c: the NAT entries' work (rs may be NULL) */
+void nfv_nat_run(const struct nfv_filter_ruleset *rs, struct rte_mbuf **pkts, uint16_t n,
+		 uint32_t *verdicts, const struct nfv_hook_state *state);
 
 /* What gave a traced packet its verdict, as nft monitor trace says it. */
 struct fwhy {

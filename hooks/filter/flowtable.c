@@ -221,6 +221,10 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	/* confirmed and seen both ways */
 	if ((status & (IPS_CONFIRMED | IPS_SEEN_REPLY)) != (IPS_CONFIRMED | IPS_SEEN_REPLY))
 		return false;
+	/* the fast path replays the Ethernet header and the TTL, not NAT's
+	 * rewrite: a NATed connection stays on the full pipeline */
+	if (status & (IPS_SRC_NAT | IPS_DST_NAT))
+		return false;
 	switch (ct->tuple[0].proto) {
 	case IPPROTO_TCP:
 		th = rte_pktmbuf_read(m, thoff, sizeof(thbuf), &thbuf);

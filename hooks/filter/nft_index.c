@@ -37,15 +37,25 @@ static int index_chain(struct fcompiler *c, struct nftnl_chain *ch)
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		type = nftnl_chain_is_set(ch, NFTNL_CHAIN_TYPE) ?
 		       nftnl_chain_get_str(ch, NFTNL_CHAIN_TYPE) : "filter";
-		if (strcmp(type, "filter"))
-			return fc_error(c, -EOPNOTSUPP,
-					"chain type '%s' not supported", type);
 		fc->base = true;
 		fc->hook = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
 		fc->prio = (int32_t)nftnl_chain_get_u32(ch, NFTNL_CHAIN_PRIO);
 		if (fc->hook < 0 || fc->hook >= NFV_INET_NUMHOOKS)
 			return fc_error(c, -EOPNOTSUPP, "hook %d not supported",
 					fc->hook);
+		if (!strcmp(type, "nat")) {
+			/* IPv6 NAT: not here (nat_hook.c), said rather than ignored */
+			if (c->family == NFPROTO_IPV6)
+				return fc_error(c, -EOPNOTSUPP, "IPv6 NAT (a nat chain "
+						"in an ip6 table) is not supported");
+			if (fc->hook == NFV_INET_FORWARD)
+				return fc_error(c, -EOPNOTSUPP,
+						"a nat chain at hook forward");
+			fc->nat = true;
+		} else if (strcmp(type, "filter")) {
+			return fc_error(c, -EOPNOTSUPP,
+					"chain type '%s' not supported", type);
+		}
 	}
 	rs->nb_chains++;
 	c->chain = NULL;
@@ -158,12 +168,21 @@ static int index_base_chains(struct nfv_filter_ruleset *rs)
 {
 	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++) {
 		rs->base[h] = calloc(rs->nb_chains + 1, sizeof(uint16_t));
-		if (rs->base[h] == NULL)
+		rs->nat_base[h] = calloc(rs->nb_chains + 1, sizeof(uint16_t));
+		if (rs->base[h] == NULL || rs->nat_base[h] == NULL)
 			return -ENOMEM;
-		for (unsigned int i = 0; i < rs->nb_chains; i++)
-			if (rs->chains[i].base && rs->chains[i].hook == (int)h)
+		for (unsigned int i = 0; i < rs->nb_chains; i++) {
+			if (!rs->chains[i].base || rs->chains[i].hook != (int)h)
+				continue;
+			if (rs->chains[i].nat)
+				rs->nat_base[h][rs->nb_nat_base[h]++] = i;
+			else
 				rs->base[h][rs->nb_base[h]++] = i;
+		}
+		rs->nb_nat += rs->nb_nat_base[h];
 		qsort_r(rs->base[h], rs->nb_base[h], sizeof(uint16_t), cmp_base,
+			rs->chains);
+		qsort_r(rs->nat_base[h], rs->nb_nat_base[h], sizeof(uint16_t), cmp_base,
 			rs->chains);
 	}
 	return 0;

@@ -60,8 +60,10 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 	for (uint32_t i = 0; i < rs->nb_sets; i++)
 		fset_free(&rs->sets[i]);
 	facl_free(rs);
-	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++)
+	for (unsigned int h = 0; h < NFV_INET_NUMHOOKS; h++) {
 		free(rs->base[h]);
+		free(rs->nat_base[h]);
+	}
 	free(rs->sets);
 	free(rs->prog);
 	free(rs->pool);

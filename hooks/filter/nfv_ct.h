@@ -73,9 +73,16 @@ struct nfv_ct {
 	uint32_t timeout;	/* seconds, applied on confirm */
 	uint32_t idx;
 	int32_t pos[2];		/* key positions, freed after a grace period */
+	/* positions of reply keys that NAT replaced (ct_alter_reply(), one
+	 * per manip type) and of the source-NAT index key (ct_bysrc_*()),
+	 * freed by the GC after a grace period; -1: none */
+	int32_t stale_pos[3];
 	uint8_t dying;		/* claimed for deletion (CAS 0 -> 1) */
 	uint8_t live;		/* allocated; written by its creator and the GC */
 	uint8_t tcp_state;	/* under lock */
+	/* masquerade's output port (nf_conn_nat's masq_index), written
+	 * before the binding; UINT16_MAX: not masqueraded */
+	uint16_t masq_port;
 	rte_spinlock_t lock;
 	struct nfv_ct_tcp_dir tcp[2];
 } __rte_cache_aligned;

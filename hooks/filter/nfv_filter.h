@@ -25,6 +25,7 @@ struct nftnl_set_list;
 struct nftnl_rule_list;
 struct nftnl_flowtable_list;
 struct nfv_flowtable;
+struct nfv_ct_table;
 
 #define NFV_FILTER_MAX_PORTS 64
 #define NFV_IFNAMSIZ 16
@@ -37,6 +38,8 @@ struct nfv_filter_ifaces {
 		uint32_t ifindex;		/* what "meta iif" compares */
 		uint16_t type;			/* ARPHRD_*, 1 for Ethernet */
 		uint16_t mtu;			/* what "rt mtu" computes with */
+		uint32_t ip4;			/* masquerade's and redirect's address,
+						 * network order; 0: none */
 	} port[NFV_FILTER_MAX_PORTS];
 };
 
@@ -125,6 +128,9 @@ struct nfv_filter_config {
 	 * add compiles but offloads nothing (no conntrack, nfvpnd --check).
 	 */
 	struct nfv_flowtable *flowtable;
+	/* the connections NAT binds in (nat chains); NULL: NAT does nothing,
+	 * as there is no NAT without conntrack */
+	struct nfv_ct_table *ct;
 };
 
 struct nfv_filter_ruleset;

@@ -44,6 +44,20 @@ refused meta-priority 'meta priority abcd:1234 drop'
 refused ct-zone 'ct zone 3 drop'
 refused meta-cgroup 'meta cgroup 5 drop'
 refused ct-expiration 'ct expiration 30s drop'
+# NAT: IPv6 NAT is refused by both (tests/interop/nft/nat/*.nft is taken)
+NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
+nat_refused() {	# nat_refused NAME FAMILY RULE
+	cat > "$WORK/$1.nft" <<EOR
+table $2 r {
+	chain c {
+		type nat hook postrouting priority srcnat; policy accept;
+		$3
+	}
+}
+EOR
+}
+nat_refused nat-ip6-masquerade ip6 'masquerade'
+nat_refused nat-snat-ip6 inet 'snat ip6 to 2001:db8::1'
 
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY
@@ -79,7 +93,7 @@ check_verdict() {	# check_verdict POLICY
 }
 
 n=0 nr=0
-for f in "$DP_RULESETS"/*.nft "$WORK"/*.nft; do
+for f in "$DP_RULESETS"/*.nft "$NAT_RULESETS"/*.nft "$WORK"/*.nft; do
 	name=$(basename "$f" .nft)
 	policy "$f" > "$WORK/policy.yaml"
 	chmod 600 "$WORK/policy.yaml"
@@ -87,7 +101,7 @@ for f in "$DP_RULESETS"/*.nft "$WORK"/*.nft; do
 	d=$(dp_verdict "$WORK/policy.yaml")
 	[ "$c" = "$d" ] || fail "$name: nfvpnd --check says '$c', the dataplane '$d'"
 	case $f in
-	"$DP_RULESETS"/*) [ "$c" = ok ] || fail "$name: refused by both: $c" ;;
+	"$DP_RULESETS"/* | "$NAT_RULESETS"/*) [ "$c" = ok ] || fail "$name: refused by both: $c" ;;
 	*) [ "$c" != ok ] || fail "$name: taken by both, expected a refusal"
 	   nr=$((nr + 1)) ;;
 	esac

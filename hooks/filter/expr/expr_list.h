@@ -61,3 +61,6 @@
 #include "dynset.c"
 #include "xfrm.c"
 #include "flow_offload.c"
+#include "nat.c"
+#include "masq.c"
+#include "redir.c"

@@ -342,17 +342,17 @@ static void test_load_refused(void)
 	}
 
 	/* an expression the compiler does not have */
-	len = ruleset_msgs(msgs, sizeof(msgs), "masq");
+	len = ruleset_msgs(msgs, sizeof(msgs), "tproxy");
 	txn = load_begin();
 	CU_ASSERT_EQUAL(load_data(txn, msgs, len), 0);
 	cm = commit_msg(txn, "mirror ip filt");
 	CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -EOPNOTSUPP,
-		"table ip filt chain fwd handle 4: expression 'masq' not supported");
+		"table ip filt chain fwd handle 4: expression 'tproxy' not supported");
 
 	fi = info();
 	CU_ASSERT_EQUAL(fi.loads, 1);
 	CU_ASSERT_EQUAL(fi.load_errors, 3);
-	CU_ASSERT(strstr(fi.last_error, "masq") != NULL);
+	CU_ASSERT(strstr(fi.last_error, "tproxy") != NULL);
 	CU_ASSERT_EQUAL(fi.rules, 1);
 	CU_ASSERT_EQUAL(f.dp.generation, gen);
 	ctl_fake_fini(&f);

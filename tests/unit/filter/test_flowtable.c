@@ -492,6 +492,16 @@ static void test_not_offloaded(void)
 	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
 	env_fini(&e);
 
+	/* a NATed connection: the fast path would send it untranslated */
+	env_init(&e, "ft");
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	__atomic_or_fetch(&((struct nfv_ct *)the_ct(&e))->status, IPS_SRC_NAT, __ATOMIC_RELAXED);
+	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == IP_CT_ESTABLISHED_REPLY);
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_ESTABLISHED);
+	CU_ASSERT(!(the_ct(&e)->status & IPS_OFFLOAD));
+	CU_ASSERT(!fast(&e, udp(false, 10), 0));
+	env_fini(&e);
+
 	env_init(&e, NULL);
 	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
 	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == IP_CT_ESTABLISHED_REPLY);

@@ -119,12 +119,12 @@ static void test_objs_unsupported(void)
 	base_objs(&o);
 	udp_drop_rule(&o);
 	r = rule(&o, 42);
-	add_expr(r, nftnl_expr_alloc("masq"));
+	add_expr(r, nftnl_expr_alloc("tproxy"));
 	CU_ASSERT_EQUAL(nfv_filter_ruleset_build(&o, &cfg, &rs, err, sizeof(err)),
 			-EOPNOTSUPP);
 	CU_ASSERT(rs == NULL);
 	CU_ASSERT_STRING_EQUAL(err,
-		"table ip filt chain fwd handle 42: expression 'masq' not supported");
+		"table ip filt chain fwd handle 42: expression 'tproxy' not supported");
 	nfv_nft_objs_fini(&o);
 }
 
