@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "nfv_client.h"
+#include "nfv_event.h"
 #include "nfvpn_dp.h"
 
 /* IKEv2 transform IDs (IANA "Transform Type 1/3"), the values charon uses */
@@ -334,4 +335,53 @@ int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp)
 int nfvpn_dp_sp_del(struct nfvpn_dp *dp, const char *name)
 {
 	return name_request(dp, NFV_MSG_IPSEC_SP_DEL, name);
+}
+
+int nfvpn_dp_events_open(struct nfvpn_dp *dp)
+{
+	int ret = dp_connect(dp);
+
+	if (ret == 0)
+		ret = nfv_client_request(&dp->c, NFV_MSG_EVENTS, NULL, 0, NULL, NULL);
+	if (ret < 0) {
+		snprintf(dp->err, sizeof(dp->err), "%s", dp->c.err);
+		return ret;
+	}
+	return dp->c.fd;
+}
+
+int nfvpn_dp_fd(const struct nfvpn_dp *dp)
+{
+	return dp->open ? dp->c.fd : -1;
+}
+
+int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool *hard)
+{
+	struct nfv_client_msg m;
+	const struct nfv_msg_event *e;
+	int ret;
+
+	ret = nfv_client_recv(&dp->c, 0, &m);
+	if (ret == -ETIMEDOUT)
+		return 0;
+	if (ret < 0) {
+		snprintf(dp->err, sizeof(dp->err), "%s", dp->c.err);
+		return ret;
+	}
+	e = m.payload;
+	ret = 0;
+	if (m.hdr.type == NFV_MSG_EVENT && m.hdr.len >= sizeof(*e) &&
+	    (e->type == NFV_EVENT_SA_SOFT || e->type == NFV_EVENT_SA_HARD)) {
+		/* object: the SA's name (dataplane/control/ipsec.c) */
+		size_t n = strnlen(e->object, sizeof(e->object));
+
+		if (n < NFVPN_DP_NAME_MAX) {
+			memcpy(name, e->object, n);
+			name[n] = '\0';
+			*hard = e->type == NFV_EVENT_SA_HARD;
+			ret = 1;
+		}
+	}
+	free(m.payload);
+	return ret;
 }

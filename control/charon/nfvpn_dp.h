@@ -68,6 +68,18 @@ int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
 /* 1 when an SA of the dataplane (charon's or the YAML's) has this SPI, 0 if not. */
 int nfvpn_dp_spi_used(struct nfvpn_dp *dp, uint32_t spi);
 int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp);
+/*
+ * Subscribes dp's connection to the dataplane's events (a connection
+ * for them alone); returns the socket to wait on, or -errno.
+ */
+int nfvpn_dp_events_open(struct nfvpn_dp *dp);
+/*
+ * Reads one event: 1 with the SA's name and hard for an SA lifetime
+ * event, 0 for another one, -errno when the connection is gone.
+ */
+/* The socket of dp's connection, -1 when closed. */
+int nfvpn_dp_fd(const struct nfvpn_dp *dp);
+int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool *hard);
 int nfvpn_dp_sp_del(struct nfvpn_dp *dp, const char *name);
 
 #endif

@@ -12,6 +12,11 @@
  * added before the old one goes, so that packets always find one.
  * FWD policies have no counterpart: nfvpn checks forwarded packets against
  * its inbound policies, as the "in" policy charon installs beside.
+ *
+ * Expiry: the dataplane counts bytes and packets per SA and raises its
+ * soft and hard lifetime events on a second connection; they reach charon
+ * as the kernel's XFRM expire messages would (kernel_interface_t.expire):
+ * soft rekeys, hard deletes.
  */
 #include <sys/random.h>
 #include <time.h>
@@ -37,6 +42,9 @@ struct private_nfvpn_ipsec_t {
 	linked_list_t *policies;	/* policy_entry_t */
 	uint32_t next_spi;
 	uint32_t seq;			/* for unique names */
+	struct nfvpn_dp *ev;		/* the event connection, NULL: none yet */
+	char *socket;			/* the management socket, NULL: the default */
+	bool ev_lost;			/* the watcher let it go: reopen */
 };
 
 typedef struct {
@@ -134,6 +142,75 @@ static void host_bytes(host_t *h, uint8_t out[16])
 	memcpy(out, a.ptr, min(a.len, 16));
 }
 
+/* Called by charon's watcher thread when the event connection is readable. */
+CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
+{
+	char name[NFVPN_DP_NAME_MAX];
+	host_t *dst = NULL;
+	uint32_t spi = 0;
+	enumerator_t *e;
+	sa_entry_t *sa;
+	bool hard;
+	int ret;
+
+	ret = nfvpn_dp_event_read(this->ev, name, &hard);
+	if (ret < 0) {
+		DBG1(DBG_KNL, "nfvpn: the dataplane's event stream ended: %s",
+		     nfvpn_dp_error(this->ev));
+		this->mutex->lock(this->mutex);
+		this->ev_lost = TRUE;
+		this->mutex->unlock(this->mutex);
+		return FALSE;
+	}
+	if (ret == 0)
+		return TRUE;
+	this->mutex->lock(this->mutex);
+	e = this->sas->create_enumerator(this->sas);
+	while (e->enumerate(e, &sa)) {
+		if (streq(sa->name, name)) {
+			spi = sa->spi;
+			dst = sa->dst->clone(sa->dst);
+			break;
+		}
+	}
+	e->destroy(e);
+	this->mutex->unlock(this->mutex);
+	/* not charon's (a static SA of the YAML), or already deleted */
+	if (!dst)
+		return TRUE;
+	DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", name, hard ? "hard" : "soft");
+	charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
+	dst->destroy(dst);
+	return TRUE;
+}
+
+/*
+ * Subscribes to the dataplane's events, once, and again after the
+ * connection ended (a restarted dataplane). Called with the mutex held.
+ */
+static void events_ensure(private_nfvpn_ipsec_t *this)
+{
+	int fd;
+
+	if (this->ev && !this->ev_lost)
+		return;
+	/* the watcher has let go of a lost connection's socket */
+	nfvpn_dp_destroy(this->ev);
+	this->ev_lost = FALSE;
+	this->ev = nfvpn_dp_create(this->socket);
+	if (!this->ev)
+		return;
+	fd = nfvpn_dp_events_open(this->ev);
+	if (fd < 0) {
+		DBG1(DBG_KNL, "nfvpn: no lifetime events from the dataplane: %s",
+		     nfvpn_dp_error(this->ev));
+		nfvpn_dp_destroy(this->ev);
+		this->ev = NULL;
+		return;
+	}
+	lib->watcher->add(lib->watcher, fd, WATCHER_READ, on_event, this);
+}
+
 METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_add_sa_t *data)
 {
@@ -179,6 +256,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
 		sa.hard_packets = data->lifetime->packets.life;
 	}
 	this->mutex->lock(this->mutex);
+	events_ensure(this);
 	snprintf(sa.name, sizeof(sa.name), "ike-%c%08x-%u", data->inbound ? 'i' : 'o',
 		 sa.spi, ++this->seq);
 	ret = nfvpn_dp_sa_add(this->dp, &sa);
@@ -563,6 +641,11 @@ METHOD(kernel_ipsec_t, destroy, void, private_nfvpn_ipsec_t *this)
 		sa_entry_destroy(sa);
 	this->policies->destroy(this->policies);
 	this->sas->destroy(this->sas);
+	if (this->ev) {
+		if (!this->ev_lost)
+			lib->watcher->remove(lib->watcher, nfvpn_dp_fd(this->ev));
+		nfvpn_dp_destroy(this->ev);
+	}
 	nfvpn_dp_destroy(this->dp);
 	this->mutex->destroy(this->mutex);
 	free(this);
@@ -571,7 +654,6 @@ METHOD(kernel_ipsec_t, destroy, void, private_nfvpn_ipsec_t *this)
 nfvpn_ipsec_t *nfvpn_ipsec_create(void)
 {
 	private_nfvpn_ipsec_t *this;
-	char *path;
 	uint32_t r = 0;
 
 	INIT(this,
@@ -599,9 +681,9 @@ nfvpn_ipsec_t *nfvpn_ipsec_create(void)
 		.policies = linked_list_create(),
 	);
 	/* NULL: $NFVPN_SOCKET, else nfvpnctl's default */
-	path = lib->settings->get_str(lib->settings, "%s.plugins.nfvpn.socket",
-				      NULL, lib->ns);
-	this->dp = nfvpn_dp_create(path);
+	this->socket = lib->settings->get_str(lib->settings, "%s.plugins.nfvpn.socket",
+					      NULL, lib->ns);
+	this->dp = nfvpn_dp_create(this->socket);
 	if (!this->dp) {
 		destroy(this);
 		return NULL;
@@ -611,6 +693,9 @@ nfvpn_ipsec_t *nfvpn_ipsec_create(void)
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 		r = (uint32_t)time(NULL);
 	this->next_spi = SPI_MIN + r % (SPI_MAX - SPI_MIN + 1);
+	this->mutex->lock(this->mutex);
+	events_ensure(this);
+	this->mutex->unlock(this->mutex);
 	DBG1(DBG_KNL, "nfvpn: SAs and policies go to nfvpn-dataplane");
 	return &this->public;
 }
