@@ -239,6 +239,9 @@ int nfvpn_dp_sa_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sa *sa)
 	struct nfv_policy_sa p;
 	int ret;
 
+	/* nfvpnd leaves these names to charon (NFV_IPSEC_IKE_PREFIX) */
+	if (!nfv_ipsec_name_is_ike(sa->name))
+		return dp_fail(dp, -EINVAL, "SA name without the IKE prefix", 0);
 	ret = sa_fill(dp, sa, &p);
 	if (ret == 0)
 		ret = dp_request(dp, NFV_MSG_IPSEC_SA_ADD, &p, sizeof(p), NULL, NULL);
@@ -312,6 +315,8 @@ int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp)
 	};
 	struct nfv_msg_ipsec_sp_add m;
 
+	if (!nfv_ipsec_name_is_ike(sp->name))
+		return dp_fail(dp, -EINVAL, "policy name without the IKE prefix", 0);
 	memset(&m, 0, sizeof(m));
 	snprintf(m.sp.name, sizeof(m.sp.name), "%s", sp->name);
 	m.sp.priority = sp->priority;

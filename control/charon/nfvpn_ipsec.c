@@ -4,7 +4,8 @@
  * threads; one mutex serialises them over the one socket connection.
  *
  * SAs: named "ike-<i|o><spi>-<n>" in the dataplane (n keeps two peers'
- * equal outbound SPIs apart); this side keeps only spi, destination and
+ * equal outbound SPIs apart; "ike-" is NFV_IPSEC_IKE_PREFIX, the names
+ * nfvpnd leaves alone and policy files may not use); this side keeps only spi, destination and
  * name, never a key. Policies: XFRM's, refcounted as kernel-netlink does,
  * because during a rekey the old and the new CHILD_SA install the same
  * selectors. The dataplane's policy names one SA (by name); when the

@@ -12,6 +12,26 @@
 ike_site
 ike_certs
 
+# nfvpnd_beside: nfvpnd applies the YAML policy to the same dataplane,
+# at its start and on a reload; the SAs and policies named "ike-" are
+# charon's, which it must leave alone (its apply diffs against what runs)
+nfvpnd_beside() {
+	local pid
+	NFVPND_SOCKET=$WORK/nfvpnd.sock "$NFV_BUILD/control/nfvpnd/nfvpnd" --config "$WORK/policy.yaml" \
+		--socket "$SOCK" --control "$WORK/nfvpnd.sock" --no-steer > "$WORK/nfvpnd.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do grep -q "start: apply" "$WORK/nfvpnd.log" && break; sleep 0.1; done
+	grep -q "start: apply" "$WORK/nfvpnd.log" || fail "nfvpnd did not apply: $(cat "$WORK/nfvpnd.log")"
+	NFVPND_SOCKET=$WORK/nfvpnd.sock ctl reload > "$WORK/reload.out" 2>&1 ||
+		fail "nfvpnctl reload: $(cat "$WORK/reload.out")"
+	kill -INT $pid
+	wait $pid
+	[ "$(dp_ike_sas | wc -l)" = 2 ] && [ "$(dp_count sp)" = 2 ] ||
+		{ ctl sa; ctl sp; cat "$WORK/nfvpnd.log"; fail "nfvpnd removed charon's SAs or policies"; }
+	in_ns "$LAN" ping -c 2 -i 0.2 -W 2 10.2.0.1 > /dev/null || fail "no ping after nfvpnd's apply"
+	echo "ok nfvpnd left charon's SAs and policies alone"
+}
+
 # run_case ESP ALGORITHM AUTH: one tunnel up, traffic, down
 run_case() {
 	local esp=$1 alg=$2 auth=$3 n
@@ -47,6 +67,8 @@ run_case() {
 		{ cat "$WORK/sas.txt"; fail "$alg: swanctl --list-sas does not show the 10 inbound packets"; }
 	grep -Eq '^ +out +[0-9a-f]+, +[1-9][0-9]* bytes, +10 packets' "$WORK/sas.txt" ||
 		{ cat "$WORK/sas.txt"; fail "$alg: swanctl --list-sas does not show the 10 outbound packets"; }
+
+	[ "$auth" = psk ] && nfvpnd_beside
 
 	sw nfvpn --terminate --ike s2s --timeout 10 > /dev/null || fail "$alg: swanctl --terminate"
 	dp_wait_empty || { ctl sa; ctl sp; fail "$alg: SAs or policies left in the dataplane after --terminate"; }
