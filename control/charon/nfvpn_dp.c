@@ -231,6 +231,8 @@ static int sa_fill(struct nfvpn_dp *dp, const struct nfvpn_dp_sa *sa,
 	p->soft.packets = sa->soft_packets;
 	p->hard.bytes = sa->hard_bytes;
 	p->hard.packets = sa->hard_packets;
+	p->soft.seconds = sa->soft_seconds;
+	p->hard.seconds = sa->hard_seconds;
 	return 0;
 }
 
@@ -389,4 +391,74 @@ int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool 
 	}
 	free(m.payload);
 	return ret;
+}
+
+int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint32_t *nsa,
+		      struct nfvpn_dp_sp **sps, uint32_t *nsp)
+{
+	struct nfv_msg_ipsec_sa *sa = NULL;
+	struct nfv_msg_ipsec_sp *sp = NULL;
+	uint32_t n_sa = 0, n_sp = 0, i;
+	int ret;
+
+	*sas = NULL;
+	*sps = NULL;
+	*nsa = *nsp = 0;
+	ret = sa_list(dp, &sa, &n_sa);
+	if (ret == 0)
+		ret = dp_list(dp, NFV_MSG_IPSEC_SPS, sizeof(*sp), (void **)&sp, &n_sp);
+	if (ret < 0)
+		goto out;
+	*sas = calloc(n_sa ? n_sa : 1, sizeof(**sas));
+	*sps = calloc(n_sp ? n_sp : 1, sizeof(**sps));
+	ret = -ENOMEM;
+	if (*sas == NULL || *sps == NULL)
+		goto out;
+	for (i = 0; i < n_sa; i++)
+		if (nfv_ipsec_name_is_ike(sa[i].name))
+			snprintf((*sas)[(*nsa)++], NFVPN_DP_NAME_MAX, "%.31s", sa[i].name);
+	for (i = 0; i < n_sp; i++) {
+		const struct nfv_policy_sp *p = &sp[i].sp;
+		struct nfvpn_dp_sp *r;
+
+		if (!nfv_ipsec_name_is_ike(p->name))
+			continue;
+		r = &(*sps)[(*nsp)++];
+		snprintf(r->name, sizeof(r->name), "%.31s", p->name);
+		r->inbound = p->dir == NFV_IPSEC_DIR_IN;
+		r->family = p->src.addr.family;
+		memcpy(r->src, p->src.addr.bytes, 16);
+		memcpy(r->dst, p->dst.addr.bytes, 16);
+		r->src_len = p->src.len;
+		r->dst_len = p->dst.len;
+		r->proto = p->proto;
+		r->sport_min = p->sport_min;
+		r->sport_max = p->sport_max;
+		r->dport_min = p->dport_min;
+		r->dport_max = p->dport_max;
+	}
+	ret = 0;
+out:
+	if (ret < 0) {
+		free(*sas);
+		free(*sps);
+		*sas = NULL;
+		*sps = NULL;
+		*nsa = *nsp = 0;
+	}
+	free(sa);
+	free(sp);
+	return ret;
+}
+
+bool nfvpn_dp_sp_same(const struct nfvpn_dp_sp *a, const struct nfvpn_dp_sp *b)
+{
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	return a->inbound == b->inbound && a->family == b->family &&
+	       a->src_len == b->src_len && a->dst_len == b->dst_len &&
+	       memcmp(a->src, b->src, alen) == 0 && memcmp(a->dst, b->dst, alen) == 0 &&
+	       a->proto == b->proto && a->sport_min == b->sport_min &&
+	       a->sport_max == b->sport_max && a->dport_min == b->dport_min &&
+	       a->dport_max == b->dport_max;
 }

@@ -35,6 +35,7 @@ struct nfvpn_dp_sa {
 	size_t int_key_len;
 	uint32_t replay_window;		/* packets, 0: none */
 	uint64_t soft_bytes, hard_bytes, soft_packets, hard_packets;
+	uint64_t soft_seconds, hard_seconds;
 };
 
 /* The action of a policy: nfvpn's enum nfv_ipsec_action. */
@@ -68,6 +69,14 @@ int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
 /* 1 when an SA of the dataplane (charon's or the YAML's) has this SPI, 0 if not. */
 int nfvpn_dp_spi_used(struct nfvpn_dp *dp, uint32_t spi);
 int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp);
+/*
+ * The SAs (names) and policies with the IKE prefix in the dataplane: a
+ * previous charon's, when this one starts. free() both arrays.
+ */
+int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint32_t *nsa,
+		      struct nfvpn_dp_sp **sps, uint32_t *nsp);
+/* Whether two policies have the same direction and selectors. */
+bool nfvpn_dp_sp_same(const struct nfvpn_dp_sp *a, const struct nfvpn_dp_sp *b);
 /*
  * Subscribes dp's connection to the dataplane's events (a connection
  * for them alone); returns the socket to wait on, or -errno.

@@ -20,6 +20,7 @@
  * soft rekeys, hard deletes.
  */
 #include <sys/random.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <daemon.h>
@@ -46,6 +47,15 @@ struct private_nfvpn_ipsec_t {
 	struct nfvpn_dp *ev;		/* the event connection, NULL: none yet */
 	char *socket;			/* the management socket, NULL: the default */
 	bool ev_lost;			/* the watcher let it go: reopen */
+	/*
+	 * A previous charon's SAs and policies, found at start (names ""
+	 * once handled): a policy goes when this charon installs one with
+	 * the same selectors, an SA at its hard lifetime (docs/ike.md)
+	 */
+	char (*stale_sas)[NFVPN_DP_NAME_MAX];
+	uint32_t n_stale_sas;
+	struct nfvpn_dp_sp *stale_sps;
+	uint32_t n_stale_sps;
 };
 
 typedef struct {
@@ -143,6 +153,58 @@ static void host_bytes(host_t *h, uint8_t out[16])
 	memcpy(out, a.ptr, min(a.len, 16));
 }
 
+/* The previous charon's SAs and policies, when the dataplane is there. */
+static void stale_load(private_nfvpn_ipsec_t *this)
+{
+	if (nfvpn_dp_list_ike(this->dp, &this->stale_sas, &this->n_stale_sas,
+			      &this->stale_sps, &this->n_stale_sps) < 0) {
+		DBG1(DBG_KNL, "nfvpn: cannot list the dataplane's SAs: %s",
+		     nfvpn_dp_error(this->dp));
+		return;
+	}
+	if (this->n_stale_sas || this->n_stale_sps)
+		DBG1(DBG_KNL, "nfvpn: %u SAs and %u policies of a previous charon in the "
+		     "dataplane: its policies go when this charon installs the same, its "
+		     "SAs at their hard lifetime", this->n_stale_sas, this->n_stale_sps);
+}
+
+static void stale_sa_expired(private_nfvpn_ipsec_t *this, const char *name)
+{
+	uint32_t i;
+
+	this->mutex->lock(this->mutex);
+	for (i = 0; i < this->n_stale_sas; i++) {
+		if (!streq(this->stale_sas[i], name))
+			continue;
+		DBG1(DBG_KNL, "nfvpn: deleting SA %s of a previous charon (hard lifetime)",
+		     name);
+		if (nfvpn_dp_sa_del(this->dp, name) < 0)
+			DBG1(DBG_KNL, "nfvpn: deleting SA %s failed: %s", name,
+			     nfvpn_dp_error(this->dp));
+		this->stale_sas[i][0] = '\0';
+	}
+	this->mutex->unlock(this->mutex);
+}
+
+/* This charon's policy sp replaces the previous charon's with its selectors. */
+static void stale_sp_replace(private_nfvpn_ipsec_t *this, const struct nfvpn_dp_sp *sp)
+{
+	uint32_t i;
+
+	for (i = 0; i < this->n_stale_sps; i++) {
+		struct nfvpn_dp_sp *old = &this->stale_sps[i];
+
+		if (!old->name[0] || !nfvpn_dp_sp_same(old, sp))
+			continue;
+		DBG1(DBG_KNL, "nfvpn: policy %s replaces %s of a previous charon",
+		     sp->name, old->name);
+		if (nfvpn_dp_sp_del(this->dp, old->name) < 0)
+			DBG1(DBG_KNL, "nfvpn: deleting policy %s failed: %s", old->name,
+			     nfvpn_dp_error(this->dp));
+		old->name[0] = '\0';
+	}
+}
+
 /* Called by charon's watcher thread when the event connection is readable. */
 CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
 {
@@ -176,9 +238,12 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	}
 	e->destroy(e);
 	this->mutex->unlock(this->mutex);
-	/* not charon's (a static SA of the YAML), or already deleted */
-	if (!dst)
+	/* a previous charon's: nobody will rekey it, it goes at its hard expiry */
+	if (!dst) {
+		if (hard)
+			stale_sa_expired(this, name);
 		return TRUE;
+	}
 	DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", name, hard ? "hard" : "soft");
 	charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
 	dst->destroy(dst);
@@ -255,6 +320,10 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
 		sa.hard_bytes = data->lifetime->bytes.life;
 		sa.soft_packets = data->lifetime->packets.rekey;
 		sa.hard_packets = data->lifetime->packets.life;
+		/* as kernel-netlink sets XFRM's: charon's own timers act
+		 * first; these expire the SAs of a charon that died */
+		sa.soft_seconds = data->lifetime->time.rekey;
+		sa.hard_seconds = data->lifetime->time.life;
 	}
 	this->mutex->lock(this->mutex);
 	events_ensure(this);
@@ -498,6 +567,7 @@ static status_t policy_install(private_nfvpn_ipsec_t *this, policy_entry_t *p,
 	if (old[0] && nfvpn_dp_sp_del(this->dp, old) < 0)
 		DBG1(DBG_KNL, "nfvpn: deleting policy %s failed: %s", old,
 		     nfvpn_dp_error(this->dp));
+	stale_sp_replace(this, &sp);
 	return SUCCESS;
 }
 
@@ -648,6 +718,8 @@ METHOD(kernel_ipsec_t, destroy, void, private_nfvpn_ipsec_t *this)
 		nfvpn_dp_destroy(this->ev);
 	}
 	nfvpn_dp_destroy(this->dp);
+	free(this->stale_sas);
+	free(this->stale_sps);
 	this->mutex->destroy(this->mutex);
 	free(this);
 }
@@ -694,8 +766,13 @@ nfvpn_ipsec_t *nfvpn_ipsec_create(void)
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 		r = (uint32_t)time(NULL);
 	this->next_spi = SPI_MIN + r % (SPI_MAX - SPI_MIN + 1);
+	/* and names other than a previous charon's, whose may still be there */
+	if (getrandom(&this->seq, sizeof(this->seq), 0) != sizeof(this->seq))
+		this->seq = r ^ (uint32_t)getpid();
+	this->seq &= 0x7fffffff;
 	this->mutex->lock(this->mutex);
 	events_ensure(this);
+	stale_load(this);
 	this->mutex->unlock(this->mutex);
 	DBG1(DBG_KNL, "nfvpn: SAs and policies go to nfvpn-dataplane");
 	return &this->public;

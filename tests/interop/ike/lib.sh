@@ -46,11 +46,15 @@ charon {
 	}
 }
 EOC
-	in_ns "$ns" sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" LD_PRELOAD="$3" "$4"' \
+	ip netns exec "$ns" sh -c 'mount --bind "$1" /run && exec env STRONGSWAN_CONF="$2" LD_PRELOAD="$3" "$4"' \
 		sh "$WORK/$name.run" "$WORK/$name.conf" "$preload" "$CHARON" \
 		> "$WORK/$name.out" 2>&1 &
+	# not in_ns (a function: $! would be its subshell); ip netns exec, sh
+	# and env exec: this is charon's pid
+	eval "CHARON_PID_$name=\$!"
+	# the socket exists from its bind(), answers once vici listens
 	for _ in $(seq 100); do
-		[ -S "$WORK/$name.vici" ] && return 0
+		[ -S "$WORK/$name.vici" ] && sw "$name" --stats > /dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	cat "$WORK/$name.out" "$WORK/$name.log" >&2
