@@ -5,13 +5,13 @@
 #  2. a new charon starts: the plugin finds the old SAs and policies;
 #     the peer connects again, the new CHILD_SA's policies replace the old
 #     ones with the same selectors; the old SAs go at their hard lifetime
-#     (10 s, which the dataplane enforces and reports), so that the
+#     (6 s, which the dataplane enforces and reports), so that the
 #     dataplane ends with the new pair and its two policies only.
 . "$(dirname "$0")/lib.sh"
 
 ike_site
-ike_swconf nfvpn aes128gcm16 psk "life_time = 10s
-				rekey_time = 8s"
+ike_swconf nfvpn aes128gcm16 psk "life_time = 6s
+				rekey_time = 4s"
 ike_swconf peer aes128gcm16 psk
 ike_up
 old_sas=$(dp_ike_sas | awk '{ print $1 }' | tr '\n' ' ')
@@ -50,7 +50,7 @@ for _ in $(seq 150); do
 done
 ctl sa
 ctl sp
-[ "$(dp_count sa)" = 2 ] || fail "$(dp_count sa) SAs 15 s after the restart, expected the new 2"
+[ "$(dp_count sa)" = 2 ] || fail "$(dp_count sa) SAs 15 s after the new CHILD_SA, expected its 2"
 [ "$(dp_count sp)" = 2 ] || fail "$(dp_count sp) policies after the restart, expected 2"
 for sa in $old_sas; do
 	dp_ike_sas | grep -q "^$sa " && fail "SA $sa of the dead charon is still there"
