@@ -120,6 +120,7 @@ addresses:
   - { port: p1, address: 10.1.0.1/24 }
 routes:
   - { dst: 10.2.0.0/24, via: 192.0.2.2 }
+  - { dst: 10.3.0.0/24, via: 192.0.2.2 }	# road warriors' pool
 EOP
 	dp_start "$WORK/policy.yaml"
 	# the routes are the dataplane's: charon must not install any in the kernel
