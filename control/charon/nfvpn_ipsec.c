@@ -686,7 +686,9 @@ METHOD(kernel_ipsec_t, flush_policies, status_t, private_nfvpn_ipsec_t *this)
 /*
  * charon's IKE sockets live in the kernel, behind the dataplane's
  * exception path; the dataplane lets UDP 500 and 4500 to its addresses
- * through (esp_policy_in.c) and hands ESP-in-UDP to its SAs itself.
+ * through its inbound check (esp_policy_in.c) and hands ESP-in-UDP to its
+ * SAs itself. Outbound, IKE is not exempt from the SPD yet: a CHILD_SA
+ * whose selectors cover charon's own packets would take them (docs/ike.md).
  */
 METHOD(kernel_ipsec_t, bypass_socket, bool, private_nfvpn_ipsec_t *this,
        int fd, int family)
