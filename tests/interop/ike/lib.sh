@@ -6,6 +6,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../../smoke/lib.sh"
 
 CHARON=/usr/lib/ipsec/charon
+# shellcheck disable=SC2034  # set by charon_start, read by the tests
+declare -A CHARON_PID	# by name, charon_start's
 NFVPN_PLUGIN=$NFV_BUILD/control/charon/libstrongswan-nfvpn.so
 # the plugins both sides need for IKEv2 with PSK or certificates over openssl
 IKE_PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey kdf hmac"
@@ -51,7 +53,7 @@ EOC
 		> "$WORK/$name.out" 2>&1 &
 	# not in_ns (a function: $! would be its subshell); ip netns exec, sh
 	# and env exec: this is charon's pid
-	eval "CHARON_PID_$name=\$!"
+	CHARON_PID[$name]=$!
 	# the socket exists from its bind(), answers once vici listens
 	for _ in $(seq 100); do
 		[ -S "$WORK/$name.vici" ] && sw "$name" --stats > /dev/null 2>&1 && return 0

@@ -22,8 +22,8 @@ print(" ".join(p["name"] for p in d))')
 echo "SAs $old_sas, policies $old_sps"
 
 # 1.
-kill -KILL "$CHARON_PID_nfvpn"
-wait "$CHARON_PID_nfvpn" 2>/dev/null
+kill -KILL "${CHARON_PID[nfvpn]}"
+wait "${CHARON_PID[nfvpn]}" 2>/dev/null
 in_ns "$LAN" ping -c 3 -i 0.2 -W 2 10.2.0.1 > "$WORK/ping" ||
 	{ cat "$WORK/ping"; fail "the dataplane stopped forwarding when charon died"; }
 echo "ok forwarding without charon"

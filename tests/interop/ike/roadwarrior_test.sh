@@ -106,7 +106,7 @@ echo "$vips" | xargs -P 25 -I VIP ip netns exec "$PEER" ping -c 1 -W 3 -I VIP 10
 dp_ike_sas | awk '$5 < 1 { print "SA " $1 " carried nothing"; bad = 1 } END { exit bad }' ||
 	fail "a client's SA carried no packet"
 echo "ok $N clients, a ping each"
-grep VmHWM /proc/"$CHARON_PID_nfvpn"/status
+grep VmHWM /proc/"${CHARON_PID[nfvpn]}"/status
 
 t0=$(date +%s.%N)
 sw nfvpn --terminate --ike rw --timeout 60 > /dev/null 2>&1
