@@ -304,6 +304,17 @@ static void read_lifetime(struct nfv_ploader *ld, struct nfv_yitem *sit,
 		nfv_yerror(ld, m.map, "%s: a soft limit is above its hard limit", it.path);
 }
 
+void nfv_ipsec_name_check(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
+			  const char *name)
+{
+	char path[96];
+
+	if (nfv_ipsec_name_is_ike(name))
+		nfv_yerror(ld, it->m->val[k], "%s: \"%s\": names beginning with \""
+			   NFV_IPSEC_IKE_PREFIX "\" are the IKE daemon's (docs/ike.md)",
+			   nfv_ypath(it, k, path, sizeof(path)), name);
+}
+
 static void read_sa(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 {
 	struct nfv_policy_sa *sa = obj;
@@ -313,6 +324,7 @@ static void read_sa(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 
 	sa->mark = it->m->map;
 	nfv_yget_name(ld, it, SA_K_NAME, NFV_NAME_MAX - 1, sa->name);
+	nfv_ipsec_name_check(ld, it, SA_K_NAME, sa->name);
 	nfv_read_spi(ld, it, SA_K_SPI, &sa->spi);
 	if (nfv_yget_enum(ld, it, SA_K_DIR, nfv_ipsec_dir_names, NFV_IPSEC_DIR_MAX, &v))
 		sa->dir = (uint8_t)v;

@@ -18,6 +18,19 @@
 #include "nfv_ipsec_sa.h"
 #include "nfv_policy.h"
 
+/*
+ * The names of the SAs and policies that the IKE daemon installs through
+ * its plugin (control/charon, docs/ike.md): charon owns them, nfvpnd's
+ * apply leaves them alone, and a policy file may not use the prefix.
+ */
+#define NFV_IPSEC_IKE_PREFIX "ike-"
+
+static inline bool nfv_ipsec_name_is_ike(const char *name)
+{
+	return __builtin_strncmp(name, NFV_IPSEC_IKE_PREFIX,
+				 sizeof(NFV_IPSEC_IKE_PREFIX) - 1) == 0;
+}
+
 struct nfv_policy_sa {
 	struct nfv_mark mark;
 	struct nfv_mark name_mark, spi_mark;	/* for duplicate messages */

@@ -40,6 +40,9 @@ const struct nfv_keyfile_entry *nfv_keyfile_find(const struct nfv_keyfile *kf,
 						 const char *name);
 /* Wipes the file's bytes and frees. */
 void nfv_keyfile_fini(struct nfv_keyfile *kf);
+/* An error when name (of key k) has the IKE daemon's prefix. */
+void nfv_ipsec_name_check(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
+			  const char *name);
 bool nfv_read_spi(struct nfv_ploader *ld, struct nfv_yitem *it, unsigned int k,
 		  uint32_t *spi);
 

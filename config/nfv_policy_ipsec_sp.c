@@ -136,8 +136,10 @@ static void read_sp(struct nfv_ploader *ld, struct nfv_yitem *it, void *obj)
 
 	sp->mark = it->m->map;
 	sp->sa = -1;
-	if (it->val[SP_K_NAME] != NULL)
+	if (it->val[SP_K_NAME] != NULL) {
 		nfv_yget_name(ld, it, SP_K_NAME, NFV_NAME_MAX - 1, sp->name);
+		nfv_ipsec_name_check(ld, it, SP_K_NAME, sp->name);
+	}
 	sp->name_mark = it->m->val[SP_K_NAME];
 	if (nfv_yget_int(ld, it, SP_K_PRIO, INT32_MIN, INT32_MAX, &i))
 		sp->priority = (int32_t)i;

@@ -170,8 +170,12 @@ static int read_ipsec(struct nfv_client *c, struct nfv_policy *p,
 		goto out;
 	}
 	for (uint32_t i = 0; i < nsa; i++) {
-		struct nfv_policy_sa *r = &ips->sas[ips->nb_sas++];
+		struct nfv_policy_sa *r;
 
+		/* charon's (docs/ike.md): not nfvpnd's to keep or delete */
+		if (nfv_ipsec_name_is_ike(sa[i].name))
+			continue;
+		r = &ips->sas[ips->nb_sas++];
 		memcpy(r->name, sa[i].name, sizeof(r->name) - 1);
 		r->spi = sa[i].spi;
 		r->reqid = sa[i].reqid;
@@ -192,8 +196,11 @@ static int read_ipsec(struct nfv_client *c, struct nfv_policy *p,
 		sa_keys(r, applied);
 	}
 	for (uint32_t i = 0; i < nsp; i++) {
-		struct nfv_policy_sp *r = &ips->sps[ips->nb_sps++];
+		struct nfv_policy_sp *r;
 
+		if (nfv_ipsec_name_is_ike(sp[i].sp.name))
+			continue;
+		r = &ips->sps[ips->nb_sps++];
 		*r = sp[i].sp;
 		r->name[sizeof(r->name) - 1] = '\0';
 		r->sa = -1;	/* by name: sa_ref */

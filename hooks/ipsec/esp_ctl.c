@@ -255,8 +255,12 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events)
 			*events |= NFV_IPSEC_EV_SOFT;
 	if (esp_limit(&sa->soft, sa->soft_tsc, now, &s))
 		*events |= NFV_IPSEC_EV_SOFT;
-	/* the workers check their own counters; the sum catches the rest */
-	if (sa->dead || esp_limit(&sa->hard, sa->hard_tsc, now, &s)) {
+	/*
+	 * the workers check their own counters; the sum catches the rest. A
+	 * packet a worker refused (expired) is the hard byte limit too: the
+	 * counter stops below the limit when the next packet would cross it
+	 */
+	if (sa->dead || s.expired || esp_limit(&sa->hard, sa->hard_tsc, now, &s)) {
 		sa->dead = 1;
 		*events |= NFV_IPSEC_EV_HARD;
 	}

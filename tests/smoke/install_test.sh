@@ -41,4 +41,12 @@ inst_man
 inst_completion
 inst_client
 inst_run
+# the charon plugin, when this build has it (docs/ike.md): in charon's
+# plugin folder whatever the prefix, its one symbol exported
+if [ -f "$NFV_BUILD/control/charon/libstrongswan-nfvpn.so" ]; then
+	so=$ROOT/usr/lib/ipsec/plugins/libstrongswan-nfvpn.so
+	[ -f "$so" ] || fail "no /usr/lib/ipsec/plugins/libstrongswan-nfvpn.so"
+	syms=$(nm -D --defined-only "$so" | awk '{ print $3 }' | tr '\n' ' ')
+	[ "$syms" = "nfvpn_plugin_create " ] || fail "the charon plugin exports: $syms"
+fi
 echo "PASS: install_test ($PREFIX)"

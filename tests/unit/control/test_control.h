@@ -34,5 +34,6 @@ int test_show_register(void);
 int test_args_register(void);
 int test_queue_register(void);
 int test_fmt_register(void);
+int test_charon_dp_register(void);
 
 #endif

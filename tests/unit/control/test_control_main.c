@@ -95,7 +95,8 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	if (test_client_register() || test_show_register() ||
-	    test_args_register() || test_queue_register() || test_fmt_register())
+	    test_args_register() || test_queue_register() || test_fmt_register() ||
+	    test_charon_dp_register())
 		return 1;
 	ret = nfv_test_run();
 	fake_stop(&test_srv);

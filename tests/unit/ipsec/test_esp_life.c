@@ -81,6 +81,29 @@ static void test_life_limits(void)
 	esp_sa_get(t.ips, 2)->hard_tsc = 1;
 	CU_ASSERT(nfv_ipsec_sa_poll(t.ips, 2, &ev) == 0 && ev == NFV_IPSEC_EV_HARD);
 	CU_ASSERT(nfv_ipsec_sa_poll(t.ips, 9, &ev) == -ENOENT);
+
+	/*
+	 * a byte limit that no sum of packets meets exactly: 2 x 38 bytes
+	 * counted, the third refused; the count stays below the limit, and the
+	 * refusal is the hard event (charon's life_bytes, docs/ike.md)
+	 */
+	c.id = 3;
+	c.spi = 0x6002;
+	c.hard.seconds = 0;
+	c.hard.bytes = 100;
+	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t.ips, &c) == 0);
+	CU_ASSERT_FATAL(nfv_ipsec_sp_del(t.ips, NFV_IPSEC_DIR_OUT, 1) == 0);
+	CU_ASSERT_FATAL(test_sp_any(&t, 3, NFV_IPSEC_DIR_OUT, AF_INET, NFV_IPSEC_PROTECT, 3) == 0);
+	for (int i = 0; i < 2; i++) {
+		m = life_pkt(9, 10, buf);
+		CU_ASSERT_EQUAL(test_run_output(&t, m), NFV_STOLEN);
+		rte_pktmbuf_free(test_take(&t, NFV_INJECT_LOCAL_OUT));
+	}
+	CU_ASSERT(nfv_ipsec_sa_poll(t.ips, 3, &ev) == 0 && ev == 0);
+	m = life_pkt(9, 10, buf);
+	CU_ASSERT_EQUAL(test_run_output(&t, m), NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED));
+	rte_pktmbuf_free(m);
+	CU_ASSERT(nfv_ipsec_sa_poll(t.ips, 3, &ev) == 0 && ev == NFV_IPSEC_EV_HARD);
 	test_esp_teardown(&t);
 }
 
