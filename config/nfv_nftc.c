@@ -248,22 +248,43 @@ err_po:
 	return ret;
 }
 
+/*
+ * spawn() with in (len bytes) on standard input and, when extra is not
+ * NULL, extra_len bytes on descriptor 3; what says which is which in err.
+ */
+static int spawn_bytes(char *const argv[], const void *in, size_t len, const void *extra,
+		       size_t extra_len, const char *what, struct nfv_nftc_out *out,
+		       char *err, size_t errlen)
+{
+	int fd, xfd = -1, ret;
+
+	if (errlen)
+		err[0] = '\0';
+	fd = bytes_memfd(in, len);
+	if (fd >= 0 && extra != NULL) {
+		xfd = bytes_memfd(extra, extra_len);
+		if (xfd < 0) {
+			close(fd);
+			fd = xfd;
+		}
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "memfd for the %s: %s", what, strerror(-fd));
+		return fd;
+	}
+	ret = spawn(argv, fd, xfd, out, err, errlen);
+	if (xfd >= 0)
+		close(xfd);
+	close(fd);
+	return ret;
+}
+
 int nfv_nftc_spawn(const char *text, const char *name, struct nfv_nftc_out *out,
 		   char *err, size_t errlen)
 {
 	char *const argv[] = { (char *)NFV_NFTC_NAME, (char *)"--name", (char *)name, NULL };
-	int in, ret;
 
-	if (errlen)
-		err[0] = '\0';
-	in = bytes_memfd(text, strlen(text));
-	if (in < 0) {
-		snprintf(err, errlen, "memfd for the nft text: %s", strerror(-in));
-		return in;
-	}
-	ret = spawn(argv, in, -1, out, err, errlen);
-	close(in);
-	return ret;
+	return spawn_bytes(argv, text, strlen(text), NULL, 0, "nft text", out, err, errlen);
 }
 
 int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t ctrs_len,
@@ -271,43 +292,18 @@ int nfv_nftc_spawn_list(const void *msgs, size_t len, const void *ctrs, size_t c
 {
 	char *argv[] = { (char *)NFV_NFTC_NAME, (char *)"--list", (char *)"--counters",
 			 (char *)"3", handles ? (char *)"--handles" : NULL, NULL };
-	int in, cin, ret;
 
-	if (errlen)
-		err[0] = '\0';
-	in = bytes_memfd(msgs, len);
-	if (in < 0) {
-		snprintf(err, errlen, "memfd for the ruleset: %s", strerror(-in));
-		return in;
-	}
-	cin = bytes_memfd(ctrs, ctrs_len);
-	if (cin < 0) {
-		close(in);
-		snprintf(err, errlen, "memfd for the counters: %s", strerror(-cin));
-		return cin;
-	}
-	ret = spawn(argv, in, cin, out, err, errlen);
-	close(cin);
-	close(in);
-	return ret;
+	/* ctrs never NULL: a ruleset without rules has an empty memfd */
+	return spawn_bytes(argv, msgs, len, ctrs != NULL ? ctrs : "", ctrs_len,
+			   "ruleset and its counters", out, err, errlen);
 }
 
 int nfv_nftc_spawn_validate(const void *msgs, size_t len, char *err, size_t errlen)
 {
 	char *const argv[] = { (char *)NFV_NFTC_NAME, (char *)"--validate", NULL };
 	struct nfv_nftc_out out = { 0 };
-	int in, ret;
+	int ret = spawn_bytes(argv, msgs, len, NULL, 0, "ruleset", &out, err, errlen);
 
-	if (errlen)
-		err[0] = '\0';
-	in = bytes_memfd(msgs, len);
-	if (in < 0) {
-		snprintf(err, errlen, "memfd for the ruleset: %s", strerror(-in));
-		return in;
-	}
-	ret = spawn(argv, in, -1, &out, err, errlen);
-	close(in);
 	nfv_nftc_out_fini(&out);
 	return ret;
 }
-

@@ -296,7 +296,8 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 					   v[i].data, v[i].chain, v[i].expires);
 		} else {
 			sort_len = s->key_len;
-			qsort(v, n, sizeof(*v), elem_cmp);
+			if (n > 1)	/* an empty set (a dynamic one) has no v */
+				qsort(v, n, sizeof(*v), elem_cmp);
 			ret = build_ranges(s, v, n, flags & NFT_SET_INTERVAL);
 		}
 	}

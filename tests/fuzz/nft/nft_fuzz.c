@@ -10,9 +10,11 @@
  *
  * libnftnl exits the process on some malformed attributes (abi_breakage());
  * the dataplane therefore has nfvpn-nftc --validate parse a load in a child
- * first and refuses what it refuses. This target does the same with a fork:
- * an input the child's parse exits on is refused; one it survives (or
- * crashes on: the in-process parse then reports it) is parsed here.
+ * first and refuses what it refuses; libnftnl also crashes on some (a rule
+ * expression without a name: a NULL strcmp), which the child's death
+ * refuses too. This target does the same with a fork: an input the child
+ * does not parse to its end is refused; one it does is parsed again here,
+ * then compiled (the compiler, ours, runs in-process only).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -27,7 +29,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* false when libnftnl, in a child, exits on the input: the dataplane refuses it */
+/* false when libnftnl, in a child, exits or dies on the input: the dataplane
+ * (nfvpn-nftc --validate) refuses it */
 static bool parses_apart(const uint8_t *data, size_t size)
 {
 	struct nfv_nft_objs objs;
@@ -44,7 +47,7 @@ static bool parses_apart(const uint8_t *data, size_t size)
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		;
-	return !WIFEXITED(status) || WEXITSTATUS(status) == 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,18 +11,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 secs=${1:-${NFV_FUZZ_SECONDS:-30}}
-bdir=$top/build-fuzz
 nftc=${NFVPN_NFTC:-${NFV_BUILD:-$top/build}/control/nftc/nfvpn-nftc}
 fail() { echo "FAIL: nft_fuzz_test: $*" >&2; exit 1; }
-command -v clang >/dev/null || fail "clang is not installed"
 [ -x "$nftc" ] || fail "no nfvpn-nftc at $nftc (build the plain tree first)"
-
-if [ ! -f "$bdir/build.ninja" ]; then
-	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false -Dwerror=true \
-		-Db_sanitize=address -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link > /dev/null || fail "meson setup"
-fi
-ninja -C "$bdir" tests/fuzz/nft/nfvpn-nft-fuzz > /dev/null || fail "build"
+. "$top/tests/interop/fuzz/fuzz_lib.sh"
+fuzz_build tests/fuzz/nft/nfvpn-nft-fuzz
 
 work=$(mktemp -d /tmp/nfvpn-nft-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -10,16 +10,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 secs=${1:-${NFV_FUZZ_SECONDS:-30}}
-bdir=$top/build-fuzz
 fail() { echo "FAIL: policy_fuzz_test: $*" >&2; exit 1; }
-command -v clang >/dev/null || fail "clang is not installed"
-
-if [ ! -f "$bdir/build.ninja" ]; then
-	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false -Dwerror=true \
-		-Db_sanitize=address -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link > /dev/null || fail "meson setup"
-fi
-ninja -C "$bdir" tests/fuzz/policy/nfvpn-policy-fuzz > /dev/null || fail "build"
+. "$top/tests/interop/fuzz/fuzz_lib.sh"
+fuzz_build tests/fuzz/policy/nfvpn-policy-fuzz
 
 work=$(mktemp -d /tmp/nfvpn-policy-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -340,6 +340,26 @@ static void test_load_refused(void)
 		CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -EINVAL,
 			"malformed ruleset messages: ");
 	}
+	/* a rule expression without a name: libnftnl's parser dereferences
+	 * NULL (found by nft_fuzz_test); the validator dies, not the dataplane */
+	{
+		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr((char *)msgs, NFT_MSG_NEWRULE,
+							     NFPROTO_IPV4, 0, 0);
+		struct nlattr *list, *elem;
+
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "filt");
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "fwd");
+		list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+		elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+		mnl_attr_put_u32(nlh, NFTA_EXPR_DATA, 0);
+		mnl_attr_nest_end(nlh, elem);
+		mnl_attr_nest_end(nlh, list);
+		txn = load_begin();
+		CU_ASSERT_EQUAL(load_data(txn, msgs, nlh->nlmsg_len), 0);
+		cm = commit_msg(txn, "mirror ip filt");
+		CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -EINVAL,
+			"malformed ruleset messages: nfvpn-nftc killed by signal");
+	}
 
 	/* an expression the compiler does not have */
 	len = ruleset_msgs(msgs, sizeof(msgs), "tproxy");
@@ -351,7 +371,7 @@ static void test_load_refused(void)
 
 	fi = info();
 	CU_ASSERT_EQUAL(fi.loads, 1);
-	CU_ASSERT_EQUAL(fi.load_errors, 3);
+	CU_ASSERT_EQUAL(fi.load_errors, 4);
 	CU_ASSERT(strstr(fi.last_error, "tproxy") != NULL);
 	CU_ASSERT_EQUAL(fi.rules, 1);
 	CU_ASSERT_EQUAL(f.dp.generation, gen);

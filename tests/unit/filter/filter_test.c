@@ -166,6 +166,25 @@ struct nfv_filter_ruleset *ft_ruleset(const char *text)
 	return rs;
 }
 
+int ft_suite_ruleset(const char *text, const struct nfv_filter_config *cfg,
+		     struct nfv_filter_ruleset **rs)
+{
+	struct nfv_filter_config def = ft_config();
+	char err[512];
+
+	if (ft_ruleset_from_text(text, cfg != NULL ? cfg : &def, rs, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "ruleset: %s\n", err);
+	return 1;
+}
+
+int ft_suite_free(struct nfv_filter_ruleset **rs)
+{
+	nfv_filter_ruleset_free(*rs);
+	*rs = NULL;
+	return 0;
+}
+
 uint32_t ft_run(const struct nfv_filter_ruleset *rs, enum nfv_hook hook, int prio,
 		struct rte_mbuf *m, uint64_t now)
 {

@@ -38,6 +38,14 @@ extern uint64_t ft_clock_now;
 struct nfv_filter_config ft_config(void);
 /* Builds a ruleset from nft text (ft_text.h); fails the test on error. */
 struct nfv_filter_ruleset *ft_ruleset(const char *text);
+/*
+ * A suite's ruleset, built by its CUnit setup (no assertion can run there):
+ * 0, or 1 with nft's or the compiler's message on stderr. cfg NULL:
+ * ft_config(). ft_suite_free() is the teardown's half.
+ */
+int ft_suite_ruleset(const char *text, const struct nfv_filter_config *cfg,
+		     struct nfv_filter_ruleset **rs);
+int ft_suite_free(struct nfv_filter_ruleset **rs);
 /* Runs one packet through the base chains at (hook, prio). */
 uint32_t ft_run(const struct nfv_filter_ruleset *rs, enum nfv_hook hook, int prio,
 		struct rte_mbuf *m, uint64_t now);

@@ -117,20 +117,14 @@ static void test_refused(void)
 static int setup(void)
 {
 	struct nfv_filter_config cfg = ft_config();
-	char err[512];
 
 	cfg.xfrm = &xfrm;
-	if (ft_ruleset_from_text(ruleset, &cfg, &rs, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ruleset: %s\n", err);
-		return 1;
-	}
-	return 0;
+	return ft_suite_ruleset(ruleset, &cfg, &rs);
 }
 
 static int teardown(void)
 {
-	nfv_filter_ruleset_free(rs);
-	return 0;
+	return ft_suite_free(&rs);
 }
 
 int main(int argc, char **argv)
