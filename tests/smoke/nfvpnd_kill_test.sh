@@ -30,6 +30,7 @@ cp "$WORK/p1.yaml" "$WORK/policy.yaml"
 gen() { ctl --json status | $PY -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
 routes() { ctl routes | sort; }
 now_ms() { date +%s%3N; }
+ms_s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }	# 1500 -> 1.500
 
 
 # nfvpnd running and A applied (a try may have landed after the commit)
@@ -56,12 +57,12 @@ GEN_A=$(gen)
 # 1. kill -9 mid-reload; the delay adapts: too early, later; too late, earlier
 delay=60
 hit=0
-for try in $(seq 12); do
+for try in $(seq 20); do
 	ensure_a
 	from=$(($(wc -l < "$WORK/dataplane.log") + 1))
 	cp "$WORK/p2.yaml" "$WORK/policy.yaml"
 	kill -HUP "$NFVPND_PID"
-	sleep "$(printf '0.%03d' "$delay")"
+	sleep "$(ms_s "$delay")"
 	kill -9 "$NFVPND_PID"
 	wait "$NFVPND_PID" 2>/dev/null
 	NFVPND_PID=
@@ -70,7 +71,7 @@ for try in $(seq 12); do
 	n=$(undone "$from")
 	if [ -z "$n" ] || [ "$n" = 0 ]; then
 		# no transaction yet, or committed: the routes are A's or B's whole
-		[ "$(gen)" = "$GEN_A" ] && delay=$((delay + 40)) || delay=$((delay / 2 + 1))
+		[ "$(gen)" = "$GEN_A" ] && delay=$((delay + delay / 2 + 40)) || delay=$((delay / 2 + 1))
 		continue
 	fi
 	[ "$n" -lt "$ROUTES" ] || { delay=$((delay / 2 + 1)); continue; }
@@ -83,17 +84,17 @@ for try in $(seq 12); do
 	hit=1
 	break
 done
-[ "$hit" = 1 ] || fail "no kill -9 landed in the middle of a reload in 12 tries"
+[ "$hit" = 1 ] || fail "no kill -9 landed in the middle of a reload in 20 tries"
 
 # 2. SIGTERM to nfvpnd mid-apply: out within 2 s, A's routes
 delay=$((delay > 10 ? delay : 10))
 hit=0
-for try in $(seq 12); do
+for try in $(seq 20); do
 	ensure_a
 	from=$(($(wc -l < "$WORK/dataplane.log") + 1))
 	cp "$WORK/p2.yaml" "$WORK/policy.yaml"
 	kill -HUP "$NFVPND_PID"
-	sleep "$(printf '0.%03d' "$delay")"
+	sleep "$(ms_s "$delay")"
 	t0=$(now_ms)
 	kill -TERM "$NFVPND_PID"
 	for _ in $(seq 100); do kill -0 "$NFVPND_PID" 2>/dev/null || break; sleep 0.02; done
@@ -105,7 +106,7 @@ for try in $(seq 12); do
 	for _ in $(seq 50); do [ -n "$(undone "$from")" ] && break; sleep 0.02; done
 	n=$(undone "$from")
 	if [ -z "$n" ] || [ "$n" = 0 ] || [ "$n" -ge "$ROUTES" ]; then
-		[ "$(gen)" = "$GEN_A" ] && delay=$((delay + 40)) || delay=$((delay / 2 + 1))
+		[ "$(gen)" = "$GEN_A" ] && delay=$((delay + delay / 2 + 40)) || delay=$((delay / 2 + 1))
 		continue
 	fi
 	routes | cmp -s "$WORK/routes.a" - || fail "SIGTERM at $n changes left other routes"
@@ -113,14 +114,14 @@ for try in $(seq 12); do
 	hit=1
 	break
 done
-[ "$hit" = 1 ] || fail "no SIGTERM landed in the middle of a reload in 12 tries"
+[ "$hit" = 1 ] || fail "no SIGTERM landed in the middle of a reload in 20 tries"
 
 # 3. SIGINT to the dataplane mid-apply: out within 2 s
 ensure_a
 from=$(($(wc -l < "$WORK/dataplane.log") + 1))
 cp "$WORK/p2.yaml" "$WORK/policy.yaml"
 kill -HUP "$NFVPND_PID"
-sleep "$(printf '0.%03d' "$delay")"
+sleep "$(ms_s "$delay")"
 t0=$(now_ms)
 kill -INT "$DP_PID"
 for _ in $(seq 250); do kill -0 "$DP_PID" 2>/dev/null || break; sleep 0.02; done
