@@ -104,6 +104,12 @@ for p in a b c d; do
 	$PY "$TRAFFIC" compare "$WORK/plain.$p.json" "$WORK/offload.$p.json" ||
 		fail "phase $p: the flowtable changed the output"
 done
+# CI's sanitizer pass (NFV_ASAN_PASS) stops here: the four-worker run is
+# the same packet path again, which the plain pass runs
+if [ -n "${NFV_ASAN_PASS:-}" ]; then
+	echo "PASS $SMOKE_NAME (one worker)"
+	exit 0
+fi
 run offload 4
 echo "offloaded with 4 workers: $OFFLOADED packets"
 [ "$OFFLOADED" -ge 20 ] || fail "only $OFFLOADED packets were offloaded by 4 workers"

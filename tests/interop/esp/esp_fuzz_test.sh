@@ -1,23 +1,17 @@
 #!/usr/bin/env bash
 # libFuzzer on the ESP input path (tests/fuzz/esp/fuzz_esp_input.c): builds
-# it with clang, ASan and coverage in its own build directory, runs it for
+# it with clang, ASan and coverage in build-fuzz (shared with the other
+# fuzz tests: tests/interop/fuzz/fuzz_lib.sh), runs it for
 # NFV_FUZZ_SECONDS (30) from the seed corpus of tests/fuzz/esp/corpus, and
 # fails on any crash, sanitizer report or leaked mbuf (the target aborts).
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-bdir=${NFV_FUZZ_BUILD:-$top/build-fuzz-esp}
 secs=${NFV_FUZZ_SECONDS:-30}
 work=$(mktemp -d /tmp/nfvpn-esp-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-
-command -v clang > /dev/null || { echo "FAIL: esp_fuzz_test: clang is missing" >&2; exit 1; }
-if [ ! -f "$bdir/build.ninja" ]; then
-	CC=clang meson setup "$bdir" "$top" -Dfuzz=true -Dtests=false -Dwerror=true \
-		-Db_sanitize=address -Db_lundef=false > "$work/setup.log" 2>&1 ||
-		{ cat "$work/setup.log" >&2; echo "FAIL: esp_fuzz_test: meson setup" >&2; exit 1; }
-fi
-ninja -C "$bdir" hooks/ipsec/fuzz_esp_input > "$work/build.log" 2>&1 ||
-	{ tail -30 "$work/build.log" >&2; echo "FAIL: esp_fuzz_test: build" >&2; exit 1; }
+fail() { echo "FAIL: esp_fuzz_test: $*" >&2; exit 1; }
+. "$top/tests/interop/fuzz/fuzz_lib.sh"
+fuzz_build hooks/ipsec/fuzz_esp_input
 
 # LSan cannot see into DPDK's memory, where the module keeps its state
 mkdir "$work/corpus"

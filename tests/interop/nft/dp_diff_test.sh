@@ -93,12 +93,18 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
 	in_ns "$KR" nft -f "$rs" || fail "$name: the kernel refused the ruleset"
-	rm -f "$WORK/sent"
+	rm -f "$WORK/sent" "$WORK/kernel.txt.ready" "$WORK/dp.txt.ready"
 	in_ns "$KB" $DIFF sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how &
 	ks=$!
 	in_ns "$DB" $DIFF sniff b0 "$WORK/sent" "$WORK/dp.txt" $how &
 	ds=$!
-	sleep $((2 + ${wait_s:-0}))
+	# both sniffers listening (scapy's start-up takes about a second)
+	for _ in $(seq 200); do
+		[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] && break
+		sleep 0.05
+	done
+	[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] || fail "$name: no sniffer"
+	sleep "${wait_s:-0}"
 	in_ns "$KA" $DIFF send a0 "$KMAC" "$pkts" &
 	kt=$!
 	in_ns "$DA" $DIFF send a0 02:00:00:00:00:01 "$pkts" || fail "send"

@@ -401,10 +401,13 @@ def sniff(iface, stop, out, with_bytes=None):
     import time
     s = AsyncSniffer(iface=iface, filter="ip or ip6", store=True)
     s.start()
+    # the socket is open a moment after start(): then say so (OUT.ready)
+    time.sleep(0.3)
+    open(out + ".ready", "w").close()
     end = time.time() + 120
     while not os.path.exists(stop) and time.time() < end:
-        time.sleep(0.1)
-    time.sleep(1)
+        time.sleep(0.05)
+    time.sleep(0.5)
     seen = {}
     for p in s.stop():
         whole = with_bytes == "packet"
