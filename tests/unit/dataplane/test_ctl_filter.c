@@ -357,8 +357,10 @@ static void test_load_refused(void)
 		txn = load_begin();
 		CU_ASSERT_EQUAL(load_data(txn, msgs, nlh->nlmsg_len), 0);
 		cm = commit_msg(txn, "mirror ip filt");
+		/* the validator's death says why ("killed by signal 11", or
+		 * AddressSanitizer's report in a sanitized build) */
 		CTL_ERR(&f, c, NFV_MSG_FILTER_LOAD_COMMIT, &cm, sizeof(cm), -EINVAL,
-			"malformed ruleset messages: nfvpn-nftc killed by signal");
+			"malformed ruleset messages: ");
 	}
 
 	/* an expression the compiler does not have */
