@@ -41,7 +41,7 @@ EOR
 }
 refused meta-skuid 'meta skuid 0 drop'
 refused meta-priority 'meta priority abcd:1234 drop'
-refused ct-zone 'ct zone 3 drop'
+refused ct-label 'ct label 127 drop'
 refused meta-cgroup 'meta cgroup 5 drop'
 refused ct-expiration 'ct expiration 30s drop'
 # NAT: IPv6 NAT is refused by both (tests/interop/nft/nat/*.nft is taken)

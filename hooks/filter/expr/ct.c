@@ -3,8 +3,9 @@
  * ct: the packet's connection (conntrack_in.c put it in the mbuf) - state,
  * direction, status, mark, l3proto, protocol, and from the tuple of a
  * direction (ct original saddr, ct reply proto-dst, ...: saddr, daddr, ip
- * and ip6 saddr/daddr, proto-src, proto-dst) - stored as nft_ct_get_eval()
- * stores them; ct mark set. Other keys are refused by their nft name.
+ * and ip6 saddr/daddr, proto-src, proto-dst), zone (0: no zones here) -
+ * stored as nft_ct_get_eval() stores them; ct mark set. Other keys are
+ * refused by their nft name.
  *
  *   CT      a: key, b: direction (IP_CT_DIR_*), len, dreg
  *   CT_SET  a: key, len, sreg
@@ -61,7 +62,7 @@ static uint32_t ct_key_len(uint32_t key, uint32_t family)
 		return 4;
 	case NFT_CT_DIRECTION: case NFT_CT_L3PROTOCOL: case NFT_CT_PROTOCOL:
 		return 1;
-	case NFT_CT_PROTO_SRC: case NFT_CT_PROTO_DST:
+	case NFT_CT_PROTO_SRC: case NFT_CT_PROTO_DST: case NFT_CT_ZONE:
 		return 2;
 	case NFT_CT_SRC: case NFT_CT_DST:
 		return family == NFPROTO_IPV4 ? 4 : 16;
@@ -95,9 +96,9 @@ static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct %s set is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
 	/* the kernel wants a direction for the tuple's keys, takes one for
-	 * l3proto and protocol, and refuses it elsewhere */
+	 * l3proto, protocol and zone, and refuses it elsewhere */
 	if (ct_key_tuple(key) != has_dir && key != NFT_CT_L3PROTOCOL &&
-	    key != NFT_CT_PROTOCOL)
+	    key != NFT_CT_PROTOCOL && key != NFT_CT_ZONE)
 		return fc_error(c, -EINVAL, "expression 'ct': ct %s %s a direction",
 				ct_key_name(key, kb, sizeof(kb)),
 				has_dir ? "with" : "without");
@@ -190,6 +191,11 @@ static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint8_t dir
 		return true;
 	case NFT_CT_PROTOCOL:
 		*dst = ct->tuple[IP_CT_DIR_ORIGINAL].proto;
+		return true;
+	case NFT_CT_ZONE:
+		/* every connection is in the default zone, 0: a kernel with
+		 * no zone template (ct zone set stays refused) */
+		*dst = 0;
 		return true;
 	}
 	return ct_get_tuple(ct, key, dir, dst);

@@ -456,7 +456,7 @@ static void test_ct_meta_refused(void)
 		const char *rule, *msg;
 	} cases[] = {
 		{ "ct expiration 5s drop", "ct key expiration is not supported" },
-		{ "ct zone 1 drop", "ct key zone is not supported" },
+		{ "ct zone set 1", "ct zone set is not supported" },
 		{ "ct bytes > 100 drop", "ct key bytes is not supported" },
 		{ "ct original packets > 1 drop", "ct key packets is not supported" },
 		{ "meta priority 1 drop", "meta key priority is not supported" },
