@@ -3,10 +3,12 @@
  * Neighbour resolution on the control side. Workers hand over ARP, NS/NA
  * for us, and packets whose next hop has no MAC yet; here we answer,
  * learn, hold up to NFV_NEIGH_HOLD packets per neighbour while probing
- * (3 probes a second apart, as the kernel's mcast_solicit), and age
+ * (the oldest makes room for a newer one, as in the kernel's
+ * __neigh_event_send; 3 probes a second apart, as its mcast_solicit), and age
  * learned entries after the policy's neigh_timeout.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -26,6 +28,13 @@
 
 #define PROBES 3
 #define CTL_BURST 64
+
+static void held_release(struct nfv_neigh *n)
+{
+	free(n->held);
+	n->held = NULL;
+	n->nb_held = 0;
+}
 
 static void ctl_drop(struct nfv_dp *dp, struct rte_mbuf *m, unsigned int reason)
 {
@@ -109,7 +118,7 @@ static void learn(struct nfv_dp *dp, struct nfv_neigh *n, const struct rte_ether
 	n->probes = 0;
 	for (unsigned int i = 0; i < n->nb_held; i++)
 		send_resolved(dp, n, n->held[i]);
-	n->nb_held = 0;
+	held_release(n);
 }
 
 static void probe(struct nfv_dp *dp, struct nfv_neigh *n)
@@ -168,10 +177,18 @@ static void resolve(struct nfv_dp *dp, struct rte_mbuf *m)
 		break;
 	}
 	n->vlan = meta->vlan;
-	if (n->nb_held == NFV_NEIGH_HOLD) {
+	if (n->held == NULL)
+		n->held = malloc(NFV_NEIGH_HOLD * sizeof(n->held[0]));
+	if (unlikely(n->held == NULL)) {
 		dp->neigh.held_dropped++;
 		ctl_drop(dp, m, NFV_DR_NEIGH_QUEUE_FULL);
 	} else {
+		if (n->nb_held == NFV_NEIGH_HOLD) {
+			dp->neigh.held_dropped++;
+			ctl_drop(dp, n->held[0], NFV_DR_NEIGH_QUEUE_FULL);
+			memmove(&n->held[0], &n->held[1], (NFV_NEIGH_HOLD - 1) * sizeof(n->held[0]));
+			n->nb_held--;
+		}
 		n->held[n->nb_held++] = m;
 	}
 	if (n->probes == 0)
@@ -296,7 +313,7 @@ static void give_up(struct nfv_dp *dp, struct nfv_neigh *n)
 {
 	for (unsigned int i = 0; i < n->nb_held; i++)
 		ctl_drop(dp, n->held[i], NFV_DR_NEIGH_UNRESOLVED);
-	n->nb_held = 0;
+	held_release(n);
 }
 
 static void neigh_timer(struct nfv_dp *dp, uint64_t now)

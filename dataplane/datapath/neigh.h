@@ -18,7 +18,12 @@
 #include "nfv_msg.h"
 
 #define NFV_NEIGH_MAX 65536
-#define NFV_NEIGH_HOLD 16	/* packets held per unresolved neighbour */
+/*
+ * Packets held per unresolved neighbour, the kernel's unres_qlen default;
+ * the slots exist only while something is held (a full table of 65,536
+ * entries would otherwise carry 52 MB of them).
+ */
+#define NFV_NEIGH_HOLD 101
 
 struct rte_mbuf;
 struct nfv_hook_table;
@@ -44,7 +49,7 @@ struct nfv_neigh {
 	uint16_t vlan;			/* 802.1Q VID to reach it, 0 untagged */
 	uint64_t confirmed_tsc;
 	uint64_t probe_tsc;
-	struct rte_mbuf *held[NFV_NEIGH_HOLD];
+	struct rte_mbuf **held;		/* NFV_NEIGH_HOLD slots, or NULL */
 };
 
 struct nfv_neigh_table {

@@ -22,8 +22,8 @@ routed_pair
 for ns in "$A" "$B"; do in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
 ip -n "$A" neigh add 10.0.0.1 lladdr 02:00:00:00:00:01 dev a0 nud permanent
 ip -n "$B" neigh add 10.1.0.1 lladdr 02:00:00:00:01:01 dev b0 nud permanent
-# static neighbours: 128 flows opening at once must not wait on ARP (16
-# packets held per unresolved neighbour, as Linux's unres_qlen but smaller)
+# static neighbours: 128 flows opening at once must not wait on ARP (101
+# packets held per unresolved neighbour, as Linux's unres_qlen)
 mac() { in_ns "$1" cat "/sys/class/net/$2/address"; }
 cat > "$WORK/policy.yaml" <<EOP
 $(routed_pair_ports w | sed "s/iface=dp\([01]\)\"/iface=dp\1,qpairs=$NW\"/")

@@ -182,10 +182,13 @@ static void test_del_and_refused(void)
 	ctl_fake_fini(&f);
 }
 
-/* A routed packet whose next hop (port 0, dst) has no MAC yet, as a worker hands it over. */
-static void hand_over_resolve(const char *dst)
+/*
+ * A routed packet whose next hop (port 0, dst) has no MAC yet, as a
+ * worker hands it over; id is its IPv4 identification.
+ */
+static void hand_over_resolve_id(const char *dst, uint16_t id)
 {
-	static const uint8_t ip[20] = { 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17 };
+	uint8_t ip[20] = { 0x45, 0, 0, 20, id >> 8, id & 0xff, 0, 0, 64, 17 };
 	struct rte_mbuf *m = nfv_test_mbuf(f.dp.pool, ip, sizeof(ip));
 	struct nfv_mbuf_meta *meta;
 	struct nfv_addr a = ctl_addr(dst);
@@ -197,6 +200,11 @@ static void hand_over_resolve(const char *dst)
 	meta->family = AF_INET;
 	memcpy(meta->module, a.bytes, 4);
 	CU_ASSERT_FATAL(rte_ring_enqueue(f.dp.ctl_ring, m) == 0);
+}
+
+static void hand_over_resolve(const char *dst)
+{
+	hand_over_resolve_id(dst, 0);
 }
 
 /* The next frame for worker 0 to send; its ethertype and destination MAC. */
@@ -262,6 +270,54 @@ static void test_held_packets(void)
 	ctl_fake_fini(&f);
 }
 
+/* The IPv4 identification of the next frame for worker 0, or -1. */
+static int sent_id(void)
+{
+	struct rte_mbuf *m;
+	const uint8_t *ip;
+	int id;
+
+	if (rte_ring_dequeue(f.dp.workers[0].ctl_tx, (void **)&m) != 0)
+		return -1;
+	ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
+	id = ip[4] << 8 | ip[5];
+	rte_pktmbuf_free(m);
+	return id;
+}
+
+/*
+ * 130 packets wait for one neighbour: the kernel holds its unres_qlen
+ * (101) and drops the oldest for each newer one; the MAC, once known,
+ * sends the 101 newest in the order they came.
+ */
+static void test_held_queue_full(void)
+{
+	struct nfv_policy_neighbour n;
+	struct rte_ether_addr dst;
+	struct nfv_msg_neigh e;
+	uint16_t type;
+
+	setup();
+	for (unsigned int i = 0; i < 130; i++)
+		hand_over_resolve_id("10.0.0.9", i);
+	nfv_ctl_module_find("neighbours")->poll(&f.dp, 0);
+	CU_ASSERT_FATAL(listed("p0", "10.0.0.9", &e, NULL));
+	CU_ASSERT_EQUAL(e.held, NFV_NEIGH_HOLD);
+	CU_ASSERT_EQUAL(nfv_drop_stats_sum(f.dp.hooks, NFV_DR_NEIGH_QUEUE_FULL), 130 - NFV_NEIGH_HOLD);
+	CU_ASSERT_EQUAL(f.dp.neigh.held_dropped, 130 - NFV_NEIGH_HOLD);
+	CU_ASSERT(sent(&type, &dst) && type == RTE_ETHER_TYPE_ARP);	/* one probe */
+	CU_ASSERT_EQUAL(sent_id(), -1);
+
+	n = neigh("p0", "10.0.0.9", 9);
+	CTL_OK(&f, c, NFV_MSG_NEIGH_ADD, &n, sizeof(n));
+	for (unsigned int i = 130 - NFV_NEIGH_HOLD; i < 130; i++)
+		CU_ASSERT_EQUAL(sent_id(), (int)i);
+	CU_ASSERT_EQUAL(sent_id(), -1);
+	CU_ASSERT(listed("p0", "10.0.0.9", &e, NULL) && e.held == 0);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(f.dp.pool), 0);
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -269,6 +325,7 @@ int main(int argc, char **argv)
 	NFV_TEST_SUITE("ctl_neigh", NULL, NULL,
 		{ "static entries: policy, NEIGH_ADD (IPv4, IPv6, replace), NEIGH", test_static },
 		{ "NEIGH_DEL; bad port, bad address, no such neighbour", test_del_and_refused },
-		{ "NEIGH_ADD sends held packets, NEIGH_DEL drops them", test_held_packets });
+		{ "NEIGH_ADD sends held packets, NEIGH_DEL drops them", test_held_packets },
+		{ "a full hold queue drops its oldest packet, as the kernel", test_held_queue_full });
 	return nfv_test_run();
 }
