@@ -90,6 +90,12 @@ static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 	}
 }
 
+uint64_t nfv_filter_ctl_dynset_full(const struct nfv_filter_ctl *fc)
+{
+	return fc->dynset_full_retired +
+	       nfv_filter_ruleset_dynset_full(nfv_filter_current(fc->filter));
+}
+
 int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
 			const void *msgs, size_t len, uint8_t source, const char *origin,
 			char *err, size_t errlen)
@@ -118,8 +124,13 @@ int nfv_filter_ctl_load(struct nfv_dp *dp, const struct nfv_nft_objs *objs,
 			snprintf(err, errlen, "listing the ruleset: %s", strerror(-ret));
 	}
 	if (ret == 0) {
+		uint64_t full = nfv_filter_ruleset_dynset_full(nfv_filter_current(fc->filter));
+
 		/* one store swaps every hook's chains: no packet sees half */
 		ret = nfv_filter_apply(fc->filter, rs);
+		/* the old sets' refusals keep counting in the total */
+		if (ret == 0)
+			fc->dynset_full_retired += full;
 		if (ret < 0)
 			snprintf(err, errlen, "registering hook entries: %s", strerror(-ret));
 	}

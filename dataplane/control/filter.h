@@ -80,10 +80,14 @@ struct nfv_filter_ctl {
 	char last_error[256];
 	uint64_t loads, load_errors, generation;
 	uint64_t log_records;
+	/* dynamic set inserts refused as full by rulesets since replaced */
+	uint64_t dynset_full_retired;
 };
 
 /* The dataplane's filter state, NULL before nfv_filter_ctl_init(). */
 struct nfv_filter_ctl *nfv_filter_ctl(const struct nfv_dp *dp);
+/* Dynamic set inserts refused as full, every ruleset loaded so far. */
+uint64_t nfv_filter_ctl_dynset_full(const struct nfv_filter_ctl *fc);
 
 /* filter_listing.c: the listing of objs whose rules rs holds (rs's indexes). */
 int nfv_filter_listing_build(const struct nfv_nft_objs *objs,

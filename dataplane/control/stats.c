@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 
 #include "dp.h"
+#include "filter.h"
 #include "mgmt.h"
 #include "module.h"
 #include "nfv_build.h"
@@ -87,6 +88,9 @@ static int list_counters(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 		ret |= put_counter(rows, "flow.teardown_timeout", fs.teardown_timeout);
 		ret |= put_counter(rows, "flow.mtu_fallback", fs.mtu_fallback);
 	}
+	if (nfv_filter_ctl(dp) != NULL)
+		ret |= put_counter(rows, "filter.dynset_full",
+				   nfv_filter_ctl_dynset_full(nfv_filter_ctl(dp)));
 	ret |= put_counter(rows, "dropped", nfv_stats_drops_total(dp));
 	ret |= put_counter(rows, "neigh.resolve_failed", dp->neigh.resolve_failed);
 	ret |= put_counter(rows, "neigh.held_dropped", dp->neigh.held_dropped);

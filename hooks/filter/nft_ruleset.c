@@ -122,6 +122,16 @@ void nfv_filter_ruleset_gc(const struct nfv_filter_ruleset *rs, uint64_t now)
 			fdyn_gc(rs->sets[i].dyn, now);
 }
 
+uint64_t nfv_filter_ruleset_dynset_full(const struct nfv_filter_ruleset *rs)
+{
+	uint64_t full = 0;
+
+	for (uint32_t i = 0; rs != NULL && i < rs->nb_sets; i++)
+		if (rs->sets[i].dyn != NULL)
+			full += __atomic_load_n(&rs->sets[i].dyn->full, __ATOMIC_RELAXED);
+	return full;
+}
+
 /*
  * The compile, with the classifiers and the DPDK memory of the run time
  * only when build: nfv_filter_ruleset_check() runs where there is no EAL.

@@ -182,6 +182,9 @@ uint64_t nfv_filter_ruleset_flow_ports(const struct nfv_filter_ruleset *rs);
 /* Control side, now and then: expired elements of dynamic sets deleted. */
 void nfv_filter_ruleset_gc(const struct nfv_filter_ruleset *rs, uint64_t now);
 unsigned int nfv_filter_rule_count(const struct nfv_filter_ruleset *rs);
+/* Inserts into its dynamic sets (add/update @set, meters) refused because
+ * the set was full, summed over the sets. */
+uint64_t nfv_filter_ruleset_dynset_full(const struct nfv_filter_ruleset *rs);
 struct nfv_filter_rule_info {
 	const char *table;
 	const char *chain;

@@ -60,9 +60,12 @@ static void test_add_full_delete(void)
 	CU_ASSERT(!dropped("10.0.0.2", 1, 3));
 	CU_ASSERT(!dropped("10.0.0.3", 1, 4));
 	CU_ASSERT(!dropped("10.0.0.4", 1, 5));
-	/* size 4: a fifth source is not added, so it is never found */
+	/* size 4: a fifth source is not added, so it is never found;
+	 * each refusal counts (nfvpnctl stats: filter.dynset_full) */
+	CU_ASSERT_EQUAL(nfv_filter_ruleset_dynset_full(rs), 0);
 	CU_ASSERT(!dropped("10.0.0.5", 1, 6));
 	CU_ASSERT(!dropped("10.0.0.5", 1, 7));
+	CU_ASSERT_EQUAL(nfv_filter_ruleset_dynset_full(rs), 2);
 	CU_ASSERT(dropped("10.0.0.4", 1, 8));
 	/* delete: gone, and room for the fifth */
 	CU_ASSERT(!dropped("10.0.0.1", 4, 9));
@@ -70,6 +73,7 @@ static void test_add_full_delete(void)
 	CU_ASSERT(dropped("10.0.0.5", 1, 11));
 	CU_ASSERT(!dropped("10.0.0.1", 1, 12));	/* full again: not added */
 	CU_ASSERT(!dropped("10.0.0.1", 1, 13));
+	CU_ASSERT_EQUAL(nfv_filter_ruleset_dynset_full(rs), 4);
 }
 
 static void test_timeout_update(void)
