@@ -4,79 +4,46 @@
 # namespace and in nfvpn-dataplane (filter.file), the 400 packets of
 # dp/packets.txt cross both, and the packets that come out must be the same.
 #
-#   kernel:    ka a0 ---- p0 [kr: ip_forward, nft -f RULESET] p1 ---- b0 kb
-#   dataplane: da a0 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 db
-#
-# Both routers: 192.168.0.1/24 and fd00::1/64 on p0, 192.168.1.1/24 and
-# fd00:1::1/64 on p1, default routes to the sink (.2) with a static
-# neighbour, 10.0.0.0/16 and 2001:db8:0:1::/64 back through p0 (for fib;
-# no packet goes there); the packets go from 10.0-5.x / 2001:db8:0:: to 10.1-5.x /
-# 2001:db8:1::, witnessed by IPv4 id / IPv6 flow label.
+# The routers: tests/interop/nft/lib.sh. The packets go from 10.0-5.x /
+# 2001:db8:0:: to 10.1-5.x / 2001:db8:1::, witnessed by IPv4 id / IPv6 flow
+# label.
 # A ruleset NAME.nft with a NAME.pkts beside it gets those packets instead
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
 # the ruleset waits N more seconds between loading and sending (timeouts);
 # "# diff: bytes" compares what comes out byte for byte (rewrites), "# diff:
 # packet" the whole IP packet, headers included (header rewrites).
 . "$(dirname "$0")/../../smoke/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 HERE="$NFV_TOP/tests/interop/nft/dp"
 DIFF="$PY $HERE/diff.py"
-BMAC=02:00:00:00:0b:02
+diff_routers
 
-dp_netns
-DA=$(netns_add da)
-DB=$(netns_add db)
-veth_dp dp0 "$DA" a0
-veth_dp dp1 "$DB" b0
-ip -n "$DB" link set b0 address $BMAC
-
-KA=$(netns_add ka)
-KR=$(netns_add kr)
-KB=$(netns_add kb)
-ip link add p0 netns "$KR" type veth peer name a0 netns "$KA" || fail "veth"
-ip link add p1 netns "$KR" type veth peer name b0 netns "$KB" || fail "veth"
-ip -n "$KB" link set b0 address $BMAC
-for l in "$KR p0" "$KR p1" "$KA a0" "$KB b0"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
-in_ns "$KR" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-	net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-	net.ipv4.conf.p0.rp_filter=0 net.ipv4.conf.p1.rp_filter=0
-ip -n "$KR" addr add 192.168.0.1/24 dev p0
-ip -n "$KR" addr add 192.168.1.1/24 dev p1
-ip -n "$KR" addr add fd00::1/64 dev p0 nodad
-ip -n "$KR" addr add fd00:1::1/64 dev p1 nodad
-ip -n "$KR" route add default via 192.168.1.2
-ip -n "$KR" route add 10.0.0.0/16 via 192.168.0.2
-ip -n "$KR" -6 route add 2001:db8:0:1::/64 via fd00::2
-ip -n "$KR" -6 route add default via fd00:1::2
-ip -n "$KR" neigh add 192.168.1.2 lladdr $BMAC dev p1 nud permanent
-ip -n "$KR" -6 neigh add fd00:1::2 lladdr $BMAC dev p1 nud permanent
-KMAC=$(ip -n "$KR" -br link show p0 | awk '{print $3}')
-
-policy() {	# policy RULESET
-	cat <<EOP
-ports:
-  - { name: p0, device: "net_af_packet_d0,iface=dp0", mac: "02:00:00:00:00:01", promiscuous: true, exception: false }
-  - { name: p1, device: "net_af_packet_d1,iface=dp1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }
-addresses:
-  - { port: p0, address: 192.168.0.1/24 }
-  - { port: p1, address: 192.168.1.1/24 }
-  - { port: p0, address: "fd00::1/64" }
-  - { port: p1, address: "fd00:1::1/64" }
-routes:
-  - { dst: default, via: 192.168.1.2 }
-  - { dst: "::/0", via: "fd00:1::2" }
-  - { dst: 10.0.0.0/16, via: 192.168.0.2 }
-  - { dst: "2001:db8:0:1::/64", via: "fd00::2" }
-neighbours:
-  - { port: p1, address: 192.168.1.2, mac: "$BMAC" }
-  - { port: p1, address: "fd00:1::2", mac: "$BMAC" }
-filter:
-  file: $1
-EOP
+# scapy's senders and sniffers, one process each for the whole test (its
+# import takes a second): "send"/"sniff" commands through a FIFO
+serve_start() {	# serve_start NAME NS
+	mkfifo "$WORK/$1.fifo" || fail "mkfifo"
+	in_ns "$2" $DIFF serve "$WORK/$1.fifo" > "$WORK/$1.log" 2>&1 &
 }
+serve_cmd() {	# serve_cmd NAME COMMAND ARGS...: handed over, not waited for
+	local name=$1 cmd=$2; shift 2
+	rm -f "$WORK/$name.done" "$WORK/$name.done.fail"
+	timeout 30 sh -c 'echo "$1" > "$2"' _ "$cmd $WORK/$name.done $*" "$WORK/$name.fifo" ||
+		{ cat "$WORK/$name.log"; fail "diff.py $name takes no command"; }
+}
+serve_wait() {	# serve_wait NAME: until its command is done
+	for _ in $(seq 1200); do
+		[ -e "$WORK/$1.done" ] && return 0
+		[ -e "$WORK/$1.done.fail" ] && { cat "$WORK/$1.log"; fail "diff.py $1 failed"; }
+		sleep 0.05
+	done
+	cat "$WORK/$1.log"
+	fail "diff.py $1: not done in 60 s"
+}
+serve_start ksniff "$KB"
+serve_start dsniff "$DB"
+serve_start ksend "$KA"
+serve_start dsend "$DA"
 
 total=0
 # DP_DIFF_ONLY=GLOB: only the rulesets whose name matches (while working on one)
@@ -89,28 +56,27 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# "# diff: bytes": the packets that come out compared byte for byte
 	# (their IP payload); "# diff: packet": the whole IP packet
 	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
-	policy "$rs" > "$WORK/policy.yaml"
+	diff_policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
 	in_ns "$KR" nft -f "$rs" || fail "$name: the kernel refused the ruleset"
 	rm -f "$WORK/sent" "$WORK/kernel.txt.ready" "$WORK/dp.txt.ready"
-	in_ns "$KB" $DIFF sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how &
-	ks=$!
-	in_ns "$DB" $DIFF sniff b0 "$WORK/sent" "$WORK/dp.txt" $how &
-	ds=$!
-	# both sniffers listening (scapy's start-up takes about a second)
+	serve_cmd ksniff sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how
+	serve_cmd dsniff sniff b0 "$WORK/sent" "$WORK/dp.txt" $how
+	# both sniffers listening
 	for _ in $(seq 200); do
 		[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] && break
 		sleep 0.05
 	done
 	[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] || fail "$name: no sniffer"
 	sleep "${wait_s:-0}"
-	in_ns "$KA" $DIFF send a0 "$KMAC" "$pkts" &
-	kt=$!
-	in_ns "$DA" $DIFF send a0 02:00:00:00:00:01 "$pkts" || fail "send"
-	wait $kt || fail "send"
+	serve_cmd ksend send a0 "$KMAC0" "$pkts"
+	serve_cmd dsend send a0 02:00:00:00:00:01 "$pkts"
+	serve_wait ksend
+	serve_wait dsend
 	touch "$WORK/sent"
-	wait $ks && wait $ds || fail "sniff"
+	serve_wait ksniff
+	serve_wait dsniff
 	# every packet the dataplane sent out of p1 was seen: the sniffer lost none
 	tx=$(ctl --json ports | $PY -c 'import json, sys
 print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] == "p1"))')

@@ -11,6 +11,11 @@
   diff.py sniff IFACE STOP OUT writes the witness of every corpus packet
                               seen on IFACE, one a line, once the file STOP
                               exists (and a second has passed)
+  diff.py serve FIFO          runs "send DONE ARGS..." and "sniff DONE
+                              ARGS..." lines read from FIFO, one after the
+                              other in this one process (scapy's import
+                              takes a second each time), and touches DONE
+                              after each (DONE.fail on an error)
 """
 import ipaddress
 import random
@@ -399,11 +404,10 @@ def sniff(iface, stop, out, with_bytes=None):
     packets; "packet", the whole IP packet, headers included."""
     import os
     import time
-    s = AsyncSniffer(iface=iface, filter="ip or ip6", store=True)
+    # OUT.ready once the socket is open (scapy calls back from its thread)
+    s = AsyncSniffer(iface=iface, filter="ip or ip6", store=True,
+                     started_callback=lambda: open(out + ".ready", "w").close())
     s.start()
-    # the socket is open a moment after start(): then say so (OUT.ready)
-    time.sleep(0.3)
-    open(out + ".ready", "w").close()
     end = time.time() + 120
     while not os.path.exists(stop) and time.time() < end:
         time.sleep(0.05)
@@ -420,6 +424,32 @@ def sniff(iface, stop, out, with_bytes=None):
             f.write("%d %s\n" % (w, seen[w].hex()) if with_bytes else "%d\n" % w)
 
 
+def serve(fifo):
+    import shlex
+    import traceback
+    while True:
+        with open(fifo) as f:	# one writer a command; EOF, then the next
+            for line in f:
+                args = shlex.split(line)
+                if not args or args[0] == "quit":
+                    return
+                cmd, done, rest = args[0], args[1], args[2:]
+                ok = False
+                try:
+                    if cmd == "send":
+                        send(*rest)
+                        ok = True
+                    elif cmd == "sniff":
+                        sniff(rest[0], rest[1], rest[2], rest[3] if len(rest) > 3 else None)
+                        ok = True
+                    else:
+                        print("diff.py serve: unknown command %r" % cmd, file=sys.stderr)
+                except Exception:
+                    traceback.print_exc()
+                sys.stderr.flush()
+                open(done if ok else done + ".fail", "w").close()
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "gen":
@@ -430,5 +460,7 @@ if __name__ == "__main__":
         send(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "sniff":
         sniff(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
+    elif cmd == "serve":
+        serve(sys.argv[2])
     else:
         sys.exit("usage: diff.py gen|send|sniff ...")
