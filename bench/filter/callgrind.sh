@@ -5,7 +5,7 @@
 # nfv_worker_main, stopped with SIGINT after SECONDS; instructions per packet
 # = the collected total / the rx count of the exit summary.
 #   NFV_BUILD=build-cg bench/filter/callgrind.sh [SECONDS] [SETUP...]
-# SETUP: none, 0, 10, 1000, 10000, masq (default: none 0 10000). The build must
+# SETUP: none, count, 0, 10, 1000, 10000, masq (default: none 0 10000). The build must
 # not use AVX-512, which valgrind cannot run: meson setup build-cg
 # -Dmarch=x86-64-v3 -Dtests=false. Run it under flock /tmp/nfvpn-dpdk.lock.
 # NFV_CG_KEEP=DIR keeps the callgrind.out.SETUP files for callgrind_annotate.
