@@ -106,8 +106,6 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 			reason = NFV_DR_ETH_DST;
 			goto drop;
 		}
-		/* ND may need the sender's MAC when it gives no option */
-		memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
 		if (eth.vlan != 0) {
 			if (unlikely(!(p->vlans[eth.vlan / 64] & (1ull << (eth.vlan % 64))))) {
 				reason = NFV_DR_VLAN_UNKNOWN;
@@ -128,6 +126,8 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		case RTE_ETHER_TYPE_IPV6:
 			reason = nfv_ip6_check(m);
 			meta->family = AF_INET6;
+			/* ND may need the sender's MAC when it gives no option */
+			memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
 			break;
 		case RTE_ETHER_TYPE_ARP:
 			nfv_pipeline_to_control(w, m, NFV_CTL_ARP);
