@@ -196,15 +196,10 @@ void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
 	nfv_pipeline_local_out(w, ok, nok);
 }
 
-/*
- * Route lookup for a burst: one next-hop index per packet, into meta and
- * into nhs[] (where the caller reads it on). IPv4 destinations are taken
- * in host order as rte_fib wants them, in the same pass.
- */
-static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n,
-			 uint64_t *nhs)
+/* route_lookup() of a burst that is not all IPv4: gathered by family. */
+static void route_lookup_mixed(const struct nfv_fib_snap *snap, struct rte_mbuf **pkts,
+			       uint16_t n, uint64_t *nhs)
 {
-	const struct nfv_fib_snap *snap = w->snap;
 	uint32_t dst4[NFV_BURST];
 	uint8_t dst6[NFV_BURST][16];
 	uint16_t i4[NFV_BURST], i6[NFV_BURST];
@@ -223,27 +218,41 @@ static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			i6[n6++] = i;
 		}
 	}
-	if (likely(n4 == n)) {
-		/* all IPv4, the common case: no scatter through i4 */
-		nfv_fib4_lookup_host(snap, dst4, nhs, n4);
-		for (uint16_t j = 0; j < n; j++)
-			nfv_mbuf_meta(pkts[j])->nexthop = nhs[j];
-		return;
-	}
 	if (n4 > 0) {
 		nfv_fib4_lookup_host(snap, dst4, nh, n4);
-		for (uint16_t j = 0; j < n4; j++) {
+		for (uint16_t j = 0; j < n4; j++)
 			nhs[i4[j]] = nh[j];
-			nfv_mbuf_meta(pkts[i4[j]])->nexthop = nh[j];
-		}
 	}
 	if (n6 > 0) {
 		nfv_fib6_lookup(snap, (const uint8_t (*)[16])dst6, nh, n6);
-		for (uint16_t j = 0; j < n6; j++) {
+		for (uint16_t j = 0; j < n6; j++)
 			nhs[i6[j]] = nh[j];
-			nfv_mbuf_meta(pkts[i6[j]])->nexthop = nh[j];
-		}
 	}
+}
+
+/*
+ * Route lookup for a burst: one next-hop index per packet into nhs[],
+ * which the caller stores in each packet's metadata as it reads it.
+ * All IPv4, the common case, is gathered in one pass without indexes,
+ * the destinations in host order as rte_fib wants them.
+ */
+static void route_lookup(const struct nfv_fib_snap *snap, struct rte_mbuf **pkts, uint16_t n,
+			 uint64_t *nhs)
+{
+	uint32_t dst4[NFV_BURST];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(nfv_mbuf_meta(m)->family != AF_INET))
+			break;
+		dst4[i] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
+	}
+	if (likely(i == n))
+		nfv_fib4_lookup_host(snap, dst4, nhs, n);
+	else
+		route_lookup_mixed(snap, pkts, n, nhs);
 }
 
 /*
@@ -286,12 +295,13 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n, nhs);
+	route_lookup(snap, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
+		meta->nexthop = nhs[i];
 		if (unlikely(meta->family == AF_INET6 &&
 			     nfv_ip6_is_mcast(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr))) {
 			if (nfv_dp_is_local6_mcast(w->dp, rte_pktmbuf_mtod(m,
@@ -301,21 +311,17 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 				drop(w, m, NFV_DR_LOCAL_UNHANDLED);
 			continue;
 		}
-		switch (nh->type) {
-		case NFV_NH_LOCAL:
-			local[nlocal++] = m;
-			break;
-		case NFV_NH_FORWARD:
+		/* forwarding first: a switch costs a jump table here */
+		if (likely(nh->type == NFV_NH_FORWARD)) {
 			meta->oport = nh->port;
 			if (likely(forward_ttl(w, m)))
 				fwd[nfwd++] = m;
-			break;
-		case NFV_NH_BLACKHOLE:
+		} else if (nh->type == NFV_NH_LOCAL) {
+			local[nlocal++] = m;
+		} else if (nh->type == NFV_NH_BLACKHOLE) {
 			drop(w, m, NFV_DR_ROUTE_BLACKHOLE);
-			break;
-		default:
+		} else {
 			no_route(w, m);
-			break;
 		}
 	}
 	if (nlocal > 0)
@@ -355,12 +361,13 @@ void nfv_pipeline_route_output(struct nfv_worker *w, struct rte_mbuf **pkts, uin
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n, nhs);
+	route_lookup(snap, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
+		meta->nexthop = nhs[i];
 		if (likely(nh->type == NFV_NH_FORWARD)) {
 			meta->oport = nh->port;
 			pkts[k++] = m;
@@ -567,7 +574,8 @@ static bool reroute(struct nfv_worker *w, struct rte_mbuf *m)
 	const struct nfv_nexthop *nh;
 	uint64_t idx;
 
-	route_lookup(w, &m, 1, &idx);
+	route_lookup(w->snap, &m, 1, &idx);
+	meta->nexthop = idx;
 	nh = &w->snap->nh[idx];
 	if (likely(nh->type == NFV_NH_FORWARD && nh->port == meta->oport))
 		return true;
