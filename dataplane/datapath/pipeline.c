@@ -504,32 +504,41 @@ static void to_resolve(struct nfv_worker *w, struct rte_mbuf *m, const void *add
 	nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
 }
 
-/* Neighbour and Ethernet header; unresolved packets go to the control side. */
+/*
+ * Neighbour and Ethernet header; unresolved packets go to the control side.
+ * Packets of a burst mostly share a gateway: its next hop, port, MTU,
+ * neighbour, Ethernet header and tx buffer are found once per run of the
+ * same next hop. On-link destinations differ per packet and are looked up
+ * each.
+ */
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = w->snap;
-	/*
-	 * Packets of a burst mostly share a gateway: look its neighbour up
-	 * and make its Ethernet header once per run of the same next hop.
-	 * On-link destinations differ per packet and are looked up each.
-	 */
-	uint32_t last_nh = UINT32_MAX;
+	const struct nfv_nexthop *nh = NULL;
+	const struct nfv_dp_port *p = NULL;
+	struct nfv_txbuf *tb = NULL;
+	uint32_t last_nh = UINT32_MAX;	/* UINT32_MAX: no run to go on with */
+	uint16_t last_port = UINT16_MAX;
 	struct nfv_eth_tmpl tmpl;
 	bool last_ok = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
-		const struct nfv_dp_port *p = &w->dp->ports[meta->oport];
+		bool same_run = meta->nexthop == last_nh && meta->oport == last_port;
 		struct rte_ether_addr mac;
 		struct nfv_neigh_key key;
 		const void *addr;
 		int reason;
 
-		if (unlikely(!mtu_ok(w, m, p)))
+		if (!same_run) {
+			nh = &snap->nh[meta->nexthop];
+			p = &w->dp->ports[meta->oport];
+			tb = &w->tx[meta->oport];
+		}
+		if (unlikely(rte_pktmbuf_pkt_len(m) > p->mtu) && !mtu_ok(w, m, p))
 			continue;
-		if (!nh->has_gw || meta->nexthop != last_nh) {
+		if (!same_run) {
 			if (nh->has_gw)
 				addr = nh->gw;
 			else if (meta->family == AF_INET)
@@ -539,6 +548,7 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
 			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &mac);
 			last_nh = nh->has_gw ? meta->nexthop : UINT32_MAX;
+			last_port = meta->oport;
 			if (unlikely(!last_ok)) {
 				to_resolve(w, m, addr, nh);
 				continue;
@@ -556,9 +566,11 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			drop(w, m, reason);
 			continue;
 		}
-		if (meta->flags & NFV_MBUF_F_FLOW)
+		if (unlikely(meta->flags & NFV_MBUF_F_FLOW))
 			nfv_flow_fast_learn(w, m, tmpl.hdr, tmpl.len, p->mtu);
-		nfv_pipeline_tx(w, meta->oport, m);
+		txbuf_add(tb, m);
+		if (unlikely(tb->n == NFV_TXBUF))
+			txbuf_flush(w, tb, p->port_id, meta->oport, false);
 	}
 }
 
