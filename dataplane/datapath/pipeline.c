@@ -38,7 +38,12 @@ static inline void drop(struct nfv_worker *w, struct rte_mbuf *m, unsigned int r
 static inline uint16_t run_hook(struct nfv_worker *w, enum nfv_hook hook,
 				struct rte_mbuf **pkts, uint16_t n)
 {
-	return nfv_hook_run(w->dp->hooks, pkts, n, &w->st[hook], NFV_HOOK_FROM_START);
+	struct nfv_hook_table *t = w->dp->hooks;
+
+	/* a hook without entries costs a load, not a call */
+	if (__atomic_load_n(&t->hooks[hook], __ATOMIC_RELAXED) == NULL)
+		return n;
+	return nfv_hook_run(t, pkts, n, &w->st[hook], NFV_HOOK_FROM_START);
 }
 
 void nfv_pipeline_to_control(struct nfv_worker *w, struct rte_mbuf *m, uint8_t why)
@@ -114,27 +119,23 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 			meta->vlan = eth.vlan;
 			meta->flags |= NFV_MBUF_F_VLAN;
 		}
-		switch (eth.type) {
-		case RTE_ETHER_TYPE_IPV4:
+		if (likely(eth.type == RTE_ETHER_TYPE_IPV4)) {
 			reason = nfv_ip4_check(m);
 			meta->family = AF_INET;
 			/* not malformed: longer than the port's frame */
 			if (unlikely(reason == NFV_DR_IP4_TOTAL_LEN && p->kernel_defrag) &&
 			    nfv_ip4_cut_short(m))
 				reason = NFV_DR_PORT_TRUNCATED;
-			break;
-		case RTE_ETHER_TYPE_IPV6:
+		} else if (eth.type == RTE_ETHER_TYPE_IPV6) {
 			reason = nfv_ip6_check(m);
 			meta->family = AF_INET6;
 			/* ND may need the sender's MAC when it gives no option */
 			memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
-			break;
-		case RTE_ETHER_TYPE_ARP:
+		} else if (eth.type == RTE_ETHER_TYPE_ARP) {
 			nfv_pipeline_to_control(w, m, NFV_CTL_ARP);
 			continue;
-		default:
+		} else {
 			reason = NFV_DR_ETH_TYPE;
-			break;
 		}
 		if (unlikely(reason != 0))
 			goto drop;
@@ -634,11 +635,14 @@ void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 /* Packets that entries made during this burst enter the pipeline again. */
 void nfv_pipeline_drain(struct nfv_worker *w)
 {
-	struct nfv_hook_table *t = w->dp->hooks;
+	struct nfv_inject_queue *qs = w->dp->hooks->inject[w->id];
 	struct rte_mbuf *chunk[NFV_BURST];
 
+	/* most bursts make nothing: two loads */
+	if (likely(qs[NFV_INJECT_PRE_ROUTING].n == 0 && qs[NFV_INJECT_LOCAL_OUT].n == 0))
+		return;
 	for (unsigned int point = 0; point < NFV_INJECT_MAX; point++) {
-		struct nfv_inject_queue *q = &t->inject[w->id][point];
+		struct nfv_inject_queue *q = &qs[point];
 		uint16_t head = 0;
 
 		/* packets made while draining are appended and drained too */
