@@ -88,12 +88,22 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 	struct rte_mbuf *ip[NFV_BURST];
 	struct nfv_eth_info eth;
 	uint16_t nip = 0;
+	/*
+	 * The port's MAC as the first 8 bytes of a frame to it hold it (the
+	 * last two belong to the source): one load, xor and mask a packet,
+	 * where rte_is_same_ether_addr() takes three 16-bit compares.
+	 */
+	uint64_t mac = 0, mac_mask = 0;
+
+	memcpy(&mac, &p->mac, RTE_ETHER_ADDR_LEN);
+	memset(&mac_mask, 0xff, RTE_ETHER_ADDR_LEN);
 
 	w->stats.rx += n;
 	w->stats.port_rx[port] += n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta;
+		uint64_t dst;
 		int reason;
 
 		if (i + 3 < n) {
@@ -106,7 +116,8 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		reason = nfv_eth_pop(m, &eth);
 		if (unlikely(reason != 0))
 			goto drop;
-		if (unlikely(!rte_is_same_ether_addr(&eth.eth->dst_addr, &p->mac) &&
+		memcpy(&dst, eth.eth, sizeof(dst));
+		if (unlikely(((dst ^ mac) & mac_mask) != 0 &&
 			     !rte_is_multicast_ether_addr(&eth.eth->dst_addr))) {
 			reason = NFV_DR_ETH_DST;
 			goto drop;
