@@ -5,7 +5,9 @@
 # nfv_worker_main, stopped with SIGINT after SECONDS; instructions per packet
 # = the collected total / the rx count of the exit summary.
 #   NFV_BUILD=build-cg bench/filter/callgrind.sh [SECONDS] [SETUP...]
-# SETUP: none, 0, 10, 1000, 10000, masq (default: none 0 10000). The build must
+# SETUP: none, count, 0, 10, 1000, 10000, masq, or esp (bench/esp's encrypt
+# policy and its 64-byte traffic: ESP AES-128-GCM tunnel out)
+# (default: none 0 10000). The build must
 # not use AVX-512, which valgrind cannot run: meson setup build-cg
 # -Dmarch=x86-64-v3 -Dtests=false. Run it under flock /tmp/nfvpn-dpdk.lock.
 # NFV_CG_KEEP=DIR keeps the callgrind.out.SETUP files for callgrind_annotate.
@@ -20,6 +22,14 @@ trap 'rm -rf "$work"' EXIT
 keep=${NFV_CG_KEEP:-}
 
 /usr/bin/python3 "$top/bench/filter/mkpolicy.py" "$work"
+case " $setups " in
+*" esp "*)
+	mkdir "$work/esp"
+	/usr/bin/python3 "$top/bench/esp/mkpcap.py" "$work/esp" >/dev/null
+	sed "s|{pcap}|clear-64.pcap|" "$work/esp/policy-enc.yaml" > "$work/policy-esp.yaml"
+	chmod 600 "$work/policy-esp.yaml"
+	;;
+esac
 
 for s in $setups; do
 	valgrind --tool=callgrind --toggle-collect=nfv_worker_main \

@@ -3,6 +3,8 @@
    mkpolicy.py DIR: DIR/traffic.pcap (1024 UDP flows of 64-byte frames from
    10.0.0.2 to 100.0-3.x, as bench/forward) and one policy per setup:
      DIR/policy-none.yaml   ports, addresses, 1,000 routes, no filter
+     DIR/policy-count.yaml  the same + one counting entry on PRE_ROUTING,
+                            FORWARD and POST_ROUTING (bench/forward's policy)
      DIR/policy-N.yaml      the same + conntrack + an nft table whose forward
                             chain holds "ct state established,related accept"
                             then N 5-tuple rules (N = 0, 10, 1000, 10000)
@@ -30,6 +32,12 @@ routes:
 
 with open(d + "/policy-none.yaml", "w") as f:
     f.write(BASE)
+with open(d + "/policy-count.yaml", "w") as f:
+    f.write(BASE + """hooks:
+  - { name: pre-count, hook: PRE_ROUTING, priority: raw, action: count }
+  - { name: fwd-count, hook: FORWARD, priority: filter, action: count }
+  - { name: post-count, hook: POST_ROUTING, priority: snat, action: count }
+""")
 
 r = random.Random(4)
 for n in (0, 10, 1000, 10000):

@@ -242,7 +242,6 @@ static void queue_run(struct nfv_dp *dp, uint64_t now)
 			p->m = m;
 			p->id = qc->next_id++;
 			p->deadline = now + timeout;
-			nfv_mbuf_meta(m)->queue_id = p->id;
 			if (c == NULL || deliver(qc, c, m, p->id) < 0) {
 				/* the listener went away: its packets get the default */
 				q->timeouts++;

@@ -51,8 +51,7 @@ static void builtin_fn(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	const struct nfv_builtin *b = priv;
 
 	if (b->match_all && b->conf.action != NFV_BUILTIN_REPEAT) {
-		for (uint16_t i = 0; i < n; i++)
-			verdicts[i] = b->match_verdict;
+		nfv_verdicts_fill(verdicts, n, b->match_verdict);
 		return;
 	}
 	for (uint16_t i = 0; i < n; i++) {

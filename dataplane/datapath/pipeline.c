@@ -38,7 +38,12 @@ static inline void drop(struct nfv_worker *w, struct rte_mbuf *m, unsigned int r
 static inline uint16_t run_hook(struct nfv_worker *w, enum nfv_hook hook,
 				struct rte_mbuf **pkts, uint16_t n)
 {
-	return nfv_hook_run(w->dp->hooks, pkts, n, &w->st[hook], NFV_HOOK_FROM_START);
+	struct nfv_hook_table *t = w->dp->hooks;
+
+	/* a hook without entries costs a load, not a call */
+	if (__atomic_load_n(&t->hooks[hook], __ATOMIC_RELAXED) == NULL)
+		return n;
+	return nfv_hook_run(t, pkts, n, &w->st[hook], NFV_HOOK_FROM_START);
 }
 
 void nfv_pipeline_to_control(struct nfv_worker *w, struct rte_mbuf *m, uint8_t why)
@@ -83,12 +88,22 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 	struct rte_mbuf *ip[NFV_BURST];
 	struct nfv_eth_info eth;
 	uint16_t nip = 0;
+	/*
+	 * The port's MAC as the first 8 bytes of a frame to it hold it (the
+	 * last two belong to the source): one load, xor and mask a packet,
+	 * where rte_is_same_ether_addr() takes three 16-bit compares.
+	 */
+	uint64_t mac = 0, mac_mask = 0;
+
+	memcpy(&mac, &p->mac, RTE_ETHER_ADDR_LEN);
+	memset(&mac_mask, 0xff, RTE_ETHER_ADDR_LEN);
 
 	w->stats.rx += n;
 	w->stats.port_rx[port] += n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta;
+		uint64_t dst;
 		int reason;
 
 		if (i + 3 < n) {
@@ -101,13 +116,12 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 		reason = nfv_eth_pop(m, &eth);
 		if (unlikely(reason != 0))
 			goto drop;
-		if (unlikely(!rte_is_same_ether_addr(&eth.eth->dst_addr, &p->mac) &&
+		memcpy(&dst, eth.eth, sizeof(dst));
+		if (unlikely(((dst ^ mac) & mac_mask) != 0 &&
 			     !rte_is_multicast_ether_addr(&eth.eth->dst_addr))) {
 			reason = NFV_DR_ETH_DST;
 			goto drop;
 		}
-		/* ND may need the sender's MAC when it gives no option */
-		memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
 		if (eth.vlan != 0) {
 			if (unlikely(!(p->vlans[eth.vlan / 64] & (1ull << (eth.vlan % 64))))) {
 				reason = NFV_DR_VLAN_UNKNOWN;
@@ -116,25 +130,23 @@ void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,
 			meta->vlan = eth.vlan;
 			meta->flags |= NFV_MBUF_F_VLAN;
 		}
-		switch (eth.type) {
-		case RTE_ETHER_TYPE_IPV4:
+		if (likely(eth.type == RTE_ETHER_TYPE_IPV4)) {
 			reason = nfv_ip4_check(m);
 			meta->family = AF_INET;
 			/* not malformed: longer than the port's frame */
 			if (unlikely(reason == NFV_DR_IP4_TOTAL_LEN && p->kernel_defrag) &&
 			    nfv_ip4_cut_short(m))
 				reason = NFV_DR_PORT_TRUNCATED;
-			break;
-		case RTE_ETHER_TYPE_IPV6:
+		} else if (eth.type == RTE_ETHER_TYPE_IPV6) {
 			reason = nfv_ip6_check(m);
 			meta->family = AF_INET6;
-			break;
-		case RTE_ETHER_TYPE_ARP:
+			/* ND may need the sender's MAC when it gives no option */
+			memcpy(&meta->module[1], &eth.eth->src_addr, RTE_ETHER_ADDR_LEN);
+		} else if (eth.type == RTE_ETHER_TYPE_ARP) {
 			nfv_pipeline_to_control(w, m, NFV_CTL_ARP);
 			continue;
-		default:
+		} else {
 			reason = NFV_DR_ETH_TYPE;
-			break;
 		}
 		if (unlikely(reason != 0))
 			goto drop;
@@ -196,15 +208,10 @@ void nfv_pipeline_from_kernel(struct nfv_worker *w, uint16_t port,
 	nfv_pipeline_local_out(w, ok, nok);
 }
 
-/*
- * Route lookup for a burst: one next-hop index per packet, into meta and
- * into nhs[] (where the caller reads it on). IPv4 destinations are taken
- * in host order as rte_fib wants them, in the same pass.
- */
-static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n,
-			 uint64_t *nhs)
+/* route_lookup() of a burst that is not all IPv4: gathered by family. */
+static void route_lookup_mixed(const struct nfv_fib_snap *snap, struct rte_mbuf **pkts,
+			       uint16_t n, uint64_t *nhs)
 {
-	const struct nfv_fib_snap *snap = w->snap;
 	uint32_t dst4[NFV_BURST];
 	uint8_t dst6[NFV_BURST][16];
 	uint16_t i4[NFV_BURST], i6[NFV_BURST];
@@ -223,27 +230,41 @@ static void route_lookup(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			i6[n6++] = i;
 		}
 	}
-	if (likely(n4 == n)) {
-		/* all IPv4, the common case: no scatter through i4 */
-		nfv_fib4_lookup_host(snap, dst4, nhs, n4);
-		for (uint16_t j = 0; j < n; j++)
-			nfv_mbuf_meta(pkts[j])->nexthop = nhs[j];
-		return;
-	}
 	if (n4 > 0) {
 		nfv_fib4_lookup_host(snap, dst4, nh, n4);
-		for (uint16_t j = 0; j < n4; j++) {
+		for (uint16_t j = 0; j < n4; j++)
 			nhs[i4[j]] = nh[j];
-			nfv_mbuf_meta(pkts[i4[j]])->nexthop = nh[j];
-		}
 	}
 	if (n6 > 0) {
 		nfv_fib6_lookup(snap, (const uint8_t (*)[16])dst6, nh, n6);
-		for (uint16_t j = 0; j < n6; j++) {
+		for (uint16_t j = 0; j < n6; j++)
 			nhs[i6[j]] = nh[j];
-			nfv_mbuf_meta(pkts[i6[j]])->nexthop = nh[j];
-		}
 	}
+}
+
+/*
+ * Route lookup for a burst: one next-hop index per packet into nhs[],
+ * which the caller stores in each packet's metadata as it reads it.
+ * All IPv4, the common case, is gathered in one pass without indexes,
+ * the destinations in host order as rte_fib wants them.
+ */
+static void route_lookup(const struct nfv_fib_snap *snap, struct rte_mbuf **pkts, uint16_t n,
+			 uint64_t *nhs)
+{
+	uint32_t dst4[NFV_BURST];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(nfv_mbuf_meta(m)->family != AF_INET))
+			break;
+		dst4[i] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
+	}
+	if (likely(i == n))
+		nfv_fib4_lookup_host(snap, dst4, nhs, n);
+	else
+		route_lookup_mixed(snap, pkts, n, nhs);
 }
 
 /*
@@ -286,12 +307,13 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n, nhs);
+	route_lookup(snap, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
+		meta->nexthop = nhs[i];
 		if (unlikely(meta->family == AF_INET6 &&
 			     nfv_ip6_is_mcast(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr))) {
 			if (nfv_dp_is_local6_mcast(w->dp, rte_pktmbuf_mtod(m,
@@ -301,21 +323,17 @@ static void stage_route_input(struct nfv_worker *w, struct rte_mbuf **pkts, uint
 				drop(w, m, NFV_DR_LOCAL_UNHANDLED);
 			continue;
 		}
-		switch (nh->type) {
-		case NFV_NH_LOCAL:
-			local[nlocal++] = m;
-			break;
-		case NFV_NH_FORWARD:
+		/* forwarding first: a switch costs a jump table here */
+		if (likely(nh->type == NFV_NH_FORWARD)) {
 			meta->oport = nh->port;
 			if (likely(forward_ttl(w, m)))
 				fwd[nfwd++] = m;
-			break;
-		case NFV_NH_BLACKHOLE:
+		} else if (nh->type == NFV_NH_LOCAL) {
+			local[nlocal++] = m;
+		} else if (nh->type == NFV_NH_BLACKHOLE) {
 			drop(w, m, NFV_DR_ROUTE_BLACKHOLE);
-			break;
-		default:
+		} else {
 			no_route(w, m);
-			break;
 		}
 	}
 	if (nlocal > 0)
@@ -355,12 +373,13 @@ void nfv_pipeline_route_output(struct nfv_worker *w, struct rte_mbuf **pkts, uin
 
 	if (n == 0)
 		return;
-	route_lookup(w, pkts, n, nhs);
+	route_lookup(snap, pkts, n, nhs);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 		const struct nfv_nexthop *nh = &snap->nh[nhs[i]];
 
+		meta->nexthop = nhs[i];
 		if (likely(nh->type == NFV_NH_FORWARD)) {
 			meta->oport = nh->port;
 			pkts[k++] = m;
@@ -497,32 +516,41 @@ static void to_resolve(struct nfv_worker *w, struct rte_mbuf *m, const void *add
 	nfv_pipeline_to_control(w, m, NFV_CTL_RESOLVE);
 }
 
-/* Neighbour and Ethernet header; unresolved packets go to the control side. */
+/*
+ * Neighbour and Ethernet header; unresolved packets go to the control side.
+ * Packets of a burst mostly share a gateway: its next hop, port, MTU,
+ * neighbour, Ethernet header and tx buffer are found once per run of the
+ * same next hop. On-link destinations differ per packet and are looked up
+ * each.
+ */
 static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct nfv_fib_snap *snap = w->snap;
-	/*
-	 * Packets of a burst mostly share a gateway: look its neighbour up
-	 * and make its Ethernet header once per run of the same next hop.
-	 * On-link destinations differ per packet and are looked up each.
-	 */
-	uint32_t last_nh = UINT32_MAX;
+	const struct nfv_nexthop *nh = NULL;
+	const struct nfv_dp_port *p = NULL;
+	struct nfv_txbuf *tb = NULL;
+	uint32_t last_nh = UINT32_MAX;	/* UINT32_MAX: no run to go on with */
+	uint16_t last_port = UINT16_MAX;
 	struct nfv_eth_tmpl tmpl;
 	bool last_ok = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-		const struct nfv_nexthop *nh = &snap->nh[meta->nexthop];
-		const struct nfv_dp_port *p = &w->dp->ports[meta->oport];
+		bool same_run = meta->nexthop == last_nh && meta->oport == last_port;
 		struct rte_ether_addr mac;
 		struct nfv_neigh_key key;
 		const void *addr;
 		int reason;
 
-		if (unlikely(!mtu_ok(w, m, p)))
+		if (!same_run) {
+			nh = &snap->nh[meta->nexthop];
+			p = &w->dp->ports[meta->oport];
+			tb = &w->tx[meta->oport];
+		}
+		if (unlikely(rte_pktmbuf_pkt_len(m) > p->mtu) && !mtu_ok(w, m, p))
 			continue;
-		if (!nh->has_gw || meta->nexthop != last_nh) {
+		if (!same_run) {
 			if (nh->has_gw)
 				addr = nh->gw;
 			else if (meta->family == AF_INET)
@@ -532,6 +560,7 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			nfv_neigh_key_set(&key, meta->oport, meta->family, addr);
 			last_ok = nfv_neigh_mac(&w->dp->neigh, &key, &mac);
 			last_nh = nh->has_gw ? meta->nexthop : UINT32_MAX;
+			last_port = meta->oport;
 			if (unlikely(!last_ok)) {
 				to_resolve(w, m, addr, nh);
 				continue;
@@ -549,9 +578,11 @@ static void stage_output(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 			drop(w, m, reason);
 			continue;
 		}
-		if (meta->flags & NFV_MBUF_F_FLOW)
+		if (unlikely(meta->flags & NFV_MBUF_F_FLOW))
 			nfv_flow_fast_learn(w, m, tmpl.hdr, tmpl.len, p->mtu);
-		nfv_pipeline_tx(w, meta->oport, m);
+		txbuf_add(tb, m);
+		if (unlikely(tb->n == NFV_TXBUF))
+			txbuf_flush(w, tb, p->port_id, meta->oport, false);
 	}
 }
 
@@ -567,7 +598,8 @@ static bool reroute(struct nfv_worker *w, struct rte_mbuf *m)
 	const struct nfv_nexthop *nh;
 	uint64_t idx;
 
-	route_lookup(w, &m, 1, &idx);
+	route_lookup(w->snap, &m, 1, &idx);
+	meta->nexthop = idx;
 	nh = &w->snap->nh[idx];
 	if (likely(nh->type == NFV_NH_FORWARD && nh->port == meta->oport))
 		return true;
@@ -614,11 +646,14 @@ void nfv_pipeline_resume(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t 
 /* Packets that entries made during this burst enter the pipeline again. */
 void nfv_pipeline_drain(struct nfv_worker *w)
 {
-	struct nfv_hook_table *t = w->dp->hooks;
+	struct nfv_inject_queue *qs = w->dp->hooks->inject[w->id];
 	struct rte_mbuf *chunk[NFV_BURST];
 
+	/* most bursts make nothing: two loads */
+	if (likely(qs[NFV_INJECT_PRE_ROUTING].n == 0 && qs[NFV_INJECT_LOCAL_OUT].n == 0))
+		return;
 	for (unsigned int point = 0; point < NFV_INJECT_MAX; point++) {
-		struct nfv_inject_queue *q = &t->inject[w->id][point];
+		struct nfv_inject_queue *q = &qs[point];
 		uint16_t head = 0;
 
 		/* packets made while draining are appended and drained too */

@@ -8,6 +8,7 @@
 
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
+#include <rte_vect.h>
 
 #include "nfv_hook_table.h"
 #include "nfv_mbuf.h"
@@ -48,22 +49,37 @@ static void run_repeats(const struct nfv_hook_entry *e, struct nfv_hook_stats *s
 }
 
 /*
- * True when every verdict is a plain ACCEPT: the common case, checked two
- * verdicts per 64-bit word, four words a step (vectorised at -O3).
+ * True when every verdict is a plain ACCEPT: the common case, checked
+ * eight verdicts a step with AVX2 (two instructions), else two per 64-bit
+ * word, four words a step.
  */
 static inline bool all_accepted(const uint32_t *verdicts, uint16_t n)
 {
+	uint32_t rest = 0;
+	uint16_t j = 0;
+#ifdef __AVX2__
+	const __m256i accept = _mm256_set1_epi32(NFV_ACCEPT);
+	__m256i acc = _mm256_setzero_si256();
+
+	for (; j + 8 <= n; j += 8)
+		acc = _mm256_or_si256(acc, _mm256_xor_si256(accept,
+				_mm256_loadu_si256((const __m256i *)&verdicts[j])));
+	if (!_mm256_testz_si256(acc, acc))
+		return false;
+#else
 	const uint64_t pair = (uint64_t)NFV_ACCEPT << 32 | NFV_ACCEPT;
 	uint64_t others = 0, w[4];
-	uint16_t j = 0;
 
 	for (; j + 8 <= n; j += 8) {
 		memcpy(w, &verdicts[j], sizeof(w));
 		others |= (w[0] ^ pair) | (w[1] ^ pair) | (w[2] ^ pair) | (w[3] ^ pair);
 	}
+	if (others != 0)
+		return false;
+#endif
 	for (; j < n; j++)
-		others |= verdicts[j] ^ NFV_ACCEPT;
-	return others == 0;
+		rest |= verdicts[j] ^ NFV_ACCEPT;
+	return rest == 0;
 }
 
 /*

@@ -38,7 +38,6 @@ struct nfv_mbuf_meta {
 	uint8_t queue_worker;	/* the worker that queued it, which resumes it */
 	uint16_t queue_num;
 	int32_t queue_prio;
-	uint64_t queue_id;	/* packet id shown to the queue listener */
 	/* owned by hooks/filter (conntrack) and hooks/ipsec (SA) */
 	void *ct;
 	uint8_t ct_info;
@@ -49,6 +48,12 @@ struct nfv_mbuf_meta {
 	uint64_t module[2];	/* scratch for the entry that STOLE the packet */
 	uint32_t trace_id;	/* NFV_MBUF_F_TRACE: the packet's id in the trace */
 };
+
+/*
+ * One cache line, right after the mbuf's two: a packet costs no more lines
+ * of metadata than this, and the data that follows starts line-aligned.
+ */
+_Static_assert(sizeof(struct nfv_mbuf_meta) <= 64, "the metadata is one cache line");
 
 #define NFV_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct nfv_mbuf_meta), RTE_MBUF_PRIV_ALIGN)
 
