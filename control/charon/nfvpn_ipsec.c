@@ -208,15 +208,15 @@ static void stale_sp_replace(private_nfvpn_ipsec_t *this, const struct nfvpn_dp_
 /* Called by charon's watcher thread when the event connection is readable. */
 CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
 {
-	char name[NFVPN_DP_NAME_MAX];
-	host_t *dst = NULL;
+	struct nfvpn_dp_event ev;
+	host_t *dst = NULL, *remote;
 	uint32_t spi = 0;
 	enumerator_t *e;
 	sa_entry_t *sa;
 	bool hard;
 	int ret;
 
-	ret = nfvpn_dp_event_read(this->ev, name, &hard);
+	ret = nfvpn_dp_event_read(this->ev, &ev);
 	if (ret < 0) {
 		DBG1(DBG_KNL, "nfvpn: the dataplane's event stream ended: %s",
 		     nfvpn_dp_error(this->ev));
@@ -227,10 +227,11 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	}
 	if (ret == 0)
 		return TRUE;
+	hard = ev.kind == NFVPN_DP_EV_HARD;
 	this->mutex->lock(this->mutex);
 	e = this->sas->create_enumerator(this->sas);
 	while (e->enumerate(e, &sa)) {
-		if (streq(sa->name, name)) {
+		if (streq(sa->name, ev.name)) {
 			spi = sa->spi;
 			dst = sa->dst->clone(sa->dst);
 			break;
@@ -241,11 +242,24 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	/* a previous charon's: nobody will rekey it, it goes at its hard expiry */
 	if (!dst) {
 		if (hard)
-			stale_sa_expired(this, name);
+			stale_sa_expired(this, ev.name);
 		return TRUE;
 	}
-	DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", name, hard ? "hard" : "soft");
-	charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
+	if (ev.kind == NFVPN_DP_EV_MAPPING) {
+		/* as XFRM_MSG_MAPPING: charon updates the IKE_SA and its CHILD_SAs */
+		remote = host_create_from_chunk(ev.family, chunk_create(ev.addr,
+					ev.family == AF_INET ? 4 : 16), ev.port);
+		if (remote) {
+			DBG1(DBG_KNL, "nfvpn: SA %s: authenticated packets come from %#H now",
+			     ev.name, remote);
+			charon->kernel->mapping(charon->kernel, IPPROTO_ESP, spi, dst, remote);
+			remote->destroy(remote);
+		}
+	} else {
+		DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", ev.name,
+		     hard ? "hard" : "soft");
+		charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
+	}
 	dst->destroy(dst);
 	return TRUE;
 }
@@ -350,16 +364,48 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
 }
 
 /*
- * The dataplane cannot change an SA's addresses or UDP ports yet, and its
- * keys are not kept here to add it anew: MOBIKE and NAT-T port floating
- * are left for later (docs/ike.md, "Missing").
+ * NAT-T port floating and MOBIKE: the dataplane swaps the SA's outer
+ * header in one step (no packet lost or sent half updated); keys,
+ * sequence numbers and counters stay. It cannot turn UDP encapsulation
+ * on or off, change the family or an inbound SA's destination.
  */
 METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_update_sa_t *data)
 {
-	DBG1(DBG_KNL, "nfvpn: updating the addresses of SA %.8x is not supported",
-	     ntohl(id->spi));
-	return NOT_SUPPORTED;
+	uint8_t src[16], dst[16];
+	status_t status = NOT_FOUND;
+	sa_entry_t *sa;
+	int family;
+
+	family = data->new_src->get_family(data->new_src);
+	if (data->new_encap != data->encap ||
+	    family != data->new_dst->get_family(data->new_dst) ||
+	    family != id->dst->get_family(id->dst)) {
+		DBG1(DBG_KNL, "nfvpn: SA %.8x: UDP encapsulation or the address family "
+		     "cannot change", ntohl(id->spi));
+		return NOT_SUPPORTED;
+	}
+	host_bytes(data->new_src, src);
+	host_bytes(data->new_dst, dst);
+	this->mutex->lock(this->mutex);
+	sa = sa_find(this, id->spi, id->dst, -1);
+	if (sa) {
+		status = FAILED;
+		if (nfvpn_dp_sa_update(this->dp, sa->name, family, src, dst, data->new_encap,
+				       data->new_src->get_port(data->new_src),
+				       data->new_dst->get_port(data->new_dst)) == 0) {
+			DBG1(DBG_KNL, "nfvpn: SA %s now %#H == %#H", sa->name, data->new_src,
+			     data->new_dst);
+			sa->dst->destroy(sa->dst);
+			sa->dst = data->new_dst->clone(data->new_dst);
+			status = SUCCESS;
+		} else {
+			DBG1(DBG_KNL, "nfvpn: updating SA %s failed: %s", sa->name,
+			     nfvpn_dp_error(this->dp));
+		}
+	}
+	this->mutex->unlock(this->mutex);
+	return status;
 }
 
 METHOD(kernel_ipsec_t, query_sa, status_t, private_nfvpn_ipsec_t *this,

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_string_fns.h>
@@ -407,6 +408,51 @@ int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 	return 0;
 }
 
+/*
+ * NAT-T port floating, MOBIKE: the module swaps the SA's outer header in
+ * one store (esp_natt.c). An outbound SA's path MTU stays the one taken
+ * when it was added.
+ */
+int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_update *u,
+			    char *why, size_t len)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	struct dp_sa *sa = sa_find(s, u->name);
+	struct nfv_ipsec_sa_outer o = {
+		.src = u->src, .dst = u->dst,
+		.natt_sport = u->natt_sport, .natt_dport = u->natt_dport,
+	};
+	int ret;
+
+	if (sa == NULL) {
+		snprintf(why, len, "no SA \"%s\"", u->name);
+		return -ENOENT;
+	}
+	if (!!u->natt != sa->conf.natt) {
+		snprintf(why, len, "SA \"%s\": UDP encapsulation cannot be turned %s",
+			 u->name, u->natt ? "on" : "off");
+		return -EOPNOTSUPP;
+	}
+	ret = nfv_ipsec_sa_update(s->ips, (uint32_t)(sa - s->sas), &o);
+	if (ret == -EAFNOSUPPORT)
+		snprintf(why, len, "SA \"%s\": the address family cannot change", u->name);
+	else if (ret == -EADDRNOTAVAIL)
+		snprintf(why, len, "SA \"%s\": an inbound SA's destination cannot change",
+			 u->name);
+	if (ret < 0)
+		return ret;
+	sa->conf.src = u->src;
+	sa->conf.dst = u->dst;
+	if (sa->conf.natt) {
+		sa->conf.natt_sport = u->natt_sport;
+		sa->conf.natt_dport = u->natt_dport;
+	}
+	dp->generation++;
+	/* an offloaded flow may carry the old header's SA state */
+	nfv_filter_ctl_flows_invalidate(dp);
+	return 0;
+}
+
 int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
@@ -426,6 +472,45 @@ int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 	/* a flow may now be protected, or no longer */
 	nfv_filter_ctl_flows_invalidate(dp);
 	return 0;
+}
+
+/*
+ * NAT-T: an inbound SA whose newest authenticated packet came from a new
+ * address or port (esp_natt.c) raises one NFV_EVENT_SA_MAPPING per new
+ * mapping, as XFRM_MSG_MAPPING does: the IKE daemon updates both SAs of
+ * the CHILD_SA (NFV_MSG_IPSEC_SA_UPDATE) and its IKE_SA. Polled with the
+ * lifetimes, so at most once a second per SA.
+ */
+static void ipsec_mapping_poll(struct nfv_dp *dp, struct dp_sa *sa, uint32_t id)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	char ab[NFV_ADDR_FMT_MAX];
+	struct nfv_msg_event e = {
+		.type = NFV_EVENT_SA_MAPPING, .worker = UINT16_MAX,
+	};
+	struct timespec ts;
+	struct nfv_addr a;
+	uint16_t port;
+
+	if (nfv_ipsec_sa_peer_moved(s->ips, id, &a, &port) <= 0)
+		return;
+	if (sa->moved_told && sa->moved_port == port &&
+	    memcmp(&sa->moved_addr, &a, sizeof(a)) == 0)
+		return;
+	sa->moved_told = true;
+	sa->moved_port = port;
+	sa->moved_addr = a;
+	nfv_addr_fmt(&a, ab, sizeof(ab));
+	NFV_LOG(NOTICE, "SA %s (SPI 0x%x): NAT-T peer now %s port %u", sa->conf.name,
+		sa->conf.spi, ab, port);
+	if (dp->events == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.time_ns = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	e.value = port;
+	strlcpy(e.object, sa->conf.name, sizeof(e.object));
+	strlcpy(e.text, ab, sizeof(e.text));
+	nfv_events_send(dp, &e);
 }
 
 /*
@@ -449,6 +534,8 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 
 		if (!sa->used || sa->hard_seen || nfv_ipsec_sa_poll(s->ips, i, &ev) < 0)
 			continue;
+		if (sa->conf.natt && sa->conf.dir == NFV_IPSEC_DIR_IN)
+			ipsec_mapping_poll(dp, sa, i);
 		if ((ev & NFV_IPSEC_EV_SOFT) && !sa->soft_seen) {
 			sa->soft_seen = true;
 			NFV_LOG(NOTICE, "SA %s (SPI 0x%x): soft lifetime reached, rekey",

@@ -38,6 +38,9 @@ struct dp_sa {
 	bool used;
 	bool soft_seen;			/* the soft event was reported */
 	bool hard_seen;
+	bool moved_told;		/* NAT-T: the mapping event for moved_* was sent */
+	uint16_t moved_port;
+	struct nfv_addr moved_addr;
 	struct nfv_policy_sa conf;	/* keys wiped once handed to the module */
 };
 
@@ -71,6 +74,9 @@ struct nfv_ipsec_dp {
 int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 			 char *why, size_t len);
 int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t len);
+/* The SA's new outer addresses and NAT-T ports (NFV_MSG_IPSEC_SA_UPDATE). */
+int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_update *u,
+			    char *why, size_t len);
 int nfv_ipsec_ctl_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 			 const char *sa_name, char *why, size_t len);
 int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len);

@@ -32,12 +32,25 @@ struct esp_replay {
 	uint64_t bits[];
 };
 
+/*
+ * NAT-T, inbound: the source of the newest authenticated packet that came
+ * from elsewhere than the SA's peer (esp_natt.c). A sequence count: the
+ * worker makes gen odd while it writes, the control side rereads.
+ */
+struct esp_peer_seen {
+	uint32_t gen;
+	uint16_t port;		/* network order */
+	uint8_t addr[16];
+	uint64_t seq;		/* the packet's ESP sequence number, 0: none seen */
+};
+
 /* Per SA, per worker. Written by that worker only. */
 struct esp_sa_wstats {
 #define ESP_SA_WSTAT(field, key) uint64_t field;
 	NFV_IPSEC_SA_STATS(ESP_SA_WSTAT)
 #undef ESP_SA_WSTAT
 	uint8_t soft;		/* this worker saw a soft limit: control reads */
+	struct esp_peer_seen peer;
 } __rte_cache_aligned;
 
 enum esp_sa_flags {
@@ -74,6 +87,14 @@ struct esp_keys {
 	uint8_t opad[64] __rte_aligned(16);
 } __rte_cache_aligned;
 
+/* What an outbound packet's outer header is made of. */
+struct esp_sa_outer {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t natt_sport;	/* network order */
+	uint16_t natt_dport;
+};
+
 struct esp_sa {
 	/* set at creation, read-only afterwards (but dead); what a packet reads first */
 	uint32_t id;
@@ -93,10 +114,12 @@ struct esp_sa {
 	uint16_t mtu;		/* outbound path MTU, 0: none */
 	uint8_t salt[4];	/* AEAD: salt_len bytes of KEYMAT after the key */
 	uint8_t salt_len;
-	uint16_t natt_sport;	/* network order */
-	uint16_t natt_dport;
-	uint8_t src[16];
-	uint8_t dst[16];
+	/*
+	 * The outer addresses and UDP ports: one of outer_slot[], swapped
+	 * whole by nfv_ipsec_sa_update (esp_natt.c), so that a packet sees
+	 * the old header or the new one, never half of each.
+	 */
+	const struct esp_sa_outer *outer;
 	/* second line: what every packet reads too */
 	uint64_t iv_nonce;	/* CBC: second half of the IV counter block */
 	uint64_t first_tsc;	/* the earlier of the TSC deadlines below */
@@ -106,6 +129,8 @@ struct esp_sa {
 	uint64_t soft_tsc;	/* TSC deadlines; UINT64_MAX: none */
 	uint64_t hard_tsc;
 	struct esp_keys keys;
+	/* what outer points to; the other one is written by the control side only */
+	struct esp_sa_outer outer_slot[2];
 	/* outbound: next sequence number; the one field workers share */
 	uint64_t seq __rte_cache_aligned;
 	struct esp_sa_wstats stats[NFV_MAX_WORKERS];
@@ -155,9 +180,20 @@ struct nfv_ipsec {
 };
 
 /* esp_sa.c */
+void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
+		      const struct nfv_addr *dst, uint16_t sport, uint16_t dport);
 int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		  struct esp_sa **out);
 void esp_sa_free(struct esp_sa *sa);
+
+/* esp_natt.c */
+void esp_natt_peer_seen(struct esp_sa *sa, struct esp_sa_wstats *st, const uint8_t *l3,
+			uint32_t l3_len, uint64_t seq);
+
+static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
+{
+	return __atomic_load_n(&sa->outer, __ATOMIC_ACQUIRE);
+}
 
 /* esp_replay.c */
 void esp_replay_init(struct esp_replay *r, uint32_t size);

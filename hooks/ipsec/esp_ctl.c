@@ -203,8 +203,8 @@ int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec
 	out->spi = sa->spi;
 	out->family = sa->family;
 	out->tunnel = !!(sa->flags & ESP_SA_TUNNEL);
-	memcpy(out->src, sa->src, sizeof(out->src));
-	memcpy(out->dst, sa->dst, sizeof(out->dst));
+	memcpy(out->src, esp_sa_outer(sa)->src, sizeof(out->src));
+	memcpy(out->dst, esp_sa_outer(sa)->dst, sizeof(out->dst));
 	return 0;
 }
 
