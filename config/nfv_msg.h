@@ -419,6 +419,14 @@ struct nfv_msg_ipsec_sp {
 struct nfv_msg_ipsec_sp_add {
 	struct nfv_policy_sp sp;	/* sp.sa is ignored */
 	char sa[NFV_NAME_MAX];		/* PROTECT: the SA by name */
+	/*
+	 * PROTECT without an SA (sa empty): an IKE daemon's trap policy.
+	 * Outbound, its packets are dropped (esp-unknown-spi) and raise one
+	 * NFV_EVENT_SP_ACQUIRE with reqid; inbound, it requires SAs of reqid.
+	 */
+	uint8_t trap;
+	uint8_t pad[3];
+	uint32_t reqid;
 };
 
 /*

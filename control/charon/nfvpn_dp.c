@@ -351,8 +351,12 @@ int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp)
 	m.sp.dport_min = sp->dport_min;
 	m.sp.dport_max = sp->dport_max;
 	m.sp.sa = -1;
-	if (sp->action == NFVPN_DP_PROTECT)
+	if (sp->action == NFVPN_DP_PROTECT && sp->trap) {
+		m.trap = 1;
+		m.reqid = sp->reqid;
+	} else if (sp->action == NFVPN_DP_PROTECT) {
 		snprintf(m.sa, sizeof(m.sa), "%s", sp->sa);
+	}
 	return dp_request(dp, NFV_MSG_IPSEC_SP_ADD, &m, sizeof(m), NULL, NULL);
 }
 
@@ -440,6 +444,12 @@ int nfvpn_dp_event_read(struct nfvpn_dp *dp, struct nfvpn_dp_event *ev)
 	case NFV_EVENT_SA_MAPPING:
 		ev->kind = NFVPN_DP_EV_MAPPING;
 		ret = event_mapping(e, ev);
+		break;
+	case NFV_EVENT_SP_ACQUIRE:
+		/* reqid 0: a policy of the YAML's whose SA is gone, not charon's */
+		ev->kind = NFVPN_DP_EV_ACQUIRE;
+		ev->reqid = (uint32_t)e->value;
+		ret = e->value != 0 && e->value <= UINT32_MAX;
 		break;
 	}
 out:

@@ -52,6 +52,8 @@ struct nfvpn_dp_sp {
 	uint8_t src_len, dst_len;
 	uint8_t proto;			/* 0: any */
 	uint16_t sport_min, sport_max, dport_min, dport_max;	/* 0, 0: any */
+	bool trap;			/* PROTECT without an SA: acquires for reqid */
+	uint32_t reqid;
 };
 
 /* Connects on first use; path: the socket, NULL: nfvpnctl's default. */
@@ -97,11 +99,13 @@ enum nfvpn_dp_event_kind {
 	NFVPN_DP_EV_SOFT = 1,		/* an SA's soft lifetime: rekey */
 	NFVPN_DP_EV_HARD,		/* an SA's hard lifetime: it stopped */
 	NFVPN_DP_EV_MAPPING,		/* NAT-T: the inbound SA's peer is at addr, port now */
+	NFVPN_DP_EV_ACQUIRE,		/* a packet of the policy name found no SA: reqid */
 };
 
 struct nfvpn_dp_event {
 	enum nfvpn_dp_event_kind kind;
-	char name[NFVPN_DP_NAME_MAX];	/* the SA */
+	char name[NFVPN_DP_NAME_MAX];	/* the SA; ACQUIRE: the policy */
+	uint32_t reqid;			/* ACQUIRE */
 	int family;			/* MAPPING: AF_INET or AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;

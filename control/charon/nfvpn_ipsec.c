@@ -73,6 +73,7 @@ typedef struct {
 	policy_type_t type;
 	int32_t priority;
 	linked_list_t *spis;		/* SAs using it, oldest first (uintptr_t, network order) */
+	uint32_t reqid;			/* IPsec: a trap's acquires name it */
 	uint32_t installed_spi;		/* the SA the dataplane's policy names */
 	char name[NFVPN_DP_NAME_MAX];	/* the dataplane's policy, "" when none */
 } policy_entry_t;
@@ -227,6 +228,14 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	}
 	if (ret == 0)
 		return TRUE;
+	if (ev.kind == NFVPN_DP_EV_ACQUIRE) {
+		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA */
+		kernel_acquire_data_t data = {};
+
+		DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name, ev.reqid);
+		charon->kernel->acquire(charon->kernel, ev.reqid, &data);
+		return TRUE;
+	}
 	hard = ev.kind == NFVPN_DP_EV_HARD;
 	this->mutex->lock(this->mutex);
 	e = this->sas->create_enumerator(this->sas);
@@ -581,12 +590,17 @@ static status_t policy_install(private_nfvpn_ipsec_t *this, policy_entry_t *p,
 	switch (p->type) {
 	case POLICY_IPSEC:
 		sp.action = NFVPN_DP_PROTECT;
+		if (spi == 0) {
+			/* a trap: its packets raise an acquire for reqid */
+			sp.trap = TRUE;
+			sp.reqid = p->reqid;
+			break;
+		}
 		sa = sa_find(this, spi, sa_dst, p->dir == POLICY_IN);
 		if (!sa) {
-			DBG1(DBG_KNL, "nfvpn: policy %R === %R: no SA %.8x "
-			     "(trap policies are not supported)", p->src_ts,
-			     p->dst_ts, ntohl(spi));
-			return NOT_SUPPORTED;
+			DBG1(DBG_KNL, "nfvpn: policy %R === %R: no SA %.8x",
+			     p->src_ts, p->dst_ts, ntohl(spi));
+			return FAILED;
 		}
 		memcpy(sp.sa, sa->name, sizeof(sp.sa));
 		break;
@@ -608,7 +622,7 @@ static status_t policy_install(private_nfvpn_ipsec_t *this, policy_entry_t *p,
 	memcpy(p->name, sp.name, sizeof(p->name));
 	p->installed_spi = spi;
 	DBG2(DBG_KNL, "nfvpn: policy %s: %R === %R %N%s%s", p->name, p->src_ts,
-	     p->dst_ts, policy_dir_names, p->dir, sa ? " with SA " : "",
+	     p->dst_ts, policy_dir_names, p->dir, sa ? " with SA " : sp.trap ? " (trap)" : "",
 	     sa ? sa->name : "");
 	if (old[0] && nfvpn_dp_sp_del(this->dp, old) < 0)
 		DBG1(DBG_KNL, "nfvpn: deleting policy %s failed: %s", old,
@@ -656,6 +670,8 @@ METHOD(kernel_ipsec_t, add_policy, status_t, private_nfvpn_ipsec_t *this,
 		p->priority = policy_priority(data, &tmp);
 		new = TRUE;
 	}
+	if (data->type == POLICY_IPSEC && data->sa->reqid)
+		p->reqid = data->sa->reqid;
 	/* the newest SA protects: after a rekey, the new CHILD_SA's */
 	if (new || spi != p->installed_spi || data->type != p->type) {
 		p->type = data->type;

@@ -67,6 +67,7 @@ static int list_sps(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 		if (r == NULL)
 			return -ENOMEM;
 		r->sp = s->sps[i].conf;
+		/* a trap names no SA: "" */
 		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
 		if (nfv_ipsec_sp_stats(s->ips, s->sps[i].conf.dir, s->sps[i].id,
 				       &r->refused) < 0)
@@ -120,6 +121,14 @@ static int req_sp_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void
 	    (r.sp.src.addr.family != AF_INET && r.sp.src.addr.family != AF_INET6)) {
 		snprintf(why, len, "malformed policy request");
 		return -EINVAL;
+	}
+	if (r.trap) {
+		if (r.sp.action != NFV_IPSEC_PROTECT || r.sa[0] != '\0') {
+			snprintf(why, len, "policy \"%s\": a trap protects, without an SA",
+				 r.sp.name);
+			return -EINVAL;
+		}
+		return nfv_ipsec_ctl_sp_add_trap(dp, &r.sp, r.reqid, why, len);
 	}
 	return nfv_ipsec_ctl_sp_add(dp, &r.sp, r.sa, why, len);
 }

@@ -142,6 +142,13 @@ struct esp_sa {
 struct esp_worker {
 	uint16_t ip_id;		/* outer IPv4 identification */
 	uint32_t frag_id6;	/* identification of the IPv6 fragments we make */
+	/*
+	 * ACQUIRE (esp_acquire.c): a bit per SA slot that a PROTECT policy
+	 * named when it had no SA; set by this worker, cleared by the
+	 * control side, both atomically. pending: some bit is set.
+	 */
+	uint64_t *acq_bits;
+	uint8_t acq_pending;
 } __rte_cache_aligned;
 
 /* The module state: priv of its hook entries. */
@@ -194,6 +201,11 @@ static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
 {
 	return __atomic_load_n(&sa->outer, __ATOMIC_ACQUIRE);
 }
+
+/* esp_acquire.c */
+void esp_acquire_note(struct nfv_ipsec *ips, unsigned int worker, uint32_t sa_id);
+int esp_acquire_init(struct nfv_ipsec *ips);
+void esp_acquire_fini(struct nfv_ipsec *ips);
 
 /* esp_replay.c */
 void esp_replay_init(struct esp_replay *r, uint32_t size);

@@ -136,8 +136,14 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		break;
 	}
 	sa = esp_sa_get(ips, esp_sp_sa(sp));
-	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT)))
+	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT))) {
+		/* a trap policy, or its SA is gone: the IKE daemon is asked
+		 * (esp_acquire.c); the packet is dropped, as Linux's
+		 * xfrm_larval_drop does */
+		if (sa == NULL)
+			esp_acquire_note(ips, state->worker, esp_sp_sa(sp));
 		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
+	}
 	/* a cheap bound first: the exact one parses the headers */
 	if (unlikely(sa->mtu != 0 && m->pkt_len + ESP_OVERHEAD_MAX > sa->mtu)) {
 		rc = esp_mtu_check(ips, sa, m, state->worker);

@@ -144,6 +144,15 @@ int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ips
 int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr *addr,
 			    uint16_t *port);
 
+/*
+ * ACQUIRE: the SA slots that outbound PROTECT policies named while the
+ * slot had no SA (a trap policy, or its SA deleted) since the last call:
+ * up to max of them in ids, each once; returns how many. The packets
+ * were dropped as esp-unknown-spi. The caller tells the IKE daemon, once per
+ * policy until it has an SA (dataplane/control/ipsec.c).
+ */
+unsigned int nfv_ipsec_acquires(struct nfv_ipsec *ips, uint32_t *ids, unsigned int max);
+
 /* What a worker may read of an SA by id (nft's "ipsec in"): any thread. */
 struct nfv_ipsec_sa_info {
 	uint32_t reqid;
