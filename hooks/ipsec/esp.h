@@ -22,6 +22,7 @@
 #define ESP_ICV_MAX	32
 #define ESP_IV_MAX	16
 #define ESP_NATT_PORT	4500
+#define ESP_IKE_PORT	500
 #define ESP_BATCH	NFV_BURST	/* ops per crypto run: one hook call */
 
 /* Anti-replay window, RFC 4303 3.4.3 and Appendix A; bitmap as RFC 6479. */
@@ -274,6 +275,18 @@ struct esp_spd {
 
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel);
+
+/*
+ * UDP of the IKE ports, 500 and 4500 (port: sel's local one, dport in,
+ * sport out): the IKE daemon's sockets, which no policy may catch, as
+ * charon's socket bypass policies make it in Linux (esp_policy_in.c,
+ * esp_output.c).
+ */
+static inline bool esp_sel_ike_port(const struct esp_sel *sel, uint16_t port)
+{
+	return sel->proto == ESP_IPPROTO_UDP && sel->ports &&
+	       (port == ESP_IKE_PORT || port == ESP_NATT_PORT);
+}
 const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 				    const struct esp_sel *sel);
 /* out[j]: the policy of sels[idx[j]], j < n <= NFV_BURST, all of spd's family */
