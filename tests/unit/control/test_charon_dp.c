@@ -327,6 +327,14 @@ static void test_events(void)
 	/* not an address: nothing for charon */
 	snprintf(e.text, sizeof(e.text), "elsewhere");
 	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* acquire: the policy, its reqid; reqid 0 (not charon's) is nothing */
+	memset(&e, 0, sizeof(e));
+	e.type = NFV_EVENT_SP_ACQUIRE;
+	e.value = 5;
+	snprintf(e.object, sizeof(e.object), "ike-p77");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	e.value = 0;
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	dp = dp_open();
 	fd = nfvpn_dp_events_open(dp);
 	CU_ASSERT(fd >= 0 && fd == nfvpn_dp_fd(dp));
@@ -349,7 +357,35 @@ static void test_events(void)
 	CU_ASSERT_EQUAL(ev.family, AF_INET6);
 	CU_ASSERT_EQUAL(ev.addr[15], 7);
 	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT_STRING_EQUAL(ev.name, "ike-p77");
+	CU_ASSERT_EQUAL(ev.reqid, 5);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
 	nfvpn_dp_destroy(dp);
+}
+
+/* A trap: PROTECT without an SA, with charon's reqid. */
+static void test_sp_trap(void)
+{
+	const struct nfv_msg_ipsec_sp_add *m = (const void *)test_srv.reqs[0].payload;
+	struct nfvpn_dp_sp sp = {
+		.name = "ike-p20", .inbound = false, .action = NFVPN_DP_PROTECT,
+		.priority = 1904, .family = AF_INET, .src = { 10, 1, 0, 0 },
+		.dst = { 10, 2, 0, 0 }, .src_len = 24, .dst_len = 24, .trap = true, .reqid = 3,
+	};
+	struct nfvpn_dp *dp;
+
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, NFV_MSG_IPSEC_SP_ADD, 1, NULL, 0);
+	dp = dp_open();
+	CU_ASSERT_EQUAL(nfvpn_dp_sp_add(dp, &sp), 0);
+	nfvpn_dp_destroy(dp);
+	CU_ASSERT_FATAL(test_srv.nb_reqs == 1);
+	CU_ASSERT(m->trap);
+	CU_ASSERT_EQUAL(m->reqid, 3);
+	CU_ASSERT_STRING_EQUAL(m->sa, "");
+	CU_ASSERT_EQUAL(m->sp.action, NFV_IPSEC_PROTECT);
 }
 
 /* NAT-T port floating: the SA's new addresses and ports, by name. */
@@ -406,6 +442,7 @@ int test_charon_dp_register(void)
 		{ "counters, SPIs, a previous charon's", test_lists },
 		{ "lifetime and NAT-T mapping events", test_events },
 		{ "SA update (NAT-T port floating)", test_sa_update },
+		{ "trap policy", test_sp_trap },
 		{ "reconnect", test_reconnect });
 	return 0;
 }
