@@ -471,6 +471,11 @@ static inline void esp_sa_prefetch(const struct esp_sa *sa, unsigned int w, bool
 	rte_prefetch0(k + sizeof(sa->keys.gcm) - RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&sa->stats[w]);
 	rte_prefetch0(in ? (const void *)&sa->replay : (const void *)&sa->seq);
+	/* outbound: the header slots, whichever outer points to */
+	if (!in) {
+		rte_prefetch0(&sa->outer_slot[0]);
+		rte_prefetch0(&sa->outer_slot[1]);
+	}
 }
 
 /*
