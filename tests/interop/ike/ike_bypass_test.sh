@@ -25,6 +25,7 @@ ipsec:
     - { name: cover-gw, priority: -100, direction: out, src: 192.0.2.1/32, dst: 192.0.2.2/32, action: protect, sa: cover }
 EOP
 } > "$WORK/cover.yaml"
+chmod 600 "$WORK/cover.yaml"	# it holds a key: the loader refuses it otherwise
 ctl sa add "$WORK/cover.yaml" || fail "nfvpnctl sa add (the covering policy)"
 ctl sp
 
