@@ -54,6 +54,7 @@ enum nfv_msg_type {
 	NFV_MSG_IPSEC_SA_DEL = 35,	/* struct nfv_msg_name -> empty */
 	NFV_MSG_IPSEC_SP_ADD = 36,	/* struct nfv_msg_ipsec_sp_add -> empty */
 	NFV_MSG_IPSEC_SP_DEL = 37,	/* struct nfv_msg_name -> empty */
+	NFV_MSG_IPSEC_SA_UPDATE = 38,	/* struct nfv_msg_ipsec_sa_update -> empty */
 	/* hooks/filter: 48..63 */
 	NFV_MSG_FILTER_RULESET = 48,	/* -> list of struct nfv_msg_filter_obj */
 	NFV_MSG_FILTER_INFO = 49,	/* -> struct nfv_msg_filter_info */
@@ -418,6 +419,32 @@ struct nfv_msg_ipsec_sp {
 struct nfv_msg_ipsec_sp_add {
 	struct nfv_policy_sp sp;	/* sp.sa is ignored */
 	char sa[NFV_NAME_MAX];		/* PROTECT: the SA by name */
+	/*
+	 * PROTECT without an SA (sa empty): an IKE daemon's trap policy.
+	 * Outbound, its packets are dropped (esp-unknown-spi) and raise one
+	 * NFV_EVENT_SP_ACQUIRE with reqid; inbound, it requires SAs of reqid.
+	 */
+	uint8_t trap;
+	uint8_t pad[3];
+	uint32_t reqid;
+};
+
+/*
+ * NFV_MSG_IPSEC_SA_UPDATE: the SA's new outer addresses and NAT-T UDP
+ * ports (NAT-T port floating, MOBIKE; XFRM's XFRM_MSG_UPDSA of an SA's
+ * addresses and encapsulation). Keys, sequence numbers, replay window,
+ * counters and lifetimes stay; no packet of the SA is lost or sent with
+ * half the old header. The family and the use of UDP encapsulation
+ * cannot change, nor an inbound SA's destination (its SAD key).
+ */
+struct nfv_msg_ipsec_sa_update {
+	char name[NFV_NAME_MAX];
+	struct nfv_addr src;
+	struct nfv_addr dst;
+	uint16_t natt_sport;		/* host order; 0: 4500 */
+	uint16_t natt_dport;
+	uint8_t natt;			/* must be the SA's */
+	uint8_t pad[3];
 };
 
 #endif

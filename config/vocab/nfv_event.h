@@ -24,7 +24,14 @@
 	/* value: events lost (ring or subscriber full) */				\
 	X(LOST, 6, "events-lost", WARNING, "events lost")				\
 	/* value: packet id; object: the entry; text: the rest (trace_ctl.c) */		\
-	X(TRACE, 7, "trace", DEBUG, "packet trace")
+	X(TRACE, 7, "trace", DEBUG, "packet trace")					\
+	/* object: the inbound SA; value: the peer's new UDP port; text: its new	\
+	 * address (sent by ipsec.c, not this row's text) */				\
+	X(SA_MAPPING, 8, "sa-mapping", NOTICE,						\
+	  "NAT-T: an authenticated packet came from a new peer address or port")	\
+	/* object: the outbound policy; value: its reqid */				\
+	X(SP_ACQUIRE, 9, "sp-acquire", INFO,						\
+	  "acquire: a packet of a PROTECT policy without an SA (dropped)")
 
 enum nfv_event_type {
 #define NFV_EVENT_ENUM(id, value, name, severity, text) NFV_EVENT_##id = value,

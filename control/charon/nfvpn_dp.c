@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include "nfv_client.h"
 #include "nfv_event.h"
@@ -265,6 +266,22 @@ int nfvpn_dp_sa_del(struct nfvpn_dp *dp, const char *name)
 	return name_request(dp, NFV_MSG_IPSEC_SA_DEL, name);
 }
 
+int nfvpn_dp_sa_update(struct nfvpn_dp *dp, const char *name, int family,
+		       const uint8_t src[16], const uint8_t dst[16], bool encap,
+		       uint16_t sport, uint16_t dport)
+{
+	struct nfv_msg_ipsec_sa_update u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	addr_set(&u.src, family, src);
+	addr_set(&u.dst, family, dst);
+	u.natt = encap;
+	u.natt_sport = encap ? sport : 0;
+	u.natt_dport = encap ? dport : 0;
+	return dp_request(dp, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), NULL, NULL);
+}
+
 static int sa_list(struct nfvpn_dp *dp, struct nfv_msg_ipsec_sa **sas, uint32_t *n)
 {
 	return dp_list(dp, NFV_MSG_IPSEC_SAS, sizeof(**sas), (void **)sas, n);
@@ -334,8 +351,12 @@ int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp)
 	m.sp.dport_min = sp->dport_min;
 	m.sp.dport_max = sp->dport_max;
 	m.sp.sa = -1;
-	if (sp->action == NFVPN_DP_PROTECT)
+	if (sp->action == NFVPN_DP_PROTECT && sp->trap) {
+		m.trap = 1;
+		m.reqid = sp->reqid;
+	} else if (sp->action == NFVPN_DP_PROTECT) {
 		snprintf(m.sa, sizeof(m.sa), "%s", sp->sa);
+	}
 	return dp_request(dp, NFV_MSG_IPSEC_SP_ADD, &m, sizeof(m), NULL, NULL);
 }
 
@@ -362,7 +383,39 @@ int nfvpn_dp_fd(const struct nfvpn_dp *dp)
 	return dp->open ? dp->c.fd : -1;
 }
 
-int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool *hard)
+/* The event's object as an SA name; false when it cannot be one. */
+static bool event_name(const struct nfv_msg_event *e, char name[NFVPN_DP_NAME_MAX])
+{
+	size_t n = strnlen(e->object, sizeof(e->object));
+
+	if (n >= NFVPN_DP_NAME_MAX)
+		return false;
+	memcpy(name, e->object, n);
+	name[n] = '\0';
+	return true;
+}
+
+/* NFV_EVENT_SA_MAPPING: value the port, text the address (dataplane/control/ipsec.c). */
+static bool event_mapping(const struct nfv_msg_event *e, struct nfvpn_dp_event *ev)
+{
+	char text[sizeof(e->text)];
+
+	memcpy(text, e->text, sizeof(text));
+	text[sizeof(text) - 1] = '\0';
+	if (e->value == 0 || e->value > UINT16_MAX)
+		return false;
+	ev->port = (uint16_t)e->value;
+	memset(ev->addr, 0, sizeof(ev->addr));
+	if (inet_pton(AF_INET, text, ev->addr) == 1)
+		ev->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, ev->addr) == 1)
+		ev->family = AF_INET6;
+	else
+		return false;
+	return true;
+}
+
+int nfvpn_dp_event_read(struct nfvpn_dp *dp, struct nfvpn_dp_event *ev)
 {
 	struct nfv_client_msg m;
 	const struct nfv_msg_event *e;
@@ -377,18 +430,29 @@ int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool 
 	}
 	e = m.payload;
 	ret = 0;
-	if (m.hdr.type == NFV_MSG_EVENT && m.hdr.len >= sizeof(*e) &&
-	    (e->type == NFV_EVENT_SA_SOFT || e->type == NFV_EVENT_SA_HARD)) {
-		/* object: the SA's name (dataplane/control/ipsec.c) */
-		size_t n = strnlen(e->object, sizeof(e->object));
-
-		if (n < NFVPN_DP_NAME_MAX) {
-			memcpy(name, e->object, n);
-			name[n] = '\0';
-			*hard = e->type == NFV_EVENT_SA_HARD;
-			ret = 1;
-		}
+	if (m.hdr.type != NFV_MSG_EVENT || m.hdr.len < sizeof(*e) || !event_name(e, ev->name))
+		goto out;
+	switch (e->type) {
+	case NFV_EVENT_SA_SOFT:
+		ev->kind = NFVPN_DP_EV_SOFT;
+		ret = 1;
+		break;
+	case NFV_EVENT_SA_HARD:
+		ev->kind = NFVPN_DP_EV_HARD;
+		ret = 1;
+		break;
+	case NFV_EVENT_SA_MAPPING:
+		ev->kind = NFVPN_DP_EV_MAPPING;
+		ret = event_mapping(e, ev);
+		break;
+	case NFV_EVENT_SP_ACQUIRE:
+		/* reqid 0: a policy of the YAML's whose SA is gone, not charon's */
+		ev->kind = NFVPN_DP_EV_ACQUIRE;
+		ev->reqid = (uint32_t)e->value;
+		ret = e->value != 0 && e->value <= UINT32_MAX;
+		break;
 	}
+out:
 	free(m.payload);
 	return ret;
 }

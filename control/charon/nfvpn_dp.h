@@ -52,6 +52,8 @@ struct nfvpn_dp_sp {
 	uint8_t src_len, dst_len;
 	uint8_t proto;			/* 0: any */
 	uint16_t sport_min, sport_max, dport_min, dport_max;	/* 0, 0: any */
+	bool trap;			/* PROTECT without an SA: acquires for reqid */
+	uint32_t reqid;
 };
 
 /* Connects on first use; path: the socket, NULL: nfvpnctl's default. */
@@ -63,6 +65,13 @@ const char *nfvpn_dp_error(const struct nfvpn_dp *dp);
 /* Each returns 0 or -errno; a dropped connection is reopened once. */
 int nfvpn_dp_sa_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sa *sa);
 int nfvpn_dp_sa_del(struct nfvpn_dp *dp, const char *name);
+/*
+ * The SA's new outer addresses (family, 4 or 16 bytes) and, with encap,
+ * UDP ports: NAT-T port floating and MOBIKE (NFV_MSG_IPSEC_SA_UPDATE).
+ */
+int nfvpn_dp_sa_update(struct nfvpn_dp *dp, const char *name, int family,
+		       const uint8_t src[16], const uint8_t dst[16], bool encap,
+		       uint16_t sport, uint16_t dport);
 /* The SA's traffic counters (inner bytes, packets), summed over workers. */
 int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
 		      uint64_t *packets);
@@ -82,13 +91,31 @@ bool nfvpn_dp_sp_same(const struct nfvpn_dp_sp *a, const struct nfvpn_dp_sp *b);
  * for them alone); returns the socket to wait on, or -errno.
  */
 int nfvpn_dp_events_open(struct nfvpn_dp *dp);
-/*
- * Reads one event: 1 with the SA's name and hard for an SA lifetime
- * event, 0 for another one, -errno when the connection is gone.
- */
 /* The socket of dp's connection, -1 when closed. */
 int nfvpn_dp_fd(const struct nfvpn_dp *dp);
-int nfvpn_dp_event_read(struct nfvpn_dp *dp, char name[NFVPN_DP_NAME_MAX], bool *hard);
+
+/* The events charon hears of, as the kernel's XFRM expire and mapping messages. */
+enum nfvpn_dp_event_kind {
+	NFVPN_DP_EV_SOFT = 1,		/* an SA's soft lifetime: rekey */
+	NFVPN_DP_EV_HARD,		/* an SA's hard lifetime: it stopped */
+	NFVPN_DP_EV_MAPPING,		/* NAT-T: the inbound SA's peer is at addr, port now */
+	NFVPN_DP_EV_ACQUIRE,		/* a packet of the policy name found no SA: reqid */
+};
+
+struct nfvpn_dp_event {
+	enum nfvpn_dp_event_kind kind;
+	char name[NFVPN_DP_NAME_MAX];	/* the SA; ACQUIRE: the policy */
+	uint32_t reqid;			/* ACQUIRE */
+	int family;			/* MAPPING: AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/*
+ * Reads one event: 1 with ev filled for an event charon hears of, 0 for
+ * another one, -errno when the connection is gone.
+ */
+int nfvpn_dp_event_read(struct nfvpn_dp *dp, struct nfvpn_dp_event *ev);
 int nfvpn_dp_sp_del(struct nfvpn_dp *dp, const char *name);
 
 #endif

@@ -73,6 +73,7 @@ typedef struct {
 	policy_type_t type;
 	int32_t priority;
 	linked_list_t *spis;		/* SAs using it, oldest first (uintptr_t, network order) */
+	uint32_t reqid;			/* IPsec: a trap's acquires name it */
 	uint32_t installed_spi;		/* the SA the dataplane's policy names */
 	char name[NFVPN_DP_NAME_MAX];	/* the dataplane's policy, "" when none */
 } policy_entry_t;
@@ -208,15 +209,15 @@ static void stale_sp_replace(private_nfvpn_ipsec_t *this, const struct nfvpn_dp_
 /* Called by charon's watcher thread when the event connection is readable. */
 CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
 {
-	char name[NFVPN_DP_NAME_MAX];
-	host_t *dst = NULL;
+	struct nfvpn_dp_event ev;
+	host_t *dst = NULL, *remote;
 	uint32_t spi = 0;
 	enumerator_t *e;
 	sa_entry_t *sa;
 	bool hard;
 	int ret;
 
-	ret = nfvpn_dp_event_read(this->ev, name, &hard);
+	ret = nfvpn_dp_event_read(this->ev, &ev);
 	if (ret < 0) {
 		DBG1(DBG_KNL, "nfvpn: the dataplane's event stream ended: %s",
 		     nfvpn_dp_error(this->ev));
@@ -227,10 +228,19 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	}
 	if (ret == 0)
 		return TRUE;
+	if (ev.kind == NFVPN_DP_EV_ACQUIRE) {
+		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA */
+		kernel_acquire_data_t data = {};
+
+		DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name, ev.reqid);
+		charon->kernel->acquire(charon->kernel, ev.reqid, &data);
+		return TRUE;
+	}
+	hard = ev.kind == NFVPN_DP_EV_HARD;
 	this->mutex->lock(this->mutex);
 	e = this->sas->create_enumerator(this->sas);
 	while (e->enumerate(e, &sa)) {
-		if (streq(sa->name, name)) {
+		if (streq(sa->name, ev.name)) {
 			spi = sa->spi;
 			dst = sa->dst->clone(sa->dst);
 			break;
@@ -241,11 +251,24 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	/* a previous charon's: nobody will rekey it, it goes at its hard expiry */
 	if (!dst) {
 		if (hard)
-			stale_sa_expired(this, name);
+			stale_sa_expired(this, ev.name);
 		return TRUE;
 	}
-	DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", name, hard ? "hard" : "soft");
-	charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
+	if (ev.kind == NFVPN_DP_EV_MAPPING) {
+		/* as XFRM_MSG_MAPPING: charon updates the IKE_SA and its CHILD_SAs */
+		remote = host_create_from_chunk(ev.family, chunk_create(ev.addr,
+					ev.family == AF_INET ? 4 : 16), ev.port);
+		if (remote) {
+			DBG1(DBG_KNL, "nfvpn: SA %s: authenticated packets come from %#H now",
+			     ev.name, remote);
+			charon->kernel->mapping(charon->kernel, IPPROTO_ESP, spi, dst, remote);
+			remote->destroy(remote);
+		}
+	} else {
+		DBG1(DBG_KNL, "nfvpn: SA %s reached its %s lifetime", ev.name,
+		     hard ? "hard" : "soft");
+		charon->kernel->expire(charon->kernel, IPPROTO_ESP, spi, dst, hard);
+	}
 	dst->destroy(dst);
 	return TRUE;
 }
@@ -350,16 +373,48 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
 }
 
 /*
- * The dataplane cannot change an SA's addresses or UDP ports yet, and its
- * keys are not kept here to add it anew: MOBIKE and NAT-T port floating
- * are left for later (docs/ike.md, "Missing").
+ * NAT-T port floating and MOBIKE: the dataplane swaps the SA's outer
+ * header in one step (no packet lost or sent half updated); keys,
+ * sequence numbers and counters stay. It cannot turn UDP encapsulation
+ * on or off, change the family or an inbound SA's destination.
  */
 METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_update_sa_t *data)
 {
-	DBG1(DBG_KNL, "nfvpn: updating the addresses of SA %.8x is not supported",
-	     ntohl(id->spi));
-	return NOT_SUPPORTED;
+	uint8_t src[16], dst[16];
+	status_t status = NOT_FOUND;
+	sa_entry_t *sa;
+	int family;
+
+	family = data->new_src->get_family(data->new_src);
+	if (data->new_encap != data->encap ||
+	    family != data->new_dst->get_family(data->new_dst) ||
+	    family != id->dst->get_family(id->dst)) {
+		DBG1(DBG_KNL, "nfvpn: SA %.8x: UDP encapsulation or the address family "
+		     "cannot change", ntohl(id->spi));
+		return NOT_SUPPORTED;
+	}
+	host_bytes(data->new_src, src);
+	host_bytes(data->new_dst, dst);
+	this->mutex->lock(this->mutex);
+	sa = sa_find(this, id->spi, id->dst, -1);
+	if (sa) {
+		status = FAILED;
+		if (nfvpn_dp_sa_update(this->dp, sa->name, family, src, dst, data->new_encap,
+				       data->new_src->get_port(data->new_src),
+				       data->new_dst->get_port(data->new_dst)) == 0) {
+			DBG1(DBG_KNL, "nfvpn: SA %s now %#H == %#H", sa->name, data->new_src,
+			     data->new_dst);
+			sa->dst->destroy(sa->dst);
+			sa->dst = data->new_dst->clone(data->new_dst);
+			status = SUCCESS;
+		} else {
+			DBG1(DBG_KNL, "nfvpn: updating SA %s failed: %s", sa->name,
+			     nfvpn_dp_error(this->dp));
+		}
+	}
+	this->mutex->unlock(this->mutex);
+	return status;
 }
 
 METHOD(kernel_ipsec_t, query_sa, status_t, private_nfvpn_ipsec_t *this,
@@ -535,12 +590,17 @@ static status_t policy_install(private_nfvpn_ipsec_t *this, policy_entry_t *p,
 	switch (p->type) {
 	case POLICY_IPSEC:
 		sp.action = NFVPN_DP_PROTECT;
+		if (spi == 0) {
+			/* a trap: its packets raise an acquire for reqid */
+			sp.trap = TRUE;
+			sp.reqid = p->reqid;
+			break;
+		}
 		sa = sa_find(this, spi, sa_dst, p->dir == POLICY_IN);
 		if (!sa) {
-			DBG1(DBG_KNL, "nfvpn: policy %R === %R: no SA %.8x "
-			     "(trap policies are not supported)", p->src_ts,
-			     p->dst_ts, ntohl(spi));
-			return NOT_SUPPORTED;
+			DBG1(DBG_KNL, "nfvpn: policy %R === %R: no SA %.8x",
+			     p->src_ts, p->dst_ts, ntohl(spi));
+			return FAILED;
 		}
 		memcpy(sp.sa, sa->name, sizeof(sp.sa));
 		break;
@@ -562,7 +622,7 @@ static status_t policy_install(private_nfvpn_ipsec_t *this, policy_entry_t *p,
 	memcpy(p->name, sp.name, sizeof(p->name));
 	p->installed_spi = spi;
 	DBG2(DBG_KNL, "nfvpn: policy %s: %R === %R %N%s%s", p->name, p->src_ts,
-	     p->dst_ts, policy_dir_names, p->dir, sa ? " with SA " : "",
+	     p->dst_ts, policy_dir_names, p->dir, sa ? " with SA " : sp.trap ? " (trap)" : "",
 	     sa ? sa->name : "");
 	if (old[0] && nfvpn_dp_sp_del(this->dp, old) < 0)
 		DBG1(DBG_KNL, "nfvpn: deleting policy %s failed: %s", old,
@@ -610,6 +670,8 @@ METHOD(kernel_ipsec_t, add_policy, status_t, private_nfvpn_ipsec_t *this,
 		p->priority = policy_priority(data, &tmp);
 		new = TRUE;
 	}
+	if (data->type == POLICY_IPSEC && data->sa->reqid)
+		p->reqid = data->sa->reqid;
 	/* the newest SA protects: after a rekey, the new CHILD_SA's */
 	if (new || spi != p->installed_spi || data->type != p->type) {
 		p->type = data->type;

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_string_fns.h>
@@ -266,18 +267,28 @@ static void sp_untake(struct nfv_ipsec_dp *s, uint32_t idx)
  * it and its name, and fills c for the module.
  */
 static int sp_take(struct nfv_ipsec_dp *s, const struct nfv_policy_sp *p,
-		   const char *sa_name, struct nfv_ipsec_sp_conf *c, uint32_t *idx,
-		   char *why, size_t len)
+		   const char *sa_name, const uint32_t *trap_reqid,
+		   struct nfv_ipsec_sp_conf *c, uint32_t *idx, char *why, size_t len)
 {
 	struct dp_sa *sa = NULL;
 	struct dp_sp *slot;
-	int64_t i;
+	int64_t i, larval = -1;
 
 	if (sp_find(s, p->name) != NULL) {
 		snprintf(why, len, "policy \"%s\" exists", p->name);
 		return -EEXIST;
 	}
-	if (p->action == NFV_IPSEC_PROTECT) {
+	if (trap_reqid != NULL) {
+		/*
+		 * a slot of its own that no SA takes while the trap names it:
+		 * its packets find no SA there and raise the acquire
+		 */
+		larval = nfv_slot_get(&s->sa_free);
+		if (larval < 0) {
+			snprintf(why, len, "no free SA slot (%u)", IPSEC_MAX_SA);
+			return -ENOSPC;
+		}
+	} else if (p->action == NFV_IPSEC_PROTECT) {
 		sa = sa_find(s, sa_name);
 		if (sa == NULL || sa->conf.dir != p->dir) {
 			snprintf(why, len, "policy \"%s\": no %s SA \"%s\"", p->name,
@@ -287,6 +298,8 @@ static int sp_take(struct nfv_ipsec_dp *s, const struct nfv_policy_sp *p,
 	}
 	i = nfv_slot_get(&s->sp_free);
 	if (i < 0) {
+		if (larval >= 0)
+			nfv_slot_put(&s->sa_free, (uint32_t)larval);
 		snprintf(why, len, "no free policy slot (%u)", IPSEC_MAX_SP);
 		return -ENOSPC;
 	}
@@ -314,7 +327,14 @@ static int sp_take(struct nfv_ipsec_dp *s, const struct nfv_policy_sp *p,
 		slot->sa_slot = (int32_t)c->sa_id;
 		s->sa_refs[c->sa_id]++;
 		strlcpy(slot->sa, sa->conf.name, sizeof(slot->sa));
+	} else if (larval >= 0) {
+		c->sa_id = (uint32_t)larval;
+		c->reqid = *trap_reqid;
+		slot->sa_slot = (int32_t)larval;
+		slot->trap = true;
+		s->sa_refs[larval]++;
 	}
+	slot->reqid = c->reqid;
 	nfv_name_index_add(&s->sp_names, slot->conf.name, (uint32_t)i);
 	*idx = (uint32_t)i;
 	return 0;
@@ -328,7 +348,8 @@ static int sp_take(struct nfv_ipsec_dp *s, const struct nfv_policy_sp *p,
  * policies cheap.
  */
 static int sp_add_bulk(struct nfv_dp *dp, const struct nfv_policy_sp *ps,
-		       const char *const *sa_names, unsigned int n, char *why, size_t len)
+		       const char *const *sa_names, const uint32_t *trap_reqid,
+		       unsigned int n, char *why, size_t len)
 {
 	struct nfv_ipsec_sp_conf *c;
 	struct nfv_ipsec_dp *s;
@@ -345,7 +366,7 @@ static int sp_add_bulk(struct nfv_dp *dp, const struct nfv_policy_sp *ps,
 	if (c == NULL || idx == NULL)
 		goto undo;
 	for (i = 0; i < n; i++) {
-		ret = sp_take(s, &ps[i], sa_names[i], &c[i], &idx[i], why, len);
+		ret = sp_take(s, &ps[i], sa_names[i], trap_reqid, &c[i], &idx[i], why, len);
 		if (ret < 0)
 			goto undo;
 	}
@@ -374,7 +395,15 @@ undo:
 int nfv_ipsec_ctl_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 		  const char *sa_name, char *why, size_t len)
 {
-	return sp_add_bulk(dp, p, &sa_name, 1, why, len);
+	return sp_add_bulk(dp, p, &sa_name, NULL, 1, why, len);
+}
+
+int nfv_ipsec_ctl_sp_add_trap(struct nfv_dp *dp, const struct nfv_policy_sp *p,
+			      uint32_t reqid, char *why, size_t len)
+{
+	const char *none = "";
+
+	return sp_add_bulk(dp, p, &none, &reqid, 1, why, len);
 }
 
 /*
@@ -407,6 +436,51 @@ int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 	return 0;
 }
 
+/*
+ * NAT-T port floating, MOBIKE: the module swaps the SA's outer header in
+ * one store (esp_natt.c). An outbound SA's path MTU stays the one taken
+ * when it was added.
+ */
+int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_update *u,
+			    char *why, size_t len)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	struct dp_sa *sa = sa_find(s, u->name);
+	struct nfv_ipsec_sa_outer o = {
+		.src = u->src, .dst = u->dst,
+		.natt_sport = u->natt_sport, .natt_dport = u->natt_dport,
+	};
+	int ret;
+
+	if (sa == NULL) {
+		snprintf(why, len, "no SA \"%s\"", u->name);
+		return -ENOENT;
+	}
+	if (!!u->natt != sa->conf.natt) {
+		snprintf(why, len, "SA \"%s\": UDP encapsulation cannot be turned %s",
+			 u->name, u->natt ? "on" : "off");
+		return -EOPNOTSUPP;
+	}
+	ret = nfv_ipsec_sa_update(s->ips, (uint32_t)(sa - s->sas), &o);
+	if (ret == -EAFNOSUPPORT)
+		snprintf(why, len, "SA \"%s\": the address family cannot change", u->name);
+	else if (ret == -EADDRNOTAVAIL)
+		snprintf(why, len, "SA \"%s\": an inbound SA's destination cannot change",
+			 u->name);
+	if (ret < 0)
+		return ret;
+	sa->conf.src = u->src;
+	sa->conf.dst = u->dst;
+	if (sa->conf.natt) {
+		sa->conf.natt_sport = u->natt_sport;
+		sa->conf.natt_dport = u->natt_dport;
+	}
+	dp->generation++;
+	/* an offloaded flow may carry the old header's SA state */
+	nfv_filter_ctl_flows_invalidate(dp);
+	return 0;
+}
+
 int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
@@ -429,6 +503,84 @@ int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 }
 
 /*
+ * ACQUIRE: the slots the workers found without an SA (esp_acquire.c).
+ * Each outbound PROTECT policy naming such a slot raises one
+ * NFV_EVENT_SP_ACQUIRE, again only once IPSEC_ACQUIRE_S have passed
+ * without an SA (XFRM's larval state lives xfrm_acq_expires, 30 s, before
+ * a new acquire); a policy that gets its SA is replaced by a new one
+ * (charon's plugin), which starts afresh. Every control loop: the first
+ * packet's acquire should not wait for the lifetime poll.
+ */
+#define IPSEC_ACQUIRE_S 30
+
+static void ipsec_acquire_poll(struct nfv_dp *dp, uint64_t now)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	uint32_t ids[64];
+	unsigned int n, i, j;
+
+	n = nfv_ipsec_acquires(s->ips, ids, RTE_DIM(ids));
+	for (i = 0; i < n; i++) {
+		if (s->sas[ids[i]].used)
+			continue;	/* its SA came since */
+		for (j = 0; j < s->sp_free.hi; j++) {
+			struct dp_sp *sp = &s->sps[j];
+
+			if (!sp->used || sp->sa_slot != (int32_t)ids[i] ||
+			    sp->conf.dir != NFV_IPSEC_DIR_OUT)
+				continue;
+			if (sp->acquire_tsc != 0 &&
+			    now - sp->acquire_tsc < IPSEC_ACQUIRE_S * rte_get_tsc_hz())
+				continue;
+			sp->acquire_tsc = now;
+			NFV_LOG(INFO, "policy %s: no SA, acquire (reqid %u)", sp->conf.name,
+				sp->reqid);
+			nfv_event_push(dp, NFV_EVENT_SP_ACQUIRE, UINT16_MAX, sp->reqid,
+				       sp->conf.name);
+		}
+	}
+}
+
+/*
+ * NAT-T: an inbound SA whose newest authenticated packet came from a new
+ * address or port (esp_natt.c) raises one NFV_EVENT_SA_MAPPING per new
+ * mapping, as XFRM_MSG_MAPPING does: the IKE daemon updates both SAs of
+ * the CHILD_SA (NFV_MSG_IPSEC_SA_UPDATE) and its IKE_SA. Polled with the
+ * lifetimes, so at most once a second per SA.
+ */
+static void ipsec_mapping_poll(struct nfv_dp *dp, struct dp_sa *sa, uint32_t id)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+	char ab[NFV_ADDR_FMT_MAX];
+	struct nfv_msg_event e = {
+		.type = NFV_EVENT_SA_MAPPING, .worker = UINT16_MAX,
+	};
+	struct timespec ts;
+	struct nfv_addr a;
+	uint16_t port;
+
+	if (nfv_ipsec_sa_peer_moved(s->ips, id, &a, &port) <= 0)
+		return;
+	if (sa->moved_told && sa->moved_port == port &&
+	    memcmp(&sa->moved_addr, &a, sizeof(a)) == 0)
+		return;
+	sa->moved_told = true;
+	sa->moved_port = port;
+	sa->moved_addr = a;
+	nfv_addr_fmt(&a, ab, sizeof(ab));
+	NFV_LOG(NOTICE, "SA %s (SPI 0x%x): NAT-T peer now %s port %u", sa->conf.name,
+		sa->conf.spi, ab, port);
+	if (dp->events == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.time_ns = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	e.value = port;
+	strlcpy(e.object, sa->conf.name, sizeof(e.object));
+	strlcpy(e.text, ab, sizeof(e.text));
+	nfv_events_send(dp, &e);
+}
+
+/*
  * The SPD classifiers after changes; lifetimes once a second: soft tells
  * the control side (log; nfvpnd rekeys), hard means the SA stopped.
  */
@@ -441,6 +593,7 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 		return;
 	/* the classifier of a large SPD after a batch of changes */
 	nfv_ipsec_spd_sync(s->ips);
+	ipsec_acquire_poll(dp, now);
 	if (now < s->next_poll)
 		return;
 	s->next_poll = now + poll_cycles();
@@ -449,6 +602,8 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 
 		if (!sa->used || sa->hard_seen || nfv_ipsec_sa_poll(s->ips, i, &ev) < 0)
 			continue;
+		if (sa->conf.natt && sa->conf.dir == NFV_IPSEC_DIR_IN)
+			ipsec_mapping_poll(dp, sa, i);
 		if ((ev & NFV_IPSEC_EV_SOFT) && !sa->soft_seen) {
 			sa->soft_seen = true;
 			NFV_LOG(NOTICE, "SA %s (SPI 0x%x): soft lifetime reached, rekey",
@@ -509,7 +664,7 @@ static int ipsec_init(struct nfv_dp *dp)
 			goto err;
 		for (unsigned int i = 0; i < pi->nb_sps; i++)
 			sa_names[i] = pi->sps[i].sa >= 0 ? pi->sas[pi->sps[i].sa].name : "";
-		ret = sp_add_bulk(dp, pi->sps, sa_names, pi->nb_sps, why, sizeof(why));
+		ret = sp_add_bulk(dp, pi->sps, sa_names, NULL, pi->nb_sps, why, sizeof(why));
 		free(sa_names);
 		if (ret < 0)
 			goto err;

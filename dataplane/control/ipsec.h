@@ -38,12 +38,18 @@ struct dp_sa {
 	bool used;
 	bool soft_seen;			/* the soft event was reported */
 	bool hard_seen;
+	bool moved_told;		/* NAT-T: the mapping event for moved_* was sent */
+	uint16_t moved_port;
+	struct nfv_addr moved_addr;
 	struct nfv_policy_sa conf;	/* keys wiped once handed to the module */
 };
 
 struct dp_sp {
 	bool used;
+	bool trap;			/* PROTECT without an SA: sa_slot stays empty */
 	uint32_t id;
+	uint32_t reqid;			/* PROTECT: its SA's, or the trap's */
+	uint64_t acquire_tsc;		/* the last acquire event; 0: none */
 	int32_t sa_slot;		/* PROTECT: the slot of its SA, else -1 */
 	struct nfv_policy_sp conf;
 	char sa[NFV_NAME_MAX];
@@ -71,8 +77,14 @@ struct nfv_ipsec_dp {
 int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 			 char *why, size_t len);
 int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t len);
+/* The SA's new outer addresses and NAT-T ports (NFV_MSG_IPSEC_SA_UPDATE). */
+int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_update *u,
+			    char *why, size_t len);
 int nfv_ipsec_ctl_sp_add(struct nfv_dp *dp, const struct nfv_policy_sp *p,
 			 const char *sa_name, char *why, size_t len);
+/* A trap policy: PROTECT without an SA, for reqid (NFV_MSG_IPSEC_SP_ADD's trap). */
+int nfv_ipsec_ctl_sp_add_trap(struct nfv_dp *dp, const struct nfv_policy_sp *p,
+			      uint32_t reqid, char *why, size_t len);
 int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t len);
 
 #endif

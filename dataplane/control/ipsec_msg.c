@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The IPsec management messages (32..37 of config/nfv_msg.h): the SA and
+ * The IPsec management messages (32..38 of config/nfv_msg.h): the SA and
  * policy lists and the add/delete requests, which ipsec.c carries out.
  */
 #include <errno.h>
@@ -67,6 +67,7 @@ static int list_sps(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 		if (r == NULL)
 			return -ENOMEM;
 		r->sp = s->sps[i].conf;
+		/* a trap names no SA: "" */
 		strlcpy(r->sa, s->sps[i].sa, sizeof(r->sa));
 		if (nfv_ipsec_sp_stats(s->ips, s->sps[i].conf.dir, s->sps[i].id,
 				       &r->refused) < 0)
@@ -121,7 +122,30 @@ static int req_sp_add(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void
 		snprintf(why, len, "malformed policy request");
 		return -EINVAL;
 	}
+	if (r.trap) {
+		if (r.sp.action != NFV_IPSEC_PROTECT || r.sa[0] != '\0') {
+			snprintf(why, len, "policy \"%s\": a trap protects, without an SA",
+				 r.sp.name);
+			return -EINVAL;
+		}
+		return nfv_ipsec_ctl_sp_add_trap(dp, &r.sp, r.reqid, why, len);
+	}
 	return nfv_ipsec_ctl_sp_add(dp, &r.sp, r.sa, why, len);
+}
+
+static int req_sa_update(struct nfv_dp *dp, const void *payload, char *why, size_t len)
+{
+	struct nfv_msg_ipsec_sa_update u;
+
+	/* the length: the handler's min_len */
+	memcpy(&u, payload, sizeof(u));
+	u.name[sizeof(u.name) - 1] = '\0';
+	if (u.src.family != u.dst.family ||
+	    (u.src.family != AF_INET && u.src.family != AF_INET6)) {
+		snprintf(why, len, "malformed SA update");
+		return -EINVAL;
+	}
+	return nfv_ipsec_ctl_sa_update(dp, &u, why, len);
 }
 
 static int req_del(struct nfv_dp *dp, const struct nfv_msg_hdr *h, const void *payload,
@@ -153,6 +177,9 @@ static int handle_ipsec(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
 	case NFV_MSG_IPSEC_SP_ADD:
 		ret = req_sp_add(dp, h, payload, why, sizeof(why));
 		break;
+	case NFV_MSG_IPSEC_SA_UPDATE:
+		ret = req_sa_update(dp, payload, why, sizeof(why));
+		break;
 	case NFV_MSG_IPSEC_SA_DEL:
 	case NFV_MSG_IPSEC_SP_DEL:
 		ret = req_del(dp, h, payload, why, sizeof(why));
@@ -173,5 +200,7 @@ static const struct nfv_mgmt_handler ipsec_handlers[] = {
 	{ NFV_MSG_IPSEC_SA_DEL, 0, true, "SA delete", handle_ipsec },
 	{ NFV_MSG_IPSEC_SP_ADD, 0, true, "policy add", handle_ipsec },
 	{ NFV_MSG_IPSEC_SP_DEL, 0, true, "policy delete", handle_ipsec },
+	{ NFV_MSG_IPSEC_SA_UPDATE, sizeof(struct nfv_msg_ipsec_sa_update), true, "SA update",
+	  handle_ipsec },
 };
 NFV_MGMT_HANDLERS(ipsec_handlers);

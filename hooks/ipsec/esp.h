@@ -22,6 +22,7 @@
 #define ESP_ICV_MAX	32
 #define ESP_IV_MAX	16
 #define ESP_NATT_PORT	4500
+#define ESP_IKE_PORT	500
 #define ESP_BATCH	NFV_BURST	/* ops per crypto run: one hook call */
 
 /* Anti-replay window, RFC 4303 3.4.3 and Appendix A; bitmap as RFC 6479. */
@@ -32,12 +33,25 @@ struct esp_replay {
 	uint64_t bits[];
 };
 
+/*
+ * NAT-T, inbound: the source of the newest authenticated packet that came
+ * from elsewhere than the SA's peer (esp_natt.c). A sequence count: the
+ * worker makes gen odd while it writes, the control side rereads.
+ */
+struct esp_peer_seen {
+	uint32_t gen;
+	uint16_t port;		/* network order */
+	uint8_t addr[16];
+	uint64_t seq;		/* the packet's ESP sequence number, 0: none seen */
+};
+
 /* Per SA, per worker. Written by that worker only. */
 struct esp_sa_wstats {
 #define ESP_SA_WSTAT(field, key) uint64_t field;
 	NFV_IPSEC_SA_STATS(ESP_SA_WSTAT)
 #undef ESP_SA_WSTAT
 	uint8_t soft;		/* this worker saw a soft limit: control reads */
+	struct esp_peer_seen peer;
 } __rte_cache_aligned;
 
 enum esp_sa_flags {
@@ -74,6 +88,14 @@ struct esp_keys {
 	uint8_t opad[64] __rte_aligned(16);
 } __rte_cache_aligned;
 
+/* What an outbound packet's outer header is made of. */
+struct esp_sa_outer {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t natt_sport;	/* network order */
+	uint16_t natt_dport;
+};
+
 struct esp_sa {
 	/* set at creation, read-only afterwards (but dead); what a packet reads first */
 	uint32_t id;
@@ -93,10 +115,12 @@ struct esp_sa {
 	uint16_t mtu;		/* outbound path MTU, 0: none */
 	uint8_t salt[4];	/* AEAD: salt_len bytes of KEYMAT after the key */
 	uint8_t salt_len;
-	uint16_t natt_sport;	/* network order */
-	uint16_t natt_dport;
-	uint8_t src[16];
-	uint8_t dst[16];
+	/*
+	 * The outer addresses and UDP ports: one of outer_slot[], swapped
+	 * whole by nfv_ipsec_sa_update (esp_natt.c), so that a packet sees
+	 * the old header or the new one, never half of each.
+	 */
+	const struct esp_sa_outer *outer;
 	/* second line: what every packet reads too */
 	uint64_t iv_nonce;	/* CBC: second half of the IV counter block */
 	uint64_t first_tsc;	/* the earlier of the TSC deadlines below */
@@ -106,6 +130,8 @@ struct esp_sa {
 	uint64_t soft_tsc;	/* TSC deadlines; UINT64_MAX: none */
 	uint64_t hard_tsc;
 	struct esp_keys keys;
+	/* what outer points to; the other one is written by the control side only */
+	struct esp_sa_outer outer_slot[2];
 	/* outbound: next sequence number; the one field workers share */
 	uint64_t seq __rte_cache_aligned;
 	struct esp_sa_wstats stats[NFV_MAX_WORKERS];
@@ -117,6 +143,13 @@ struct esp_sa {
 struct esp_worker {
 	uint16_t ip_id;		/* outer IPv4 identification */
 	uint32_t frag_id6;	/* identification of the IPv6 fragments we make */
+	/*
+	 * ACQUIRE (esp_acquire.c): a bit per SA slot that a PROTECT policy
+	 * named when it had no SA; set by this worker, cleared by the
+	 * control side, both atomically. pending: some bit is set.
+	 */
+	uint64_t *acq_bits;
+	uint8_t acq_pending;
 } __rte_cache_aligned;
 
 /* The module state: priv of its hook entries. */
@@ -155,9 +188,25 @@ struct nfv_ipsec {
 };
 
 /* esp_sa.c */
+void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
+		      const struct nfv_addr *dst, uint16_t sport, uint16_t dport);
 int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		  struct esp_sa **out);
 void esp_sa_free(struct esp_sa *sa);
+
+/* esp_natt.c */
+void esp_natt_peer_seen(struct esp_sa *sa, struct esp_sa_wstats *st, const uint8_t *l3,
+			uint32_t l3_len, uint64_t seq);
+
+static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
+{
+	return __atomic_load_n(&sa->outer, __ATOMIC_ACQUIRE);
+}
+
+/* esp_acquire.c */
+void esp_acquire_note(struct nfv_ipsec *ips, unsigned int worker, uint32_t sa_id);
+int esp_acquire_init(struct nfv_ipsec *ips);
+void esp_acquire_fini(struct nfv_ipsec *ips);
 
 /* esp_replay.c */
 void esp_replay_init(struct esp_replay *r, uint32_t size);
@@ -226,6 +275,18 @@ struct esp_spd {
 
 int esp_sel_parse(const uint8_t *l3, uint32_t len, uint8_t family,
 		  struct esp_sel *sel);
+
+/*
+ * UDP of the IKE ports, 500 and 4500 (port: sel's local one, dport in,
+ * sport out): the IKE daemon's sockets, which no policy may catch, as
+ * charon's socket bypass policies make it in Linux (esp_policy_in.c,
+ * esp_output.c).
+ */
+static inline bool esp_sel_ike_port(const struct esp_sel *sel, uint16_t port)
+{
+	return sel->proto == ESP_IPPROTO_UDP && sel->ports &&
+	       (port == ESP_IKE_PORT || port == ESP_NATT_PORT);
+}
 const struct esp_sp *esp_spd_lookup(const struct esp_spd *spd,
 				    const struct esp_sel *sel);
 /* out[j]: the policy of sels[idx[j]], j < n <= NFV_BURST, all of spd's family */
@@ -410,6 +471,11 @@ static inline void esp_sa_prefetch(const struct esp_sa *sa, unsigned int w, bool
 	rte_prefetch0(k + sizeof(sa->keys.gcm) - RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&sa->stats[w]);
 	rte_prefetch0(in ? (const void *)&sa->replay : (const void *)&sa->seq);
+	/* outbound: the header slots, whichever outer points to */
+	if (!in) {
+		rte_prefetch0(&sa->outer_slot[0]);
+		rte_prefetch0(&sa->outer_slot[1]);
+	}
 }
 
 /*

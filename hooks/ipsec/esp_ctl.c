@@ -58,6 +58,8 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->ctl_mgr = esp_crypto_mgr_alloc();
 	if (ips->ctl_mgr == NULL)
 		goto err_free;
+	if (esp_acquire_init(ips) < 0)
+		goto err_free;
 	*out = ips;
 	return 0;
 
@@ -142,6 +144,7 @@ void nfv_ipsec_fini(struct nfv_ipsec *ips)
 	for (i = 0; i < NFV_MAX_WORKERS; i++)
 		esp_crypto_mgr_free(ips->mgr[i]);
 	esp_crypto_mgr_free(ips->ctl_mgr);
+	esp_acquire_fini(ips);
 	rte_free(ips);
 }
 
@@ -203,8 +206,8 @@ int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec
 	out->spi = sa->spi;
 	out->family = sa->family;
 	out->tunnel = !!(sa->flags & ESP_SA_TUNNEL);
-	memcpy(out->src, sa->src, sizeof(out->src));
-	memcpy(out->dst, sa->dst, sizeof(out->dst));
+	memcpy(out->src, esp_sa_outer(sa)->src, sizeof(out->src));
+	memcpy(out->dst, esp_sa_outer(sa)->dst, sizeof(out->dst));
 	return 0;
 }
 

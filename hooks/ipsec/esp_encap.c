@@ -20,7 +20,7 @@ static const uint8_t esp_pad_bytes[16] = {
 
 static const uint8_t esp_zero_iv[16];
 
-static void esp_outer4(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,
+static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t *inner,
 		       uint8_t inner_family, uint32_t total, uint8_t proto,
 		       uint16_t id)
 {
@@ -57,7 +57,7 @@ static void esp_outer4(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 }
 
-static void esp_outer6(struct esp_sa *sa, uint8_t *p, const uint8_t *inner,
+static void esp_outer6(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t *inner,
 		       uint8_t inner_family, uint32_t total, uint8_t proto)
 {
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)p;
@@ -104,6 +104,8 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	bool tunnel = sa->flags & ESP_SA_TUNNEL;
 	bool natt = sa->flags & ESP_SA_NATT;
+	/* one load: addresses and ports of the same update */
+	const struct esp_sa_outer *outer = esp_sa_outer(sa);
 	uint8_t family = meta->family, proto, nh, ip_proto;
 	uint32_t l3_len = 0, nh_off = 0, plen, pad, hlen, esp_off, total, i;
 	uint8_t *p, *esp, *trailer;
@@ -160,10 +162,10 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 		const uint8_t *inner = esp + ESP_HDR_LEN + sa->iv_len;
 
 		if (sa->family == AF_INET)
-			esp_outer4(sa, p, inner, family, total, ip_proto,
+			esp_outer4(outer, p, inner, family, total, ip_proto,
 				   ips->wk[worker].ip_id++);
 		else
-			esp_outer6(sa, p, inner, family, total, ip_proto);
+			esp_outer6(outer, p, inner, family, total, ip_proto);
 		l3_len = sa->family == AF_INET ? 20 : 40;
 	} else {
 		memmove(p, p + esp_off + ESP_HDR_LEN + sa->iv_len - l3_len, l3_len);
@@ -172,8 +174,8 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 	if (natt) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(esp - 8);
 
-		udp->src_port = sa->natt_sport;
-		udp->dst_port = sa->natt_dport;
+		udp->src_port = outer->natt_sport;
+		udp->dst_port = outer->natt_dport;
 		udp->dgram_len = rte_cpu_to_be_16(total - l3_len);
 		udp->dgram_cksum = 0;	/* RFC 3948 2.1; IPv6: set in finish */
 	}

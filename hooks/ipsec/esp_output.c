@@ -114,9 +114,10 @@ static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
  * first. A chain may be replaced by a copy in one segment (*mp updated:
  * the verdict is for the copy).
  */
-/* sp: the packet's outbound policy, NULL for none (or already ESP). */
+/* sp: the packet's outbound policy, NULL for none (or already ESP); sel its selectors. */
 static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
-			       const struct esp_sp *sp, const struct nfv_hook_state *state,
+			       const struct esp_sp *sp, const struct esp_sel *sel,
+			       const struct nfv_hook_state *state,
 			       struct esp_op *op, struct esp_sa **frag_sa)
 {
 	struct rte_mbuf *m = *mp;
@@ -127,6 +128,14 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 
 	if (sp == NULL)
 		return NFV_ACCEPT;
+	/*
+	 * IKE from this host (the IKE daemon behind the exception path):
+	 * never taken by a policy that covers it, or the daemon could not
+	 * talk to its peer about the SAs that policy needs
+	 */
+	if (unlikely((nfv_mbuf_meta(m)->flags & NFV_MBUF_F_LOCAL_OUT) &&
+		     esp_sel_ike_port(sel, sel->sport)))
+		return NFV_ACCEPT;
 	switch (esp_sp_action(sp)) {
 	case NFV_IPSEC_BYPASS:
 		return NFV_ACCEPT;
@@ -136,8 +145,14 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		break;
 	}
 	sa = esp_sa_get(ips, esp_sp_sa(sp));
-	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT)))
+	if (unlikely(sa == NULL || !(sa->flags & ESP_SA_OUT))) {
+		/* a trap policy, or its SA is gone: the IKE daemon is asked
+		 * (esp_acquire.c); the packet is dropped, as Linux's
+		 * xfrm_larval_drop does */
+		if (sa == NULL)
+			esp_acquire_note(ips, state->worker, esp_sp_sa(sp));
 		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
+	}
 	/* a cheap bound first: the exact one parses the headers */
 	if (unlikely(sa->mtu != 0 && m->pkt_len + ESP_OVERHEAD_MAX > sa->mtu)) {
 		rc = esp_mtu_check(ips, sa, m, state->worker);
@@ -250,8 +265,8 @@ void esp_output_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 					 NFV_MBUF_F_IPSEC_DONE, sels, sps, NULL);
 			esp_output_prefetch(ips, sps, k, state->worker);
 		}
-		verdicts[i] = esp_output_one(ips, &pkts[i], sps[i % NFV_BURST], state,
-					     &ops[nops], &frag_sa);
+		verdicts[i] = esp_output_one(ips, &pkts[i], sps[i % NFV_BURST],
+					     &sels[i % NFV_BURST], state, &ops[nops], &frag_sa);
 		if (unlikely(verdicts[i] == ESP_MTU_FRAGMENT)) {
 			verdicts[i] = NFV_STOLEN;
 			esp_output_frags(ips, frag_sa, pkts[i], state, ops, &nops);

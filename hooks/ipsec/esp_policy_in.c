@@ -24,15 +24,6 @@
 #include "esp.h"
 #include "nfv_mbuf.h"
 
-#define IKE_PORT 500
-
-/* UDP to the IKE ports: the IKE daemon's traffic, allowed as its sockets are. */
-static bool esp_sel_is_ike(const struct esp_sel *sel)
-{
-	return sel->proto == ESP_IPPROTO_UDP && sel->ports &&
-	       (sel->dport == IKE_PORT || sel->dport == ESP_NATT_PORT);
-}
-
 static __rte_always_inline void
 esp_policy_check(struct nfv_ipsec *ips, struct rte_mbuf **pkts, uint16_t n,
 		 uint32_t *verdicts, const struct nfv_hook_state *state, bool local)
@@ -56,7 +47,8 @@ esp_policy_check(struct nfv_ipsec *ips, struct rte_mbuf **pkts, uint16_t n,
 			verdicts[i] = NFV_DROP_REASON(NFV_DR_ESP_POLICY_HDR);
 			continue;
 		}
-		if (sp == NULL || (local && esp_sel_is_ike(&sels[i % NFV_BURST])))
+		if (sp == NULL || (local && esp_sel_ike_port(&sels[i % NFV_BURST],
+								    sels[i % NFV_BURST].dport)))
 			continue;
 		switch (esp_sp_action(sp)) {
 		case NFV_IPSEC_PROTECT:

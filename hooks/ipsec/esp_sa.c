@@ -173,11 +173,9 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		(a->aead ? ESP_SA_AEAD : 0) |
 		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0) |
 		(c->no_replay ? ESP_SA_NO_REPLAY : 0);
-	sa->natt_sport = rte_cpu_to_be_16(c->natt_sport ? c->natt_sport : ESP_NATT_PORT);
 	sa->mtu = c->dir == NFV_IPSEC_DIR_OUT ? c->mtu : 0;
-	sa->natt_dport = rte_cpu_to_be_16(c->natt_dport ? c->natt_dport : ESP_NATT_PORT);
-	memcpy(sa->src, c->src.bytes, 16);
-	memcpy(sa->dst, c->dst.bytes, 16);
+	esp_sa_outer_set(&sa->outer_slot[0], &c->src, &c->dst, c->natt_sport, c->natt_dport);
+	sa->outer = &sa->outer_slot[0];
 	sa->soft = c->soft;
 	sa->hard = c->hard;
 	now = rte_get_tsc_cycles();
@@ -205,6 +203,15 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 err_free:
 	rte_free(sa);
 	return rc;
+}
+
+void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
+		      const struct nfv_addr *dst, uint16_t sport, uint16_t dport)
+{
+	memcpy(o->src, src->bytes, sizeof(o->src));
+	memcpy(o->dst, dst->bytes, sizeof(o->dst));
+	o->natt_sport = rte_cpu_to_be_16(sport ? sport : ESP_NATT_PORT);
+	o->natt_dport = rte_cpu_to_be_16(dport ? dport : ESP_NATT_PORT);
 }
 
 /* Only after a grace period: no worker can still hold sa. */

@@ -76,7 +76,7 @@ int esp_sad_add(struct esp_sad *sad, struct esp_sa *sa)
 {
 	struct esp_sad_key k;
 
-	esp_sad_key(&k, sa->spi, sa->family, sa->dst);
+	esp_sad_key(&k, sa->spi, sa->family, esp_sa_outer(sa)->dst);
 	if (rte_hash_lookup(sad->h, &k) >= 0)
 		return -EEXIST;
 	return rte_hash_add_key_data(sad->h, &k, sa);
@@ -88,7 +88,7 @@ int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos)
 	struct esp_sad_key k;
 	int32_t rc;
 
-	esp_sad_key(&k, sa->spi, sa->family, sa->dst);
+	esp_sad_key(&k, sa->spi, sa->family, esp_sa_outer(sa)->dst);
 	rc = rte_hash_del_key(sad->h, &k);
 	if (rc < 0)
 		return rc;

@@ -120,6 +120,39 @@ int nfv_ipsec_sa_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *conf
 /* Unpublishes, waits a grace period, wipes the keys and frees. */
 int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id);
 
+/* An SA's outer addresses and NAT-T UDP ports (host order, 0: 4500). */
+struct nfv_ipsec_sa_outer {
+	struct nfv_addr src;
+	struct nfv_addr dst;
+	uint16_t natt_sport;
+	uint16_t natt_dport;
+};
+/*
+ * Changes SA id's outer header (NAT-T port floating, MOBIKE) without a
+ * packet lost or sent with half of it: keys, sequence numbers, replay
+ * window, counters and lifetimes stay. -EAFNOSUPPORT: another family;
+ * -EADDRNOTAVAIL: an inbound SA's destination (the SAD key) cannot move.
+ * Waits a grace period.
+ */
+int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ipsec_sa_outer *c);
+/*
+ * Inbound UDP-encapsulated SA id: 1 with the outer source address and UDP
+ * port of the newest authenticated, replay-checked packet when they are
+ * not the SA's peer (the NAT mapping changed), 0 when they are or no such
+ * packet came; -ENOENT. See esp_natt.c.
+ */
+int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr *addr,
+			    uint16_t *port);
+
+/*
+ * ACQUIRE: the SA slots that outbound PROTECT policies named while the
+ * slot had no SA (a trap policy, or its SA deleted) since the last call:
+ * up to max of them in ids, each once; returns how many. The packets
+ * were dropped as esp-unknown-spi. The caller tells the IKE daemon, once per
+ * policy until it has an SA (dataplane/control/ipsec.c).
+ */
+unsigned int nfv_ipsec_acquires(struct nfv_ipsec *ips, uint32_t *ids, unsigned int max);
+
 /* What a worker may read of an SA by id (nft's "ipsec in"): any thread. */
 struct nfv_ipsec_sa_info {
 	uint32_t reqid;

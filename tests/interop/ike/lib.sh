@@ -160,7 +160,8 @@ ike_swconf() {
 	if [ "$name" = nfvpn ]; then
 		la=192.0.2.1 ra=192.0.2.2 lts=10.1.0.0/24 rts=10.2.0.0/24 other=peer
 	else
-		la=192.0.2.2 ra=192.0.2.1 lts=10.2.0.0/24 rts=10.1.0.0/24 other=nfvpn
+		# IKE_PEER_ADDR: the peer's own address behind a NAT (natt_test)
+		la=${IKE_PEER_ADDR:-192.0.2.2} ra=192.0.2.1 lts=10.2.0.0/24 rts=10.1.0.0/24 other=nfvpn
 	fi
 	[ "$auth" = pubkey ] && certs="certs = $name.crt"
 	cat > "$(swanctl_dir "$name")/swanctl.conf" <<EOC

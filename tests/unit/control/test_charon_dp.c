@@ -304,9 +304,9 @@ static void event(struct fake_server *s, uint16_t type, const char *object)
 
 static void test_events(void)
 {
-	char name[NFVPN_DP_NAME_MAX];
+	struct nfvpn_dp_event ev;
+	struct nfv_msg_event e;
 	struct nfvpn_dp *dp;
-	bool hard = true;
 	int fd;
 
 	fake_reset(&test_srv);
@@ -315,19 +315,103 @@ static void test_events(void)
 	event(&test_srv, NFV_EVENT_SA_SOFT, "ike-ic0000010-1");
 	event(&test_srv, NFV_EVENT_QUEUE_OVERFLOW, "queue 1");
 	event(&test_srv, NFV_EVENT_SA_HARD, "ike-o12345678-2");
+	/* NAT-T: the port in value, the address in text */
+	memset(&e, 0, sizeof(e));
+	e.type = NFV_EVENT_SA_MAPPING;
+	e.value = 31000;
+	snprintf(e.object, sizeof(e.object), "ike-ic0000010-1");
+	snprintf(e.text, sizeof(e.text), "198.51.100.7");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	snprintf(e.text, sizeof(e.text), "2001:db8::7");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* not an address: nothing for charon */
+	snprintf(e.text, sizeof(e.text), "elsewhere");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* acquire: the policy, its reqid; reqid 0 (not charon's) is nothing */
+	memset(&e, 0, sizeof(e));
+	e.type = NFV_EVENT_SP_ACQUIRE;
+	e.value = 5;
+	snprintf(e.object, sizeof(e.object), "ike-p77");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	e.value = 0;
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	dp = dp_open();
 	fd = nfvpn_dp_events_open(dp);
 	CU_ASSERT(fd >= 0 && fd == nfvpn_dp_fd(dp));
 	CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.type, NFV_MSG_EVENTS);
-	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, name, &hard), 1);
-	CU_ASSERT(!hard);
-	CU_ASSERT_STRING_EQUAL(name, "ike-ic0000010-1");
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_SOFT);
+	CU_ASSERT_STRING_EQUAL(ev.name, "ike-ic0000010-1");
 	/* not an SA's: nothing for charon */
-	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, name, &hard), 0);
-	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, name, &hard), 1);
-	CU_ASSERT(hard);
-	CU_ASSERT_STRING_EQUAL(name, "ike-o12345678-2");
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_HARD);
+	CU_ASSERT_STRING_EQUAL(ev.name, "ike-o12345678-2");
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_MAPPING);
+	CU_ASSERT_STRING_EQUAL(ev.name, "ike-ic0000010-1");
+	CU_ASSERT_EQUAL(ev.family, AF_INET);
+	CU_ASSERT_EQUAL(memcmp(ev.addr, "\xc6\x33\x64\x07", 4), 0);
+	CU_ASSERT_EQUAL(ev.port, 31000);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.family, AF_INET6);
+	CU_ASSERT_EQUAL(ev.addr[15], 7);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT_STRING_EQUAL(ev.name, "ike-p77");
+	CU_ASSERT_EQUAL(ev.reqid, 5);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
 	nfvpn_dp_destroy(dp);
+}
+
+/* A trap: PROTECT without an SA, with charon's reqid. */
+static void test_sp_trap(void)
+{
+	const struct nfv_msg_ipsec_sp_add *m = (const void *)test_srv.reqs[0].payload;
+	struct nfvpn_dp_sp sp = {
+		.name = "ike-p20", .inbound = false, .action = NFVPN_DP_PROTECT,
+		.priority = 1904, .family = AF_INET, .src = { 10, 1, 0, 0 },
+		.dst = { 10, 2, 0, 0 }, .src_len = 24, .dst_len = 24, .trap = true, .reqid = 3,
+	};
+	struct nfvpn_dp *dp;
+
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, NFV_MSG_IPSEC_SP_ADD, 1, NULL, 0);
+	dp = dp_open();
+	CU_ASSERT_EQUAL(nfvpn_dp_sp_add(dp, &sp), 0);
+	nfvpn_dp_destroy(dp);
+	CU_ASSERT_FATAL(test_srv.nb_reqs == 1);
+	CU_ASSERT(m->trap);
+	CU_ASSERT_EQUAL(m->reqid, 3);
+	CU_ASSERT_STRING_EQUAL(m->sa, "");
+	CU_ASSERT_EQUAL(m->sp.action, NFV_IPSEC_PROTECT);
+}
+
+/* NAT-T port floating: the SA's new addresses and ports, by name. */
+static void test_sa_update(void)
+{
+	static const uint8_t src[16] = { 192, 0, 2, 1 }, dst[16] = { 198, 51, 100, 7 };
+	const struct nfv_msg_ipsec_sa_update *u;
+	struct nfvpn_dp *dp;
+
+	fake_reset(&test_srv);
+	fake_reply(&test_srv, NFV_MSG_IPSEC_SA_UPDATE, 1, NULL, 0);
+	dp = dp_open();
+	CU_ASSERT_EQUAL(nfvpn_dp_sa_update(dp, "ike-o12345678-2", AF_INET, src, dst, true,
+					   4500, 31000), 0);
+	nfvpn_dp_destroy(dp);
+	CU_ASSERT_FATAL(test_srv.nb_reqs == 1);
+	CU_ASSERT_EQUAL(test_srv.reqs[0].hdr.type, NFV_MSG_IPSEC_SA_UPDATE);
+	CU_ASSERT_FATAL(test_srv.reqs[0].hdr.len == sizeof(*u));
+	u = (const void *)test_srv.reqs[0].payload;
+	CU_ASSERT_STRING_EQUAL(u->name, "ike-o12345678-2");
+	CU_ASSERT_EQUAL(u->src.family, AF_INET);
+	CU_ASSERT_EQUAL(memcmp(u->src.bytes, src, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(u->dst.bytes, dst, 4), 0);
+	CU_ASSERT(u->natt);
+	CU_ASSERT_EQUAL(u->natt_sport, 4500);
+	CU_ASSERT_EQUAL(u->natt_dport, 31000);
 }
 
 /* The dataplane hung up (a restart): the next request opens a new connection. */
@@ -356,7 +440,9 @@ int test_charon_dp_register(void)
 		{ "SA add: refusals", test_sa_refused },
 		{ "policy add, same selectors", test_sp_add },
 		{ "counters, SPIs, a previous charon's", test_lists },
-		{ "lifetime events", test_events },
+		{ "lifetime and NAT-T mapping events", test_events },
+		{ "SA update (NAT-T port floating)", test_sa_update },
+		{ "trap policy", test_sp_trap },
 		{ "reconnect", test_reconnect });
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <rte_ip.h>
 
 #include "ctl_fake.h"
+#include "ipsec.h"
 #include "module.h"
 #include "nfv_ipsec.h"
 #include "nfv_policy_ipsec.h"
@@ -627,6 +628,126 @@ static void test_limits_from_policy(void)
 	ctl_fake_fini(&f);
 }
 
+/* NFV_MSG_IPSEC_SA_UPDATE: the new addresses and ports, listed; refusals. */
+static void test_sa_update(void)
+{
+	const struct nfv_msg_ipsec_sa *l;
+	struct nfv_msg_ipsec_sa_update u;
+	struct nfv_policy_sa s;
+	struct ctl_resp r;
+	uint64_t gen;
+	uint32_t n;
+
+	setup(NULL);
+	s = sa("out-natt", 0x3001, NFV_IPSEC_DIR_OUT);
+	s.natt = true;
+	s.natt_sport = s.natt_dport = 4500;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	s = sa("in-natt", 0x3002, NFV_IPSEC_DIR_IN);
+	s.natt = true;
+	s.natt_sport = s.natt_dport = 4500;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	s = sa("plain", 0x3003, NFV_IPSEC_DIR_OUT);
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+
+	gen = f.dp.generation;
+	memset(&u, 0, sizeof(u));
+	strcpy(u.name, "out-natt");
+	u.src = ctl_addr("10.0.0.1");
+	u.dst = ctl_addr("10.0.0.9");
+	u.natt = 1;
+	u.natt_sport = 4500;
+	u.natt_dport = 31000;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
+	CU_ASSERT_EQUAL(f.dp.generation, gen + 1);
+	CU_ASSERT_EQUAL(ctl_call(&f, c, NFV_MSG_IPSEC_SAS, NULL, 0, &r), 0);
+	l = ctl_list(&r, sizeof(*l), &n);
+	CU_ASSERT_FATAL(l != NULL && n == 3);
+	for (uint32_t i = 0; i < n; i++) {
+		if (strcmp(l[i].name, "out-natt") != 0)
+			continue;
+		CU_ASSERT_EQUAL(memcmp(&l[i].dst, &u.dst, sizeof(u.dst)), 0);
+		CU_ASSERT_EQUAL(l[i].natt_dport, 31000);
+		CU_ASSERT_EQUAL(l[i].spi, 0x3001);
+	}
+	ctl_resp_free(&r);
+
+	/* the inbound SA: its peer moves, its own address (the SAD key) cannot */
+	strcpy(u.name, "in-natt");
+	u.src = ctl_addr("10.0.0.9");
+	u.dst = ctl_addr("10.0.0.1");
+	u.natt_sport = 31000;
+	u.natt_dport = 4500;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
+	u.dst = ctl_addr("10.0.0.3");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EADDRNOTAVAIL,
+		"an inbound SA's destination cannot change");
+	/* UDP encapsulation neither on nor off; the family stays; a name */
+	strcpy(u.name, "plain");
+	u.dst = ctl_addr("10.0.0.2");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EOPNOTSUPP,
+		"UDP encapsulation cannot be turned on");
+	strcpy(u.name, "out-natt");
+	u.src = ctl_addr("2001:db8::1");
+	u.dst = ctl_addr("2001:db8::2");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EAFNOSUPPORT,
+		"the address family cannot change");
+	u.dst = ctl_addr("10.0.0.2");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EINVAL, "malformed SA update");
+	strcpy(u.name, "nope");
+	u.src = ctl_addr("10.0.0.1");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -ENOENT, "no SA \"nope\"");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u) - 1, -EINVAL, "");
+	ctl_fake_fini(&f);
+}
+
+/* Trap policies: PROTECT without an SA, listed so; their slot is no SA's. */
+static void test_trap(void)
+{
+	const struct nfv_msg_ipsec_sp *l;
+	struct nfv_msg_ipsec_sp_add p;
+	struct nfv_policy_sa s;
+	struct nfv_msg_name n;
+	struct ctl_resp r;
+	uint32_t cnt;
+
+	setup(NULL);
+	p = sp("trap-out", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "");
+	p.trap = 1;
+	p.reqid = 7;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &p, sizeof(p));
+	p = sp("trap-in", NFV_IPSEC_DIR_IN, NFV_IPSEC_PROTECT, "");
+	p.trap = 1;
+	p.reqid = 7;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_ADD, &p, sizeof(p));
+	/* a trap names no SA; a PROTECT policy without the trap flag must */
+	p = sp("trap-bad", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "x");
+	p.trap = 1;
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &p, sizeof(p), -EINVAL, "a trap protects");
+	p = sp("trap-bad", NFV_IPSEC_DIR_OUT, NFV_IPSEC_BYPASS, "");
+	p.trap = 1;
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &p, sizeof(p), -EINVAL, "a trap protects");
+	p = sp("no-sa", NFV_IPSEC_DIR_OUT, NFV_IPSEC_PROTECT, "");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SP_ADD, &p, sizeof(p), -ENOENT, "no outbound SA");
+	CU_ASSERT_EQUAL(ctl_call(&f, c, NFV_MSG_IPSEC_SPS, NULL, 0, &r), 0);
+	l = ctl_list(&r, sizeof(*l), &cnt);
+	CU_ASSERT_FATAL(l != NULL && cnt == 2);
+	CU_ASSERT_STRING_EQUAL(l[0].sa, "");
+	CU_ASSERT_EQUAL(l[0].sp.action, NFV_IPSEC_PROTECT);
+	ctl_resp_free(&r);
+	/* the SA negotiated for the trap goes to a slot of its own */
+	s = sa("negotiated", 0x4001, NFV_IPSEC_DIR_OUT);
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	CU_ASSERT_FATAL(f.dp.ipsec->sps[0].trap && f.dp.ipsec->sps[0].sa_slot >= 0);
+	CU_ASSERT(!f.dp.ipsec->sas[f.dp.ipsec->sps[0].sa_slot].used);
+	CU_ASSERT_EQUAL(f.dp.ipsec->sps[0].reqid, 7);
+	n = name("trap-out");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+	n = name("trap-in");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SP_DEL, &n, sizeof(n));
+	ctl_fake_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -641,6 +762,8 @@ int main(int argc, char **argv)
 		{ "3,000 SAs and policies by request: lists, names, slots",
 		  test_many_by_request },
 		{ "16,384 SAs and 32,768 policies at start-up: the limits",
-		  test_limits_from_policy });
+		  test_limits_from_policy },
+		{ "SA_UPDATE: addresses and NAT-T ports; refusals", test_sa_update },
+		{ "trap policies: PROTECT without an SA", test_trap });
 	return nfv_test_run();
 }

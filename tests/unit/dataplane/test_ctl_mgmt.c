@@ -48,6 +48,7 @@ static const struct {
 	{ NFV_MSG_IPSEC_SA_DEL, true, 0 },
 	{ NFV_MSG_IPSEC_SP_ADD, true, 0 },
 	{ NFV_MSG_IPSEC_SP_DEL, true, 0 },
+	{ NFV_MSG_IPSEC_SA_UPDATE, true, sizeof(struct nfv_msg_ipsec_sa_update) },
 	{ NFV_MSG_FILTER_RULESET, false, 0 },
 	{ NFV_MSG_FILTER_INFO, false, 0 },
 	{ NFV_MSG_FILTER_LOAD_BEGIN, true, 0 },

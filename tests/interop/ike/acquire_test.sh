@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# ACQUIRE on trap policies (topology: ike_site in lib.sh). nfvpn's
+# CHILD_SA has start_action = trap: charon installs its policies without
+# an SA, the dataplane keeps them as traps. The first ping from the LAN
+# matches the outbound trap: the dataplane drops it (counted as esp-unknown-spi, NFV_DR_ESP_NO_SA, as Linux's
+# xfrm_larval_drop) and raises one NFV_EVENT_SP_ACQUIRE, the plugin hands
+# it to charon (kernel_listener's acquire), which negotiates; later pings
+# pass. After --terminate the traps are back, and traffic brings the
+# tunnel up again; --uninstall leaves the dataplane empty.
+. "$(dirname "$0")/lib.sh"
+
+ike_site
+ike_swconf nfvpn aes128gcm16 psk "start_action = trap"
+ike_swconf peer aes128gcm16 psk
+
+# traps_only: two policies (one each way), no SA naming none
+traps_only() {
+	local why=$1
+	for _ in $(seq 50); do
+		[ "$(dp_count sa)" = 0 ] && [ "$(dp_count sp)" = 2 ] && break
+		sleep 0.1
+	done
+	ctl sp
+	[ "$(dp_count sa)" = 0 ] || fail "$why: $(dp_count sa) SAs, expected none"
+	[ "$(dp_count sp)" = 2 ] || fail "$why: $(dp_count sp) policies, expected the 2 traps"
+	ctl --json sp | $PY -c '
+import json, sys
+d = json.load(sys.stdin); d = d.get("policies", d) if isinstance(d, dict) else d
+bad = [p["name"] for p in d if p.get("action") != "protect" or p.get("sa")]
+sys.exit(1 if bad else 0)' || fail "$why: a policy is not a trap (protect without an SA)"
+}
+
+traps_only "after loading"
+# acquire_ping WHY: pings until the tunnel is up; the first ones are the
+# acquire's, dropped while charon negotiates
+acquire_ping() {
+	in_ns "$LAN" ping -c 10 -i 0.5 -W 1 10.2.0.1 > "$WORK/ping" 2>&1
+	cat "$WORK/ping"
+	received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$WORK/ping")
+	[ "${received:-0}" -ge 7 ] || { ike_logs; fail "$1: $received of 10 pings: the acquire brought no tunnel"; }
+	[ "$(dp_count sa)" = 2 ] || { ctl sa; fail "$1: $(dp_count sa) SAs after the acquire, expected 2"; }
+	in_ns "$LAN" ping -c 3 -i 0.2 -W 2 10.2.0.1 > /dev/null || fail "$1: no ping on the negotiated SAs"
+}
+acquire_ping "first acquire"
+n=$(grep -c 'nfvpn: acquire on policy' "$WORK/nfvpn.log")
+[ "$n" = 1 ] || { ike_logs; fail "$n acquires reached charon for one trap, expected 1"; }
+grep -q 'acquiring CHILD_SA\|initiating IKE_SA' "$WORK/nfvpn.log" || { ike_logs; fail "charon did not negotiate on the acquire"; }
+[ "$(counter drop.esp-unknown-spi)" -ge 1 ] || fail "the acquire's packets were not counted (esp-unknown-spi)"
+sw nfvpn --list-sas
+
+# down: the trap policies come back; traffic brings the tunnel up again
+sw nfvpn --terminate --ike s2s --timeout 10 > /dev/null || fail "swanctl --terminate"
+traps_only "after --terminate"
+acquire_ping "second acquire"
+n=$(grep -c 'nfvpn: acquire on policy' "$WORK/nfvpn.log")
+[ "$n" = 2 ] || { ike_logs; fail "$n acquires after two tunnels, expected 2"; }
+
+sw nfvpn --terminate --ike s2s --timeout 10 > /dev/null || fail "swanctl --terminate"
+traps_only "after the second --terminate"
+sw nfvpn --uninstall --child net > /dev/null || fail "swanctl --uninstall"
+dp_wait_empty || { ctl sa; ctl sp; fail "SAs or policies left after --uninstall"; }
+ike_plugin_clean
+dp_stop
+echo "PASS $SMOKE_NAME"
