@@ -5,6 +5,9 @@
 #
 #   kimage_prepare   sets KVER, HVER, KDIR (headers), KIMG (the cache:
 #                    KIMG/vmlinux, KIMG/modules/<path under kernel/>.ko)
+#   kimage_copy_bins RD PROG... copies each PROG (a path) into the
+#                    initramfs tree RD at the same path, with its shared
+#                    libraries where the dynamic loader looks for them
 #   kimage_modules ROOT... prints the .ko paths of ROOT modules (names as in
 #                    modinfo, say esp4) and of what they depend on, each
 #                    after its dependencies: the insmod order.
@@ -42,6 +45,19 @@ kimage_prepare() {
 	mv "$KIMG/vmlinux.tmp" "$KIMG/vmlinux"
 	rm -rf "$KIMG/x" "$deb"
 	touch "$KIMG/modules/.complete"
+}
+
+kimage_copy_bins() {
+	local rd=$1 prog lib
+	shift
+	for prog in "$@"; do
+		mkdir -p "$rd$(dirname "$prog")"
+		cp -L "$prog" "$rd$prog" || return 1
+		for lib in $(ldd "$prog" | awk '/=> \// { print $3 } /^[ \t]*\/lib64/ { print $1 }'); do
+			mkdir -p "$rd$(dirname "$lib")"
+			cp -L "$lib" "$rd$lib" || return 1
+		done
+	done
 }
 
 kimage_modules() {

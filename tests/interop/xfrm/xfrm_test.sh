@@ -32,12 +32,8 @@ echo "xfrm_test: guest kernel $KVER"
 RD=$WORK/initramfs
 mkdir -p "$RD"/{bin,usr/bin,lib/modules,lib64,proc,sys,dev,tmp}
 cp /bin/busybox "$RD/bin/"
-cp "$(command -v ip)" "$RD/usr/bin/ip"
-# its shared libraries, where the dynamic loader looks for them
-for lib in $(ldd "$(command -v ip)" | awk '/=> \// { print $3 } /^[ \t]*\/lib64/ { print $1 }'); do
-	mkdir -p "$RD$(dirname "$lib")"
-	cp -L "$lib" "$RD$lib"
-done
+# iproute2's ip, which guest.sh calls as /usr/bin/ip
+kimage_copy_bins "$RD" /usr/bin/ip || fail "ip for the guest"
 gcc -static -O2 -Wall -Wextra -Werror -o "$RD/bin/natt_sock" "$HERE/natt_sock.c" ||
 	fail "natt_sock build"
 # generic C crypto only: the emulated CPU need not have AES-NI or AVX;
