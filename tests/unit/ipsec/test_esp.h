@@ -68,6 +68,7 @@ int test_mseg_register(void);
 int test_policy_in_register(void);
 int test_spd_acl_register(void);
 int test_bulk_register(void);
+int test_flow_register(void);
 /* regressions of bugs the tests found (test_esp_regress.c) */
 int test_regress_register(void);
 

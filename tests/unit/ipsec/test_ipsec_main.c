@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 	    test_noreplay_register() || test_limits_register() ||
 	    test_mseg_register() || test_regress_register() ||
 	    test_policy_in_register() || test_spd_acl_register() ||
-	    test_bulk_register())
+	    test_bulk_register() || test_flow_register())
 		return 1;
 	return nfv_test_run();
 }
