@@ -220,6 +220,13 @@ struct nfv_flow_esp {
 bool nfv_flow_fast_esp_take(struct nfv_worker *w, struct nfv_flow_esp *b, struct rte_mbuf *m,
 			    const struct nfv_flow_route *hit);
 void nfv_flow_fast_esp_flush(struct nfv_worker *w, struct nfv_flow_esp *b);
+/*
+ * Packets injected at PRE_ROUTING (data at L3): those that came out of an
+ * SA through a port of the flowtable take its fast path when their flow's
+ * direction was learned out of the same SA; the others are left at the
+ * front of pkts, in order. Returns how many remain.
+ */
+uint16_t nfv_flow_fast_secpath(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
 /* The IPsec module's flow_learn callback (arg: the struct nfv_dp). */
 void nfv_flow_fast_esp_learn(void *arg, unsigned int worker, struct rte_mbuf *m,
 			     uint32_t sa_id, uint16_t mtu);

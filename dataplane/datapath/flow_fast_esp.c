@@ -10,7 +10,13 @@
  * slow path's do: LOCAL_OUT, the outer route and neighbour, POST_ROUTING.
  * What ESP would not just seal (an SA gone, stopped, past a deadline or
  * near a hard limit, the path MTU's work, chains) takes the full pipeline.
+ * Inbound, the packets esp-input decrypted (and checked against the
+ * inbound policy) meet the flowtable before PRE_ROUTING as the packets
+ * of a port do, and take the fast path of directions learned out of
+ * their SA.
  */
+#include <string.h>
+
 #include "dp.h"
 #include "nfv_flowtable.h"
 #include "nfv_ip4.h"
@@ -47,6 +53,30 @@ void nfv_flow_fast_esp_flush(struct nfv_worker *w, struct nfv_flow_esp *b)
 
 	nfv_ipsec_flow_output(ips, &w->st[NFV_INET_POST_ROUTING], b->pkts, b->sas, b->n);
 	b->n = 0;
+}
+
+uint16_t nfv_flow_fast_secpath(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *cand[NFV_BURST], *rest[NFV_BURST];
+	uint16_t nc = 0, nr = 0, k;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(pkts[i]);
+
+		if ((meta->flags & NFV_MBUF_F_SECPATH) && meta->iport < 32 &&
+		    (w->flow_ports >> meta->iport & 1))
+			cand[nc++] = pkts[i];
+		else
+			rest[nr++] = pkts[i];
+	}
+	if (nc == 0)
+		return n;
+	k = nfv_flow_fast(w, cand, nc);
+	/* what the fast path left, then the others: a flow's packets are
+	 * all of one kind, so each flow keeps its order */
+	memcpy(pkts, cand, k * sizeof(pkts[0]));
+	memcpy(pkts + k, rest, nr * sizeof(pkts[0]));
+	return k + nr;
 }
 
 void nfv_flow_fast_esp_learn(void *arg, unsigned int worker, struct rte_mbuf *m,

@@ -62,7 +62,8 @@ struct nfv_flow_route {
 	uint8_t l2_len;		/* in a hit, 0: no hit, the slow path's; or NFV_FLOW_L2_ESP */
 	uint8_t l2[NFV_FLOW_L2_MAX];
 	uint8_t pad;
-	/* the inbound SA its packets came out of, + 1; 0: cleartext */
+	/* the inbound SA its packets come out of (meta->sa_index of a
+	 * secpath packet) + 1; 0: cleartext. Written by the learning. */
 	uint32_t in_sa;
 	uint32_t out_sa;	/* NFV_FLOW_L2_ESP: the outbound SA */
 } __rte_aligned(8);
@@ -145,10 +146,12 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 void nfv_flowtable_learn_esp(struct nfv_flowtable *ft, struct rte_mbuf *m, uint32_t sa_id,
 			     uint16_t mtu, uint32_t gen, uint64_t now, unsigned int worker);
 /*
- * The fast-path lookup of a burst that arrived on one port (data at L3,
- * metadata reset): hits[i].l2_len != 0 for a packet of an offloaded flow
- * that may take the fast path; its counters and timeout are refreshed.
- * The caller decrements the TTL, pushes l2 and sends it by oport.
+ * The fast-path lookup of a burst (data at L3; metadata reset at ingress,
+ * or esp-input's of decrypted packets, NFV_MBUF_F_SECPATH, which hit
+ * only directions learned out of their SA): hits[i].l2_len != 0 for a
+ * packet of an offloaded flow that may take the fast path; its counters
+ * and timeout are refreshed. The caller decrements the TTL, pushes l2
+ * and sends it by oport (or, NFV_FLOW_L2_ESP, hands it to out_sa).
  */
 void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint16_t n,
 			  uint32_t gen, uint64_t now, unsigned int worker,

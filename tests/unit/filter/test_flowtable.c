@@ -106,9 +106,8 @@ static const uint8_t l2[2][14] = {
  * forward chain, confirm at POST_ROUTING, learned at output when flow add
  * marked it. Returns ct_info | marked << 8; -1 without a connection.
  */
-static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
+static int slow_m(struct env *e, struct rte_mbuf *m, struct tp d, uint64_t now, uint16_t mtu)
 {
-	struct rte_mbuf *m = tp_build(&d);
 	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
 				     .table = ft_table };
 	struct nfv_mbuf_meta *meta;
@@ -128,6 +127,23 @@ static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
 	}
 	rte_pktmbuf_free(m);
 	return ret;
+}
+
+static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
+{
+	return slow_m(e, tp_build(&d), d, now, mtu);
+}
+
+/* A packet that esp-input decrypted out of SA sa_id: secpath, sa_index. */
+static struct rte_mbuf *from_sa(struct tp d, uint32_t sa_id)
+{
+	struct rte_mbuf *m;
+
+	d.meta_flags = NFV_MBUF_F_SECPATH;
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_mbuf_meta(m)->sa_index = sa_id;
+	return m;
 }
 
 /* The fast path's lookup of one packet, which it frees: true on a hit. */
@@ -558,7 +574,41 @@ static void test_esp_output(void)
 	env_fini(&e);
 }
 
-/* Packets flow add leaves alone: traced, IPsec's, no flow add at all. */
+/*
+ * Beyond the kernel: a packet that came out of an SA (esp-input checked
+ * it against the inbound policy) is offloaded, its direction learned with
+ * the SA; a decrypted packet of that SA hits it, the same flow in
+ * cleartext (which esp-policy-fwd must see) or out of another SA misses.
+ */
+static void test_secpath(void)
+{
+	struct env e;
+	uint16_t oport;
+
+	env_init(&e, "ft");
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	CU_ASSERT(slow_m(&e, from_sa(udp(true, 10), 4), udp(true, 10), 0, 1500) ==
+		  (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(the_ct(&e)->status & IPS_OFFLOAD);
+	CU_ASSERT(fast_m(&e, from_sa(udp(true, 10), 4), 0, &oport) && oport == 0);
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 5), 0, NULL));
+	CU_ASSERT(!fast(&e, udp(true, 10), 0));
+	/* the original direction, learned in cleartext, takes no decrypted
+	 * packet, and a cleartext one still */
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == (IP_CT_ESTABLISHED | 1 << 8));
+	CU_ASSERT(fast(&e, udp(false, 10), 0));
+	CU_ASSERT(!fast_m(&e, from_sa(udp(false, 10), 4), 0, NULL));
+	/* an SA change: learned again, out of the new SA */
+	nfv_flowtable_invalidate(e.ft);
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 4), 0, NULL));
+	CU_ASSERT(slow_m(&e, from_sa(udp(true, 10), 6), udp(true, 10), 0, 1500) ==
+		  (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(fast_m(&e, from_sa(udp(true, 10), 6), 0, NULL));
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 4), 0, NULL));
+	env_fini(&e);
+}
+
+/* Packets flow add leaves alone: traced, ours, no flow add at all. */
 static void test_not_offloaded(void)
 {
 	struct env e;
@@ -569,7 +619,7 @@ static void test_not_offloaded(void)
 	d = udp(true, 10);
 	d.meta_flags = NFV_MBUF_F_TRACE;
 	CU_ASSERT(slow(&e, d, 0, 1500) == IP_CT_ESTABLISHED_REPLY);
-	d.meta_flags = NFV_MBUF_F_SECPATH;
+	d.meta_flags = NFV_MBUF_F_LOCAL_OUT;
 	CU_ASSERT(slow(&e, d, 0, 1500) == IP_CT_ESTABLISHED_REPLY);
 	CU_ASSERT(!(the_ct(&e)->status & IPS_OFFLOAD));
 	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
@@ -649,7 +699,8 @@ int main(int argc, char **argv)
 		{ "teardown on the flow timeout, ct kept alive", test_teardown_timeout },
 		{ "route, neighbour, ruleset, sa change: new generation", test_generation },
 		{ "fallback: mtu, ttl, fragment, options, vlan, icmp", test_fallback },
-		{ "not offloaded: traced, ipsec, other ports, no flow add", test_not_offloaded },
+		{ "not offloaded: traced, local, other ports, no flow add", test_not_offloaded },
+		{ "out of an sa: learned with it, for its packets only", test_secpath },
 		{ "output to an esp sa: learned, mtu, rekey", test_esp_output },
 		{ "flowtable compile errors", test_compile_errors });
 	return nfv_test_run();
