@@ -83,10 +83,13 @@ void nfv_flow_fast_esp_learn(void *arg, unsigned int worker, struct rte_mbuf *m,
 			     uint32_t sa_id, uint16_t mtu)
 {
 	struct nfv_dp *dp = arg;
-	struct nfv_worker *w = &dp->workers[worker];
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	struct nfv_worker *w;
 
-	if (dp->flowtable == NULL || meta->iport >= 32 || !(w->flow_ports >> meta->iport & 1))
+	if (dp->flowtable == NULL || meta->iport >= 32)
+		return;
+	w = &dp->workers[worker];
+	if (!(w->flow_ports >> meta->iport & 1))
 		return;
 	nfv_flowtable_learn_esp(dp->flowtable, m, sa_id, mtu, nfv_flow_gen(w), w->st[0].now,
 				worker);
