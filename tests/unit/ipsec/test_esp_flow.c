@@ -174,6 +174,51 @@ static void test_flow_fallback(void)
 	test_esp_teardown(&t);
 }
 
+/*
+ * Count limits on the fast path as on esp-output: the sealing raises the
+ * soft flag that sa_poll reports; a hard limit the next packet would
+ * reach sends it to the full pipeline, which drops it as expired.
+ */
+static void test_flow_limits(void)
+{
+	struct nfv_ipsec_sa_conf c;
+	struct learned l = { 0 };
+	unsigned int ev = 0;
+	struct test_esp t;
+	struct rte_mbuf *m;
+	struct esp_sa *sa;
+
+	CU_ASSERT_FATAL(test_esp_setup(&t) == 0);
+	test_sa_conf(&c, 1, 0x7000, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
+		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, "192.0.2.1", "192.0.2.2");
+	c.soft.packets = 2;
+	c.hard.packets = 4;
+	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t.ips, &c) == 0);
+	CU_ASSERT_FATAL(test_sp_any(&t, 1, NFV_IPSEC_DIR_OUT, AF_INET, NFV_IPSEC_PROTECT, 1) == 0);
+	t.ips->flow_learn = learn_cb;
+	t.ips->flow_learn_arg = &l;
+	for (int i = 0; i < 4; i++) {
+		m = flow_pkt(40, true);
+		sa = nfv_ipsec_flow_sa(t.ips, 0, t.state.now, m, 1);
+		CU_ASSERT_FATAL(sa != NULL);
+		nfv_ipsec_flow_output(t.ips, &t.state, &m, &sa, 1);
+		rte_pktmbuf_free(test_take(&t, NFV_INJECT_LOCAL_OUT));
+		/* the third packet's sealing sees two counted: the worker's
+		 * soft flag; sa_poll sums the counters (soft from two on) */
+		CU_ASSERT_EQUAL(!!sa->stats[0].soft, i >= 2);
+		CU_ASSERT(nfv_ipsec_sa_poll(t.ips, 1, &ev) == 0);
+		CU_ASSERT_EQUAL(ev & NFV_IPSEC_EV_SOFT, i >= 1 ? NFV_IPSEC_EV_SOFT : 0);
+	}
+	CU_ASSERT(ev & NFV_IPSEC_EV_HARD);
+	/* the hard limit (the SA stopped by sa_poll; before a poll, its
+	 * count, test_flow_fallback): the full pipeline's, which drops it */
+	m = flow_pkt(40, true);
+	CU_ASSERT(nfv_ipsec_flow_sa(t.ips, 0, t.state.now, m, 1) == NULL);
+	CU_ASSERT_EQUAL(test_run_output(&t, m), NFV_DROP_REASON(NFV_DR_ESP_SA_EXPIRED));
+	rte_pktmbuf_free(m);
+	test_esp_teardown(&t);
+}
+
 /* What the sealing refuses is dropped with esp-output's reason. */
 static void test_flow_drop(void)
 {
@@ -202,6 +247,7 @@ int test_flow_register(void)
 	NFV_TEST_SUITE("esp_flow", NULL, NULL,
 		{ "flowtable: learned, same ESP packet and counters", test_flow_same_bytes },
 		{ "flowtable: what falls back to the full pipeline", test_flow_fallback },
+		{ "flowtable: soft and hard count limits", test_flow_limits },
 		{ "flowtable: sealing refusals dropped as esp-output", test_flow_drop });
 	return 0;
 }
