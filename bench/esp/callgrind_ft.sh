@@ -47,13 +47,13 @@ for p in rdpcap(w + "/clear-64.pcap"):
 wrpcap(w + "/replies.pcap", out)
 EOP
 
-stat() {	# stat SOCK NAME: a counter of nfvpnctl stats
+stat() {	# stat SOCK: "rx offloaded" of one nfvpnctl stats
 	"$build/control/nfvpnctl" --socket "$1" --json stats | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 c = d.get("counters", d) if isinstance(d, dict) else d
 c = {x["name"]: x["value"] for x in c} if isinstance(c, list) else c
-print(c.get(sys.argv[1], 0))' "$2"
+print(c.get("rx", 0), c.get("flow.offloaded", 0))'
 }
 
 for s in $setups; do
@@ -88,11 +88,9 @@ EOP
 	esac
 	sleep "$settle"
 	callgrind_control --zero $pid > /dev/null 2>&1
-	rx0=$(stat "$sock" rx)
-	off0=$(stat "$sock" flow.offloaded)
+	read -r rx0 off0 < <(stat "$sock")
 	sleep "$secs"
-	rx1=$(stat "$sock" rx)
-	off1=$(stat "$sock" flow.offloaded)
+	read -r rx1 off1 < <(stat "$sock")
 	kill -INT $pid
 	wait $pid || true
 	ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p;s/^totals: \([0-9]*\).*/\1/p' \
