@@ -121,6 +121,8 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 		.socket_id = SOCKET_ID_ANY,
 		.too_big = nfv_pipeline_too_big,
 		.too_big_arg = dp,
+		.flow_learn = nfv_flow_fast_esp_learn,
+		.flow_learn_arg = dp,
 		.big_pool = dp->big_pool,
 		.frag_pool = dp->pool,
 	};
@@ -141,6 +143,7 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 			return ret;
 		}
 		dp->ipsec = s;
+		__atomic_store_n(&dp->ips, s->ips, __ATOMIC_RELEASE);
 	}
 	ret = nfv_ipsec_register(dp->hooks, s->ips);
 	if (ret < 0)
@@ -691,6 +694,7 @@ static void ipsec_fini(struct nfv_dp *dp)
 	/* workers have stopped: entries go, then SAs are wiped and freed */
 	if (s->registered)
 		nfv_ipsec_unregister(dp->hooks, s->ips);
+	dp->ips = NULL;
 	nfv_ipsec_fini(s->ips);
 	dp->ipsec = NULL;
 	state_free(s);

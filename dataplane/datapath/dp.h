@@ -37,6 +37,9 @@ struct nfv_trace;
 struct nfv_stats_base;
 struct nfv_rib;
 struct nfv_flowtable;
+struct nfv_ipsec;
+struct nfv_flow_route;
+struct esp_sa;
 
 /* Written at start-up only. */
 struct nfv_dp_port {
@@ -171,6 +174,9 @@ struct nfv_dp {
 	/* control/filter.c at start-up (NULL without conntrack): the flows
 	 * of "flow add", looked up at ingress (flow_fast.c) */
 	struct nfv_flowtable *flowtable;
+	/* control/ipsec.c with the first SA (release store; NULL before):
+	 * the IPsec module, for the flowtable's ESP (flow_fast_esp.c) */
+	struct nfv_ipsec *ips;
 	/* control side */
 	struct nfv_rib *rib;		/* control/rib.c: the route list */
 	struct nfv_builtins *builtins;	/* control/hooks.c */
@@ -193,6 +199,37 @@ void nfv_flow_fast_loop(struct nfv_worker *w);
 uint16_t nfv_flow_fast(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
 void nfv_flow_fast_learn(struct nfv_worker *w, struct rte_mbuf *m, const void *l2,
 			 uint8_t l2_len, uint16_t mtu);
+
+/* The generation of flows this loop uses and learns: the flowtable's and
+ * the neighbours' (nfv_flow_fast_loop()) with the RIB snapshot's. */
+static inline uint32_t nfv_flow_gen(const struct nfv_worker *w)
+{
+	return w->flow_gen + (w->snap->gen << 1);
+}
+
+/*
+ * flow_fast_esp.c: the flows whose output is an outbound SA. A burst's
+ * packets are taken (true) or left to the full pipeline (false, m
+ * untouched), then sealed and encrypted in one batch by the flush.
+ */
+struct nfv_flow_esp {
+	uint16_t n;
+	struct rte_mbuf *pkts[NFV_BURST];
+	struct esp_sa *sas[NFV_BURST];
+};
+bool nfv_flow_fast_esp_take(struct nfv_worker *w, struct nfv_flow_esp *b, struct rte_mbuf *m,
+			    const struct nfv_flow_route *hit);
+void nfv_flow_fast_esp_flush(struct nfv_worker *w, struct nfv_flow_esp *b);
+/*
+ * Packets injected at PRE_ROUTING (data at L3): those that came out of an
+ * SA through a port of the flowtable take its fast path when their flow's
+ * direction was learned out of the same SA; the others are left at the
+ * front of pkts, in order. Returns how many remain.
+ */
+uint16_t nfv_flow_fast_secpath(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n);
+/* The IPsec module's flow_learn callback (arg: the struct nfv_dp). */
+void nfv_flow_fast_esp_learn(void *arg, unsigned int worker, struct rte_mbuf *m,
+			     uint32_t sa_id, uint16_t mtu);
 
 /* pipeline.c, worker side */
 void nfv_pipeline_l2_input(struct nfv_worker *w, uint16_t port,

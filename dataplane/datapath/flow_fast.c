@@ -36,12 +36,6 @@ void nfv_flow_fast_loop(struct nfv_worker *w)
 							       __ATOMIC_ACQUIRE));
 }
 
-/* After the snapshot is loaded: its generation joins the flows'. */
-static inline uint32_t flow_gen(const struct nfv_worker *w)
-{
-	return w->flow_gen + (w->snap->gen << 1);
-}
-
 /*
  * pkts arrived on one port (data at L3, checked); the packets of
  * offloaded flows leave here, the others are compacted at the front of
@@ -50,9 +44,11 @@ static inline uint32_t flow_gen(const struct nfv_worker *w)
 uint16_t nfv_flow_fast(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct nfv_flow_hit hits[NFV_BURST];
+	struct nfv_flow_esp esp;
 	uint16_t k = 0;
 
-	nfv_flowtable_lookup(w->dp->flowtable, pkts, n, flow_gen(w), w->st[0].now, w->id,
+	esp.n = 0;
+	nfv_flowtable_lookup(w->dp->flowtable, pkts, n, nfv_flow_gen(w), w->st[0].now, w->id,
 			     hits);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -60,6 +56,11 @@ uint16_t nfv_flow_fast(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 
 		if (hits[i].l2_len == 0) {
 			pkts[k++] = m;
+			continue;
+		}
+		if (hits[i].l2_len == NFV_FLOW_L2_ESP) {
+			if (!nfv_flow_fast_esp_take(w, &esp, m, &hits[i]))
+				pkts[k++] = m;
 			continue;
 		}
 		/* TTL > 1 was checked by the lookup (nf_flow_tuple_ip()) */
@@ -77,6 +78,8 @@ uint16_t nfv_flow_fast(struct nfv_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		w->stats.offloaded++;
 		nfv_pipeline_tx(w, hits[i].oport, m);
 	}
+	if (esp.n > 0)
+		nfv_flow_fast_esp_flush(w, &esp);
 	return k;
 }
 
@@ -90,6 +93,6 @@ void nfv_flow_fast_learn(struct nfv_worker *w, struct rte_mbuf *m, const void *l
 	if (w->dp->flowtable == NULL || meta->iport >= 32 ||
 	    !(w->flow_ports >> meta->iport & 1))
 		return;
-	nfv_flowtable_learn(w->dp->flowtable, m, meta->oport, mtu, l2, l2_len, flow_gen(w),
+	nfv_flowtable_learn(w->dp->flowtable, m, meta->oport, mtu, l2, l2_len, nfv_flow_gen(w),
 			    w->st[0].now, w->id);
 }

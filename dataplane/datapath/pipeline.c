@@ -665,6 +665,11 @@ void nfv_pipeline_drain(struct nfv_worker *w)
 			if (point == NFV_INJECT_LOCAL_OUT) {
 				nfv_pipeline_local_out(w, chunk, k);
 			} else {
+				/* the flowtable's hook sees decrypted packets too */
+				if (w->flow_ports != 0)
+					k = nfv_flow_fast_secpath(w, chunk, k);
+				if (k == 0)
+					continue;
 				k = run_hook(w, NFV_INET_PRE_ROUTING, chunk, k);
 				stage_route_input(w, chunk, k);
 			}

@@ -192,6 +192,16 @@ miss:
 	out->l2_len = 0;
 }
 
+/*
+ * The inbound SA that m came out of, + 1, or 0 for a cleartext packet: a
+ * direction serves only packets of the same (esp-input checked the
+ * inbound policy for them; a cleartext one must meet esp-policy-fwd).
+ */
+static inline uint32_t flow_in_sa(const struct nfv_mbuf_meta *meta)
+{
+	return meta->flags & NFV_MBUF_F_SECPATH ? meta->sa_index + 1 : 0;
+}
+
 static inline void flow_refresh(struct nfv_flowtable *ft, struct nfv_flow *f, uint64_t now)
 {
 	uint64_t exp = now + NFV_FLOW_TIMEOUT_S * ft->hz;
@@ -210,10 +220,11 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	struct nfv_flow *f;
 	uint32_t status, old;
 
-	/* nft_flow_offload_skip(): IPsec's packets, and ours: a traced
-	 * packet's next ones must meet the hooks too */
-	if (ct == NULL || meta->flags & (NFV_MBUF_F_SECPATH | NFV_MBUF_F_TRACE |
-					 NFV_MBUF_F_LOCAL_OUT))
+	/* nft_flow_offload_skip(): our own packets, and a traced packet's
+	 * next ones must meet the hooks too. Unlike the kernel, packets that
+	 * came out of an SA may be: their direction is learned with the SA
+	 * (flow_in_sa()) and used only for packets decrypted with it */
+	if (ct == NULL || meta->flags & (NFV_MBUF_F_TRACE | NFV_MBUF_F_LOCAL_OUT))
 		return false;
 	if (meta->family == AF_INET && thoff != 20)
 		return false;	/* IP options */
@@ -266,17 +277,16 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	return true;
 }
 
-void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t oport,
-			 uint16_t mtu, const uint8_t *l2, uint8_t l2_len, uint32_t gen,
-			 uint64_t now, unsigned int worker)
+/* Writes *src's output into m's direction, src->gen being the generation. */
+static void flow_learn(struct nfv_flowtable *ft, struct rte_mbuf *m,
+		       const struct nfv_flow_route *src, uint64_t now, unsigned int worker)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	struct nfv_ct *ct = meta->ct;
 	struct nfv_flow_route *d;
-	uint32_t cur;
+	uint32_t cur, gen = src->gen;
 
-	if (ct == NULL || l2_len > NFV_FLOW_L2_MAX ||
-	    !(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_OFFLOAD))
+	if (ct == NULL || !(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_OFFLOAD))
 		return;
 	d = &ft->flows[ct->idx].dir[meta->ct_dir].r;
 	cur = __atomic_load_n(&d->gen, __ATOMIC_RELAXED);
@@ -288,14 +298,38 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	d->iport = meta->iport;
 	d->ivlan = meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0;
-	d->oport = oport;
-	d->mtu = mtu;
-	d->l2_len = l2_len;
-	memset(d->l2, 0, sizeof(d->l2));
-	memcpy(d->l2, l2, l2_len);
+	d->oport = src->oport;
+	d->mtu = src->mtu;
+	d->l2_len = src->l2_len;
+	memcpy(d->l2, src->l2, sizeof(d->l2));
+	d->in_sa = flow_in_sa(meta);
+	d->out_sa = src->out_sa;
 	__atomic_store_n(&d->gen, gen, __ATOMIC_RELEASE);
 	flow_refresh(ft, &ft->flows[ct->idx], now);
 	ft->stats[worker].learned++;
+}
+
+void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t oport,
+			 uint16_t mtu, const uint8_t *l2, uint8_t l2_len, uint32_t gen,
+			 uint64_t now, unsigned int worker)
+{
+	struct nfv_flow_route r = { .gen = gen, .oport = oport, .mtu = mtu, .l2_len = l2_len };
+
+	if (l2_len == 0 || l2_len > NFV_FLOW_L2_MAX)
+		return;
+	memcpy(r.l2, l2, l2_len);
+	flow_learn(ft, m, &r, now, worker);
+}
+
+void nfv_flowtable_learn_esp(struct nfv_flowtable *ft, struct rte_mbuf *m, uint32_t sa_id,
+			     uint16_t mtu, uint32_t gen, uint64_t now, unsigned int worker)
+{
+	struct nfv_flow_route r = {
+		.gen = gen, .oport = UINT16_MAX, .mtu = mtu, .l2_len = NFV_FLOW_L2_ESP,
+		.out_sa = sa_id,
+	};
+
+	flow_learn(ft, m, &r, now, worker);
 }
 
 #define FLOW_BULK 32
@@ -374,12 +408,14 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 				continue;
 			f = &ft->flows[ct->idx];
 			/* the flow of this input port and VLAN, learned at this
-			 * generation of routes, neighbours, rules and SAs */
+			 * generation of routes, neighbours, rules and SAs, out
+			 * of the same SA or in cleartext as this packet */
 			flow_route_read(&f->dir[dir].r, gen, r);
 			if (r->l2_len == 0)
 				continue;
 			if (r->iport != meta->iport ||
-			    r->ivlan != (meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0))
+			    r->ivlan != (meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0) ||
+			    r->in_sa != flow_in_sa(meta))
 				goto miss;
 			if (unlikely(now >= __atomic_load_n(&f->expires, __ATOMIC_RELAXED))) {
 				if (flow_teardown(ft, ct, now))

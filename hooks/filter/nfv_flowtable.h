@@ -42,19 +42,31 @@ struct nfv_ct_table;
 #define NFV_FLOW_L2_MAX 18
 
 /*
- * Where one direction's packets go: 32 bytes, copied whole (two vector
- * moves) by the fast path, under the gen seqlock.
+ * l2_len of a direction whose packets leave through an outbound ESP SA
+ * (out_sa): no Ethernet header of its own, the fast path hands them to
+ * ESP (nfv_ipsec_flow_output()), and the ESP packets go on as the slow
+ * path's do, from LOCAL_OUT.
+ */
+#define NFV_FLOW_L2_ESP 0xff
+
+/*
+ * Where one direction's packets go: 40 bytes, copied whole by the fast
+ * path, under the gen seqlock.
  */
 struct nfv_flow_route {
 	uint32_t gen;		/* generation learned at (odd); 0: none; 2: being written */
 	uint16_t iport;		/* the input port (and VLAN) it matches */
 	uint16_t ivlan;
 	uint16_t oport;
-	uint16_t mtu;
-	uint8_t l2_len;		/* in a hit, 0: no hit, the slow path's */
+	uint16_t mtu;		/* the largest packet the fast path takes */
+	uint8_t l2_len;		/* in a hit, 0: no hit, the slow path's; or NFV_FLOW_L2_ESP */
 	uint8_t l2[NFV_FLOW_L2_MAX];
 	uint8_t pad;
-} __rte_aligned(32);
+	/* the inbound SA its packets come out of (meta->sa_index of a
+	 * secpath packet) + 1; 0: cleartext. Written by the learning. */
+	uint32_t in_sa;
+	uint32_t out_sa;	/* NFV_FLOW_L2_ESP: the outbound SA */
+} __rte_aligned(8);
 
 struct nfv_flow_dir {
 	struct nfv_flow_route r;
@@ -126,10 +138,20 @@ void nfv_flowtable_learn(struct nfv_flowtable *ft, struct rte_mbuf *m, uint16_t 
 			 uint16_t mtu, const uint8_t *l2, uint8_t l2_len, uint32_t gen,
 			 uint64_t now, unsigned int worker);
 /*
- * The fast-path lookup of a burst that arrived on one port (data at L3,
- * metadata reset): hits[i].l2_len != 0 for a packet of an offloaded flow
- * that may take the fast path; its counters and timeout are refreshed.
- * The caller decrements the TTL, pushes l2 and sends it by oport.
+ * m (as for nfv_flowtable_learn) was taken by an outbound PROTECT policy
+ * to SA sa_id, every hook passed: its direction is offloaded to that SA
+ * (l2_len NFV_FLOW_L2_ESP) for packets up to mtu bytes, until gen
+ * changes (every SA and policy change makes a new one).
+ */
+void nfv_flowtable_learn_esp(struct nfv_flowtable *ft, struct rte_mbuf *m, uint32_t sa_id,
+			     uint16_t mtu, uint32_t gen, uint64_t now, unsigned int worker);
+/*
+ * The fast-path lookup of a burst (data at L3; metadata reset at ingress,
+ * or esp-input's of decrypted packets, NFV_MBUF_F_SECPATH, which hit
+ * only directions learned out of their SA): hits[i].l2_len != 0 for a
+ * packet of an offloaded flow that may take the fast path; its counters
+ * and timeout are refreshed. The caller decrements the TTL, pushes l2
+ * and sends it by oport (or, NFV_FLOW_L2_ESP, hands it to out_sa).
  */
 void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint16_t n,
 			  uint32_t gen, uint64_t now, unsigned int worker,

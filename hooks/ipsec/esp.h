@@ -183,6 +183,9 @@ struct nfv_ipsec {
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);
 	void *too_big_arg;
+	void (*flow_learn)(void *arg, unsigned int worker, struct rte_mbuf *m,
+			   uint32_t sa_id, uint16_t mtu);
+	void *flow_learn_arg;
 	struct rte_mempool *big_pool;	/* chains too big for one mbuf; may be NULL */
 	struct rte_mempool *frag_pool;	/* fragments; NULL: the packet's own pool */
 };
@@ -404,6 +407,12 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 		     unsigned int worker);
 bool esp_decap_policy_ok(const struct esp_sa *sa, const struct esp_sp *sp, bool bad);
 
+/* esp_output.c: the sealing and the crypto batch, shared with esp_flow.c */
+uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa, struct rte_mbuf *m,
+			 const struct nfv_hook_state *state, struct esp_op *op);
+void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops, unsigned int n,
+		      const struct nfv_hook_state *state);
+
 /* esp_output.c / esp_input.c: the hook entries, priv set at registration */
 extern const struct nfv_hook_ops esp_output_ops;
 extern const struct nfv_hook_ops esp_input_ops;
@@ -430,6 +439,17 @@ static inline int esp_mtu_fragment(const struct nfv_ipsec *ips, struct rte_mbuf 
 {
 	return nfv_frag_packet(m, frags, ESP_FRAG_MAX, mtu,
 			       ips->frag_pool != NULL ? ips->frag_pool : m->pool, id6);
+}
+
+/*
+ * The largest packet the flowtable hands to sa (esp_flow.c): what passes
+ * esp-output's cheap path MTU bound, so the exact check never runs.
+ */
+static inline uint16_t esp_flow_mtu(const struct esp_sa *sa)
+{
+	if (sa->mtu == 0)
+		return UINT16_MAX;
+	return sa->mtu > ESP_OVERHEAD_MAX ? sa->mtu - ESP_OVERHEAD_MAX : 0;
 }
 
 /* esp_seg.c: room = bytes the caller will append */

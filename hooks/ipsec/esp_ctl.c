@@ -39,6 +39,8 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->socket_id = conf->socket_id;
 	ips->too_big = conf->too_big;
 	ips->too_big_arg = conf->too_big_arg;
+	ips->flow_learn = conf->flow_learn;
+	ips->flow_learn_arg = conf->flow_learn_arg;
 	ips->big_pool = conf->big_pool;
 	ips->frag_pool = conf->frag_pool;
 	ips->sas = rte_zmalloc_socket("esp_sas", ips->max_sa * sizeof(ips->sas[0]),

@@ -36,8 +36,8 @@ static void esp_output_split(struct nfv_ipsec *ips, const struct esp_op *op,
 		nfv_hook_inject(state, NFV_INJECT_LOCAL_OUT, frags[i]);
 }
 
-static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
-			     unsigned int n, const struct nfv_hook_state *state)
+void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops, unsigned int n,
+		      const struct nfv_hook_state *state)
 {
 	unsigned int w = state->worker, i;
 
@@ -67,9 +67,8 @@ static void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 }
 
 /* Sequence number and encapsulation: STOLEN with *op ready, or a drop. */
-static uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa,
-				struct rte_mbuf *m, const struct nfv_hook_state *state,
-				struct esp_op *op)
+uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa, struct rte_mbuf *m,
+			 const struct nfv_hook_state *state, struct esp_op *op)
 {
 	unsigned int w = state->worker;
 	uint64_t seq;
@@ -171,8 +170,15 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		m = *mp;
 	}
 	v = esp_output_seal(ips, sa, m, state, op);
-	if (v == NFV_STOLEN)
-		op->frag_mtu = frag_mtu;
+	if (v != NFV_STOLEN)
+		return v;
+	op->frag_mtu = frag_mtu;
+	/* sealed whole, every hook passed: the flowtable may take the
+	 * flow's next packets to this SA */
+	if (unlikely(nfv_mbuf_meta(m)->flags & NFV_MBUF_F_FLOW) && frag_mtu == 0 &&
+	    ips->flow_learn != NULL)
+		ips->flow_learn(ips->flow_learn_arg, state->worker, m, sa->id,
+				esp_flow_mtu(sa));
 	return v;
 }
 

@@ -17,6 +17,7 @@
 #include "nfv_ipsec_sa.h"	/* directions, modes, actions, counters */
 #include "nfv_policy.h"
 
+struct nfv_hook_state;
 struct nfv_hook_table;
 struct rte_mbuf;
 struct rte_rcu_qsbr;
@@ -87,6 +88,18 @@ struct nfv_ipsec_conf {
 	void (*too_big)(void *arg, unsigned int worker, struct rte_mbuf *m,
 			uint32_t mtu);
 	void *too_big_arg;
+	/*
+	 * Optional, the nft flowtable's learning (nfv_flowtable.h): called on
+	 * the worker by esp-output for a packet marked NFV_MBUF_F_FLOW (every
+	 * hook passed, flow add offloaded its connection) that a PROTECT
+	 * policy sealed for SA sa_id whole, before its metadata becomes the
+	 * ESP packet's; mtu: the largest packet of the flow that the SA takes
+	 * without the path MTU's work (nfv_ipsec_flow_ok()). It must not
+	 * free or keep m.
+	 */
+	void (*flow_learn)(void *arg, unsigned int worker, struct rte_mbuf *m,
+			   uint32_t sa_id, uint16_t mtu);
+	void *flow_learn_arg;
 	/*
 	 * Optional: mbufs (with the packet pool's private area size) big
 	 * enough for the largest ESP packet; a chain that does not fit one
@@ -197,6 +210,29 @@ void nfv_ipsec_spd_sync(struct nfv_ipsec *ips);
  * Inbound policies: the cleartext packets refused by a PROTECT policy, the
  * packets a DISCARD policy dropped (esp_policy_in.c), summed over workers.
  */
+/*
+ * The flowtable's fast path (dataplane/datapath/flow_fast_esp.c): packets
+ * of offloaded flows whose output is an outbound SA skip the hooks and
+ * the policy lookup, not ESP. nfv_ipsec_flow_sa() says, before the caller
+ * touches m (data at the inner L3 header), whether SA sa_id takes it as
+ * esp-output would, with nothing to do but the sealing: the SA is there,
+ * outbound and alive, no deadline of its lifetimes has passed and its
+ * hard count limits are not near, m fits its path MTU and is one segment.
+ * It returns the SA, valid until the caller's next quiescent report, or
+ * NULL: then m takes the full pipeline, where esp-output does what it
+ * must (fragments, ICMP, soft events, counted drops).
+ * nfv_ipsec_flow_output() then seals and encrypts such packets (TTL
+ * already decremented) with esp-output's own code, in one crypto batch
+ * per NFV_BURST: sequence numbers, SA counters and lifetimes alike; the
+ * ESP packets are injected at LOCAL_OUT through state (the worker's
+ * POST_ROUTING state) to be routed as esp-output's are, those refused are
+ * dropped with esp-output's reasons. n <= NFV_BURST.
+ */
+struct esp_sa;
+struct esp_sa *nfv_ipsec_flow_sa(struct nfv_ipsec *ips, unsigned int worker, uint64_t now,
+				 const struct rte_mbuf *m, uint32_t sa_id);
+void nfv_ipsec_flow_output(struct nfv_ipsec *ips, const struct nfv_hook_state *state,
+			   struct rte_mbuf **pkts, struct esp_sa *const *sas, uint16_t n);
 int nfv_ipsec_sp_stats(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id,
 		       uint64_t *refused);
 

@@ -3,8 +3,9 @@
  * flow_offload ("flow add @ft"): offloads the packet's connection into
  * the flowtable, as nft_flow_offload_eval(): once conntrack has confirmed
  * it and seen it both ways, TCP established and this packet no FIN or
- * RST, UDP; never a packet of IPsec, a traced one or one with IP
- * options. The packet is marked NFV_MBUF_F_FLOW: if it passes the hooks
+ * RST, UDP; never a traced packet or one with IP options. A packet that
+ * came out of an SA is offloaded too (the kernel skips it): its direction
+ * is learned with the SA, for the packets of that SA only. The packet is marked NFV_MBUF_F_FLOW: if it passes the hooks
  * after this one and leaves, the output stage records its direction's
  * route (nfv_flowtable_learn()). The flowtable must be one of the rule's
  * table. Only in forward chains, as the kernel's expression validates; it

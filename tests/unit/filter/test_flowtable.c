@@ -106,9 +106,8 @@ static const uint8_t l2[2][14] = {
  * forward chain, confirm at POST_ROUTING, learned at output when flow add
  * marked it. Returns ct_info | marked << 8; -1 without a connection.
  */
-static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
+static int slow_m(struct env *e, struct rte_mbuf *m, struct tp d, uint64_t now, uint16_t mtu)
 {
-	struct rte_mbuf *m = tp_build(&d);
 	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
 				     .table = ft_table };
 	struct nfv_mbuf_meta *meta;
@@ -128,6 +127,23 @@ static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
 	}
 	rte_pktmbuf_free(m);
 	return ret;
+}
+
+static int slow(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
+{
+	return slow_m(e, tp_build(&d), d, now, mtu);
+}
+
+/* A packet that esp-input decrypted out of SA sa_id: secpath, sa_index. */
+static struct rte_mbuf *from_sa(struct tp d, uint32_t sa_id)
+{
+	struct rte_mbuf *m;
+
+	d.meta_flags = NFV_MBUF_F_SECPATH;
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_mbuf_meta(m)->sa_index = sa_id;
+	return m;
 }
 
 /* The fast path's lookup of one packet, which it frees: true on a hit. */
@@ -475,7 +491,124 @@ static void test_fallback(void)
 	env_fini(&e);
 }
 
-/* Packets flow add leaves alone: traced, IPsec's, no flow add at all. */
+/*
+ * A direction whose output is an outbound SA (esp-output learns it, the
+ * IPsec module's flow_learn): a hit says the SA and no Ethernet header;
+ * the SA's MTU bound, the counters, an SA or policy change (a rekey
+ * names another SA) as for any direction.
+ */
+static int slow_esp(struct env *e, struct tp d, uint64_t now, uint32_t sa_id, uint16_t mtu)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
+				     .table = ft_table };
+	struct nfv_mbuf_meta *meta;
+	uint32_t v;
+	int ret;
+
+	CU_ASSERT_FATAL(m != NULL);
+	meta = nfv_mbuf_meta(m);
+	nfv_conntrack_in_process(e->ct, &m, 1, &v, &st);
+	CU_ASSERT(NFV_VERDICT(ft_run(e->rs, NFV_INET_FORWARD, 0, m, now)) == NFV_ACCEPT);
+	st.hook = NFV_INET_POST_ROUTING;
+	nfv_conntrack_confirm_process(e->ct, &m, 1, &v, &st);
+	ret = meta->ct == NULL ? -1 : meta->ct_info;
+	if (meta->flags & NFV_MBUF_F_FLOW) {
+		ret |= 1 << 8;
+		nfv_flowtable_learn_esp(e->ft, m, sa_id, mtu, gen(e), now, 0);
+	}
+	rte_pktmbuf_free(m);
+	return ret;
+}
+
+static bool fast_esp(struct env *e, struct tp d, uint64_t now, uint32_t *sa_id)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	struct nfv_flow_hit hit;
+
+	nfv_flowtable_lookup(e->ft, &m, 1, gen(e), now, 0, &hit);
+	rte_pktmbuf_free(m);
+	if (hit.l2_len == 0)
+		return false;
+	CU_ASSERT(hit.l2_len == NFV_FLOW_L2_ESP);
+	CU_ASSERT(hit.oport == UINT16_MAX);
+	CU_ASSERT(hit.in_sa == 0);
+	*sa_id = hit.out_sa;
+	return true;
+}
+
+static void test_esp_output(void)
+{
+	struct nfv_flowtable_stats st;
+	const struct nfv_flow *f;
+	uint32_t sa = 0;
+	struct env e;
+
+	env_init(&e, "ft");
+	/* the reply offloads the connection and learns its own direction */
+	CU_ASSERT(slow_esp(&e, udp(false, 10), 0, 7, 1000) == IP_CT_NEW);
+	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(!fast_esp(&e, udp(false, 10), 0, &sa));
+	/* offloaded now, and the original direction leaves through SA 7 */
+	CU_ASSERT(slow_esp(&e, udp(false, 10), 0, 7, 1000) & 1 << 8);
+	CU_ASSERT(fast_esp(&e, udp(false, 10), 0, &sa) && sa == 7);
+	CU_ASSERT(fast_esp(&e, udp(false, 900), 0, &sa) && sa == 7);
+	/* above the SA's bound: esp-output's path MTU work */
+	CU_ASSERT(!fast_esp(&e, udp(false, 1000), 0, &sa));
+	nfv_flowtable_stats_sum(e.ft, &st);
+	CU_ASSERT(st.mtu_fallback == 1);
+	CU_ASSERT(st.learned == 2);
+	f = nfv_flowtable_flow(e.ft, the_ct(&e)->idx);
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(f->dir[0].packets == 2);
+	CU_ASSERT(f->dir[0].bytes == 2 * 28 + 10 + 900);
+	/* a rekey: the new SA and the policy naming it are a new generation;
+	 * the next packet through the hooks learns the new SA */
+	nfv_flowtable_invalidate(e.ft);
+	CU_ASSERT(!fast_esp(&e, udp(false, 10), 0, &sa));
+	CU_ASSERT(slow_esp(&e, udp(false, 10), 0, 8, 1000) & 1 << 8);
+	CU_ASSERT(fast_esp(&e, udp(false, 10), 0, &sa) && sa == 8);
+	/* the reply direction still learns an Ethernet output */
+	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) & 1 << 8);
+	CU_ASSERT(fast(&e, udp(true, 10), 0));
+	env_fini(&e);
+}
+
+/*
+ * Beyond the kernel: a packet that came out of an SA (esp-input checked
+ * it against the inbound policy) is offloaded, its direction learned with
+ * the SA; a decrypted packet of that SA hits it, the same flow in
+ * cleartext (which esp-policy-fwd must see) or out of another SA misses.
+ */
+static void test_secpath(void)
+{
+	struct env e;
+	uint16_t oport;
+
+	env_init(&e, "ft");
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	CU_ASSERT(slow_m(&e, from_sa(udp(true, 10), 4), udp(true, 10), 0, 1500) ==
+		  (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(the_ct(&e)->status & IPS_OFFLOAD);
+	CU_ASSERT(fast_m(&e, from_sa(udp(true, 10), 4), 0, &oport) && oport == 0);
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 5), 0, NULL));
+	CU_ASSERT(!fast(&e, udp(true, 10), 0));
+	/* the original direction, learned in cleartext, takes no decrypted
+	 * packet, and a cleartext one still */
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == (IP_CT_ESTABLISHED | 1 << 8));
+	CU_ASSERT(fast(&e, udp(false, 10), 0));
+	CU_ASSERT(!fast_m(&e, from_sa(udp(false, 10), 4), 0, NULL));
+	/* an SA change: learned again, out of the new SA */
+	nfv_flowtable_invalidate(e.ft);
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 4), 0, NULL));
+	CU_ASSERT(slow_m(&e, from_sa(udp(true, 10), 6), udp(true, 10), 0, 1500) ==
+		  (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(fast_m(&e, from_sa(udp(true, 10), 6), 0, NULL));
+	CU_ASSERT(!fast_m(&e, from_sa(udp(true, 10), 4), 0, NULL));
+	env_fini(&e);
+}
+
+/* Packets flow add leaves alone: traced, ours, no flow add at all. */
 static void test_not_offloaded(void)
 {
 	struct env e;
@@ -486,7 +619,7 @@ static void test_not_offloaded(void)
 	d = udp(true, 10);
 	d.meta_flags = NFV_MBUF_F_TRACE;
 	CU_ASSERT(slow(&e, d, 0, 1500) == IP_CT_ESTABLISHED_REPLY);
-	d.meta_flags = NFV_MBUF_F_SECPATH;
+	d.meta_flags = NFV_MBUF_F_LOCAL_OUT;
 	CU_ASSERT(slow(&e, d, 0, 1500) == IP_CT_ESTABLISHED_REPLY);
 	CU_ASSERT(!(the_ct(&e)->status & IPS_OFFLOAD));
 	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
@@ -566,7 +699,9 @@ int main(int argc, char **argv)
 		{ "teardown on the flow timeout, ct kept alive", test_teardown_timeout },
 		{ "route, neighbour, ruleset, sa change: new generation", test_generation },
 		{ "fallback: mtu, ttl, fragment, options, vlan, icmp", test_fallback },
-		{ "not offloaded: traced, ipsec, other ports, no flow add", test_not_offloaded },
+		{ "not offloaded: traced, local, other ports, no flow add", test_not_offloaded },
+		{ "out of an sa: learned with it, for its packets only", test_secpath },
+		{ "output to an esp sa: learned, mtu, rekey", test_esp_output },
 		{ "flowtable compile errors", test_compile_errors });
 	return nfv_test_run();
 }
