@@ -131,7 +131,10 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	memset(ct->tcp, 0, sizeof(ct->tcp));
 	ct->pos[0] = ct->pos[1] = -1;
 	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;
-	ct->dying = 0;
+	/* last, with release: a worker whose flow cache still names this
+	 * index (flow_cache.h) reads dying first, and seeing it clear sees
+	 * the new status too, not the last connection's IPS_OFFLOAD */
+	__atomic_store_n(&ct->dying, 0, __ATOMIC_RELEASE);
 	ct->live = 1;
 }
 
