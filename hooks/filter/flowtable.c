@@ -55,7 +55,7 @@ struct nfv_flowtable *nfv_flowtable_create(struct nfv_ct_table *ct, uint64_t hz)
 		return NULL;
 	ft->flows = rte_zmalloc("nfv_flows", sizeof(*ft->flows) * ct->max, RTE_CACHE_LINE_SIZE);
 	ft->cache = rte_zmalloc("nfv_flow_cache", sizeof(*ft->cache) * NFV_MAX_WORKERS,
-				RTE_CACHE_LINE_SIZE);
+				_Alignof(struct flow_cache));
 	if (ft->flows == NULL || ft->cache == NULL) {
 		rte_free(ft->cache);
 		rte_free(ft->flows);
