@@ -44,7 +44,10 @@ for s in $setups; do
 	policy=$work/policy-ft.yaml
 	[ "$s" != full ] || policy=$work/policy.yaml
 	rm -f "$work/sock"
+	# names written out in every dump: the dump after the zeroing
+	# must name the functions itself for callgrind_annotate
 	valgrind --tool=callgrind --toggle-collect=nfv_worker_main \
+		--compress-strings=no --compress-pos=no \
 		--callgrind-out-file="$work/callgrind.out.$s" \
 		"$build/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix bcgf$$ \
 		--no-huge -m 1024 --log-level lib.eal:warning -- \
