@@ -58,23 +58,20 @@ static bool may_create(struct rte_mbuf *m, const struct nfv_ct_tuple *k,
 	return true;
 }
 
-/* k and l4 parsed; data: what the burst's bulk lookup found for k, or NULL */
+/* k (hash sig) and l4 parsed; ct, dir: what the burst's cache or bulk
+ * lookup found for k, or NULL */
 static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t now,
-			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *k,
-			 const struct ct_l4 *l4, void *data)
+			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *k, hash_sig_t sig,
+			 const struct ct_l4 *l4, struct nfv_ct *ct, uint8_t dir)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
-	struct nfv_ct *ct = NULL;
 	uint32_t timeout, status;
 	bool is_new = false, existed;
-	uint8_t dir = 0;
 	int ret;
 
 	/* a miss may be a connection an earlier packet of the burst made */
-	if (data != NULL)
-		ct = ct_resolve(t, data, &dir, now);
 	if (ct == NULL)
-		ct = ct_lookup(t, k, &dir, now);
+		ct = ct_lookup_sig(t, k, sig, &dir, now);
 	if (ct == NULL) {
 		if (!may_create(m, k, l4)) {
 			st->invalid++;
@@ -147,27 +144,30 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 #define CT_BULK 32
 
 /*
- * Tuples and their hashes for the whole burst first, then one bulk hash
- * lookup (which prefetches and compares keys in parallel), then each
- * packet in order.
+ * Tuples and their hashes for the whole burst first, then the worker's
+ * cache (ct_cache.h), one bulk hash lookup (which prefetches and compares
+ * keys in parallel) for the keys it did not have, then each packet in
+ * order.
  */
 void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			      uint32_t *verdicts, const struct nfv_hook_state *state)
 {
 	struct nfv_ct_table *t = priv;
 	struct nfv_ct_stats *st = &t->stats[state->worker];
+	struct ct_cache *cache = &t->cache[state->worker];
 	struct nfv_ct_tuple k[CT_BULK];
 	struct ct_l4 l4[CT_BULK];
 	const void *keys[CT_BULK];
-	hash_sig_t sig[CT_BULK];
-	void *data[CT_BULK];
-	uint16_t idx[CT_BULK];
+	hash_sig_t sig[CT_BULK], msig[CT_BULK];
+	uint32_t data[CT_BULK];
+	void *mdata[CT_BULK];
+	uint16_t idx[CT_BULK], miss[CT_BULK];
 	struct nfv_mbuf_meta *meta;
 	bool pre = state->hook == NFV_INET_PRE_ROUTING;
 
 	for (uint16_t off = 0; off < n; off += CT_BULK) {
-		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0;
-		uint64_t hits = 0;
+		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0, nm = 0;
+		uint64_t found = 0, cached, mfound = 0;
 
 		for (uint16_t i = off; i < off + nb; i++) {
 			meta = nfv_mbuf_meta(pkts[i]);
@@ -195,26 +195,61 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			}
 			/* an ICMP error waits its turn: it may quote a connection
 			 * that an earlier packet of the burst is about to make */
-			keys[m] = &k[m];
 			sig[m] = ct_tuple_hash(&k[m]);
+			ct_cache_prefetch(cache, sig[m]);
 			idx[m++] = i;
 		}
 		if (m == 0)
 			continue;
-		if (rte_hash_lookup_with_hash_bulk_data(t->h, keys, sig, m, &hits, data) < 0)
-			hits = 0;
-		/* the connections' lines, while the first packets are tracked */
-		for (uint64_t h = hits; h != 0; h &= h - 1)
-			rte_prefetch0(&t->cts[(uintptr_t)data[__builtin_ctzll(h)] >> 1]);
+		for (uint16_t j = 0; j < m; j++) {
+			if (!l4[j].icmp_error && ct_cache_find(cache, sig[j], &data[j])) {
+				struct nfv_ct *ct = &t->cts[data[j] >> 1];
+
+				/* the lines ct_cache_resolve() and ct_track() read */
+				rte_prefetch0(&ct->tuple[data[j] & 1]);
+				rte_prefetch0(&ct->expires);
+				found |= 1ull << j;
+				continue;
+			}
+			keys[nm] = &k[j];
+			msig[nm] = sig[j];
+			miss[nm++] = j;
+		}
+		cached = found;
+		if (nm != 0 &&
+		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, msig, nm, &mfound, mdata) > 0)
+			for (uint64_t h = mfound; h != 0; h &= h - 1) {
+				unsigned int x = __builtin_ctzll(h);
+
+				data[miss[x]] = (uintptr_t)mdata[x];
+				found |= 1ull << miss[x];
+				/* the connection's status, expiry and timeout */
+				rte_prefetch0(&t->cts[data[miss[x]] >> 1].expires);
+			}
 		for (uint16_t j = 0; j < m; j++) {
 			struct rte_mbuf *p = pkts[idx[j]];
+			struct nfv_ct *ct = NULL;
+			bool hint = false;
+			uint8_t dir = 0;
 
-			if (l4[j].icmp_error)
+			if (l4[j].icmp_error) {
 				ct_related(t, p, &l4[j], nfv_mbuf_meta(p)->family, state->now,
 					   nfv_mbuf_meta(p), st);
-			else
-				verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], &l4[j],
-							    hits >> j & 1 ? data[j] : NULL);
+				continue;
+			}
+			if (cached >> j & 1) {
+				ct = ct_cache_resolve(t, data[j], &k[j], &dir, state->now);
+				hint = ct != NULL;
+			} else if (found >> j & 1)
+				ct = ct_resolve(t, (void *)(uintptr_t)data[j], &dir, state->now);
+			verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], sig[j], &l4[j],
+						    ct, dir);
+			/* from its second packet on, once confirmed: its tuples
+			 * no longer change */
+			ct = nfv_mbuf_meta(p)->ct;
+			if (!hint && ct != NULL &&
+			    __atomic_load_n(&ct->status, __ATOMIC_RELAXED) & IPS_CONFIRMED)
+				ct_cache_add(cache, sig[j], ct->idx << 1 | nfv_mbuf_meta(p)->ct_dir);
 		}
 	}
 }

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "ct_cache.h"
 #include "nfv_ct.h"
 #include "nfv_hook_table.h"
 
@@ -30,6 +31,7 @@
 struct nfv_ct_table {
 	struct rte_hash *h;	/* tuple -> (idx << 1 | dir) */
 	struct nfv_ct *cts;
+	struct ct_cache *cache;	/* [NFV_MAX_WORKERS], each its worker's */
 	struct rte_ring *free;	/* free connection indexes */
 	uint32_t *gc_scratch;	/* control side */
 	rte_spinlock_t lock;	/* serializes inserts and deletes */
@@ -113,6 +115,43 @@ static inline struct nfv_ct *ct_resolve(struct nfv_ct_table *t, void *data, uint
 	}
 	return ct;
 }
+/*
+ * The connection a worker's cache names (data) for the key k, when it is
+ * k's as the hash would say: not dying (read first: ct_init() clears it
+ * last, with release, so a reused index shows its new status), confirmed
+ * (NAT binds, and changes the reply tuple, before confirm only) and k its
+ * tuple of that direction; NULL otherwise, the hash decides. An expired
+ * one is killed, as ct_resolve() does.
+ */
+static inline struct nfv_ct *ct_cache_resolve(struct nfv_ct_table *t, uint32_t data,
+					      const struct nfv_ct_tuple *k, uint8_t *dir,
+					      uint64_t now)
+{
+	struct nfv_ct *ct = &t->cts[data >> 1];
+
+	*dir = data & 1;
+	if (unlikely(data >> 1 >= t->max) || __atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) ||
+	    !(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_CONFIRMED) ||
+	    ct_tuple_cmp(&ct->tuple[*dir], k) != 0)
+		return NULL;
+	if (unlikely(now >= __atomic_load_n(&ct->expires, __ATOMIC_RELAXED))) {
+		ct_kill(t, ct);
+		return NULL;
+	}
+	return ct;
+}
+
+/* ct_lookup() with the tuple hash already computed */
+static inline struct nfv_ct *ct_lookup_sig(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+					   hash_sig_t sig, uint8_t *dir, uint64_t now)
+{
+	void *data;
+
+	if (rte_hash_lookup_with_hash_data(t->h, k, sig, &data) < 0)
+		return NULL;
+	return ct_resolve(t, data, dir, now);
+}
+
 /*
  * A connection's timeout from now on. The stores are skipped when they
  * would change nothing that matters, so that a flow's packets do not dirty

@@ -46,6 +46,8 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 	t->cts = rte_zmalloc_socket("nfv_ct", sizeof(*t->cts) * cfg->max,
 				    RTE_CACHE_LINE_SIZE, cfg->socket);
 	t->gc_scratch = rte_zmalloc("nfv_ct_gc", sizeof(uint32_t) * cfg->max, 0);
+	t->cache = rte_zmalloc_socket("nfv_ct_cache", sizeof(*t->cache) * NFV_MAX_WORKERS,
+				      RTE_CACHE_LINE_SIZE, cfg->socket);
 	snprintf(n, sizeof(n), "%s_f", name);
 	t->free = rte_ring_create_elem(n, sizeof(uint32_t), cfg->max, cfg->socket,
 				       RING_F_EXACT_SZ);
@@ -59,7 +61,8 @@ struct nfv_ct_table *nfv_ct_table_create(const char *name, const struct nfv_ct_c
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
 	t->h = rte_hash_create(&hp);
-	if (t->cts == NULL || t->gc_scratch == NULL || t->free == NULL || t->h == NULL)
+	if (t->cts == NULL || t->gc_scratch == NULL || t->cache == NULL || t->free == NULL ||
+	    t->h == NULL)
 		goto err;
 	rte_hash_set_cmp_func(t->h, ct_cmp_func);
 	for (uint32_t i = 0; i < cfg->max; i++) {
@@ -81,6 +84,7 @@ void nfv_ct_table_destroy(struct nfv_ct_table *t)
 	rte_hash_free(t->h);
 	rte_ring_free(t->free);
 	rte_free(t->gc_scratch);
+	rte_free(t->cache);
 	rte_free(t->cts);
 	rte_free(t);
 }
@@ -131,7 +135,10 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	memset(ct->tcp, 0, sizeof(ct->tcp));
 	ct->pos[0] = ct->pos[1] = -1;
 	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;
-	ct->dying = 0;
+	/* last, with release: a worker whose flow cache still names this
+	 * index (flow_cache.h) reads dying first, and seeing it clear sees
+	 * the new status too, not the last connection's IPS_OFFLOAD */
+	__atomic_store_n(&ct->dying, 0, __ATOMIC_RELEASE);
 	ct->live = 1;
 }
 

@@ -4,6 +4,7 @@
  * (TCP, UDP), echo id and type/code (ICMP, ICMPv6), nothing else for other
  * protocols; and their inversion (nf_ct_invert_tuple()).
  */
+#include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -174,25 +175,55 @@ void ct_tuple_invert(const struct nfv_ct_tuple *in, struct nfv_ct_tuple *out)
 	out->dport = in->sport;
 }
 
-/* The raw one's complement sum of the pseudo header (none for ICMP). */
+/*
+ * rte_raw_cksum() 4 bytes a step: a 32-bit word is its two 16-bit words
+ * modulo 0xffff, in either byte order, so the folded sums are the same.
+ */
+static uint16_t raw_sum(const uint8_t *p, uint32_t len)
+{
+	uint64_t sum = 0;
+	uint32_t w;
+	uint16_t h;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		sum += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len != 0) {
+		h = 0;
+		memcpy(&h, p, 1);	/* as rte_raw_cksum() adds an odd byte */
+		sum += h;
+	}
+	sum = (sum >> 32) + (sum & UINT32_MAX);
+	sum = (sum >> 32) + (sum & UINT32_MAX);
+	return __rte_raw_cksum_reduce((uint32_t)sum);
+}
+
+/*
+ * The raw one's complement sum of the pseudo header (none for ICMP), from
+ * the tuple's addresses in place: the sum of 16-bit words in memory
+ * order, as rte_raw_cksum() adds them, so the protocol and length words
+ * are big-endian; IPv6's 32-bit length is two words.
+ */
 static uint32_t pseudo_sum(const struct nfv_ct_tuple *t, uint8_t proto, uint32_t len)
 {
-	uint8_t ph[40] = { 0 };
+	uint32_t sum = rte_cpu_to_be_16(proto) + rte_cpu_to_be_16(len & 0xffff);
+	uint32_t a, b;
 
 	if (t->family == AF_INET) {
-		memcpy(ph, t->src, 4);
-		memcpy(ph + 4, t->dst, 4);
-		ph[9] = proto;
-		ph[10] = len >> 8;
-		ph[11] = len & 0xff;
-		return rte_raw_cksum(ph, 12);
+		memcpy(&a, t->src, 4);
+		memcpy(&b, t->dst, 4);
+		return sum + (a & 0xffff) + (a >> 16) + (b & 0xffff) + (b >> 16);
 	}
-	memcpy(ph, t->src, 16);
-	memcpy(ph + 16, t->dst, 16);
-	ph[34] = len >> 8;
-	ph[35] = len & 0xff;
-	ph[39] = proto;
-	return rte_raw_cksum(ph, 40);
+	_Static_assert(offsetof(struct nfv_ct_tuple, src) == 0 &&
+		       offsetof(struct nfv_ct_tuple, dst) == 16, "the addresses, in a row");
+	return sum + rte_cpu_to_be_16(len >> 16) + raw_sum((const uint8_t *)t, 32);
 }
 
 /* nf_checksum(_partial)(): the sum over cov bytes of the len of layer 4 */
@@ -204,7 +235,10 @@ static bool l4_csum_bad(struct rte_mbuf *m, const struct nfv_ct_tuple *t,
 
 	if (t->proto != IPPROTO_ICMP)
 		sum = pseudo_sum(t, proto, len);
-	if (rte_raw_cksum_mbuf(m, l4->thoff, cov, &data))
+	/* in the first segment, as a frame of this size always is */
+	if (likely(l4->thoff + cov <= rte_pktmbuf_data_len(m)))
+		data = raw_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, l4->thoff), cov);
+	else if (rte_raw_cksum_mbuf(m, l4->thoff, cov, &data))
 		return true;
 	return __rte_raw_cksum_reduce(sum + data) != 0xffff;
 }

@@ -9,7 +9,8 @@
  * path, or the control side's GC), with atomic read-modify-writes, so one
  * of them does the teardown's work. A direction is written by the worker
  * that learns it, after claiming it (gen CAS to FLOW_DIR_WRITING), and
- * read by any worker as a seqlock: gen before and after the copy.
+ * read by any worker as a seqlock: gen before and after the copy. Each
+ * worker has its own flow cache (flow_cache.h), which only it touches.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <rte_tcp.h>
 
 #include "ct_priv.h"
+#include "flow_cache.h"
 #include "nfv_flowtable.h"
 #include "nfv_mbuf.h"
 
@@ -32,6 +34,7 @@ struct nfv_flowtable {
 	uint64_t state;		/* generation << 32 | ports */
 	struct nfv_ct_table *ct;
 	struct nfv_flow *flows;	/* by connection index */
+	struct flow_cache *cache;	/* [NFV_MAX_WORKERS], one per worker */
 	uint64_t hz;
 	uint64_t slack;		/* hz / 100: see ct_refresh() */
 	struct nfv_flowtable_stats stats[NFV_MAX_WORKERS + 1];	/* + the GC's */
@@ -51,7 +54,11 @@ struct nfv_flowtable *nfv_flowtable_create(struct nfv_ct_table *ct, uint64_t hz)
 	if (ft == NULL)
 		return NULL;
 	ft->flows = rte_zmalloc("nfv_flows", sizeof(*ft->flows) * ct->max, RTE_CACHE_LINE_SIZE);
-	if (ft->flows == NULL) {
+	ft->cache = rte_zmalloc("nfv_flow_cache", sizeof(*ft->cache) * NFV_MAX_WORKERS,
+				_Alignof(struct flow_cache));
+	if (ft->flows == NULL || ft->cache == NULL) {
+		rte_free(ft->cache);
+		rte_free(ft->flows);
 		rte_free(ft);
 		return NULL;
 	}
@@ -66,6 +73,7 @@ void nfv_flowtable_destroy(struct nfv_flowtable *ft)
 {
 	if (ft == NULL)
 		return;
+	rte_free(ft->cache);
 	rte_free(ft->flows);
 	rte_free(ft);
 }
@@ -259,6 +267,10 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	__atomic_store_n(&f->dir[1].r.gen, 0, __ATOMIC_RELAXED);
 	f->dir[0].packets = f->dir[0].bytes = 0;
 	f->dir[1].packets = f->dir[1].bytes = 0;
+	/* the workers' cached entries of this index are another offload's,
+	 * seen before IPS_OFFLOAD (the release below) */
+	__atomic_store_n(&f->epoch, __atomic_load_n(&f->epoch, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&f->expires, now + NFV_FLOW_TIMEOUT_S * ft->hz, __ATOMIC_RELAXED);
 	if (ct->tuple[0].proto == IPPROTO_TCP) {
 		/* nft_flow_offload_eval(): the fast path does not follow the
@@ -351,62 +363,93 @@ static inline void flow_count(struct nfv_flow_dir *d, uint64_t packets, uint64_t
 }
 
 /*
- * As nf_flow_offload_ip_hook() per packet, for a burst: the tuples first,
- * one bulk hash lookup, then each packet in order, so that a FIN tears its
- * flow down before the packets behind it are looked at.
+ * As nf_flow_offload_ip_hook() per packet, for a burst: the tuples and
+ * their hashes first, the worker's flow cache, one bulk hash lookup for
+ * the keys the cache did not have, then each packet in order, so that a
+ * FIN tears its flow down before the packets behind it are looked at.
  */
 void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint16_t n,
 			  uint32_t gen, uint64_t now, unsigned int worker,
 			  struct nfv_flow_hit *hits)
 {
 	struct nfv_flowtable_stats *st = &ft->stats[worker];
+	struct flow_cache *cache = &ft->cache[worker];
 	struct nfv_ct_table *t = ft->ct;
 	struct nfv_ct_tuple k[FLOW_BULK] __rte_aligned(8);
 	const void *keys[FLOW_BULK];
-	hash_sig_t sig[FLOW_BULK];
-	void *data[FLOW_BULK];
-	uint16_t idx[FLOW_BULK], thoff[FLOW_BULK];
+	hash_sig_t sig[FLOW_BULK], msig[FLOW_BULK];
+	uint32_t data[FLOW_BULK], epoch[FLOW_BULK];
+	void *mdata[FLOW_BULK];
+	uint16_t idx[FLOW_BULK], thoff[FLOW_BULK], miss[FLOW_BULK];
 
 	for (uint16_t off = 0; off < n; off += FLOW_BULK) {
-		uint16_t nb = RTE_MIN(n - off, FLOW_BULK), m = 0;
+		uint16_t nb = RTE_MIN(n - off, FLOW_BULK), m = 0, nm = 0;
 		struct nfv_flow_dir *run = NULL;
-		uint64_t run_pk = 0, run_by = 0, found = 0;
+		uint64_t run_pk = 0, run_by = 0, found = 0, cached, mfound = 0;
 
 		for (uint16_t i = off; i < off + nb; i++) {
 			hits[i].l2_len = 0;
 			if (!flow_parse(pkts[i], nfv_mbuf_meta(pkts[i])->family, &k[m], &sig[m],
 					&thoff[m]))
 				continue;
-			keys[m] = &k[m];
+			flow_cache_prefetch(cache, sig[m]);
 			idx[m++] = i;
 		}
-		if (m == 0 ||
-		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, sig, m, &found, data) <= 0)
+		if (m == 0)
 			continue;
+		for (uint16_t j = 0; j < m; j++) {
+			const struct flow_cache_entry *e = flow_cache_find(cache, &k[j], sig[j]);
+
+			if (e != NULL) {
+				data[j] = e->data;
+				epoch[j] = e->epoch;
+				found |= 1ull << j;
+				continue;
+			}
+			keys[nm] = &k[j];
+			msig[nm] = sig[j];
+			miss[nm++] = j;
+		}
+		cached = found;
+		if (nm != 0 &&
+		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, msig, nm, &mfound, mdata) > 0)
+			for (uint64_t h = mfound; h != 0; h &= h - 1) {
+				unsigned int x = __builtin_ctzll(h);
+
+				data[miss[x]] = (uintptr_t)mdata[x];
+				found |= 1ull << miss[x];
+			}
 		/* the connections' and flows' lines, while the first are checked */
 		for (uint64_t h = found; h != 0; h &= h - 1) {
-			uint32_t c = (uintptr_t)data[__builtin_ctzll(h)] >> 1;
+			uint32_t d = data[__builtin_ctzll(h)];
 
-			rte_prefetch0(&t->cts[c].status);
-			rte_prefetch0(&ft->flows[c].dir[(uintptr_t)data[__builtin_ctzll(h)] & 1]);
+			rte_prefetch0(&t->cts[d >> 1].status);
+			rte_prefetch0(&ft->flows[d >> 1].dir[d & 1]);
 		}
 		for (uint16_t j = 0; j < m; j++) {
 			struct rte_mbuf *p = pkts[idx[j]];
 			const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p);
 			struct nfv_flow_route *r = &hits[idx[j]];
-			uint32_t len = rte_pktmbuf_pkt_len(p);
+			uint32_t len = rte_pktmbuf_pkt_len(p), ep;
 			struct nfv_flow *f;
 			struct nfv_ct *ct;
 			uint8_t dir;
 
 			if (!(found >> j & 1))
 				continue;
-			ct = &t->cts[(uintptr_t)data[j] >> 1];
-			dir = (uintptr_t)data[j] & 1;
-			if (!(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_OFFLOAD) ||
-			    __atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE))
-				continue;
-			f = &ft->flows[ct->idx];
+			ct = &t->cts[data[j] >> 1];
+			dir = data[j] & 1;
+			/* dying first: ct_init() clears it last, with release, so a
+			 * connection index reused since a cache entry was made
+			 * shows its new status here, not the old IPS_OFFLOAD */
+			if (__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) ||
+			    !(__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_OFFLOAD))
+				goto forget;
+			f = &ft->flows[data[j] >> 1];
+			ep = __atomic_load_n(&f->epoch, __ATOMIC_RELAXED);
+			/* a cached index offloaded anew since: maybe another flow's */
+			if (cached >> j & 1 && ep != epoch[j])
+				goto forget;
 			/* the flow of this input port and VLAN, learned at this
 			 * generation of routes, neighbours, rules and SAs, out
 			 * of the same SA or in cleartext as this packet */
@@ -437,6 +480,8 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 				goto miss;
 			}
 			flow_refresh(ft, f, now);
+			if (!(cached >> j & 1))
+				flow_cache_add(cache, &k[j], sig[j], data[j], ep);
 			if (run != &f->dir[dir]) {
 				flow_count(run, run_pk, run_by);
 				run = &f->dir[dir];
@@ -444,6 +489,10 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 			}
 			run_pk++;
 			run_by += len;
+			continue;
+forget:
+			if (cached >> j & 1)
+				flow_cache_forget(cache, &k[j], sig[j]);
 			continue;
 miss:
 			r->l2_len = 0;

@@ -77,6 +77,9 @@ struct nfv_flow_dir {
 /* One per connection, indexed as the conntrack table. */
 struct nfv_flow {
 	uint64_t expires;	/* the flow timeout, in clock ticks; atomic */
+	/* changes each time the connection of this index is offloaded anew:
+	 * the workers' flow caches (flow_cache.h) check it; atomic */
+	uint32_t epoch;
 	struct nfv_flow_dir dir[2];
 } __rte_cache_aligned;
 

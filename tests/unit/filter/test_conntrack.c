@@ -573,6 +573,92 @@ static void test_two_workers(void)
 	nfv_ct_table_destroy(t);
 }
 
+/*
+ * Layer 4 checksums at PRE_ROUTING (nf_conntrack_checksum): right, the
+ * packet is tracked; one bit off in the payload, it is INVALID; IPv4 and
+ * IPv6 (whose pseudo header differs), UDP and TCP.
+ */
+static void test_l4_checksum(void)
+{
+	static const char *const addr[2][2] = {
+		{ "10.0.0.1", "10.0.0.2" }, { "2001:db8::1", "2001:db8:1::2" },
+	};
+	static const uint8_t proto[2] = { IPPROTO_UDP, IPPROTO_TCP };
+
+	for (int f = 0; f < 2; f++) {
+		for (int p = 0; p < 2; p++) {
+			struct nfv_ct_table *t = ct_new(8);
+			struct tp d = { .family = f ? AF_INET6 : AF_INET, .proto = proto[p],
+					.src = addr[f][0], .dst = addr[f][1], .sport = 1000,
+					.dport = 80, .flags = SYN, .seq = 1, .wscale = -1,
+					.win = 8192, .payload = 33 };
+			struct rte_mbuf *m = tp_build(&d);
+
+			CU_ASSERT_FATAL(m != NULL);
+			rte_pktmbuf_mtod(m, uint8_t *)[rte_pktmbuf_data_len(m) - 1] ^= 0x10;
+			CU_ASSERT_EQUAL(ft_ct(t, m, 0), NFV_ACCEPT);
+			CU_ASSERT_PTR_NULL(nfv_mbuf_meta(m)->ct);
+			rte_pktmbuf_free(m);
+			CU_ASSERT_EQUAL(track(t, d, 0, NULL), IP_CT_NEW);
+			nfv_ct_table_destroy(t);
+		}
+	}
+}
+
+/* The original source port of the connection a packet is tracked on; 0:
+ * none. */
+static uint16_t track_sport(struct nfv_ct_table *t, struct tp d, uint64_t now)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	const struct nfv_ct *ct;
+	uint16_t sport = 0;
+
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(ft_ct(t, m, now), NFV_ACCEPT);
+	ct = nfv_mbuf_meta(m)->ct;
+	if (ct != NULL)
+		sport = rte_be_to_cpu_16(ct->tuple[0].sport);
+	rte_pktmbuf_free(m);
+	return sport;
+}
+
+/*
+ * The worker's cache (ct_cache.h) names a connection index, which outlives
+ * its connection: a connection that died and whose index serves another
+ * one is not the cached key's; the key's next packet makes a new one.
+ */
+static void test_cache_index_reuse(void)
+{
+	struct nfv_ct_table *t = ct_new(8);
+	struct tp a = { .proto = IPPROTO_UDP, .src = "10.0.0.1", .dst = "10.0.0.2",
+			.sport = 1000, .dport = 53, .payload = 8 };
+	struct tp b = a;
+
+	CU_ASSERT_EQUAL(track_sport(t, a, 0), 1000);
+	CU_ASSERT_EQUAL(track_sport(t, a, 1), 1000);	/* confirmed: cached */
+	CU_ASSERT_EQUAL(track_sport(t, a, 2), 1000);	/* from the cache */
+	/* it expires (30 s unreplied); its index is freed; the ring gives
+	 * the other seven first, b gets a's */
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 31 * HZ), 1);
+	for (uint16_t i = 0; i < 7; i++) {
+		struct tp f = a;
+
+		f.sport = 2000 + i;
+		CU_ASSERT_EQUAL(track_sport(t, f, 31 * HZ), 2000 + i);
+	}
+	b.sport = 3000;
+	CU_ASSERT_EQUAL(track_sport(t, b, 31 * HZ), 3000);
+	CU_ASSERT_EQUAL(track_sport(t, b, 60 * HZ), 3000);
+	CU_ASSERT_EQUAL(nfv_ct_gc(t, 62 * HZ), 7);	/* all but b */
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 1);
+	/* a's entry names b's connection now */
+	CU_ASSERT_EQUAL(track_sport(t, a, 62 * HZ), 1000);
+	CU_ASSERT_EQUAL(nfv_ct_count(t), 2);
+	CU_ASSERT_EQUAL(track_sport(t, a, 62 * HZ), 1000);
+	CU_ASSERT_EQUAL(track_sport(t, b, 62 * HZ), 3000);
+	nfv_ct_table_destroy(t);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -593,6 +679,9 @@ int main(int argc, char **argv)
 		{ "ct state/mark in rules", test_ct_state_rules },
 		{ "ct keys of a direction's tuple", test_ct_tuple_keys },
 		{ "ct and meta keys refused by name", test_ct_meta_refused },
-		{ "two workers on one table", test_two_workers });
+		{ "two workers on one table", test_two_workers },
+		{ "layer 4 checksums at pre_routing, ipv4 and ipv6", test_l4_checksum },
+		{ "the worker's cache: a reused index is not the cached key's",
+		  test_cache_index_reuse });
 	return nfv_test_run();
 }

@@ -219,6 +219,20 @@ static const struct nfv_ct *the_ct(struct env *e)
 	return o.ct;
 }
 
+struct find_idx_arg {
+	uint32_t idx;
+	struct one_ct *o;
+};
+
+/* The connection of an index. */
+static void find_idx(const struct nfv_ct *ct, void *arg)
+{
+	struct find_idx_arg *a = arg;
+
+	if (ct->idx == a->idx)
+		find_one(ct, a->o);
+}
+
 /* SYN, SYN-ACK, ACK: returns whether the ACK was offloaded (marked). */
 static bool handshake(struct env *e, uint64_t now)
 {
@@ -660,6 +674,105 @@ static void test_not_offloaded(void)
 	}
 }
 
+/*
+ * The per-worker flow cache: an entry names a connection index, which
+ * outlives its connection. A cached flow whose connection died and whose
+ * index now serves another offloaded flow must not be sent by the other
+ * flow's route (the flow's epoch tells them apart).
+ */
+static void test_cache_index_reuse(void)
+{
+	struct tp a = udp(true, 10), b = udp(true, 10), bo = udp(false, 10);
+	uint32_t idx;
+	struct env e;
+
+	env_init(&e, "ft");
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	CU_ASSERT(slow(&e, a, 0, 1500) & 1 << 8);
+	CU_ASSERT(fast(&e, a, 0));	/* through the hash: cached */
+	CU_ASSERT(fast(&e, a, 0));	/* through the cache */
+	idx = the_ct(&e)->idx;
+	/* the flow times out, then its connection, whose index is freed */
+	CU_ASSERT(nfv_flowtable_gc(e.ft, S(31)) == 1);
+	CU_ASSERT(nfv_ct_gc(e.ct, S(31 + 91)) == 1);
+	CU_ASSERT(nfv_ct_count(e.ct) == 0);
+	/* the free ring gives every other index first (64 in the table) */
+	for (uint16_t i = 0; i < 63; i++) {
+		struct tp d = udp(false, 10);
+
+		d.sport = 6000 + i;
+		CU_ASSERT(slow(&e, d, S(122), 1500) == IP_CT_NEW);
+	}
+	/* another flow, the same direction and ports in and out, gets it */
+	b.dport = bo.sport = 7000;
+	CU_ASSERT(slow(&e, bo, S(122), 1500) == IP_CT_NEW);
+	CU_ASSERT(slow(&e, b, S(122), 1500) & 1 << 8);
+	CU_ASSERT_FATAL(nfv_flowtable_flow(e.ft, idx) != NULL);
+	{
+		struct one_ct o = { 0 };
+
+		nfv_ct_foreach(e.ct, find_idx, &(struct find_idx_arg){ idx, &o });
+		CU_ASSERT_FATAL(o.n == 1);
+		CU_ASSERT(o.ct->tuple[0].sport == htons(7000));
+	}
+	/* a's entry names idx, offloaded again, its direction learned at
+	 * this generation: only the epoch tells that it is b's now */
+	CU_ASSERT(!fast(&e, a, S(122)));
+	CU_ASSERT(fast(&e, b, S(122)));
+	CU_ASSERT(fast(&e, b, S(122)));
+	CU_ASSERT(!fast(&e, a, S(122)));
+	env_fini(&e);
+}
+
+/* One burst, in order: cached or not, a FIN ends the flow for the packets
+ * behind it; counts as without a cache. */
+static void test_cache_burst_order(void)
+{
+	struct nfv_flow_hit hit[4];
+	struct rte_mbuf *m[4];
+	const struct nfv_flow *f;
+	const struct nfv_ct *ct;
+	struct env e;
+
+	env_init(&e, "ft");
+	CU_ASSERT(handshake(&e, 0));
+	ct = the_ct(&e);
+	f = nfv_flowtable_flow(e.ft, ct->idx);
+	CU_ASSERT_FATAL(f != NULL);
+	/* not cached yet: both from the hash, the second cached by the first */
+	for (int i = 0; i < 3; i++) {
+		struct tp d = tcp(false, ACK, 1001 + 100 * i, 5001, 100);
+
+		m[i] = tp_build(&d);
+	}
+	nfv_flowtable_lookup(e.ft, m, 3, gen(&e), S(1), 0, hit);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT(hit[i].l2_len == 14);
+		rte_pktmbuf_free(m[i]);
+	}
+	CU_ASSERT(f->dir[0].packets == 3);
+	/* cached: ACK, FIN, ACK */
+	{
+		struct tp d[4] = {
+			tcp(false, ACK, 1301, 5001, 100), tcp(false, FIN | ACK, 1401, 5001, 0),
+			tcp(false, ACK, 1402, 5001, 0), tcp(false, ACK, 1402, 5001, 0),
+		};
+
+		for (int i = 0; i < 4; i++)
+			m[i] = tp_build(&d[i]);
+	}
+	nfv_flowtable_lookup(e.ft, m, 4, gen(&e), S(1), 0, hit);
+	CU_ASSERT(hit[0].l2_len == 14);
+	CU_ASSERT(hit[1].l2_len == 0);
+	CU_ASSERT(hit[2].l2_len == 0);
+	CU_ASSERT(hit[3].l2_len == 0);
+	for (int i = 0; i < 4; i++)
+		rte_pktmbuf_free(m[i]);
+	CU_ASSERT(!(ct->status & IPS_OFFLOAD));
+	CU_ASSERT(f->dir[0].packets == 4);
+	env_fini(&e);
+}
+
 /* As nf_tables refuses them. */
 static void test_compile_errors(void)
 {
@@ -702,6 +815,10 @@ int main(int argc, char **argv)
 		{ "not offloaded: traced, local, other ports, no flow add", test_not_offloaded },
 		{ "out of an sa: learned with it, for its packets only", test_secpath },
 		{ "output to an esp sa: learned, mtu, rekey", test_esp_output },
+		{ "flow cache: a reused connection index is not the cached flow",
+		  test_cache_index_reuse },
+		{ "flow cache: a burst in order, fin ends the flow behind it",
+		  test_cache_burst_order },
 		{ "flowtable compile errors", test_compile_errors });
 	return nfv_test_run();
 }
