@@ -29,6 +29,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -717,6 +718,13 @@ static int validate_one(const struct nlmsghdr *nlh)
 		if (obj != NULL) {
 			ret = nftnl_flowtable_nlmsg_parse(nlh, obj);
 			nftnl_flowtable_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWOBJ:
+		obj = nftnl_obj_alloc();
+		if (obj != NULL) {
+			ret = nftnl_obj_nlmsg_parse(nlh, obj);
+			nftnl_obj_free(obj);
 		}
 		return ret < 0 ? -1 : 0;
 	}

@@ -82,13 +82,16 @@ struct fset {
 	uint16_t key_len;	/* bytes, multiple of 4 not required */
 	uint16_t data_len;	/* bytes of data per element; 0 for sets */
 	bool vmap;
+	bool objmap;		/* NFT_SET_OBJECT: data[2 * i] is an index in rs->objs */
+	uint32_t obj_type;	/* its NFT_OBJECT_* */
 	uint32_t nb;
 	uint8_t *lo;		/* nb * key_len */
 	uint8_t *hi;
 	uint32_t *data;		/* nb * data words: vmap {code, target} */
 	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
 				 * NULL when no element times out */
-	char **chains;		/* vmap jump/goto targets until resolved */
+	char **chains;		/* vmap jump/goto targets, objmap object names,
+				 * until resolved */
 	bool catchall;		/* a "*" element at index nb (after the others) */
 	/* flags dynamic: packets add and delete elements (set_dynamic.c) */
 	bool dynamic;
@@ -197,6 +200,15 @@ struct fflowtable {
 	uint64_t ports;
 };
 
+/* A named stateful object (counter, quota, limit): expr/objref.c. */
+struct fobj {
+	char name[64];
+	char table[64];
+	uint32_t family;
+	uint32_t type;		/* NFT_OBJECT_* */
+	uint32_t priv;		/* its state: fpriv(), one for all workers */
+};
+
 struct frule {
 	uint16_t chain;
 	uint64_t handle;
@@ -231,6 +243,8 @@ struct nfv_filter_ruleset {
 	uint32_t nb_acls;
 	struct fflowtable *flowtables;
 	uint32_t nb_flowtables;
+	struct fobj *objs;
+	uint32_t nb_objs;
 };
 
 /* Parsed once per packet per base chain run. */
@@ -321,6 +335,9 @@ int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *i
 int fc_chain_find(const struct fcompiler *c, const char *name);
 int fc_set_find(const struct fcompiler *c, const char *name);
 int fc_flowtable_find(const struct fcompiler *c, const char *name);
+int fc_obj_find(const struct fcompiler *c, const char *name, uint32_t type);
+/* expr/objref.c: the objects of o into rs->objs, their state initialised */
+int fobj_index_all(struct fcompiler *c, const struct nfv_nft_objs *o);
 /* size bytes from init (NULL: zeros) in fresh cache lines; *idx for fpriv() */
 int fc_priv_add(struct fcompiler *c, const void *init, uint32_t size, uint32_t *idx);
 int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out);

@@ -64,3 +64,4 @@
 #include "nat.c"
 #include "masq.c"
 #include "redir.c"
+#include "objref.c"
