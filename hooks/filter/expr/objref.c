@@ -263,8 +263,10 @@ int nfv_filter_obj_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 		info->packets = __atomic_load_n(&ctr->packets, __ATOMIC_RELAXED);
 		info->bytes = __atomic_load_n(&ctr->bytes, __ATOMIC_RELAXED);
 	} else if (o->type == NFT_OBJECT_QUOTA) {
+		/* as nft_quota_do_dump(): a spent quota shows what it allowed
+		 * (and nf_tables takes no more back) */
 		q = fpriv(rs, o->priv);
-		info->bytes = __atomic_load_n(&q->consumed, __ATOMIC_RELAXED);
+		info->bytes = RTE_MIN(__atomic_load_n(&q->consumed, __ATOMIC_RELAXED), q->quota);
 	}
 	return 0;
 }

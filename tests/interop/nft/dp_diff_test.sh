@@ -16,7 +16,9 @@
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
 # the ruleset waits N more seconds between loading and sending (timeouts);
 # "# diff: bytes" compares what comes out byte for byte (rewrites), "# diff:
-# packet" the whole IP packet, headers included (header rewrites).
+# packet" the whole IP packet, headers included (header rewrites); "# diff:
+# ruleset" also nfvpnctl ruleset with nft list ruleset after the packets
+# (named objects' and counters' values).
 . "$(dirname "$0")/../../smoke/lib.sh"
 
 HERE="$NFV_TOP/tests/interop/nft/dp"
@@ -89,6 +91,7 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# "# diff: bytes": the packets that come out compared byte for byte
 	# (their IP payload); "# diff: packet": the whole IP packet
 	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
+	listing=$(sed -n 's/^# diff: \(ruleset\)$/\1/p' "$rs")
 	policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
@@ -114,6 +117,13 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# every packet the dataplane sent out of p1 was seen: the sniffer lost none
 	tx=$(ctl --json ports | $PY -c 'import json, sys
 print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] == "p1"))')
+	if [ -n "$listing" ]; then
+		in_ns "$KR" nft list ruleset > "$WORK/kernel-ruleset.txt"
+		ctl ruleset > "$WORK/dp-ruleset.txt" || fail "$name: nfvpnctl ruleset"
+		diff -u "$WORK/kernel-ruleset.txt" "$WORK/dp-ruleset.txt" ||
+			fail "$name: nfvpnctl ruleset differs from the kernel's nft list ruleset"
+		grep -E '(packets|used) [0-9]+' "$WORK/dp-ruleset.txt" | sed "s/^[[:space:]]*/$name: /"
+	fi
 	dp_stop
 	k=$(wc -l < "$WORK/kernel.txt"); d=$(wc -l < "$WORK/dp.txt")
 	[ "$tx" = "$d" ] || fail "$name: p1 sent $tx packets, the sniffer saw $d"

