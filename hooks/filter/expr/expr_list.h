@@ -65,3 +65,4 @@
 #include "masq.c"
 #include "redir.c"
 #include "objref.c"
+#include "connlimit.c"

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ct count (expr/connlimit.c, ct_count.c), as the kernel's nft_connlimit:
+ * packets go through conntrack, the forward chain and confirm (only when
+ * the chain accepts), so a connection whose first packet is dropped is
+ * never confirmed. Counted: the live connections that packets brought
+ * while new; a connection leaves when it expires, closes (TCP RST) or,
+ * dropped, never gets confirmed. HZ ticks a second.
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "filter_test.h"
+#include "nfv_test.h"
+
+#define HZ 1000
+
+static const char ruleset[] =
+	"table ip t {\n"
+	"  chain c {\n"
+	"    type filter hook forward priority 0; policy accept;\n"
+	"    udp dport 53 ct count over 2 drop\n"
+	"    tcp dport 80 ct count over 1 drop\n"
+	"    udp dport 54 ct count 1 accept\n"
+	"    udp dport 54 drop\n"
+	"  }\n"
+	"}\n";
+
+static struct nfv_filter_ruleset *rs;
+static struct nfv_ct_table *ct;
+
+/* conntrack, the forward chain, then confirm if it passed: the verdict */
+static uint32_t through(struct tp d, uint64_t now)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
+				     .table = ft_table };
+	uint32_t v = 0xdead, c = 0xdead;
+
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_conntrack_in_process(ct, &m, 1, &v, &st);
+	CU_ASSERT_FATAL(NFV_VERDICT(v) == NFV_ACCEPT);
+	v = NFV_VERDICT(ft_run(rs, NFV_INET_FORWARD, 0, m, now));
+	if (v == NFV_ACCEPT) {
+		st.hook = NFV_INET_POST_ROUTING;
+		nfv_conntrack_confirm_process(ct, &m, 1, &c, &st);
+	}
+	rte_pktmbuf_free(m);
+	return v;
+}
+
+static struct tp udp(const char *src, uint16_t sport, uint16_t dport)
+{
+	return (struct tp){ .src = src, .dst = "10.9.9.9", .proto = IPPROTO_UDP,
+			    .sport = sport, .dport = dport, .payload = 8 };
+}
+
+static struct tp tcp(uint16_t sport, uint8_t flags, uint32_t seq)
+{
+	return (struct tp){ .src = "10.0.0.1", .dst = "10.9.9.9", .proto = IPPROTO_TCP,
+			    .sport = sport, .dport = 80, .flags = flags, .seq = seq,
+			    .win = 8192, .wscale = -1 };
+}
+
+static void test_over(void)
+{
+	uint64_t t = 10 * HZ;
+
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1001, 53), t), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1002, 53), t), NFV_ACCEPT);
+	/* a connection's later packets add nothing */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1001, 53), t + 1), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1002, 53), t + 1), NFV_ACCEPT);
+	/* a third: 3 > 2, dropped, never confirmed */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1003, 53), t + 2), NFV_DROP);
+	/* the established ones still pass: the dropped one left */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1001, 53), t + HZ), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1004, 53), t + HZ), NFV_DROP);
+	/* the list is the rule's, whatever the source */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.2", 1001, 53), t + HZ), NFV_DROP);
+	/* 30 s unreplied: the two expired, room again */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1005, 53), t + 41 * HZ), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1006, 53), t + 41 * HZ), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1007, 53), t + 41 * HZ), NFV_DROP);
+}
+
+/* "ct count 1": goes on while the list holds at most one */
+static void test_not_over(void)
+{
+	uint64_t t = 100 * HZ;
+
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2002, 54), t), NFV_DROP);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t + HZ), NFV_ACCEPT);
+}
+
+/* A closed TCP connection (RST: CLOSE) leaves the count. */
+static void test_tcp_closed(void)
+{
+	uint64_t t = 200 * HZ;
+
+	struct tp synack = { .src = "10.9.9.9", .dst = "10.0.0.1", .proto = IPPROTO_TCP,
+			     .sport = 80, .dport = 3001, .seq = 500, .ack = 101, .win = 8192,
+			     .flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, .wscale = -1 };
+	struct tp rst = tcp(3001, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 101);
+
+	rst.ack = 501;
+	CU_ASSERT_EQUAL(through(tcp(3001, RTE_TCP_SYN_FLAG, 100), t), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(synack, t), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(tcp(3002, RTE_TCP_SYN_FLAG, 100), t + 1), NFV_DROP);
+	/* the dropped one counts a moment (it might be on its way to confirm) */
+	CU_ASSERT_EQUAL(through(tcp(3003, RTE_TCP_SYN_FLAG, 100), t + 2), NFV_DROP);
+	CU_ASSERT_EQUAL(through(rst, t + 100), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(tcp(3004, RTE_TCP_SYN_FLAG, 100), t + 101), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(tcp(3005, RTE_TCP_SYN_FLAG, 100), t + 102), NFV_DROP);
+}
+
+static void test_refused(void)
+{
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *bad = NULL;
+	char err[512];
+
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(
+		"table ip t {\n chain c {\n  type filter hook forward priority 0;\n"
+		"  ct count over 256 drop\n }\n}\n", &cfg, &bad, err, sizeof(err)),
+		-EOPNOTSUPP);
+	CU_ASSERT(strstr(err, "ct count 256: at most 255 here") != NULL);
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(
+		"table ip t {\n chain c {\n  type filter hook forward priority 0;\n"
+		"  ct count over 255 drop\n }\n}\n", &cfg, &bad, err, sizeof(err)), 0);
+	nfv_filter_ruleset_free(bad);
+}
+
+static int setup(void)
+{
+	struct nfv_ct_config cc = { .max = 1024, .hz = HZ, .socket = 0 };
+
+	ct = nfv_ct_table_create("ct_connlimit", &cc);
+	if (ct == NULL)
+		return 1;
+	return ft_suite_ruleset(ruleset, NULL, &rs);
+}
+
+static int teardown(void)
+{
+	nfv_ct_table_destroy(ct);
+	return ft_suite_free(&rs);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	ft_init(argv[0]);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	NFV_TEST_SUITE("filter_connlimit", setup, teardown,
+		{ "ct count over 2: new connections, expiry, drops", test_over },
+		{ "ct count 1", test_not_over },
+		{ "a TCP connection reset leaves the count", test_tcp_closed },
+		{ "what is refused", test_refused });
+	return nfv_test_run();
+}
