@@ -20,6 +20,7 @@
 #include <rte_common.h>
 #include <rte_spinlock.h>
 
+#include "nfv_ct.h"
 #include "nfv_filter.h"
 #include "nfv_hook_table.h"
 
@@ -97,6 +98,7 @@ struct fset {
 	bool dynamic;
 	uint32_t dyn_max;	/* the set's size, or FDYN_MAX_DEFAULT */
 	uint64_t dyn_timeout;	/* the set's timeout in now units, 0: none */
+	uint32_t dyn_conn_cap;	/* "ct count" in its elements: connections each */
 	struct fdyn *dyn;	/* built with the run time; NULL in a check */
 };
 
@@ -132,13 +134,28 @@ struct fdyn {
 	bool deferred;			/* freed after a QSBR grace period */
 	uint64_t timeout;		/* the set's, now units */
 	uint64_t full;			/* inserts refused: the set was full */
+	/* "ct count" in the elements: a connection list each (ct_count.c),
+	 * conn_size bytes apart; NULL: none */
+	uint8_t *conns;
+	size_t conn_size;
+	uint32_t conn_cap;
+	uint64_t hz;
 };
+
+/* The connection list of element e (d->conns set). */
+static inline struct nfv_ct_count_list *fdyn_conns(const struct fdyn *d,
+						   const struct fdyn_elem *e)
+{
+	return (struct nfv_ct_count_list *)(d->conns + (size_t)(e - d->elems) * d->conn_size);
+}
 
 struct fdyn_config {
 	uint32_t max;
 	uint64_t timeout;		/* now units, 0: none */
 	uint64_t now;			/* the load: static elements' timeouts */
 	struct rte_rcu_qsbr *qsbr;	/* the workers'; NULL: nobody else reads */
+	uint32_t conn_cap;		/* "ct count" in the elements, 0: none */
+	uint64_t hz;
 };
 
 int fdyn_create(struct fset *s, const struct fdyn_config *cfg);

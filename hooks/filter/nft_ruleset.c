@@ -104,6 +104,7 @@ static int alloc_runtime(struct nfv_filter_ruleset *rs, const struct fcompiler *
 		struct fset *s = &rs->sets[i];
 		struct fdyn_config dc = {
 			.max = s->dyn_max, .timeout = s->dyn_timeout, .qsbr = rs->cfg.qsbr,
+			.conn_cap = s->dyn_conn_cap, .hz = rs->cfg.hz,
 			.now = rs->cfg.clock != NULL ? rs->cfg.clock() : rte_get_tsc_cycles(),
 		};
 		int ret;

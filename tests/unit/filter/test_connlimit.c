@@ -21,12 +21,14 @@
 
 static const char ruleset[] =
 	"table ip t {\n"
+	"  set per_src { type ipv4_addr; size 2; flags dynamic; }\n"
 	"  chain c {\n"
 	"    type filter hook forward priority 0; policy accept;\n"
 	"    udp dport 53 ct count over 2 drop\n"
 	"    tcp dport 80 ct count over 1 drop\n"
 	"    udp dport 54 ct count 1 accept\n"
 	"    udp dport 54 drop\n"
+	"    udp dport 55 add @per_src { ip saddr ct count over 1 } drop\n"
 	"  }\n"
 	"}\n";
 
@@ -119,6 +121,26 @@ static void test_tcp_closed(void)
 	CU_ASSERT_EQUAL(through(tcp(3005, RTE_TCP_SYN_FLAG, 100), t + 102), NFV_DROP);
 }
 
+/* A meter of sources: each its own list; an element whose list empties goes. */
+static void test_meter(void)
+{
+	uint64_t t = 300 * HZ;
+
+	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5001, 55), t), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5002, 55), t + 100), NFV_DROP);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5001, 55), t + 200), NFV_ACCEPT);
+	/* another source: a list of its own */
+	CU_ASSERT_EQUAL(through(udp("10.0.5.2", 5001, 55), t + 300), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.2", 5003, 55), t + 400), NFV_DROP);
+	/* size 2: a third source finds the set full, the rule ends for it */
+	CU_ASSERT_EQUAL(through(udp("10.0.5.3", 5001, 55), t + 500), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.3", 5006, 55), t + 600), NFV_ACCEPT);
+	/* all connections expire (30 s unreplied); the GC forgets both sources */
+	nfv_filter_ruleset_gc(rs, t + 40 * HZ);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.3", 5007, 55), t + 41 * HZ), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(through(udp("10.0.5.3", 5008, 55), t + 41 * HZ + 100), NFV_DROP);
+}
+
 static void test_refused(void)
 {
 	struct nfv_filter_config cfg = ft_config();
@@ -130,6 +152,12 @@ static void test_refused(void)
 		"  ct count over 256 drop\n }\n}\n", &cfg, &bad, err, sizeof(err)),
 		-EOPNOTSUPP);
 	CU_ASSERT(strstr(err, "ct count 256: at most 255 here") != NULL);
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(
+		"table ip t {\n set s { type ipv4_addr; flags dynamic; }\n"
+		" chain c {\n  type filter hook forward priority 0;\n"
+		"  add @s { ip saddr ct count over 16 } drop\n }\n}\n", &cfg, &bad, err,
+		sizeof(err)), -EOPNOTSUPP);
+	CU_ASSERT(strstr(err, "ct count 16 in an element: at most 15 here") != NULL);
 	CU_ASSERT_EQUAL(ft_ruleset_from_text(
 		"table ip t {\n chain c {\n  type filter hook forward priority 0;\n"
 		"  ct count over 255 drop\n }\n}\n", &cfg, &bad, err, sizeof(err)), 0);
@@ -162,6 +190,7 @@ int main(int argc, char **argv)
 		{ "ct count over 2: new connections, expiry, drops", test_over },
 		{ "ct count 1", test_not_over },
 		{ "a TCP connection reset leaves the count", test_tcp_closed },
+		{ "a meter: ct count per source, emptied ones forgotten", test_meter },
 		{ "what is refused", test_refused });
 	return nfv_test_run();
 }
