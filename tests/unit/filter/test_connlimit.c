@@ -3,9 +3,11 @@
  * ct count (expr/connlimit.c, ct_count.c), as the kernel's nft_connlimit:
  * packets go through conntrack, the forward chain and confirm (only when
  * the chain accepts), so a connection whose first packet is dropped is
- * never confirmed. Counted: the live connections that packets brought
- * while new; a connection leaves when it expires, closes (TCP RST) or,
- * dropped, never gets confirmed. HZ ticks a second.
+ * never confirmed. Each packet walks the rule's list in order, as
+ * __nf_conncount_add(): connections gone (expired, never confirmed) or
+ * closed leave, the walk stops at the packet's own connection (the count
+ * then includes those behind it, gone or not), and a packet whose
+ * connection is not listed adds it. HZ ticks a second.
  */
 #include <errno.h>
 #include <string.h>
@@ -79,11 +81,14 @@ static void test_over(void)
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1002, 53), t + 1), NFV_ACCEPT);
 	/* a third: 3 > 2, dropped, never confirmed */
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1003, 53), t + 2), NFV_DROP);
-	/* the established ones still pass: the dropped one left */
-	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1001, 53), t + HZ), NFV_ACCEPT);
-	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1004, 53), t + HZ), NFV_DROP);
+	/* the walk stops at 1001, first: the dropped one, behind, still counts */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1001, 53), t + HZ), NFV_DROP);
+	/* a new one walks it all: 1003 leaves, 1004 comes, 3 again */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1004, 53), t + HZ + 1), NFV_DROP);
 	/* the list is the rule's, whatever the source */
-	CU_ASSERT_EQUAL(through(udp("10.0.0.2", 1001, 53), t + HZ), NFV_DROP);
+	CU_ASSERT_EQUAL(through(udp("10.0.0.2", 1001, 53), t + 2 * HZ), NFV_DROP);
+	/* 1002's walk stops at it, before the dropped one behind: 3 */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1002, 53), t + 3 * HZ), NFV_DROP);
 	/* 30 s unreplied: the two expired, room again */
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1005, 53), t + 41 * HZ), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 1006, 53), t + 41 * HZ), NFV_ACCEPT);
@@ -97,7 +102,12 @@ static void test_not_over(void)
 
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2002, 54), t), NFV_DROP);
-	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t + HZ), NFV_ACCEPT);
+	/* its walk stops at 2001: the dropped 2002 behind still counts */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t + HZ), NFV_DROP);
+	/* a walk to the end (another new one, dropped) clears 2002 ... */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2003, 54), t + 2 * HZ), NFV_DROP);
+	/* ... and leaves itself behind 2001 again */
+	CU_ASSERT_EQUAL(through(udp("10.0.0.1", 2001, 54), t + 3 * HZ), NFV_DROP);
 }
 
 /* A closed TCP connection (RST: CLOSE) leaves the count. */
@@ -116,7 +126,9 @@ static void test_tcp_closed(void)
 	CU_ASSERT_EQUAL(through(tcp(3002, RTE_TCP_SYN_FLAG, 100), t + 1), NFV_DROP);
 	/* the dropped one counts a moment (it might be on its way to confirm) */
 	CU_ASSERT_EQUAL(through(tcp(3003, RTE_TCP_SYN_FLAG, 100), t + 2), NFV_DROP);
-	CU_ASSERT_EQUAL(through(rst, t + 100), NFV_ACCEPT);
+	/* the reset's own walk stops at 3001, first: 3003 behind still counts */
+	CU_ASSERT_EQUAL(through(rst, t + 100), NFV_DROP);
+	/* a new one walks it all: 3001 closed, 3002 and 3003 gone */
 	CU_ASSERT_EQUAL(through(tcp(3004, RTE_TCP_SYN_FLAG, 100), t + 101), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(through(tcp(3005, RTE_TCP_SYN_FLAG, 100), t + 102), NFV_DROP);
 }
@@ -128,7 +140,8 @@ static void test_meter(void)
 
 	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5001, 55), t), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5002, 55), t + 100), NFV_DROP);
-	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5001, 55), t + 200), NFV_ACCEPT);
+	/* its own walk stops at 5001: 5002 behind it still counts */
+	CU_ASSERT_EQUAL(through(udp("10.0.5.1", 5001, 55), t + 200), NFV_DROP);
 	/* another source: a list of its own */
 	CU_ASSERT_EQUAL(through(udp("10.0.5.2", 5001, 55), t + 300), NFV_ACCEPT);
 	CU_ASSERT_EQUAL(through(udp("10.0.5.2", 5003, 55), t + 400), NFV_DROP);
