@@ -18,7 +18,9 @@
 # "# diff: bytes" compares what comes out byte for byte (rewrites), "# diff:
 # packet" the whole IP packet, headers included (header rewrites); "# diff:
 # ruleset" also nfvpnctl ruleset with nft list ruleset after the packets
-# (named objects' and counters' values).
+# (named objects' and counters' values); "# diff: inter S" sends the
+# packets S seconds apart rather than 2 ms (state that the kernel ages in
+# jiffies).
 . "$(dirname "$0")/../../smoke/lib.sh"
 
 HERE="$NFV_TOP/tests/interop/nft/dp"
@@ -92,6 +94,7 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# (their IP payload); "# diff: packet": the whole IP packet
 	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
 	listing=$(sed -n 's/^# diff: \(ruleset\)$/\1/p' "$rs")
+	inter=$(sed -n 's/^# diff: inter \([0-9.]*\)$/\1/p' "$rs")
 	policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
@@ -108,9 +111,9 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	done
 	[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] || fail "$name: no sniffer"
 	sleep "${wait_s:-0}"
-	in_ns "$KA" $DIFF send a0 "$KMAC" "$pkts" &
+	in_ns "$KA" $DIFF send a0 "$KMAC" "$pkts" $inter &
 	kt=$!
-	in_ns "$DA" $DIFF send a0 02:00:00:00:00:01 "$pkts" || fail "send"
+	in_ns "$DA" $DIFF send a0 02:00:00:00:00:01 "$pkts" $inter || fail "send"
 	wait $kt || fail "send"
 	touch "$WORK/sent"
 	wait $ks && wait $ds || fail "sniff"
