@@ -87,6 +87,17 @@ static bool entry_is(const struct ct_count_entry *e, const struct nfv_ct *ct)
 				     sizeof(e->tuple)) == 0;
 }
 
+uint32_t nfv_ct_count_live(struct nfv_ct_count_list *l, uint64_t now, uint64_t hz)
+{
+	uint32_t n = 0;
+
+	rte_spinlock_lock(&l->lock);
+	for (uint32_t i = 0; i < l->n; i++)
+		n += entry_look(&l->e[i], now, hz / CT_COUNT_GRACE_DIV) == ENTRY_KEEP;
+	rte_spinlock_unlock(&l->lock);
+	return n;
+}
+
 uint32_t nfv_ct_count_add(struct nfv_ct_count_list *l, const struct nfv_ct *ct,
 			  uint64_t now, uint64_t hz)
 {

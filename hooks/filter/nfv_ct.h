@@ -140,6 +140,8 @@ size_t nfv_ct_count_list_size(uint32_t cap);
 void nfv_ct_count_list_init(struct nfv_ct_count_list *l, uint32_t cap);
 uint32_t nfv_ct_count_add(struct nfv_ct_count_list *l, const struct nfv_ct *ct,
 			  uint64_t now, uint64_t hz);
+/* The connections of the list still there, the list left as it is. */
+uint32_t nfv_ct_count_live(struct nfv_ct_count_list *l, uint64_t now, uint64_t hz);
 
 /* nf_flowtable_tcp_timeout and nf_flowtable_udp_timeout, seconds */
 #define NFV_FLOW_TIMEOUT_S 30

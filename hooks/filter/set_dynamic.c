@@ -207,12 +207,13 @@ struct fdyn_elem *fdyn_get(struct fdyn *d, const void *key, uint64_t now, uint64
 /*
  * An element the GC takes: expired, or one whose "ct count" has no
  * connection left (the kernel's nft_connlimit_gc(): a meter of sources
- * forgets those with none).
+ * forgets those with none). A list with some left stays as it is: packets
+ * walk it (the kernel's set GC, once a second, would also clear it).
  */
 static bool elem_gone(const struct fdyn *d, const struct fdyn_elem *e, uint64_t now)
 {
 	return elem_expired(e, now) ||
-	       (d->conns != NULL && nfv_ct_count_add(fdyn_conns(d, e), NULL, now, d->hz) == 0);
+	       (d->conns != NULL && nfv_ct_count_live(fdyn_conns(d, e), now, d->hz) == 0);
 }
 
 /* Deletes key, under the lock; only when gone at now, unless now is 0. */
