@@ -248,22 +248,27 @@ enum nfv_msg_filter_kind {
 	NFV_FILTER_OBJ_CHAIN = 2,
 	NFV_FILTER_OBJ_SET = 3,
 	NFV_FILTER_OBJ_RULE = 4,
+	NFV_FILTER_OBJ_OBJECT = 5,	/* a named counter, quota, limit, ... */
 };
 
-/* The ruleset in order: a table, its sets, its chains each followed by its rules. */
+/*
+ * The ruleset in order: a table, its named objects, its sets, its chains
+ * each followed by its rules.
+ */
 struct nfv_msg_filter_obj {
 	uint8_t kind;		/* enum nfv_msg_filter_kind */
 	uint8_t family;		/* NFPROTO_* */
 	uint8_t base;		/* chain: a base chain */
 	uint8_t hook;		/* base chain: enum nfv_hook */
 	int32_t priority;	/* base chain */
-	uint32_t policy;	/* base chain: NFV_ACCEPT or NFV_DROP */
+	uint32_t policy;	/* base chain: NFV_ACCEPT or NFV_DROP;
+				 * object: its type, NFT_OBJECT_* */
 	uint32_t nelems;	/* set: elements */
 	uint64_t handle;
-	uint64_t packets;	/* rule: its counter, summed over workers */
-	uint64_t bytes;
+	uint64_t packets;	/* rule: its counter, summed over workers; object: a counter's */
+	uint64_t bytes;		/* the same; object: a counter's, a quota's consumed */
 	char table[64];
-	char name[64];		/* chain or set */
+	char name[64];		/* chain, set or object */
 	char text[448];		/* rule: its expressions, as nft --debug=netlink */
 };
 

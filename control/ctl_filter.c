@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/netfilter/nf_tables.h>
+
 #include "ctl.h"
 #include "ctl_json.h"
 #include "nfv_netfilter.h"
@@ -17,17 +19,32 @@ static const char *nft_hook_name(uint8_t h)
 	return h < NFV_INET_NUMHOOKS ? nfv_hook_nft_names[h] : "unknown";
 }
 
+/* nft's word for a named object's type */
+static const char *obj_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[NFT_OBJECT_COUNTER] = "counter", [NFT_OBJECT_QUOTA] = "quota",
+		[NFT_OBJECT_CT_HELPER] = "ct helper", [NFT_OBJECT_LIMIT] = "limit",
+		[NFT_OBJECT_CONNLIMIT] = "ct count", [NFT_OBJECT_TUNNEL] = "tunnel",
+		[NFT_OBJECT_CT_TIMEOUT] = "ct timeout", [NFT_OBJECT_SECMARK] = "secmark",
+		[NFT_OBJECT_CT_EXPECT] = "ct expectation", [NFT_OBJECT_SYNPROXY] = "synproxy",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "object";
+}
+
 static void obj_json(struct ctl_json *j, const void *rec)
 {
 	const struct nfv_msg_filter_obj *o = rec;
-	static const char *const kinds[] = { "?", "table", "chain", "set", "rule" };
+	static const char *const kinds[] = { "?", "table", "chain", "set", "rule", "object" };
 
 	ctl_json_obj_begin(j, NULL);
-	ctl_json_str(j, "kind", kinds[o->kind <= 4 ? o->kind : 0]);
+	ctl_json_str(j, "kind", kinds[o->kind <= 5 ? o->kind : 0]);
 	ctl_json_str(j, "family", nfv_nft_family_name(o->family));
 	ctl_json_strn(j, "table", o->table, sizeof(o->table));
 	if (o->kind != NFV_FILTER_OBJ_TABLE)
-		ctl_json_strn(j, o->kind == NFV_FILTER_OBJ_SET ? "name" : "chain", o->name,
+		ctl_json_strn(j, o->kind == NFV_FILTER_OBJ_SET ||
+			      o->kind == NFV_FILTER_OBJ_OBJECT ? "name" : "chain", o->name,
 			      sizeof(o->name));
 	ctl_json_u64(j, "handle", o->handle);
 	if (o->kind == NFV_FILTER_OBJ_CHAIN && o->base) {
@@ -37,6 +54,13 @@ static void obj_json(struct ctl_json *j, const void *rec)
 	}
 	if (o->kind == NFV_FILTER_OBJ_SET)
 		ctl_json_u64(j, "elements", o->nelems);
+	if (o->kind == NFV_FILTER_OBJ_OBJECT) {
+		ctl_json_str(j, "type", obj_type_name(o->policy));
+		if (o->policy == NFT_OBJECT_COUNTER)
+			ctl_json_u64(j, "packets", o->packets);
+		if (o->policy == NFT_OBJECT_COUNTER || o->policy == NFT_OBJECT_QUOTA)
+			ctl_json_u64(j, o->policy == NFT_OBJECT_QUOTA ? "used" : "bytes", o->bytes);
+	}
 	if (o->kind == NFV_FILTER_OBJ_RULE) {
 		ctl_json_strn(j, "expr", o->text, sizeof(o->text));
 		ctl_json_u64(j, "packets", o->packets);
@@ -68,6 +92,16 @@ static void ruleset_text(FILE *f, const void *recs, uint32_t n)
 		case NFV_FILTER_OBJ_SET:
 			fprintf(f, "\tset %s { # handle %" PRIu64 ", %u elements\n\t}\n",
 				CTL_STR(o->name, nb), o->handle, o->nelems);
+			break;
+		case NFV_FILTER_OBJ_OBJECT:
+			fprintf(f, "\t%s %s { # handle %" PRIu64 "\n", obj_type_name(o->policy),
+				CTL_STR(o->name, nb), o->handle);
+			if (o->policy == NFT_OBJECT_COUNTER)
+				fprintf(f, "\t\tpackets %" PRIu64 " bytes %" PRIu64 "\n",
+					o->packets, o->bytes);
+			else if (o->policy == NFT_OBJECT_QUOTA)
+				fprintf(f, "\t\tused %" PRIu64 " bytes\n", o->bytes);
+			fputs("\t}\n", f);
 			break;
 		case NFV_FILTER_OBJ_CHAIN:
 			fprintf(f, "\tchain %s { # handle %" PRIu64 "\n", CTL_STR(o->name, nb),

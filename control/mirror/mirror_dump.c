@@ -154,6 +154,9 @@ static int dump_once(struct nfv_mirror *m, struct nfv_mirror_buf *out, uint32_t 
 		ret = request(m, NFT_MSG_GETTABLE, NLM_F_DUMP, NULL, &c);
 	if (ret == 0)
 		ret = request(m, NFT_MSG_GETCHAIN, NLM_F_DUMP, NULL, &c);
+	/* named objects before the object maps whose elements name them */
+	if (ret == 0)
+		ret = request(m, NFT_MSG_GETOBJ, NLM_F_DUMP, NULL, &c);
 	c.sets = &sets;
 	if (ret == 0)
 		ret = request(m, NFT_MSG_GETSET, NLM_F_DUMP, NULL, &c);

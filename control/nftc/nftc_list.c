@@ -29,6 +29,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -129,6 +130,16 @@ static int id_of(struct obj_ids *ids, uint16_t type, const void *obj)
 		id.handle = nftnl_rule_get_u64(obj, NFTNL_RULE_HANDLE);
 		id.pos = rule_pos(ids, &id);
 		break;
+	case NFT_MSG_NEWOBJ:
+		/* libnftnl's object getters take no const; they only read */
+		id.kind = NFV_FILTER_OBJ_OBJECT;
+		id.family = nftnl_obj_get_u32((struct nftnl_obj *)obj, NFTNL_OBJ_FAMILY);
+		copy_name(id.table, sizeof(id.table),
+			  nftnl_obj_get_str((struct nftnl_obj *)obj, NFTNL_OBJ_TABLE));
+		copy_name(id.name, sizeof(id.name),
+			  nftnl_obj_get_str((struct nftnl_obj *)obj, NFTNL_OBJ_NAME));
+		id.handle = nftnl_obj_get_u64((struct nftnl_obj *)obj, NFTNL_OBJ_HANDLE);
+		break;
 	default:
 		return 0;
 	}
@@ -163,6 +174,38 @@ static const struct nfv_msg_filter_obj *counters_find(const struct nfv_msg_filte
 		    strncmp(ctrs[i].table, table, sizeof(ctrs[i].table)) == 0)
 			return &ctrs[i];
 	return NULL;
+}
+
+/* The dataplane's values of a named object, by family, table and name. */
+static const struct nfv_msg_filter_obj *object_find(const struct nfv_msg_filter_obj *ctrs,
+						    size_t n, uint32_t family,
+						    const char *table, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ctrs[i].kind == NFV_FILTER_OBJ_OBJECT && ctrs[i].family == family &&
+		    strncmp(ctrs[i].table, table, sizeof(ctrs[i].table)) == 0 &&
+		    strncmp(ctrs[i].name, name, sizeof(ctrs[i].name)) == 0)
+			return &ctrs[i];
+	return NULL;
+}
+
+/*
+ * A counter's or a quota's values as the dataplane has them now; without
+ * the dataplane's (nfvpn-nftc --list alone), the messages' own.
+ */
+static void object_prepare(struct nftnl_obj *ob, const struct nfv_msg_filter_obj *c)
+{
+	if (c == NULL)
+		return;
+	switch (nftnl_obj_get_u32(ob, NFTNL_OBJ_TYPE)) {
+	case NFT_OBJECT_COUNTER:
+		nftnl_obj_set_u64(ob, NFTNL_OBJ_CTR_PKTS, c->packets);
+		nftnl_obj_set_u64(ob, NFTNL_OBJ_CTR_BYTES, c->bytes);
+		break;
+	case NFT_OBJECT_QUOTA:
+		nftnl_obj_set_u64(ob, NFTNL_OBJ_QUOTA_CONSUMED, c->bytes);
+		break;
+	}
 }
 
 /* An exthdr write as the kernel takes it: without the flags its dump adds. */
@@ -377,6 +420,27 @@ static int batch_add(struct batch *b, const struct nlmsghdr *in,
 					 NFTNL_RULE_CHAIN));
 		nftnl_rule_free(obj);
 		break;
+	case NFT_MSG_NEWOBJ:
+		obj = nftnl_obj_alloc();
+		if (obj == NULL || nftnl_obj_nlmsg_parse(in, obj) < 0) {
+			if (obj != NULL)
+				nftnl_obj_free(obj);
+			break;
+		}
+		ret = id_of(ids, type, obj);
+		object_prepare(obj, object_find(ctrs, nctrs, nftnl_obj_get_u32(obj, NFTNL_OBJ_FAMILY),
+						nftnl_obj_get_str(obj, NFTNL_OBJ_TABLE),
+						nftnl_obj_get_str(obj, NFTNL_OBJ_NAME)));
+		/* the kernel numbers a new object itself (nf_tables_newobj() reads
+		 * no handle), and this libnftnl exports no nftnl_obj_unset() */
+		nlh = nftnl_nlmsg_build_hdr((char *)b->buf + b->len, type, g->nfgen_family,
+					    flags, ++b->seq);
+		nftnl_obj_nlmsg_build_payload(nlh, obj);
+		if (ret == 0)
+			ret = batch_note(b, "object %s %s", nftnl_obj_get_str(obj, NFTNL_OBJ_TABLE),
+					 nftnl_obj_get_str(obj, NFTNL_OBJ_NAME));
+		nftnl_obj_free(obj);
+		break;
 	case NFT_MSG_NEWFLOWTABLE:
 		/* its devices must exist in this namespace's kernel, which has
 		 * none of the dataplane's ports: a kernel without flowtables
@@ -445,10 +509,10 @@ static int batch_send(struct mnl_socket *nl, struct batch *b, int err_fd)
 static int kernel_ids(struct mnl_socket *nl, struct obj_ids *ids)
 {
 	static const uint16_t types[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN,
-					  NFT_MSG_GETSET, NFT_MSG_GETRULE };
+					  NFT_MSG_GETOBJ, NFT_MSG_GETSET, NFT_MSG_GETRULE };
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, types[i], NFPROTO_UNSPEC,
 							     NLM_F_DUMP, 1000 + i);
 		bool done = false;
@@ -496,6 +560,12 @@ static int kernel_ids(struct mnl_socket *nl, struct obj_ids *ids)
 					if (obj && nftnl_rule_nlmsg_parse(nlh, obj) == 0)
 						ret = id_of(ids, type, obj);
 					nftnl_rule_free(obj);
+					break;
+				case NFT_MSG_NEWOBJ:
+					obj = nftnl_obj_alloc();
+					if (obj && nftnl_obj_nlmsg_parse(nlh, obj) == 0)
+						ret = id_of(ids, type, obj);
+					nftnl_obj_free(obj);
 					break;
 				}
 				if (ret < 0)
@@ -717,6 +787,13 @@ static int validate_one(const struct nlmsghdr *nlh)
 		if (obj != NULL) {
 			ret = nftnl_flowtable_nlmsg_parse(nlh, obj);
 			nftnl_flowtable_free(obj);
+		}
+		return ret < 0 ? -1 : 0;
+	case NFT_MSG_NEWOBJ:
+		obj = nftnl_obj_alloc();
+		if (obj != NULL) {
+			ret = nftnl_obj_nlmsg_parse(nlh, obj);
+			nftnl_obj_free(obj);
 		}
 		return ret < 0 ? -1 : 0;
 	}

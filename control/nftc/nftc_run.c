@@ -100,9 +100,10 @@ static int dump(struct mnl_socket *nl, int fd, uint16_t type, struct nftnl_set *
 
 static int dump_all(int fd)
 {
-	/* flowtables before the rules whose flow add names them */
+	/* named objects before the object maps whose elements name them,
+	 * flowtables before the rules whose flow add names them */
 	static const uint16_t types[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN,
-					  NFT_MSG_GETSET, NFT_MSG_GETFLOWTABLE,
+					  NFT_MSG_GETOBJ, NFT_MSG_GETSET, NFT_MSG_GETFLOWTABLE,
 					  NFT_MSG_GETRULE };
 	struct nftnl_set_list *sets = nftnl_set_list_alloc();
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);

@@ -393,6 +393,15 @@ static int list_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 				o->packets = ri.packets;
 				o->bytes = ri.bytes;
 			}
+		} else if (o->kind == NFV_FILTER_OBJ_OBJECT) {
+			struct nfv_filter_obj_info oi;
+			uint64_t idx = o->packets;
+
+			o->packets = 0;
+			if (idx != 0 && rs != NULL && nfv_filter_obj_get(rs, idx - 1, &oi) == 0) {
+				o->packets = oi.packets;
+				o->bytes = oi.bytes;
+			}
 		}
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -154,6 +155,42 @@ static int list_chain(struct listing *l, struct nftnl_chain *c, const struct nfv
 	return o == NULL ? -ENOMEM : 0;
 }
 
+/*
+ * The named objects of a table; each tied to its values by its place in
+ * the ruleset's objects (the compiler indexes them all, in this order).
+ */
+static int list_objects(struct listing *l, const char *table, uint32_t family,
+			const struct nfv_nft_objs *objs)
+{
+	struct nftnl_obj_list_iter *it;
+	struct nfv_msg_filter_obj *o;
+	struct nftnl_obj *ob;
+	uint32_t idx = 0;
+	int ret = 0;
+
+	if (objs->objs == NULL)
+		return 0;
+	it = nftnl_obj_list_iter_create(objs->objs);
+	if (it == NULL)
+		return -ENOMEM;
+	for (; (ob = nftnl_obj_list_iter_next(it)) != NULL; idx++) {
+		if (!same_table(nftnl_obj_get_str(ob, NFTNL_OBJ_TABLE),
+				nftnl_obj_get_u32(ob, NFTNL_OBJ_FAMILY), table, family))
+			continue;
+		o = listing_add(l, NFV_FILTER_OBJ_OBJECT, family, table,
+				nftnl_obj_get_str(ob, NFTNL_OBJ_NAME));
+		if (o == NULL) {
+			ret = -ENOMEM;
+			break;
+		}
+		o->handle = nftnl_obj_get_u64(ob, NFTNL_OBJ_HANDLE);
+		o->policy = nftnl_obj_get_u32(ob, NFTNL_OBJ_TYPE);
+		o->packets = idx + 1;	/* list_ruleset() puts the values there */
+	}
+	nftnl_obj_list_iter_destroy(it);
+	return ret;
+}
+
 static int list_table(struct listing *l, struct nftnl_table *t, const struct nfv_nft_objs *objs,
 		      const struct rule_key *keys, uint32_t nkeys)
 {
@@ -169,6 +206,9 @@ static int list_table(struct listing *l, struct nftnl_table *t, const struct nfv
 	if (o == NULL)
 		return -ENOMEM;
 	o->handle = nftnl_table_get_u64(t, NFTNL_TABLE_HANDLE);
+	ret = list_objects(l, name, family, objs);
+	if (ret)
+		return ret;
 	si = nftnl_set_list_iter_create(objs->sets);
 	while (si != NULL && (s = nftnl_set_list_iter_next(si)) != NULL) {
 		if (!same_table(nftnl_set_get_str(s, NFTNL_SET_TABLE),

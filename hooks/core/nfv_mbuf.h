@@ -23,6 +23,7 @@ enum nfv_mbuf_flags {
 	NFV_MBUF_F_VLAN = 1u << 3,	/* arrived with an 802.1Q tag */
 	NFV_MBUF_F_TRACE = 1u << 4,	/* traced (nfv_trace.h): trace_id is set */
 	NFV_MBUF_F_FLOW = 1u << 5,	/* flow add: learn its flow at output */
+	NFV_MBUF_F_PRIORITY = 1u << 6,	/* meta priority set: priority holds it */
 };
 
 struct nfv_mbuf_meta {
@@ -47,8 +48,8 @@ struct nfv_mbuf_meta {
 	uint32_t sa_index;
 	uint64_t module[2];	/* scratch for the entry that STOLE the packet */
 	uint32_t trace_id;	/* NFV_MBUF_F_TRACE: the packet's id in the trace */
+	uint32_t priority;	/* NFV_MBUF_F_PRIORITY: skb->priority that nft set */
 };
-
 /*
  * One cache line, right after the mbuf's two: a packet costs no more lines
  * of metadata than this, and the data that follows starts line-aligned.

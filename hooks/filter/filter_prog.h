@@ -20,6 +20,7 @@
 #include <rte_common.h>
 #include <rte_spinlock.h>
 
+#include "nfv_ct.h"
 #include "nfv_filter.h"
 #include "nfv_hook_table.h"
 
@@ -82,18 +83,22 @@ struct fset {
 	uint16_t key_len;	/* bytes, multiple of 4 not required */
 	uint16_t data_len;	/* bytes of data per element; 0 for sets */
 	bool vmap;
+	bool objmap;		/* NFT_SET_OBJECT: data[2 * i] is an index in rs->objs */
+	uint32_t obj_type;	/* its NFT_OBJECT_* */
 	uint32_t nb;
 	uint8_t *lo;		/* nb * key_len */
 	uint8_t *hi;
 	uint32_t *data;		/* nb * data words: vmap {code, target} */
 	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
 				 * NULL when no element times out */
-	char **chains;		/* vmap jump/goto targets until resolved */
+	char **chains;		/* vmap jump/goto targets, objmap object names,
+				 * until resolved */
 	bool catchall;		/* a "*" element at index nb (after the others) */
 	/* flags dynamic: packets add and delete elements (set_dynamic.c) */
 	bool dynamic;
 	uint32_t dyn_max;	/* the set's size, or FDYN_MAX_DEFAULT */
 	uint64_t dyn_timeout;	/* the set's timeout in now units, 0: none */
+	uint32_t dyn_conn_cap;	/* "ct count" in its elements: connections each */
 	struct fdyn *dyn;	/* built with the run time; NULL in a check */
 };
 
@@ -129,13 +134,28 @@ struct fdyn {
 	bool deferred;			/* freed after a QSBR grace period */
 	uint64_t timeout;		/* the set's, now units */
 	uint64_t full;			/* inserts refused: the set was full */
+	/* "ct count" in the elements: a connection list each (ct_count.c),
+	 * conn_size bytes apart; NULL: none */
+	uint8_t *conns;
+	size_t conn_size;
+	uint32_t conn_cap;
+	uint64_t hz;
 };
+
+/* The connection list of element e (d->conns set). */
+static inline struct nfv_ct_count_list *fdyn_conns(const struct fdyn *d,
+						   const struct fdyn_elem *e)
+{
+	return (struct nfv_ct_count_list *)(d->conns + (size_t)(e - d->elems) * d->conn_size);
+}
 
 struct fdyn_config {
 	uint32_t max;
 	uint64_t timeout;		/* now units, 0: none */
 	uint64_t now;			/* the load: static elements' timeouts */
 	struct rte_rcu_qsbr *qsbr;	/* the workers'; NULL: nobody else reads */
+	uint32_t conn_cap;		/* "ct count" in the elements, 0: none */
+	uint64_t hz;
 };
 
 int fdyn_create(struct fset *s, const struct fdyn_config *cfg);
@@ -197,6 +217,15 @@ struct fflowtable {
 	uint64_t ports;
 };
 
+/* A named stateful object (counter, quota, limit): expr/objref.c. */
+struct fobj {
+	char name[64];
+	char table[64];
+	uint32_t family;
+	uint32_t type;		/* NFT_OBJECT_* */
+	uint32_t priv;		/* its state: fpriv(), one for all workers */
+};
+
 struct frule {
 	uint16_t chain;
 	uint64_t handle;
@@ -231,6 +260,8 @@ struct nfv_filter_ruleset {
 	uint32_t nb_acls;
 	struct fflowtable *flowtables;
 	uint32_t nb_flowtables;
+	struct fobj *objs;
+	uint32_t nb_objs;
 };
 
 /* Parsed once per packet per base chain run. */
@@ -321,6 +352,9 @@ int fc_pool_add(struct fcompiler *c, const void *data, uint32_t len, uint32_t *i
 int fc_chain_find(const struct fcompiler *c, const char *name);
 int fc_set_find(const struct fcompiler *c, const char *name);
 int fc_flowtable_find(const struct fcompiler *c, const char *name);
+int fc_obj_find(const struct fcompiler *c, const char *name, uint32_t type);
+/* expr/objref.c: the objects of o into rs->objs, their state initialised */
+int fobj_index_all(struct fcompiler *c, const struct nfv_nft_objs *o);
 /* size bytes from init (NULL: zeros) in fresh cache lines; *idx for fpriv() */
 int fc_priv_add(struct fcompiler *c, const void *init, uint32_t size, uint32_t *idx);
 int fc_reg_parse(struct fcompiler *c, uint32_t r, uint32_t len, uint8_t *out);

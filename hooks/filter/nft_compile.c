@@ -160,6 +160,17 @@ int fc_set_find(const struct fcompiler *c, const char *name)
 	return -ENOENT;
 }
 
+int fc_obj_find(const struct fcompiler *c, const char *name, uint32_t type)
+{
+	const struct nfv_filter_ruleset *rs = c->rs;
+
+	for (unsigned int i = 0; i < rs->nb_objs; i++)
+		if (rs->objs[i].family == c->family && rs->objs[i].type == type &&
+		    !strcmp(rs->objs[i].table, c->table) && !strcmp(rs->objs[i].name, name))
+			return i;
+	return -ENOENT;
+}
+
 int fc_flowtable_find(const struct fcompiler *c, const char *name)
 {
 	const struct nfv_filter_ruleset *rs = c->rs;

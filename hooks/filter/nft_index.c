@@ -128,7 +128,10 @@ static int index_flowtables(struct fcompiler *c, const struct nfv_nft_objs *o)
 	return nftnl_flowtable_list_foreach(o->flowtables, index_flowtable_cb, c);
 }
 
-/* Verdict maps name their jump/goto chains; now they have indexes. */
+/*
+ * Verdict maps name their jump/goto chains, object maps their objects;
+ * now they have indexes.
+ */
 static int resolve_vmaps(struct fcompiler *c)
 {
 	struct nfv_filter_ruleset *rs = c->rs;
@@ -142,6 +145,15 @@ static int resolve_vmaps(struct fcompiler *c)
 				continue;
 			c->family = s->family;
 			c->table = s->table;
+			if (s->objmap) {
+				idx = fc_obj_find(c, s->chains[i], s->obj_type);
+				if (idx < 0)
+					return fc_error(c, -ENOENT, "map %s: no object '%s' "
+							"of type %u", s->name, s->chains[i],
+							s->obj_type);
+				s->data[i * 2] = idx;
+				continue;
+			}
 			idx = fc_chain_find(c, s->chains[i]);
 			if (idx < 0)
 				return fc_error(c, -ENOENT, "map %s: no chain '%s'",
@@ -229,6 +241,10 @@ int fcompile_all(struct fcompiler *c, const struct nfv_nft_objs *o)
 	if (rs->chains == NULL || rs->sets == NULL)
 		return -ENOMEM;
 
+	/* named objects first: object maps and objref rules name them */
+	ret = fobj_index_all(c, o);
+	if (ret)
+		return ret;
 	/* element timeouts count from here: the ruleset's load */
 	now = rs->cfg.clock != NULL ? rs->cfg.clock() : rte_get_tsc_cycles();
 	si = nftnl_set_list_iter_create(o->sets);

@@ -14,6 +14,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -66,6 +67,7 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 	struct nftnl_set *s;
 	struct nftnl_flowtable *ft;
 	struct nftnl_rule *r;
+	struct nftnl_obj *ob;
 
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
 	case NFT_MSG_NEWTABLE:
@@ -130,8 +132,22 @@ int nfv_nft_objs_add_nlmsg(struct nfv_nft_objs *o, const void *msg)
 		}
 		nftnl_flowtable_list_add_tail(ft, o->flowtables);
 		return 0;
+	case NFT_MSG_NEWOBJ:
+		if (o->objs == NULL)
+			return -EINVAL;
+		ob = nftnl_obj_alloc();
+		if (ob == NULL)
+			return -ENOMEM;
+		/* the compiler names and types every object: all must be there */
+		if (nftnl_obj_nlmsg_parse(nlh, ob) < 0 || !nftnl_obj_is_set(ob, NFTNL_OBJ_TABLE) ||
+		    !nftnl_obj_is_set(ob, NFTNL_OBJ_NAME) || !nftnl_obj_is_set(ob, NFTNL_OBJ_TYPE)) {
+			nftnl_obj_free(ob);
+			return -EINVAL;
+		}
+		nftnl_obj_list_add_tail(ob, o->objs);
+		return 0;
 	}
-	return 0;	/* other objects (generations, stateful objects) do not matter */
+	return 0;	/* other messages (generations) do not matter */
 }
 
 int nfv_nft_objs_add_stream(struct nfv_nft_objs *o, const void *buf, size_t len,

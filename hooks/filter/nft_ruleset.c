@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -32,7 +33,8 @@ int nfv_nft_objs_init(struct nfv_nft_objs *o)
 	o->sets = nftnl_set_list_alloc();
 	o->rules = nftnl_rule_list_alloc();
 	o->flowtables = nftnl_flowtable_list_alloc();
-	if (o->tables && o->chains && o->sets && o->rules && o->flowtables)
+	o->objs = nftnl_obj_list_alloc();
+	if (o->tables && o->chains && o->sets && o->rules && o->flowtables && o->objs)
 		return 0;
 	nfv_nft_objs_fini(o);
 	return -ENOMEM;
@@ -50,6 +52,8 @@ void nfv_nft_objs_fini(struct nfv_nft_objs *o)
 		nftnl_rule_list_free(o->rules);
 	if (o->flowtables)
 		nftnl_flowtable_list_free(o->flowtables);
+	if (o->objs)
+		nftnl_obj_list_free(o->objs);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -69,6 +73,7 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 	free(rs->pool);
 	free(rs->chains);
 	free(rs->flowtables);
+	free(rs->objs);
 	free(rs->rules);
 	rte_free(rs->priv);
 	rte_free(rs->counters);
@@ -99,6 +104,7 @@ static int alloc_runtime(struct nfv_filter_ruleset *rs, const struct fcompiler *
 		struct fset *s = &rs->sets[i];
 		struct fdyn_config dc = {
 			.max = s->dyn_max, .timeout = s->dyn_timeout, .qsbr = rs->cfg.qsbr,
+			.conn_cap = s->dyn_conn_cap, .hz = rs->cfg.hz,
 			.now = rs->cfg.clock != NULL ? rs->cfg.clock() : rte_get_tsc_cycles(),
 		};
 		int ret;

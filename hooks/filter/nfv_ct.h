@@ -127,6 +127,22 @@ void nfv_ct_unregister(struct nfv_ct_table *t, struct nfv_hook_table *ht);
  * tore it down first). Any thread.
  */
 bool nfv_ct_offload_teardown(struct nfv_ct_table *t, struct nfv_ct *ct, uint64_t now);
+/*
+ * ct count (ct_count.c): the live connections of one key, as the kernel's
+ * nf_conncount_list. A list of cap connections lives in memory of the
+ * caller's (nfv_ct_count_list_size()); nfv_ct_count_add() drops the
+ * connections that went away or closed, adds ct when it is new (not yet
+ * confirmed) and not there, and returns how many the list holds. ct may
+ * be NULL (an untracked packet: counted, not added). Any worker.
+ */
+struct nfv_ct_count_list;
+size_t nfv_ct_count_list_size(uint32_t cap);
+void nfv_ct_count_list_init(struct nfv_ct_count_list *l, uint32_t cap);
+uint32_t nfv_ct_count_add(struct nfv_ct_count_list *l, const struct nfv_ct *ct,
+			  uint64_t now, uint64_t hz);
+/* The connections of the list still there, the list left as it is. */
+uint32_t nfv_ct_count_live(struct nfv_ct_count_list *l, uint64_t now, uint64_t hz);
+
 /* nf_flowtable_tcp_timeout and nf_flowtable_udp_timeout, seconds */
 #define NFV_FLOW_TIMEOUT_S 30
 

@@ -24,6 +24,7 @@ struct nftnl_chain_list;
 struct nftnl_set_list;
 struct nftnl_rule_list;
 struct nftnl_flowtable_list;
+struct nftnl_obj_list;
 struct nfv_flowtable;
 struct nfv_ct_table;
 
@@ -50,6 +51,7 @@ struct nfv_nft_objs {
 	struct nftnl_set_list *sets;
 	struct nftnl_rule_list *rules;
 	struct nftnl_flowtable_list *flowtables;
+	struct nftnl_obj_list *objs;	/* named stateful objects (counter, quota, limit) */
 };
 
 int nfv_nft_objs_init(struct nfv_nft_objs *o);
@@ -195,6 +197,19 @@ struct nfv_filter_rule_info {
 };
 int nfv_filter_rule_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 			struct nfv_filter_rule_info *info);
+
+/* Named objects (counter, quota, limit) and their values, shared by all workers. */
+unsigned int nfv_filter_obj_count(const struct nfv_filter_ruleset *rs);
+struct nfv_filter_obj_info {
+	const char *table;
+	const char *name;
+	uint32_t family;	/* NFPROTO_* */
+	uint32_t type;		/* NFT_OBJECT_COUNTER, _QUOTA, _LIMIT */
+	uint64_t packets;	/* counter */
+	uint64_t bytes;		/* counter: bytes; quota: bytes consumed */
+};
+int nfv_filter_obj_get(const struct nfv_filter_ruleset *rs, unsigned int i,
+		       struct nfv_filter_obj_info *info);
 
 /* Publisher: owns the hook entries and the current ruleset. */
 struct nfv_filter;

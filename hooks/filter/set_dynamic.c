@@ -52,6 +52,8 @@ static int insert(struct fdyn *d, const void *key, uint64_t expires, uint64_t ti
 	e->timeout = timeout;
 	e->tat = 0;
 	e->packets = e->bytes = 0;
+	if (d->conns != NULL)
+		nfv_ct_count_list_init(fdyn_conns(d, e), d->conn_cap);
 	__atomic_store_n(&e->expires, expires, __ATOMIC_RELAXED);
 	/* the element is whole before its key can be found */
 	ret = rte_hash_add_key_data(d->h, key, (void *)(uintptr_t)idx);
@@ -83,6 +85,15 @@ int fdyn_create(struct fset *s, const struct fdyn_config *cfg)
 	d->timeout = cfg->timeout;
 	rte_spinlock_init(&d->lock);
 	d->elems = rte_zmalloc("nfv_fdyn_e", sizeof(*d->elems) * max, RTE_CACHE_LINE_SIZE);
+	d->hz = cfg->hz;
+	if (cfg->conn_cap != 0) {
+		d->conn_cap = cfg->conn_cap;
+		d->conn_size = RTE_ALIGN_CEIL(nfv_ct_count_list_size(cfg->conn_cap),
+					      RTE_CACHE_LINE_SIZE);
+		d->conns = rte_zmalloc("nfv_fdyn_c", d->conn_size * max, RTE_CACHE_LINE_SIZE);
+		if (d->conns == NULL)
+			return -ENOMEM;
+	}
 	snprintf(name, sizeof(name), "nfv_dyn%u_f", serial);
 	/* room for the elements the defer queue still holds */
 	d->free = rte_ring_create_elem(name, sizeof(uint32_t), max, SOCKET_ID_ANY,
@@ -136,6 +147,7 @@ void fdyn_free(struct fset *s)
 	rte_hash_free(d->h);
 	rte_ring_free(d->free);
 	rte_free(d->elems);
+	rte_free(d->conns);
 	rte_free(d);
 	s->dyn = NULL;
 }
@@ -174,6 +186,8 @@ struct fdyn_elem *fdyn_get(struct fdyn *d, const void *key, uint64_t now, uint64
 			__atomic_store_n(&e->tat, 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->packets, 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->bytes, 0, __ATOMIC_RELAXED);
+			if (d->conns != NULL)
+				nfv_ct_count_list_init(fdyn_conns(d, e), d->conn_cap);
 			__atomic_store_n(&e->expires, timeout ? now + timeout : 0,
 					 __ATOMIC_RELAXED);
 			*created = true;
@@ -190,7 +204,19 @@ struct fdyn_elem *fdyn_get(struct fdyn *d, const void *key, uint64_t now, uint64
 	return e;
 }
 
-/* Deletes key, under the lock; only when expired at now, unless now is 0. */
+/*
+ * An element the GC takes: expired, or one whose "ct count" has no
+ * connection left (the kernel's nft_connlimit_gc(): a meter of sources
+ * forgets those with none). A list with some left stays as it is: packets
+ * walk it (the kernel's set GC, once a second, would also clear it).
+ */
+static bool elem_gone(const struct fdyn *d, const struct fdyn_elem *e, uint64_t now)
+{
+	return elem_expired(e, now) ||
+	       (d->conns != NULL && nfv_ct_count_live(fdyn_conns(d, e), now, d->hz) == 0);
+}
+
+/* Deletes key, under the lock; only when gone at now, unless now is 0. */
 static bool delete_locked(struct fdyn *d, const void *key, uint64_t now)
 {
 	void *data;
@@ -198,7 +224,7 @@ static bool delete_locked(struct fdyn *d, const void *key, uint64_t now)
 
 	if (rte_hash_lookup_data(d->h, key, &data) < 0)
 		return false;
-	if (now != 0 && !elem_expired(&d->elems[(uintptr_t)data], now))
+	if (now != 0 && !elem_gone(d, &d->elems[(uintptr_t)data], now))
 		return false;	/* renewed since the GC saw it */
 	pos = rte_hash_del_key(d->h, key);
 	/* without a defer queue nothing reads concurrently (tests) */
@@ -230,7 +256,7 @@ unsigned int fdyn_gc(struct fdyn *d, uint64_t now)
 	 */
 	while (rte_hash_iterate(d->h, &k, &data, &iter) >= 0) {
 		if ((uintptr_t)data >= d->max ||
-		    !elem_expired(&d->elems[(uintptr_t)data], now))
+		    !elem_gone(d, &d->elems[(uintptr_t)data], now))
 			continue;
 		memcpy(key, k, len);
 		rte_spinlock_lock(&d->lock);

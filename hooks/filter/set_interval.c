@@ -30,7 +30,7 @@ struct elem {
 	const uint8_t *key_end;	/* pipapo: inclusive end */
 	bool end;		/* NFT_SET_ELEM_INTERVAL_END: exclusive end */
 	uint32_t data[2];
-	const char *chain;	/* vmap jump/goto */
+	const char *chain;	/* vmap jump/goto, objmap object */
 	uint64_t expires;	/* 0: never */
 };
 
@@ -69,6 +69,15 @@ static int elem_data(struct fset *s, struct nftnl_set_elem *e, struct elem *el,
 		/* resolved by the compiler once chains are indexed */
 		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
 			el->chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
+		return 0;
+	}
+	if (s->objmap) {
+		if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_OBJREF)) {
+			snprintf(err, errlen, "map %s: an element without an object", s->name);
+			return -EINVAL;
+		}
+		/* resolved by the compiler once objects are indexed */
+		el->chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_OBJREF);
 		return 0;
 	}
 	if (s->data_len) {
@@ -182,7 +191,13 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 		s->vmap = nftnl_set_get_u32(ns, NFTNL_SET_DATA_TYPE) == NFT_DATA_VERDICT;
 		s->data_len = s->vmap ? 0 : nftnl_set_get_u32(ns, NFTNL_SET_DATA_LEN);
 	}
-	if (s->key_len == 0 || s->key_len > 64 || (flags & NFT_SET_OBJECT)) {
+	if (flags & NFT_SET_OBJECT) {
+		/* a map of named objects: "counter name ip saddr map { ... }" */
+		s->objmap = true;
+		s->obj_type = nftnl_set_get_u32(ns, NFTNL_SET_OBJ_TYPE);
+	}
+	if (s->key_len == 0 || s->key_len > 64 ||
+	    ((flags & NFT_SET_OBJECT) && (flags & NFT_SET_EVAL))) {
 		snprintf(err, errlen, "table %s: set %s: key length %u or flags 0x%x not supported",
 			 s->table, s->name, s->key_len, flags);
 		return -EOPNOTSUPP;
@@ -281,12 +296,12 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 	s->lo = malloc((size_t)(n + 1) * s->key_len);
 	s->hi = malloc((size_t)(n + 1) * s->key_len);
 	s->data = malloc((size_t)(n + 1) * 8);
-	if (s->vmap)
+	if (s->vmap || s->objmap)
 		s->chains = calloc(n + 1, sizeof(char *));
 	if (timeouts)
 		s->expires = calloc(n + 1, sizeof(*s->expires));
 	if (ret == 0 && (s->lo == NULL || s->hi == NULL || s->data == NULL ||
-			 (s->vmap && s->chains == NULL) || (timeouts && s->expires == NULL)))
+			 ((s->vmap || s->objmap) && s->chains == NULL) || (timeouts && s->expires == NULL)))
 		ret = -ENOMEM;
 	if (ret == 0) {
 		s->kind = n && v[0].key_end ? FSET_CONCAT_RANGES : FSET_RANGES;

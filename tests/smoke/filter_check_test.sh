@@ -40,10 +40,10 @@ table inet r {
 EOR
 }
 refused meta-skuid 'meta skuid 0 drop'
-refused meta-priority 'meta priority abcd:1234 drop'
+refused meta-skgid 'meta skgid 0 drop'
 refused ct-label 'ct label 127 drop'
 refused meta-cgroup 'meta cgroup 5 drop'
-refused ct-expiration 'ct expiration 30s drop'
+refused ct-event 'ct event set new'
 # NAT: IPv6 NAT is refused by both (tests/interop/nft/nat/*.nft is taken)
 NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
 nat_refused() {	# nat_refused NAME FAMILY RULE

@@ -5,7 +5,8 @@
 # traffic (and with -a, whose handles are the dataplane's: a table built
 # with "add" commands numbers its objects in another order than a dump
 # lists them); after pings, the counter statements show the dataplane's
-# packets and bytes, and only rules with a counter statement show one.
+# packets and bytes, and only rules with a counter statement show one;
+# named objects (a counter through an object map, a quota) their values.
 # nfvpnctl trace names the rule (its handle) or the policy that decided.
 #
 #   netns a                         netns dp                          netns b
@@ -40,6 +41,18 @@ table inet f {
 	chain from_b {
 		ip daddr 10.0.0.0/24 udp dport { 53, 123 } accept
 		counter
+	}
+}
+table ip objs {
+	counter from_a { }
+	quota q { over 1000000 bytes }
+	limit l { rate 1000/second }
+	map by_src { type ipv4_addr : counter; elements = { 10.0.0.2 : "from_a" } }
+	chain c {
+		type filter hook forward priority 10; policy accept;
+		counter name ip saddr map @by_src
+		quota name "q" drop
+		limit name "l" accept
 	}
 }
 add table ip late
@@ -101,8 +114,16 @@ grep -q 'ct state established,related counter packets 3 bytes 252 accept' "$WORK
 	fail "the established rule's counter is not 3 packets"
 grep -q 'ip protocol icmp counter packets 6 bytes 504$' "$WORK/dp2.txt" ||
 	fail "late's prerouting counter is not 6 packets"
+# the named objects: the counter of 10.0.0.2 (the map's) saw the 3 requests,
+# the quota all 6 packets forwarded
+grep -A1 -F 'counter from_a {' "$WORK/dp2.txt" | grep -q 'packets 3 bytes 252$' ||
+	fail "the named counter from_a is not 3 packets, 252 bytes"
+grep -q 'over 1000000 bytes used 504 bytes$' "$WORK/dp2.txt" ||
+	fail "the named quota q has not used 504 bytes"
 # the rest is as before, and no rule without a counter statement shows one
-norm() { sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/' "$1"; }
+norm() {
+	sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/; s/^(\t\t)packets [0-9]+ bytes [0-9]+$/\1packets/; s/ used [0-9]+ bytes$//' "$1"
+}
 diff -u <(norm "$WORK/ref.txt") <(norm "$WORK/dp2.txt") || fail "the listing changed with traffic"
 
 # nfvpnctl trace names the rule (by the handle -a shows) or the policy that

@@ -3,7 +3,10 @@
  * ct: the packet's connection (conntrack_in.c put it in the mbuf) - state,
  * direction, status, mark, l3proto, protocol, and from the tuple of a
  * direction (ct original saddr, ct reply proto-dst, ...: saddr, daddr, ip
- * and ip6 saddr/daddr, proto-src, proto-dst), zone (0: no zones here) -
+ * and ip6 saddr/daddr, proto-src, proto-dst), zone (0: no zones here),
+ * expiration (ms left, as nf_ct_expires(); 0 on a connection not yet
+ * confirmed, whose kernel timeout is relative and reads as a negative
+ * time left, clamped to 0, on any host up for more than its timeout) -
  * stored as nft_ct_get_eval() stores them; ct mark set. Other keys are
  * refused by their nft name.
  *
@@ -58,7 +61,7 @@ static uint32_t ct_key_len(uint32_t key, uint32_t family)
 {
 	switch (key) {
 	case NFT_CT_STATE: case NFT_CT_STATUS: case NFT_CT_MARK:
-	case NFT_CT_SRC_IP: case NFT_CT_DST_IP:
+	case NFT_CT_SRC_IP: case NFT_CT_DST_IP: case NFT_CT_EXPIRATION:
 		return 4;
 	case NFT_CT_DIRECTION: case NFT_CT_L3PROTOCOL: case NFT_CT_PROTOCOL:
 		return 1;
@@ -161,7 +164,24 @@ static bool ct_get_tuple(const struct nfv_ct *ct, uint8_t key, uint8_t dir, uint
 	return false;
 }
 
-static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint8_t dir,
+/*
+ * nf_ct_expires() in ms: the time left of a confirmed connection. The
+ * tracker writes expires hz / 100 late (ct_refresh()): taken off, so that
+ * a packet that refreshed the connection reads its whole timeout.
+ */
+static uint32_t ct_expiration_ms(const struct nfv_ct *ct, uint64_t now, uint64_t hz)
+{
+	uint64_t exp = __atomic_load_n(&ct->expires, __ATOMIC_RELAXED) - hz / 100, left;
+
+	if (!(__atomic_load_n(&ct->status, __ATOMIC_RELAXED) & IPS_CONFIRMED) || exp <= now ||
+	    hz == 0)
+		return 0;
+	left = exp - now;
+	return (uint32_t)RTE_MIN(left / hz * 1000 + left % hz * 1000 / hz, (uint64_t)UINT32_MAX);
+}
+
+static __rte_noinline bool ct_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
+				  const struct nfv_hook_state *st, uint8_t key, uint8_t dir,
 				  uint32_t *dst)
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
@@ -197,6 +217,9 @@ static __rte_noinline bool ct_get(const struct fpkt *p, uint8_t key, uint8_t dir
 		 * no zone template (ct zone set stays refused) */
 		*dst = 0;
 		return true;
+	case NFT_CT_EXPIRATION:
+		*dst = ct_expiration_ms(ct, st->now, rs->cfg.hz);
+		return true;
 	}
 	return ct_get_tuple(ct, key, dir, dst);
 }
@@ -206,7 +229,7 @@ static inline int32_t ct_get_eval(const struct nfv_filter_ruleset *rs,
 				  const struct fpkt *p,
 				  const struct nfv_hook_state *st)
 {
-	return ct_get(p, i->a, i->b, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
+	return ct_get(rs, p, st, i->a, i->b, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
 }
 
 static inline int32_t ct_set_eval(const struct nfv_filter_ruleset *rs,

@@ -3,10 +3,14 @@
  * dynset: a packet's key added to, updated in or deleted from a dynamic
  * set (set_dynamic.c), as nft_dynset_eval(): add, update (which also
  * renews the timeout of an element that has one) and delete; the
- * element's own expressions, a limit and a counter, run for every packet
- * that finds or makes it (meters: "add @m { ip saddr limit rate over
- * 10/second } drop"); a limit over its rate ends the rule, and so does a
- * full set (inverted: the other way round).
+ * element's own expressions, a limit, a counter and a ct count, run in
+ * their order for every packet that finds or makes it (meters: "add @m {
+ * ip saddr limit rate over 10/second } drop", "add @m { ip saddr ct count
+ * over 2 }"); a limit over its rate or a ct count that does not hold ends
+ * the rule, and so does a full set (inverted: the other way round). A ct
+ * count's connections are the element's own list (ct_count.c), DYN_CONN_CAP
+ * long; an element whose list empties is forgotten by the GC, as the
+ * kernel's nft_connlimit_gc() has it.
  *
  *   DYNSET  a: op, b: inverted, sreg, len: key length, arg: set index,
  *           arg2: its struct dynset_priv (fpriv)
@@ -19,12 +23,19 @@ FEXPR(dynset, FOP(DYNSET, dynset_eval))
 #include <libnftnl/expr.h>
 
 #include "filter_prog.h"
+#include "nfv_mbuf.h"
+
+/* Connections each element's ct count keeps; N must stay below */
+#define DYN_CONN_CAP 16
+
+enum dynset_op { DYN_COUNTER, DYN_LIMIT, DYN_CONNLIMIT };
 
 struct dynset_priv {
 	uint64_t timeout;		/* now units; 0: the set's */
-	bool has_limit;
-	bool has_counter;
-	bool counter_last;		/* the counter after the limit: in order */
+	uint8_t ops[3];			/* enum dynset_op, in the rule's order */
+	uint8_t nb_ops;
+	bool conn_inv;			/* ct count over */
+	uint32_t conn_count;		/* its N */
 	struct limit_params limit;	/* each element's, from the expression */
 };
 
@@ -40,12 +51,29 @@ static int dynset_expr_one(struct nftnl_expr *e, void *arg)
 	struct dynset_expr_ctx *x = arg;
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
-	if (strcmp(name, "limit") == 0 && !x->d->has_limit) {
-		x->ret = limit_parse(x->c, e, &x->d->limit);
-		x->d->has_limit = x->ret == 0;
+	struct dynset_priv *d = x->d;
+	uint32_t flags;
+
+	/* the kernel takes at most one of each (NFT_SET_EXPR_MAX is 2) */
+	for (uint8_t k = 0; k < d->nb_ops; k++)
+		if (strcmp(name, d->ops[k] == DYN_COUNTER ? "counter" : d->ops[k] == DYN_LIMIT ?
+			   "limit" : "connlimit") == 0)
+			return x->ret = fc_error(x->c, -EOPNOTSUPP, "expression 'dynset': "
+						 "element expression '%s' twice", name);
+	if (strcmp(name, "limit") == 0) {
+		x->ret = limit_parse(x->c, e, &d->limit);
+		d->ops[d->nb_ops++] = DYN_LIMIT;
 	} else if (strcmp(name, "counter") == 0) {
-		x->d->has_counter = true;
-		x->d->counter_last = x->d->has_limit;
+		d->ops[d->nb_ops++] = DYN_COUNTER;
+	} else if (strcmp(name, "connlimit") == 0) {
+		d->conn_count = nftnl_expr_get_u32(e, NFTNL_EXPR_CONNLIMIT_COUNT);
+		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS);
+		d->conn_inv = !!(flags & NFT_CONNLIMIT_F_INV);
+		if (d->conn_count >= DYN_CONN_CAP)
+			return x->ret = fc_error(x->c, -EOPNOTSUPP, "expression 'dynset': ct "
+						 "count %u in an element: at most %u here",
+						 d->conn_count, DYN_CONN_CAP - 1);
+		d->ops[d->nb_ops++] = DYN_CONNLIMIT;
 	} else {
 		x->ret = fc_error(x->c, -EOPNOTSUPP, "expression 'dynset': element expression "
 				  "'%s' not supported", name);
@@ -60,7 +88,7 @@ static int dynset_compile(struct fcompiler *c, struct nftnl_expr *e)
 	int set = name ? fc_set_find(c, name) : -ENOENT;
 	struct dynset_priv d = { 0 };
 	struct dynset_expr_ctx x = { .c = c, .d = &d };
-	const struct fset *s;
+	struct fset *s;
 	struct finsn *i;
 	uint32_t idx;
 	uint64_t ms;
@@ -78,6 +106,9 @@ static int dynset_compile(struct fcompiler *c, struct nftnl_expr *e)
 		return fc_error(c, -EOPNOTSUPP, "expression 'dynset': operation %u", op);
 	if (nftnl_expr_expr_foreach(e, dynset_expr_one, &x) < 0 || x.ret < 0)
 		return x.ret < 0 ? x.ret : -ENOMEM;
+	for (uint8_t k = 0; k < d.nb_ops; k++)
+		if (d.ops[k] == DYN_CONNLIMIT)
+			s->dyn_conn_cap = DYN_CONN_CAP;	/* the set's elements get lists */
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_DYNSET_TIMEOUT)) {
 		ms = nftnl_expr_get_u64(e, NFTNL_EXPR_DYNSET_TIMEOUT);
 		d.timeout = ms / 1000 * c->rs->cfg.hz + ms % 1000 * c->rs->cfg.hz / 1000;
@@ -122,13 +153,24 @@ static __rte_noinline int32_t dynset_run(const struct nfv_filter_ruleset *rs,
 	if (!created && i->a == NFT_DYNSET_OP_UPDATE && e->timeout != 0)
 		__atomic_store_n(&e->expires, now + (d->timeout ? d->timeout : e->timeout),
 				 __ATOMIC_RELAXED);
-	/* nft_set_elem_update_expr(): in order, up to a limit that says stop */
-	if (d->has_counter && !d->counter_last)
-		dynset_count(e, p->len);
-	if (d->has_limit && !limit_pass(&d->limit, &e->tat, now, p->len))
-		return NFT_BREAK;
-	if (d->has_counter && d->counter_last)
-		dynset_count(e, p->len);
+	/* nft_set_elem_update_expr(): in order, up to one that says stop */
+	for (uint8_t k = 0; k < d->nb_ops; k++) {
+		switch (d->ops[k]) {
+		case DYN_COUNTER:
+			dynset_count(e, p->len);
+			break;
+		case DYN_LIMIT:
+			if (!limit_pass(&d->limit, &e->tat, now, p->len))
+				return NFT_BREAK;
+			break;
+		case DYN_CONNLIMIT:
+			/* nft_connlimit_do_eval() on the element's list */
+			if ((nfv_ct_count_add(fdyn_conns(dyn, e), nfv_mbuf_meta(p->m)->ct, now,
+					      rs->cfg.hz) > d->conn_count) ^ d->conn_inv)
+				return NFT_BREAK;
+			break;
+		}
+	}
 	return i->b ? NFT_BREAK : NFT_CONTINUE;
 }
 

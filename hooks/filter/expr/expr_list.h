@@ -64,3 +64,5 @@
 #include "nat.c"
 #include "masq.c"
 #include "redir.c"
+#include "objref.c"
+#include "connlimit.c"

@@ -32,22 +32,29 @@ struct limit_priv {
 	uint64_t tat __rte_cache_aligned;	/* written by every worker */
 };
 
-static int limit_parse(struct fcompiler *c, struct nftnl_expr *e, struct limit_params *l)
+/* nft_limit_init()'s parameters, of an expression or of a named limit. */
+static int limit_params_init(struct fcompiler *c, struct limit_params *l, uint64_t rate,
+			     uint64_t unit, uint32_t burst, uint32_t type, uint32_t flags)
 {
-	uint64_t rate = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_RATE);
-	uint64_t unit = nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_UNIT);
-	uint32_t burst = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_BURST);
-
 	if (rate == 0 || unit == 0)
 		return fc_error(c, -EINVAL, "expression 'limit' with rate 0");
 	memset(l, 0, sizeof(*l));
 	l->rate = rate;
 	l->unit_hz = unit * c->rs->cfg.hz;
-	l->bytes = nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE) == NFT_LIMIT_PKT_BYTES;
-	l->inv = !!(nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) & NFT_LIMIT_F_INV);
+	l->bytes = type == NFT_LIMIT_PKT_BYTES;
+	l->inv = !!(flags & NFT_LIMIT_F_INV);
 	/* as nft_limit_init(): the bucket holds burst tokens, at least one */
 	l->tau = l->unit_hz * (burst ? burst : 1) / rate;
 	return 0;
+}
+
+static int limit_parse(struct fcompiler *c, struct nftnl_expr *e, struct limit_params *l)
+{
+	return limit_params_init(c, l, nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_RATE),
+				 nftnl_expr_get_u64(e, NFTNL_EXPR_LIMIT_UNIT),
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_BURST),
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE),
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS));
 }
 
 static int limit_compile(struct fcompiler *c, struct nftnl_expr *e)

@@ -2,11 +2,16 @@
 /*
  * meta: packet and interface keys into a register, stored the way
  * nft_meta_get_eval() stores them (host order words, 8 and 16-bit values
- * zeroing the rest of the word, names NFV_IFNAMSIZ bytes); meta mark set.
+ * zeroing the rest of the word, names NFV_IFNAMSIZ bytes); meta mark set,
+ * meta priority set.
  * time (ns since the epoch), day (0 Sunday) and hour (seconds since
  * midnight) are UTC, as the kernel's with sys_tz 0, the usual setting
  * (nft turns the local times of a rule into UTC); random is rte_rand();
  * iifgroup/oifgroup are 0, every port being in the default group.
+ * priority is skb->priority: what "meta priority set" stored in the
+ * packet's metadata, else what the kernel's ip_forward() gives a forwarded
+ * IPv4 packet from its TOS (rt_tos2priority()) at forward and
+ * postrouting, else 0 (no socket, no qdisc here).
  *
  *   META      a: key, len, dreg     (nft_acl.c reads NFPROTO / L4PROTO ones)
  *   META_SET  a: key, len, sreg
@@ -94,6 +99,7 @@ static int meta_compile(struct fcompiler *c, struct nftnl_expr *e)
 					meta_key_name(key, kb, sizeof(kb)));
 		break;
 	case NFT_META_MARK:
+	case NFT_META_PRIORITY:
 		break;
 	default:
 		return fc_error(c, -EOPNOTSUPP,
@@ -159,6 +165,31 @@ static bool meta_time(const struct nfv_filter_ruleset *rs, uint8_t key, uint32_t
 	}
 }
 
+/* rt_tos2priority(): ip_tos2prio[] by the TOS bits (IPTOS_TOS()) */
+static uint32_t meta_tos2prio(uint8_t tos)
+{
+	/* TC_PRIO_BESTEFFORT 0, _BULK 2, _INTERACTIVE 6, _INTERACTIVE_BULK 4 */
+	static const uint8_t prio[16] = { 0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4 };
+
+	return prio[(tos & 0x1e) >> 1];
+}
+
+static uint32_t meta_priority(const struct fpkt *p, const struct nfv_mbuf_meta *meta,
+			      const struct nfv_hook_state *st)
+{
+	uint8_t tos, d;
+	const uint8_t *b;
+
+	if (meta->flags & NFV_MBUF_F_PRIORITY)
+		return meta->priority;
+	if (p->nfproto != NFPROTO_IPV4 || (meta->flags & NFV_MBUF_F_LOCAL_OUT) ||
+	    (st->hook != NFV_INET_FORWARD && st->hook != NFV_INET_POST_ROUTING))
+		return 0;
+	b = rte_pktmbuf_read(p->m, 1, 1, &d);
+	tos = b != NULL ? *b : 0;
+	return meta_tos2prio(tos);
+}
+
 static bool meta_port_ok(const struct nfv_filter_ruleset *rs, uint16_t port)
 {
 	return rs->cfg.ifaces != NULL && port < rs->cfg.ifaces->nb_ports;
@@ -186,6 +217,9 @@ static __rte_noinline bool meta_get(const struct nfv_filter_ruleset *rs,
 		return true;
 	case NFT_META_MARK:
 		*dst = meta->mark;
+		return true;
+	case NFT_META_PRIORITY:
+		*dst = meta_priority(p, meta, st);
 		return true;
 	case NFT_META_NFPROTO:
 		*dst = p->nfproto;
@@ -255,8 +289,14 @@ static inline int32_t meta_set_eval(const struct nfv_filter_ruleset *rs,
 				    const struct fpkt *p,
 				    const struct nfv_hook_state *st)
 {
-	if (i->a == NFT_META_MARK)
-		nfv_mbuf_meta(p->m)->mark = regs[i->sreg];
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
+
+	if (i->a == NFT_META_MARK) {
+		meta->mark = regs[i->sreg];
+	} else if (i->a == NFT_META_PRIORITY) {
+		meta->priority = regs[i->sreg];
+		meta->flags |= NFV_MBUF_F_PRIORITY;
+	}
 	return NFT_CONTINUE;
 }
 #endif

@@ -20,6 +20,7 @@ FEXPR(quota, FOP(QUOTA, quota_eval))
 struct quota_priv {
 	uint64_t consumed;	/* written by every worker */
 	uint64_t quota;
+	bool inv;		/* a named quota's "over" (expr/objref.c) */
 };
 
 static int quota_compile(struct fcompiler *c, struct nftnl_expr *e)

@@ -11,7 +11,11 @@
 # of packets.txt (made by "diff.py gen-extra"); a line "# diff: wait N" in
 # the ruleset waits N more seconds between loading and sending (timeouts);
 # "# diff: bytes" compares what comes out byte for byte (rewrites), "# diff:
-# packet" the whole IP packet, headers included (header rewrites).
+# packet" the whole IP packet, headers included (header rewrites); "# diff:
+# ruleset" also nfvpnctl ruleset with nft list ruleset after the packets
+# (named objects' and counters' values); "# diff: inter S" sends the
+# packets S seconds apart rather than 2 ms (state that the kernel ages in
+# jiffies).
 . "$(dirname "$0")/../../smoke/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -56,6 +60,8 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# "# diff: bytes": the packets that come out compared byte for byte
 	# (their IP payload); "# diff: packet": the whole IP packet
 	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
+	listing=$(sed -n 's/^# diff: \(ruleset\)$/\1/p' "$rs")
+	inter=$(sed -n 's/^# diff: inter \([0-9.]*\)$/\1/p' "$rs")
 	diff_policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
@@ -70,8 +76,8 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	done
 	[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] || fail "$name: no sniffer"
 	sleep "${wait_s:-0}"
-	serve_cmd ksend send a0 "$KMAC0" "$pkts"
-	serve_cmd dsend send a0 02:00:00:00:00:01 "$pkts"
+	serve_cmd ksend send a0 "$KMAC0" "$pkts" $inter
+	serve_cmd dsend send a0 02:00:00:00:00:01 "$pkts" $inter
 	serve_wait ksend
 	serve_wait dsend
 	touch "$WORK/sent"
@@ -80,6 +86,13 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# every packet the dataplane sent out of p1 was seen: the sniffer lost none
 	tx=$(ctl --json ports | $PY -c 'import json, sys
 print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] == "p1"))')
+	if [ -n "$listing" ]; then
+		in_ns "$KR" nft list ruleset > "$WORK/kernel-ruleset.txt"
+		ctl ruleset > "$WORK/dp-ruleset.txt" || fail "$name: nfvpnctl ruleset"
+		diff -u "$WORK/kernel-ruleset.txt" "$WORK/dp-ruleset.txt" ||
+			fail "$name: nfvpnctl ruleset differs from the kernel's nft list ruleset"
+		grep -E '(packets|used) [0-9]+' "$WORK/dp-ruleset.txt" | sed "s/^[[:space:]]*/$name: /"
+	fi
 	dp_stop
 	k=$(wc -l < "$WORK/kernel.txt"); d=$(wc -l < "$WORK/dp.txt")
 	[ "$tx" = "$d" ] || fail "$name: p1 sent $tx packets, the sniffer saw $d"

@@ -7,7 +7,8 @@
   diff.py gen-extra DIR       writes DIR/NAME.pkts, the packets of the rulesets
                               that need packets of their own (EXTRA below),
                               numbered the same way
-  diff.py send IFACE DSTMAC CORPUS    sends the corpus as Ethernet frames
+  diff.py send IFACE DSTMAC CORPUS [INTER]    sends the corpus as Ethernet
+                              frames, INTER seconds apart (0.002)
   diff.py sniff IFACE STOP OUT writes the witness of every corpus packet
                               seen on IFACE, one a line, once the file STOP
                               exists (and a second has passed)
@@ -368,9 +369,34 @@ def pkts_exthdr():
     return out
 
 
+def pkts_ct_count():
+    """ct count: UDP connections from one source, new ones and later packets of
+    earlier ones; TCP SYNs, some closed again by a RST, from another."""
+    out = []
+    udp_flows = []
+    tcp = []
+    for c in range(5):	# per cycle: 2 SYNs pass, 1 over, RST, SYN, RSTs
+        b = 4000 + 10 * c
+        tcp += [(b, "S"), (b + 1, "S"), (b + 2, "S"), (b, "R"), (b + 3, "S"),
+                (b + 1, "R"), (b + 3, "R")]
+    for k in range(len(tcp)):
+        i = len(out)
+        if k % 3 == 2 and udp_flows:	# a later packet of an earlier flow
+            sport = udp_flows[(k // 3) % len(udp_flows)]
+        else:
+            sport = 3000 + k
+            udp_flows.append(sport)
+        out.append(IP(src="10.0.0.1", dst="10.1.0.1", id=i + 1) /
+                   UDP(sport=sport, dport=53) / Raw(b"c" * 8))
+        sport, flags = tcp[k]
+        out.append(IP(src="10.0.0.2", dst="10.1.0.1", id=i + 2) /
+                   TCP(sport=sport, dport=80, flags=flags, seq=1000 if flags == "S" else 1001))
+    return out
+
+
 EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4, "14-fib": pkts_fib,
          "19-tcp-option": pkts_mss, "20-payload-set": pkts_payload,
-         "24-exthdr": pkts_exthdr}
+         "24-exthdr": pkts_exthdr, "26-ct-count": pkts_ct_count}
 
 
 def gen_extra(outdir):
@@ -392,10 +418,10 @@ def load(path):
     return pkts
 
 
-def send(iface, dst, corpus):
+def send(iface, dst, corpus, inter=0.002):
     src = get_if_hwaddr(iface)
     frames = [Ether(dst=dst, src=src) / p for p in load(corpus)]
-    sendp(frames, iface=iface, inter=0.002)
+    sendp(frames, iface=iface, inter=inter)
 
 
 def sniff(iface, stop, out, with_bytes=None):
@@ -437,7 +463,7 @@ def serve(fifo):
                 ok = False
                 try:
                     if cmd == "send":
-                        send(*rest)
+                        send(rest[0], rest[1], rest[2], *map(float, rest[3:4]))
                         ok = True
                     elif cmd == "sniff":
                         sniff(rest[0], rest[1], rest[2], rest[3] if len(rest) > 3 else None)
@@ -457,7 +483,8 @@ if __name__ == "__main__":
     elif cmd == "gen-extra":
         gen_extra(sys.argv[2])
     elif cmd == "send":
-        send(sys.argv[2], sys.argv[3], sys.argv[4])
+        send(sys.argv[2], sys.argv[3], sys.argv[4],
+             float(sys.argv[5]) if len(sys.argv) > 5 else 0.002)
     elif cmd == "sniff":
         sniff(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "serve":
