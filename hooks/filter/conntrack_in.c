@@ -160,7 +160,6 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	const void *keys[CT_BULK];
 	hash_sig_t sig[CT_BULK], msig[CT_BULK];
 	uint32_t data[CT_BULK];
-	void *mdata[CT_BULK];
 	uint16_t idx[CT_BULK], miss[CT_BULK];
 	struct nfv_mbuf_meta *meta;
 	bool pre = state->hook == NFV_INET_PRE_ROUTING;
@@ -216,16 +215,11 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			miss[nm++] = j;
 		}
 		cached = found;
-		if (nm != 0 &&
-		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, msig, nm, &mfound, mdata) > 0)
-			for (uint64_t h = mfound; h != 0; h &= h - 1) {
-				unsigned int x = __builtin_ctzll(h);
-
-				data[miss[x]] = (uintptr_t)mdata[x];
-				found |= 1ull << miss[x];
-				/* the connection's status, expiry and timeout */
-				rte_prefetch0(&t->cts[data[miss[x]] >> 1].expires);
-			}
+		mfound = ct_lookup_misses(t, keys, msig, nm, miss, data);
+		found |= mfound;
+		/* the connections' status, expiry and timeout */
+		for (uint64_t h = mfound; h != 0; h &= h - 1)
+			rte_prefetch0(&t->cts[data[__builtin_ctzll(h)] >> 1].expires);
 		for (uint16_t j = 0; j < m; j++) {
 			struct rte_mbuf *p = pkts[idx[j]];
 			struct nfv_ct *ct = NULL;

@@ -153,6 +153,30 @@ static inline struct nfv_ct *ct_lookup_sig(struct nfv_ct_table *t, const struct 
 }
 
 /*
+ * The keys a worker's cache did not hold (keys[x], msig[x] for packet
+ * miss[x], x < nm <= 64), looked up in the shared hash at once: each hit's
+ * data goes to data[miss[x]]; returns the packets found, a bit each.
+ */
+static inline uint64_t ct_lookup_misses(const struct nfv_ct_table *t, const void **keys,
+					const hash_sig_t *msig, unsigned int nm,
+					const uint16_t *miss, uint32_t *data)
+{
+	void *mdata[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t mfound = 0, found = 0;
+
+	if (nm == 0 || rte_hash_lookup_with_hash_bulk_data(t->h, keys, (hash_sig_t *)msig, nm,
+							   &mfound, mdata) <= 0)
+		return 0;
+	for (uint64_t h = mfound; h != 0; h &= h - 1) {
+		unsigned int x = __builtin_ctzll(h);
+
+		data[miss[x]] = (uintptr_t)mdata[x];
+		found |= 1ull << miss[x];
+	}
+	return found;
+}
+
+/*
  * A connection's timeout from now on. The stores are skipped when they
  * would change nothing that matters, so that a flow's packets do not dirty
  * its line at every packet (the kernel's __nf_ct_refresh_acct() likewise

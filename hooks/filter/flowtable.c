@@ -379,13 +379,12 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 	const void *keys[FLOW_BULK];
 	hash_sig_t sig[FLOW_BULK], msig[FLOW_BULK];
 	uint32_t data[FLOW_BULK], epoch[FLOW_BULK];
-	void *mdata[FLOW_BULK];
 	uint16_t idx[FLOW_BULK], thoff[FLOW_BULK], miss[FLOW_BULK];
 
 	for (uint16_t off = 0; off < n; off += FLOW_BULK) {
 		uint16_t nb = RTE_MIN(n - off, FLOW_BULK), m = 0, nm = 0;
 		struct nfv_flow_dir *run = NULL;
-		uint64_t run_pk = 0, run_by = 0, found = 0, cached, mfound = 0;
+		uint64_t run_pk = 0, run_by = 0, found = 0, cached;
 
 		for (uint16_t i = off; i < off + nb; i++) {
 			hits[i].l2_len = 0;
@@ -411,14 +410,7 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 			miss[nm++] = j;
 		}
 		cached = found;
-		if (nm != 0 &&
-		    rte_hash_lookup_with_hash_bulk_data(t->h, keys, msig, nm, &mfound, mdata) > 0)
-			for (uint64_t h = mfound; h != 0; h &= h - 1) {
-				unsigned int x = __builtin_ctzll(h);
-
-				data[miss[x]] = (uintptr_t)mdata[x];
-				found |= 1ull << miss[x];
-			}
+		found |= ct_lookup_misses(t, keys, msig, nm, miss, data);
 		/* the connections' and flows' lines, while the first are checked */
 		for (uint64_t h = found; h != 0; h &= h - 1) {
 			uint32_t d = data[__builtin_ctzll(h)];
