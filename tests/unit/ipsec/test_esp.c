@@ -189,6 +189,36 @@ struct rte_mbuf *test_pkt(const uint8_t *data, uint16_t len, uint8_t family)
 	return m;
 }
 
+struct rte_mbuf *test_pkt_copy4(const struct rte_mbuf *m)
+{
+	return test_pkt(rte_pktmbuf_mtod(m, const uint8_t *), m->pkt_len, AF_INET);
+}
+
+void test_gcm_pair(struct test_esp *t, uint32_t spi, const char *src, const char *dst,
+		   bool natt)
+{
+	struct nfv_ipsec_sa_conf c;
+
+	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
+	test_sa_conf(&c, 1, spi, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
+		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, src, dst);
+	c.natt = natt;
+	CU_ASSERT_FATAL(test_pair_add(t, &c, NULL, AF_INET) == 0);
+}
+
+struct rte_mbuf *test_esp_sealed(struct test_esp *t)
+{
+	uint8_t buf[128];
+	uint16_t len = test_build_udp(buf, AF_INET, "10.0.0.1", "10.0.1.1", 1000, 2000, 0);
+	struct rte_mbuf *m = test_pkt(buf, len, AF_INET);
+
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_FATAL(test_run_output(t, m) == NFV_STOLEN);
+	m = test_take(t, NFV_INJECT_LOCAL_OUT);
+	CU_ASSERT_FATAL(m != NULL);
+	return m;
+}
+
 uint16_t test_build_udp(uint8_t *buf, uint8_t family, const char *src,
 			const char *dst, uint16_t sport, uint16_t dport,
 			uint16_t payload_len)

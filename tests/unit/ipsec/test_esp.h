@@ -48,6 +48,17 @@ uint64_t test_drops(struct test_esp *t, unsigned int reason);
 
 /* A packet from bytes with meta->family set. */
 struct rte_mbuf *test_pkt(const uint8_t *data, uint16_t len, uint8_t family);
+/* A copy of an IPv4 packet held in one segment. */
+struct rte_mbuf *test_pkt_copy4(const struct rte_mbuf *m);
+/*
+ * An outbound and an inbound AES-GCM-128 tunnel SA from src to dst with
+ * one key (test_pair_add: what the first seals, the second opens), natt
+ * for UDP encapsulation; fails the test when they cannot be added.
+ */
+void test_gcm_pair(struct test_esp *t, uint32_t spi, const char *src, const char *dst,
+		   bool natt);
+/* A small UDP packet 10.0.0.1 -> 10.0.1.1 as the outbound SA seals it. */
+struct rte_mbuf *test_esp_sealed(struct test_esp *t);
 /* A small IPv4 or IPv6 UDP packet between two addresses. */
 uint16_t test_build_udp(uint8_t *buf, uint8_t family, const char *src,
 			const char *dst, uint16_t sport, uint16_t dport,

@@ -15,39 +15,7 @@
 /* An outbound and an inbound GCM tunnel SA with the same key, and policies. */
 static void bad_setup(struct test_esp *t, bool natt)
 {
-	struct nfv_ipsec_sa_conf c;
-
-	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
-	test_sa_conf(&c, OUT_SA, SPI, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
-		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, "192.0.2.1", "192.0.2.2");
-	c.natt = natt;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
-	c.id = c.reqid = IN_SA;
-	c.dir = NFV_IPSEC_DIR_IN;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, AF_INET,
-				    NFV_IPSEC_PROTECT, OUT_SA) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 2, NFV_IPSEC_DIR_IN, AF_INET,
-				    NFV_IPSEC_PROTECT, IN_SA) == 0);
-}
-
-/* A valid ESP packet from our output path. */
-static struct rte_mbuf *bad_esp(struct test_esp *t)
-{
-	uint8_t buf[128];
-	uint16_t len = test_build_udp(buf, AF_INET, "10.0.0.1", "10.0.1.1", 1000, 2000, 0);
-	struct rte_mbuf *m = test_pkt(buf, len, AF_INET);
-
-	CU_ASSERT_FATAL(m != NULL);
-	CU_ASSERT_FATAL(test_run_output(t, m) == NFV_STOLEN);
-	m = test_take(t, NFV_INJECT_LOCAL_OUT);
-	CU_ASSERT_FATAL(m != NULL);
-	return m;
-}
-
-static struct rte_mbuf *bad_copy(struct rte_mbuf *m)
-{
-	return test_pkt(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len, AF_INET);
+	test_gcm_pair(t, SPI, "192.0.2.1", "192.0.2.2", natt);
 }
 
 /* The input verdict, and the reason counted wherever it was counted. */
@@ -81,23 +49,23 @@ static void test_bad_short_auth_spi(void)
 	struct rte_mbuf *m;
 
 	bad_setup(&t, false);
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	rte_pktmbuf_trim(m, m->pkt_len - 20 - 6);	/* not even an ESP header */
 	set_ip_len(m);
 	expect_drop(&t, m, NFV_DR_ESP_SHORT);
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	rte_pktmbuf_trim(m, m->pkt_len - 20 - 8 - 8 - 10);	/* no room for the ICV */
 	set_ip_len(m);
 	expect_drop(&t, m, NFV_DR_ESP_SHORT);
 
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	rte_pktmbuf_mtod(m, uint8_t *)[m->pkt_len - 1] ^= 1;
 	expect_drop(&t, m, NFV_DR_ESP_AUTH);
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	rte_pktmbuf_mtod(m, uint8_t *)[20 + 16 + 3] ^= 0x80;	/* ciphertext */
 	expect_drop(&t, m, NFV_DR_ESP_AUTH);
 
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	rte_pktmbuf_mtod(m, uint8_t *)[20 + 3] ^= 0x55;	/* SPI */
 	expect_drop(&t, m, NFV_DR_ESP_NO_SA);
 
@@ -113,16 +81,16 @@ static void test_bad_replay(void)
 	struct test_esp t;
 
 	bad_setup(&t, false);
-	old = bad_esp(&t);				/* seq 1 */
-	m = bad_esp(&t);				/* seq 2 */
-	dup = bad_copy(m);
+	old = test_esp_sealed(&t);				/* seq 1 */
+	m = test_esp_sealed(&t);				/* seq 2 */
+	dup = test_pkt_copy4(m);
 	CU_ASSERT_EQUAL(test_run_input(&t, m), NFV_STOLEN);
 	rte_pktmbuf_free(test_take(&t, NFV_INJECT_PRE_ROUTING));
 	expect_drop(&t, dup, NFV_DR_ESP_REPLAY);	/* caught before the crypto */
 	/* two copies in one burst: the second is caught after the ICV */
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	{
-		struct rte_mbuf *pk[2] = { m, bad_copy(m) };
+		struct rte_mbuf *pk[2] = { m, test_pkt_copy4(m) };
 		uint32_t v[2];
 		uint64_t before = test_drops(&t, NFV_DR_ESP_REPLAY);
 
@@ -133,7 +101,7 @@ static void test_bad_replay(void)
 		rte_pktmbuf_free(test_take(&t, NFV_INJECT_PRE_ROUTING));
 	}
 	/* seq 1 is late but inside the window: accepted once */
-	dup = bad_copy(old);
+	dup = test_pkt_copy4(old);
 	CU_ASSERT_EQUAL(test_run_input(&t, old), NFV_STOLEN);
 	rte_pktmbuf_free(test_take(&t, NFV_INJECT_PRE_ROUTING));
 	expect_drop(&t, dup, NFV_DR_ESP_REPLAY);
@@ -213,7 +181,7 @@ static void test_bad_natt(void)
 	struct rte_mbuf *m;
 
 	bad_setup(&t, false);
-	expect_drop(&t, bad_in_udp(bad_esp(&t), NULL, 0), NFV_DR_ESP_NATT);
+	expect_drop(&t, bad_in_udp(test_esp_sealed(&t), NULL, 0), NFV_DR_ESP_NATT);
 	CU_ASSERT_EQUAL(esp_sa_get(t.ips, IN_SA)->stats[0].natt, 1);
 	expect_drop(&t, bad_in_udp(NULL, &keepalive, 1), NFV_DR_ESP_KEEPALIVE);
 	m = bad_in_udp(NULL, ike, sizeof(ike));	/* IKE: not for us */
@@ -223,7 +191,7 @@ static void test_bad_natt(void)
 
 	/* the other way: plain ESP for a NAT-T SA */
 	bad_setup(&t, true);
-	m = bad_esp(&t);
+	m = test_esp_sealed(&t);
 	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, uint8_t *)[9], ESP_IPPROTO_UDP);
 	{
 		uint8_t buf[256];
@@ -247,9 +215,9 @@ static void test_bad_policy(void)
 	bad_setup(&t, false);
 	CU_ASSERT(nfv_ipsec_sp_del(t.ips, NFV_IPSEC_DIR_IN, 2) == 0);
 	CU_ASSERT(test_sp_any(&t, 3, NFV_IPSEC_DIR_IN, AF_INET, NFV_IPSEC_PROTECT, 99) == 0);
-	expect_drop(&t, bad_esp(&t), NFV_DR_ESP_POLICY);	/* wrong reqid */
+	expect_drop(&t, test_esp_sealed(&t), NFV_DR_ESP_POLICY);	/* wrong reqid */
 	CU_ASSERT(nfv_ipsec_sp_del(t.ips, NFV_IPSEC_DIR_IN, 3) == 0);
-	expect_drop(&t, bad_esp(&t), NFV_DR_ESP_POLICY);	/* tunnel, no policy */
+	expect_drop(&t, test_esp_sealed(&t), NFV_DR_ESP_POLICY);	/* tunnel, no policy */
 	CU_ASSERT_EQUAL(esp_sa_get(t.ips, IN_SA)->stats[0].policy, 2);
 	test_esp_teardown(&t);
 }

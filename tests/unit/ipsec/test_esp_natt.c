@@ -27,39 +27,7 @@
 /* Outbound and inbound NAT-T tunnel SAs with one key: the output is the input. */
 static void natt_setup(struct test_esp *t)
 {
-	struct nfv_ipsec_sa_conf c;
-
-	CU_ASSERT_FATAL(test_esp_setup(t) == 0);
-	test_sa_conf(&c, OUT_SA, SPI, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
-		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, PEER, US);
-	c.natt = true;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
-	c.id = c.reqid = IN_SA;
-	c.dir = NFV_IPSEC_DIR_IN;
-	CU_ASSERT_FATAL(nfv_ipsec_sa_add(t->ips, &c) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 1, NFV_IPSEC_DIR_OUT, AF_INET,
-				    NFV_IPSEC_PROTECT, OUT_SA) == 0);
-	CU_ASSERT_FATAL(test_sp_any(t, 2, NFV_IPSEC_DIR_IN, AF_INET,
-				    NFV_IPSEC_PROTECT, IN_SA) == 0);
-}
-
-/* An ESP-in-UDP packet of the outbound SA, as the peer would send it. */
-static struct rte_mbuf *natt_esp(struct test_esp *t)
-{
-	uint8_t buf[128];
-	uint16_t len = test_build_udp(buf, AF_INET, "10.0.0.1", "10.0.1.1", 1000, 2000, 0);
-	struct rte_mbuf *m = test_pkt(buf, len, AF_INET);
-
-	CU_ASSERT_FATAL(m != NULL);
-	CU_ASSERT_FATAL(test_run_output(t, m) == NFV_STOLEN);
-	m = test_take(t, NFV_INJECT_LOCAL_OUT);
-	CU_ASSERT_FATAL(m != NULL);
-	return m;
-}
-
-static struct rte_mbuf *natt_copy(struct rte_mbuf *m)
-{
-	return test_pkt(rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len, AF_INET);
+	test_gcm_pair(t, SPI, PEER, US, true);
 }
 
 /* The packet as the NAT sends it on: another source address and port. */
@@ -120,13 +88,13 @@ static void test_natt_learn(void)
 
 	natt_setup(&t);
 	/* from the SA's peer: nothing to learn */
-	m = natt_esp(&t);
-	old = natt_copy(m);
+	m = test_esp_sealed(&t);
+	old = test_pkt_copy4(m);
 	natt_accept(&t, m);
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
 
 	/* from the NAT's new mapping, but forged (a flipped ciphertext bit) */
-	forged = natt_from(natt_esp(&t), NAT, NAT_PORT);
+	forged = natt_from(test_esp_sealed(&t), NAT, NAT_PORT);
 	rte_pktmbuf_mtod(forged, uint8_t *)[20 + 8 + 8 + 8 + 2] ^= 1;
 	natt_refuse(&t, forged, NFV_DR_ESP_AUTH);
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
@@ -136,15 +104,15 @@ static void test_natt_learn(void)
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
 
 	/* from the new mapping and authentic: learnt */
-	natt_accept(&t, natt_from(natt_esp(&t), NAT, NAT_PORT));
+	natt_accept(&t, natt_from(test_esp_sealed(&t), NAT, NAT_PORT));
 	CU_ASSERT_EQUAL_FATAL(natt_moved(&t, addr, &port), 1);
 	CU_ASSERT_STRING_EQUAL(addr, NAT);
 	CU_ASSERT_EQUAL(port, NAT_PORT);
 
 	/* the newest packet decides: the peer went back */
-	natt_accept(&t, natt_esp(&t));
+	natt_accept(&t, test_esp_sealed(&t));
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 1);	/* a packet from PEER is no note */
-	natt_accept(&t, natt_from(natt_esp(&t), NAT, NAT_PORT + 1));
+	natt_accept(&t, natt_from(test_esp_sealed(&t), NAT, NAT_PORT + 1));
 	CU_ASSERT_EQUAL_FATAL(natt_moved(&t, addr, &port), 1);
 	CU_ASSERT_EQUAL(port, NAT_PORT + 1);
 	test_esp_teardown(&t);
@@ -162,7 +130,7 @@ static void test_natt_update(void)
 	uint32_t seq;
 
 	natt_setup(&t);
-	natt_accept(&t, natt_from(natt_esp(&t), NAT, NAT_PORT));
+	natt_accept(&t, natt_from(test_esp_sealed(&t), NAT, NAT_PORT));
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 1);
 
 	/* charon's update_sa of the inbound SA: the mapping is the SA's now */
@@ -171,12 +139,12 @@ static void test_natt_update(void)
 	inet_pton(AF_INET, US, o.dst.bytes);
 	CU_ASSERT_EQUAL(nfv_ipsec_sa_update(t.ips, IN_SA, &o), 0);
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
-	natt_accept(&t, natt_from(natt_esp(&t), NAT, NAT_PORT));
+	natt_accept(&t, natt_from(test_esp_sealed(&t), NAT, NAT_PORT));
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
 
 	/* ... and of the outbound SA: its packets go to the new mapping, the
 	 * sequence numbers go on */
-	m = natt_esp(&t);
+	m = test_esp_sealed(&t);
 	seq = rte_be_to_cpu_32(*rte_pktmbuf_mtod_offset(m, uint32_t *, 20 + 8 + 4));
 	rte_pktmbuf_free(m);
 	memset(&o, 0, sizeof(o));
@@ -185,7 +153,7 @@ static void test_natt_update(void)
 	inet_pton(AF_INET, NAT, o.dst.bytes);
 	o.natt_dport = NAT_PORT;
 	CU_ASSERT_EQUAL(nfv_ipsec_sa_update(t.ips, OUT_SA, &o), 0);
-	m = natt_esp(&t);
+	m = test_esp_sealed(&t);
 	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	udp = (struct rte_udp_hdr *)(ip + 1);
 	inet_ntop(AF_INET, &ip->dst_addr, addr, sizeof(addr));
