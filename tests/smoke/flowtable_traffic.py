@@ -10,12 +10,12 @@ records every frame the dataplane sends on either (by its source MAC).
 compare fails unless both runs gave the same frames, byte for byte, in the
 same order on each interface.
 """
-import json
 import sys
-import time
 
-from scapy.all import (AsyncSniffer, Ether, ICMP, IP, IPOption_NOP, IPv6, IPv6ExtHdrDestOpt,
-                       Raw, TCP, UDP, conf, sendp)
+from scapy.all import (Ether, ICMP, IP, IPOption_NOP, IPv6, IPv6ExtHdrDestOpt,
+                       Raw, TCP, UDP, conf)
+
+from frame_exchange import compare, send_and_record
 
 conf.verb = 0
 P0, P1 = "02:00:00:00:00:01", "02:00:00:00:01:01"
@@ -103,38 +103,7 @@ def frames(phase):
 
 
 def send(phase, out):
-    sn = AsyncSniffer(iface=["a0", "b0"], store=True,
-                      lfilter=lambda p: Ether in p and p[Ether].src in (P0, P1))
-    sn.start()
-    time.sleep(1)
-    for iface, fr in frames(phase):
-        sendp(fr, iface=iface)
-        time.sleep(0.03)
-    time.sleep(1)
-    got = [[p.sniffed_on, bytes(p).hex()] for p in sn.stop()]
-    with open(out, "w") as fh:
-        json.dump(got, fh)
-    print("phase %s: %d frames sent, %d from the dataplane" % (phase, len(frames(phase)), len(got)))
-
-
-def compare(plain, offload):
-    with open(plain) as fh:
-        x = json.load(fh)
-    with open(offload) as fh:
-        y = json.load(fh)
-    for iface in ("a0", "b0"):
-        xa = [h for i, h in x if i == iface]
-        ya = [h for i, h in y if i == iface]
-        if xa != ya:
-            for k, (p, q) in enumerate(zip(xa, ya)):
-                if p != q:
-                    print("%s frame %d differs:\n plain   %s\n offload %s" % (iface, k, p, q))
-                    break
-            raise SystemExit("%s: %d frames without flow add, %d with, not the same"
-                             % (iface, len(xa), len(ya)))
-    if not x:
-        raise SystemExit("no frame came out")
-    print("same %d frames" % len(x))
+    send_and_record(frames(phase), out, phase, (P0, P1))
 
 
 if __name__ == "__main__":

@@ -19,10 +19,11 @@ sequence numbers with 1, 2, 3...
 """
 import json
 import sys
-import time
 
-from scapy.all import AsyncSniffer, Ether, ICMP, IP, Raw, UDP, conf, sendp
+from scapy.all import Ether, ICMP, IP, Raw, UDP, conf
 from scapy.layers.ipsec import ESP, SecurityAssociation
+
+from frame_exchange import compare, send_and_record
 
 conf.verb = 0
 P0, P1 = "02:00:00:00:00:01", "02:00:00:00:01:01"
@@ -81,39 +82,7 @@ def frames(phase):
 
 
 def send(phase, out):
-    sn = AsyncSniffer(iface=["a0", "b0"], store=True,
-                      lfilter=lambda p: Ether in p and p[Ether].src in (P0, P1))
-    sn.start()
-    time.sleep(1)
-    fr = frames(phase)
-    for iface, f in fr:
-        sendp(f, iface=iface)
-        time.sleep(0.03)
-    time.sleep(1)
-    got = [[p.sniffed_on, bytes(p).hex()] for p in sn.stop()]
-    with open(out, "w") as fh:
-        json.dump(got, fh)
-    print("phase %s: %d frames sent, %d from the dataplane" % (phase, len(fr), len(got)))
-
-
-def compare(plain, offload, none_ok=False):
-    with open(plain) as fh:
-        x = json.load(fh)
-    with open(offload) as fh:
-        y = json.load(fh)
-    for iface in ("a0", "b0"):
-        xa = [h for i, h in x if i == iface]
-        ya = [h for i, h in y if i == iface]
-        if xa != ya:
-            for k, (p, q) in enumerate(zip(xa, ya)):
-                if p != q:
-                    print("%s frame %d differs:\n plain   %s\n offload %s" % (iface, k, p, q))
-                    break
-            raise SystemExit("%s: %d frames without flow add, %d with, not the same"
-                             % (iface, len(xa), len(ya)))
-    if not x and not none_ok:
-        raise SystemExit("no frame came out")
-    print("same %d frames" % len(x))
+    send_and_record(frames(phase), out, phase, (P0, P1))
 
 
 def check(path):
