@@ -39,6 +39,10 @@
 #include "rib.h"
 
 #define IPSEC_POLL_MS 1000		/* the period of the lifetime poll */
+/* new NAT-T mappings: looked at within this of a worker's note, and at
+ * most this often while packets keep coming from the new mapping (every
+ * one of them raises the note until the IKE daemon updates the SA) */
+#define IPSEC_NATT_SCAN_MS 10
 
 static uint64_t poll_cycles(void)
 {
@@ -548,8 +552,9 @@ static void ipsec_acquire_poll(struct nfv_dp *dp, uint64_t now)
  * NAT-T: an inbound SA whose newest authenticated packet came from a new
  * address or port (esp_natt.c) raises one NFV_EVENT_SA_MAPPING per new
  * mapping, as XFRM_MSG_MAPPING does: the IKE daemon updates both SAs of
- * the CHILD_SA (NFV_MSG_IPSEC_SA_UPDATE) and its IKE_SA. Polled with the
- * lifetimes, so at most once a second per SA.
+ * the CHILD_SA (NFV_MSG_IPSEC_SA_UPDATE) and its IKE_SA. Looked at when a
+ * worker says it noted a new mapping (ipsec_natt_scan) and with the
+ * lifetimes once a second; told once per new mapping.
  */
 static void ipsec_mapping_poll(struct nfv_dp *dp, struct dp_sa *sa, uint32_t id)
 {
@@ -583,6 +588,23 @@ static void ipsec_mapping_poll(struct nfv_dp *dp, struct dp_sa *sa, uint32_t id)
 	nfv_events_send(dp, &e);
 }
 
+/* The inbound UDP-encapsulated SAs' notes, when a worker noted a new mapping. */
+static void ipsec_natt_scan(struct nfv_dp *dp, uint64_t now)
+{
+	struct nfv_ipsec_dp *s = dp->ipsec;
+
+	if (now < s->next_natt_scan || !nfv_ipsec_natt_pending(s->ips))
+		return;
+	s->next_natt_scan = now + rte_get_tsc_hz() * IPSEC_NATT_SCAN_MS / 1000;
+	for (unsigned int i = 0; i < s->sa_free.hi; i++) {
+		struct dp_sa *sa = &s->sas[i];
+
+		if (sa->used && !sa->hard_seen && sa->conf.natt &&
+		    sa->conf.dir == NFV_IPSEC_DIR_IN)
+			ipsec_mapping_poll(dp, sa, i);
+	}
+}
+
 /*
  * The SPD classifiers after changes; lifetimes once a second: soft tells
  * the control side (log; nfvpnd rekeys), hard means the SA stopped.
@@ -597,6 +619,7 @@ static void ipsec_poll(struct nfv_dp *dp, uint64_t now)
 	/* the classifier of a large SPD after a batch of changes */
 	nfv_ipsec_spd_sync(s->ips);
 	ipsec_acquire_poll(dp, now);
+	ipsec_natt_scan(dp, now);
 	if (now < s->next_poll)
 		return;
 	s->next_poll = now + poll_cycles();

@@ -59,6 +59,7 @@ struct nfv_ipsec_dp {
 	struct nfv_ipsec *ips;
 	bool registered;
 	uint64_t next_poll;		/* TSC deadline of the lifetime poll */
+	uint64_t next_natt_scan;	/* TSC: the earliest look at new NAT-T mappings */
 	uint32_t next_sp_id;
 	struct dp_sa *sas;		/* [IPSEC_MAX_SA] */
 	uint32_t *sa_refs;		/* [IPSEC_MAX_SA]: policies that name each slot */

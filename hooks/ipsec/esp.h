@@ -150,6 +150,8 @@ struct esp_worker {
 	 */
 	uint64_t *acq_bits;
 	uint8_t acq_pending;
+	/* NAT-T (esp_natt.c): this worker noted a packet from a new mapping */
+	uint8_t natt_pending;
 } __rte_cache_aligned;
 
 /* The module state: priv of its hook entries. */
@@ -198,8 +200,8 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 void esp_sa_free(struct esp_sa *sa);
 
 /* esp_natt.c */
-void esp_natt_peer_seen(struct esp_sa *sa, struct esp_sa_wstats *st, const uint8_t *l3,
-			uint32_t l3_len, uint64_t seq);
+void esp_natt_peer_seen(struct esp_worker *wk, struct esp_sa *sa, struct esp_sa_wstats *st,
+			const uint8_t *l3, uint32_t l3_len, uint64_t seq);
 
 static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
 {

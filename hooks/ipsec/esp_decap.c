@@ -228,8 +228,8 @@ int esp_decap_finish(struct nfv_ipsec *ips, struct esp_op *op,
 	}
 	/* authenticated and in the window: where the peer is now (esp_natt.c) */
 	if (op->natt)
-		esp_natt_peer_seen(sa, st, rte_pktmbuf_mtod(m, const uint8_t *), op->l3_len,
-				   op->seq);
+		esp_natt_peer_seen(&ips->wk[worker], sa, st,
+				   rte_pktmbuf_mtod(m, const uint8_t *), op->l3_len, op->seq);
 	plen = op->len - padlen - 2;
 	for (i = 0; i < padlen; i++) {
 		if (unlikely(op->src[plen + i] != i + 1)) {

@@ -16,7 +16,10 @@
  * replay window (esp_decap_finish), as Linux's XFRM raises
  * XFRM_MSG_MAPPING only then: a forged or replayed packet moves nothing.
  * The control side reads the notes of all workers; the note with the
- * highest sequence number is where the peer is now.
+ * highest sequence number is where the peer is now. A worker that noted
+ * something raises its natt_pending flag, so that the control side looks
+ * at once rather than at its next lifetime poll: every packet until the
+ * IKE daemon updates the SA goes to the old mapping.
  */
 #include <errno.h>
 #include <string.h>
@@ -26,8 +29,8 @@
 #include "esp.h"
 
 /* Worker: l3 is the outer header of an authenticated packet of sa. */
-void esp_natt_peer_seen(struct esp_sa *sa, struct esp_sa_wstats *st, const uint8_t *l3,
-			uint32_t l3_len, uint64_t seq)
+void esp_natt_peer_seen(struct esp_worker *wk, struct esp_sa *sa, struct esp_sa_wstats *st,
+			const uint8_t *l3, uint32_t l3_len, uint64_t seq)
 {
 	const struct esp_sa_outer *o = esp_sa_outer(sa);
 	size_t alen = sa->family == AF_INET ? 4 : 16;
@@ -46,6 +49,26 @@ void esp_natt_peer_seen(struct esp_sa *sa, struct esp_sa_wstats *st, const uint8
 	p->seq = seq;
 	rte_smp_wmb();
 	__atomic_store_n(&p->gen, p->gen + 1, __ATOMIC_RELEASE);
+	/* after the note: whoever sees the flag sees the note; stored only
+	 * when clear, so the line stays this worker's while it is set */
+	if (!__atomic_load_n(&wk->natt_pending, __ATOMIC_RELAXED))
+		__atomic_store_n(&wk->natt_pending, 1, __ATOMIC_RELEASE);
+}
+
+bool nfv_ipsec_natt_pending(struct nfv_ipsec *ips)
+{
+	bool any = false;
+
+	for (unsigned int w = 0; w < ips->nb_workers; w++) {
+		struct esp_worker *wk = &ips->wk[w];
+
+		if (!__atomic_load_n(&wk->natt_pending, __ATOMIC_ACQUIRE))
+			continue;
+		/* cleared before the notes are read: a later note raises it again */
+		__atomic_store_n(&wk->natt_pending, 0, __ATOMIC_SEQ_CST);
+		any = true;
+	}
+	return any;
 }
 
 /* Control side: a consistent copy of a worker's note. */

@@ -156,6 +156,11 @@ int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ips
  */
 int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr *addr,
 			    uint16_t *port);
+/*
+ * true when some worker noted a packet from a new NAT-T mapping since the
+ * last call (which clears that): time to look at the SAs' notes.
+ */
+bool nfv_ipsec_natt_pending(struct nfv_ipsec *ips);
 
 /*
  * ACQUIRE: the SA slots that outbound PROTECT policies named while the

@@ -92,6 +92,7 @@ static void test_natt_learn(void)
 	old = test_pkt_copy4(m);
 	natt_accept(&t, m);
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
+	CU_ASSERT_FALSE(nfv_ipsec_natt_pending(t.ips));
 
 	/* from the NAT's new mapping, but forged (a flipped ciphertext bit) */
 	forged = natt_from(test_esp_sealed(&t), NAT, NAT_PORT);
@@ -102,9 +103,13 @@ static void test_natt_learn(void)
 	/* an authentic packet replayed from elsewhere */
 	natt_refuse(&t, natt_from(old, NAT, NAT_PORT), NFV_DR_ESP_REPLAY);
 	CU_ASSERT_EQUAL(natt_moved(&t, addr, &port), 0);
+	CU_ASSERT_FALSE(nfv_ipsec_natt_pending(t.ips));
 
-	/* from the new mapping and authentic: learnt */
+	/* from the new mapping and authentic: learnt, and the worker's flag
+	 * calls the control side at once (cleared by the look) */
 	natt_accept(&t, natt_from(test_esp_sealed(&t), NAT, NAT_PORT));
+	CU_ASSERT_TRUE(nfv_ipsec_natt_pending(t.ips));
+	CU_ASSERT_FALSE(nfv_ipsec_natt_pending(t.ips));
 	CU_ASSERT_EQUAL_FATAL(natt_moved(&t, addr, &port), 1);
 	CU_ASSERT_STRING_EQUAL(addr, NAT);
 	CU_ASSERT_EQUAL(port, NAT_PORT);
