@@ -16,9 +16,10 @@
  * An inbound SA whose destination moves (our address, MOBIKE) is keyed
  * in the SAD by it: the new key is added before the header changes, and
  * the previous one stays for the module's move grace (packets already on
- * their way to it) until the lifetime poll retires it, as XFRM would
- * only with a second state; both keys find the same SA, so the replay
- * window and counters are one.
+ * their way to it) until the lifetime poll retires it (XFRM deletes the
+ * state and adds it anew: packets to the old address are dropped at
+ * once); both keys find the same SA, so the replay window and counters
+ * are one.
  *
  * Learning: for an inbound UDP-encapsulated SA, the worker notes the
  * outer source of a packet that came from elsewhere than the SA's peer,
@@ -137,11 +138,11 @@ static int esp_natt_move_key(struct nfv_ipsec *ips, struct esp_sa *sa, const uin
 		sa->moved_tsc = rte_get_tsc_cycles() + ips->move_grace_tsc;
 		return 0;
 	}
-	/* a third destination within the grace: the oldest one goes now */
-	esp_natt_moved_retire(ips, sa);
 	rc = esp_sad_add_dst(ips->sad, sa, dst);
 	if (rc < 0)
 		return rc == -EEXIST ? -EADDRINUSE : rc;
+	/* a third destination within the grace: the oldest one goes now */
+	esp_natt_moved_retire(ips, sa);
 	memset(sa->moved_from, 0, sizeof(sa->moved_from));
 	memcpy(sa->moved_from, sa->outer->dst, alen);
 	sa->moved_tsc = rte_get_tsc_cycles() + ips->move_grace_tsc;

@@ -227,13 +227,16 @@ static void test_mobike_refused(void)
 		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, PEER, US2);
 	CU_ASSERT_EQUAL_FATAL(nfv_ipsec_sa_add(t.ips, &c), 0);
 	twin = t.ips->sas[3];
+	/* moved once (US's key in its grace), refused the second time */
+	CU_ASSERT_EQUAL(mob_update(&t, IN_SA, PEER, US3, false), 0);
 	CU_ASSERT_EQUAL(mob_update(&t, IN_SA, PEER, US2, false), -EADDRINUSE);
 	CU_ASSERT(mob_sad(&t, US) == in);
+	CU_ASSERT(mob_sad(&t, US3) == in);
 	CU_ASSERT(mob_sad(&t, US2) == twin);
 	CU_ASSERT_EQUAL(nfv_ipsec_sa_info(t.ips, IN_SA, &info), 0);
-	inet_pton(AF_INET, US, us);
+	inet_pton(AF_INET, US3, us);
 	CU_ASSERT_EQUAL(memcmp(info.dst, us, 4), 0);
-	test_in_accept(&t, test_esp_sealed(&t));
+	test_in_accept(&t, test_esp_sealed(&t));	/* to US: still in the grace */
 
 	CU_ASSERT_EQUAL(mob_update(&t, 40, PEER, US, false), -ENOENT);
 	CU_ASSERT_EQUAL(mob_update(&t, 1000, PEER, US, false), -ENOENT);
