@@ -435,12 +435,13 @@ struct nfv_msg_ipsec_sp_add {
 };
 
 /*
- * NFV_MSG_IPSEC_SA_UPDATE: the SA's new outer addresses and NAT-T UDP
- * ports (NAT-T port floating, MOBIKE; XFRM's XFRM_MSG_UPDSA of an SA's
- * addresses and encapsulation). Keys, sequence numbers, replay window,
- * counters and lifetimes stay; no packet of the SA is lost or sent with
- * half the old header. The family and the use of UDP encapsulation
- * cannot change, nor an inbound SA's destination (its SAD key).
+ * NFV_MSG_IPSEC_SA_UPDATE: the SA's new outer addresses, UDP encapsulation
+ * and NAT-T UDP ports (NAT-T port floating, MOBIKE; XFRM's XFRM_MSG_UPDSA
+ * of an SA's addresses and encapsulation). Keys, sequence numbers, replay
+ * window, counters and lifetimes stay; no packet of the SA is lost or
+ * sent with half the old header. An inbound SA whose destination (its
+ * SAD key) moves takes packets to the previous one for a grace period
+ * too (2 s). The family cannot change.
  */
 struct nfv_msg_ipsec_sa_update {
 	char name[NFV_NAME_MAX];
@@ -448,7 +449,7 @@ struct nfv_msg_ipsec_sa_update {
 	struct nfv_addr dst;
 	uint16_t natt_sport;		/* host order; 0: 4500 */
 	uint16_t natt_dport;
-	uint8_t natt;			/* must be the SA's */
+	uint8_t natt;			/* UDP encapsulation, on or off */
 	uint8_t pad[3];
 };
 

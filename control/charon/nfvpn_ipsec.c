@@ -374,9 +374,15 @@ METHOD(kernel_ipsec_t, add_sa, status_t, private_nfvpn_ipsec_t *this,
 
 /*
  * NAT-T port floating and MOBIKE: the dataplane swaps the SA's outer
- * header in one step (no packet lost or sent half updated); keys,
- * sequence numbers and counters stay. It cannot turn UDP encapsulation
- * on or off, change the family or an inbound SA's destination.
+ * header in one step (no packet lost or sent half updated), addresses and
+ * UDP encapsulation alike; keys, sequence numbers and counters stay. An
+ * inbound SA whose destination moves (our address) is found by the new
+ * one and, for a grace period, by the old one (kernel-netlink deletes the
+ * XFRM state and adds it anew with the replay state copied: break before
+ * make). The family cannot change: NOT_SUPPORTED makes charon reinstall
+ * the old policies and keep the CHILD_SA where it was. Around this charon
+ * reinstalls the policies with the new addresses (child_sa.c update());
+ * ours name the SA, whose header is the tunnel's endpoints.
  */
 METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_update_sa_t *data)
@@ -387,11 +393,11 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
 	int family;
 
 	family = data->new_src->get_family(data->new_src);
-	if (data->new_encap != data->encap ||
-	    family != data->new_dst->get_family(data->new_dst) ||
+	if (family != data->new_dst->get_family(data->new_dst) ||
 	    family != id->dst->get_family(id->dst)) {
-		DBG1(DBG_KNL, "nfvpn: SA %.8x: UDP encapsulation or the address family "
-		     "cannot change", ntohl(id->spi));
+		DBG1(DBG_KNL, "nfvpn: SA %.8x: the address family cannot change (%#H == %#H "
+		     "to %#H == %#H)", ntohl(id->spi), id->src, id->dst, data->new_src,
+		     data->new_dst);
 		return NOT_SUPPORTED;
 	}
 	host_bytes(data->new_src, src);
@@ -403,8 +409,8 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
 		if (nfvpn_dp_sa_update(this->dp, sa->name, family, src, dst, data->new_encap,
 				       data->new_src->get_port(data->new_src),
 				       data->new_dst->get_port(data->new_dst)) == 0) {
-			DBG1(DBG_KNL, "nfvpn: SA %s now %#H == %#H", sa->name, data->new_src,
-			     data->new_dst);
+			DBG1(DBG_KNL, "nfvpn: SA %s now %#H == %#H%s", sa->name, data->new_src,
+			     data->new_dst, data->new_encap ? " (UDP)" : "");
 			sa->dst->destroy(sa->dst);
 			sa->dst = data->new_dst->clone(data->new_dst);
 			status = SUCCESS;

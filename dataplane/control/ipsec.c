@@ -445,8 +445,9 @@ int nfv_ipsec_ctl_sa_del(struct nfv_dp *dp, const char *name, char *why, size_t 
 
 /*
  * NAT-T port floating, MOBIKE: the module swaps the SA's outer header in
- * one store (esp_natt.c). An outbound SA's path MTU stays the one taken
- * when it was added.
+ * one store (esp_natt.c), UDP encapsulation included; an inbound SA that
+ * moves keeps its previous destination a grace period. An outbound SA's
+ * path MTU stays the one taken when it was added.
  */
 int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_update *u,
 			    char *why, size_t len)
@@ -454,34 +455,34 @@ int nfv_ipsec_ctl_sa_update(struct nfv_dp *dp, const struct nfv_msg_ipsec_sa_upd
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	struct dp_sa *sa = sa_find(s, u->name);
 	struct nfv_ipsec_sa_outer o = {
-		.src = u->src, .dst = u->dst,
+		.src = u->src, .dst = u->dst, .natt = u->natt != 0,
 		.natt_sport = u->natt_sport, .natt_dport = u->natt_dport,
 	};
+	char a[NFV_ADDR_FMT_MAX];
 	int ret;
 
 	if (sa == NULL) {
 		snprintf(why, len, "no SA \"%s\"", u->name);
 		return -ENOENT;
 	}
-	if (!!u->natt != sa->conf.natt) {
-		snprintf(why, len, "SA \"%s\": UDP encapsulation cannot be turned %s",
-			 u->name, u->natt ? "on" : "off");
-		return -EOPNOTSUPP;
-	}
 	ret = nfv_ipsec_sa_update(s->ips, (uint32_t)(sa - s->sas), &o);
 	if (ret == -EAFNOSUPPORT)
-		snprintf(why, len, "SA \"%s\": the address family cannot change", u->name);
-	else if (ret == -EADDRNOTAVAIL)
-		snprintf(why, len, "SA \"%s\": an inbound SA's destination cannot change",
-			 u->name);
+		snprintf(why, len, "SA \"%s\": the address family cannot change (%s to %s)",
+			 u->name, sa->conf.dst.family == AF_INET ? "IPv4" : "IPv6",
+			 sa->conf.dst.family == AF_INET ? "IPv6" : "IPv4");
+	else if (ret == -EADDRINUSE)
+		snprintf(why, len, "SA \"%s\": another inbound SA has SPI %#x to %s",
+			 u->name, sa->conf.spi, nfv_addr_fmt(&u->dst, a, sizeof(a)));
+	else if (ret < 0)
+		snprintf(why, len, "SA \"%s\": %s", u->name, strerror(-ret));
 	if (ret < 0)
 		return ret;
 	sa->conf.src = u->src;
 	sa->conf.dst = u->dst;
-	if (sa->conf.natt) {
-		sa->conf.natt_sport = u->natt_sport;
-		sa->conf.natt_dport = u->natt_dport;
-	}
+	sa->conf.natt = o.natt;
+	/* as the policy file's: 0 is 4500 */
+	sa->conf.natt_sport = u->natt_sport ? u->natt_sport : 4500;
+	sa->conf.natt_dport = u->natt_dport ? u->natt_dport : 4500;
 	dp->generation++;
 	/* an offloaded flow may carry the old header's SA state */
 	nfv_filter_ctl_flows_invalidate(dp);

@@ -56,7 +56,7 @@ struct esp_sa_wstats {
 
 enum esp_sa_flags {
 	ESP_SA_ESN = 1u << 0,
-	ESP_SA_NATT = 1u << 1,
+	/* 1u << 1: UDP encapsulation is the outer header's (esp_sa_outer.natt) */
 	ESP_SA_TUNNEL = 1u << 2,
 	ESP_SA_AEAD = 1u << 3,
 	ESP_SA_OUT = 1u << 4,
@@ -88,12 +88,17 @@ struct esp_keys {
 	uint8_t opad[64] __rte_aligned(16);
 } __rte_cache_aligned;
 
-/* What an outbound packet's outer header is made of. */
+/*
+ * What an outbound packet's outer header is made of; inbound, dst is the
+ * SAD key and natt whether packets must come in UDP. One update (MOBIKE,
+ * NAT-T) replaces all of it at once.
+ */
 struct esp_sa_outer {
 	uint8_t src[16];
 	uint8_t dst[16];
 	uint16_t natt_sport;	/* network order */
 	uint16_t natt_dport;
+	uint8_t natt;		/* UDP encapsulation, RFC 3948 */
 };
 
 struct esp_sa {
@@ -132,6 +137,14 @@ struct esp_sa {
 	struct esp_keys keys;
 	/* what outer points to; the other one is written by the control side only */
 	struct esp_sa_outer outer_slot[2];
+	/*
+	 * Control side only. Inbound, after the destination moved (MOBIKE):
+	 * the previous destination, whose SAD key still finds the SA until
+	 * moved_tsc (TSC; 0: no such key), so that packets on their way to
+	 * it are not lost (esp_natt.c).
+	 */
+	uint8_t moved_from[16];
+	uint64_t moved_tsc;
 	/* outbound: next sequence number; the one field workers share */
 	uint64_t seq __rte_cache_aligned;
 	struct esp_sa_wstats stats[NFV_MAX_WORKERS];
@@ -174,6 +187,7 @@ struct nfv_ipsec {
 	/* set once at init */
 	uint32_t max_sa;
 	unsigned int nb_workers;
+	uint64_t move_grace_tsc;	/* nfv_ipsec_conf.move_grace_ms in TSC cycles */
 	int socket_id;
 	struct rte_rcu_qsbr *qsbr;
 	IMB_MGR *mgr[NFV_MAX_WORKERS];	/* one per worker */
@@ -194,7 +208,7 @@ struct nfv_ipsec {
 
 /* esp_sa.c */
 void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
-		      const struct nfv_addr *dst, uint16_t sport, uint16_t dport);
+		      const struct nfv_addr *dst, bool natt, uint16_t sport, uint16_t dport);
 int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		  struct esp_sa **out);
 void esp_sa_free(struct esp_sa *sa);
@@ -202,6 +216,7 @@ void esp_sa_free(struct esp_sa *sa);
 /* esp_natt.c */
 void esp_natt_peer_seen(struct esp_worker *wk, struct esp_sa *sa, struct esp_sa_wstats *st,
 			const uint8_t *l3, uint32_t l3_len, uint64_t seq);
+void esp_natt_moved_retire(struct nfv_ipsec *ips, struct esp_sa *sa);
 
 static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
 {
@@ -225,6 +240,10 @@ struct esp_sad *esp_sad_create(const char *name, uint32_t max, int socket);
 void esp_sad_free(struct esp_sad *sad);
 int esp_sad_add(struct esp_sad *sad, struct esp_sa *sa);
 int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos);
+/* the same with another destination than the SA's own: a moved SA's keys */
+int esp_sad_add_dst(struct esp_sad *sad, struct esp_sa *sa, const uint8_t *dst);
+int esp_sad_del_dst(struct esp_sad *sad, struct esp_sa *sa, const uint8_t *dst,
+		    int32_t *pos);
 void esp_sad_reclaim(struct esp_sad *sad, int32_t pos);
 struct esp_sa *esp_sad_lookup(const struct esp_sad *sad, uint32_t spi,
 			      uint8_t family, const uint8_t *dst);
@@ -363,7 +382,7 @@ struct esp_op {
 	uint8_t encrypt;
 	uint8_t ok;		/* crypto done and, on decrypt, ICV matched */
 	uint8_t failed;		/* the library refused the job */
-	uint8_t natt;		/* input: came in UDP */
+	uint8_t natt;		/* came in UDP; output: goes out in UDP */
 	uint8_t icv_saved;	/* icv_save holds the received ICV */
 	uint8_t icv_save[ESP_ICV_MAX];	/* CBC + ESN decrypt: the received ICV */
 	uint8_t tag[ESP_ICV_MAX];

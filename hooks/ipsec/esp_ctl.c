@@ -36,6 +36,8 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->nb_workers = conf->nb_workers;
 	ips->max_sa = conf->max_sa ? conf->max_sa : 1024;
 	ips->qsbr = conf->qsbr;
+	ips->move_grace_tsc = (uint64_t)(conf->move_grace_ms ? conf->move_grace_ms : 2000) *
+		rte_get_tsc_hz() / 1000;
 	ips->socket_id = conf->socket_id;
 	ips->too_big = conf->too_big;
 	ips->too_big_arg = conf->too_big_arg;
@@ -176,7 +178,7 @@ int nfv_ipsec_sa_add(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *conf
 int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id)
 {
 	struct esp_sa *sa;
-	int32_t pos = -1;
+	int32_t pos = -1, moved_pos = -1;
 
 	if (id >= ips->max_sa || ips->sas[id] == NULL)
 		return -ENOENT;
@@ -185,11 +187,16 @@ int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id)
 	__atomic_store_n(&ips->sas[id], NULL, __ATOMIC_RELEASE);
 	if (!(sa->flags & ESP_SA_OUT))
 		esp_sad_del(ips->sad, sa, &pos);
+	/* and its previous destination's key, after a move (esp_natt.c) */
+	if (sa->moved_tsc != 0)
+		esp_sad_del_dst(ips->sad, sa, sa->moved_from, &moved_pos);
 	/* 2. wait for the workers that found it before */
 	esp_ctl_synchronize(ips);
-	/* 3. now nobody holds it: give back the slot, wipe, free */
+	/* 3. now nobody holds it: give back the slots, wipe, free */
 	if (pos >= 0)
 		esp_sad_reclaim(ips->sad, pos);
+	if (moved_pos >= 0)
+		esp_sad_reclaim(ips->sad, moved_pos);
 	esp_sa_free(sa);
 	return 0;
 }
@@ -253,6 +260,9 @@ int nfv_ipsec_sa_poll(struct nfv_ipsec *ips, uint32_t id, unsigned int *events)
 	if (id >= ips->max_sa || ips->sas[id] == NULL)
 		return -ENOENT;
 	sa = ips->sas[id];
+	/* a moved SA's previous destination, once its grace is over */
+	if (sa->moved_tsc != 0 && now >= sa->moved_tsc)
+		esp_natt_moved_retire(ips, sa);
 	esp_sa_sum(sa, &s);
 	*events = 0;
 	for (w = 0; w < NFV_MAX_WORKERS; w++)

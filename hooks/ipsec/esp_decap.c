@@ -120,7 +120,7 @@ int esp_decap_prepare(struct rte_mbuf *m, const struct esp_in_hdr *h, struct esp
 
 	if (unlikely(sa == NULL))
 		return NFV_DR_ESP_NO_SA;
-	if (unlikely(!!(sa->flags & ESP_SA_NATT) != (esp_off != h->l3))) {
+	if (unlikely(esp_sa_outer(sa)->natt != (esp_off != h->l3))) {
 		sa->stats[worker].natt++;
 		return NFV_DR_ESP_NATT;
 	}

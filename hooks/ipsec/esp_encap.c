@@ -103,9 +103,9 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	bool tunnel = sa->flags & ESP_SA_TUNNEL;
-	bool natt = sa->flags & ESP_SA_NATT;
-	/* one load: addresses and ports of the same update */
+	/* one load: addresses, encapsulation and ports of the same update */
 	const struct esp_sa_outer *outer = esp_sa_outer(sa);
+	bool natt = outer->natt;
 	uint8_t family = meta->family, proto, nh, ip_proto;
 	uint32_t l3_len = 0, nh_off = 0, plen, pad, hlen, esp_off, total, i;
 	uint8_t *p, *esp, *trailer;
@@ -185,6 +185,7 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 	op->m = m;
 	op->sa = sa;
 	op->encrypt = 1;
+	op->natt = natt;	/* finish: the header this packet got */
 	op->frag_mtu = 0;
 	op->icv_saved = 0;
 	op->seq = seq;
@@ -237,7 +238,7 @@ void esp_encap_finish(struct esp_op *op)
 	struct esp_sa *sa = op->sa;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 
-	if ((sa->flags & ESP_SA_NATT) && sa->family == AF_INET6) {
+	if (op->natt && sa->family == AF_INET6) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(p + op->esp_off - 8);
 
 		udp->dgram_cksum = rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)p, udp);

@@ -24,7 +24,7 @@ uint32_t esp_mtu_inner_max(const struct esp_sa *sa, uint32_t l3_len)
 	uint32_t fixed, room;
 
 	fixed = ESP_HDR_LEN + sa->iv_len + sa->icv_len +
-		(sa->flags & ESP_SA_NATT ? 8 : 0) +
+		(esp_sa_outer(sa)->natt ? 8 : 0) +
 		(sa->flags & ESP_SA_TUNNEL ? (sa->family == AF_INET ? 20 : 40) : 0);
 	if (sa->mtu <= fixed + sa->align + (sa->flags & ESP_SA_TUNNEL ? 0 : l3_len))
 		return 0;

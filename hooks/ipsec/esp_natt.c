@@ -1,14 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * NAT-T port floating (RFC 3948, RFC 7296 2.23) and address updates of an
- * SA (MOBIKE): the SA's outer header changes, its keys, sequence numbers,
- * replay window and counters stay.
+ * SA (MOBIKE, RFC 4555): the SA's outer header changes, its keys, sequence
+ * numbers, replay window and counters stay.
  *
  * Updating: the SA holds two outer slots and a pointer to the one in
  * use. The control side writes the other slot, publishes it with one
  * release store and waits a grace period before it may write the old one
  * again: a packet is built from the old header or the new one, never from
- * half of each, and none is lost (the SA is never unpublished).
+ * half of each, and none is lost (the SA is never unpublished). The slot
+ * holds the addresses, the UDP ports and whether there is UDP at all, so
+ * that encapsulation turns on or off (MOBIKE moving behind a NAT or out
+ * of it) in the same store.
+ *
+ * An inbound SA whose destination moves (our address, MOBIKE) is keyed
+ * in the SAD by it: the new key is added before the header changes, and
+ * the previous one stays for the module's move grace (packets already on
+ * their way to it) until the lifetime poll retires it (XFRM deletes the
+ * state and adds it anew: packets to the old address are dropped at
+ * once); both keys find the same SA, so the replay window and counters
+ * are one.
  *
  * Learning: for an inbound UDP-encapsulated SA, the worker notes the
  * outer source of a packet that came from elsewhere than the SA's peer,
@@ -25,6 +36,7 @@
 #include <string.h>
 
 #include <rte_atomic.h>
+#include <rte_cycles.h>
 
 #include "esp.h"
 
@@ -103,7 +115,7 @@ int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr 
 	if (id >= ips->max_sa || ips->sas[id] == NULL)
 		return -ENOENT;
 	sa = ips->sas[id];
-	if ((sa->flags & (ESP_SA_NATT | ESP_SA_OUT)) != ESP_SA_NATT)
+	if ((sa->flags & ESP_SA_OUT) || !sa->outer->natt)
 		return 0;
 	for (w = 0; w < ips->nb_workers; w++)
 		if (esp_natt_note_read(&sa->stats[w].peer, &n) && n.seq > best.seq)
@@ -120,26 +132,71 @@ int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr 
 	return 1;
 }
 
+/* Control side: the previous destination's SAD key of a moved inbound SA goes. */
+void esp_natt_moved_retire(struct nfv_ipsec *ips, struct esp_sa *sa)
+{
+	int32_t pos;
+
+	if (sa->moved_tsc == 0)
+		return;
+	sa->moved_tsc = 0;
+	if (esp_sad_del_dst(ips->sad, sa, sa->moved_from, &pos) < 0)
+		return;
+	esp_ctl_synchronize(ips);
+	esp_sad_reclaim(ips->sad, pos);
+}
+
+/*
+ * Inbound SA sa moves to dst: its key for dst is added (make), the
+ * current one becomes the previous one (break after the grace). Moving
+ * back to the previous destination within its grace swaps the two.
+ */
+static int esp_natt_move_key(struct nfv_ipsec *ips, struct esp_sa *sa, const uint8_t *dst)
+{
+	size_t alen = sa->family == AF_INET ? 4 : 16;
+	int rc;
+
+	if (sa->moved_tsc != 0 && memcmp(dst, sa->moved_from, alen) == 0) {
+		memcpy(sa->moved_from, sa->outer->dst, alen);
+		sa->moved_tsc = rte_get_tsc_cycles() + ips->move_grace_tsc;
+		return 0;
+	}
+	rc = esp_sad_add_dst(ips->sad, sa, dst);
+	if (rc < 0)
+		return rc == -EEXIST ? -EADDRINUSE : rc;
+	/* a third destination within the grace: the oldest one goes now */
+	esp_natt_moved_retire(ips, sa);
+	memset(sa->moved_from, 0, sizeof(sa->moved_from));
+	memcpy(sa->moved_from, sa->outer->dst, alen);
+	sa->moved_tsc = rte_get_tsc_cycles() + ips->move_grace_tsc;
+	return 0;
+}
+
 int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ipsec_sa_outer *c)
 {
 	struct esp_sa_outer *next;
 	struct esp_sa *sa;
+	int rc;
 
 	if (id >= ips->max_sa || ips->sas[id] == NULL)
 		return -ENOENT;
 	sa = ips->sas[id];
+	/* the headers' sizes and the SAD key's family are the SA's */
 	if (c->src.family != sa->family || c->dst.family != sa->family)
 		return -EAFNOSUPPORT;
-	/* the SAD finds an inbound SA by its destination: ours, fixed */
+	/* 1. inbound, a new destination: its SAD key first, the old one stays */
 	if (!(sa->flags & ESP_SA_OUT) &&
-	    memcmp(c->dst.bytes, sa->outer->dst, sa->family == AF_INET ? 4 : 16) != 0)
-		return -EADDRNOTAVAIL;
-	/* 1. the slot no worker reads: the previous update waited for that */
+	    memcmp(c->dst.bytes, sa->outer->dst, sa->family == AF_INET ? 4 : 16) != 0) {
+		rc = esp_natt_move_key(ips, sa, c->dst.bytes);
+		if (rc < 0)
+			return rc;
+	}
+	/* 2. the slot no worker reads: the previous update waited for that */
 	next = sa->outer == &sa->outer_slot[0] ? &sa->outer_slot[1] : &sa->outer_slot[0];
-	esp_sa_outer_set(next, &c->src, &c->dst, c->natt_sport, c->natt_dport);
-	/* 2. one store: a packet sees the whole old header or the whole new one */
+	esp_sa_outer_set(next, &c->src, &c->dst, c->natt, c->natt_sport, c->natt_dport);
+	/* 3. one store: a packet sees the whole old header or the whole new one */
 	__atomic_store_n(&sa->outer, next, __ATOMIC_RELEASE);
-	/* 3. once no worker holds the old slot, the next update may write it */
+	/* 4. once no worker holds the old slot, the next update may write it */
 	esp_ctl_synchronize(ips);
 	return 0;
 }

@@ -168,13 +168,14 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 	sa->align = a->align;
 	sa->key_len = a->key_len;
 	sa->icv_len = a->aead ? a->icv_len : nfv_ipsec_auths[c->auth].icv_len;
-	sa->flags = (c->esn ? ESP_SA_ESN : 0) | (c->natt ? ESP_SA_NATT : 0) |
+	sa->flags = (c->esn ? ESP_SA_ESN : 0) |
 		(c->mode == NFV_IPSEC_MODE_TUNNEL ? ESP_SA_TUNNEL : 0) |
 		(a->aead ? ESP_SA_AEAD : 0) |
 		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0) |
 		(c->no_replay ? ESP_SA_NO_REPLAY : 0);
 	sa->mtu = c->dir == NFV_IPSEC_DIR_OUT ? c->mtu : 0;
-	esp_sa_outer_set(&sa->outer_slot[0], &c->src, &c->dst, c->natt_sport, c->natt_dport);
+	esp_sa_outer_set(&sa->outer_slot[0], &c->src, &c->dst, c->natt, c->natt_sport,
+			 c->natt_dport);
 	sa->outer = &sa->outer_slot[0];
 	sa->soft = c->soft;
 	sa->hard = c->hard;
@@ -206,8 +207,9 @@ err_free:
 }
 
 void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
-		      const struct nfv_addr *dst, uint16_t sport, uint16_t dport)
+		      const struct nfv_addr *dst, bool natt, uint16_t sport, uint16_t dport)
 {
+	o->natt = natt;
 	memcpy(o->src, src->bytes, sizeof(o->src));
 	memcpy(o->dst, dst->bytes, sizeof(o->dst));
 	o->natt_sport = rte_cpu_to_be_16(sport ? sport : ESP_NATT_PORT);

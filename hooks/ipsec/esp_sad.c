@@ -72,28 +72,39 @@ void esp_sad_free(struct esp_sad *sad)
 	rte_free(sad);
 }
 
-int esp_sad_add(struct esp_sad *sad, struct esp_sa *sa)
+int esp_sad_add_dst(struct esp_sad *sad, struct esp_sa *sa, const uint8_t *dst)
 {
 	struct esp_sad_key k;
 
-	esp_sad_key(&k, sa->spi, sa->family, esp_sa_outer(sa)->dst);
+	esp_sad_key(&k, sa->spi, sa->family, dst);
 	if (rte_hash_lookup(sad->h, &k) >= 0)
 		return -EEXIST;
 	return rte_hash_add_key_data(sad->h, &k, sa);
 }
 
+int esp_sad_add(struct esp_sad *sad, struct esp_sa *sa)
+{
+	return esp_sad_add_dst(sad, sa, esp_sa_outer(sa)->dst);
+}
+
 /* Unpublishes; *pos is to be given to esp_sad_reclaim() after the grace period. */
-int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos)
+int esp_sad_del_dst(struct esp_sad *sad, struct esp_sa *sa, const uint8_t *dst,
+		    int32_t *pos)
 {
 	struct esp_sad_key k;
 	int32_t rc;
 
-	esp_sad_key(&k, sa->spi, sa->family, esp_sa_outer(sa)->dst);
+	esp_sad_key(&k, sa->spi, sa->family, dst);
 	rc = rte_hash_del_key(sad->h, &k);
 	if (rc < 0)
 		return rc;
 	*pos = rc;
 	return 0;
+}
+
+int esp_sad_del(struct esp_sad *sad, struct esp_sa *sa, int32_t *pos)
+{
+	return esp_sad_del_dst(sad, sa, esp_sa_outer(sa)->dst, pos);
 }
 
 void esp_sad_reclaim(struct esp_sad *sad, int32_t pos)

@@ -80,6 +80,12 @@ struct nfv_ipsec_conf {
 	/* the grace period used for SAs and policies; NULL: the hook table's */
 	struct rte_rcu_qsbr *qsbr;
 	/*
+	 * After an inbound SA's destination moved (MOBIKE), how long packets
+	 * to the previous one are still taken, in ms; 0: 2000. The previous
+	 * key goes at the first nfv_ipsec_sa_poll() after it.
+	 */
+	uint32_t move_grace_ms;
+	/*
 	 * Optional, called on the worker for a packet that does not fit an
 	 * SA's mtu and cannot be fragmented, before it is dropped: the caller
 	 * sends the ICMP error (mtu is the largest inner packet that fits).
@@ -137,14 +143,19 @@ int nfv_ipsec_sa_del(struct nfv_ipsec *ips, uint32_t id);
 struct nfv_ipsec_sa_outer {
 	struct nfv_addr src;
 	struct nfv_addr dst;
+	bool natt;			/* UDP encapsulation */
 	uint16_t natt_sport;
 	uint16_t natt_dport;
 };
 /*
  * Changes SA id's outer header (NAT-T port floating, MOBIKE) without a
  * packet lost or sent with half of it: keys, sequence numbers, replay
- * window, counters and lifetimes stay. -EAFNOSUPPORT: another family;
- * -EADDRNOTAVAIL: an inbound SA's destination (the SAD key) cannot move.
+ * window, counters and lifetimes stay. Any address may move and UDP
+ * encapsulation be turned on or off. An inbound SA whose destination
+ * moves (the SAD key) is found by the new one from now on and by the
+ * previous one too for move_grace_ms (nfv_ipsec_conf), make before
+ * break. -EAFNOSUPPORT: another family (the SA's headers are sized by
+ * it); -EADDRINUSE: another inbound SA has this SPI and new destination.
  * Waits a grace period.
  */
 int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ipsec_sa_outer *c);

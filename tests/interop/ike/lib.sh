@@ -92,6 +92,7 @@ ike_logs() {
 }
 
 # ike_site: the site-to-site topology, the dataplane and both charons.
+# IKE_DP_ADDRESSES: more lines for the policy's addresses (mobike_test).
 #
 #   netns lan                 netns dp                                  netns peer
 #   lan0 10.1.0.2 -- dp1 == p1 [nfvpn-dataplane] p0 == dp0 -- peer0 192.0.2.2
@@ -113,13 +114,14 @@ ike_site() {
 	ip -n "$LAN" addr add 10.1.0.2/24 dev lan0
 	ip -n "$LAN" route add default via 10.1.0.1
 
+	local nl=$'\n'
 	cat > "$WORK/policy.yaml" <<EOP
 ports:
   - { name: p0, device: "net_af_packet_ike0,iface=dp0", mac: "02:00:00:00:00:01", promiscuous: true, exception_ifname: nfv-p0 }
   - { name: p1, device: "net_af_packet_ike1,iface=dp1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }
 addresses:
   - { port: p0, address: 192.0.2.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
+  - { port: p1, address: 10.1.0.1/24 }${IKE_DP_ADDRESSES:+$nl$IKE_DP_ADDRESSES}
 routes:
   - { dst: 10.2.0.0/24, via: 192.0.2.2 }
   - { dst: 10.3.0.0/24, via: 192.0.2.2 }	# road warriors' pool
@@ -154,7 +156,9 @@ ike_certs() {
 }
 
 # ike_swconf NAME ESP AUTH [CHILD_EXTRA]: charon NAME's swanctl.conf; AUTH
-# psk or pubkey (ike_certs first); CHILD_EXTRA: more lines for the CHILD_SA
+# psk or pubkey (ike_certs first); CHILD_EXTRA: more lines for the CHILD_SA.
+# IKE_LOCAL_ADDRS, IKE_REMOTE_ADDRS: other local_addrs and remote_addrs
+# (mobike_test: %any, the address a peer moved to)
 ike_swconf() {
 	local name=$1 esp=$2 auth=$3 extra=${4:-} la ra lts rts other certs=
 	if [ "$name" = nfvpn ]; then
@@ -163,6 +167,7 @@ ike_swconf() {
 		# IKE_PEER_ADDR: the peer's own address behind a NAT (natt_test)
 		la=${IKE_PEER_ADDR:-192.0.2.2} ra=192.0.2.1 lts=10.2.0.0/24 rts=10.1.0.0/24 other=nfvpn
 	fi
+	la=${IKE_LOCAL_ADDRS:-$la} ra=${IKE_REMOTE_ADDRS:-$ra}
 	[ "$auth" = pubkey ] && certs="certs = $name.crt"
 	cat > "$(swanctl_dir "$name")/swanctl.conf" <<EOC
 connections {

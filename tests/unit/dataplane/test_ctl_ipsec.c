@@ -628,6 +628,23 @@ static void test_limits_from_policy(void)
 	ctl_fake_fini(&f);
 }
 
+/* Whether SA name is listed with UDP encapsulation; -1: not listed. */
+static int sa_natt_of(const char *name)
+{
+	const struct nfv_msg_ipsec_sa *l;
+	struct ctl_resp r;
+	int natt = -1;
+	uint32_t n;
+
+	CU_ASSERT_EQUAL_FATAL(ctl_call(&f, c, NFV_MSG_IPSEC_SAS, NULL, 0, &r), 0);
+	l = ctl_list(&r, sizeof(*l), &n);
+	for (uint32_t i = 0; l != NULL && i < n; i++)
+		if (strcmp(l[i].name, name) == 0)
+			natt = l[i].natt;
+	ctl_resp_free(&r);
+	return natt;
+}
+
 /* NFV_MSG_IPSEC_SA_UPDATE: the new addresses and ports, listed; refusals. */
 static void test_sa_update(void)
 {
@@ -672,7 +689,7 @@ static void test_sa_update(void)
 	}
 	ctl_resp_free(&r);
 
-	/* the inbound SA: its peer moves, its own address (the SAD key) cannot */
+	/* the inbound SA: its peer moves, and its own address (the SAD key, MOBIKE) */
 	strcpy(u.name, "in-natt");
 	u.src = ctl_addr("10.0.0.9");
 	u.dst = ctl_addr("10.0.0.1");
@@ -680,13 +697,25 @@ static void test_sa_update(void)
 	u.natt_dport = 4500;
 	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
 	u.dst = ctl_addr("10.0.0.3");
-	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EADDRNOTAVAIL,
-		"an inbound SA's destination cannot change");
-	/* UDP encapsulation neither on nor off; the family stays; a name */
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
+	/* another inbound SA with that SPI at the new destination: refused */
+	s = sa("in-twin", 0x3002, NFV_IPSEC_DIR_IN);
+	s.dst = ctl_addr("10.0.0.4");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_ADD, &s, sizeof(s));
+	u.dst = ctl_addr("10.0.0.4");
+	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EADDRINUSE,
+		"another inbound SA has SPI 0x3002 to 10.0.0.4");
+	/* UDP encapsulation turned on, then off again, listed */
 	strcpy(u.name, "plain");
+	u.src = ctl_addr("10.0.0.1");
 	u.dst = ctl_addr("10.0.0.2");
-	CTL_ERR(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u), -EOPNOTSUPP,
-		"UDP encapsulation cannot be turned on");
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
+	CU_ASSERT_EQUAL(sa_natt_of("plain"), 1);
+	u.natt = 0;
+	CTL_OK(&f, c, NFV_MSG_IPSEC_SA_UPDATE, &u, sizeof(u));
+	CU_ASSERT_EQUAL(sa_natt_of("plain"), 0);
+	u.natt = 1;
+	/* the family stays; a name */
 	strcpy(u.name, "out-natt");
 	u.src = ctl_addr("2001:db8::1");
 	u.dst = ctl_addr("2001:db8::2");

@@ -206,6 +206,29 @@ void test_gcm_pair(struct test_esp *t, uint32_t spi, const char *src, const char
 	CU_ASSERT_FATAL(test_pair_add(t, &c, NULL, AF_INET) == 0);
 }
 
+/* Accepted: the inner packet reaches PRE_ROUTING. */
+void test_in_accept(struct test_esp *t, struct rte_mbuf *m)
+{
+	CU_ASSERT_EQUAL_FATAL(test_run_input(t, m), NFV_STOLEN);
+	m = test_take(t, NFV_INJECT_PRE_ROUTING);
+	CU_ASSERT_FATAL(m != NULL);
+	rte_pktmbuf_free(m);
+}
+
+void test_in_refuse(struct test_esp *t, struct rte_mbuf *m, unsigned int reason)
+{
+	uint64_t before = test_drops(t, reason);
+	uint32_t v = test_run_input(t, m);
+
+	if (v == NFV_STOLEN) {
+		CU_ASSERT_EQUAL(test_drops(t, reason), before + 1);
+	} else {
+		CU_ASSERT_EQUAL(v, NFV_DROP_REASON(reason));
+		rte_pktmbuf_free(m);
+	}
+	CU_ASSERT_EQUAL(t->table->inject[0][NFV_INJECT_PRE_ROUTING].n, 0);
+}
+
 struct rte_mbuf *test_esp_sealed(struct test_esp *t)
 {
 	uint8_t buf[128];

@@ -57,6 +57,9 @@ struct rte_mbuf *test_pkt_copy4(const struct rte_mbuf *m);
  */
 void test_gcm_pair(struct test_esp *t, uint32_t spi, const char *src, const char *dst,
 		   bool natt);
+/* Input of m: its inner packet reaches PRE_ROUTING; or it is dropped for reason. */
+void test_in_accept(struct test_esp *t, struct rte_mbuf *m);
+void test_in_refuse(struct test_esp *t, struct rte_mbuf *m, unsigned int reason);
 /* A small UDP packet 10.0.0.1 -> 10.0.1.1 as the outbound SA seals it. */
 struct rte_mbuf *test_esp_sealed(struct test_esp *t);
 /* A small IPv4 or IPv6 UDP packet between two addresses. */
@@ -80,6 +83,7 @@ int test_policy_in_register(void);
 int test_spd_acl_register(void);
 int test_bulk_register(void);
 int test_natt_register(void);
+int test_mobike_register(void);
 int test_acquire_register(void);
 int test_ike_register(void);
 int test_flow_register(void);
