@@ -964,6 +964,42 @@ static void test_chains6(void)
 	nfv_ct_table_destroy(t);
 }
 
+/* A map whose data is an address range and a port range (16 bytes):
+ * the destination NAT picks within both. */
+static void test_map_ranges(void)
+{
+	struct nfv_ct_table *t = ct_new(64);
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *rs = NULL;
+	struct tp d = tcp("10.141.11.4", 4000, false, "192.168.1.1", 20);
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	uint32_t a;
+	uint16_t port;
+	char err[512] = "";
+
+	cfg.ct = t;
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(
+		"table ip nat { chain pre { type nat hook prerouting priority dstnat;\n"
+		"  dnat to ip saddr . tcp dport map { 10.141.11.4 . 20 : "
+		"10.141.10.0/24 . 8888-8999 }\n }\n}\n", &cfg, &rs, err, sizeof(err)), 0);
+	if (rs == NULL)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_FATAL(rs != NULL);
+	m = tp_build(&d);
+	CU_ASSERT_FATAL(track(t, m) != NULL);
+	CU_ASSERT_EQUAL(nat_run(rs, NFV_INET_PRE_ROUTING, m), NFV_ACCEPT);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	a = ntohl(ip->dst_addr);
+	port = ntohs(((struct rte_tcp_hdr *)(ip + 1))->dst_port);
+	CU_ASSERT(a >= ntohl(ip4("10.141.10.0")) && a <= ntohl(ip4("10.141.10.255")));
+	CU_ASSERT(port >= 8888 && port <= 8999);
+	CU_ASSERT(csums_ok(m));
+	rte_pktmbuf_free(m);
+	nfv_filter_ruleset_free(rs);
+	nfv_ct_table_destroy(t);
+}
+
 /* What compiles: nat chains, snat/dnat/masquerade/redirect of both
  * families; the prefix (netmap) flag not. */
 static void test_compile(void)
@@ -1014,6 +1050,15 @@ static void test_compile(void)
 		fprintf(stderr, "%s\n", err);
 	nfv_filter_ruleset_free(rs);
 	rs = NULL;
+	/* map data of an address range and a port range (16 bytes) */
+	CU_ASSERT_EQUAL(ft_ruleset_from_text(
+		"table ip nat { chain pre { type nat hook prerouting priority dstnat;\n"
+		"  dnat to ip saddr . tcp dport map { 10.141.11.4 . 20 : "
+		"10.141.10.0/24 . 8888-8999 }\n }\n}\n", &cfg, &rs, err, sizeof(err)), 0);
+	if (rs == NULL)
+		fprintf(stderr, "%s\n", err);
+	nfv_filter_ruleset_free(rs);
+	rs = NULL;
 	CU_ASSERT_EQUAL(ft_ruleset_from_text(
 		"table ip nat { chain post { type nat hook postrouting priority srcnat;\n"
 		"  snat ip prefix to ip saddr map { 10.0.0.0/24 : 192.168.2.0/24 }\n }\n}\n",
@@ -1041,6 +1086,7 @@ int main(int argc, char **argv)
 		{ "IPv6: an ICMPv6 error translated inside and out", test_icmp6_error },
 		{ "IPv6: masquerade's source address selection", test_saddr6 },
 		{ "IPv6: ip6 and inet nat chains through the NAT entries", test_chains6 },
+		{ "a map of address and port ranges", test_map_ranges },
 		{ "nat chains and statements compile, both families", test_compile });
 	return nfv_test_run();
 }
