@@ -322,8 +322,8 @@ static bool icmp_header(struct rte_mbuf *m, uint32_t *hl, uint32_t *len)
 static bool icmp_csum(struct rte_mbuf *m, uint32_t hl, uint32_t len)
 {
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t acc = 0;
 	uint16_t sum;
+	uint32_t acc;
 
 	base[hl + 2] = base[hl + 3] = 0;
 	if (rte_raw_cksum_mbuf(m, hl, len, &sum))

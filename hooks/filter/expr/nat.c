@@ -43,9 +43,8 @@ enum {
 static int nat_emit(struct fcompiler *c, uint8_t manip, uint8_t kind, uint32_t flags,
 		    uint32_t family, const uint32_t regs[4])
 {
-	uint8_t alen = family == NFPROTO_IPV6 ? 16 : 4;
-
 	struct finsn *i = fc_emit(c, FOP_NAT);
+	uint8_t alen = family == NFPROTO_IPV6 ? 16 : 4;
 	uint8_t pmin = FREG_NONE, pmax = FREG_NONE;
 	int ret = 0;
 
@@ -123,16 +122,18 @@ static bool nat_port_range(const struct nfv_filter_ruleset *rs, const struct fin
 			   struct nat_range *r)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
-	const uint8_t *ip6 = rte_pktmbuf_mtod(p->m, const uint8_t *);
 	static const uint8_t loopback6[16] = { [15] = 1 };
+	const uint8_t *daddr6;
 	uint32_t a;
 
 	if (p->nfproto == NFPROTO_IPV6) {
+		/* the packet's destination, as the kernel reads ipv6_hdr()->daddr */
+		daddr6 = rte_pktmbuf_mtod_offset(p->m, const uint8_t *, 24);
 		if (i->b == NAT_KIND_REDIR && st->hook == NFV_INET_LOCAL_OUT)
 			memcpy(r->min_addr, loopback6, 16);
 		else if (i->b == NAT_KIND_REDIR ?
-			 !nat_ipv6_redirect_addr(rs->cfg.ifaces, meta->iport, ip6 + 24, r->min_addr) :
-			 !nat_ipv6_saddr(rs->cfg.ifaces, meta->oport, ip6 + 24, r->min_addr))
+			 !nat_ipv6_redirect_addr(rs->cfg.ifaces, meta->iport, daddr6, r->min_addr) :
+			 !nat_ipv6_saddr(rs->cfg.ifaces, meta->oport, daddr6, r->min_addr))
 			return false;
 	} else {
 		a = i->b == NAT_KIND_REDIR && st->hook == NFV_INET_LOCAL_OUT ?
