@@ -65,9 +65,10 @@ static int filter_sa_get(const void *ctx, uint32_t id, struct nfv_filter_sa *out
 
 /*
  * meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1;
- * masquerade and redirect the port's address: its first IPv4 address in
- * the policy, as route.c makes it the port's (the routes module runs
- * after this one, so it is read from the policy).
+ * masquerade and redirect the port's addresses: its first IPv4 address in
+ * the policy, as route.c makes it the port's, and its first IPv6 ones
+ * (hooks/filter/nat_saddr.c chooses among them) (the routes module runs
+ * after this one, so they are read from the policy).
  */
 static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 {
@@ -84,9 +85,17 @@ static void ifaces_fill(const struct nfv_dp *dp, struct nfv_filter_ifaces *ifs)
 		const struct nfv_policy_address *a = &pol->addresses[i];
 		int port = nfv_port_by_name(dp, a->port);
 
-		if (port >= 0 && port < ifs->nb_ports && a->prefix.addr.family == AF_INET &&
-		    ifs->port[port].ip4 == 0)
+		if (port < 0 || port >= ifs->nb_ports)
+			continue;
+		if (a->prefix.addr.family == AF_INET && ifs->port[port].ip4 == 0)
 			memcpy(&ifs->port[port].ip4, a->prefix.addr.bytes, 4);
+		if (a->prefix.addr.family == AF_INET6 &&
+		    ifs->port[port].nb_ip6 < NFV_FILTER_PORT_IP6) {
+			uint8_t k = ifs->port[port].nb_ip6++;
+
+			memcpy(ifs->port[port].ip6[k].addr, a->prefix.addr.bytes, 16);
+			ifs->port[port].ip6[k].plen = a->prefix.len;
+		}
 	}
 }
 

@@ -73,6 +73,9 @@ enum fset_kind {
 	FSET_CONCAT_RANGES,	/* per-field [lo, hi], scanned */
 };
 
+/* map data of up to 32 bytes (an IPv6 address and a port: 20) */
+#define FSET_DATA_WORDS_MAX 8
+
 struct fset {
 	char name[64];
 	char table[64];
@@ -82,13 +85,14 @@ struct fset {
 	uint8_t field_len[16];	/* concatenation, 4-byte aligned each */
 	uint16_t key_len;	/* bytes, multiple of 4 not required */
 	uint16_t data_len;	/* bytes of data per element; 0 for sets */
+	uint8_t data_words;	/* data's stride in words, 2 to FSET_DATA_WORDS_MAX */
 	bool vmap;
 	bool objmap;		/* NFT_SET_OBJECT: data[2 * i] is an index in rs->objs */
 	uint32_t obj_type;	/* its NFT_OBJECT_* */
 	uint32_t nb;
 	uint8_t *lo;		/* nb * key_len */
 	uint8_t *hi;
-	uint32_t *data;		/* nb * data words: vmap {code, target} */
+	uint32_t *data;		/* nb * data_words: vmap {code, target} */
 	uint64_t *expires;	/* nb, in nfv_hook_state.now units (0: never);
 				 * NULL when no element times out */
 	char **chains;		/* vmap jump/goto targets, objmap object names,

@@ -32,17 +32,10 @@
 /* NF_NAT_MAX_ATTEMPTS */
 #define NAT_MAX_ATTEMPTS 128
 
-static uint32_t addr_of(const struct nfv_ct_tuple *t, enum nat_manip manip)
+/* the address the manip changes: 16 bytes, an IPv4 one zero padded */
+static uint8_t *addr_of(struct nfv_ct_tuple *t, enum nat_manip manip)
 {
-	uint32_t a;
-
-	memcpy(&a, manip == NAT_MANIP_SRC ? t->src : t->dst, 4);
-	return a;
-}
-
-static void addr_set(struct nfv_ct_tuple *t, enum nat_manip manip, uint32_t a)
-{
-	memcpy(manip == NAT_MANIP_SRC ? t->src : t->dst, &a, 4);
+	return manip == NAT_MANIP_SRC ? t->src : t->dst;
 }
 
 static bool is_icmp(const struct nfv_ct_tuple *t)
@@ -83,10 +76,9 @@ static bool l4_in_range(const struct nfv_ct_tuple *t, enum nat_manip manip,
 /* in_range(): the source part of t is within r */
 static bool src_in_range(const struct nfv_ct_tuple *t, const struct nat_range *r)
 {
-	uint32_t a = rte_be_to_cpu_32(addr_of(t, NAT_MANIP_SRC));
-
+	/* network order, zero padded: memcmp() orders both families */
 	if (r->flags & NF_NAT_RANGE_MAP_IPS &&
-	    (a < rte_be_to_cpu_32(r->min_addr) || a > rte_be_to_cpu_32(r->max_addr)))
+	    (memcmp(t->src, r->min_addr, 16) < 0 || memcmp(t->src, r->max_addr, 16) > 0))
 		return false;
 	if (!(r->flags & NF_NAT_RANGE_PROTO_SPECIFIED))
 		return true;
@@ -103,26 +95,49 @@ static bool used_tuple(struct nfv_ct_table *t, const struct nfv_ct_tuple *tuple,
 	return ct_tuple_taken(t, &reply, ct);
 }
 
-/* find_best_ips_proto() for IPv4: one address, or one hashed from the tuple */
+/*
+ * find_best_ips_proto(): one address, or one hashed from the tuple into
+ * the range, a 32-bit word at a time (one for IPv4, four for IPv6); once
+ * a word is below the range's maximum, the words after it take any value.
+ */
 static void best_ip(struct nfv_ct_tuple *tuple, const struct nat_range *r,
 		    enum nat_manip manip)
 {
-	uint32_t words[4], j, minip, dist;
+	unsigned int words = tuple->family == AF_INET6 ? 4 : 1;
+	bool persistent = r->flags & NF_NAT_RANGE_PERSISTENT;
+	uint8_t *var = addr_of(tuple, manip);
+	uint32_t src[4], w, lo, hi, j, minip = 0, dist = ~0u;
+	bool full = false;
 
 	if (!(r->flags & NF_NAT_RANGE_MAP_IPS))
 		return;
-	if (r->min_addr == r->max_addr) {
-		addr_set(tuple, manip, r->min_addr);
+	if (memcmp(r->min_addr, r->max_addr, 16) == 0) {
+		memcpy(var, r->min_addr, 16);
 		return;
 	}
-	memcpy(words, tuple->src, sizeof(words));
-	memcpy(&j, tuple->dst, 4);
-	j = rte_jhash_32b(words, 4, r->flags & NF_NAT_RANGE_PERSISTENT ? 0 : j);
-	minip = rte_be_to_cpu_32(r->min_addr);
-	dist = rte_be_to_cpu_32(r->max_addr) - minip + 1;
-	/* reciprocal_scale(); a range of all addresses (dist 0) wraps to all */
-	addr_set(tuple, manip, rte_cpu_to_be_32(minip + (dist ?
-		 (uint32_t)(((uint64_t)j * dist) >> 32) : j)));
+	memcpy(src, tuple->src, sizeof(src));
+	memcpy(&w, tuple->dst + 4 * (words - 1), 4);
+	j = rte_jhash_32b(src, 4, persistent ? 0 : w);
+	for (unsigned int k = 0; k < words; k++) {
+		memcpy(&lo, r->min_addr + 4 * k, 4);
+		memcpy(&hi, r->max_addr + 4 * k, 4);
+		if (!full) {
+			minip = rte_be_to_cpu_32(lo);
+			dist = rte_be_to_cpu_32(hi) - minip + 1;
+		} else {
+			minip = 0;
+			dist = ~0u;
+		}
+		/* reciprocal_scale(); a word of all values (dist 0) wraps to all */
+		w = rte_cpu_to_be_32(minip + (dist ? (uint32_t)(((uint64_t)j * dist) >> 32) : j));
+		memcpy(var + 4 * k, &w, 4);
+		if (w != hi)
+			full = true;
+		if (!persistent) {
+			memcpy(&w, tuple->dst + 4 * k, 4);
+			j ^= w;
+		}
+	}
 }
 
 /* nf_nat_l4proto_unique_tuple(), the start of the search hashed (see above) */
@@ -291,7 +306,7 @@ uint32_t nat_null_binding(struct nfv_ct_table *t, struct nfv_ct *ct, enum nat_ma
 	const struct nfv_ct_tuple *rep = &ct->tuple[IP_CT_DIR_REPLY];
 	struct nat_range r = { .flags = NF_NAT_RANGE_MAP_IPS };
 
-	r.min_addr = r.max_addr = addr_of(rep, manip == NAT_MANIP_SRC ? NAT_MANIP_DST :
-						NAT_MANIP_SRC);
+	memcpy(r.min_addr, manip == NAT_MANIP_SRC ? rep->dst : rep->src, 16);
+	memcpy(r.max_addr, r.min_addr, 16);
 	return nat_setup(t, ct, &r, manip);
 }

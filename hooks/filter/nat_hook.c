@@ -10,8 +10,8 @@
  * then rewritten from its connection; an ICMP error RELATED to one is
  * translated inside and out. Packets without a connection pass untouched.
  *
- * IPv4 only: an inet nat chain does not run for IPv6 packets (ip6 nat is
- * refused at compile time, nft_index.c).
+ * Both families, as nf_nat_ipv4_ops[] and nf_nat_ipv6_ops[]: a packet
+ * runs the nat chains of its family's tables (ip or ip6) and of inet ones.
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -36,7 +36,9 @@ static uint32_t nat_chains(const struct nfv_filter_ruleset *rs, struct rte_mbuf 
 
 	fpkt_init(&p, m);	/* on error: no transport header */
 	for (uint16_t k = 0; k < rs->nb_nat_base[state->hook]; k++) {
-		if (rs->chains[base[k]].family == NFPROTO_IPV6)
+		uint32_t family = rs->chains[base[k]].family;
+
+		if (family != NFPROTO_INET && family != p.nfproto)
 			continue;
 		v = fchain_eval(rs, base[k], &p, state, NULL, 0, NULL);
 		if (NFV_VERDICT(v) != NFV_ACCEPT)
@@ -56,12 +58,12 @@ static uint32_t nat_one(const struct nfv_filter_ruleset *rs, struct nfv_ct_table
 	uint32_t done = manip == NAT_MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE;
 	uint32_t v;
 
-	if (ct == NULL || meta->family != AF_INET)
+	if (ct == NULL)
 		return NFV_ACCEPT;
 	switch (meta->ct_info) {
 	case IP_CT_RELATED:
 	case IP_CT_RELATED_REPLY:
-		if (rte_pktmbuf_mtod(m, const uint8_t *)[9] == IPPROTO_ICMP)
+		if (nat_is_icmp(m))
 			return nat_icmp_reply_translation(m, ct, meta->ct_dir, manip) ?
 			       NFV_ACCEPT : NFV_DROP_REASON(NFV_DR_NAT_MANGLE);
 		/* fall through */

@@ -5,8 +5,10 @@
  * stored in the connection as its changed reply tuple and the status bits
  * IPS_SRC_NAT / IPS_DST_NAT (+ _DONE); every packet of both directions is
  * then rewritten from the connection (nat_manip.c, nf_nat_packet()), ICMP
- * errors about it inside and out (nf_nat_icmp_reply_translation()). The
- * nat chains run from the NAT hook entries (nat_hook.c). IPv4 only.
+ * errors about it inside and out (nf_nat_icmp_reply_translation(),
+ * nf_nat_icmpv6_reply_translation()). The nat chains run from the NAT
+ * hook entries (nat_hook.c). IPv4 and IPv6 share every step; only the
+ * header rewrite (nat_manip.c) and the address choice's word count differ.
  */
 #ifndef NFV_NAT_PRIV_H
 #define NFV_NAT_PRIV_H
@@ -28,11 +30,12 @@ enum nat_manip {
 	((hook) == NFV_INET_PRE_ROUTING || (hook) == NFV_INET_LOCAL_OUT ? \
 	 NAT_MANIP_DST : NAT_MANIP_SRC)
 
-/* struct nf_nat_range2 for IPv4: addresses and ports in network order */
+/* struct nf_nat_range2: addresses and ports in network order, an IPv4
+ * address in the first 4 bytes and the rest 0, as a tuple holds it */
 struct nat_range {
 	uint32_t flags;		/* NF_NAT_RANGE_* */
-	uint32_t min_addr;
-	uint32_t max_addr;
+	uint8_t min_addr[16];
+	uint8_t max_addr[16];
 	uint16_t min_proto;
 	uint16_t max_proto;
 };
@@ -52,9 +55,21 @@ void nat_unique_tuple(struct nfv_ct_table *t, struct nfv_ct_tuple *tuple,
 		      const struct nfv_ct_tuple *orig, const struct nat_range *r,
 		      const struct nfv_ct *ct, enum nat_manip manip);
 
+/* nat_saddr.c: the address of the ports' (ifs) that masquerade takes for
+ * daddr out of oport, or redirect of iport; false: none */
+struct nfv_filter_ifaces;
+bool nat_ipv6_saddr(const struct nfv_filter_ifaces *ifs, uint16_t oport,
+		    const uint8_t *daddr, uint8_t *saddr);
+bool nat_ipv6_redirect_addr(const struct nfv_filter_ifaces *ifs, uint16_t iport,
+			    const uint8_t *daddr, uint8_t *addr);
+
 /* nat_manip.c; false: the packet could not be rewritten (drop it) */
 bool nat_packet(struct rte_mbuf *m, const struct nfv_ct *ct, uint8_t dir,
 		enum nat_manip manip);
+/* The packet is ICMP (IPv4) or ICMPv6 past its extension headers
+ * (IPv6): what nf_nat_ipv4_fn() and nf_nat_ipv6_fn() translate as an
+ * error when it is RELATED. */
+bool nat_is_icmp(struct rte_mbuf *m);
 bool nat_icmp_reply_translation(struct rte_mbuf *m, const struct nfv_ct *ct,
 				uint8_t dir, enum nat_manip manip);
 /* RFC 1624 incremental update of the checksum at sum (network order) for

@@ -44,10 +44,6 @@ static int index_chain(struct fcompiler *c, struct nftnl_chain *ch)
 			return fc_error(c, -EOPNOTSUPP, "hook %d not supported",
 					fc->hook);
 		if (!strcmp(type, "nat")) {
-			/* IPv6 NAT: not here (nat_hook.c), said rather than ignored */
-			if (c->family == NFPROTO_IPV6)
-				return fc_error(c, -EOPNOTSUPP, "IPv6 NAT (a nat chain "
-						"in an ip6 table) is not supported");
 			if (fc->hook == NFV_INET_FORWARD)
 				return fc_error(c, -EOPNOTSUPP,
 						"a nat chain at hook forward");

@@ -30,6 +30,7 @@ struct nfv_ct_table;
 
 #define NFV_FILTER_MAX_PORTS 64
 #define NFV_IFNAMSIZ 16
+#define NFV_FILTER_PORT_IP6 4	/* IPv6 addresses a port offers NAT */
 
 /* What meta iif/iifname/oif/oifname see; the dataplane fills it. */
 struct nfv_filter_ifaces {
@@ -41,6 +42,13 @@ struct nfv_filter_ifaces {
 		uint16_t mtu;			/* what "rt mtu" computes with */
 		uint32_t ip4;			/* masquerade's and redirect's address,
 						 * network order; 0: none */
+		uint8_t nb_ip6;			/* IPv6 ones, in the policy's order:
+						 * masquerade picks by source address
+						 * selection, redirect by scope */
+		struct {
+			uint8_t addr[16];
+			uint8_t plen;
+		} ip6[NFV_FILTER_PORT_IP6];
 	} port[NFV_FILTER_MAX_PORTS];
 };
 

@@ -29,7 +29,7 @@ struct elem {
 	const uint8_t *key;
 	const uint8_t *key_end;	/* pipapo: inclusive end */
 	bool end;		/* NFT_SET_ELEM_INTERVAL_END: exclusive end */
-	uint32_t data[2];
+	uint32_t data[FSET_DATA_WORDS_MAX];
 	const char *chain;	/* vmap jump/goto, objmap object */
 	uint64_t expires;	/* 0: never */
 };
@@ -103,7 +103,7 @@ static int emit(struct fset *s, const uint8_t *lo, const uint8_t *hi,
 	}
 	memcpy(s->lo + (size_t)s->nb * s->key_len, lo, s->key_len);
 	memcpy(s->hi + (size_t)s->nb * s->key_len, hi, s->key_len);
-	memcpy(s->data + (size_t)s->nb * 2, data, 8);
+	memcpy(s->data + (size_t)s->nb * s->data_words, data, s->data_words * 4u);
 	s->nb++;
 	return 0;
 }
@@ -191,6 +191,14 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 		s->vmap = nftnl_set_get_u32(ns, NFTNL_SET_DATA_TYPE) == NFT_DATA_VERDICT;
 		s->data_len = s->vmap ? 0 : nftnl_set_get_u32(ns, NFTNL_SET_DATA_LEN);
 	}
+	/* two words at least: a verdict map's {code, target}; an IPv6
+	 * address and port (NAT) take five */
+	if (s->data_len > FSET_DATA_WORDS_MAX * 4) {
+		snprintf(err, errlen, "table %s: set %s: map data of %u bytes not supported",
+			 s->table, s->name, s->data_len);
+		return -EOPNOTSUPP;
+	}
+	s->data_words = RTE_MAX(2u, (s->data_len + 3u) / 4);
 	if (flags & NFT_SET_OBJECT) {
 		/* a map of named objects: "counter name ip saddr map { ... }" */
 		s->objmap = true;
@@ -295,7 +303,7 @@ int fset_build(struct fset *s, struct nftnl_set *ns, uint64_t now, uint64_t hz,
 		ret = -EINVAL;
 	s->lo = malloc((size_t)(n + 1) * s->key_len);
 	s->hi = malloc((size_t)(n + 1) * s->key_len);
-	s->data = malloc((size_t)(n + 1) * 8);
+	s->data = malloc((size_t)(n + 1) * s->data_words * 4);
 	if (s->vmap || s->objmap)
 		s->chains = calloc(n + 1, sizeof(char *));
 	if (timeouts)
@@ -355,7 +363,7 @@ static inline const uint32_t *fset_catchall(const struct fset *s, uint64_t now)
 {
 	if (!s->catchall || elem_expired(s, s->nb, now))
 		return NULL;
-	return &s->data[s->nb * 2];
+	return &s->data[s->nb * s->data_words];
 }
 
 /*
@@ -392,7 +400,7 @@ const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 	if (s->kind == FSET_CONCAT_RANGES) {
 		for (uint32_t i = 0; i < s->nb; i++)
 			if (concat_in(s, key, i) && !elem_expired(s, i, now))
-				return &s->data[i * 2];
+				return &s->data[i * s->data_words];
 		return fset_catchall(s, now);
 	}
 	/* last element whose lo <= key */
@@ -409,5 +417,5 @@ const uint32_t *fset_lookup(const struct fset *s, const void *key, uint64_t now)
 	if (memcmp(key, s->hi + (size_t)lo * s->key_len, s->key_len) > 0 ||
 	    elem_expired(s, lo, now))
 		return fset_catchall(s, now);
-	return &s->data[lo * 2];
+	return &s->data[lo * s->data_words];
 }

@@ -44,10 +44,12 @@ refused meta-skgid 'meta skgid 0 drop'
 refused ct-label 'ct label 127 drop'
 refused meta-cgroup 'meta cgroup 5 drop'
 refused ct-event 'ct event set new'
-# NAT: IPv6 NAT is refused by both (tests/interop/nft/nat/*.nft is taken)
+# NAT: both take IPv6 NAT (tests/interop/nft/nat/*.nft and those below)
+# and refuse the prefix (netmap) flag
 NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
-nat_refused() {	# nat_refused NAME FAMILY RULE
-	cat > "$WORK/$1.nft" <<EOR
+mkdir -p "$WORK/taken"
+nat_ruleset() {	# nat_ruleset FILE FAMILY RULE
+	cat > "$1" <<EOR
 table $2 r {
 	chain c {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -56,8 +58,11 @@ table $2 r {
 }
 EOR
 }
-nat_refused nat-ip6-masquerade ip6 'masquerade'
-nat_refused nat-snat-ip6 inet 'snat ip6 to 2001:db8::1'
+nat_ruleset "$WORK/taken/nat-ip6-masquerade.nft" ip6 'masquerade'
+nat_ruleset "$WORK/taken/nat-snat-ip6.nft" inet 'meta l4proto tcp snat ip6 to [2001:db8::1]:1000-2000'
+nat_ruleset "$WORK/taken/nat-snat-ip6-range.nft" ip6 'snat to 2001:db8::1-2001:db8::1:0:9 persistent'
+nat_ruleset "$WORK/nat-netmap.nft" ip \
+	'snat ip prefix to ip saddr map { 10.0.0.0/24 : 192.168.2.0/24 }'
 
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY
@@ -93,7 +98,7 @@ check_verdict() {	# check_verdict POLICY
 }
 
 n=0 nr=0
-for f in "$DP_RULESETS"/*.nft "$NAT_RULESETS"/*.nft "$WORK"/*.nft; do
+for f in "$DP_RULESETS"/*.nft "$NAT_RULESETS"/*.nft "$WORK"/taken/*.nft "$WORK"/*.nft; do
 	name=$(basename "$f" .nft)
 	policy "$f" > "$WORK/policy.yaml"
 	chmod 600 "$WORK/policy.yaml"
@@ -101,7 +106,8 @@ for f in "$DP_RULESETS"/*.nft "$NAT_RULESETS"/*.nft "$WORK"/*.nft; do
 	d=$(dp_verdict "$WORK/policy.yaml")
 	[ "$c" = "$d" ] || fail "$name: nfvpnd --check says '$c', the dataplane '$d'"
 	case $f in
-	"$DP_RULESETS"/* | "$NAT_RULESETS"/*) [ "$c" = ok ] || fail "$name: refused by both: $c" ;;
+	"$DP_RULESETS"/* | "$NAT_RULESETS"/* | "$WORK"/taken/*)
+	   [ "$c" = ok ] || fail "$name: refused by both: $c" ;;
 	*) [ "$c" != ok ] || fail "$name: taken by both, expected a refusal"
 	   nr=$((nr + 1)) ;;
 	esac

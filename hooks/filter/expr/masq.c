@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * masquerade [to :PORT[-PORT]] [random|fully-random|persistent]: source NAT
- * to the address of the packet's output port (nfv_filter_ifaces' ip4), as
- * nft_masq_eval() / nf_nat_masquerade_ipv4(). The binding code is nat.c's.
+ * to the address of the packet's output port (nfv_filter_ifaces' ip4; for
+ * IPv6 the source address selection of nat_saddr.c), as nft_masq_eval() /
+ * nf_nat_masquerade_ipv4() / nf_nat_masquerade_ipv6(). In an inet table,
+ * of the packet's family. The binding code is nat.c's.
  * A later packet of the connection routed out of another port kills it
  * and is dropped (nat_hook.c, as nf_nat_oif_changed()). Not done: the
  * kernel forgets a masqueraded connection when its port's address goes
@@ -19,10 +21,7 @@ static int masq_compile(struct fcompiler *c, struct nftnl_expr *e)
 		nat_attr(e, NFTNL_EXPR_MASQ_REG_PROTO_MAX),
 	};
 
-	if (c->family == NFPROTO_IPV6)
-		return fc_error(c, -EOPNOTSUPP, "IPv6 NAT (masquerade in an ip6 table) "
-				"is not supported");
 	return nat_emit(c, NAT_MANIP_SRC, NAT_KIND_MASQ, nat_attr(e, NFTNL_EXPR_MASQ_FLAGS),
-			regs);
+			c->family, regs);
 }
 #endif

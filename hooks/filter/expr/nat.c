@@ -7,12 +7,15 @@
  * terminal statement: accept, or drop when no tuple is free
  * (nat-no-free-tuple) or masquerade/redirect find no address
  * (nat-no-address). It only runs from a nat chain (nat_hook.c), for a
- * connection's first packet. IPv4 only: snat/dnat of family ip6 and the
+ * connection's first packet. Both families: in an inet table a statement
+ * of the other family than the packet's does nothing (nft_nat_inet_eval()),
+ * masquerade and redirect take the address of the packet's family. The
  * prefix (netmap) and proto offset flags are refused.
  *
  *   NAT  a: manip, b: NAT_KIND_*, sreg/dreg: address min/max registers
- *        (FREG_NONE: none), c: proto min register | max << 8 (FREG_NONE:
- *        none), arg: NF_NAT_RANGE_* flags
+ *        (FREG_NONE: none), len: their bytes (4, 16), c: proto min
+ *        register | max << 8 (FREG_NONE: none), arg: NF_NAT_RANGE_* flags,
+ *        arg2: the NFPROTO it applies to (NFPROTO_INET: both)
  */
 FEXPR(nat, FOP(NAT, nat_eval))
 #ifdef FEXPR_CODE
@@ -35,11 +38,13 @@ enum {
 		      NF_NAT_RANGE_PROTO_RANDOM_FULLY)
 
 /* The instruction of all three; regs: {addr min, addr max, proto min,
- * proto max} as nftnl attributes (0: unset). */
+ * proto max} as nftnl attributes (0: unset); family: of the packets it
+ * applies to, and of its address registers. */
 static int nat_emit(struct fcompiler *c, uint8_t manip, uint8_t kind, uint32_t flags,
-		    const uint32_t regs[4])
+		    uint32_t family, const uint32_t regs[4])
 {
 	struct finsn *i = fc_emit(c, FOP_NAT);
+	uint8_t alen = family == NFPROTO_IPV6 ? 16 : 4;
 	uint8_t pmin = FREG_NONE, pmax = FREG_NONE;
 	int ret = 0;
 
@@ -53,11 +58,13 @@ static int nat_emit(struct fcompiler *c, uint8_t manip, uint8_t kind, uint32_t f
 	i->a = manip;
 	i->b = kind;
 	i->arg = flags & ~(NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
+	i->arg2 = family;
 	if (regs[0]) {
 		/* nft_nat_init(): the max is the min unless given */
-		ret = fc_reg_parse(c, regs[0], 4, &i->sreg);
+		ret = fc_reg_parse(c, regs[0], alen, &i->sreg);
 		if (ret == 0)
-			ret = fc_reg_parse(c, regs[1] ? regs[1] : regs[0], 4, &i->dreg);
+			ret = fc_reg_parse(c, regs[1] ? regs[1] : regs[0], alen, &i->dreg);
+		i->len = alen;
 		i->arg |= NF_NAT_RANGE_MAP_IPS;
 	}
 	if (ret == 0 && regs[2]) {
@@ -86,21 +93,59 @@ static int nat_compile(struct fcompiler *c, struct nftnl_expr *e)
 
 	if (type != NFT_NAT_SNAT && type != NFT_NAT_DNAT)
 		return fc_error(c, -EOPNOTSUPP, "nat type %u not supported", type);
-	if (family == NFPROTO_IPV6 || c->family == NFPROTO_IPV6)
-		return fc_error(c, -EOPNOTSUPP, "IPv6 NAT (%s ip6) is not supported",
-				type == NFT_NAT_SNAT ? "snat" : "dnat");
-	if (family != NFPROTO_IPV4 && regs[0])
+	/* nft_nat_init(): the family is the table's, or either in inet */
+	if (family == 0)
+		family = c->family;
+	if (c->family != NFPROTO_INET && family != c->family)
+		return fc_error(c, -EOPNOTSUPP, "nat of family %u in a table of family %u",
+				family, c->family);
+	if (family != NFPROTO_IPV4 && family != NFPROTO_IPV6 && regs[0])
 		return fc_error(c, -EOPNOTSUPP, "nat of family %u not supported", family);
 	return nat_emit(c, type == NFT_NAT_SNAT ? NAT_MANIP_SRC : NAT_MANIP_DST,
-			NAT_KIND_NAT, nat_attr(e, NFTNL_EXPR_NAT_FLAGS), regs);
+			NAT_KIND_NAT, nat_attr(e, NFTNL_EXPR_NAT_FLAGS), family, regs);
 }
 
-/* The address masquerade and redirect take: of the output (input) port. */
+/* The IPv4 address masquerade and redirect take: of the output (input) port. */
 static uint32_t nat_port_addr(const struct nfv_filter_ruleset *rs, uint16_t port)
 {
 	const struct nfv_filter_ifaces *ifs = rs->cfg.ifaces;
 
 	return ifs != NULL && port < ifs->nb_ports ? ifs->port[port].ip4 : 0;
+}
+
+/*
+ * The address of masquerade (nf_nat_masquerade_ipv4/6()) or redirect
+ * (nf_nat_redirect_ipv4/6()) into r; false: the port has none (nat-no-address).
+ */
+static bool nat_port_range(const struct nfv_filter_ruleset *rs, const struct finsn *i,
+			   const struct fpkt *p, const struct nfv_hook_state *st,
+			   struct nat_range *r)
+{
+	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
+	static const uint8_t loopback6[16] = { [15] = 1 };
+	const uint8_t *daddr6;
+	uint32_t a;
+
+	if (p->nfproto == NFPROTO_IPV6) {
+		/* the packet's destination, as the kernel reads ipv6_hdr()->daddr */
+		daddr6 = rte_pktmbuf_mtod_offset(p->m, const uint8_t *, 24);
+		if (i->b == NAT_KIND_REDIR && st->hook == NFV_INET_LOCAL_OUT)
+			memcpy(r->min_addr, loopback6, 16);
+		else if (i->b == NAT_KIND_REDIR ?
+			 !nat_ipv6_redirect_addr(rs->cfg.ifaces, meta->iport, daddr6, r->min_addr) :
+			 !nat_ipv6_saddr(rs->cfg.ifaces, meta->oport, daddr6, r->min_addr))
+			return false;
+	} else {
+		a = i->b == NAT_KIND_REDIR && st->hook == NFV_INET_LOCAL_OUT ?
+		    rte_cpu_to_be_32(0x7f000001) :
+		    nat_port_addr(rs, i->b == NAT_KIND_REDIR ? meta->iport : meta->oport);
+		if (a == 0)
+			return false;
+		memcpy(r->min_addr, &a, 4);
+	}
+	memcpy(r->max_addr, r->min_addr, 16);
+	r->flags |= NF_NAT_RANGE_MAP_IPS;
+	return true;
 }
 
 static __rte_noinline int32_t nat_eval(const struct nfv_filter_ruleset *rs,
@@ -115,36 +160,31 @@ static __rte_noinline int32_t nat_eval(const struct nfv_filter_ruleset *rs,
 	uint32_t v, src;
 
 	/* only nat chains run this, for packets with a connection */
-	if (unlikely(ct == NULL || rs->cfg.ct == NULL || meta->family != AF_INET))
+	if (unlikely(ct == NULL || rs->cfg.ct == NULL))
 		return NF_ACCEPT;
+	/* nft_nat_inet_eval(): a statement of the other family does nothing */
+	if (i->arg2 != NFPROTO_INET && i->arg2 != p->nfproto)
+		return NFT_CONTINUE;
 	switch (i->b) {
 	case NAT_KIND_MASQ:
 		/* nf_nat_masquerade_ipv4(): a source of 0.0.0.0 is left alone */
 		memcpy(&src, ct->tuple[IP_CT_DIR_ORIGINAL].src, 4);
-		if (src == 0)
+		if (src == 0 && p->nfproto == NFPROTO_IPV4)
 			return NF_ACCEPT;
-		r.min_addr = nat_port_addr(rs, meta->oport);
+		if (!nat_port_range(rs, i, p, st, &r))
+			return NFV_DROP_REASON(NFV_DR_NAT_NO_ADDRESS);
 		/* a later packet routed out of another port is dropped (nat_hook.c) */
-		if (r.min_addr != 0)
-			ct->masq_port = meta->oport;
+		ct->masq_port = meta->oport;
 		break;
 	case NAT_KIND_REDIR:
-		/* nf_nat_redirect_ipv4(): loopback for local packets, else the
-		 * input port's (first) address */
-		r.min_addr = st->hook == NFV_INET_LOCAL_OUT ? rte_cpu_to_be_32(0x7f000001) :
-			     nat_port_addr(rs, meta->iport);
+		if (!nat_port_range(rs, i, p, st, &r))
+			return NFV_DROP_REASON(NFV_DR_NAT_NO_ADDRESS);
 		break;
 	default:
 		if (i->sreg != FREG_NONE) {
-			r.min_addr = regs[i->sreg];
-			r.max_addr = regs[i->dreg];
+			memcpy(r.min_addr, &regs[i->sreg], i->len);
+			memcpy(r.max_addr, &regs[i->dreg], i->len);
 		}
-	}
-	if (i->b != NAT_KIND_NAT) {
-		if (r.min_addr == 0)
-			return NFV_DROP_REASON(NFV_DR_NAT_NO_ADDRESS);
-		r.max_addr = r.min_addr;
-		r.flags |= NF_NAT_RANGE_MAP_IPS;
 	}
 	if (pmin != FREG_NONE) {
 		memcpy(&r.min_proto, &regs[pmin], 2);

@@ -8,7 +8,8 @@
 # Both routers: 192.168.0.1/24 and fd00::1/64 on p0 (inside: 10.0.0.0/16
 # via 192.168.0.2, 2001:db8:0:1::/64 via fd00::2), 192.168.1.1/24 and
 # fd00:1::1/64 on p1 (default routes via 192.168.1.2 and fd00:1::2), static
-# neighbours for the next hops; the hosts' MACs are AMAC (a0) and BMAC (b0).
+# neighbours for the next hops (fd00::2 and fd00:1::2 too); the hosts' MACs
+# are AMAC (a0) and BMAC (b0).
 
 AMAC=02:00:00:00:0a:02
 BMAC=02:00:00:00:0b:02
@@ -55,6 +56,7 @@ diff_routers() {
 		ip -n "$KR" -6 route add 2001:db8:0:1::/64 via fd00::2
 		ip -n "$KR" -6 route add default via fd00:1::2
 		ip -n "$KR" -6 neigh add fd00:1::2 lladdr $BMAC dev p1 nud permanent
+		ip -n "$KR" -6 neigh add fd00::2 lladdr $AMAC dev p0 nud permanent
 	fi
 	KMAC0=$(ip -n "$KR" -br link show p0 | awk '{print $3}')
 	KMAC1=$(ip -n "$KR" -br link show p1 | awk '{print $3}')
@@ -72,6 +74,7 @@ diff_policy() {
   - { dst: "2001:db8:0:1::/64", via: "fd00::2" }
 '
 		n6="  - { port: p1, address: \"fd00:1::2\", mac: \"$BMAC\" }
+  - { port: p0, address: \"fd00::2\", mac: \"$AMAC\" }
 "
 	fi
 	cat <<EOP

@@ -13,7 +13,12 @@
 # then the connections, conntrack -L against nfvpnctl conntrack, both
 # tuples, the same way.
 #
-# The routers: tests/interop/nft/lib.sh (IPv4 only here).
+# IPv6 the same way (masquerade of TCP with a clash, UDP with and without
+# a checksum, ICMPv6 echo, ICMPv6 errors from beyond, a port forward of TCP
+# and of UDP through an address . port map, the server's port unreachable
+# on its way out), from an ip6 nat table and an inet one.
+#
+# The routers: tests/interop/nft/lib.sh.
 . "$(dirname "$0")/../../smoke/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -21,8 +26,8 @@ HERE="$NFV_TOP/tests/interop/nft/nat"
 NATDIFF="$PY $HERE/natdiff.py"
 command -v conntrack >/dev/null || fail "conntrack (the conntrack package) is missing"
 
-diff_routers ipv4
-diff_policy "$HERE/nat.nft" ipv4 > "$WORK/policy.yaml"
+diff_routers
+diff_policy "$HERE/nat.nft" > "$WORK/policy.yaml"
 
 in_ns "$KR" nft -f "$HERE/nat.nft" || fail "the kernel refused nat.nft"
 dp_start "$WORK/policy.yaml"

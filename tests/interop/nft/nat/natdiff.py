@@ -7,9 +7,9 @@
       packet is sent on one side, and the router's packet is taken on the
       side it must come out of; replies are built from what came out, as
       the peer would. OUT gets one line per packet that came out: the step,
-      the IPv4 packet in hex, normalized (see norm()), and whether its
-      checksums (IPv4, TCP/UDP/ICMP, and those of a quoted packet) are
-      right.
+      the IPv4 or IPv6 packet in hex, normalized (see norm()), and
+      whether its checksums (IPv4, TCP/UDP/ICMP/ICMPv6, and those of a
+      quoted IPv4 packet) are right.
   natdiff.py conntrack KIND FILE
       prints the connections of `conntrack -L` (KIND kernel) or of
       `nfvpnctl --json conntrack` (KIND dp) in FILE as sorted lines of both
@@ -17,7 +17,9 @@
 
 Inside hosts 10.0.0.7, .8 and the server 10.0.0.5 are behind the router's
 p0 (192.168.0.1); the outside host 10.1.0.9 and a router 10.1.0.1 behind
-p1 (192.168.1.1, the masquerade address).
+p1 (192.168.1.1, the masquerade address). IPv6 the same: 2001:db8:0:1::7,
+::8 and the server ::5 behind p0 (fd00::1); 2001:db8:1::9 and a router
+2001:db8:1::1 behind p1 (fd00:1::1).
 """
 import ctypes
 import json
@@ -25,11 +27,13 @@ import os
 import select
 import sys
 
-from scapy.all import ICMP, IP, IPerror, TCP, UDP, Ether, Raw, conf, get_if_hwaddr
+from scapy.all import (ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach, ICMPv6EchoReply,
+                       ICMPv6EchoRequest, ICMPv6TimeExceeded, IPv6, Raw, conf, get_if_hwaddr)
 
 conf.verb = 0
 CLASH_SPORT = 40000	# of two inside hosts at once: one keeps it, one cannot
 PUBLIC = "192.168.1.1"
+PUBLIC6 = "fd00:1::1"
 
 
 def setns(name):
@@ -56,7 +60,9 @@ class Side:
             self.sock.recv()
 
     def recv(self, timeout=1.0):
-        """The router's next IPv4 packet on this side, or None."""
+        """The router's next IPv4 or IPv6 packet on this side, or None
+        (the kernel's own multicast, MLD and router solicitations, is
+        not one)."""
         import time
         end = time.time() + timeout
         while True:
@@ -68,11 +74,35 @@ class Side:
                 continue
             if IP in f:
                 return IP(bytes(f[IP]))
+            if IPv6 in f and not f[IPv6].dst.startswith("ff"):
+                return IPv6(bytes(f[IPv6]))
+
+
+def csum6_ok(b):
+    """IPv6 without extension headers: the transport checksum summed in
+    full with the pseudo header (a UDP 0 stays right)."""
+    nh, l4 = b[6], b[40:]
+    if nh == 17 and l4[6:8] == b"\0\0":
+        return True
+    if nh not in (6, 17, 58):
+        return True
+    return fold(b[8:40] + len(l4).to_bytes(4, "big") + bytes([0, 0, 0, nh]) + l4) == 0xffff
+
+
+def fold(h):
+    s = sum(int.from_bytes(h[i:i + 2], "big") for i in range(0, len(h) - 1, 2))
+    if len(h) % 2:
+        s += h[-1] << 8
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
 
 
 def csum_ok(p):
     """The checksums of p as scapy computes them (a UDP 0 stays right)."""
     b = bytes(p)
+    if b[0] >> 4 == 6:
+        return csum6_ok(b)
     q = IP(b)
     if ICMP in q and q[ICMP].type in (3, 11):
         return quoted_ok(b)
@@ -114,14 +144,17 @@ def norm(step, p):
     """The packet as compared: the clashing connection's translated source
     port (the kernel picks one at random) written as 0, with the TCP
     checksum that depends on it; the same source's next connection must
-    get the same port (the kernel's bysource mapping)."""
-    q = IP(bytes(p))
-    if step == "clash-out" and TCP in q:
+    get the same port (the kernel's bysource mapping). IPv4 steps clash*,
+    IPv6 ones clash6*."""
+    b = bytes(p)
+    q = IPv6(b) if b[0] >> 4 == 6 else IP(b)
+    fam = "clash6" if step.startswith("clash6") else "clash"
+    if step == fam + "-out" and TCP in q:
         assert q[TCP].sport != CLASH_SPORT, "the clash was not resolved"
-        CLASH["port"] = q[TCP].sport
+        CLASH[fam] = q[TCP].sport
     if step.startswith("clash") and step.endswith("-out") and TCP in q:
-        assert q[TCP].sport == CLASH["port"], "%s: port %d, not the mapping's %d" % (
-            step, q[TCP].sport, CLASH["port"])
+        assert q[TCP].sport == CLASH[fam], "%s: port %d, not the mapping's %d" % (
+            step, q[TCP].sport, CLASH[fam])
         q[TCP].sport = 0
         q[TCP].chksum = 0
     return bytes(q).hex()
@@ -208,8 +241,75 @@ def run(a, b, out):
                TCP(sport=41000, dport=8080, flags="S", seq=300, window=8192), a)
     if in8 is not None:
         xchg("hairpin-back", a, reply_tcp(in8, "SA", 600, 301), a)
+    run6(xchg, a, b)
     with open(out, "w") as f:
         f.write("\n".join(res) + "\n")
+
+
+def run6(xchg, a, b):
+    """The IPv6 exchanges: masquerade of TCP (a port clash too), UDP (a
+    checksum of 0 kept) and ICMPv6 echo, ICMPv6 errors from beyond,
+    a port forward (TCP, and UDP through an address . port map)."""
+    IN7, IN8, SRV, OUT9, RTR = ("2001:db8:0:1::7", "2001:db8:0:1::8", "2001:db8:0:1::5",
+                                "2001:db8:1::9", "2001:db8:1::1")
+
+    def reply_tcp(p, flags, seq, ack):
+        return IPv6(src=p.dst, dst=p.src, fl=p.fl + 1000) / TCP(
+            sport=p[TCP].dport, dport=p[TCP].sport, flags=flags, seq=seq, ack=ack, window=8192)
+
+    def reply_udp(p, data, chksum=None):
+        u = UDP(sport=p[UDP].dport, dport=p[UDP].sport)
+        if chksum is not None:
+            u.chksum = chksum
+        return IPv6(src=p.dst, dst=p.src, fl=p.fl + 1000) / u / Raw(data)
+
+    def syn(src, dst, fl, sport, seq, dport=80):
+        return IPv6(src=src, dst=dst, fl=fl) / TCP(sport=sport, dport=dport, flags="S",
+                                                   seq=seq, window=8192)
+
+    # 1. masquerade of TCP, the replies back; a clash of two inside hosts
+    out1 = xchg("tcp6-out", a, syn(IN7, OUT9, 1, CLASH_SPORT, 1000), b)
+    if out1 is not None:
+        xchg("tcp6-back", b, reply_tcp(out1, "SA", 5000, 1001), a)
+        xchg("tcp6-ack-out", a, IPv6(src=IN7, dst=OUT9, fl=2) / TCP(
+            sport=CLASH_SPORT, dport=80, flags="A", seq=1001, ack=5001, window=8192), b)
+    out2 = xchg("clash6-out", a, syn(IN8, OUT9, 3, CLASH_SPORT, 2000), b)
+    if out2 is not None:
+        xchg("clash6-back", b, reply_tcp(out2, "SA", 7000, 2001), a)
+        xchg("clash6-again-out", a, syn(IN8, "2001:db8:1::10", 7, CLASH_SPORT, 2500), b)
+    # 2. UDP, with a checksum and without (0 is kept, as the kernel keeps it)
+    out3 = xchg("udp6-out", a, IPv6(src=IN7, dst=OUT9, fl=4) / UDP(sport=5000, dport=53) /
+                Raw(b"query"), b)
+    if out3 is not None:
+        xchg("udp6-back", b, reply_udp(out3, b"answer"), a)
+    out4 = xchg("udp60-out", a, IPv6(src=IN7, dst=OUT9, fl=5) /
+                UDP(sport=5001, dport=53, chksum=0) / Raw(b"query"), b)
+    if out4 is not None:
+        xchg("udp60-back", b, reply_udp(out4, b"answer", chksum=0), a)
+    # 3. ICMPv6 echo: the id is the port
+    out5 = xchg("echo6-out", a, IPv6(src=IN7, dst=OUT9, fl=6) /
+                ICMPv6EchoRequest(id=77, seq=1, data=b"ping"), b)
+    if out5 is not None:
+        xchg("echo6-back", b, IPv6(src=out5.dst, dst=out5.src, fl=1006) /
+             ICMPv6EchoReply(id=out5[ICMPv6EchoRequest].id, seq=1, data=b"ping"), a)
+    # 4. ICMPv6 errors from beyond the NAT, quoting translated packets
+    if out3 is not None:
+        xchg("unreach6-back", b, IPv6(src=OUT9, dst=out3.src, fl=1007) /
+             ICMPv6DestUnreach(code=4) / bytes(out3), a)
+    if out2 is not None:
+        xchg("ttl6-back", b, IPv6(src=RTR, dst=out2.src, fl=1008) /
+             ICMPv6TimeExceeded(code=0) / bytes(out2), a)
+    # 5. a port forward: TCP, and UDP through the map, the server's port
+    # unreachable about it translated on its way out
+    in6 = xchg("dnat6-in", b, syn(OUT9, PUBLIC6, 9, 33000, 100, 8080), a)
+    if in6 is not None:
+        xchg("dnat6-back", a, reply_tcp(in6, "SA", 900, 101), b)
+    in7 = xchg("dnat6-udp-in", b, IPv6(src=OUT9, dst=PUBLIC6, fl=10) /
+               UDP(sport=33001, dport=5353) / Raw(b"q"), a)
+    if in7 is not None:
+        xchg("dnat6-udp-back", a, reply_udp(in7, b"a"), b)
+        xchg("dnat6-unreach-out", a, IPv6(src=SRV, dst=OUT9, fl=1010) /
+             ICMPv6DestUnreach(code=4) / bytes(in7), b)
 
 
 def conntrack(kind, path):
@@ -217,7 +317,7 @@ def conntrack(kind, path):
     if kind == "kernel":
         for line in open(path):
             f = line.split()
-            if not f or f[0] not in ("tcp", "udp", "icmp"):
+            if not f or f[0] not in ("tcp", "udp", "icmp", "icmpv6"):
                 continue
             kv = [x.split("=", 1) for x in f if "=" in x and not x.startswith(("mark", "use", "zone"))]
             keys = ("src", "dst", "sport", "dport", "type", "code", "id")
@@ -234,10 +334,10 @@ def conntrack(kind, path):
         for c in json.load(open(path))["conntrack"]:
             o = {k: str(v) for k, v in c["orig"].items()}
             r = {k: str(v) for k, v in c["reply"].items()}
-            lines.append((c["proto"], o, r))
+            lines.append(({"ipv6-icmp": "icmpv6"}.get(c["proto"], c["proto"]), o, r))
     out = []
     for proto, o, r in lines:
-        if o.get("src") == "10.0.0.8" and o.get("sport") == str(CLASH_SPORT):
+        if o.get("src") in ("10.0.0.8", "2001:db8:0:1::8") and o.get("sport") == str(CLASH_SPORT):
             assert r.get("dport") != str(CLASH_SPORT)
             r = dict(r, dport="P")
         fmt = lambda t: " ".join("%s=%s" % (k, t[k]) for k in sorted(t))
