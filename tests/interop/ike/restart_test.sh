@@ -77,14 +77,15 @@ wait "${CHARON_PID[nfvpn]}" 2>/dev/null
 killed=$(date +%s.%N)
 in_ns "$LAN" ping -c 3 -i 0.2 -W 2 10.2.0.1 > "$WORK/ping" ||
 	{ cat "$WORK/ping"; fail "the dataplane stopped forwarding when charon died (again)"; }
-# the SAs were made less than 6 s ago, and expire at 6 s
+# the SAs were made less than 6 s ago and expire at 6 s (the control side
+# sees it on its next once-a-second poll)
 sa_states() {
 	ctl --json sa | $PY -c '
 import json, sys
 d = json.load(sys.stdin); d = d.get("sas", d) if isinstance(d, dict) else d
 print(" ".join(sorted(set(s["state"] for s in d if s["name"].startswith("ike-")))))'
 }
-for _ in $(seq 80); do
+for _ in $(seq 120); do
 	[ "$(sa_states)" = expired ] && break
 	sleep 0.1
 done
