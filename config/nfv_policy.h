@@ -127,6 +127,8 @@ struct nfv_policy {
 	char path[4096];
 	uint32_t neigh_timeout_s;	/* dynamic neighbour aging, default 300 */
 	uint32_t icmp_rate;		/* ICMP errors per second, default 100 */
+	uint32_t ike_rate;		/* IKE packets to the kernel per second and
+					 * kind, per worker; 0: unlimited */
 
 	struct nfv_policy_port *ports;
 	unsigned int nb_ports;
@@ -210,6 +212,7 @@ const char *nfv_prefix_fmt(const struct nfv_prefix *p, char *buf, size_t len);
 #define NFV_POLICY_DEFAULT_DESC		1024
 #define NFV_POLICY_DEFAULT_NEIGH_TIMEOUT 300
 #define NFV_POLICY_DEFAULT_ICMP_RATE	100
+#define NFV_POLICY_DEFAULT_IKE_RATE	2000
 #define NFV_POLICY_DEFAULT_QUEUE_SIZE	1024
 #define NFV_POLICY_DEFAULT_QUEUE_TIMEOUT 1000
 

@@ -117,6 +117,7 @@ static struct nfv_policy *policy_alloc(const char *name)
 	snprintf(p->path, sizeof(p->path), "%s", name);
 	p->neigh_timeout_s = NFV_POLICY_DEFAULT_NEIGH_TIMEOUT;
 	p->icmp_rate = NFV_POLICY_DEFAULT_ICMP_RATE;
+	p->ike_rate = NFV_POLICY_DEFAULT_IKE_RATE;
 	return p;
 }
 

@@ -5,9 +5,9 @@
 
 #include "nfv_policy_priv.h"
 
-enum { DP_K_NEIGH_TIMEOUT, DP_K_ICMP_RATE, DP_K_MAX };
+enum { DP_K_NEIGH_TIMEOUT, DP_K_ICMP_RATE, DP_K_IKE_RATE, DP_K_MAX };
 
-static const char *const dp_keys[DP_K_MAX] = { "neigh_timeout", "icmp_rate" };
+static const char *const dp_keys[DP_K_MAX] = { "neigh_timeout", "icmp_rate", "ike_rate" };
 
 static const struct nfv_yschema dp_schema = { dp_keys, DP_K_MAX, 0 };
 
@@ -36,6 +36,8 @@ void nfv_read_dataplane(struct nfv_ploader *ld, yaml_node_t *n)
 		ld->p->neigh_timeout_s = (uint32_t)v;
 	if (nfv_yget_int(ld, &it, DP_K_ICMP_RATE, 0, 100000, &v))
 		ld->p->icmp_rate = (uint32_t)v;
+	if (nfv_yget_int(ld, &it, DP_K_IKE_RATE, 0, 10000000, &v))
+		ld->p->ike_rate = (uint32_t)v;
 }
 
 static void read_desc(struct nfv_ploader *ld, struct nfv_yitem *it,

@@ -230,6 +230,8 @@ static int dp_init(struct nfv_dp *dp)
 		nfv_ratelimit_init(&dp->workers[w].icmp.rl, dp->policy->icmp_rate,
 				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
 				   rte_rdtsc());
+		nfv_ike_limit_init(&dp->workers[w].ike, dp->policy->ike_rate,
+				   rte_get_tsc_hz(), rte_rdtsc());
 	}
 	/* 3. the hook table and the control ring */
 	dp->hooks = nfv_hook_table_create(dp->nb_workers);

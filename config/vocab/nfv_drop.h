@@ -105,7 +105,10 @@
 	X(NAT_NO_TUPLE,		"nat-no-free-tuple")			\
 	X(NAT_NO_ADDRESS,	"nat-no-address")			\
 	X(NAT_MANGLE,		"nat-mangle-failed")			\
-	X(NAT_OIF_CHANGED,	"nat-masquerade-oif-changed")
+	X(NAT_OIF_CHANGED,	"nat-masquerade-oif-changed")		\
+	/* dataplane: IKE to the exception path over its rate (local.c) */	\
+	X(IKE_RATE_INIT,	"ike-rate-limit-init")			\
+	X(IKE_RATE,		"ike-rate-limit")
 
 enum nfv_drop_reason {
 #define NFV_DROP_ENUM(name, str) NFV_DR_##name,

@@ -457,8 +457,8 @@ out:
 	return ret;
 }
 
-int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint32_t *nsa,
-		      struct nfvpn_dp_sp **sps, uint32_t *nsp)
+int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], bool **expired,
+		      uint32_t *nsa, struct nfvpn_dp_sp **sps, uint32_t *nsp)
 {
 	struct nfv_msg_ipsec_sa *sa = NULL;
 	struct nfv_msg_ipsec_sp *sp = NULL;
@@ -466,6 +466,7 @@ int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint
 	int ret;
 
 	*sas = NULL;
+	*expired = NULL;
 	*sps = NULL;
 	*nsa = *nsp = 0;
 	ret = sa_list(dp, &sa, &n_sa);
@@ -474,13 +475,17 @@ int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint
 	if (ret < 0)
 		goto out;
 	*sas = calloc(n_sa ? n_sa : 1, sizeof(**sas));
+	*expired = calloc(n_sa ? n_sa : 1, sizeof(**expired));
 	*sps = calloc(n_sp ? n_sp : 1, sizeof(**sps));
 	ret = -ENOMEM;
-	if (*sas == NULL || *sps == NULL)
+	if (*sas == NULL || *expired == NULL || *sps == NULL)
 		goto out;
-	for (i = 0; i < n_sa; i++)
-		if (nfv_ipsec_name_is_ike(sa[i].name))
-			snprintf((*sas)[(*nsa)++], NFVPN_DP_NAME_MAX, "%.31s", sa[i].name);
+	for (i = 0; i < n_sa; i++) {
+		if (!nfv_ipsec_name_is_ike(sa[i].name))
+			continue;
+		(*expired)[*nsa] = sa[i].state == NFV_IPSEC_SA_EXPIRED;
+		snprintf((*sas)[(*nsa)++], NFVPN_DP_NAME_MAX, "%.31s", sa[i].name);
+	}
 	for (i = 0; i < n_sp; i++) {
 		const struct nfv_policy_sp *p = &sp[i].sp;
 		struct nfvpn_dp_sp *r;
@@ -505,8 +510,10 @@ int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint
 out:
 	if (ret < 0) {
 		free(*sas);
+		free(*expired);
 		free(*sps);
 		*sas = NULL;
+		*expired = NULL;
 		*sps = NULL;
 		*nsa = *nsp = 0;
 	}

@@ -80,10 +80,11 @@ int nfvpn_dp_spi_used(struct nfvpn_dp *dp, uint32_t spi);
 int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp);
 /*
  * The SAs (names) and policies with the IKE prefix in the dataplane: a
- * previous charon's, when this one starts. free() both arrays.
+ * previous charon's, when this one starts. expired[i]: SA i is past its
+ * hard lifetime (its expire event went to no charon). free() the arrays.
  */
-int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], uint32_t *nsa,
-		      struct nfvpn_dp_sp **sps, uint32_t *nsp);
+int nfvpn_dp_list_ike(struct nfvpn_dp *dp, char (**sas)[NFVPN_DP_NAME_MAX], bool **expired,
+		      uint32_t *nsa, struct nfvpn_dp_sp **sps, uint32_t *nsp);
 /* Whether two policies have the same direction and selectors. */
 bool nfvpn_dp_sp_same(const struct nfvpn_dp_sp *a, const struct nfvpn_dp_sp *b);
 /*

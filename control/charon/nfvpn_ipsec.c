@@ -154,10 +154,18 @@ static void host_bytes(host_t *h, uint8_t out[16])
 	memcpy(out, a.ptr, min(a.len, 16));
 }
 
-/* The previous charon's SAs and policies, when the dataplane is there. */
+/*
+ * The previous charon's SAs and policies, when the dataplane is there.
+ * Those past their hard lifetime go now: their expire event reached no
+ * charon, and none comes again (the events are subscribed before this, so
+ * an SA expiring meanwhile is deleted here or by its event, not missed).
+ */
 static void stale_load(private_nfvpn_ipsec_t *this)
 {
-	if (nfvpn_dp_list_ike(this->dp, &this->stale_sas, &this->n_stale_sas,
+	bool *expired;
+	uint32_t i;
+
+	if (nfvpn_dp_list_ike(this->dp, &this->stale_sas, &expired, &this->n_stale_sas,
 			      &this->stale_sps, &this->n_stale_sps) < 0) {
 		DBG1(DBG_KNL, "nfvpn: cannot list the dataplane's SAs: %s",
 		     nfvpn_dp_error(this->dp));
@@ -167,6 +175,17 @@ static void stale_load(private_nfvpn_ipsec_t *this)
 		DBG1(DBG_KNL, "nfvpn: %u SAs and %u policies of a previous charon in the "
 		     "dataplane: its policies go when this charon installs the same, its "
 		     "SAs at their hard lifetime", this->n_stale_sas, this->n_stale_sps);
+	for (i = 0; i < this->n_stale_sas; i++) {
+		if (!expired[i])
+			continue;
+		DBG1(DBG_KNL, "nfvpn: deleting SA %s of a previous charon (hard lifetime "
+		     "passed before this charon)", this->stale_sas[i]);
+		if (nfvpn_dp_sa_del(this->dp, this->stale_sas[i]) < 0)
+			DBG1(DBG_KNL, "nfvpn: deleting SA %s failed: %s", this->stale_sas[i],
+			     nfvpn_dp_error(this->dp));
+		this->stale_sas[i][0] = '\0';
+	}
+	free(expired);
 }
 
 static void stale_sa_expired(private_nfvpn_ipsec_t *this, const char *name)

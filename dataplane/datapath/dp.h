@@ -16,6 +16,7 @@
 
 #include "nfv_hook_table.h"
 #include "nfv_icmp.h"
+#include "nfv_ike.h"
 #include "nfv_policy.h"
 #include "fib.h"
 #include "neigh.h"
@@ -141,6 +142,7 @@ struct nfv_worker {
 	struct nfv_txbuf tun_tx[NFV_MAX_PORTS];
 	struct rte_ring *ctl_tx;	/* control -> this worker: frames to send */
 	struct nfv_icmp_sender icmp;	/* pool and rate limit of ICMP errors */
+	struct nfv_ike_limit ike;	/* local.c: IKE to the exception TUNs */
 	struct nfv_reass *reass;	/* reass.c: fragments for us */
 	struct nfv_worker_stats stats;
 } __rte_cache_aligned;

@@ -4,7 +4,7 @@
  * ICMPv6 echo (the reply is born at LOCAL_OUT, as the kernel's is) and
  * neighbour discovery (on the control side); everything else for our
  * addresses — IKE, SSH, BGP — goes to the kernel through the exception TUN
- * of the port it came in on.
+ * of the port it came in on; IKE within the worker's rate (nfv_ike.h).
  */
 #include <netinet/in.h>
 
@@ -13,6 +13,7 @@
 #include "dp.h"
 #include "local.h"
 #include "nfv_icmp.h"
+#include "nfv_ike.h"
 #include "nfv_ip6.h"
 #include "nfv_mbuf.h"
 
@@ -30,6 +31,26 @@ static void echo_reply(struct nfv_worker *w, struct rte_mbuf *m, int reason)
 	nfv_hook_inject(&w->st[NFV_INET_LOCAL_IN], NFV_INJECT_LOCAL_OUT, m);
 }
 
+/*
+ * UDP at offset off of m for the kernel: true when it is IKE over the
+ * worker's rate, dropped and counted. The rest of a datagram that the
+ * kernel reassembles (no UDP header) passes: its first fragment did not.
+ */
+static bool ike_over_rate(struct nfv_worker *w, struct rte_mbuf *m, uint32_t off)
+{
+	uint32_t len = rte_pktmbuf_data_len(m);
+	int reason;
+
+	if (!w->ike.on || len <= off)
+		return false;
+	reason = nfv_ike_limit_check(&w->ike, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+				     len - off, w->st[0].now);
+	if (likely(reason == 0))
+		return false;
+	nfv_drop(w->dp->hooks, w->id, m, reason);
+	return true;
+}
+
 static void deliver4(struct nfv_worker *w, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -43,6 +64,10 @@ static void deliver4(struct nfv_worker *w, struct rte_mbuf *m)
 			return;
 		}
 	}
+	if (ip->next_proto_id == IPPROTO_UDP &&
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+	    ike_over_rate(w, m, hl))
+		return;
 	nfv_pipeline_punt(w, nfv_mbuf_meta(m)->iport, m);
 }
 
@@ -85,6 +110,8 @@ static void deliver6(struct nfv_worker *w, struct rte_mbuf *m)
 		nfv_drop(w->dp->hooks, w->id, m, NFV_DR_LOCAL_UNHANDLED);
 		return;
 	}
+	if (up.proto == IPPROTO_UDP && !up.later_fragment && ike_over_rate(w, m, up.off))
+		return;
 	nfv_pipeline_punt(w, meta->iport, m);
 }
 

@@ -115,7 +115,9 @@ ike_site() {
 	ip -n "$LAN" route add default via 10.1.0.1
 
 	local nl=$'\n'
+	# IKE_POLICY_DATAPLANE: the policy's dataplane section (ike_flood_test)
 	cat > "$WORK/policy.yaml" <<EOP
+${IKE_POLICY_DATAPLANE:-}
 ports:
   - { name: p0, device: "net_af_packet_ike0,iface=dp0", mac: "02:00:00:00:00:01", promiscuous: true, exception_ifname: nfv-p0 }
   - { name: p1, device: "net_af_packet_ike1,iface=dp1", mac: "02:00:00:00:01:01", promiscuous: true, exception: false }

@@ -330,6 +330,7 @@ static void test_minimal_defaults(void)
 	CU_ASSERT_FATAL(p != NULL);
 	CU_ASSERT_EQUAL(p->neigh_timeout_s, 300);
 	CU_ASSERT_EQUAL(p->icmp_rate, 100);
+	CU_ASSERT_EQUAL(p->ike_rate, NFV_POLICY_DEFAULT_IKE_RATE);
 	CU_ASSERT_EQUAL(p->nb_ports, 1);
 	CU_ASSERT_EQUAL(p->nb_addresses, 0);
 	CU_ASSERT_PTR_NULL(p->addresses);
@@ -341,6 +342,25 @@ static void test_minimal_defaults(void)
 	CU_ASSERT_EQUAL(p->hooks[0].proto, 0);
 	CU_ASSERT_EQUAL(p->hooks[0].dport_min, 0);
 	nfv_policy_free(p);
+}
+
+static void test_ike_rate(void)
+{
+	static const char *const yaml[] = {
+		"dataplane: { ike_rate: 0 }\nports: [{ name: p0, device: net_ring0 }]\n",
+		"dataplane: { ike_rate: 5000 }\nports: [{ name: p0, device: net_ring0 }]\n",
+		"dataplane: { ike_rate: 10000000 }\nports: [{ name: p0, device: net_ring0 }]\n",
+	};
+	static const uint32_t want[] = { 0, 5000, 10000000 };
+
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct nfv_policy *p = parse_ok(yaml[i]);
+
+		CU_ASSERT_FATAL(p != NULL);
+		CU_ASSERT_EQUAL(p->ike_rate, want[i]);
+		CU_ASSERT_EQUAL(p->icmp_rate, NFV_POLICY_DEFAULT_ICMP_RATE);
+		nfv_policy_free(p);
+	}
 }
 
 static void test_errors_print(void)
@@ -474,6 +494,7 @@ int main(void)
 		{ "full_l3", test_full_l3 },
 		{ "full_hooks", test_full_hooks },
 		{ "minimal_defaults", test_minimal_defaults },
+		{ "ike_rate", test_ike_rate },
 		{ "errors_print", test_errors_print },
 		{ "load_missing", test_load_missing },
 		{ "keys_dontdump", test_keys_dontdump },

@@ -254,11 +254,13 @@ static void test_lists(void)
 	struct nfvpn_dp_sp *old;
 	uint32_t nsa, nsp;
 	uint64_t b = 0, p = 0;
+	bool *expired;
 	struct nfvpn_dp *dp;
 
 	sa_rec(&sas[0], "static-out", 0x1000, 5, 1);
 	sa_rec(&sas[1], "ike-ic0000010-1", 0xc0000010, 840, 10);
 	sa_rec(&sas[2], "ike-o12345678-2", 0x12345678, 1680, 20);
+	sas[2].state = NFV_IPSEC_SA_EXPIRED;
 	memset(sps, 0, sizeof(sps));
 	snprintf(sps[0].sp.name, sizeof(sps[0].sp.name), "lan-out");
 	snprintf(sps[1].sp.name, sizeof(sps[1].sp.name), "ike-p3");
@@ -280,14 +282,17 @@ static void test_lists(void)
 	/* the YAML's SAs count too */
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0x1000), 1);
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0xc0000011), 0);
-	CU_ASSERT_EQUAL(nfvpn_dp_list_ike(dp, &names, &nsa, &old, &nsp), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_list_ike(dp, &names, &expired, &nsa, &old, &nsp), 0);
 	nfvpn_dp_destroy(dp);
 	CU_ASSERT_FATAL(nsa == 2 && nsp == 1);
 	CU_ASSERT_STRING_EQUAL(names[0], "ike-ic0000010-1");
 	CU_ASSERT_STRING_EQUAL(names[1], "ike-o12345678-2");
+	/* past its hard lifetime: the new charon deletes it at once */
+	CU_ASSERT(!expired[0] && expired[1]);
 	CU_ASSERT_STRING_EQUAL(old[0].name, "ike-p3");
 	CU_ASSERT(old[0].inbound && old[0].src_len == 16 && old[0].dst_len == 24);
 	free(names);
+	free(expired);
 	free(old);
 }
 

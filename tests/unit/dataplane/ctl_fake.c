@@ -54,6 +54,7 @@ void ctl_fake_init(struct ctl_fake *f)
 	snprintf(f->pol.path, sizeof(f->pol.path), "fake.yaml");
 	f->pol.neigh_timeout_s = NFV_POLICY_DEFAULT_NEIGH_TIMEOUT;
 	f->pol.icmp_rate = NFV_POLICY_DEFAULT_ICMP_RATE;
+	f->pol.ike_rate = NFV_POLICY_DEFAULT_IKE_RATE;
 	dp->policy = &f->pol;
 	dp->policy_path = f->pol.path;
 	dp->socket_path = "/nonexistent/fake.sock";
