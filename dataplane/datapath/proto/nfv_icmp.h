@@ -67,6 +67,10 @@ enum nfv_icmp6_unreach_code {
 struct nfv_icmp_sender {
 	struct rte_mempool *mp;
 	struct nfv_ratelimit rl;
+	/* the IPv4 ID of the next error: a counter per worker from 0 (runs
+	 * of the same traffic give the same packets), where Linux's
+	 * ip_select_ident() counts per destination from a random point */
+	uint16_t ip_id;
 };
 
 /*

@@ -31,7 +31,7 @@ def ip_frame(h):
     etype = b[12:14]
     if etype == b"\x08\x00":
         b = b[:14 + int.from_bytes(b[16:18], "big")]
-        if b[26:30] in ROUTER:
+        if b[26:30] in ROUTER:		# the router's own: its ID (and checksum) only
             b = b[:18] + bytes(2) + b[20:24] + bytes(2) + b[26:]
         return b
     if etype == b"\x86\xdd":
