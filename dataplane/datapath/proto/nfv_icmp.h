@@ -106,6 +106,14 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 		    uint32_t info, rte_be32_t src, struct rte_mbuf **out);
 
 /*
+ * The flow label of our ICMPv6 error of type from src to dst: a hash of
+ * the three, as Linux labels its own packets (net.ipv6.auto_flowlabels,
+ * RFC 6437), whose hash has a secret of the boot; this one has none, so
+ * that runs of the same traffic give the same packets.
+ */
+uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type);
+
+/*
  * The same for ICMPv6 (RFC 4443): as much of orig as fits in 1280 bytes;
  * info is the MTU for NFV_ICMP6_PKT_TOO_BIG, the pointer for a parameter
  * problem, else 0. No error about an ICMPv6 error, a later fragment, a

@@ -217,7 +217,17 @@ static struct rte_mbuf *err6(const uint8_t *orig, size_t len, uint8_t type, uint
 	CU_ASSERT(proto_pkt_equal(o, orig, len));
 	rte_pktmbuf_free(o);
 	if (rc == 0) {
+		struct rte_ipv6_hdr *ip6;
+		uint32_t label;
+
 		CU_ASSERT_FATAL(m != NULL);
+		/* a flow label of the error's flow; the vectors have none */
+		ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		label = rte_be_to_cpu_32(ip6->vtc_flow) & 0xfffff;
+		CU_ASSERT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type));
+		CU_ASSERT_NOT_EQUAL(label, 0);
+		CU_ASSERT_NOT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type ^ 1));
+		ip6->vtc_flow = RTE_BE32(6u << 28);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->family, AF_INET6);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->flags, NFV_MBUF_F_LOCAL_OUT);
 		CU_ASSERT_EQUAL(nfv_ip6_check(m), 0);
