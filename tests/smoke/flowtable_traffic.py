@@ -12,6 +12,7 @@ same order on each interface.
 """
 import json
 import sys
+import threading
 import time
 
 from scapy.all import (AsyncSniffer, Ether, ICMP, IP, IPOption_NOP, IPv6, IPv6ExtHdrDestOpt,
@@ -103,10 +104,12 @@ def frames(phase):
 
 
 def send(phase, out):
-    sn = AsyncSniffer(iface=["a0", "b0"], store=True,
+    ready = threading.Event()
+    sn = AsyncSniffer(iface=["a0", "b0"], store=True, started_callback=ready.set,
                       lfilter=lambda p: Ether in p and p[Ether].src in (P0, P1))
     sn.start()
-    time.sleep(1)
+    if not ready.wait(10):		# its sockets are open: it sees what comes next
+        raise SystemExit("the sniffer did not start")
     for iface, fr in frames(phase):
         sendp(fr, iface=iface)
         time.sleep(0.03)
