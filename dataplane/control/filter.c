@@ -358,6 +358,14 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now)
 	} while (n == FILTER_LOG_BURST);
 }
 
+void nfv_filter_ctl_routes_changed(struct nfv_dp *dp)
+{
+	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);
+
+	if (fc != NULL)
+		nfv_flowtable_routes_changed(fc->ft);
+}
+
 void nfv_filter_ctl_flows_invalidate(struct nfv_dp *dp)
 {
 	struct nfv_filter_ctl *fc = nfv_filter_ctl(dp);

@@ -34,6 +34,8 @@ void nfv_filter_ctl_timer(struct nfv_dp *dp, uint64_t now);
 
 /* Offloaded flows are learned again: IPsec state changed (ipsec.c). */
 void nfv_filter_ctl_flows_invalidate(struct nfv_dp *dp);
+/* A route commit: offloaded flows end at their next packet (route.c). */
+void nfv_filter_ctl_routes_changed(struct nfv_dp *dp);
 
 /*
  * Compiles objs (parsed from the netlink messages msgs, len bytes) and

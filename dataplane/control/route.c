@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dp.h"
+#include "filter.h"
 #include "log.h"
 #include "mgmt.h"
 #include "module.h"
@@ -273,6 +274,8 @@ static void routes_batch_end(struct nfv_dp *dp)
 	ret = nfv_rib_commit(dp->rib);
 	if (ret < 0)
 		NFV_LOG(ERR, "cannot publish the FIB: %s", strerror(-ret));
+	else
+		nfv_filter_ctl_routes_changed(dp);
 }
 
 static const struct nfv_mgmt_handler route_handlers[] = {

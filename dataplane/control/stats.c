@@ -86,6 +86,7 @@ static int list_counters(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 		ret |= put_counter(rows, "flow.learned", fs.learned);
 		ret |= put_counter(rows, "flow.teardown_fin_rst", fs.teardown_tcp);
 		ret |= put_counter(rows, "flow.teardown_timeout", fs.teardown_timeout);
+		ret |= put_counter(rows, "flow.teardown_route", fs.teardown_route);
 		ret |= put_counter(rows, "flow.mtu_fallback", fs.mtu_fallback);
 	}
 	if (nfv_filter_ctl(dp) != NULL)

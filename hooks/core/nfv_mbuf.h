@@ -24,6 +24,9 @@ enum nfv_mbuf_flags {
 	NFV_MBUF_F_TRACE = 1u << 4,	/* traced (nfv_trace.h): trace_id is set */
 	NFV_MBUF_F_FLOW = 1u << 5,	/* flow add: learn its flow at output */
 	NFV_MBUF_F_PRIORITY = 1u << 6,	/* meta priority set: priority holds it */
+	/* of an offloaded flow, but its direction not learned yet: the
+	 * kernel's flowtable forwards it, conntrack does not see it */
+	NFV_MBUF_F_FLOW_UNLEARNED = 1u << 7,
 };
 
 struct nfv_mbuf_meta {

@@ -101,7 +101,11 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 	}
 	/* status bits are set once: no locked write when they already are */
 	status = __atomic_load_n(&ct->status, __ATOMIC_RELAXED);
-	if (dir == IP_CT_DIR_REPLY && !(status & IPS_SEEN_REPLY))
+	/* not for a packet that the kernel's flowtable would have forwarded
+	 * (the dataplane learns its direction from it): an offloaded UDP
+	 * flow stays [UNREPLIED] there when it was offloaded before a reply */
+	if (dir == IP_CT_DIR_REPLY && !(status & IPS_SEEN_REPLY) &&
+	    !(meta->flags & NFV_MBUF_F_FLOW_UNLEARNED))
 		status = __atomic_or_fetch(&ct->status, IPS_SEEN_REPLY, __ATOMIC_RELAXED);
 	switch (k->proto) {
 	case IPPROTO_TCP:

@@ -37,6 +37,9 @@ struct nfv_flowtable {
 	struct flow_cache *cache;	/* [NFV_MAX_WORKERS], one per worker */
 	uint64_t hz;
 	uint64_t slack;		/* hz / 100: see ct_refresh() */
+	/* bumped by every route commit: an offloaded flow of an older one
+	 * is torn down by its next packet, as the kernel's dst check */
+	uint32_t route_gen;
 	struct nfv_flowtable_stats stats[NFV_MAX_WORKERS + 1];	/* + the GC's */
 };
 
@@ -90,6 +93,12 @@ void nfv_flowtable_set_ports(struct nfv_flowtable *ft, uint64_t ports)
 	__atomic_store_n(&ft->state, gen << 32 | (ports & UINT32_MAX), __ATOMIC_RELEASE);
 }
 
+void nfv_flowtable_routes_changed(struct nfv_flowtable *ft)
+{
+	if (ft != NULL)
+		__atomic_fetch_add(&ft->route_gen, 1, __ATOMIC_RELEASE);
+}
+
 void nfv_flowtable_invalidate(struct nfv_flowtable *ft)
 {
 	if (ft != NULL)
@@ -116,6 +125,7 @@ void nfv_flowtable_stats_sum(const struct nfv_flowtable *ft, struct nfv_flowtabl
 		s->learned += ft->stats[w].learned;
 		s->teardown_tcp += ft->stats[w].teardown_tcp;
 		s->teardown_timeout += ft->stats[w].teardown_timeout;
+		s->teardown_route += ft->stats[w].teardown_route;
 		s->mtu_fallback += ft->stats[w].mtu_fallback;
 	}
 }
@@ -237,8 +247,9 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	if (meta->family == AF_INET && thoff != 20)
 		return false;	/* IP options */
 	status = __atomic_load_n(&ct->status, __ATOMIC_RELAXED);
-	/* confirmed and seen both ways */
-	if ((status & (IPS_CONFIRMED | IPS_SEEN_REPLY)) != (IPS_CONFIRMED | IPS_SEEN_REPLY))
+	/* confirmed: a UDP flow from its second packet on, replied or not,
+	 * as nft_flow_offload_eval() (6.1 and later) decides; TCP below */
+	if (!(status & IPS_CONFIRMED))
 		return false;
 	/* the fast path replays the Ethernet header and the TTL, not NAT's
 	 * rewrite: a NATed connection stays on the full pipeline */
@@ -272,6 +283,8 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	__atomic_store_n(&f->epoch, __atomic_load_n(&f->epoch, __ATOMIC_RELAXED) + 1,
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&f->expires, now + NFV_FLOW_TIMEOUT_S * ft->hz, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->route_gen, __atomic_load_n(&ft->route_gen, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELAXED);
 	if (ct->tuple[0].proto == IPPROTO_TCP) {
 		/* nft_flow_offload_eval(): the fast path does not follow the
 		 * windows, so the tracker accepts any from now on */
@@ -375,6 +388,7 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 	struct nfv_flowtable_stats *st = &ft->stats[worker];
 	struct flow_cache *cache = &ft->cache[worker];
 	struct nfv_ct_table *t = ft->ct;
+	uint32_t route_gen = __atomic_load_n(&ft->route_gen, __ATOMIC_ACQUIRE);
 	struct nfv_ct_tuple k[FLOW_BULK] __rte_aligned(8);
 	const void *keys[FLOW_BULK];
 	hash_sig_t sig[FLOW_BULK], msig[FLOW_BULK];
@@ -439,15 +453,30 @@ void nfv_flowtable_lookup(struct nfv_flowtable *ft, struct rte_mbuf **pkts, uint
 				goto forget;
 			f = &ft->flows[data[j] >> 1];
 			ep = __atomic_load_n(&f->epoch, __ATOMIC_RELAXED);
-			/* a cached index offloaded anew since: maybe another flow's */
-			if (cached >> j & 1 && ep != epoch[j])
-				goto forget;
+			/* a cached index offloaded anew since: another flow's, or
+			 * this one's offloaded again (after a teardown), which
+			 * goes on as a lookup's hit */
+			if (cached >> j & 1 && ep != epoch[j]) {
+				if (memcmp(&ct->tuple[dir], &k[j], sizeof(k[j])) != 0)
+					goto forget;
+				flow_cache_forget(cache, &k[j], sig[j]);
+				cached &= ~(1ull << j);
+			}
+			/* nf_flow_dst_check(): offloaded under older routes, the
+			 * flow ends and its packet takes the slow path */
+			if (unlikely(__atomic_load_n(&f->route_gen, __ATOMIC_RELAXED) != route_gen)) {
+				if (flow_teardown(ft, ct, now))
+					st->teardown_route++;
+				goto miss;
+			}
 			/* the flow of this input port and VLAN, learned at this
 			 * generation of routes, neighbours, rules and SAs, out
 			 * of the same SA or in cleartext as this packet */
 			flow_route_read(&f->dir[dir].r, gen, r);
-			if (r->l2_len == 0)
+			if (r->l2_len == 0) {
+				nfv_mbuf_meta(p)->flags |= NFV_MBUF_F_FLOW_UNLEARNED;
 				continue;
+			}
 			if (r->iport != meta->iport ||
 			    r->ivlan != (meta->flags & NFV_MBUF_F_VLAN ? meta->vlan : 0) ||
 			    r->in_sa != flow_in_sa(meta))

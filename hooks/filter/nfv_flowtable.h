@@ -80,6 +80,7 @@ struct nfv_flow {
 	/* changes each time the connection of this index is offloaded anew:
 	 * the workers' flow caches (flow_cache.h) check it; atomic */
 	uint32_t epoch;
+	uint32_t route_gen;	/* the flowtable's at offload */
 	struct nfv_flow_dir dir[2];
 } __rte_cache_aligned;
 
@@ -91,6 +92,7 @@ struct nfv_flowtable_stats {
 	uint64_t learned;	/* directions learned */
 	uint64_t teardown_tcp;	/* FIN or RST on the fast path */
 	uint64_t teardown_timeout;	/* by the fast path or the GC */
+	uint64_t teardown_route;	/* by a packet after a route change */
 	uint64_t mtu_fallback;	/* a flow's packet over its MTU, left to the slow path */
 } __rte_cache_aligned;
 
@@ -107,6 +109,9 @@ void nfv_flowtable_destroy(struct nfv_flowtable *ft);
 void nfv_flowtable_set_ports(struct nfv_flowtable *ft, uint64_t ports);
 /* A new generation (a route, SA or policy changed). */
 void nfv_flowtable_invalidate(struct nfv_flowtable *ft);
+/* Control side, after a route commit: the offloaded flows end at their
+ * next packet (the kernel's stale dst check), which takes the slow path. */
+void nfv_flowtable_routes_changed(struct nfv_flowtable *ft);
 /* Tears down flows idle for NFV_FLOW_TIMEOUT_S and keeps the connections
  * of the others alive, as nf_flow_offload_gc_step(); returns how many. */
 unsigned int nfv_flowtable_gc(struct nfv_flowtable *ft, uint64_t now);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sourced after lib.sh by the tests that run the flowtable traffic
 # (flowtable_traffic.py) through the dataplane: tests/smoke/flowtable_test.sh
-# and tests/interop/flowtable/ft_kernel_wip.sh. Needs T, the namespace of
+# and tests/interop/flowtable/ft_kernel_test.sh. Needs T, the namespace of
 # a0 and b0 (ft_topology makes it).
 LOAD=$NFV_BUILD/bench/nfvpn-flow-load
 TRAFFIC=$NFV_TOP/tests/smoke/flowtable_traffic.py
@@ -70,5 +70,6 @@ run() {
 	OFFLOADED=$(counter flow.offloaded)
 	CONNS=$(counter flow.connections)
 	TEARDOWN=$(counter flow.teardown_fin_rst)
+	ROUTE_TEARDOWN=$(counter flow.teardown_route)
 	dp_stop
 }

@@ -6,7 +6,8 @@
 # hop limit 1 and an IPv6 extension header (the slow path's), then after
 # a neighbour's MAC changes (offloaded flows must use
 # the new one), under a blackhole route to B (offloaded packets must be
-# dropped like the others), and after it is gone, with TCP closing (FIN
+# dropped like the others; the route change ends the offloads), and after
+# it is gone, with TCP closing (FIN
 # tears the flow down). The offload run must have offloaded packets and
 # list the UDP flows [OFFLOAD]; the plain run none. The offload run again
 # with four workers (four queues per port, one core): the same output.
@@ -28,12 +29,18 @@ run plain
 [ "$OFFLOADED" = 0 ] || fail "without flow add, $OFFLOADED packets were offloaded"
 grep -q OFFLOAD "$WORK/plain.ct.d" && fail "without flow add, a connection is offloaded"
 run offload
-echo "offloaded: $OFFLOADED packets, $CONNS connections, $TEARDOWN FIN/RST teardowns"
+echo "offloaded: $OFFLOADED packets, $CONNS connections, $TEARDOWN FIN/RST teardowns, $ROUTE_TEARDOWN route teardowns"
 [ "$OFFLOADED" -ge 20 ] || fail "only $OFFLOADED packets were offloaded"
-# TCP, UDP and UDP over IPv6, offloaded once each: a new MAC or route
-# makes their directions learn again, it does not end their offload; the
-# TCP FIN, on a learned direction, is torn down by the fast path
-[ "$CONNS" = 3 ] || fail "$CONNS connections offloaded, expected 3"
+# TCP, UDP (before its reply) and UDP over IPv6 in phase a; a new MAC
+# makes their directions learn again, a route commit ends their offload
+# at their next packet (the kernel's dst check): under the blackhole
+# route (c) TCP, UDP and UDP over IPv6 end, and the replies offload TCP
+# and UDP again (IPv6's route back is the blackhole); the route gone (d),
+# TCP and UDP end again and all three are offloaded again: 8 offloads, 5
+# route teardowns; the TCP FIN, on a learned direction, is torn down by
+# the fast path
+[ "$CONNS" = 8 ] || fail "$CONNS connections offloaded, expected 8"
+[ "$ROUTE_TEARDOWN" = 5 ] || fail "$ROUTE_TEARDOWN route teardowns, expected 5"
 [ "$TEARDOWN" = 1 ] || fail "$TEARDOWN FIN/RST teardowns, expected the one FIN"
 grep 'sport=5000 dport=53 ' "$WORK/offload.ct.d" | grep -q '\[OFFLOAD\]' ||
 	fail "the UDP flow is not listed [OFFLOAD]"

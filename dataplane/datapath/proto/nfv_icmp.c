@@ -132,12 +132,14 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 	memcpy(&icmp->icmp_ident, &word, sizeof(word));
 	icmp->icmp_cksum = ~rte_raw_cksum(icmp, ICMP_HDR_LEN + qlen);
 
-	/* precedence 6, internetwork control (RFC 1812 4.3.2.5); atomic: ID 0 */
+	/* precedence 6, internetwork control (RFC 1812 4.3.2.5); as Linux's
+	 * icmp_send(): no DF (its ICMP socket does no path MTU discovery),
+	 * so an ID that changes from one error to the next */
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0xc0;
 	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + ICMP_HDR_LEN + qlen);
-	ip->packet_id = 0;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->packet_id = rte_cpu_to_be_16(s->ip_id++);
+	ip->fragment_offset = 0;
 	ip->time_to_live = NFV_ICMP_REPLY_TTL;
 	ip->next_proto_id = IPPROTO_ICMP;
 	ip->src_addr = src;

@@ -67,6 +67,10 @@ enum nfv_icmp6_unreach_code {
 struct nfv_icmp_sender {
 	struct rte_mempool *mp;
 	struct nfv_ratelimit rl;
+	/* the IPv4 ID of the next error: a counter per worker from 0 (runs
+	 * of the same traffic give the same packets), where Linux's
+	 * ip_select_ident() counts per destination from a random point */
+	uint16_t ip_id;
 };
 
 /*
@@ -100,6 +104,14 @@ int nfv_icmp6_echo_reply(struct rte_mbuf *m, const uint8_t *src);
 int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 		    const struct rte_mbuf *orig, uint8_t type, uint8_t code,
 		    uint32_t info, rte_be32_t src, struct rte_mbuf **out);
+
+/*
+ * The flow label of our ICMPv6 error of type from src to dst: a hash of
+ * the three, as Linux labels its own packets (net.ipv6.auto_flowlabels,
+ * RFC 6437), whose hash has a secret of the boot; this one has none, so
+ * that runs of the same traffic give the same packets.
+ */
+uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type);
 
 /*
  * The same for ICMPv6 (RFC 4443): as much of orig as fits in 1280 bytes;

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
@@ -79,6 +80,15 @@ static bool icmp6_error_allowed(const struct rte_mbuf *orig, uint8_t type)
 	return true;
 }
 
+uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type)
+{
+	uint32_t h = rte_hash_crc(src, 16, IPPROTO_ICMPV6 << 8 | type);
+
+	h = rte_hash_crc(dst, 16, h);
+	/* ip6_make_flowlabel(): the flow's hash, turned, its low 20 bits */
+	return (h << 16 | h >> 16) & 0xfffff;
+}
+
 int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
 		    const struct rte_mbuf *orig, uint8_t type, uint8_t code,
 		    uint32_t info, const uint8_t src[16], struct rte_mbuf **out)
@@ -111,7 +121,9 @@ int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
 	if (quote != icmp + 1)
 		memcpy(icmp + 1, quote, qlen);
 
-	ip6->vtc_flow = RTE_BE32(6u << 28);
+	/* with a flow label, as Linux's automatic ones (auto_flowlabels) */
+	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 |
+					 nfv_icmp6_flowlabel(src, oip6->src_addr, type));
 	ip6->payload_len = rte_cpu_to_be_16(len);
 	ip6->proto = IPPROTO_ICMPV6;
 	ip6->hop_limits = NFV_ICMP_REPLY_TTL;

@@ -1,5 +1,5 @@
 #!/bin/busybox sh
-# /init of the flowtable guest (see ft_kernel_wip.sh): Debian's kernel is
+# /init of the flowtable guest (see ft_kernel_test.sh): Debian's kernel is
 # the router between host A (eth0) and host B (eth1), with the flowtable
 # ruleset of /ruleset.nft. The host steers it over the second serial port
 # (/dev/ttyS1), one command a line, each answered "ok COMMAND":

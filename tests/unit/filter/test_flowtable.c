@@ -168,6 +168,21 @@ static bool fast(struct env *e, struct tp d, uint64_t now)
 	return hit;
 }
 
+/* A packet at ingress: the fast path (2 << 8 on a hit), else the slow one. */
+static int ingress(struct env *e, struct tp d, uint64_t now, uint16_t mtu)
+{
+	struct rte_mbuf *m = tp_build(&d);
+	struct nfv_flow_hit hit;
+
+	CU_ASSERT_FATAL(m != NULL);
+	nfv_flowtable_lookup(e->ft, &m, 1, gen(e), now, 0, &hit);
+	if (hit.l2_len != 0) {
+		rte_pktmbuf_free(m);
+		return 2 << 8;
+	}
+	return slow_m(e, m, d, now, mtu);
+}
+
 /* client 10.0.0.1:40000 on eth0 (port 0) <-> server 10.1.0.2:80 on wan1 (port 1) */
 static struct tp tcp(bool reply, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len)
 {
@@ -295,15 +310,21 @@ static void test_offload_udp_ipv6(void)
 	struct tp d = udp(false, 10), r = udp(true, 10);
 
 	env_init(&e, "ft");
-	/* unreplied: new, then established only once the reply was seen */
-	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	/* as nft_flow_offload_eval(): offloaded once confirmed, from its
+	 * second packet on, before any reply */
 	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
 	CU_ASSERT(!(the_ct(&e)->status & IPS_OFFLOAD));
-	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
-	CU_ASSERT(fast(&e, udp(true, 10), 0));
-	CU_ASSERT(!fast(&e, udp(false, 10), 0));
-	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == (IP_CT_ESTABLISHED | 1 << 8));
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == (IP_CT_NEW | 1 << 8));
+	CU_ASSERT(the_ct(&e)->status & IPS_OFFLOAD);
 	CU_ASSERT(fast(&e, udp(false, 10), 0));
+	/* the reply the dataplane learns its direction from is one the
+	 * kernel's flowtable forwards: not seen by conntrack ([UNREPLIED]) */
+	CU_ASSERT(ingress(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(!(the_ct(&e)->status & IPS_SEEN_REPLY));
+	CU_ASSERT(ingress(&e, udp(true, 10), 0, 1500) == 2 << 8);
+	/* one that takes the slow path for a reason of its own is seen */
+	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(the_ct(&e)->status & IPS_SEEN_REPLY);
 	env_fini(&e);
 
 	/* IPv6, the same */
@@ -724,6 +745,38 @@ static void test_cache_index_reuse(void)
 	env_fini(&e);
 }
 
+/*
+ * A route commit ends the offloaded flows at their next packet, as the
+ * kernel's dst check: that packet takes the slow path, which offloads the
+ * connection again; then the flow's cached entry (of the older offload)
+ * serves it again.
+ */
+static void test_route_change(void)
+{
+	struct nfv_flowtable_stats st;
+	struct env e;
+
+	env_init(&e, "ft");
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == IP_CT_NEW);
+	CU_ASSERT(slow(&e, udp(true, 10), 0, 1500) == (IP_CT_ESTABLISHED_REPLY | 1 << 8));
+	CU_ASSERT(slow(&e, udp(false, 10), 0, 1500) == (IP_CT_ESTABLISHED | 1 << 8));
+	CU_ASSERT(fast(&e, udp(false, 10), 0));	/* through the hash: cached */
+	CU_ASSERT(fast(&e, udp(false, 10), 0));	/* through the cache */
+	nfv_flowtable_routes_changed(e.ft);
+	CU_ASSERT(!fast(&e, udp(false, 10), 0));
+	CU_ASSERT(!(the_ct(&e)->status & IPS_OFFLOAD));
+	nfv_flowtable_stats_sum(e.ft, &st);
+	CU_ASSERT(st.teardown_route == 1);
+	CU_ASSERT(ingress(&e, udp(false, 10), 0, 1500) == (IP_CT_ESTABLISHED | 1 << 8));
+	CU_ASSERT(the_ct(&e)->status & IPS_OFFLOAD);
+	CU_ASSERT(fast(&e, udp(false, 10), 0));
+	CU_ASSERT(fast(&e, udp(false, 10), 0));
+	nfv_flowtable_stats_sum(e.ft, &st);
+	CU_ASSERT(st.teardown_route == 1);
+	CU_ASSERT(st.offloaded == 2);
+	env_fini(&e);
+}
+
 /* One burst, in order: cached or not, a FIN ends the flow for the packets
  * behind it; counts as without a cache. */
 static void test_cache_burst_order(void)
@@ -817,6 +870,7 @@ int main(int argc, char **argv)
 		{ "output to an esp sa: learned, mtu, rekey", test_esp_output },
 		{ "flow cache: a reused connection index is not the cached flow",
 		  test_cache_index_reuse },
+		{ "a route change ends the flows at their next packet", test_route_change },
 		{ "flow cache: a burst in order, fin ends the flow behind it",
 		  test_cache_burst_order },
 		{ "flowtable compile errors", test_compile_errors });

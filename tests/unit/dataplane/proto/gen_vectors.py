@@ -73,17 +73,18 @@ add("icmp6_echo_rep_mc", IPv6(src="fe80::1", dst="fe80::7", hlim=64) /
     ICMPv6EchoReply(id=1, seq=1, data=PAYLOAD[:8]), "its reply from fe80::1")
 
 # --- ICMP errors -----------------------------------------------------------
+# as Linux sends them: no DF; the ID is the sender's counter (the test sets 0x4e00)
 ROUTER = "203.0.113.1"
 orig = IP(src=PEER_IP, dst="203.0.113.9", ttl=1, id=0x99) / UDP(sport=5, dport=33434) / PAYLOAD
 add("err4_orig", orig, "a UDP packet whose TTL expires")
-add("err4_time", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0, flags="DF", ttl=64) /
+add("err4_time", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0x4e00, flags=0, ttl=64) /
     ICMP(type=11, code=0) / Raw(bytes(orig)), "time exceeded, whole packet quoted")
-add("err4_port", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0, flags="DF", ttl=64) /
+add("err4_port", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0x4e00, flags=0, ttl=64) /
     ICMP(type=3, code=3) / Raw(bytes(orig)), "port unreachable")
 big = IP(src=PEER_IP, dst="203.0.113.9", ttl=60, flags="DF", id=0x100) / \
     TCP(sport=443, dport=40000, flags="A") / bytes(i & 0xff for i in range(1460))
 add("err4_big", big, "a 1500-byte DF packet for a 1400-byte link")
-add("err4_fragneeded", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0, flags="DF", ttl=64) /
+add("err4_fragneeded", IP(src=ROUTER, dst=PEER_IP, tos=0xc0, id=0x4e00, flags=0, ttl=64) /
     ICMP(type=3, code=4, nexthopmtu=1400) / Raw(bytes(big)[:576 - 28]),
     "fragmentation needed, MTU 1400, quote cut at 576 bytes")
 add("err4_icmp_err", IP(src=PEER_IP, dst="203.0.113.9", ttl=1) / ICMP(type=3, code=1) /

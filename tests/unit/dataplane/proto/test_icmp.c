@@ -125,6 +125,7 @@ static struct rte_mbuf *err4(const uint8_t *orig, size_t len, uint8_t type, uint
 	int rc;
 
 	CU_ASSERT_EQUAL(nfv_ip4_check(o), 0);
+	sender.ip_id = 0x4e00;	/* the vectors' ID */
 	rc = nfv_icmp4_error(&sender, 1, o, type, code, info, ROUTER_IP, &m);
 	CU_ASSERT_EQUAL(rc, rc_exp);
 	/* the original is left for the caller to drop */
@@ -159,6 +160,26 @@ static void test_err4(void)
 	ERR4_OK(err4_orig, err4_time, NFV_ICMP4_TIME_EXCEEDED, NFV_ICMP4_EXC_TTL, 0);
 	ERR4_OK(err4_orig, err4_port, NFV_ICMP4_DEST_UNREACH, NFV_ICMP4_PORT_UNREACH, 0);
 	ERR4_OK(err4_big, err4_fragneeded, NFV_ICMP4_DEST_UNREACH, NFV_ICMP4_FRAG_NEEDED, 1400);
+	/* no DF, so the ID counts, as Linux's ip_select_ident() does */
+	m = err4(err4_orig, sizeof(err4_orig), NFV_ICMP4_TIME_EXCEEDED, 0, 0, 0);
+	CU_ASSERT_EQUAL(sender.ip_id, 0x4e01);
+	if (m != NULL) {
+		struct rte_mbuf *n = NULL;
+
+		CU_ASSERT_EQUAL(nfv_icmp4_error(&sender, 1, m, NFV_ICMP4_TIME_EXCEEDED, 0, 0,
+						ROUTER_IP, &n), -EPERM);	/* an error */
+		rte_pktmbuf_free(m);
+		m = PROTO_MBUF(mp, err4_orig);
+		CU_ASSERT_EQUAL(nfv_icmp4_error(&sender, 1, m, NFV_ICMP4_TIME_EXCEEDED, 0, 0,
+						ROUTER_IP, &n), 0);
+		rte_pktmbuf_free(m);
+		if (n != NULL) {
+			CU_ASSERT_EQUAL(rte_pktmbuf_mtod(n, struct rte_ipv4_hdr *)->packet_id,
+					RTE_BE16(0x4e01));
+			CU_ASSERT_EQUAL(rte_pktmbuf_mtod(n, struct rte_ipv4_hdr *)->fragment_offset, 0);
+			rte_pktmbuf_free(n);
+		}
+	}
 	/* echo requests are queries: they get errors */
 	m = err4(err4_icmp_echo, sizeof(err4_icmp_echo), NFV_ICMP4_TIME_EXCEEDED, 0, 0, 0);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), 28 + sizeof(err4_icmp_echo));
@@ -196,7 +217,17 @@ static struct rte_mbuf *err6(const uint8_t *orig, size_t len, uint8_t type, uint
 	CU_ASSERT(proto_pkt_equal(o, orig, len));
 	rte_pktmbuf_free(o);
 	if (rc == 0) {
+		struct rte_ipv6_hdr *ip6;
+		uint32_t label;
+
 		CU_ASSERT_FATAL(m != NULL);
+		/* a flow label of the error's flow; the vectors have none */
+		ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		label = rte_be_to_cpu_32(ip6->vtc_flow) & 0xfffff;
+		CU_ASSERT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type));
+		CU_ASSERT_NOT_EQUAL(label, 0);
+		CU_ASSERT_NOT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type ^ 1));
+		ip6->vtc_flow = RTE_BE32(6u << 28);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->family, AF_INET6);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->flags, NFV_MBUF_F_LOCAL_OUT);
 		CU_ASSERT_EQUAL(nfv_ip6_check(m), 0);
