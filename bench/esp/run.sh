@@ -13,7 +13,17 @@
 #   mb   its legacy path, lookaside-none SAs on crypto_aesni_mb
 # built by bench/peers/build.sh into NFV_PEERS (default $NFV_BUILD/peers).
 # Prints per-round figures and the medians of the per-round ratios
-# nfvpn / limit and nfvpn / secgw (its best mode in the round). A secgw
+# nfvpn / limit and nfvpn / secgw (its best mode in the round). Then, in
+# the same rounds, the flowtable variant (issue 12 item 2): the same SA and
+# policy with conntrack and the nft flowtable (flow add @ft, loaded by
+# bench/flowtable's nfvpn-flow-load as soon as the socket answers; a third
+# port answers each flow once in cleartext so that conntrack sees it both
+# ways): encryption seals an offloaded flow at ingress, decryption
+# forwards the decrypted packets of an offloaded flow from esp-input
+# straight out; its rate, the share of packets it offloaded, flowtable /
+# limit per round (the goal: >= 0.85), and the same ruleset less its flow
+# add rule ("conntrack", the full pipeline with conntrack) and
+# flowtable / conntrack. NFV_BENCH_FLOWTABLE=0 leaves the variant out. A secgw
 # that fails to build or start is said so on stderr and reads "n/a"; the
 # rounds go on. Each run holds /tmp/nfvpn-dpdk.lock; or hold it for the
 # whole benchmark (steadier: nothing else runs in between) with
@@ -30,6 +40,9 @@ build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 # same rounds, right after this one, for an A/B of a change
 base=${NFV_BUILD_BASE:-}
 peers=${NFV_PEERS:-$build/peers}
+flowtable=${NFV_BENCH_FLOWTABLE:-1}
+# the flowtable policies' nft text is compiled by this build's nft compiler
+export NFVPN_NFTC=${NFVPN_NFTC:-$build/control/nftc/nfvpn-nftc}
 secgw_modes=${NFV_SECGW_MODES-cpu mb}
 [ "$peers" != none ] && [ "$secgw_modes" != none ] || secgw_modes=""
 work=$(mktemp -d /tmp/nfvpn-bench-esp.XXXXXX)
@@ -83,6 +96,47 @@ if bad:
     print("nfvpn drops:", bad)
 EOP
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
+}
+
+# The flowtable variant: Mpps as run_nfvpn (over all the worker's traffic:
+# the packets before the ruleset's load, a few tens of ms, take the full
+# pipeline), and the share of the packets received that the fast path
+# took; prints "MPPS OFFLOADED%". Mode plain: the ruleset without flow add.
+run_nfvpn_ft() {	# run_nfvpn_ft enc|dec SIZE offload|plain
+	local load=$build/bench/nfvpn-flow-load
+	if [ ! -x "$load" ]; then echo "n/a n/a"; return; fi
+	sed "s|{pcap}|$([ "$1" = enc ] && echo clear || echo esp)-$2.pcap|" \
+		"$work/policy-$1-ft.yaml" > "$work/p-ft.yaml"
+	chmod 600 "$work/p-ft.yaml"
+	rm -f "$work/sock-ft"
+	# shellcheck disable=SC2016
+	flock "$lock" bash -c '
+		"$1/dataplane/nfvpn-dataplane" -l 0,'"$core"' --no-pci --file-prefix bespft$$ $2 \
+			--log-level lib.eal:warning -- --config "$3/p-ft.yaml" \
+			--socket "$3/sock-ft" > "$3/nfvpn-ft.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 200); do [ -S "$3/sock-ft" ] && break; sleep 0.02; done
+		"$1/bench/nfvpn-flow-load" "$3/sock-ft" "$5" p0 p1 >&2 ||
+			echo "bench: the flowtable ruleset did not load" >&2
+		sleep "$4"
+		"$1/control/nfvpnctl" --socket "$3/sock-ft" --json stats > "$3/stats-ft.json"
+		kill -INT $pid
+		wait $pid' _ "$build" "$mem" "$work" "$secs" "$3"
+	local share
+	share=$(/usr/bin/python3 - "$work/stats-ft.json" "$3" <<'EOP'
+import json, sys
+d = json.load(open(sys.argv[1]))
+items = d if isinstance(d, list) else d.get("counters", d)
+c = {x["name"]: x["value"] for x in items}
+bad = {k: v for k, v in c.items() if k.startswith("drop.") and v}
+if bad:
+    print("nfvpn %s drops:" % sys.argv[2], bad, file=sys.stderr)
+print("%.1f%%" % (100.0 * c.get("flow.offloaded", 0) / max(c.get("rx", 0), 1)))
+EOP
+) || share=n/a
+	local mpps
+	mpps=$(sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn-ft.log")
+	echo "${mpps:-n/a} $share"
 }
 
 # the median of the numbers on stdin (n/a when there are none)
@@ -169,8 +223,20 @@ for r in $(seq "$rounds"); do
 				echo "$b" >> "$work/secgw-$d-$s"
 				sg="$sg nfvpn/secgw $(tail -1 "$work/vssecgw-$d-$s")"
 			fi
-			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s%s\n' \
-				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio" "$sg"
+			ft=""
+			if [ "$flowtable" != 0 ]; then
+				read -r f share < <(run_nfvpn_ft $d "$s" offload)
+				read -r c _ < <(run_nfvpn_ft $d "$s" plain)
+				echo "$f" >> "$work/ft-$d-$s"
+				echo "$share" | tr -d % >> "$work/ftshare-$d-$s"
+				echo "$c" >> "$work/ct-$d-$s"
+				ratio "$f" "$lim" >> "$work/ftlim-$d-$s"
+				ratio "$f" "$c" >> "$work/ftct-$d-$s"
+				ft=" nfvpn-ft $f ($share offloaded) ft/limit $(tail -1 "$work/ftlim-$d-$s")"
+				ft="$ft conntrack $c ft/conntrack $(tail -1 "$work/ftct-$d-$s")"
+			fi
+			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s%s%s\n' \
+				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio" "$sg" "$ft"
 		done
 	done
 done
@@ -178,6 +244,7 @@ echo
 hdr=""
 for m in $secgw_modes; do hdr="$hdr $(printf '%9s' "secgw-$m")"; done
 [ -z "$secgw_modes" ] || hdr="$hdr $(printf '%9s %11s' secgw nfvpn/secgw)"
+[ "$flowtable" = 0 ] || hdr="$hdr $(printf '%8s %6s %8s %9s %8s' nfvpn-ft offl% ft/limit conntrack ft/ct)"
 printf '%-4s %-5s %8s %8s %8s %8s %8s%s\n' dir size "io Mpps" "raw Mpps" "nfvpn" "Gbit/s" "ratio" "$hdr"
 for d in enc dec; do
 	for s in $sizes; do
@@ -186,6 +253,9 @@ for d in enc dec; do
 		for m in $secgw_modes; do sg="$sg $(printf '%9s' "$(median < "$work/secgw-$m-$d-$s")")"; done
 		[ -z "$secgw_modes" ] || sg="$sg $(printf '%9s %11s' "$(median < "$work/secgw-$d-$s")" \
 			"$(median < "$work/vssecgw-$d-$s")")"
+		[ "$flowtable" = 0 ] || sg="$sg $(printf '%8s %6s %8s %9s %8s' "$(median < "$work/ft-$d-$s")" \
+			"$(median < "$work/ftshare-$d-$s")" "$(median < "$work/ftlim-$d-$s")" \
+			"$(median < "$work/ct-$d-$s")" "$(median < "$work/ftct-$d-$s")")"
 		printf '%-4s %-5s %8s %8s %8s %8.2f %8s%s\n' $d "$s" "$(median < "$work/io-$d-$s")" \
 			"$(median < "$work/raw-$d-$s")" "$n" \
 			"$(awk -v n="$n" -v b="$(bytes_of "$s")" 'BEGIN {print n * b * 8 / 1000}')" \
