@@ -118,7 +118,7 @@ run_nfvpn_ft() {	# run_nfvpn_ft enc|dec SIZE offload|plain
 			--log-level lib.eal:warning -- --config "$3/p-ft.yaml" \
 			--socket "$3/sock-ft" > "$3/nfvpn-ft.log" 2>&1 &
 		pid=$!
-		for _ in $(seq 200); do [ -S "$3/sock-ft" ] && break; sleep 0.02; done
+		for _ in $(seq 300); do grep -q running "$3/nfvpn-ft.log" && break; sleep 0.1; done
 		"$1/bench/nfvpn-flow-load" "$3/sock-ft" "$5" p0 p1 >&2 ||
 			echo "bench: the flowtable ruleset did not load" >&2
 		sleep 0.5
