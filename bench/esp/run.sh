@@ -13,7 +13,18 @@
 #   mb   its legacy path, lookaside-none SAs on crypto_aesni_mb
 # built by bench/peers/build.sh into NFV_PEERS (default $NFV_BUILD/peers).
 # Prints per-round figures and the medians of the per-round ratios
-# nfvpn / limit and nfvpn / secgw (its best mode in the round). A secgw
+# nfvpn / limit and nfvpn / secgw (its best mode in the round). Then, in
+# the same rounds, the flowtable variant (issue 12 item 2): the same SA and
+# policy with conntrack and the nft flowtable (flow add @ft, loaded by
+# bench/flowtable's nfvpn-flow-load as soon as the socket answers; a third
+# port answers each flow once in cleartext so that conntrack sees it both
+# ways): encryption seals an offloaded flow at ingress, decryption
+# forwards the decrypted packets of an offloaded flow from esp-input
+# straight out; its rate (rx over SECONDS from 0.5 s after the load), the
+# share of packets it offloaded in that window, flowtable /
+# limit per round (the goal: >= 0.85), and the same ruleset less its flow
+# add rule ("conntrack", the full pipeline with conntrack) and
+# flowtable / conntrack. NFV_BENCH_FLOWTABLE=0 leaves the variant out. A secgw
 # that fails to build or start is said so on stderr and reads "n/a"; the
 # rounds go on. Each run holds /tmp/nfvpn-dpdk.lock; or hold it for the
 # whole benchmark (steadier: nothing else runs in between) with
@@ -30,6 +41,9 @@ build=$("$top/bench/native.sh")	# -Dmarch=native; NFV_BUILD overrides
 # same rounds, right after this one, for an A/B of a change
 base=${NFV_BUILD_BASE:-}
 peers=${NFV_PEERS:-$build/peers}
+flowtable=${NFV_BENCH_FLOWTABLE:-1}
+# the flowtable policies' nft text is compiled by this build's nft compiler
+export NFVPN_NFTC=${NFVPN_NFTC:-$build/control/nftc/nfvpn-nftc}
 secgw_modes=${NFV_SECGW_MODES-cpu mb}
 [ "$peers" != none ] && [ "$secgw_modes" != none ] || secgw_modes=""
 work=$(mktemp -d /tmp/nfvpn-bench-esp.XXXXXX)
@@ -83,6 +97,54 @@ if bad:
     print("nfvpn drops:", bad)
 EOP
 	sed -n 's/.*worker 0: \([0-9.]*\) Mpps rx.*/\1/p' "$work/nfvpn.log"
+}
+
+# The flowtable variant: Mpps of the worker from 0.5 s after the
+# ruleset's load to SECONDS later (its rx counter read over the socket at
+# both ends: the exit summary's rate would count from the first packet,
+# and the load itself stalls the worker for a while), and the share of
+# the packets received in that window that the fast path took; prints
+# "MPPS OFFLOADED%". Mode plain: the ruleset without flow add.
+run_nfvpn_ft() {	# run_nfvpn_ft enc|dec SIZE offload|plain
+	local load=$build/bench/nfvpn-flow-load
+	if [ ! -x "$load" ]; then echo "n/a n/a"; return; fi
+	sed "s|{pcap}|$([ "$1" = enc ] && echo clear || echo esp)-$2.pcap|" \
+		"$work/policy-$1-ft.yaml" > "$work/p-ft.yaml"
+	chmod 600 "$work/p-ft.yaml"
+	rm -f "$work/sock-ft" "$work"/stats-ft-*.json
+	# shellcheck disable=SC2016
+	flock "$lock" bash -c '
+		"$1/dataplane/nfvpn-dataplane" -l 0,'"$core"' --no-pci --file-prefix bespft$$ $2 \
+			--log-level lib.eal:warning -- --config "$3/p-ft.yaml" \
+			--socket "$3/sock-ft" > "$3/nfvpn-ft.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 300); do grep -q running "$3/nfvpn-ft.log" && break; sleep 0.1; done
+		"$1/bench/nfvpn-flow-load" "$3/sock-ft" "$5" p0 p1 >&2 ||
+			echo "bench: the flowtable ruleset did not load" >&2
+		sleep 0.5
+		for i in 0 1; do
+			[ $i = 0 ] || sleep "$4"
+			date +%s.%N > "$3/stats-ft-$i.json"
+			"$1/control/nfvpnctl" --socket "$3/sock-ft" --json stats >> "$3/stats-ft-$i.json"
+		done
+		kill -INT $pid
+		wait $pid' _ "$build" "$mem" "$work" "$secs" "$3"
+	/usr/bin/python3 - "$work/stats-ft-0.json" "$work/stats-ft-1.json" "$3" <<'EOP' || echo "n/a n/a"
+import json, sys
+def read(path):
+    with open(path) as f:
+        t = float(f.readline())
+        d = json.load(f)
+    items = d if isinstance(d, list) else d.get("counters", d)
+    return t, {x["name"]: x["value"] for x in items}
+(t0, a), (t1, b) = read(sys.argv[1]), read(sys.argv[2])
+bad = {k: v for k, v in b.items() if k.startswith("drop.") and v}
+if bad:
+    print("nfvpn %s drops:" % sys.argv[3], bad, file=sys.stderr)
+rx = b["rx"] - a["rx"]
+off = b.get("flow.offloaded", 0) - a.get("flow.offloaded", 0)
+print("%.3f %.1f%%" % (rx / (t1 - t0) / 1e6, 100.0 * off / max(rx, 1)))
+EOP
 }
 
 # the median of the numbers on stdin (n/a when there are none)
@@ -169,8 +231,20 @@ for r in $(seq "$rounds"); do
 				echo "$b" >> "$work/secgw-$d-$s"
 				sg="$sg nfvpn/secgw $(tail -1 "$work/vssecgw-$d-$s")"
 			fi
-			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s%s\n' \
-				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio" "$sg"
+			ft=""
+			if [ "$flowtable" != 0 ]; then
+				read -r f share < <(run_nfvpn_ft $d "$s" offload)
+				read -r c _ < <(run_nfvpn_ft $d "$s" plain)
+				echo "$f" >> "$work/ft-$d-$s"
+				echo "$share" | tr -d % >> "$work/ftshare-$d-$s"
+				echo "$c" >> "$work/ct-$d-$s"
+				ratio "$f" "$lim" >> "$work/ftlim-$d-$s"
+				ratio "$f" "$c" >> "$work/ftct-$d-$s"
+				ft=" nfvpn-ft $f ($share offloaded) ft/limit $(tail -1 "$work/ftlim-$d-$s")"
+				ft="$ft conntrack $c ft/conntrack $(tail -1 "$work/ftct-$d-$s")"
+			fi
+			printf 'round %d %s %5s: io %s raw %s limit %s nfvpn %s Mpps ratio %s%s%s\n' \
+				"$r" $d "$s" "$io" "$raw" "$lim" "$n" "$ratio" "$sg" "$ft"
 		done
 	done
 done
@@ -178,6 +252,7 @@ echo
 hdr=""
 for m in $secgw_modes; do hdr="$hdr $(printf '%9s' "secgw-$m")"; done
 [ -z "$secgw_modes" ] || hdr="$hdr $(printf '%9s %11s' secgw nfvpn/secgw)"
+[ "$flowtable" = 0 ] || hdr="$hdr $(printf '%8s %6s %8s %9s %8s' nfvpn-ft offl% ft/limit conntrack ft/ct)"
 printf '%-4s %-5s %8s %8s %8s %8s %8s%s\n' dir size "io Mpps" "raw Mpps" "nfvpn" "Gbit/s" "ratio" "$hdr"
 for d in enc dec; do
 	for s in $sizes; do
@@ -186,6 +261,9 @@ for d in enc dec; do
 		for m in $secgw_modes; do sg="$sg $(printf '%9s' "$(median < "$work/secgw-$m-$d-$s")")"; done
 		[ -z "$secgw_modes" ] || sg="$sg $(printf '%9s %11s' "$(median < "$work/secgw-$d-$s")" \
 			"$(median < "$work/vssecgw-$d-$s")")"
+		[ "$flowtable" = 0 ] || sg="$sg $(printf '%8s %6s %8s %9s %8s' "$(median < "$work/ft-$d-$s")" \
+			"$(median < "$work/ftshare-$d-$s")" "$(median < "$work/ftlim-$d-$s")" \
+			"$(median < "$work/ct-$d-$s")" "$(median < "$work/ftct-$d-$s")")"
 		printf '%-4s %-5s %8s %8s %8s %8.2f %8s%s\n' $d "$s" "$(median < "$work/io-$d-$s")" \
 			"$(median < "$work/raw-$d-$s")" "$n" \
 			"$(awk -v n="$n" -v b="$(bytes_of "$s")" 'BEGIN {print n * b * 8 / 1000}')" \

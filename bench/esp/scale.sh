@@ -5,8 +5,9 @@
 # bench/esp/mkpolicy_ra.py's concentrator (AES-GCM-256 in UDP 4500, two
 # networks: 2 SAs and 4 policies a peer; --bench: no ESN and no replay
 # window, the pcap loops) with 1 peer and with PEERS peers, the traffic of
-# bench/esp/mkpcap_ra.py (every peer once per pass, shuffled) replayed by
-# net_pcap (infinite_rx=1) into net_null, in the same rounds:
+# bench/esp/mkpcap_ra.py (every peer once per pass, shuffled; the one-peer
+# file has as many frames, all of its SA) replayed by net_pcap
+# (infinite_rx=1) into net_null, in the same rounds:
 #   enc  cleartext from the corporate side to every peer's virtual address
 #   dec  every peer's own ESP to the concentrator
 # Prints per round the Mpps of both (the worker's rx rate, from the
@@ -37,9 +38,12 @@ if [ "${NFV_LOCK_HELD:-0}" = 1 ]; then
 	flock() { shift; "$@"; }
 fi
 
+# the same number of frames for both (every peer once per pass), so that
+# the pcap's replay costs the same and only the SAs and policies differ
+frames=$((peers > 64 ? peers : 64))
 for p in 1 "$peers"; do
 	mkdir -p "$work/p$p"
-	/usr/bin/python3 "$top/bench/esp/mkpcap_ra.py" "$work/p$p" "$p" "$sizes"
+	/usr/bin/python3 "$top/bench/esp/mkpcap_ra.py" "$work/p$p" "$p" "$sizes" "$frames"
 done
 
 # Mpps of the worker over its traffic; what it dropped goes to stderr.
