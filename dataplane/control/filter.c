@@ -63,6 +63,18 @@ static int filter_sa_get(const void *ctx, uint32_t id, struct nfv_filter_sa *out
 	return 0;
 }
 
+/* nft's "ipsec out": the SA esp-output would pick for m as it is now */
+static int filter_sa_out(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out)
+{
+	const struct nfv_dp *dp = ctx;
+	uint32_t id;
+
+	if (dp->ipsec == NULL || dp->ipsec->ips == NULL ||
+	    nfv_ipsec_out_sa(dp->ipsec->ips, m, &id) < 0)
+		return -1;
+	return filter_sa_get(ctx, id, out);
+}
+
 /*
  * meta iif/iifname/oif/oifname see the dataplane's ports: "p0", index + 1;
  * masquerade and redirect the port's address: its first IPv4 address in
@@ -238,7 +250,8 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 		goto err;
 	ifaces_fill(dp, fc->ifaces);
 	fc->fib = (struct nfv_filter_fib){ .route = nfv_fib_filter_route_dp, .ctx = dp };
-	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .ctx = dp };
+	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .sa_out = filter_sa_out,
+					     .ctx = dp };
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,

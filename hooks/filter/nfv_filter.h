@@ -102,6 +102,12 @@ struct nfv_filter_sa {
 struct nfv_filter_xfrm {
 	/* 0, or -1 when no SA has that id; any worker, no lock */
 	int (*sa_get)(const void *ctx, uint32_t id, struct nfv_filter_sa *out);
+	/*
+	 * "ipsec out": the SA the IPsec module's output would seal m with,
+	 * as m is now (nfv_ipsec_out_sa()); 0, or -1 for none. Any worker.
+	 * NULL: "ipsec out" is refused.
+	 */
+	int (*sa_out)(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out);
 	const void *ctx;
 };
 
