@@ -216,6 +216,10 @@ struct nfv_filter_obj_info {
 };
 int nfv_filter_obj_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 		       struct nfv_filter_obj_info *info);
+/* nft reset: info as nfv_filter_obj_get(), then a counter's or a quota's
+ * values taken off (-EOPNOTSUPP for a limit). Control side. */
+int nfv_filter_obj_reset(const struct nfv_filter_ruleset *rs, unsigned int i,
+			 struct nfv_filter_obj_info *info);
 
 /* Publisher: owns the hook entries and the current ruleset. */
 struct nfv_filter;
