@@ -65,6 +65,9 @@ enum nfv_msg_type {
 	NFV_MSG_CT_FLUSH = 54,		/* empty -> empty */
 	/* the running ruleset's NFT_MSG_NEW* messages, as loaded (config/nfv_nftc.h) */
 	NFV_MSG_FILTER_NLMSGS = 55,	/* empty -> the messages, back to back */
+	/* nft reset counters/quotas: the RULESET listing, the objects of that
+	 * type with their values before they were reset */
+	NFV_MSG_FILTER_OBJ_RESET = 56,	/* struct nfv_msg_filter_reset -> list of struct nfv_msg_filter_obj */
 	/* nfvpnd: 64..79 */
 	NFV_MSG_TXN_BEGIN = 64,		/* struct nfv_msg_txn -> struct nfv_msg_txn */
 	NFV_MSG_TXN_UNDO = 65,		/* struct nfv_msg_txn_undo + payload -> empty */
@@ -270,6 +273,10 @@ struct nfv_msg_filter_obj {
 	char table[64];
 	char name[64];		/* chain, set or object */
 	char text[448];		/* rule: its expressions, as nft --debug=netlink */
+};
+
+struct nfv_msg_filter_reset {
+	uint32_t type;		/* NFT_OBJECT_COUNTER or NFT_OBJECT_QUOTA */
 };
 
 enum nfv_msg_filter_source {

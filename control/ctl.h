@@ -134,6 +134,7 @@ int ctl_cmd_queues(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_queue_listen(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_queue_verdict(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_reset(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_filter(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_conntrack(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_conntrack_count(struct ctl *ctl, int argc, char **argv);

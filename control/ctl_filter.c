@@ -181,6 +181,91 @@ int ctl_cmd_ruleset(struct ctl *ctl, int argc, char **argv)
 	return ruleset_nft(ctl, handles);
 }
 
+/*
+ * Of nft's listing, what nft reset counters|quotas prints: the objects of
+ * kind kw ("counter", "quota") in their tables, the rest left out.
+ */
+static void print_objects(FILE *f, const char *text, size_t len, const char *kw)
+{
+	char table[1024] = "", line[1024];
+	bool shown = false, in_obj = false;
+	size_t kwlen = strlen(kw);
+
+	for (size_t at = 0, end; at < len; at = end + 1) {
+		const char *nl = memchr(text + at, '\n', len - at);
+
+		end = nl != NULL ? (size_t)(nl - text) : len;
+		snprintf(line, sizeof(line), "%.*s", (int)(end - at), text + at);
+		if (strncmp(line, "table ", 6) == 0) {
+			memcpy(table, line, sizeof(table));
+			shown = false;
+		} else if (strcmp(line, "}") == 0) {
+			if (shown)
+				fputs("}\n", f);
+		} else if (in_obj || (line[0] == '\t' && !strncmp(line + 1, kw, kwlen) &&
+				      line[1 + kwlen] == ' ')) {
+			if (!shown)
+				fprintf(f, "%s\n", table);
+			shown = true;
+			in_obj = strcmp(line, "\t}") != 0;
+			fprintf(f, "%s\n", line);
+		}
+	}
+}
+
+/*
+ * nft reset counters|quotas: each named counter's or quota's values are
+ * taken off in the dataplane, and printed as they were, as nft does.
+ */
+int ctl_cmd_reset(struct ctl *ctl, int argc, char **argv)
+{
+	struct nfv_msg_filter_reset r = { 0 };
+	struct nfv_nftc_out out = { 0 };
+	const struct nfv_msg_list *l;
+	void *resp = NULL, *msgs = NULL;
+	uint32_t rlen = 0, mlen = 0;
+	const char *kw;
+	char err[1024];
+	int ret;
+
+	if (argc != 1 || (strcmp(argv[0], "counters") != 0 && strcmp(argv[0], "quotas") != 0))
+		return ctl_usage(ctl, "reset counters|quotas");
+	r.type = argv[0][0] == 'c' ? NFT_OBJECT_COUNTER : NFT_OBJECT_QUOTA;
+	kw = r.type == NFT_OBJECT_COUNTER ? "counter" : "quota";
+	ret = ctl_connect(ctl);
+	if (ret != 0)
+		return ret;
+	/* the messages first: a failure then resets nothing */
+	if (nfv_client_request(&ctl->client, NFV_MSG_FILTER_NLMSGS, NULL, 0, &msgs, &mlen) < 0)
+		return ctl_fail(ctl);
+	if (nfv_client_request(&ctl->client, NFV_MSG_FILTER_OBJ_RESET, &r, sizeof(r), &resp,
+			       &rlen) < 0) {
+		free(msgs);
+		return ctl_fail(ctl);
+	}
+	l = resp;
+	if (rlen < sizeof(*l) || l->record_size != sizeof(struct nfv_msg_filter_obj) ||
+	    rlen - sizeof(*l) < (size_t)l->count * l->record_size) {
+		free(msgs);
+		free(resp);
+		fprintf(ctl->err, "nfvpnctl: reset: a malformed answer\n");
+		return CTL_EXIT_FAIL;
+	}
+	ret = mlen == 0 ? 0 : nfv_nftc_spawn_list(msgs, mlen, l + 1,
+						  (size_t)l->count * l->record_size, false,
+						  &out, err, sizeof(err));
+	free(msgs);
+	free(resp);
+	if (ret < 0) {
+		fprintf(ctl->err, "nfvpnctl: reset: the values were reset, but not listed: %s\n",
+			err);
+		return CTL_EXIT_FAIL;
+	}
+	print_objects(ctl->out, (const char *)out.msgs, out.len, kw);
+	nfv_nftc_out_fini(&out);
+	return CTL_EXIT_OK;
+}
+
 static int get_info(struct ctl *ctl, struct nfv_msg_filter_info *fi)
 {
 	uint32_t len;

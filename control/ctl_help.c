@@ -169,6 +169,12 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                its expressions (nft --debug=netlink) with its counter\n"
 	  "                and handle, without libnftables; --json gives this too",
 	  "nfvpnctl ruleset", ctl_cmd_ruleset },
+	{ "reset", "counters|quotas", "zero the named counters or quotas, as nft reset",
+	  "Takes off the values of the ruleset's named counters (packets, bytes)\n"
+	  "or quotas (bytes used) and prints them as they were, in nft's own\n"
+	  "words, as nft reset counters and nft reset quotas do (what packets add\n"
+	  "meanwhile is kept). Counters of rules are not named objects and stay.",
+	  "nfvpnctl reset counters", ctl_cmd_reset },
 	{ "filter", "", "where the ruleset comes from, loads, conntrack totals",
 	  "Shows the source of the ruleset (policy or mirror) and its origin, the\n"
 	  "number of rules, rulesets applied and refused with the last error,\n"

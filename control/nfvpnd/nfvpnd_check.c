@@ -28,6 +28,12 @@ static int no_sa(const void *ctx, uint32_t id, struct nfv_filter_sa *out)
 	return -1;
 }
 
+/* nor the SA its output would pick ("ipsec out") */
+static int no_sa_out(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out)
+{
+	return -1;
+}
+
 static uint64_t zero_clock(void)
 {
 	return 0;
@@ -43,7 +49,7 @@ static int filter_check(const struct nfv_policy *p, char *why, size_t len)
 	const struct nfv_policy_filter *pf = p->filter;
 	static struct nfv_filter_ifaces ifs;
 	struct nfv_filter_fib fib = { .route = no_route };
-	struct nfv_filter_xfrm xfrm = { .sa_get = no_sa };
+	struct nfv_filter_xfrm xfrm = { .sa_get = no_sa, .sa_out = no_sa_out };
 	struct nfv_filter_config cfg = {
 		.nb_workers = 1, .hz = 1000000000, .ifaces = &ifs, .clock = zero_clock,
 		.fib = &fib, .xfrm = &xfrm,

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 #include <libmnl/libmnl.h>
 
 #include <rte_string_fns.h>
@@ -61,6 +62,18 @@ static int filter_sa_get(const void *ctx, uint32_t id, struct nfv_filter_sa *out
 	memcpy(out->src, i.src, sizeof(out->src));
 	memcpy(out->dst, i.dst, sizeof(out->dst));
 	return 0;
+}
+
+/* nft's "ipsec out": the SA esp-output would pick for m as it is now */
+static int filter_sa_out(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out)
+{
+	const struct nfv_dp *dp = ctx;
+	uint32_t id;
+
+	if (dp->ipsec == NULL || dp->ipsec->ips == NULL ||
+	    nfv_ipsec_out_sa(dp->ipsec->ips, m, &id) < 0)
+		return -1;
+	return filter_sa_get(ctx, id, out);
 }
 
 /*
@@ -247,7 +260,8 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 		goto err;
 	ifaces_fill(dp, fc->ifaces);
 	fc->fib = (struct nfv_filter_fib){ .route = nfv_fib_filter_route_dp, .ctx = dp };
-	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .ctx = dp };
+	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .sa_out = filter_sa_out,
+					     .ctx = dp };
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
@@ -387,7 +401,9 @@ static struct nfv_filter_ctl *listing_ctl(struct nfv_dp *dp, struct nfv_mgmt_row
 	return fc;
 }
 
-static int list_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+/* The listing; reset (NFT_OBJECT_COUNTER or _QUOTA, 0: none): the objects
+ * of that type are listed with their values before a reset (nft reset). */
+static int fill_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows, uint32_t reset)
 {
 	struct nfv_filter_ctl *fc = listing_ctl(dp, rows);
 	const struct nfv_filter_ruleset *rs;
@@ -415,13 +431,44 @@ static int list_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 			uint64_t idx = o->packets;
 
 			o->packets = 0;
-			if (idx != 0 && rs != NULL && nfv_filter_obj_get(rs, idx - 1, &oi) == 0) {
+			if (idx != 0 && rs != NULL &&
+			    (o->policy == reset ? nfv_filter_obj_reset(rs, idx - 1, &oi) :
+			     nfv_filter_obj_get(rs, idx - 1, &oi)) == 0) {
 				o->packets = oi.packets;
 				o->bytes = oi.bytes;
 			}
 		}
 	}
 	return 0;
+}
+
+static int list_ruleset(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
+{
+	return fill_ruleset(dp, rows, 0);
+}
+
+/* nfvpnctl reset counters|quotas: the listing, as nfv_mgmt_list() makes it */
+static int handle_obj_reset(struct nfv_dp *dp, struct nfv_mgmt_conn *c,
+			    const struct nfv_msg_hdr *h, const void *payload)
+{
+	const struct nfv_msg_filter_reset *r = payload;
+	struct nfv_mgmt_rows rows = { 0 };
+	struct nfv_msg_list *l;
+	int ret;
+
+	if (r->type != NFT_OBJECT_COUNTER && r->type != NFT_OBJECT_QUOTA)
+		return nfv_mgmt_error(c, h->seq, -EINVAL, "objects of type %u have no reset",
+				      r->type);
+	l = nfv_buf_put(&rows.b, sizeof(*l));
+	if (l == NULL)
+		return nfv_mgmt_reply(c, h, &rows.b, -ENOMEM);
+	l->record_size = sizeof(struct nfv_msg_filter_obj);
+	ret = fill_ruleset(dp, &rows, r->type);
+	if (ret < 0 && rows.why[0] != '\0') {
+		nfv_buf_fini(&rows.b);
+		return nfv_mgmt_error(c, h->seq, ret, "%s", rows.why);
+	}
+	return nfv_mgmt_reply(c, h, &rows.b, ret);
 }
 
 static int show_info(struct nfv_filter_ctl *fc, struct nfv_buf *b)
@@ -686,6 +733,8 @@ static const struct nfv_mgmt_handler filter_handlers[] = {
 	{ NFV_MSG_FILTER_LOAD_COMMIT, 0, true, "filter load commit", handle_filter },
 	NFV_MGMT_LISTING(NFV_MSG_CT_LIST, "conntrack list", struct nfv_msg_ct, list_ct),
 	{ NFV_MSG_CT_FLUSH, 0, false, "conntrack flush", handle_filter },
+	{ NFV_MSG_FILTER_OBJ_RESET, sizeof(struct nfv_msg_filter_reset), false,
+	  "filter object reset", handle_obj_reset },
 };
 NFV_MGMT_HANDLERS(filter_handlers);
 

@@ -136,6 +136,7 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 		return NFV_ACCEPT;
 	}
 	ct_refresh(t, ct, now, timeout);
+	ct_acct_add(t, ct, dir, l4->l3len);
 	meta->ct = ct;
 	meta->ct_dir = dir;
 	if (dir == IP_CT_DIR_REPLY)

@@ -41,6 +41,13 @@ struct nfv_ct_table {
 	uint64_t refresh_slack;	/* hz / 100: see ct_refresh() */
 	struct rte_rcu_qsbr *qsbr;
 	struct nfv_hook_reg *regs[4];	/* nfv_ct_register(): the four entries */
+	/* side arrays of the extensions (nfv_ct.h), [max] each, NULL until
+	 * a ruleset first takes them; written by the control side before
+	 * ext_on tells ct_init() to hand them out */
+	uint32_t (*labels)[NFV_CT_LABELS_WORDS];
+	struct nfv_ct_acct *acct;
+	uint8_t ext_on;			/* NFV_CT_EXT_* held; atomic */
+	uint32_t ext_users[2];		/* control side: rulesets holding each */
 	struct nfv_ct_stats stats[NFV_MAX_WORKERS];
 };
 
@@ -198,6 +205,23 @@ static inline void ct_refresh(struct nfv_ct_table *t, struct nfv_ct *ct,
 	exp = now + timeout_s * t->hz;
 	if (__atomic_load_n(&ct->expires, __ATOMIC_RELAXED) - exp > t->refresh_slack)
 		__atomic_store_n(&ct->expires, exp + t->refresh_slack, __ATOMIC_RELAXED);
+}
+
+/*
+ * nf_ct_acct_update(): a packet the tracker took, of l3len bytes, counted
+ * in its direction when the connection has counters (the branch is all
+ * that a connection made with no accounting rule loaded pays).
+ */
+static inline void ct_acct_add(struct nfv_ct_table *t, struct nfv_ct *ct, uint8_t dir,
+			       uint32_t l3len)
+{
+	struct nfv_ct_acct *a;
+
+	if (!(ct->ext & NFV_CT_EXT_ACCT))
+		return;
+	a = &t->acct[ct->idx];
+	__atomic_add_fetch(&a->packets[dir], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&a->bytes[dir], l3len, __ATOMIC_RELAXED);
 }
 
 /* conntrack_in.c, conntrack_confirm.c: the entries, priv set at registration */

@@ -86,7 +86,57 @@ void nfv_ct_table_destroy(struct nfv_ct_table *t)
 	rte_free(t->gc_scratch);
 	rte_free(t->cache);
 	rte_free(t->cts);
+	rte_free(t->labels);
+	rte_free(t->acct);
 	rte_free(t);
+}
+
+/* The extension's bit: its index in ext_users */
+static int ct_ext_slot(unsigned int ext)
+{
+	return ext == NFV_CT_EXT_LABELS ? 0 : ext == NFV_CT_EXT_ACCT ? 1 : -1;
+}
+
+int nfv_ct_ext_get(struct nfv_ct_table *t, unsigned int ext)
+{
+	int slot = ct_ext_slot(ext);
+
+	if (slot < 0)
+		return -EINVAL;
+	if (ext == NFV_CT_EXT_LABELS && t->labels == NULL)
+		t->labels = rte_zmalloc("nfv_ct_labels", sizeof(*t->labels) * t->max,
+					RTE_CACHE_LINE_SIZE);
+	if (ext == NFV_CT_EXT_ACCT && t->acct == NULL)
+		t->acct = rte_zmalloc("nfv_ct_acct", sizeof(*t->acct) * t->max,
+				      RTE_CACHE_LINE_SIZE);
+	if ((ext == NFV_CT_EXT_LABELS && t->labels == NULL) ||
+	    (ext == NFV_CT_EXT_ACCT && t->acct == NULL))
+		return -ENOMEM;
+	/* release: a worker that sees the bit sees the array */
+	if (t->ext_users[slot]++ == 0)
+		__atomic_or_fetch(&t->ext_on, ext, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void nfv_ct_ext_put(struct nfv_ct_table *t, unsigned int ext)
+{
+	int slot = ct_ext_slot(ext);
+
+	if (slot < 0 || t->ext_users[slot] == 0)
+		return;
+	/* the array stays: connections made until now keep theirs */
+	if (--t->ext_users[slot] == 0)
+		__atomic_and_fetch(&t->ext_on, ~ext, __ATOMIC_RELAXED);
+}
+
+uint32_t *nfv_ct_labels(const struct nfv_ct_table *t, const struct nfv_ct *ct)
+{
+	return ct->ext & NFV_CT_EXT_LABELS ? t->labels[ct->idx] : NULL;
+}
+
+struct nfv_ct_acct *nfv_ct_acct(const struct nfv_ct_table *t, const struct nfv_ct *ct)
+{
+	return ct->ext & NFV_CT_EXT_ACCT ? &t->acct[ct->idx] : NULL;
 }
 
 /*
@@ -133,6 +183,13 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	ct->tcp_state = NFV_TCP_NONE;
 	ct->masq_port = UINT16_MAX;
 	memset(ct->tcp, 0, sizeof(ct->tcp));
+	/* the extensions that rulesets hold now, zeroed (a freed index's
+	 * labels and counters are the last connection's) */
+	ct->ext = __atomic_load_n(&t->ext_on, __ATOMIC_ACQUIRE);
+	if (ct->ext & NFV_CT_EXT_LABELS)
+		memset(t->labels[ct->idx], 0, sizeof(t->labels[0]));
+	if (ct->ext & NFV_CT_EXT_ACCT)
+		memset(&t->acct[ct->idx], 0, sizeof(t->acct[0]));
 	ct->pos[0] = ct->pos[1] = -1;
 	ct->stale_pos[0] = ct->stale_pos[1] = ct->stale_pos[2] = -1;
 	/* last, with release: a worker whose flow cache still names this

@@ -266,6 +266,9 @@ struct nfv_filter_ruleset {
 	uint32_t nb_flowtables;
 	struct fobj *objs;
 	uint32_t nb_objs;
+	/* conntrack extensions (NFV_CT_EXT_*) this ruleset holds of cfg.ct:
+	 * put back when it is freed */
+	uint8_t ct_ext;
 };
 
 /* Parsed once per packet per base chain run. */

@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 
 #include "filter_prog.h"
+#include "nfv_ct.h"
 #include "nfv_mbuf.h"
 #include "nfv_netfilter.h"
 #include "nfv_trace.h"
@@ -61,6 +62,9 @@ void nfv_filter_ruleset_free(struct nfv_filter_ruleset *rs)
 {
 	if (rs == NULL)
 		return;
+	for (unsigned int ext = NFV_CT_EXT_LABELS; ext <= NFV_CT_EXT_ACCT; ext <<= 1)
+		if (rs->ct_ext & ext)
+			nfv_ct_ext_put(rs->cfg.ct, ext);
 	for (uint32_t i = 0; i < rs->nb_sets; i++)
 		fset_free(&rs->sets[i]);
 	facl_free(rs);

@@ -80,12 +80,38 @@ struct nfv_ct {
 	uint8_t dying;		/* claimed for deletion (CAS 0 -> 1) */
 	uint8_t live;		/* allocated; written by its creator and the GC */
 	uint8_t tcp_state;	/* under lock */
+	/* NFV_CT_EXT_*: the side arrays (nfv_ct_ext_get()) that hold this
+	 * connection's labels or counters; set at creation, as the kernel
+	 * adds its extensions in init_conntrack() */
+	uint8_t ext;
 	/* masquerade's output port (nf_conn_nat's masq_index), written
 	 * before the binding; UINT16_MAX: not masqueraded */
 	uint16_t masq_port;
 	rte_spinlock_t lock;
 	struct nfv_ct_tcp_dir tcp[2];
 } __rte_cache_aligned;
+
+/*
+ * Per-connection state that only some rules use lives beside the table,
+ * not in struct nfv_ct, so that the connection's lines do not grow: side
+ * arrays indexed by the connection's index, allocated when a ruleset first
+ * needs them (nfv_ct_ext_get(), from the ruleset build), kept until the
+ * table goes. A connection made while some ruleset holds an extension has
+ * it for its life; one made before has not (its labels read 0 and cannot
+ * be set, its counters read 0), as the kernel adds nf_conn_labels and
+ * nf_conn_acct at init_conntrack() only when labels are in use
+ * (nf_connlabels_get()) or accounting is on (nf_ct_set_acct()).
+ */
+#define NFV_CT_EXT_LABELS	0x01	/* ct label: 128 bits, nf_conn_labels */
+#define NFV_CT_EXT_ACCT		0x02	/* ct packets/bytes/avgpkt: nf_conn_acct */
+
+#define NFV_CT_LABELS_WORDS 4	/* NF_CT_LABELS_MAX_SIZE / 4 */
+
+/* nf_conn_counter per direction; atomic adds from any worker */
+struct nfv_ct_acct {
+	uint64_t packets[2];
+	uint64_t bytes[2];
+};
 
 struct nfv_ct_config {
 	uint32_t max;		/* connections; more are dropped, counted */
@@ -142,6 +168,19 @@ uint32_t nfv_ct_count_add(struct nfv_ct_count_list *l, const struct nfv_ct *ct,
 			  uint64_t now, uint64_t hz);
 /* The connections of the list still there, the list left as it is. */
 uint32_t nfv_ct_count_live(struct nfv_ct_count_list *l, uint64_t now, uint64_t hz);
+
+/*
+ * Control side: a ruleset that uses ext (NFV_CT_EXT_*) takes it before it
+ * is published and puts it back when freed; connections made while any
+ * holds it get it. -ENOMEM when its array cannot be allocated.
+ */
+int nfv_ct_ext_get(struct nfv_ct_table *t, unsigned int ext);
+void nfv_ct_ext_put(struct nfv_ct_table *t, unsigned int ext);
+/* Worker side: ct's labels (NFV_CT_LABELS_WORDS words, bit n of the
+ * labels in word n / 32, host order, as the kernel's unsigned longs on a
+ * little-endian host) or counters, NULL when ct has none. */
+uint32_t *nfv_ct_labels(const struct nfv_ct_table *t, const struct nfv_ct *ct);
+struct nfv_ct_acct *nfv_ct_acct(const struct nfv_ct_table *t, const struct nfv_ct *ct);
 
 /* nf_flowtable_tcp_timeout and nf_flowtable_udp_timeout, seconds */
 #define NFV_FLOW_TIMEOUT_S 30

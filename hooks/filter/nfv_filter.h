@@ -110,6 +110,12 @@ struct nfv_filter_sa {
 struct nfv_filter_xfrm {
 	/* 0, or -1 when no SA has that id; any worker, no lock */
 	int (*sa_get)(const void *ctx, uint32_t id, struct nfv_filter_sa *out);
+	/*
+	 * "ipsec out": the SA the IPsec module's output would seal m with,
+	 * as m is now (nfv_ipsec_out_sa()); 0, or -1 for none. Any worker.
+	 * NULL: "ipsec out" is refused.
+	 */
+	int (*sa_out)(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out);
 	const void *ctx;
 };
 
@@ -218,6 +224,10 @@ struct nfv_filter_obj_info {
 };
 int nfv_filter_obj_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 		       struct nfv_filter_obj_info *info);
+/* nft reset: info as nfv_filter_obj_get(), then a counter's or a quota's
+ * values taken off (-EOPNOTSUPP for a limit). Control side. */
+int nfv_filter_obj_reset(const struct nfv_filter_ruleset *rs, unsigned int i,
+			 struct nfv_filter_obj_info *info);
 
 /* Publisher: owns the hook entries and the current ruleset. */
 struct nfv_filter;

@@ -251,5 +251,12 @@ void nfv_ipsec_flow_output(struct nfv_ipsec *ips, const struct nfv_hook_state *s
 			   struct rte_mbuf **pkts, struct esp_sa *const *sas, uint16_t n);
 int nfv_ipsec_sp_stats(struct nfv_ipsec *ips, enum nfv_ipsec_dir dir, uint32_t id,
 		       uint64_t *refused);
+/*
+ * nft's "ipsec out" (esp_out_sa.c): the id of the SA esp-output would seal
+ * m with as m is now (its outbound PROTECT policy's SA, present and
+ * outbound), or -ENOENT (no policy, bypass, discard, a local IKE packet,
+ * no SA yet). Nothing is counted or reported. Any worker.
+ */
+int nfv_ipsec_out_sa(struct nfv_ipsec *ips, struct rte_mbuf *m, uint32_t *sa_id);
 
 #endif

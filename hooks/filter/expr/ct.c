@@ -6,11 +6,19 @@
  * and ip6 saddr/daddr, proto-src, proto-dst), zone (0: no zones here),
  * expiration (ms left, as nf_ct_expires(); 0 on a connection not yet
  * confirmed, whose kernel timeout is relative and reads as a negative
- * time left, clamped to 0, on any host up for more than its timeout) -
- * stored as nft_ct_get_eval() stores them; ct mark set. Other keys are
- * refused by their nft name.
+ * time left, clamped to 0, on any host up for more than its timeout),
+ * label (the 128 bits of nf_conn_labels), packets, bytes, avgpkt (of a
+ * direction or of both, nf_conn_acct's) - stored as nft_ct_get_eval()
+ * stores them; ct mark set, ct label set (ORed in, as
+ * nf_connlabels_replace() with the value as its own mask). Labels and
+ * counters live in the conntrack's side arrays (nfv_ct.h): a ruleset
+ * with a ct label (match or set) takes the labels, one reading packets,
+ * bytes or avgpkt the counters (nf_connlabels_get(), which the kernel
+ * calls for a match too since 6.18, and nf_ct_set_acct()). Other keys
+ * are refused by their nft name.
  *
- *   CT      a: key, b: direction (IP_CT_DIR_*), len, dreg
+ *   CT      a: key, b: direction (IP_CT_DIR_*; 2: both, for the
+ *           counters), len, dreg
  *   CT_SET  a: key, len, sreg
  */
 FEXPR(ct, FOP(CT, ct_get_eval) FOP(CT_SET, ct_set_eval))
@@ -69,9 +77,35 @@ static uint32_t ct_key_len(uint32_t key, uint32_t family)
 		return 2;
 	case NFT_CT_SRC: case NFT_CT_DST:
 		return family == NFPROTO_IPV4 ? 4 : 16;
-	case NFT_CT_SRC_IP6: case NFT_CT_DST_IP6:
+	case NFT_CT_SRC_IP6: case NFT_CT_DST_IP6: case NFT_CT_LABELS:
 		return 16;
+	case NFT_CT_PKTS: case NFT_CT_BYTES: case NFT_CT_AVGPKT:
+		return 8;
 	}
+	return 0;
+}
+
+static bool ct_key_acct(uint32_t key)
+{
+	return key == NFT_CT_PKTS || key == NFT_CT_BYTES || key == NFT_CT_AVGPKT;
+}
+
+/* The conntrack extension the expression needs the table to keep: the
+ * kernel's nf_connlabels_get() for labels, nf_ct_set_acct() for the
+ * counters. */
+static int ct_take_ext(struct fcompiler *c, unsigned int ext)
+{
+	struct nfv_filter_ruleset *rs = c->rs;
+	int ret;
+
+	/* no conntrack (nfvpnd --check, tests): no connection to hold any */
+	if (rs->cfg.ct == NULL || rs->ct_ext & ext)
+		return 0;
+	ret = nfv_ct_ext_get(rs->cfg.ct, ext);
+	if (ret < 0)
+		return fc_error(c, ret, "expression 'ct': no memory for the connections' %s",
+				ext == NFV_CT_EXT_LABELS ? "labels" : "counters");
+	rs->ct_ext |= ext;
 	return 0;
 }
 
@@ -95,23 +129,27 @@ static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 	if (len == 0)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct key %s is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
-	if (set && key != NFT_CT_MARK)
+	if (set && key != NFT_CT_MARK && key != NFT_CT_LABELS)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct %s set is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
 	/* the kernel wants a direction for the tuple's keys, takes one for
 	 * l3proto, protocol and zone, and refuses it elsewhere */
 	if (ct_key_tuple(key) != has_dir && key != NFT_CT_L3PROTOCOL &&
-	    key != NFT_CT_PROTOCOL && key != NFT_CT_ZONE)
+	    key != NFT_CT_PROTOCOL && key != NFT_CT_ZONE && !ct_key_acct(key))
 		return fc_error(c, -EINVAL, "expression 'ct': ct %s %s a direction",
 				ct_key_name(key, kb, sizeof(kb)),
 				has_dir ? "with" : "without");
 	if (dir > IP_CT_DIR_REPLY)
 		return fc_error(c, -EINVAL, "expression 'ct': direction %u", dir);
+	if (key == NFT_CT_LABELS && ct_take_ext(c, NFV_CT_EXT_LABELS) < 0)
+		return -ENOMEM;
+	if (ct_key_acct(key) && ct_take_ext(c, NFV_CT_EXT_ACCT) < 0)
+		return -ENOMEM;
 	i = fc_emit(c, set ? FOP_CT_SET : FOP_CT);
 	if (i == NULL)
 		return -ENOMEM;
 	i->a = key;
-	i->b = dir;
+	i->b = ct_key_acct(key) && !has_dir ? IP_CT_DIR_REPLY + 1 : dir;
 	i->len = len;
 	if (set)
 		return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG), len, &i->sreg);
@@ -180,6 +218,42 @@ static uint32_t ct_expiration_ms(const struct nfv_ct *ct, uint64_t now, uint64_t
 	return (uint32_t)RTE_MIN(left / hz * 1000 + left % hz * 1000 / hz, (uint64_t)UINT32_MAX);
 }
 
+/* nf_conn_labels' bits, 0 for a connection without them */
+static void ct_get_labels(const struct nfv_filter_ruleset *rs, const struct nfv_ct *ct,
+			  uint32_t *dst)
+{
+	const uint32_t *l = rs->cfg.ct != NULL ? nfv_ct_labels(rs->cfg.ct, ct) : NULL;
+
+	for (unsigned int w = 0; w < NFV_CT_LABELS_WORDS; w++)
+		dst[w] = l != NULL ? __atomic_load_n(&l[w], __ATOMIC_RELAXED) : 0;
+}
+
+/* nft_ct_get_eval_counter(): one direction's, or both (dir 2) */
+static uint64_t ct_counter(const uint64_t *c, uint8_t dir)
+{
+	if (dir <= IP_CT_DIR_REPLY)
+		return __atomic_load_n(&c[dir], __ATOMIC_RELAXED);
+	return __atomic_load_n(&c[0], __ATOMIC_RELAXED) + __atomic_load_n(&c[1], __ATOMIC_RELAXED);
+}
+
+/* packets, bytes, avgpkt: a u64 in host order, 0 without counters */
+static void ct_get_acct(const struct nfv_filter_ruleset *rs, const struct nfv_ct *ct,
+			uint8_t key, uint8_t dir, uint32_t *dst)
+{
+	const struct nfv_ct_acct *a = rs->cfg.ct != NULL ? nfv_ct_acct(rs->cfg.ct, ct) : NULL;
+	uint64_t v = 0, pkts;
+
+	if (a != NULL && key == NFT_CT_PKTS)
+		v = ct_counter(a->packets, dir);
+	else if (a != NULL && key == NFT_CT_BYTES)
+		v = ct_counter(a->bytes, dir);
+	else if (a != NULL) {
+		pkts = ct_counter(a->packets, dir);
+		v = pkts != 0 ? ct_counter(a->bytes, dir) / pkts : 0;
+	}
+	memcpy(dst, &v, sizeof(v));
+}
+
 static __rte_noinline bool ct_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
 				  const struct nfv_hook_state *st, uint8_t key, uint8_t dir,
 				  uint32_t *dst)
@@ -220,6 +294,14 @@ static __rte_noinline bool ct_get(const struct nfv_filter_ruleset *rs, const str
 	case NFT_CT_EXPIRATION:
 		*dst = ct_expiration_ms(ct, st->now, rs->cfg.hz);
 		return true;
+	case NFT_CT_LABELS:
+		ct_get_labels(rs, ct, dst);
+		return true;
+	case NFT_CT_PKTS:
+	case NFT_CT_BYTES:
+	case NFT_CT_AVGPKT:
+		ct_get_acct(rs, ct, key, dir, dst);
+		return true;
 	}
 	return ct_get_tuple(ct, key, dir, dst);
 }
@@ -238,9 +320,21 @@ static inline int32_t ct_set_eval(const struct nfv_filter_ruleset *rs,
 				  const struct nfv_hook_state *st)
 {
 	struct nfv_ct *ct = nfv_mbuf_meta(p->m)->ct;
+	uint32_t *l;
 
-	if (ct != NULL && i->a == NFT_CT_MARK)
+	if (ct == NULL)
+		return NFT_CONTINUE;
+	if (i->a == NFT_CT_MARK) {
 		__atomic_store_n(&ct->mark, regs[i->sreg], __ATOMIC_RELAXED);
+		return NFT_CONTINUE;
+	}
+	/* labels: a connection made before any ruleset held them has none,
+	 * and the kernel's set fails there (-ENOSPC) without a word */
+	l = rs->cfg.ct != NULL ? nfv_ct_labels(rs->cfg.ct, ct) : NULL;
+	for (unsigned int w = 0; l != NULL && w < NFV_CT_LABELS_WORDS; w++)
+		if ((__atomic_load_n(&l[w], __ATOMIC_RELAXED) & regs[i->sreg + w]) !=
+		    regs[i->sreg + w])
+			__atomic_or_fetch(&l[w], regs[i->sreg + w], __ATOMIC_RELAXED);
 	return NFT_CONTINUE;
 }
 #endif

@@ -270,4 +270,36 @@ int nfv_filter_obj_get(const struct nfv_filter_ruleset *rs, unsigned int i,
 	}
 	return 0;
 }
+
+/*
+ * "nft reset counters", "nft reset quotas": what nfv_filter_obj_get()
+ * reads, then taken off, as nft_counter_reset() and nft_quota_do_dump()
+ * with reset subtract what they dumped (what workers add meanwhile stays).
+ * Limits have nothing to reset: -EOPNOTSUPP.
+ */
+int nfv_filter_obj_reset(const struct nfv_filter_ruleset *rs, unsigned int i,
+			 struct nfv_filter_obj_info *info)
+{
+	struct fobj_counter *ctr;
+	struct quota_priv *q;
+	uint64_t consumed;
+	int ret = nfv_filter_obj_get(rs, i, info);
+
+	if (ret < 0)
+		return ret;
+	switch (info->type) {
+	case NFT_OBJECT_COUNTER:
+		ctr = fpriv(rs, rs->objs[i].priv);
+		__atomic_fetch_sub(&ctr->packets, info->packets, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&ctr->bytes, info->bytes, __ATOMIC_RELAXED);
+		return 0;
+	case NFT_OBJECT_QUOTA:
+		/* the whole consumption, over the quota too, as the kernel */
+		q = fpriv(rs, rs->objs[i].priv);
+		consumed = __atomic_load_n(&q->consumed, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&q->consumed, consumed, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
 #endif

@@ -6,11 +6,16 @@
  * ESP input marks such a packet (NFV_MBUF_F_SECPATH) with its SA's id,
  * which nfv_filter_config.xfrm resolves. No secpath, no such SA, or an
  * address of the other family of a tunnel SA: no match, as in the kernel.
- * "ipsec out" (the SA of the route's xfrm bundle) is refused: the
- * dataplane picks an outbound SA after POST_ROUTING (esp-output), so no
- * hook can know it before; so is a secpath index past 0 (one SA a packet).
+ * "ipsec out reqid 5", ... (at forward, output and postrouting, where the
+ * kernel allows it): the kernel reads the SA of the route's xfrm bundle;
+ * the dataplane picks the outbound SA after POST_ROUTING, in esp-output,
+ * so the rule asks the IPsec module the same policy lookup for the packet
+ * as it is at the rule (nfv_filter_config.xfrm->sa_out): the SA
+ * esp-output would seal it with, none for a bypass, a discard or a policy
+ * without its SA yet. A secpath or bundle index past 0 is refused (one SA
+ * a packet).
  *
- *   XFRM  a: key, len, dreg
+ *   XFRM  a: key, b: direction (XFRM_POLICY_IN/OUT), len, dreg
  */
 FEXPR(xfrm, FOP(XFRM, xfrm_eval))
 #ifdef FEXPR_CODE
@@ -33,33 +38,45 @@ static int xfrm_compile(struct fcompiler *c, struct nftnl_expr *e)
 
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_XFRM_SREG))
 		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': a write is not supported");
-	if (dir != XFRM_POLICY_IN)
-		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': ipsec out is not supported "
-				"(the dataplane picks the outbound SA after POST_ROUTING)");
+	if (dir != XFRM_POLICY_IN && dir != XFRM_POLICY_OUT)
+		return fc_error(c, -EINVAL, "expression 'xfrm': direction %u", dir);
 	if (spnum != 0)
-		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': ipsec in spnum %u is not "
-				"supported (one SA a packet)", spnum);
+		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': ipsec %s spnum %u is not "
+				"supported (one SA a packet)", dir == XFRM_POLICY_IN ? "in" : "out",
+				spnum);
 	if (key < NFT_XFRM_KEY_DADDR_IP4 || key > NFT_XFRM_KEY_SPI)
 		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': key %u", key);
-	if (c->rs->cfg.xfrm == NULL)
+	if (c->rs->cfg.xfrm == NULL ||
+	    (dir == XFRM_POLICY_OUT && c->rs->cfg.xfrm->sa_out == NULL))
 		return fc_error(c, -EOPNOTSUPP, "expression 'xfrm': no IPsec in this dataplane");
 	i = fc_emit(c, FOP_XFRM);
 	if (i == NULL)
 		return -ENOMEM;
 	i->a = key;
+	i->b = dir;
 	i->len = len;
 	return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_XFRM_DREG), len, &i->dreg);
 }
 
-static __rte_noinline bool xfrm_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
-				    uint8_t key, uint32_t *dst)
+/* in: the secpath's SA (nft_xfrm_get_eval_in()); out: the one esp-output
+ * would pick (nft_xfrm_get_eval_out()'s bundle) */
+static bool xfrm_sa(const struct nfv_filter_xfrm *x, const struct fpkt *p, uint8_t dir,
+		    struct nfv_filter_sa *sa)
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
-	const struct nfv_filter_xfrm *x = rs->cfg.xfrm;
+
+	if (dir == XFRM_POLICY_OUT)
+		return x->sa_out(x->ctx, p->m, sa) == 0;
+	return (meta->flags & NFV_MBUF_F_SECPATH) && x->sa_get(x->ctx, meta->sa_index, sa) == 0;
+}
+
+static __rte_noinline bool xfrm_get(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
+				    uint8_t key, uint8_t dir, uint32_t *dst)
+{
 	struct nfv_filter_sa sa;
 	bool v6_key = key == NFT_XFRM_KEY_DADDR_IP6 || key == NFT_XFRM_KEY_SADDR_IP6;
 
-	if (!(meta->flags & NFV_MBUF_F_SECPATH) || x->sa_get(x->ctx, meta->sa_index, &sa) < 0)
+	if (!xfrm_sa(rs->cfg.xfrm, p, dir, &sa))
 		return false;
 	/* xfrm_state_addr_ok(): a tunnel SA's addresses are of its family */
 	if (sa.tunnel && key != NFT_XFRM_KEY_REQID && key != NFT_XFRM_KEY_SPI &&
@@ -87,6 +104,6 @@ static inline int32_t xfrm_eval(const struct nfv_filter_ruleset *rs,
 				const struct fpkt *p,
 				const struct nfv_hook_state *st)
 {
-	return xfrm_get(rs, p, i->a, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
+	return xfrm_get(rs, p, i->a, i->b, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
 }
 #endif

@@ -15,7 +15,8 @@
 # ruleset" also nfvpnctl ruleset with nft list ruleset after the packets
 # (named objects' and counters' values); "# diff: inter S" sends the
 # packets S seconds apart rather than 2 ms (state that the kernel ages in
-# jiffies).
+# jiffies); "# diff: reset" then nfvpnctl reset counters|quotas with nft
+# reset counters|quotas (the values before), and the listings after.
 . "$(dirname "$0")/../../smoke/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +62,7 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	# (their IP payload); "# diff: packet": the whole IP packet
 	how=$(sed -n 's/^# diff: \(bytes\|packet\)$/\1/p' "$rs")
 	listing=$(sed -n 's/^# diff: \(ruleset\)$/\1/p' "$rs")
+	reset=$(sed -n 's/^# diff: \(reset\)$/\1/p' "$rs")
 	inter=$(sed -n 's/^# diff: inter \([0-9.]*\)$/\1/p' "$rs")
 	diff_policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
@@ -92,6 +94,20 @@ print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] =
 		diff -u "$WORK/kernel-ruleset.txt" "$WORK/dp-ruleset.txt" ||
 			fail "$name: nfvpnctl ruleset differs from the kernel's nft list ruleset"
 		grep -E '(packets|used) [0-9]+' "$WORK/dp-ruleset.txt" | sed "s/^[[:space:]]*/$name: /"
+	fi
+	if [ -n "$reset" ]; then
+		for what in counters quotas; do
+			in_ns "$KR" nft reset "$what" > "$WORK/kernel-reset.txt"
+			ctl reset "$what" > "$WORK/dp-reset.txt" || fail "$name: nfvpnctl reset $what"
+			diff -u "$WORK/kernel-reset.txt" "$WORK/dp-reset.txt" ||
+				fail "$name: nfvpnctl reset $what differs from nft reset $what"
+			grep -cE '(packets|used) [1-9]' "$WORK/dp-reset.txt" |
+				sed "s/^/$name: reset $what: non-zero values before: /"
+		done
+		in_ns "$KR" nft list ruleset > "$WORK/kernel-ruleset.txt"
+		ctl ruleset > "$WORK/dp-ruleset.txt" || fail "$name: nfvpnctl ruleset"
+		diff -u "$WORK/kernel-ruleset.txt" "$WORK/dp-ruleset.txt" ||
+			fail "$name: after the reset, nfvpnctl ruleset differs from nft list ruleset"
 	fi
 	dp_stop
 	k=$(wc -l < "$WORK/kernel.txt"); d=$(wc -l < "$WORK/dp.txt")

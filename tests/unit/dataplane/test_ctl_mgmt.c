@@ -57,6 +57,7 @@ static const struct {
 	{ NFV_MSG_CT_LIST, false, 0 },
 	{ NFV_MSG_CT_FLUSH, false, 0 },
 	{ NFV_MSG_FILTER_NLMSGS, false, 0 },
+	{ NFV_MSG_FILTER_OBJ_RESET, false, sizeof(struct nfv_msg_filter_reset) },
 	{ NFV_MSG_TXN_BEGIN, false, 0 },
 	{ NFV_MSG_TXN_UNDO, false, 0 },
 	{ NFV_MSG_TXN_COMMIT, false, 0 },

@@ -457,8 +457,8 @@ static void test_ct_meta_refused(void)
 	} cases[] = {
 		{ "ct event set new", "ct key event is not supported" },
 		{ "ct zone set 1", "ct zone set is not supported" },
-		{ "ct bytes > 100 drop", "ct key bytes is not supported" },
-		{ "ct original packets > 1 drop", "ct key packets is not supported" },
+		{ "ct helper \"ftp\" drop", "ct key helper is not supported" },
+		{ "ct id 1 drop", "ct key id is not supported" },
 		{ "meta skuid 0 drop", "meta key skuid is not supported" },
 		{ "meta rtclassid 1 drop", "meta key rtclassid is not supported" },
 		{ "meta cgroup 1 drop", "meta key cgroup is not supported" },

@@ -143,6 +143,38 @@ static void test_quota_shared(void)
 	CU_ASSERT_EQUAL(pkt("10.0.0.7", 9), NFV_ACCEPT);	/* q1 over: not "quota" */
 }
 
+/* nft reset: the values before, then 0; a spent quota passes again;
+ * a limit has no reset. Runs after the quota test (q1 spent). */
+static void test_reset(void)
+{
+	struct nfv_filter_obj_info before = obj("c1"), r;
+	unsigned int i;
+
+	CU_ASSERT(before.packets > 0);
+	CU_ASSERT_EQUAL(pkt("10.0.0.9", 4), NFV_DROP);		/* q1 spent */
+	for (i = 0; i < nfv_filter_obj_count(rs); i++) {
+		struct nfv_filter_obj_info g;
+
+		CU_ASSERT_FATAL(nfv_filter_obj_get(rs, i, &g) == 0);
+		if (g.type == NFT_OBJECT_LIMIT) {
+			CU_ASSERT_EQUAL(nfv_filter_obj_reset(rs, i, &r), -EOPNOTSUPP);
+			continue;
+		}
+		CU_ASSERT_FATAL(nfv_filter_obj_reset(rs, i, &r) == 0);
+		CU_ASSERT_STRING_EQUAL(r.name, g.name);
+		CU_ASSERT_EQUAL(r.packets, g.packets);	/* what it printed: before */
+		CU_ASSERT_EQUAL(r.bytes, g.bytes);
+	}
+	CU_ASSERT_EQUAL(obj("c1").packets, 0);
+	CU_ASSERT_EQUAL(obj("c1").bytes, 0);
+	CU_ASSERT_EQUAL(obj("q1").bytes, 0);
+	CU_ASSERT_EQUAL(pkt("10.0.0.9", 4), NFV_ACCEPT);	/* q1 again: 72 of 200 */
+	CU_ASSERT_EQUAL(obj("q1").bytes, 72);
+	CU_ASSERT_EQUAL(pkt("10.0.0.9", 1), NFV_ACCEPT);
+	CU_ASSERT_EQUAL(obj("c1").packets, 1);
+	CU_ASSERT_EQUAL(nfv_filter_obj_reset(rs, nfv_filter_obj_count(rs), &r), -ENOENT);
+}
+
 /* burst 2 for the two rules together, then 1 an hour */
 static void test_limit_shared(void)
 {
@@ -273,6 +305,7 @@ int main(int argc, char **argv)
 		{ "a counter map, its catch-all", test_counter_map },
 		{ "a named quota shared, over, a quota map", test_quota_shared },
 		{ "a named limit shared by two rules", test_limit_shared },
+		{ "nft reset: values before, then 0", test_reset },
 		{ "ct helper objects refused by name", test_refused });
 	NFV_TEST_SUITE("filter_objref_own", NULL, NULL,
 		{ "a quota map: absent key, spent quota", test_quota_map_under },

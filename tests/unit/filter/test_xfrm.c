@@ -26,6 +26,10 @@ static const char ruleset[] =
 	"    udp dport 2 ipsec in spi 0x100 drop\n"
 	"    udp dport 3 ipsec in ip saddr 192.0.2.1 drop\n"
 	"    udp dport 4 ipsec in ip6 daddr 2001:db8::2 drop\n"
+	"    udp dport 5 ipsec out reqid 5 drop\n"
+	"    udp dport 6 ipsec out spi 0x200 drop\n"
+	"    udp dport 7 ipsec out ip daddr 192.0.2.2 drop\n"
+	"    udp dport 8 ipsec out ip6 saddr 2001:db8::1 drop\n"
 	"  }\n"
 	"}\n";
 
@@ -54,15 +58,23 @@ static int fake_sa(const void *ctx, uint32_t id, struct nfv_filter_sa *out)
 	return -1;
 }
 
-static const struct nfv_filter_xfrm xfrm = { .sa_get = fake_sa };
+/* "ipsec out": the IPsec module's pick, here the packet's mark (3 or 4) */
+static int fake_sa_out(const void *ctx, struct rte_mbuf *m, struct nfv_filter_sa *out)
+{
+	return fake_sa(ctx, nfv_mbuf_meta(m)->mark, out);
+}
+
+static const struct nfv_filter_xfrm xfrm = { .sa_get = fake_sa, .sa_out = fake_sa_out };
 static struct nfv_filter_ruleset *rs;
 
-/* true when the packet to dport, out of SA sa (or of none, -1), is dropped */
+/* true when the packet to dport, out of SA sa (or of none, -1), or for
+ * dports 5-8 to be sealed with SA sa, is dropped */
 static bool dropped(uint16_t dport, int sa)
 {
+	bool out = dport >= 5;
 	struct rte_mbuf *m = tp_build(&(struct tp){ .proto = IPPROTO_UDP, .sport = 9,
-						   .dport = dport,
-						   .meta_flags = sa >= 0 ? NFV_MBUF_F_SECPATH : 0 });
+		.dport = dport, .mark = out && sa >= 0 ? (uint32_t)sa : 0,
+		.meta_flags = !out && sa >= 0 ? NFV_MBUF_F_SECPATH : 0 });
 	uint32_t v;
 
 	CU_ASSERT_FATAL(m != NULL);
@@ -84,6 +96,20 @@ static void test_keys(void)
 	CU_ASSERT(!dropped(4, 3));
 }
 
+/* ipsec out: the SA the packet would be sealed with */
+static void test_out(void)
+{
+	CU_ASSERT(dropped(5, 3));	/* reqid 5 */
+	CU_ASSERT(!dropped(5, 4));
+	CU_ASSERT(!dropped(5, -1));	/* no SA would take it */
+	CU_ASSERT(dropped(6, 4));	/* spi 0x200 */
+	CU_ASSERT(!dropped(6, 3));
+	CU_ASSERT(dropped(7, 3));	/* ip daddr 192.0.2.2 */
+	CU_ASSERT(!dropped(7, 4));	/* an IPv6 tunnel SA: no IPv4 address */
+	CU_ASSERT(dropped(8, 4));	/* ip6 saddr 2001:db8::1 */
+	CU_ASSERT(!dropped(8, 3));
+}
+
 static void test_no_secpath(void)
 {
 	CU_ASSERT(!dropped(1, -1));	/* not decrypted */
@@ -99,14 +125,29 @@ static void test_refused(void)
 	cfg.xfrm = &xfrm;
 	CU_ASSERT_EQUAL(ft_ruleset_from_text("table inet t {\n chain c {\n"
 					     "  type filter hook postrouting priority 0;\n"
-					     "  ipsec out reqid 1 drop\n }\n}\n", &cfg, &bad,
+					     "  ipsec out spnum 1 reqid 1 drop\n }\n}\n", &cfg, &bad,
 					     err, sizeof(err)), -EOPNOTSUPP);
-	CU_ASSERT(strstr(err, "ipsec out is not supported") != NULL);
+	CU_ASSERT(strstr(err, "ipsec out spnum 1") != NULL);
+	/* the hooks the kernel allows (nft_xfrm_validate()): not input */
+	CU_ASSERT_NOT_EQUAL(ft_ruleset_from_text("table inet t {\n chain c {\n"
+						 "  type filter hook input priority 0;\n"
+						 "  ipsec out reqid 1 drop\n }\n}\n", &cfg, &bad,
+						 err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NULL(bad);
 	CU_ASSERT_EQUAL(ft_ruleset_from_text("table inet t {\n chain c {\n"
 					     "  type filter hook forward priority 0;\n"
 					     "  ipsec in spnum 1 reqid 1 drop\n }\n}\n", &cfg, &bad,
 					     err, sizeof(err)), -EOPNOTSUPP);
 	CU_ASSERT(strstr(err, "spnum 1") != NULL);
+	/* no way to ask for the outbound SA: ipsec out refused */
+	{
+		static const struct nfv_filter_xfrm in_only = { .sa_get = fake_sa };
+
+		cfg.xfrm = &in_only;
+		CU_ASSERT_EQUAL(ft_ruleset_from_text(ruleset, &cfg, &bad, err, sizeof(err)),
+				-EOPNOTSUPP);
+		CU_ASSERT(strstr(err, "no IPsec") != NULL);
+	}
 	/* a dataplane without IPsec says so */
 	cfg.xfrm = NULL;
 	CU_ASSERT_EQUAL(ft_ruleset_from_text(ruleset, &cfg, &bad, err, sizeof(err)),
@@ -135,7 +176,8 @@ int main(int argc, char **argv)
 		return 1;
 	NFV_TEST_SUITE("filter_xfrm", setup, teardown,
 		{ "ipsec in: reqid, spi, addresses of the packet's SA", test_keys },
+		{ "ipsec out: reqid, spi, addresses of the SA it would take", test_out },
 		{ "no secpath, an SA gone: no match", test_no_secpath },
-		{ "ipsec out, spnum past 0, no IPsec: refused", test_refused });
+		{ "spnum past 0, ipsec out at input, no IPsec: refused", test_refused });
 	return nfv_test_run();
 }

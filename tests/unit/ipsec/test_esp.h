@@ -87,6 +87,7 @@ int test_mobike_register(void);
 int test_acquire_register(void);
 int test_ike_register(void);
 int test_flow_register(void);
+int test_out_sa_register(void);
 /* regressions of bugs the tests found (test_esp_regress.c) */
 int test_regress_register(void);
 
