@@ -126,6 +126,21 @@ static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 	struct finsn *i;
 	char kb[12];
 
+	/*
+	 * ct event set: the ctnetlink events a new connection will report.
+	 * The dataplane reports none (no ctnetlink here), as a kernel with no
+	 * listener, so a mask changes nothing one could see: compiled to no
+	 * instruction, its register and direction checked as the kernel's
+	 * nft_ct_set_init() checks them.
+	 */
+	if (set && key == NFT_CT_EVENTMASK) {
+		uint8_t sreg;
+
+		if (has_dir)
+			return fc_error(c, -EINVAL, "expression 'ct': ct event set with a direction");
+		return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG),
+				    sizeof(uint32_t), &sreg);
+	}
 	if (len == 0)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct key %s is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
