@@ -4,7 +4,8 @@
 # sa9: reqid 9, spi 0x4009, 10.1.0.1 > 10.1.0.2), one by none. Rules at
 # forward and postrouting ask which SA esp-output will seal each packet
 # with - reqid, spi, the SA's addresses - before it does (the kernel reads
-# the route's xfrm bundle there). The counters of nfvpnctl ruleset and
+# the route's xfrm bundle there), and "rt ipsec exists/missing" whether
+# it will (the bundle itself). The counters of nfvpnctl ruleset and
 # what leaves p1 (ESP of spi 0x4009 for the first network, cleartext for
 # the second) say which rule took what.
 #
@@ -32,6 +33,8 @@ table inet f {
 		type filter hook forward priority filter; policy accept;
 		udp dport 9 ipsec out reqid 9 counter
 		udp dport 9 ipsec out spi 0x4009 ip daddr 192.168.5.0/24 counter
+		udp dport 9 rt ipsec exists ip daddr 192.168.5.0/24 counter
+		udp dport 9 rt ipsec missing ip daddr 192.168.6.0/24 counter
 		udp dport 9 ip daddr 192.168.6.0/24 ipsec out reqid 9 counter drop
 	}
 	chain post {
@@ -71,6 +74,10 @@ grep -q 'ipsec out reqid 9 counter packets 4 ' "$WORK/ruleset.txt" ||
 	fail "forward: the reqid 9 rule did not take the 4 packets sa9 seals"
 grep -q 'ip daddr 192.168.5.0/24 counter packets 4 ' "$WORK/ruleset.txt" ||
 	fail "forward: the spi rule did not take the 4 packets sa9 seals"
+grep -q 'rt ipsec exists ip daddr 192.168.5.0/24 counter packets 4 ' "$WORK/ruleset.txt" ||
+	fail "forward: rt ipsec exists did not take the 4 packets sa9 seals"
+grep -q 'rt ipsec missing ip daddr 192.168.6.0/24 counter packets 4 ' "$WORK/ruleset.txt" ||
+	fail "forward: rt ipsec missing did not take the 4 packets no policy covers"
 grep -q 'ipsec out reqid 9 counter packets 0 bytes 0 drop' "$WORK/ruleset.txt" ||
 	fail "forward: a packet no policy covers matched ipsec out"
 grep -q 'ipsec out ip daddr 10.1.0.2 counter packets 4 ' "$WORK/ruleset.txt" ||

@@ -9,11 +9,21 @@
  * rule does not match, as without the kernel's skb dst. The port MTU is
  * the dataplane's; an IPsec tunnel's overhead is not taken off (the
  * kernel's would be through its XFRM bundle): clamp with a number there.
+ *
+ * "rt ipsec exists|missing" (NFT_RT_XFRM): whether the packet's route is
+ * an XFRM bundle, as !!skb_dst(skb)->xfrm: the kernel's output and
+ * forward routes go through xfrm_lookup(), which gives the bundle of an
+ * outbound policy's SA; here esp-output does that lookup after
+ * POST_ROUTING, so the rule asks the IPsec module for the SA it would
+ * seal the packet with as it is now (nfv_filter_config.xfrm->sa_out, as
+ * "ipsec out" does). An input route has no bundle (0 at LOCAL_IN); at
+ * PRE_ROUTING a packet has no route yet: the rule does not match.
  * The other keys are refused by their nft name.
  *
  *   RT_TCPMSS  dreg
+ *   RT_XFRM    dreg
  */
-FEXPR(rt, FOP(RT_TCPMSS, rt_tcpmss_eval))
+FEXPR(rt, FOP(RT_TCPMSS, rt_tcpmss_eval) FOP(RT_XFRM, rt_xfrm_eval))
 #ifdef FEXPR_CODE
 #include <netinet/in.h>
 #include <stdio.h>
@@ -41,17 +51,17 @@ static int rt_compile(struct fcompiler *c, struct nftnl_expr *e)
 	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_RT_KEY);
 	struct finsn *i;
 
-	if (key != NFT_RT_TCPMSS) {
+	if (key != NFT_RT_TCPMSS && key != NFT_RT_XFRM) {
 		if (key < RTE_DIM(rt_key_names) && rt_key_names[key] != NULL)
 			return fc_error(c, -EOPNOTSUPP, "expression 'rt': rt %s is not supported",
 					rt_key_names[key]);
 		return fc_error(c, -EOPNOTSUPP, "expression 'rt' key %u not supported", key);
 	}
-	i = fc_emit(c, FOP_RT_TCPMSS);
+	i = fc_emit(c, key == NFT_RT_TCPMSS ? FOP_RT_TCPMSS : FOP_RT_XFRM);
 	if (i == NULL)
 		return -ENOMEM;
-	i->len = 2;
-	return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_RT_DREG), 2, &i->dreg);
+	i->len = key == NFT_RT_TCPMSS ? 2 : 1;
+	return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_RT_DREG), i->len, &i->dreg);
 }
 
 static inline uint32_t rt_port_mtu(const struct nfv_filter_ruleset *rs, uint16_t port)
@@ -87,6 +97,27 @@ static inline int32_t rt_tcpmss_eval(const struct nfv_filter_ruleset *rs,
 		}
 	}
 	regs[i->dreg] = mtu <= minlen || mtu > 0xffff ? RT_TCP_MSS_DEFAULT : mtu - minlen;
+	return NFT_CONTINUE;
+}
+
+static inline int32_t rt_xfrm_eval(const struct nfv_filter_ruleset *rs,
+				   const struct finsn *i, uint32_t *regs,
+				   const struct fpkt *p,
+				   const struct nfv_hook_state *st)
+{
+	const struct nfv_filter_xfrm *x = rs->cfg.xfrm;
+	struct nfv_filter_sa sa;
+
+	if (st->hook == NFV_INET_LOCAL_IN) {
+		regs[i->dreg] = 0;	/* an input route: never a bundle */
+		return NFT_CONTINUE;
+	}
+	/* not routed yet: no route to ask. LOCAL_OUT runs before the route
+	 * here (after it in the kernel); the policy lookup needs none */
+	if (st->hook == NFV_INET_PRE_ROUTING)
+		return NFT_BREAK;
+	/* nft_reg_store8(): the byte, the rest of the register zeroed */
+	regs[i->dreg] = x != NULL && x->sa_out != NULL && x->sa_out(x->ctx, p->m, &sa) == 0;
 	return NFT_CONTINUE;
 }
 #endif

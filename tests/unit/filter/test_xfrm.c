@@ -4,7 +4,9 @@
  * of the SA a decrypted packet came out of, asked of a stand-in for the
  * dataplane's IPsec module (nfv_filter_config.xfrm); a packet without a
  * secpath, with an SA gone since, or a tunnel SA of the other family does
- * not match; "ipsec out" and a secpath index past 0 are refused.
+ * not match; "ipsec out" (the SA the module's output would take) and
+ * "rt ipsec exists|missing" (whether it would take one); a secpath index
+ * past 0 is refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +32,18 @@ static const char ruleset[] =
 	"    udp dport 6 ipsec out spi 0x200 drop\n"
 	"    udp dport 7 ipsec out ip daddr 192.0.2.2 drop\n"
 	"    udp dport 8 ipsec out ip6 saddr 2001:db8::1 drop\n"
+	"    udp dport 9 rt ipsec exists drop\n"
+	"    udp dport 10 rt ipsec missing drop\n"
+	"  }\n"
+	"  chain i {\n"
+	"    type filter hook input priority 0; policy accept;\n"
+	"    udp dport 9 rt ipsec exists drop\n"
+	"    udp dport 10 rt ipsec missing drop\n"
+	"  }\n"
+	"  chain p {\n"
+	"    type filter hook prerouting priority 0; policy accept;\n"
+	"    udp dport 9 rt ipsec exists drop\n"
+	"    udp dport 10 rt ipsec missing drop\n"
 	"  }\n"
 	"}\n";
 
@@ -68,8 +82,8 @@ static const struct nfv_filter_xfrm xfrm = { .sa_get = fake_sa, .sa_out = fake_s
 static struct nfv_filter_ruleset *rs;
 
 /* true when the packet to dport, out of SA sa (or of none, -1), or for
- * dports 5-8 to be sealed with SA sa, is dropped */
-static bool dropped(uint16_t dport, int sa)
+ * dports 5-10 to be sealed with SA sa, is dropped at hook */
+static bool dropped_at(unsigned int hook, uint16_t dport, int sa)
 {
 	bool out = dport >= 5;
 	struct rte_mbuf *m = tp_build(&(struct tp){ .proto = IPPROTO_UDP, .sport = 9,
@@ -79,9 +93,14 @@ static bool dropped(uint16_t dport, int sa)
 
 	CU_ASSERT_FATAL(m != NULL);
 	nfv_mbuf_meta(m)->sa_index = sa >= 0 ? (uint32_t)sa : 0;
-	v = ft_run(rs, NFV_INET_FORWARD, 0, m, 0);
+	v = ft_run(rs, hook, 0, m, 0);
 	rte_pktmbuf_free(m);
 	return NFV_VERDICT(v) == NFV_DROP;
+}
+
+static bool dropped(uint16_t dport, int sa)
+{
+	return dropped_at(NFV_INET_FORWARD, dport, sa);
 }
 
 static void test_keys(void)
@@ -108,6 +127,23 @@ static void test_out(void)
 	CU_ASSERT(!dropped(7, 4));	/* an IPv6 tunnel SA: no IPv4 address */
 	CU_ASSERT(dropped(8, 4));	/* ip6 saddr 2001:db8::1 */
 	CU_ASSERT(!dropped(8, 3));
+}
+
+/*
+ * rt ipsec exists/missing: the route is a bundle when esp-output would
+ * seal the packet; an input route never is; before routing no rule of
+ * them matches (the kernel's skb has no dst yet)
+ */
+static void test_rt_ipsec(void)
+{
+	CU_ASSERT(dropped(9, 3));
+	CU_ASSERT(!dropped(9, -1));
+	CU_ASSERT(dropped(10, -1));
+	CU_ASSERT(!dropped(10, 3));
+	CU_ASSERT(!dropped_at(NFV_INET_LOCAL_IN, 9, 3));
+	CU_ASSERT(dropped_at(NFV_INET_LOCAL_IN, 10, 3));
+	CU_ASSERT(!dropped_at(NFV_INET_PRE_ROUTING, 9, 3));
+	CU_ASSERT(!dropped_at(NFV_INET_PRE_ROUTING, 10, -1));
 }
 
 static void test_no_secpath(void)
@@ -177,6 +213,7 @@ int main(int argc, char **argv)
 	NFV_TEST_SUITE("filter_xfrm", setup, teardown,
 		{ "ipsec in: reqid, spi, addresses of the packet's SA", test_keys },
 		{ "ipsec out: reqid, spi, addresses of the SA it would take", test_out },
+		{ "rt ipsec exists/missing: forward, input, before routing", test_rt_ipsec },
 		{ "no secpath, an SA gone: no match", test_no_secpath },
 		{ "spnum past 0, ipsec out at input, no IPsec: refused", test_refused });
 	return nfv_test_run();
