@@ -107,9 +107,18 @@ struct nfvpn_dp_event {
 	enum nfvpn_dp_event_kind kind;
 	char name[NFVPN_DP_NAME_MAX];	/* the SA; ACQUIRE: the policy */
 	uint32_t reqid;			/* ACQUIRE */
-	int family;			/* MAPPING: AF_INET or AF_INET6 */
+	int family;			/* MAPPING, ACQUIRE: AF_INET or AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;
+	/*
+	 * ACQUIRE: the packet's selectors, when sel (XFRM's acquire
+	 * selector): addr is its source, dst its destination; with ports,
+	 * sport and dport (ICMP: type and code)
+	 */
+	bool sel, ports;
+	uint8_t proto;
+	uint8_t dst[16];
+	uint16_t sport, dport;
 };
 
 /*

@@ -225,6 +225,35 @@ static void stale_sp_replace(private_nfvpn_ipsec_t *this, const struct nfvpn_dp_
 	}
 }
 
+/*
+ * One side of an acquire's packet as kernel-netlink makes it of XFRM's
+ * acquire selector (selector2ts): the host, its protocol, and its port
+ * when known; ICMP's type and code ride in the port, as charon's ICMP
+ * selectors carry them (type << 8 | code).
+ */
+static traffic_selector_t *acquire_ts(const struct nfvpn_dp_event *ev, const uint8_t *addr)
+{
+	traffic_selector_t *ts;
+	uint16_t port = 0;
+	host_t *host;
+
+	host = host_create_from_chunk(ev->family, chunk_create((u_char *)addr,
+				      ev->family == AF_INET ? 4 : 16), 0);
+	if (!host)
+		return NULL;
+	if (ev->ports) {
+		if (ev->proto == IPPROTO_ICMP || ev->proto == IPPROTO_ICMPV6)
+			port = (uint16_t)(ev->sport << 8 | (ev->dport & 0xff));
+		else if (addr == ev->addr)
+			port = ev->sport;
+		else
+			port = ev->dport;
+	}
+	ts = traffic_selector_create_from_subnet(host, ev->family == AF_INET ? 32 : 128,
+						 ev->proto, port, port ?: 65535);
+	return ts;
+}
+
 /* Called by charon's watcher thread when the event connection is readable. */
 CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
 {
@@ -248,11 +277,23 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	if (ret == 0)
 		return TRUE;
 	if (ev.kind == NFVPN_DP_EV_ACQUIRE) {
-		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA */
+		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA,
+		 * proposing the packet's selectors first (RFC 7296 2.9) */
 		kernel_acquire_data_t data = {};
 
-		DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name, ev.reqid);
+		if (ev.sel) {
+			data.src = acquire_ts(&ev, ev.addr);
+			data.dst = acquire_ts(&ev, ev.dst);
+		}
+		if (data.src && data.dst)
+			DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u) for %R === %R",
+			     ev.name, ev.reqid, data.src, data.dst);
+		else
+			DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name,
+			     ev.reqid);
 		charon->kernel->acquire(charon->kernel, ev.reqid, &data);
+		DESTROY_IF(data.src);
+		DESTROY_IF(data.dst);
 		return TRUE;
 	}
 	hard = ev.kind == NFVPN_DP_EV_HARD;

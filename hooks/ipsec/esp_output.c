@@ -149,7 +149,7 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		 * (esp_acquire.c); the packet is dropped, as Linux's
 		 * xfrm_larval_drop does */
 		if (sa == NULL)
-			esp_acquire_note(ips, state->worker, esp_sp_sa(sp));
+			esp_acquire_note(ips, state->worker, esp_sp_sa(sp), sel);
 		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
 	}
 	/* a cheap bound first: the exact one parses the headers */

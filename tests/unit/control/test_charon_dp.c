@@ -340,6 +340,18 @@ static void test_events(void)
 	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	e.value = 0;
 	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* with the packet's selectors in text; ICMP's type and code as ports */
+	e.value = 6;
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst 10.2.0.8 proto 1 sport 8 dport 0");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* no ports (a later fragment) */
+	snprintf(e.text, sizeof(e.text), "src 2001:db8::1 dst 2001:db8::2 proto 47");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* unreadable selectors: an acquire without them */
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst elsewhere proto 6 sport 1 dport 2");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst 10.2.0.1 proto 6 sport 70000 dport 2");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	dp = dp_open();
 	fd = nfvpn_dp_events_open(dp);
 	CU_ASSERT(fd >= 0 && fd == nfvpn_dp_fd(dp));
@@ -366,7 +378,29 @@ static void test_events(void)
 	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
 	CU_ASSERT_STRING_EQUAL(ev.name, "ike-p77");
 	CU_ASSERT_EQUAL(ev.reqid, 5);
+	CU_ASSERT(!ev.sel);
 	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT_EQUAL(ev.reqid, 6);
+	CU_ASSERT(ev.sel && ev.ports);
+	CU_ASSERT_EQUAL(ev.family, AF_INET);
+	CU_ASSERT_EQUAL(memcmp(ev.addr, "\x0a\x01\x00\x02", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(ev.dst, "\x0a\x02\x00\x08", 4), 0);
+	CU_ASSERT_EQUAL(ev.proto, 1);
+	CU_ASSERT_EQUAL(ev.sport, 8);
+	CU_ASSERT_EQUAL(ev.dport, 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT(ev.sel && !ev.ports);
+	CU_ASSERT_EQUAL(ev.family, AF_INET6);
+	CU_ASSERT_EQUAL(ev.addr[15], 1);
+	CU_ASSERT_EQUAL(ev.dst[15], 2);
+	CU_ASSERT_EQUAL(ev.proto, 47);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT(!ev.sel);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT(!ev.sel);
 	nfvpn_dp_destroy(dp);
 }
 
