@@ -289,7 +289,7 @@ static int sa_list(struct nfvpn_dp *dp, struct nfv_msg_ipsec_sa **sas, uint32_t 
 }
 
 int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
-		      uint64_t *packets)
+		      uint64_t *packets, uint64_t *use_time)
 {
 	struct nfv_msg_ipsec_sa *sas;
 	uint32_t n, i;
@@ -304,6 +304,7 @@ int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
 			continue;
 		*bytes = sas[i].stats.bytes;
 		*packets = sas[i].stats.packets;
+		*use_time = sas[i].use_time;
 		ret = 0;
 		break;
 	}

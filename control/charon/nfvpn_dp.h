@@ -72,9 +72,12 @@ int nfvpn_dp_sa_del(struct nfvpn_dp *dp, const char *name);
 int nfvpn_dp_sa_update(struct nfvpn_dp *dp, const char *name, int family,
 		       const uint8_t src[16], const uint8_t dst[16], bool encap,
 		       uint16_t sport, uint16_t dport);
-/* The SA's traffic counters (inner bytes, packets), summed over workers. */
+/*
+ * The SA's traffic counters (inner bytes, packets), summed over workers,
+ * and its last packet's time (CLOCK_REALTIME seconds, 0: none yet).
+ */
 int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
-		      uint64_t *packets);
+		      uint64_t *packets, uint64_t *use_time);
 /* 1 when an SA of the dataplane (charon's or the YAML's) has this SPI, 0 if not. */
 int nfvpn_dp_spi_used(struct nfvpn_dp *dp, uint32_t spi);
 int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp);

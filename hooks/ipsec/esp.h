@@ -51,6 +51,13 @@ struct esp_sa_wstats {
 	NFV_IPSEC_SA_STATS(ESP_SA_WSTAT)
 #undef ESP_SA_WSTAT
 	uint8_t soft;		/* this worker saw a soft limit: control reads */
+	/*
+	 * TSC of the burst of this worker's last packet through the SA (sealed,
+	 * or opened and past the inbound policy), 0: none; the policies' use
+	 * time that an IKE daemon asks for (nfv_ipsec_sa_use). In the line
+	 * the packet's counters are written to anyway.
+	 */
+	uint64_t use_tsc;
 	struct esp_peer_seen peer;
 } __rte_cache_aligned;
 

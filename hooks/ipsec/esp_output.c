@@ -59,6 +59,7 @@ void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops, unsigned int n,
 		esp_encap_finish(op);
 		st->packets++;
 		st->bytes += op->plen;
+		st->use_tsc = state->now;
 		if (unlikely(op->frag_mtu != 0))
 			esp_output_split(ips, op, state);
 		else

@@ -212,6 +212,12 @@ int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec
 int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
 		       struct nfv_ipsec_sa_stats *sum);
 /*
+ * The TSC of the burst of SA id's last packet (sealed, or opened and
+ * accepted by the inbound policy) on any worker; 0: none yet, or no SA.
+ * XFRM's policy curlft.use_time, for an IKE daemon's idle checks.
+ */
+uint64_t nfv_ipsec_sa_use(struct nfv_ipsec *ips, uint32_t id);
+/*
  * Checks the lifetimes of SA id: the time limits (TSC, from sa_add) and the
  * byte/packet limits against the counters summed over the workers. Stops
  * the SA on a hard limit. *events receives enum nfv_ipsec_sa_event bits;

@@ -253,7 +253,7 @@ static void test_lists(void)
 	char (*names)[NFVPN_DP_NAME_MAX];
 	struct nfvpn_dp_sp *old;
 	uint32_t nsa, nsp;
-	uint64_t b = 0, p = 0;
+	uint64_t b = 0, p = 0, u = 0;
 	bool *expired;
 	struct nfvpn_dp *dp;
 
@@ -261,6 +261,7 @@ static void test_lists(void)
 	sa_rec(&sas[1], "ike-ic0000010-1", 0xc0000010, 840, 10);
 	sa_rec(&sas[2], "ike-o12345678-2", 0x12345678, 1680, 20);
 	sas[2].state = NFV_IPSEC_SA_EXPIRED;
+	sas[2].use_time = 1765130000;
 	memset(sps, 0, sizeof(sps));
 	snprintf(sps[0].sp.name, sizeof(sps[0].sp.name), "lan-out");
 	snprintf(sps[1].sp.name, sizeof(sps[1].sp.name), "ike-p3");
@@ -276,9 +277,11 @@ static void test_lists(void)
 	fake_reply_list(&test_srv, NFV_MSG_IPSEC_SAS, 5, sas, 3, sizeof(sas[0]));
 	fake_reply_list(&test_srv, NFV_MSG_IPSEC_SPS, 6, sps, 2, sizeof(sps[0]));
 	dp = dp_open();
-	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-o12345678-2", &b, &p), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-o12345678-2", &b, &p, &u), 0);
 	CU_ASSERT(b == 1680 && p == 20);
-	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-gone", &b, &p), -ENOENT);
+	/* the last packet's time, for charon's query_sa and query_policy */
+	CU_ASSERT_EQUAL(u, 1765130000);
+	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-gone", &b, &p, &u), -ENOENT);
 	/* the YAML's SAs count too */
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0x1000), 1);
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0xc0000011), 0);

@@ -85,6 +85,7 @@ int test_bulk_register(void);
 int test_natt_register(void);
 int test_mobike_register(void);
 int test_acquire_register(void);
+int test_use_register(void);
 int test_ike_register(void);
 int test_flow_register(void);
 /* regressions of bugs the tests found (test_esp_regress.c) */
