@@ -84,6 +84,27 @@ sw nfvpn --terminate --ike s2s --timeout 10 > /dev/null || fail "swanctl --termi
 traps_only "after the second --terminate"
 sw nfvpn --uninstall --child net > /dev/null || fail "swanctl --uninstall"
 dp_wait_empty || { ctl sa; ctl sp; fail "SAs or policies left after --uninstall"; }
+
+# inactivity: charon asks the policies' last use (query_policy, the
+# dataplane's per-SA last packet); a CHILD_SA busy past its 3 s stays,
+# an idle one is closed and the traps come back
+ike_swconf nfvpn aes128gcm16 psk "start_action = trap
+				inactivity = 3s"
+traps_only "with inactivity = 3s"
+in_ns "$LAN" ping -c 30 -i 0.2 -W 1 10.2.0.1 > "$WORK/ping" 2>&1
+received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$WORK/ping")
+[ "${received:-0}" -ge 25 ] || { cat "$WORK/ping"; fail "inactivity: $received of 30 pings"; }
+grep -q 'deleting .* inactivity' "$WORK/nfvpn.log" &&
+	{ grep inactivity "$WORK/nfvpn.log"; fail "a busy CHILD_SA was closed for inactivity"; }
+[ "$(dp_count sa)" = 2 ] || { ctl sa; fail "inactivity: $(dp_count sa) SAs while busy, expected 2"; }
+for _ in $(seq 80); do
+	grep -q 'deleting .* after 3 seconds .*inactivity' "$WORK/nfvpn.log" && [ "$(dp_count sa)" = 0 ] && break
+	sleep 0.1
+done
+grep 'inactivity' "$WORK/nfvpn.log" || fail "the idle CHILD_SA was not closed for inactivity"
+traps_only "after the inactivity timeout"
+sw nfvpn --uninstall --child net > /dev/null || fail "swanctl --uninstall"
+dp_wait_empty || { ctl sa; ctl sp; fail "SAs or policies left after --uninstall"; }
 ike_plugin_clean
 dp_stop
 echo "PASS $SMOKE_NAME"
