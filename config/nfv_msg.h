@@ -419,6 +419,12 @@ struct nfv_msg_ipsec_sa {
 	struct nfv_addr src, dst;
 	struct nfv_ipsec_lifetime soft, hard;
 	struct nfv_ipsec_sa_stats stats;	/* summed over workers */
+	/*
+	 * CLOCK_REALTIME seconds of the SA's last packet (sealed, or opened
+	 * and accepted by the inbound policy), 0: none; as XFRM's policy
+	 * curlft.use_time (charon's query_policy)
+	 */
+	uint64_t use_time;
 };
 
 struct nfv_msg_ipsec_sp {

@@ -6,6 +6,7 @@
  * that is wiped before return; nothing here keeps or logs them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -288,7 +289,7 @@ static int sa_list(struct nfvpn_dp *dp, struct nfv_msg_ipsec_sa **sas, uint32_t 
 }
 
 int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
-		      uint64_t *packets)
+		      uint64_t *packets, uint64_t *use_time)
 {
 	struct nfv_msg_ipsec_sa *sas;
 	uint32_t n, i;
@@ -303,6 +304,7 @@ int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
 			continue;
 		*bytes = sas[i].stats.bytes;
 		*packets = sas[i].stats.packets;
+		*use_time = sas[i].use_time;
 		ret = 0;
 		break;
 	}
@@ -415,6 +417,42 @@ static bool event_mapping(const struct nfv_msg_event *e, struct nfvpn_dp_event *
 	return true;
 }
 
+/*
+ * NFV_EVENT_SP_ACQUIRE's text: "src A dst B proto P [sport S dport D]",
+ * the packet's (dataplane/control/ipsec.c); ev->sel says whether it
+ * read as such (a dataplane without it sends none: charon then
+ * negotiates the trap's own selectors).
+ */
+static void event_acquire_sel(const struct nfv_msg_event *e, struct nfvpn_dp_event *ev)
+{
+	char text[sizeof(e->text)], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	unsigned int proto, sport, dport;
+	int n;
+
+	memcpy(text, e->text, sizeof(text));
+	text[sizeof(text) - 1] = '\0';
+	ev->sel = ev->ports = false;
+	n = sscanf(text, "src %45s dst %45s proto %u sport %u dport %u", src, dst, &proto,
+		   &sport, &dport);
+	if ((n != 3 && n != 5) || proto > UINT8_MAX ||
+	    (n == 5 && (sport > UINT16_MAX || dport > UINT16_MAX)))
+		return;
+	memset(ev->addr, 0, sizeof(ev->addr));
+	memset(ev->dst, 0, sizeof(ev->dst));
+	if (inet_pton(AF_INET, src, ev->addr) == 1 && inet_pton(AF_INET, dst, ev->dst) == 1)
+		ev->family = AF_INET;
+	else if (inet_pton(AF_INET6, src, ev->addr) == 1 &&
+		 inet_pton(AF_INET6, dst, ev->dst) == 1)
+		ev->family = AF_INET6;
+	else
+		return;
+	ev->proto = (uint8_t)proto;
+	ev->ports = n == 5;
+	ev->sport = ev->ports ? (uint16_t)sport : 0;
+	ev->dport = ev->ports ? (uint16_t)dport : 0;
+	ev->sel = true;
+}
+
 int nfvpn_dp_event_read(struct nfvpn_dp *dp, struct nfvpn_dp_event *ev)
 {
 	struct nfv_client_msg m;
@@ -450,6 +488,8 @@ int nfvpn_dp_event_read(struct nfvpn_dp *dp, struct nfvpn_dp_event *ev)
 		ev->kind = NFVPN_DP_EV_ACQUIRE;
 		ev->reqid = (uint32_t)e->value;
 		ret = e->value != 0 && e->value <= UINT32_MAX;
+		if (ret)
+			event_acquire_sel(e, ev);
 		break;
 	}
 out:

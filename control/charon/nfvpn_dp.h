@@ -72,9 +72,12 @@ int nfvpn_dp_sa_del(struct nfvpn_dp *dp, const char *name);
 int nfvpn_dp_sa_update(struct nfvpn_dp *dp, const char *name, int family,
 		       const uint8_t src[16], const uint8_t dst[16], bool encap,
 		       uint16_t sport, uint16_t dport);
-/* The SA's traffic counters (inner bytes, packets), summed over workers. */
+/*
+ * The SA's traffic counters (inner bytes, packets), summed over workers,
+ * and its last packet's time (CLOCK_REALTIME seconds, 0: none yet).
+ */
 int nfvpn_dp_sa_query(struct nfvpn_dp *dp, const char *name, uint64_t *bytes,
-		      uint64_t *packets);
+		      uint64_t *packets, uint64_t *use_time);
 /* 1 when an SA of the dataplane (charon's or the YAML's) has this SPI, 0 if not. */
 int nfvpn_dp_spi_used(struct nfvpn_dp *dp, uint32_t spi);
 int nfvpn_dp_sp_add(struct nfvpn_dp *dp, const struct nfvpn_dp_sp *sp);
@@ -107,9 +110,18 @@ struct nfvpn_dp_event {
 	enum nfvpn_dp_event_kind kind;
 	char name[NFVPN_DP_NAME_MAX];	/* the SA; ACQUIRE: the policy */
 	uint32_t reqid;			/* ACQUIRE */
-	int family;			/* MAPPING: AF_INET or AF_INET6 */
+	int family;			/* MAPPING, ACQUIRE: AF_INET or AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;
+	/*
+	 * ACQUIRE: the packet's selectors, when sel (XFRM's acquire
+	 * selector): addr is its source, dst its destination; with ports,
+	 * sport and dport (ICMP: type and code)
+	 */
+	bool sel, ports;
+	uint8_t proto;
+	uint8_t dst[16];
+	uint16_t sport, dport;
 };
 
 /*

@@ -63,8 +63,6 @@ typedef struct {
 	host_t *dst;
 	bool inbound;
 	char name[NFVPN_DP_NAME_MAX];
-	uint64_t bytes_seen;		/* for the use time query_sa reports */
-	time_t use_time;
 } sa_entry_t;
 
 typedef struct {
@@ -225,6 +223,35 @@ static void stale_sp_replace(private_nfvpn_ipsec_t *this, const struct nfvpn_dp_
 	}
 }
 
+/*
+ * One side of an acquire's packet as kernel-netlink makes it of XFRM's
+ * acquire selector (selector2ts): the host, its protocol, and its port
+ * when known; ICMP's type and code ride in the port, as charon's ICMP
+ * selectors carry them (type << 8 | code).
+ */
+static traffic_selector_t *acquire_ts(const struct nfvpn_dp_event *ev, const uint8_t *addr)
+{
+	traffic_selector_t *ts;
+	uint16_t port = 0;
+	host_t *host;
+
+	host = host_create_from_chunk(ev->family, chunk_create((u_char *)addr,
+				      ev->family == AF_INET ? 4 : 16), 0);
+	if (!host)
+		return NULL;
+	if (ev->ports) {
+		if (ev->proto == IPPROTO_ICMP || ev->proto == IPPROTO_ICMPV6)
+			port = (uint16_t)(ev->sport << 8 | (ev->dport & 0xff));
+		else if (addr == ev->addr)
+			port = ev->sport;
+		else
+			port = ev->dport;
+	}
+	ts = traffic_selector_create_from_subnet(host, ev->family == AF_INET ? 32 : 128,
+						 ev->proto, port, port ?: 65535);
+	return ts;
+}
+
 /* Called by charon's watcher thread when the event connection is readable. */
 CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t event)
 {
@@ -248,11 +275,23 @@ CALLBACK(on_event, bool, private_nfvpn_ipsec_t *this, int fd, watcher_event_t ev
 	if (ret == 0)
 		return TRUE;
 	if (ev.kind == NFVPN_DP_EV_ACQUIRE) {
-		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA */
+		/* as XFRM's acquire: charon negotiates the trap's CHILD_SA,
+		 * proposing the packet's selectors first (RFC 7296 2.9) */
 		kernel_acquire_data_t data = {};
 
-		DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name, ev.reqid);
+		if (ev.sel) {
+			data.src = acquire_ts(&ev, ev.addr);
+			data.dst = acquire_ts(&ev, ev.dst);
+		}
+		if (data.src && data.dst)
+			DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u) for %R === %R",
+			     ev.name, ev.reqid, data.src, data.dst);
+		else
+			DBG1(DBG_KNL, "nfvpn: acquire on policy %s (reqid %u)", ev.name,
+			     ev.reqid);
 		charon->kernel->acquire(charon->kernel, ev.reqid, &data);
+		DESTROY_IF(data.src);
+		DESTROY_IF(data.dst);
 		return TRUE;
 	}
 	hard = ev.kind == NFVPN_DP_EV_HARD;
@@ -442,30 +481,41 @@ METHOD(kernel_ipsec_t, update_sa, status_t, private_nfvpn_ipsec_t *this,
 	return status;
 }
 
+/*
+ * The dataplane's use time (CLOCK_REALTIME seconds) as charon's clock,
+ * the monotonic one, as kernel-netlink converts XFRM's; 0: never used.
+ */
+static time_t use_monotonic(uint64_t use)
+{
+	time_t now = time(NULL);
+
+	if (use == 0)
+		return 0;
+	return time_monotonic(NULL) - (now > (time_t)use ? now - (time_t)use : 0);
+}
+
 METHOD(kernel_ipsec_t, query_sa, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_sa_id_t *id, kernel_ipsec_query_sa_t *data,
        uint64_t *bytes, uint64_t *packets, time_t *time)
 {
 	status_t status = NOT_FOUND;
-	uint64_t b, p;
+	uint64_t b, p, use;
 	sa_entry_t *sa;
 
 	this->mutex->lock(this->mutex);
 	sa = sa_find(this, id->spi, id->dst, -1);
 	if (sa) {
 		status = FAILED;
-		if (nfvpn_dp_sa_query(this->dp, sa->name, &b, &p) == 0) {
-			/* the dataplane keeps no use time: the query that saw it grow */
-			if (b > sa->bytes_seen) {
-				sa->bytes_seen = b;
-				sa->use_time = time_monotonic(NULL);
-			}
+		if (nfvpn_dp_sa_query(this->dp, sa->name, &b, &p, &use) == 0) {
 			if (bytes)
 				*bytes = b;
 			if (packets)
 				*packets = p;
+			/* the last packet's (kernel-netlink gives 0: XFRM's SA
+			 * use_time is the first packet's); charon takes it
+			 * when the bytes grew */
 			if (time)
-				*time = sa->use_time;
+				*time = use_monotonic(use);
 			status = SUCCESS;
 		} else {
 			DBG1(DBG_KNL, "nfvpn: querying SA %s failed: %s", sa->name,
@@ -713,11 +763,50 @@ METHOD(kernel_ipsec_t, add_policy, status_t, private_nfvpn_ipsec_t *this,
 	return status;
 }
 
+/*
+ * The policy's last use, as XFRM's curlft.use_time: the last packet of
+ * the SAs it protects with (a dataplane policy names one SA; the
+ * previous ones of a rekey count until they go). FWD: the inbound
+ * policy's, which checks forwarded packets in the dataplane. Used by
+ * charon's inactivity timeout and DPD (child_sa.c, update_usetime).
+ */
 METHOD(kernel_ipsec_t, query_policy, status_t, private_nfvpn_ipsec_t *this,
        kernel_ipsec_policy_id_t *id, kernel_ipsec_query_policy_t *data,
        time_t *use_time)
 {
-	return NOT_SUPPORTED;
+	kernel_ipsec_policy_id_t in = *id;
+	uint64_t b, p, use, last = 0;
+	status_t status = NOT_FOUND;
+	enumerator_t *e;
+	policy_entry_t *pol;
+	sa_entry_t *sa;
+	void *spi;
+
+	if (id->dir == POLICY_FWD)
+		in.dir = POLICY_IN;
+	this->mutex->lock(this->mutex);
+	pol = policy_find(this, &in);
+	if (pol) {
+		status = SUCCESS;
+		e = pol->spis->create_enumerator(pol->spis);
+		while (e->enumerate(e, &spi)) {
+			sa = sa_find(this, (uint32_t)(uintptr_t)spi, NULL, pol->dir == POLICY_IN);
+			if (!sa)
+				continue;
+			if (nfvpn_dp_sa_query(this->dp, sa->name, &b, &p, &use) < 0) {
+				DBG1(DBG_KNL, "nfvpn: querying SA %s failed: %s", sa->name,
+				     nfvpn_dp_error(this->dp));
+				status = FAILED;
+				break;
+			}
+			last = max(last, use);
+		}
+		e->destroy(e);
+	}
+	this->mutex->unlock(this->mutex);
+	if (status == SUCCESS)
+		*use_time = use_monotonic(last);
+	return status;
 }
 
 METHOD(kernel_ipsec_t, del_policy, status_t, private_nfvpn_ipsec_t *this,

@@ -207,6 +207,23 @@ static void sa_conf(const struct nfv_policy_sa *p, uint32_t id,
 	c->hard = p->hard;
 }
 
+/*
+ * An outbound SA of reqid came: the trap policies of reqid may acquire
+ * again at once, as XFRM deletes the larval (acquire) state of a reqid
+ * when an SA of it is added. A trap that stays (charon narrowed the
+ * CHILD_SA to the packet's hosts, RFC 7296 2.9) then raises the acquire of
+ * a packet to other hosts without waiting IPSEC_ACQUIRE_S.
+ */
+static void acquire_rearm(struct nfv_ipsec_dp *s, uint32_t reqid)
+{
+	for (unsigned int j = 0; j < s->sp_free.hi; j++) {
+		struct dp_sp *sp = &s->sps[j];
+
+		if (sp->used && sp->reqid == reqid && sp->conf.dir == NFV_IPSEC_DIR_OUT)
+			sp->acquire_tsc = 0;
+	}
+}
+
 int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 		  char *why, size_t len)
 {
@@ -245,6 +262,8 @@ int nfv_ipsec_ctl_sa_add(struct nfv_dp *dp, const struct nfv_policy_sa *p,
 	memset(slot, 0, sizeof(*slot));
 	slot->used = true;
 	slot->conf = *p;
+	if (p->dir == NFV_IPSEC_DIR_OUT && p->reqid != 0)
+		acquire_rearm(s, p->reqid);
 	explicit_bzero(slot->conf.key, sizeof(slot->conf.key));
 	explicit_bzero(slot->conf.auth_key, sizeof(slot->conf.auth_key));
 	/* cannot fail: no more names than slots */
@@ -521,30 +540,68 @@ int nfv_ipsec_ctl_sp_del(struct nfv_dp *dp, const char *name, char *why, size_t 
  */
 #define IPSEC_ACQUIRE_S 30
 
+/*
+ * The event's text: the packet's selectors, as ip xfrm monitor prints an
+ * acquire's ("src A dst B proto P sport S dport D"; ICMP: type and code
+ * in sport and dport, as XFRM's flow); charon's plugin reads it back
+ * (control/charon/nfvpn_dp.c).
+ */
+static void acquire_text(const struct nfv_ipsec_acquire *a, char *text, size_t len)
+{
+	char sb[NFV_ADDR_FMT_MAX], db[NFV_ADDR_FMT_MAX];
+	struct nfv_addr src = { .family = a->family }, dst = { .family = a->family };
+
+	memcpy(src.bytes, a->src, sizeof(src.bytes));
+	memcpy(dst.bytes, a->dst, sizeof(dst.bytes));
+	nfv_addr_fmt(&src, sb, sizeof(sb));
+	nfv_addr_fmt(&dst, db, sizeof(db));
+	if (a->ports)
+		snprintf(text, len, "src %s dst %s proto %u sport %u dport %u", sb, db,
+			 a->proto, a->sport, a->dport);
+	else
+		snprintf(text, len, "src %s dst %s proto %u", sb, db, a->proto);
+}
+
+static void acquire_send(struct nfv_dp *dp, const struct dp_sp *sp,
+			 const struct nfv_ipsec_acquire *a)
+{
+	struct nfv_msg_event e = {
+		.type = NFV_EVENT_SP_ACQUIRE, .worker = UINT16_MAX, .value = sp->reqid,
+	};
+	struct timespec ts;
+
+	acquire_text(a, e.text, sizeof(e.text));
+	NFV_LOG(INFO, "policy %s: no SA, acquire (reqid %u): %s", sp->conf.name,
+		sp->reqid, e.text);
+	if (dp->events == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.time_ns = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	strlcpy(e.object, sp->conf.name, sizeof(e.object));
+	nfv_events_send(dp, &e);
+}
+
 static void ipsec_acquire_poll(struct nfv_dp *dp, uint64_t now)
 {
 	struct nfv_ipsec_dp *s = dp->ipsec;
-	uint32_t ids[64];
+	struct nfv_ipsec_acquire acq[64];
 	unsigned int n, i, j;
 
-	n = nfv_ipsec_acquires(s->ips, ids, RTE_DIM(ids));
+	n = nfv_ipsec_acquires(s->ips, acq, RTE_DIM(acq));
 	for (i = 0; i < n; i++) {
-		if (s->sas[ids[i]].used)
+		if (s->sas[acq[i].sa_id].used)
 			continue;	/* its SA came since */
 		for (j = 0; j < s->sp_free.hi; j++) {
 			struct dp_sp *sp = &s->sps[j];
 
-			if (!sp->used || sp->sa_slot != (int32_t)ids[i] ||
+			if (!sp->used || sp->sa_slot != (int32_t)acq[i].sa_id ||
 			    sp->conf.dir != NFV_IPSEC_DIR_OUT)
 				continue;
 			if (sp->acquire_tsc != 0 &&
 			    now - sp->acquire_tsc < IPSEC_ACQUIRE_S * rte_get_tsc_hz())
 				continue;
 			sp->acquire_tsc = now;
-			NFV_LOG(INFO, "policy %s: no SA, acquire (reqid %u)", sp->conf.name,
-				sp->reqid);
-			nfv_event_push(dp, NFV_EVENT_SP_ACQUIRE, UINT16_MAX, sp->reqid,
-				       sp->conf.name);
+			acquire_send(dp, sp, &acq[i]);
 		}
 	}
 }

@@ -5,13 +5,28 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_string_fns.h>
 
 #include "dp.h"
 #include "ipsec.h"
 #include "mgmt.h"
 #include "nfv_ipsec.h"
+
+/* SA id's last packet as CLOCK_REALTIME seconds; 0: none. */
+static uint64_t sa_use_time(struct nfv_ipsec_dp *s, uint32_t id)
+{
+	uint64_t use = nfv_ipsec_sa_use(s->ips, id), now = rte_get_tsc_cycles(), ago;
+	struct timespec ts;
+
+	if (use == 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ago = now > use ? (now - use) / rte_get_tsc_hz() : 0;
+	return (uint64_t)ts.tv_sec > ago ? (uint64_t)ts.tv_sec - ago : 1;
+}
 
 /* Lists for the management socket; keys are never copied out. */
 static int list_sas(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
@@ -48,6 +63,7 @@ static int list_sas(struct nfv_dp *dp, struct nfv_mgmt_rows *rows)
 		r->hard = sa->conf.hard;
 		if (nfv_ipsec_sa_stats(s->ips, i, &st) == 0)
 			r->stats = st;
+		r->use_time = sa_use_time(s, i);
 		r->state = sa->hard_seen || r->stats.seq_overflow ? NFV_IPSEC_SA_EXPIRED :
 			   sa->soft_seen ? NFV_IPSEC_SA_SOFT : NFV_IPSEC_SA_ACTIVE;
 	}

@@ -51,6 +51,13 @@ struct esp_sa_wstats {
 	NFV_IPSEC_SA_STATS(ESP_SA_WSTAT)
 #undef ESP_SA_WSTAT
 	uint8_t soft;		/* this worker saw a soft limit: control reads */
+	/*
+	 * TSC of the burst of this worker's last packet through the SA (sealed,
+	 * or opened and past the inbound policy), 0: none; the policies' use
+	 * time that an IKE daemon asks for (nfv_ipsec_sa_use). In the line
+	 * the packet's counters are written to anyway.
+	 */
+	uint64_t use_tsc;
 	struct esp_peer_seen peer;
 } __rte_cache_aligned;
 
@@ -152,6 +159,20 @@ struct esp_sa {
 	struct esp_replay replay __rte_cache_aligned;
 };
 
+/*
+ * ACQUIRE: the selectors of the packet that set an acquire bit
+ * (esp_acquire.c), in a small ring per worker. A sequence count: gen is
+ * 2n + 1 while the worker writes the ring's note n, 2n + 2 once written.
+ */
+#define ESP_ACQ_NOTES 16
+struct esp_acq_note {
+	uint64_t gen;
+	uint32_t sa_id;
+	uint8_t family, proto, ports;
+	uint16_t sport, dport;	/* host order */
+	uint8_t src[16], dst[16];
+};
+
 /* Per worker scratch of the module; written by that worker only. */
 struct esp_worker {
 	uint16_t ip_id;		/* outer IPv4 identification */
@@ -162,6 +183,8 @@ struct esp_worker {
 	 * control side, both atomically. pending: some bit is set.
 	 */
 	uint64_t *acq_bits;
+	struct esp_acq_note *acq_notes;	/* [ESP_ACQ_NOTES], the packets that set them */
+	uint64_t acq_next;		/* the next note's number */
 	uint8_t acq_pending;
 	/* NAT-T (esp_natt.c): this worker noted a packet from a new mapping */
 	uint8_t natt_pending;
@@ -224,7 +247,9 @@ static inline const struct esp_sa_outer *esp_sa_outer(const struct esp_sa *sa)
 }
 
 /* esp_acquire.c */
-void esp_acquire_note(struct nfv_ipsec *ips, unsigned int worker, uint32_t sa_id);
+struct esp_sel;
+void esp_acquire_note(struct nfv_ipsec *ips, unsigned int worker, uint32_t sa_id,
+		      const struct esp_sel *sel);
 int esp_acquire_init(struct nfv_ipsec *ips);
 void esp_acquire_fini(struct nfv_ipsec *ips);
 

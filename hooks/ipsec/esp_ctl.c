@@ -234,6 +234,18 @@ static void esp_sa_sum(const struct esp_sa *sa, struct nfv_ipsec_sa_stats *s)
 	}
 }
 
+uint64_t nfv_ipsec_sa_use(struct nfv_ipsec *ips, uint32_t id)
+{
+	uint64_t last = 0;
+
+	if (id >= ips->max_sa || ips->sas[id] == NULL)
+		return 0;
+	for (unsigned int w = 0; w < NFV_MAX_WORKERS; w++)
+		last = RTE_MAX(last, __atomic_load_n(&ips->sas[id]->stats[w].use_tsc,
+						     __ATOMIC_RELAXED));
+	return last;
+}
+
 int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
 		       struct nfv_ipsec_sa_stats *sum)
 {

@@ -65,10 +65,12 @@ static void esp_input_flush(struct nfv_ipsec *ips, struct esp_op *ops,
 			ops[i].sa->stats[w].policy++;
 			rc[i] = NFV_DR_ESP_POLICY;
 		}
-		if (unlikely(rc[i] != 0))
+		if (unlikely(rc[i] != 0)) {
 			nfv_drop(state->table, w, ops[i].m, rc[i]);
-		else
-			nfv_hook_inject(state, NFV_INJECT_PRE_ROUTING, ops[i].m);
+			continue;
+		}
+		ops[i].sa->stats[w].use_tsc = state->now;
+		nfv_hook_inject(state, NFV_INJECT_PRE_ROUTING, ops[i].m);
 	}
 }
 

@@ -59,6 +59,7 @@ void esp_output_flush(struct nfv_ipsec *ips, struct esp_op *ops, unsigned int n,
 		esp_encap_finish(op);
 		st->packets++;
 		st->bytes += op->plen;
+		st->use_tsc = state->now;
 		if (unlikely(op->frag_mtu != 0))
 			esp_output_split(ips, op, state);
 		else
@@ -149,7 +150,7 @@ static uint32_t esp_output_one(struct nfv_ipsec *ips, struct rte_mbuf **mp,
 		 * (esp_acquire.c); the packet is dropped, as Linux's
 		 * xfrm_larval_drop does */
 		if (sa == NULL)
-			esp_acquire_note(ips, state->worker, esp_sp_sa(sp));
+			esp_acquire_note(ips, state->worker, esp_sp_sa(sp), sel);
 		return NFV_DROP_REASON(NFV_DR_ESP_NO_SA);
 	}
 	/* a cheap bound first: the exact one parses the headers */

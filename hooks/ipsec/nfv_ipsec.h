@@ -174,13 +174,29 @@ int nfv_ipsec_sa_peer_moved(struct nfv_ipsec *ips, uint32_t id, struct nfv_addr 
 bool nfv_ipsec_natt_pending(struct nfv_ipsec *ips);
 
 /*
- * ACQUIRE: the SA slots that outbound PROTECT policies named while the
- * slot had no SA (a trap policy, or its SA deleted) since the last call:
- * up to max of them in ids, each once; returns how many. The packets
- * were dropped as esp-unknown-spi. The caller tells the IKE daemon, once per
- * policy until it has an SA (dataplane/control/ipsec.c).
+ * ACQUIRE: an SA slot that an outbound PROTECT policy named while the
+ * slot had no SA (a trap policy, or its SA deleted), with the selectors
+ * of a packet that found it so (XFRM's acquire selector: the packet's
+ * addresses, protocol and ports; ICMP: type in sport, code in dport).
  */
-unsigned int nfv_ipsec_acquires(struct nfv_ipsec *ips, uint32_t *ids, unsigned int max);
+struct nfv_ipsec_acquire {
+	uint32_t sa_id;
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t proto;
+	bool ports;			/* sport, dport known (not a later fragment) */
+	uint16_t sport, dport;		/* host order */
+	uint8_t src[16], dst[16];
+};
+/*
+ * The slots found without an SA since the last call: up to max in acq,
+ * each once; returns how many. The packets were dropped as
+ * esp-unknown-spi. The caller tells the IKE daemon, once per policy until
+ * it has an SA (dataplane/control/ipsec.c). A slot whose packet's note
+ * was overwritten (more than ESP_ACQ_NOTES acquires of one worker between
+ * two calls) is left out: its next packet notes it again.
+ */
+unsigned int nfv_ipsec_acquires(struct nfv_ipsec *ips, struct nfv_ipsec_acquire *acq,
+				unsigned int max);
 
 /* What a worker may read of an SA by id (nft's "ipsec in"): any thread. */
 struct nfv_ipsec_sa_info {
@@ -195,6 +211,12 @@ struct nfv_ipsec_sa_info {
 int nfv_ipsec_sa_info(const struct nfv_ipsec *ips, uint32_t id, struct nfv_ipsec_sa_info *out);
 int nfv_ipsec_sa_stats(struct nfv_ipsec *ips, uint32_t id,
 		       struct nfv_ipsec_sa_stats *sum);
+/*
+ * The TSC of the burst of SA id's last packet (sealed, or opened and
+ * accepted by the inbound policy) on any worker; 0: none yet, or no SA.
+ * XFRM's policy curlft.use_time, for an IKE daemon's idle checks.
+ */
+uint64_t nfv_ipsec_sa_use(struct nfv_ipsec *ips, uint32_t id);
 /*
  * Checks the lifetimes of SA id: the time limits (TSC, from sa_add) and the
  * byte/packet limits against the counters summed over the workers. Stops

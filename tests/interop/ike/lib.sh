@@ -160,7 +160,8 @@ ike_certs() {
 # ike_swconf NAME ESP AUTH [CHILD_EXTRA]: charon NAME's swanctl.conf; AUTH
 # psk or pubkey (ike_certs first); CHILD_EXTRA: more lines for the CHILD_SA.
 # IKE_LOCAL_ADDRS, IKE_REMOTE_ADDRS: other local_addrs and remote_addrs
-# (mobike_test: %any, the address a peer moved to)
+# (mobike_test: %any, the address a peer moved to); IKE_LOCAL_TS: another
+# local_ts of the CHILD_SA, IKE_CHILDREN: more CHILD_SAs (acquire_test)
 ike_swconf() {
 	local name=$1 esp=$2 auth=$3 extra=${4:-} la ra lts rts other certs=
 	if [ "$name" = nfvpn ]; then
@@ -169,7 +170,7 @@ ike_swconf() {
 		# IKE_PEER_ADDR: the peer's own address behind a NAT (natt_test)
 		la=${IKE_PEER_ADDR:-192.0.2.2} ra=192.0.2.1 lts=10.2.0.0/24 rts=10.1.0.0/24 other=nfvpn
 	fi
-	la=${IKE_LOCAL_ADDRS:-$la} ra=${IKE_REMOTE_ADDRS:-$ra}
+	la=${IKE_LOCAL_ADDRS:-$la} ra=${IKE_REMOTE_ADDRS:-$ra} lts=${IKE_LOCAL_TS:-$lts}
 	[ "$auth" = pubkey ] && certs="certs = $name.crt"
 	cat > "$(swanctl_dir "$name")/swanctl.conf" <<EOC
 connections {
@@ -195,6 +196,7 @@ connections {
 				mode = tunnel
 				$extra
 			}
+			${IKE_CHILDREN:-}
 		}
 	}
 }

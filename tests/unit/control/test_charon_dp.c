@@ -253,7 +253,7 @@ static void test_lists(void)
 	char (*names)[NFVPN_DP_NAME_MAX];
 	struct nfvpn_dp_sp *old;
 	uint32_t nsa, nsp;
-	uint64_t b = 0, p = 0;
+	uint64_t b = 0, p = 0, u = 0;
 	bool *expired;
 	struct nfvpn_dp *dp;
 
@@ -261,6 +261,7 @@ static void test_lists(void)
 	sa_rec(&sas[1], "ike-ic0000010-1", 0xc0000010, 840, 10);
 	sa_rec(&sas[2], "ike-o12345678-2", 0x12345678, 1680, 20);
 	sas[2].state = NFV_IPSEC_SA_EXPIRED;
+	sas[2].use_time = 1765130000;
 	memset(sps, 0, sizeof(sps));
 	snprintf(sps[0].sp.name, sizeof(sps[0].sp.name), "lan-out");
 	snprintf(sps[1].sp.name, sizeof(sps[1].sp.name), "ike-p3");
@@ -276,9 +277,11 @@ static void test_lists(void)
 	fake_reply_list(&test_srv, NFV_MSG_IPSEC_SAS, 5, sas, 3, sizeof(sas[0]));
 	fake_reply_list(&test_srv, NFV_MSG_IPSEC_SPS, 6, sps, 2, sizeof(sps[0]));
 	dp = dp_open();
-	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-o12345678-2", &b, &p), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-o12345678-2", &b, &p, &u), 0);
 	CU_ASSERT(b == 1680 && p == 20);
-	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-gone", &b, &p), -ENOENT);
+	/* the last packet's time, for charon's query_sa and query_policy */
+	CU_ASSERT_EQUAL(u, 1765130000);
+	CU_ASSERT_EQUAL(nfvpn_dp_sa_query(dp, "ike-gone", &b, &p, &u), -ENOENT);
 	/* the YAML's SAs count too */
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0x1000), 1);
 	CU_ASSERT_EQUAL(nfvpn_dp_spi_used(dp, 0xc0000011), 0);
@@ -340,6 +343,18 @@ static void test_events(void)
 	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	e.value = 0;
 	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* with the packet's selectors in text; ICMP's type and code as ports */
+	e.value = 6;
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst 10.2.0.8 proto 1 sport 8 dport 0");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* no ports (a later fragment) */
+	snprintf(e.text, sizeof(e.text), "src 2001:db8::1 dst 2001:db8::2 proto 47");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	/* unreadable selectors: an acquire without them */
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst elsewhere proto 6 sport 1 dport 2");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
+	snprintf(e.text, sizeof(e.text), "src 10.1.0.2 dst 10.2.0.1 proto 6 sport 70000 dport 2");
+	fake_msg(&test_srv, NFV_MSG_EVENT, 0, 0, &e, sizeof(e));
 	dp = dp_open();
 	fd = nfvpn_dp_events_open(dp);
 	CU_ASSERT(fd >= 0 && fd == nfvpn_dp_fd(dp));
@@ -366,7 +381,29 @@ static void test_events(void)
 	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
 	CU_ASSERT_STRING_EQUAL(ev.name, "ike-p77");
 	CU_ASSERT_EQUAL(ev.reqid, 5);
+	CU_ASSERT(!ev.sel);
 	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT_EQUAL(ev.reqid, 6);
+	CU_ASSERT(ev.sel && ev.ports);
+	CU_ASSERT_EQUAL(ev.family, AF_INET);
+	CU_ASSERT_EQUAL(memcmp(ev.addr, "\x0a\x01\x00\x02", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(ev.dst, "\x0a\x02\x00\x08", 4), 0);
+	CU_ASSERT_EQUAL(ev.proto, 1);
+	CU_ASSERT_EQUAL(ev.sport, 8);
+	CU_ASSERT_EQUAL(ev.dport, 0);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT(ev.sel && !ev.ports);
+	CU_ASSERT_EQUAL(ev.family, AF_INET6);
+	CU_ASSERT_EQUAL(ev.addr[15], 1);
+	CU_ASSERT_EQUAL(ev.dst[15], 2);
+	CU_ASSERT_EQUAL(ev.proto, 47);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT_EQUAL(ev.kind, NFVPN_DP_EV_ACQUIRE);
+	CU_ASSERT(!ev.sel);
+	CU_ASSERT_EQUAL(nfvpn_dp_event_read(dp, &ev), 1);
+	CU_ASSERT(!ev.sel);
 	nfvpn_dp_destroy(dp);
 }
 

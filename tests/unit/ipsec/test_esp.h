@@ -85,6 +85,7 @@ int test_bulk_register(void);
 int test_natt_register(void);
 int test_mobike_register(void);
 int test_acquire_register(void);
+int test_use_register(void);
 int test_ike_register(void);
 int test_flow_register(void);
 int test_out_sa_register(void);

@@ -49,7 +49,8 @@ static void test_out_sa(void)
 	struct nfv_ipsec_sa_conf c;
 	struct test_esp t;
 	struct rte_mbuf *m;
-	uint32_t ids[4], spi;
+	struct nfv_ipsec_acquire acq[4];
+	uint32_t spi;
 
 	CU_ASSERT_FATAL(test_esp_setup(&t) == 0);
 	CU_ASSERT_EQUAL(out_sa(&t, AF_INET, 1000, 0), -1);	/* no policy */
@@ -57,7 +58,7 @@ static void test_out_sa(void)
 	CU_ASSERT_FATAL(test_sp_any(&t, 1, NFV_IPSEC_DIR_OUT, AF_INET, NFV_IPSEC_PROTECT,
 				    SLOT) == 0);
 	CU_ASSERT_EQUAL(out_sa(&t, AF_INET, 1000, 0), -1);
-	CU_ASSERT_EQUAL(nfv_ipsec_acquires(t.ips, ids, 4), 0);
+	CU_ASSERT_EQUAL(nfv_ipsec_acquires(t.ips, acq, 4), 0);
 	/* the SA arrives */
 	test_sa_conf(&c, SLOT, SPI, NFV_IPSEC_DIR_OUT, NFV_IPSEC_MODE_TUNNEL,
 		     NFV_IPSEC_AES_GCM_128, NFV_IPSEC_AUTH_NONE, "192.0.2.1", "192.0.2.2");

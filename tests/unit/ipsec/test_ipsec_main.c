@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 	    test_policy_in_register() || test_spd_acl_register() ||
 	    test_bulk_register() || test_natt_register() ||
 	    test_mobike_register() ||
-	    test_acquire_register() || test_ike_register() ||
+	    test_acquire_register() || test_use_register() || test_ike_register() ||
 	    test_flow_register() || test_out_sa_register())
 		return 1;
 	return nfv_test_run();
