@@ -9,6 +9,9 @@
 #       (OUTDIR default build-deb; the .debs stay there)
 # ci/test.sh runs it (about a minute here once the packages are in): the
 # build in the background at the lowest priority, the check in turn.
+# nfvpn-strongswan-plugin (the charon plugin) too: against the strongSwan
+# source of ci/strongswan_src.sh (which ci/test.sh prepares first; run here
+# when missing), with the build profile pkg.nfvpn.charon (debian/rules).
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$NFV_TOP" || exit 1
@@ -40,9 +43,14 @@ if [ "$step" != check ]; then
 	git ls-files -z --cached --others --exclude-standard |
 		xargs -0 cp --parents -t "$src" || exit 1
 
-	nfv_log "dpkg-buildpackage -us -uc -b ($version)"
+	ss_src=$NFV_TOP/build-strongswan/strongswan
+	bash ci/strongswan_src.sh "$ss_src" ||
+		{ echo "FAIL: no strongSwan source for nfvpn-strongswan-plugin" >&2; exit 1; }
+
+	nfv_log "dpkg-buildpackage -us -uc -b -Ppkg.nfvpn.charon ($version)"
 	t0=$SECONDS
-	(cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) \
+	(cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" NFVPN_STRONGSWAN_SRC=$ss_src \
+		dpkg-buildpackage -us -uc -b -Ppkg.nfvpn.charon) \
 		> "$out/build.log" 2>&1 || { tail -40 "$out/build.log"; echo "FAIL: dpkg-buildpackage" >&2; exit 1; }
 	nfv_log "built in $((SECONDS - t0)) s:"
 	(cd "$out/src" && ls -1 ./*.deb) | sed 's|^\./|  |'

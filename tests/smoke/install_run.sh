@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The run of install_lib.sh's inst_run, inside the dataplane's network
 # namespace and a mount namespace of its own:
-#   install_run.sh ROOT UNITDIR BINDIR WORK CLIENT
+#   install_run.sh ROOT UNITDIR BINDIR WORK CLIENT [charon]
 # ROOT's usr and etc are laid over the host's (read-only overlays), /run is
 # a fresh tmpfs, so the units' command lines run as they are written:
 # their programs, policy, EAL options file and sockets where an installed
@@ -9,8 +9,10 @@
 #
 #   unit_run.py nfvpn-dataplane.service --READY=1--> unit_run.py nfvpnd.service
 #   nfvpnctl status / daemon, the client of libnfvpn-client, reload, stop
+#   charon: /usr/lib/ipsec/charon with /etc/strongswan.conf as installed
+#   (Debian's, with nfvpn-strongswan-plugin's strongswan.d/nfvpn.conf)
 set -u
-root=$1 unitdir=$2 bindir=$3 work=$4 client=$5
+root=$1 unitdir=$2 bindir=$3 work=$4 client=$5 charon=${6:-}
 run=$(dirname "$0")/unit_run.py
 declare -A pid	# a unit's runner
 
@@ -58,6 +60,13 @@ grep -q "^policy .*/nfvpn/policy.yaml$" "$work/status.txt" || fail "nfvpnctl sta
 "$bindir/nfvpnctl" daemon > "$work/daemon.txt" 2>&1 || fail "nfvpnctl daemon: $(cat "$work/daemon.txt")"
 "$client" > "$work/client.txt" 2>&1 || fail "install_client: $(cat "$work/client.txt")"
 grep -q '^version .* ports 1 listed 1 .* drop reasons [1-9][0-9]*$' "$work/client.txt" || fail "install_client: $(cat "$work/client.txt")"
+
+# Debian's charon as strongswan-starter starts it, with the installed
+# configuration and a log file of our own: it must take the plugin as its
+# kernel-ipsec, on the dataplane's default socket (charon_check.sh)
+if [ -n "$charon" ]; then
+	bash "$(dirname "$0")/charon_check.sh" "$work" || fail "charon with nfvpn-strongswan-plugin"
+fi
 
 # systemctl reload nfvpnd: ExecReload, then READY=1 again
 kill -HUP "${pid[nfvpnd]}"

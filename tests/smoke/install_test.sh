@@ -48,5 +48,10 @@ if [ -f "$NFV_BUILD/control/charon/libstrongswan-nfvpn.so" ]; then
 	[ -f "$so" ] || fail "no /usr/lib/ipsec/plugins/libstrongswan-nfvpn.so"
 	syms=$(nm -D --defined-only "$so" | awk '{ print $3 }' | tr '\n' ' ')
 	[ "$syms" = "nfvpn_plugin_create " ] || fail "the charon plugin exports: $syms"
+	# its strongswan.conf snippet and the drop-ins ordering charon after the dataplane
+	for f in "$ETC/strongswan.d/nfvpn.conf" "$UNITDIR/strongswan.service.d/nfvpn.conf" \
+		"$UNITDIR/strongswan-starter.service.d/nfvpn.conf"; do
+		[ -f "$ROOT$f" ] || fail "no $f"
+	done
 fi
 echo "PASS: install_test ($PREFIX)"
