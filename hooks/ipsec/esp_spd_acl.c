@@ -6,13 +6,10 @@
  *
  * The trie answers exactly what the walk of esp_spd.c answers: rule i of
  * the sorted array gets priority RTE_ACL_MAX_PRIORITY - i (the first match
- * wins, as in the walk) and userdata i + 1. Later fragments have no ports
- * and match only "any port" policies: those are in two categories, the
- * others in the first only, and a fragment's answer is the second
- * category's. (A "ports known" field in the key would do the same at the
- * cost of a 4-byte group more to walk for every packet, about a quarter
- * of an IPv4 classification.) Keys are in network order, rules in host
- * order, as rte_acl wants them.
+ * wins, as in the walk) and userdata i + 1. Policies with ports require
+ * the "ports known" flag, which later fragments lack; "any port" policies
+ * do not look at it. Keys are in network order, rules in host order, as
+ * rte_acl wants them.
  *
  * The control side builds it lazily (esp_spd_acl_sync): a burst of policy
  * changes costs one build, not one per change; until it is there, the
@@ -31,23 +28,21 @@
 struct esp_acl_key4 {
 	uint8_t proto;
 	uint8_t pad[3];
+	uint32_t ports;		/* 1 (network order) when sport/dport are known */
 	uint32_t src, dst;
-	uint16_t sport, dport;	/* 0 when not known */
+	uint16_t sport, dport;
 };
 
 struct esp_acl_key6 {
 	uint8_t proto;
 	uint8_t pad[3];
+	uint32_t ports;
 	uint32_t src[4], dst[4];
 	uint16_t sport, dport;
 };
 
-enum { A_PROTO, A_SPORT, A_DPORT, A_SRC, A_DST4 = A_SRC + 1,
+enum { A_PROTO, A_PORTS, A_SPORT, A_DPORT, A_SRC, A_DST4 = A_SRC + 1,
        A_NUM4 = A_DST4 + 1, A_DST6 = A_SRC + 4, A_NUM6 = A_DST6 + 4 };
-
-/* the categories: what a packet with ports matches, what one without does */
-enum { C_PORTS, C_NO_PORTS };
-#define ESP_ACL_CATEGORIES RTE_ACL_RESULTS_MULTIPLIER
 
 RTE_ACL_RULE_DEF(esp_acl_rule, A_NUM6);
 
@@ -57,24 +52,26 @@ RTE_ACL_RULE_DEF(esp_acl_rule, A_NUM6);
 static const struct rte_acl_field_def esp_acl_defs4[A_NUM4] = {
 	DEF(BITMASK, 1, A_PROTO, 0, offsetof(struct esp_acl_key4, proto)),
 	/* groups other than the first are 4 bytes wide */
-	DEF(RANGE, 2, A_SPORT, 1, offsetof(struct esp_acl_key4, sport)),
-	DEF(RANGE, 2, A_DPORT, 1, offsetof(struct esp_acl_key4, dport)),
-	DEF(MASK, 4, A_SRC, 2, offsetof(struct esp_acl_key4, src)),
-	DEF(MASK, 4, A_DST4, 3, offsetof(struct esp_acl_key4, dst)),
+	DEF(BITMASK, 4, A_PORTS, 1, offsetof(struct esp_acl_key4, ports)),
+	DEF(RANGE, 2, A_SPORT, 2, offsetof(struct esp_acl_key4, sport)),
+	DEF(RANGE, 2, A_DPORT, 2, offsetof(struct esp_acl_key4, dport)),
+	DEF(MASK, 4, A_SRC, 3, offsetof(struct esp_acl_key4, src)),
+	DEF(MASK, 4, A_DST4, 4, offsetof(struct esp_acl_key4, dst)),
 };
 
 static const struct rte_acl_field_def esp_acl_defs6[A_NUM6] = {
 	DEF(BITMASK, 1, A_PROTO, 0, offsetof(struct esp_acl_key6, proto)),
-	DEF(RANGE, 2, A_SPORT, 1, offsetof(struct esp_acl_key6, sport)),
-	DEF(RANGE, 2, A_DPORT, 1, offsetof(struct esp_acl_key6, dport)),
-	DEF(MASK, 4, A_SRC + 0, 2, offsetof(struct esp_acl_key6, src[0])),
-	DEF(MASK, 4, A_SRC + 1, 3, offsetof(struct esp_acl_key6, src[1])),
-	DEF(MASK, 4, A_SRC + 2, 4, offsetof(struct esp_acl_key6, src[2])),
-	DEF(MASK, 4, A_SRC + 3, 5, offsetof(struct esp_acl_key6, src[3])),
-	DEF(MASK, 4, A_DST6 + 0, 6, offsetof(struct esp_acl_key6, dst[0])),
-	DEF(MASK, 4, A_DST6 + 1, 7, offsetof(struct esp_acl_key6, dst[1])),
-	DEF(MASK, 4, A_DST6 + 2, 8, offsetof(struct esp_acl_key6, dst[2])),
-	DEF(MASK, 4, A_DST6 + 3, 9, offsetof(struct esp_acl_key6, dst[3])),
+	DEF(BITMASK, 4, A_PORTS, 1, offsetof(struct esp_acl_key6, ports)),
+	DEF(RANGE, 2, A_SPORT, 2, offsetof(struct esp_acl_key6, sport)),
+	DEF(RANGE, 2, A_DPORT, 2, offsetof(struct esp_acl_key6, dport)),
+	DEF(MASK, 4, A_SRC + 0, 3, offsetof(struct esp_acl_key6, src[0])),
+	DEF(MASK, 4, A_SRC + 1, 4, offsetof(struct esp_acl_key6, src[1])),
+	DEF(MASK, 4, A_SRC + 2, 5, offsetof(struct esp_acl_key6, src[2])),
+	DEF(MASK, 4, A_SRC + 3, 6, offsetof(struct esp_acl_key6, src[3])),
+	DEF(MASK, 4, A_DST6 + 0, 7, offsetof(struct esp_acl_key6, dst[0])),
+	DEF(MASK, 4, A_DST6 + 1, 8, offsetof(struct esp_acl_key6, dst[1])),
+	DEF(MASK, 4, A_DST6 + 2, 9, offsetof(struct esp_acl_key6, dst[2])),
+	DEF(MASK, 4, A_DST6 + 3, 10, offsetof(struct esp_acl_key6, dst[3])),
 };
 
 /* Word k (0..3) of a compiled address or mask, in host order. */
@@ -92,12 +89,13 @@ static void rule_fill(struct esp_acl_rule *r, const struct esp_sp *sp,
 	unsigned int words = v6 ? 4 : 1;
 
 	memset(r, 0, sizeof(*r));
-	r->data.category_mask = sp->any_port ? RTE_BIT32(C_PORTS) | RTE_BIT32(C_NO_PORTS)
-					     : RTE_BIT32(C_PORTS);
+	r->data.category_mask = 1;
 	r->data.priority = RTE_ACL_MAX_PRIORITY - i;
 	r->data.userdata = i + 1;
 	r->field[A_PROTO].value.u8 = sp->proto;
 	r->field[A_PROTO].mask_range.u8 = sp->proto ? 0xff : 0;
+	r->field[A_PORTS].value.u32 = sp->any_port ? 0 : 1;
+	r->field[A_PORTS].mask_range.u32 = sp->any_port ? 0 : 1;
 	r->field[A_SPORT].value.u16 = sp->any_port ? 0 : sp->sport_min;
 	r->field[A_SPORT].mask_range.u16 = sp->any_port ? UINT16_MAX : sp->sport_max;
 	r->field[A_DPORT].value.u16 = sp->any_port ? 0 : sp->dport_min;
@@ -114,7 +112,7 @@ struct rte_acl_ctx *esp_spd_acl_build(const struct esp_sp *sps, uint32_t n,
 				      bool v6, int socket_id)
 {
 	static uint32_t seq;
-	struct rte_acl_config cfg = { .num_categories = ESP_ACL_CATEGORIES,
+	struct rte_acl_config cfg = { .num_categories = 1,
 				      .num_fields = v6 ? A_NUM6 : A_NUM4 };
 	struct rte_acl_param prm = {
 		.socket_id = socket_id,
@@ -160,6 +158,7 @@ static void key4(struct esp_acl_key4 *k, const struct esp_sel *s)
 {
 	memset(k, 0, sizeof(*k));
 	k->proto = s->proto;
+	k->ports = s->ports ? RTE_BE32(1) : 0;
 	memcpy(&k->src, s->src, 4);
 	memcpy(&k->dst, s->dst, 4);
 	k->sport = rte_cpu_to_be_16(s->sport);
@@ -170,6 +169,7 @@ static void key6(struct esp_acl_key6 *k, const struct esp_sel *s)
 {
 	memset(k, 0, sizeof(*k));
 	k->proto = s->proto;
+	k->ports = s->ports ? RTE_BE32(1) : 0;
 	memcpy(k->src, s->src, 16);
 	memcpy(k->dst, s->dst, 16);
 	k->sport = rte_cpu_to_be_16(s->sport);
@@ -178,9 +178,7 @@ static void key6(struct esp_acl_key6 *k, const struct esp_sel *s)
 
 /*
  * Classifies sels[idx[0..n)] (all of one family) in one call; res[j]
- * receives the matching rule's index + 1, 0 for none. A selector without
- * ports has sport = dport = 0 (esp_sel_parse), which rules with ports
- * may match: its answer is the category that holds none of them.
+ * receives the matching rule's index + 1, 0 for none.
  */
 void esp_spd_acl_classify(const struct rte_acl_ctx *ctx, bool v6,
 			  const struct esp_sel *sels, const uint16_t *idx,
@@ -191,7 +189,6 @@ void esp_spd_acl_classify(const struct rte_acl_ctx *ctx, bool v6,
 		struct esp_acl_key6 k6;
 	} keys[NFV_BURST];
 	const uint8_t *data[NFV_BURST];
-	uint32_t cres[NFV_BURST * ESP_ACL_CATEGORIES];
 
 	RTE_ASSERT(n <= NFV_BURST);
 	for (uint16_t j = 0; j < n; j++) {
@@ -201,8 +198,5 @@ void esp_spd_acl_classify(const struct rte_acl_ctx *ctx, bool v6,
 			key4(&keys[j].k4, &sels[idx[j]]);
 		data[j] = (const uint8_t *)&keys[j];
 	}
-	rte_acl_classify(ctx, data, cres, n, ESP_ACL_CATEGORIES);
-	for (uint16_t j = 0; j < n; j++)
-		res[j] = cres[j * ESP_ACL_CATEGORIES +
-			      (sels[idx[j]].ports ? C_PORTS : C_NO_PORTS)];
+	rte_acl_classify(ctx, data, res, n, 1);
 }

@@ -224,7 +224,7 @@ int test_spd_acl_register(void)
 {
 	NFV_TEST_SUITE("esp_spd_acl", NULL, NULL,
 		{ "rte_acl answers as the walk of every policy", test_acl_equals_walk },
-		{ "a later fragment skips policies with ports in the trie",
+		{ "a later fragment skips a policy with ports that holds 0",
 		  test_acl_fragment_skips_port_policy });
 	return 0;
 }
