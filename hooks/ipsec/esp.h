@@ -522,8 +522,9 @@ static inline struct esp_sa *esp_sa_get(const struct nfv_ipsec *ips, uint32_t id
  * reads of it while no deadline has passed), AES-GCM's round keys and the
  * lowest powers of H (which the VAES code keeps at the end of its table:
  * what a short packet hashes with), this worker's counters, and the
- * sequence number (outbound) or the replay window's head (inbound).
- * Unconditional: a decision on the SA's algorithm would wait for its line.
+ * sequence number (outbound) or the replay window's head (inbound), and
+ * the outer header slots. Unconditional: a decision on the SA's
+ * algorithm would wait for its line.
  */
 static inline void esp_sa_prefetch(const struct esp_sa *sa, unsigned int w, bool in)
 {
@@ -537,11 +538,13 @@ static inline void esp_sa_prefetch(const struct esp_sa *sa, unsigned int w, bool
 	rte_prefetch0(k + sizeof(sa->keys.gcm) - RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&sa->stats[w]);
 	rte_prefetch0(in ? (const void *)&sa->replay : (const void *)&sa->seq);
-	/* outbound: the header slots, whichever outer points to */
-	if (!in) {
-		rte_prefetch0(&sa->outer_slot[0]);
-		rte_prefetch0(&sa->outer_slot[1]);
-	}
+	/*
+	 * The header slots, whichever outer points to: outbound builds the
+	 * outer header from it, inbound NAT-T compares the packet's source
+	 * with it (esp_natt_peer_seen) after the crypto.
+	 */
+	rte_prefetch0(&sa->outer_slot[0]);
+	rte_prefetch0(&sa->outer_slot[1]);
 }
 
 /*

@@ -160,9 +160,71 @@ static void test_acl_equals_walk(void)
 	test_esp_teardown(&t);
 }
 
+/*
+ * A later fragment (no ports, so sport = dport = 0 in the key) must pass
+ * over a policy with ports whose ranges hold 0 and find the "any port"
+ * policy after it, as the walk does; a packet with port 0 must not.
+ */
+static void test_acl_fragment_skips_port_policy(void)
+{
+	struct sel_buf b = { { 10, 0, 0, 1 }, { 10, 9, 0, 1 } };
+	struct esp_sel frag = { .family = AF_INET, .src = b.src, .dst = b.dst,
+				.proto = 17, .ports = false };
+	struct esp_sel port0 = frag, port53 = frag, port200 = frag;
+	const struct esp_sel *sels[] = { &frag, &port0, &port53, &port200 };
+	const uint32_t want[] = { 2, 1, 1, 2 };
+	const struct esp_spd *spd;
+	struct test_esp t;
+
+	port0.ports = port53.ports = port200.ports = true;
+	port53.dport = 53;
+	port200.dport = 200;
+	CU_ASSERT_FATAL(test_esp_setup(&t) == 0);
+	for (uint32_t id = 1; id <= 20; id++) {
+		struct nfv_ipsec_sp_conf c;
+
+		memset(&c, 0, sizeof(c));
+		c.id = id;
+		c.dir = NFV_IPSEC_DIR_IN;
+		c.family = AF_INET;
+		c.priority = id;
+		c.src.addr.family = c.dst.addr.family = AF_INET;
+		memcpy(c.src.addr.bytes, b.src, 4);
+		memcpy(c.dst.addr.bytes, b.dst, 4);
+		c.src.len = c.dst.len = 32;
+		c.proto = 17;
+		c.action = NFV_IPSEC_PROTECT;
+		c.reqid = id;
+		if (id == 1) {
+			c.dport_max = 100;	/* 0-100, any source port */
+			c.action = NFV_IPSEC_DISCARD;
+		} else if (id > 2) {
+			c.dst.addr.bytes[2] = (uint8_t)id;	/* fillers: ACL from 16 */
+		}
+		CU_ASSERT_FATAL(nfv_ipsec_sp_add(t.ips, &c) == 0);
+	}
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		spd = t.ips->spd[NFV_IPSEC_DIR_IN][0];
+		/* first the walk (the definition), then the trie */
+		CU_ASSERT(esp_spd_acl_ready(spd) == (pass == 1));
+		for (unsigned int i = 0; i < RTE_DIM(sels); i++) {
+			uint16_t idx = 0;
+			const struct esp_sp *sp;
+
+			esp_spd_lookup_bulk(spd, sels[i], &idx, 1, &sp);
+			CU_ASSERT_FATAL(sp != NULL);
+			CU_ASSERT_EQUAL(sp->id, want[i]);
+		}
+		nfv_ipsec_spd_sync(t.ips);
+	}
+	test_esp_teardown(&t);
+}
+
 int test_spd_acl_register(void)
 {
 	NFV_TEST_SUITE("esp_spd_acl", NULL, NULL,
-		{ "rte_acl answers as the walk of every policy", test_acl_equals_walk });
+		{ "rte_acl answers as the walk of every policy", test_acl_equals_walk },
+		{ "a later fragment skips a policy with ports that holds 0",
+		  test_acl_fragment_skips_port_policy });
 	return 0;
 }
