@@ -41,9 +41,9 @@ EOR
 }
 refused meta-skuid 'meta skuid 0 drop'
 refused meta-skgid 'meta skgid 0 drop'
-refused ct-label 'ct label 127 drop'
+refused ct-helper 'ct helper "ftp" drop'
 refused meta-cgroup 'meta cgroup 5 drop'
-refused ct-event 'ct event set new'
+refused ct-zone-set 'ct zone set 1'
 # NAT: both take IPv6 NAT (tests/interop/nft/nat/*.nft and those below)
 # and refuse the prefix (netmap) flag
 NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
