@@ -82,9 +82,15 @@ static bool icmp6_error_allowed(const struct rte_mbuf *orig, uint8_t type)
 
 uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type)
 {
-	uint32_t h = rte_hash_crc(src, 16, IPPROTO_ICMPV6 << 8 | type);
+	/* rte_hash_crc() reads 8 bytes at a time: the addresses may sit at
+	 * any offset of the packet */
+	uint64_t a[4];
+	uint32_t h;
 
-	h = rte_hash_crc(dst, 16, h);
+	memcpy(a, src, 16);
+	memcpy(a + 2, dst, 16);
+	h = rte_hash_crc(a, 16, IPPROTO_ICMPV6 << 8 | type);
+	h = rte_hash_crc(a + 2, 16, h);
 	/* ip6_make_flowlabel(): the flow's hash, turned, its low 20 bits */
 	return (h << 16 | h >> 16) & 0xfffff;
 }
