@@ -22,7 +22,7 @@
 #include "nfv_nftc.h"
 
 #ifndef NFV_NFTC_INSTALLED
-#define NFV_NFTC_INSTALLED "/usr/local/bin/" NFV_NFTC_NAME
+#define NFV_NFTC_INSTALLED "/usr/local/libexec/nfvpn/" NFV_NFTC_NAME
 #endif
 
 extern char **environ;

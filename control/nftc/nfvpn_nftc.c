@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nfv_build.h"
+
 #include "nfv_nftc_compile.h"
 #include "nfv_policy_filter.h"
 
@@ -64,19 +66,21 @@ static char *read_text(FILE *f, const char *name, size_t *lenp)
 	return buf;
 }
 
-static int usage(void)
+static int usage(FILE *out)
 {
-	fprintf(stderr, "usage: %s [--name NAME] [FILE]\n"
+	fprintf(out, "usage: %s [--name NAME] [FILE]\n"
 		"       %s --validate [FILE]\n"
 		"       %s --list [--handles] [--counters FD] [FILE]\n"
+		"       %s --help | --version\n"
 		"  nft text (FILE or standard input) in, netlink messages out;\n"
+		"  nfvpn-dataplane runs it for a policy's filter.nft and filter.file\n"
 		"  --name NAME    what nft's error messages call the text (default FILE)\n"
 		"  --validate     netlink messages in: exit 0 when libnftnl parses them all\n"
 		"  --list         netlink messages in, nft text out (nft list ruleset)\n"
 		"  --handles      with the input's handles (nft -a)\n"
 		"  --counters FD  rule counters: struct nfv_msg_filter_obj records on FD\n",
-		NFV_NFTC_NAME, NFV_NFTC_NAME, NFV_NFTC_NAME);
-	return NFV_NFTC_USAGE;
+		NFV_NFTC_NAME, NFV_NFTC_NAME, NFV_NFTC_NAME, NFV_NFTC_NAME);
+	return out == stdout ? 0 : NFV_NFTC_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -87,6 +91,8 @@ int main(int argc, char **argv)
 		{ "validate", no_argument, NULL, 'v' },
 		{ "handles", no_argument, NULL, 'a' },
 		{ "counters", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = "-", *name = NULL;
@@ -113,16 +119,21 @@ int main(int argc, char **argv)
 		case 'c':
 			cfd = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || cfd < 0)
-				return usage();
+				return usage(stderr);
 			break;
+		case 'h':
+			return usage(stdout);
+		case 'V':
+			printf("%s (nfvpn) %s\n", NFV_NFTC_NAME, NFV_VERSION);
+			return 0;
 		default:
-			return usage();
+			return usage(stderr);
 		}
 	}
 	if ((!list && (handles || cfd >= 0)) || (list && validate))
-		return usage();
+		return usage(stderr);
 	if (optind < argc - 1)
-		return usage();
+		return usage(stderr);
 	if (optind == argc - 1)
 		file = argv[optind];
 	if (name == NULL)
