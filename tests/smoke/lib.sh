@@ -123,6 +123,23 @@ addresses:
 EOP
 }
 
+# ft_topology: the flowtable tests' topology (flowtable_test, ftesp_test,
+# interop/flowtable): the dataplane's netns and T with a0 (host A) and b0
+# (host B), no IPv6 chatter, the MACs the policies' neighbours name.
+#   netns t                      netns dp
+#   a0 02:00:00:00:00:02 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 02:00:00:00:01:02
+ft_topology() {
+	dp_netns
+	T=$(netns_add t)
+	veth_dp dp0 "$T" a0
+	veth_dp dp1 "$T" b0
+	for i in a0 b0; do
+		in_ns "$T" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1"
+	done
+	ip -n "$T" link set a0 address 02:00:00:00:00:02
+	ip -n "$T" link set b0 address 02:00:00:00:01:02
+}
+
 # in_ns NS CMD...: run a command in a namespace
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
