@@ -7,6 +7,7 @@
 #   ct NAME                           conntrack -L between "--- ct NAME" and "--- end"
 #   quit                              the ruleset's counters, then power off
 . /guest_lib.sh
+guest_modules
 # iproute2's ip, not busybox's applet (which busybox's sh prefers)
 ip() { /usr/bin/ip "$@"; }
 # the router of tests/smoke/flowtable_test.sh's policy, its static neighbours

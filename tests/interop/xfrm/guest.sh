@@ -5,6 +5,7 @@
 # prints "PASS name" / "FAIL name: why" for each and Linux's own XFRM error
 # counters, then powers off.
 . /guest_lib.sh
+guest_modules
 ip link set lo up
 ip link set eth0 up
 if sh -e /setup.sh > /tmp/setup.log 2>&1; then
