@@ -127,15 +127,7 @@ def quoted_ok(b):
     hl = (b[0] & 0xf) * 4
     inner = b[hl + 8:]
     ihl = (inner[0] & 0xf) * 4
-
-    def ok(h):
-        s = sum(int.from_bytes(h[i:i + 2], "big") for i in range(0, len(h) - 1, 2))
-        if len(h) % 2:
-            s += h[-1] << 8
-        while s >> 16:
-            s = (s & 0xffff) + (s >> 16)
-        return s == 0xffff
-    return ok(b[:hl]) and ok(b[hl:]) and ok(inner[:ihl])
+    return fold(b[:hl]) == 0xffff and fold(b[hl:]) == 0xffff and fold(inner[:ihl]) == 0xffff
 
 
 CLASH = {}
