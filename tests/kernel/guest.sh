@@ -5,12 +5,7 @@
 #   local programs ──► LOCAL_OUT ─┐                ┌─► nfvtun (TUN)  ─► ktool tunread ─► /tmp/tun.log
 #   PEER ══veth══ vx0 ─► PRE_ROUTING ─┴─ nfvpn_stub ──┤
 #   (ktool inject)                                  └─► NF_ACCEPT: normal path (ktool udprecv)
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mkdir -p /tmp && mount -t tmpfs tmp /tmp
+. /guest_lib.sh
 cd /tmp
 
 pass() { echo "PASS $1"; }
@@ -34,7 +29,6 @@ wait_gone() { i=0; while ! proc_gone $1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1
 eq() { [ "$1" = "$2" ] || { echo "got '$1' want '$2'"; return 1; }; }
 ge() { [ -n "$1" ] && [ "$1" -ge "$2" ] || { echo "got '$1' want >= $2"; return 1; }; }
 
-echo "GUEST START $(uname -r)"
 insmod /lib/tun.ko
 insmod /lib/veth.ko
 check load insmod /nfvpn_stub.ko

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Sourced by the tests that boot Debian's kernel under qemu (tests/kernel,
-# tests/interop/xfrm): finds the kernel that linux-headers-amd64 names and
-# caches its uncompressed vmlinux and its modules under tests/kernel/work/.
+# tests/interop/xfrm, tests/interop/flowtable): finds the kernel that
+# linux-headers-amd64 names and caches its uncompressed vmlinux and its
+# modules under tests/kernel/work/.
 #
 #   kimage_prepare   sets KVER, HVER, KDIR (headers), KIMG (the cache:
 #                    KIMG/vmlinux, KIMG/modules/<path under kernel/>.ko)
@@ -11,8 +12,12 @@
 #   kimage_modules ROOT... prints the .ko paths of ROOT modules (names as in
 #                    modinfo, say esp4) and of what they depend on, each
 #                    after its dependencies: the insmod order.
+#   kimage_initramfs RD INIT OUT packs the initramfs tree RD into OUT
+#                    with INIT as its /init and guest_lib.sh, which
+#                    INIT sources, as /guest_lib.sh
 
-KIMAGE_WORK=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/work
+KIMAGE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KIMAGE_WORK=$KIMAGE_DIR/work
 # the module trees the tests use; the rest of the image is not kept
 KIMAGE_TREES="net crypto lib drivers/net"
 
@@ -90,6 +95,13 @@ for r in roots:
     visit(r.replace("-", "_"))
 print("\n".join(order))
 EOP
+}
+
+kimage_initramfs() {
+	local rd=$1 init=$2 out=$3
+	cp "$init" "$rd/init" && chmod +x "$rd/init" &&
+		cp "$KIMAGE_DIR/guest_lib.sh" "$rd/guest_lib.sh" &&
+		(cd "$rd" && find . | cpio -o -H newc --quiet) > "$out"
 }
 
 # kimage_boot LOG TIMEOUT INITRD APPEND [QEMU ARGS...]: boots KIMG/vmlinux

@@ -74,9 +74,8 @@ cp /bin/busybox "$RD/bin/"
 cp "$WORK/nfvpn-steer" "$WORK/ktool" "$RD/bin/"
 cp "$IMG/modules/drivers/net/tun.ko" "$IMG/modules/drivers/net/veth.ko" "$RD/lib/"
 cp "$ROOT/kernel/nfvpn_stub.ko" "$RD/"
-cp "${NFVPN_KTEST_GUEST:-$HERE/guest.sh}" "$RD/init"
-chmod +x "$RD/init"
-(cd "$RD" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
+kimage_initramfs "$RD" "${NFVPN_KTEST_GUEST:-$HERE/guest.sh}" "$WORK/initramfs.cpio" ||
+	die "initramfs"
 
 # --- 5. boot ----------------------------------------------------------------
 LOG=$WORK/guest.log

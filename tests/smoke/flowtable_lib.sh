@@ -2,23 +2,10 @@
 # Sourced after lib.sh by the tests that run the flowtable traffic
 # (flowtable_traffic.py) through the dataplane: tests/smoke/flowtable_test.sh
 # and tests/interop/flowtable/ft_kernel_test.sh. Needs T, the namespace of
-# a0 and b0 (ft_topology makes it).
+# a0 and b0 (lib.sh's ft_topology makes it).
 LOAD=$NFV_BUILD/bench/nfvpn-flow-load
 TRAFFIC=$NFV_TOP/tests/smoke/flowtable_traffic.py
 [ -x "$LOAD" ] || fail "$LOAD is not built"
-
-# ft_topology: the dataplane's netns and T with a0 (host A) and b0 (host B)
-ft_topology() {
-	dp_netns
-	T=$(netns_add t)
-	veth_dp dp0 "$T" a0
-	veth_dp dp1 "$T" b0
-	for i in a0 b0; do
-		in_ns "$T" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1"
-	done
-	ip -n "$T" link set a0 address 02:00:00:00:00:02
-	ip -n "$T" link set b0 address 02:00:00:00:01:02
-}
 
 policy() {	# policy QUEUES: the ports with QUEUES queue pairs each
 	cat <<EOP

@@ -26,15 +26,7 @@ LOAD=$NFV_BUILD/bench/nfvpn-flow-load
 TRAFFIC=$NFV_TOP/tests/smoke/ftesp_traffic.py
 [ -x "$LOAD" ] || fail "$LOAD is not built"
 
-dp_netns
-T=$(netns_add t)
-veth_dp dp0 "$T" a0
-veth_dp dp1 "$T" b0
-for i in a0 b0; do
-	in_ns "$T" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1"
-done
-ip -n "$T" link set a0 address 02:00:00:00:00:02
-ip -n "$T" link set b0 address 02:00:00:00:01:02
+ft_topology
 
 key=000102030405060708090a0b0c0d0e0f
 salt=a0a1a2a3

@@ -44,16 +44,7 @@ table inet f {
 }
 EON
 cat > "$WORK/policy.yaml" <<EOP
-ports:
-  - { name: p0, device: "net_pcap_x0,rx_pcap=$WORK/in0.pcap,tx_pcap=$WORK/out0.pcap", mac: "02:00:00:00:00:01", exception: false }
-  - { name: p1, device: "net_pcap_x1,rx_pcap=$WORK/empty.pcap,tx_pcap=$WORK/out1.pcap", mac: "02:00:00:00:01:01", exception: false }
-addresses:
-  - { port: p0, address: 192.0.2.1/24 }
-  - { port: p1, address: 10.1.0.1/24 }
-routes:
-  - { dst: 192.168.0.0/16, via: 10.1.0.2 }
-neighbours:
-  - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }
+$(pcap_pair_ports 192.0.2.1/24)
 ipsec:
   sas:
     - { name: sa7, spi: 0x3007, reqid: 7, direction: in, mode: tunnel, src: 192.0.2.2, dst: 192.0.2.1, algorithm: aes-gcm-128, key: "$key", salt: "$salt" }

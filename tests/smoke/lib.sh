@@ -123,6 +123,23 @@ addresses:
 EOP
 }
 
+# ft_topology: the flowtable tests' topology (flowtable_test, ftesp_test,
+# interop/flowtable): the dataplane's netns and T with a0 (host A) and b0
+# (host B), no IPv6 chatter, the MACs the policies' neighbours name.
+#   netns t                      netns dp
+#   a0 02:00:00:00:00:02 ---- dp0 == p0 [nfvpn-dataplane] p1 == dp1 ---- b0 02:00:00:00:01:02
+ft_topology() {
+	dp_netns
+	T=$(netns_add t)
+	veth_dp dp0 "$T" a0
+	veth_dp dp1 "$T" b0
+	for i in a0 b0; do
+		in_ns "$T" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1"
+	done
+	ip -n "$T" link set a0 address 02:00:00:00:00:02
+	ip -n "$T" link set b0 address 02:00:00:00:01:02
+}
+
 # in_ns NS CMD...: run a command in a namespace
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
@@ -236,5 +253,26 @@ addresses:
 neighbours:
   - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:02:02" }
   - { port: p1, address: 10.1.0.9, mac: "02:00:00:00:02:02" }
+EOP
+}
+
+# pcap_pair_ports P0_ADDRESS: the policy's ports, addresses, route and
+# neighbour of the tests that play a pcap through the dataplane
+# (ipsec_out_test, ipsec_xfrm_test): p0 (P0_ADDRESS, say 192.0.2.1/24)
+# reads $WORK/in0.pcap, p1 (10.1.0.1/24) $WORK/empty.pcap, both of which
+# the test writes; what they send lands in $WORK/out0.pcap and
+# $WORK/out1.pcap. 192.168.0.0/16 is routed via 10.1.0.2 on p1.
+pcap_pair_ports() {
+	cat <<EOP
+ports:
+  - { name: p0, device: "net_pcap_x0,rx_pcap=$WORK/in0.pcap,tx_pcap=$WORK/out0.pcap", mac: "02:00:00:00:00:01", exception: false }
+  - { name: p1, device: "net_pcap_x1,rx_pcap=$WORK/empty.pcap,tx_pcap=$WORK/out1.pcap", mac: "02:00:00:00:01:01", exception: false }
+addresses:
+  - { port: p0, address: $1 }
+  - { port: p1, address: 10.1.0.1/24 }
+routes:
+  - { dst: 192.168.0.0/16, via: 10.1.0.2 }
+neighbours:
+  - { port: p1, address: 10.1.0.2, mac: "02:00:00:00:01:02" }
 EOP
 }

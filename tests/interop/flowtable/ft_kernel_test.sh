@@ -76,9 +76,7 @@ table inet t {
 	chain forward { type filter hook forward priority 0; counter; flow add @ft; }
 }
 EON
-cp "$HERE/guest.sh" "$RD/init"
-chmod +x "$RD/init"
-(cd "$RD" && find . | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio" || fail "cpio"
+kimage_initramfs "$RD" "$HERE/guest.sh" "$WORK/initramfs.cpio" || fail "initramfs"
 
 # --- boot it (in the background) in netns k, its NICs on taps a0 and b0 ---------
 # the second serial port, a pipe pair, carries the host's commands (guest.sh)

@@ -6,19 +6,10 @@
 #   neigh | blackhole | unblackhole   the changes of flowtable_traffic.py's phases
 #   ct NAME                           conntrack -L between "--- ct NAME" and "--- end"
 #   quit                              the ruleset's counters, then power off
-/bin/busybox --install -s /bin
-export PATH=/bin
+. /guest_lib.sh
+guest_modules
 # iproute2's ip, not busybox's applet (which busybox's sh prefers)
 ip() { /usr/bin/ip "$@"; }
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mkdir -p /tmp && mount -t tmpfs tmp /tmp
-
-echo "GUEST START $(uname -r)"
-for m in $(cat /lib/modules/order); do
-	insmod "/lib/modules/$m" || echo "FAIL insmod $m"
-done
 # the router of tests/smoke/flowtable_test.sh's policy, its static neighbours
 setup() {
 	ip link set lo up &&

@@ -4,17 +4,8 @@
 # and policies from xfrm_cases.py), pings through every SA pair of /cases,
 # prints "PASS name" / "FAIL name: why" for each and Linux's own XFRM error
 # counters, then powers off.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mkdir -p /tmp && mount -t tmpfs tmp /tmp
-
-echo "GUEST START $(uname -r)"
-for m in $(cat /lib/modules/order); do
-	insmod "/lib/modules/$m" || echo "FAIL insmod $m"
-done
+. /guest_lib.sh
+guest_modules
 ip link set lo up
 ip link set eth0 up
 if sh -e /setup.sh > /tmp/setup.log 2>&1; then

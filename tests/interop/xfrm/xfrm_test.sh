@@ -48,9 +48,7 @@ for m in $mods; do
 done
 $PY "$HERE/xfrm_cases.py" "$WORK" kx0 kx1 > "$RD/cases" || fail "xfrm_cases.py"
 cp "$WORK/guest-setup.sh" "$RD/setup.sh"
-cp "$HERE/guest.sh" "$RD/init"
-chmod +x "$RD/init"
-(cd "$RD" && find . | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio" || fail "cpio"
+kimage_initramfs "$RD" "$HERE/guest.sh" "$WORK/initramfs.cpio" || fail "initramfs"
 
 # --- the host side: a tap for qemu, netns B behind the dataplane ---------------
 dp_netns

@@ -95,6 +95,12 @@ static uint32_t gen(const struct env *e)
 				 e->neigh_gen);
 }
 
+/* Whether flow add marked the packet for the output stage to learn. */
+static bool marked(struct rte_mbuf *m)
+{
+	return nfv_mbuf_meta(m)->flags & NFV_MBUF_F_FLOW;
+}
+
 /* The Ethernet header the output stage would make for port p. */
 static const uint8_t l2[2][14] = {
 	{ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00 },
@@ -102,15 +108,16 @@ static const uint8_t l2[2][14] = {
 };
 
 /*
- * The slow path of a forwarded packet: conntrack at PRE_ROUTING, the
- * forward chain, confirm at POST_ROUTING, learned at output when flow add
- * marked it. Returns ct_info | marked << 8; -1 without a connection.
+ * The hooks of a forwarded packet: conntrack at PRE_ROUTING, the forward
+ * chain, confirm at POST_ROUTING. Returns ct_info | marked << 8 (flow add
+ * marked it: the output stage learns its direction); -1 without a
+ * connection.
  */
-static int slow_m(struct env *e, struct rte_mbuf *m, struct tp d, uint64_t now, uint16_t mtu)
+static int hooks(struct env *e, struct rte_mbuf *m, uint64_t now)
 {
 	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
 				     .table = ft_table };
-	struct nfv_mbuf_meta *meta;
+	const struct nfv_mbuf_meta *meta;
 	uint32_t v;
 	int ret;
 
@@ -121,10 +128,17 @@ static int slow_m(struct env *e, struct rte_mbuf *m, struct tp d, uint64_t now, 
 	st.hook = NFV_INET_POST_ROUTING;
 	nfv_conntrack_confirm_process(e->ct, &m, 1, &v, &st);
 	ret = meta->ct == NULL ? -1 : meta->ct_info;
-	if (meta->flags & NFV_MBUF_F_FLOW) {
-		ret |= 1 << 8;
+	return marked(m) ? ret | 1 << 8 : ret;
+}
+
+/* The slow path of a forwarded packet, which it frees: the hooks, then
+ * learned at an Ethernet output when flow add marked it. */
+static int slow_m(struct env *e, struct rte_mbuf *m, struct tp d, uint64_t now, uint16_t mtu)
+{
+	int ret = hooks(e, m, now);
+
+	if (marked(m))
 		nfv_flowtable_learn(e->ft, m, d.oport, mtu, l2[d.oport], 14, gen(e), now, 0);
-	}
 	rte_pktmbuf_free(m);
 	return ret;
 }
@@ -535,23 +549,10 @@ static void test_fallback(void)
 static int slow_esp(struct env *e, struct tp d, uint64_t now, uint32_t sa_id, uint16_t mtu)
 {
 	struct rte_mbuf *m = tp_build(&d);
-	struct nfv_hook_state st = { .hook = NFV_INET_PRE_ROUTING, .now = now,
-				     .table = ft_table };
-	struct nfv_mbuf_meta *meta;
-	uint32_t v;
-	int ret;
+	int ret = hooks(e, m, now);
 
-	CU_ASSERT_FATAL(m != NULL);
-	meta = nfv_mbuf_meta(m);
-	nfv_conntrack_in_process(e->ct, &m, 1, &v, &st);
-	CU_ASSERT(NFV_VERDICT(ft_run(e->rs, NFV_INET_FORWARD, 0, m, now)) == NFV_ACCEPT);
-	st.hook = NFV_INET_POST_ROUTING;
-	nfv_conntrack_confirm_process(e->ct, &m, 1, &v, &st);
-	ret = meta->ct == NULL ? -1 : meta->ct_info;
-	if (meta->flags & NFV_MBUF_F_FLOW) {
-		ret |= 1 << 8;
+	if (marked(m))
 		nfv_flowtable_learn_esp(e->ft, m, sa_id, mtu, gen(e), now, 0);
-	}
 	rte_pktmbuf_free(m);
 	return ret;
 }

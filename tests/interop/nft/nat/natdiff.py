@@ -26,6 +26,7 @@ import json
 import os
 import select
 import sys
+from types import SimpleNamespace
 
 from scapy.all import (ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach, ICMPv6EchoReply,
                        ICMPv6EchoRequest, ICMPv6TimeExceeded, IPv6, Raw, conf, get_if_hwaddr)
@@ -126,15 +127,7 @@ def quoted_ok(b):
     hl = (b[0] & 0xf) * 4
     inner = b[hl + 8:]
     ihl = (inner[0] & 0xf) * 4
-
-    def ok(h):
-        s = sum(int.from_bytes(h[i:i + 2], "big") for i in range(0, len(h) - 1, 2))
-        if len(h) % 2:
-            s += h[-1] << 8
-        while s >> 16:
-            s = (s & 0xffff) + (s >> 16)
-        return s == 0xffff
-    return ok(b[:hl]) and ok(b[hl:]) and ok(inner[:ihl])
+    return fold(b[:hl]) == 0xffff and fold(b[hl:]) == 0xffff and fold(inner[:ihl]) == 0xffff
 
 
 CLASH = {}
@@ -160,6 +153,102 @@ def norm(step, p):
     return bytes(q).hex()
 
 
+# What the IPv4 and IPv6 exchanges differ in: the hosts, the header and
+# what numbers it (IPv4's ID, IPv6's flow label), ICMP's messages.
+V4 = SimpleNamespace(
+    tag="",	# in the step names: tcp-out, and tcp6-out for IPv6
+    in7="10.0.0.7", in8="10.0.0.8", srv="10.0.0.5",
+    out9="10.1.0.9", out10="10.1.0.10", rtr="10.1.0.1", public=PUBLIC,
+    ip=lambda src, dst, n: IP(src=src, dst=dst, id=n),
+    n=lambda p: p.id,
+    echo=lambda: ICMP(type=8, id=77, seq=1) / Raw(b"ping"),
+    echo_reply=lambda p: ICMP(type=0, id=p[ICMP].id, seq=1) / Raw(b"ping"),
+    # quoting the IP header and 8 bytes; IPv6's quotes all of the packet
+    port_unreach=lambda q: ICMP(type=3, code=3) / bytes(q)[:28],
+    time_exceeded=lambda q: ICMP(type=11, code=0) / bytes(q),
+    ttl_quotes_clash=False)	# time exceeded quotes the first SYN out; IPv6's the clash's
+V6 = SimpleNamespace(
+    tag="6",
+    in7="2001:db8:0:1::7", in8="2001:db8:0:1::8", srv="2001:db8:0:1::5",
+    out9="2001:db8:1::9", out10="2001:db8:1::10", rtr="2001:db8:1::1", public=PUBLIC6,
+    ip=lambda src, dst, n: IPv6(src=src, dst=dst, fl=n),
+    n=lambda p: p.fl,
+    echo=lambda: ICMPv6EchoRequest(id=77, seq=1, data=b"ping"),
+    echo_reply=lambda p: ICMPv6EchoReply(id=p[ICMPv6EchoRequest].id, seq=1, data=b"ping"),
+    port_unreach=lambda q: ICMPv6DestUnreach(code=4) / bytes(q),
+    time_exceeded=lambda q: ICMPv6TimeExceeded(code=0) / bytes(q),
+    ttl_quotes_clash=True)
+
+
+def syn(f, src, dst, n, sport, seq, dport=80):
+    return f.ip(src, dst, n) / TCP(sport=sport, dport=dport, flags="S", seq=seq, window=8192)
+
+
+def reply_tcp(f, p, flags, seq, ack):
+    return f.ip(p.dst, p.src, f.n(p) + 1000) / TCP(
+        sport=p[TCP].dport, dport=p[TCP].sport, flags=flags, seq=seq, ack=ack, window=8192)
+
+
+def reply_udp(f, p, data, chksum=None):
+    u = UDP(sport=p[UDP].dport, dport=p[UDP].sport)
+    if chksum is not None:
+        u.chksum = chksum
+    return f.ip(p.dst, p.src, f.n(p) + 1000) / u / Raw(data)
+
+
+def exchanges(xchg, a, b, f):
+    """The exchanges of family f (V4 or V6): masquerade of TCP (a port
+    clash too), UDP (a checksum of 0 kept) and ICMP echo, ICMP errors from
+    beyond, a port forward (TCP, and UDP: through an address . port map
+    for IPv6) with the server's port unreachable on its way out. Each
+    step's name carries f.tag after its first word."""
+    def step(name):
+        return name % f.tag
+
+    # 1. masquerade of TCP out and the replies back
+    out1 = xchg(step("tcp%s-out"), a, syn(f, f.in7, f.out9, 1, CLASH_SPORT, 1000), b)
+    if out1 is not None:
+        xchg(step("tcp%s-back"), b, reply_tcp(f, out1, "SA", 5000, 1001), a)
+        xchg(step("tcp%s-ack-out"), a, f.ip(f.in7, f.out9, 2) / TCP(
+            sport=CLASH_SPORT, dport=80, flags="A", seq=1001, ack=5001, window=8192), b)
+    # 2. a second inside host, same source port, same server: a port clash
+    out2 = xchg(step("clash%s-out"), a, syn(f, f.in8, f.out9, 3, CLASH_SPORT, 2000), b)
+    if out2 is not None:
+        xchg(step("clash%s-back"), b, reply_tcp(f, out2, "SA", 7000, 2001), a)
+        # the same source to another server: the mapping it has, not its
+        # own port (free there): the kernel's find_appropriate_src()
+        xchg(step("clash%s-again-out"), a, syn(f, f.in8, f.out10, 7, CLASH_SPORT, 2500), b)
+    # 3. UDP, with a checksum and without (0 stays 0, as the kernel keeps it)
+    out3 = xchg(step("udp%s-out"), a, f.ip(f.in7, f.out9, 4) / UDP(sport=5000, dport=53) /
+                Raw(b"query"), b)
+    if out3 is not None:
+        xchg(step("udp%s-back"), b, reply_udp(f, out3, b"answer"), a)
+    out4 = xchg(step("udp%s0-out"), a, f.ip(f.in7, f.out9, 5) /
+                UDP(sport=5001, dport=53, chksum=0) / Raw(b"query"), b)
+    if out4 is not None:
+        xchg(step("udp%s0-back"), b, reply_udp(f, out4, b"answer", chksum=0), a)
+    # 4. ICMP echo: the id is the port
+    out5 = xchg(step("echo%s-out"), a, f.ip(f.in7, f.out9, 6) / f.echo(), b)
+    if out5 is not None:
+        xchg(step("echo%s-back"), b, f.ip(out5.dst, out5.src, 1006) / f.echo_reply(out5), a)
+    # 5. ICMP errors from beyond the NAT, quoting translated packets
+    if out3 is not None:
+        xchg(step("unreach%s-back"), b, f.ip(f.out9, out3.src, 1007) / f.port_unreach(out3), a)
+    quoted = out2 if f.ttl_quotes_clash else out1
+    if quoted is not None:
+        xchg(step("ttl%s-back"), b, f.ip(f.rtr, quoted.src, 1008) / f.time_exceeded(quoted), a)
+    # 6. DNAT port forward, TCP and UDP
+    in6 = xchg(step("dnat%s-in"), b, syn(f, f.out9, f.public, 9, 33000, 100, 8080), a)
+    if in6 is not None:
+        xchg(step("dnat%s-back"), a, reply_tcp(f, in6, "SA", 900, 101), b)
+    in7 = xchg(step("dnat%s-udp-in"), b, f.ip(f.out9, f.public, 10) /
+               UDP(sport=33001, dport=5353) / Raw(b"q"), a)
+    if in7 is not None:
+        xchg(step("dnat%s-udp-back"), a, reply_udp(f, in7, b"a"), b)
+        # the inside server's port unreachable about it, out through srcnat
+        xchg(step("dnat%s-unreach-out"), a, f.ip(f.srv, f.out9, 1010) / f.port_unreach(in7), b)
+
+
 def run(a, b, out):
     res = []
 
@@ -174,142 +263,14 @@ def run(a, b, out):
         src.send(pkt)
         return note(step, dst.recv())
 
-    def reply_tcp(p, flags, seq, ack):
-        return IP(src=p.dst, dst=p.src, id=p.id + 1000) / TCP(
-            sport=p[TCP].dport, dport=p[TCP].sport, flags=flags, seq=seq, ack=ack, window=8192)
-
-    def reply_udp(p, data, chksum=None):
-        u = UDP(sport=p[UDP].dport, dport=p[UDP].sport)
-        if chksum is not None:
-            u.chksum = chksum
-        return IP(src=p.dst, dst=p.src, id=p.id + 1000) / u / Raw(data)
-
-    # 1. masquerade of TCP out and the replies back
-    syn = IP(src="10.0.0.7", dst="10.1.0.9", id=1) / TCP(sport=CLASH_SPORT, dport=80, flags="S",
-                                                       seq=1000, window=8192)
-    out1 = xchg("tcp-out", a, syn, b)
-    if out1 is not None:
-        xchg("tcp-back", b, reply_tcp(out1, "SA", 5000, 1001), a)
-        xchg("tcp-ack-out", a, IP(src="10.0.0.7", dst="10.1.0.9", id=2) / TCP(
-            sport=CLASH_SPORT, dport=80, flags="A", seq=1001, ack=5001, window=8192), b)
-    # 2. a second inside host, same source port, same server: a port clash
-    syn2 = IP(src="10.0.0.8", dst="10.1.0.9", id=3) / TCP(sport=CLASH_SPORT, dport=80, flags="S",
-                                                        seq=2000, window=8192)
-    out2 = xchg("clash-out", a, syn2, b)
-    if out2 is not None:
-        xchg("clash-back", b, reply_tcp(out2, "SA", 7000, 2001), a)
-        # the same source to another server: the mapping it has, not its
-        # own port (free there): the kernel's find_appropriate_src()
-        xchg("clash-again-out", a, IP(src="10.0.0.8", dst="10.1.0.10", id=7) /
-             TCP(sport=CLASH_SPORT, dport=80, flags="S", seq=2500, window=8192), b)
-    # 3. UDP, with a checksum and without (0 stays 0)
-    out3 = xchg("udp-out", a, IP(src="10.0.0.7", dst="10.1.0.9", id=4) /
-                UDP(sport=5000, dport=53) / Raw(b"query"), b)
-    if out3 is not None:
-        xchg("udp-back", b, reply_udp(out3, b"answer"), a)
-    out4 = xchg("udp0-out", a, IP(src="10.0.0.7", dst="10.1.0.9", id=5) /
-                UDP(sport=5001, dport=53, chksum=0) / Raw(b"query"), b)
-    if out4 is not None:
-        xchg("udp0-back", b, reply_udp(out4, b"answer", chksum=0), a)
-    # 4. ICMP echo: the id is the port
-    out5 = xchg("echo-out", a, IP(src="10.0.0.7", dst="10.1.0.9", id=6) /
-                ICMP(type=8, id=77, seq=1) / Raw(b"ping"), b)
-    if out5 is not None:
-        xchg("echo-back", b, IP(src=out5.dst, dst=out5.src, id=1006) /
-             ICMP(type=0, id=out5[ICMP].id, seq=1) / Raw(b"ping"), a)
-    # 5. ICMP errors from beyond the NAT, quoting translated packets
-    if out3 is not None:
-        xchg("unreach-back", b, IP(src="10.1.0.9", dst=out3.src, id=1007) /
-             ICMP(type=3, code=3) / bytes(out3)[:28], a)
-    if out1 is not None:
-        xchg("ttl-back", b, IP(src="10.1.0.1", dst=out1.src, id=1008) /
-             ICMP(type=11, code=0) / bytes(out1), a)
-    # 6. DNAT port forward, TCP and UDP
-    in6 = xchg("dnat-in", b, IP(src="10.1.0.9", dst=PUBLIC, id=9) /
-               TCP(sport=33000, dport=8080, flags="S", seq=100, window=8192), a)
-    if in6 is not None:
-        xchg("dnat-back", a, reply_tcp(in6, "SA", 900, 101), b)
-    in7 = xchg("dnat-udp-in", b, IP(src="10.1.0.9", dst=PUBLIC, id=10) /
-               UDP(sport=33001, dport=5353) / Raw(b"q"), a)
-    if in7 is not None:
-        xchg("dnat-udp-back", a, reply_udp(in7, b"a"), b)
-        # the inside server's port unreachable about it, out through srcnat
-        xchg("dnat-unreach-out", a, IP(src="10.0.0.5", dst="10.1.0.9", id=1010) /
-             ICMP(type=3, code=3) / bytes(in7)[:28], b)
-    # 7. hairpin: an inside host to the public address of the inside server
-    in8 = xchg("hairpin-in", a, IP(src="10.0.0.7", dst=PUBLIC, id=11) /
-               TCP(sport=41000, dport=8080, flags="S", seq=300, window=8192), a)
+    exchanges(xchg, a, b, V4)
+    # 7. hairpin (IPv4): an inside host to the public address of the inside server
+    in8 = xchg("hairpin-in", a, syn(V4, V4.in7, PUBLIC, 11, 41000, 300, 8080), a)
     if in8 is not None:
-        xchg("hairpin-back", a, reply_tcp(in8, "SA", 600, 301), a)
-    run6(xchg, a, b)
+        xchg("hairpin-back", a, reply_tcp(V4, in8, "SA", 600, 301), a)
+    exchanges(xchg, a, b, V6)
     with open(out, "w") as f:
         f.write("\n".join(res) + "\n")
-
-
-def run6(xchg, a, b):
-    """The IPv6 exchanges: masquerade of TCP (a port clash too), UDP (a
-    checksum of 0 kept) and ICMPv6 echo, ICMPv6 errors from beyond,
-    a port forward (TCP, and UDP through an address . port map)."""
-    IN7, IN8, SRV, OUT9, RTR = ("2001:db8:0:1::7", "2001:db8:0:1::8", "2001:db8:0:1::5",
-                                "2001:db8:1::9", "2001:db8:1::1")
-
-    def reply_tcp(p, flags, seq, ack):
-        return IPv6(src=p.dst, dst=p.src, fl=p.fl + 1000) / TCP(
-            sport=p[TCP].dport, dport=p[TCP].sport, flags=flags, seq=seq, ack=ack, window=8192)
-
-    def reply_udp(p, data, chksum=None):
-        u = UDP(sport=p[UDP].dport, dport=p[UDP].sport)
-        if chksum is not None:
-            u.chksum = chksum
-        return IPv6(src=p.dst, dst=p.src, fl=p.fl + 1000) / u / Raw(data)
-
-    def syn(src, dst, fl, sport, seq, dport=80):
-        return IPv6(src=src, dst=dst, fl=fl) / TCP(sport=sport, dport=dport, flags="S",
-                                                   seq=seq, window=8192)
-
-    # 1. masquerade of TCP, the replies back; a clash of two inside hosts
-    out1 = xchg("tcp6-out", a, syn(IN7, OUT9, 1, CLASH_SPORT, 1000), b)
-    if out1 is not None:
-        xchg("tcp6-back", b, reply_tcp(out1, "SA", 5000, 1001), a)
-        xchg("tcp6-ack-out", a, IPv6(src=IN7, dst=OUT9, fl=2) / TCP(
-            sport=CLASH_SPORT, dport=80, flags="A", seq=1001, ack=5001, window=8192), b)
-    out2 = xchg("clash6-out", a, syn(IN8, OUT9, 3, CLASH_SPORT, 2000), b)
-    if out2 is not None:
-        xchg("clash6-back", b, reply_tcp(out2, "SA", 7000, 2001), a)
-        xchg("clash6-again-out", a, syn(IN8, "2001:db8:1::10", 7, CLASH_SPORT, 2500), b)
-    # 2. UDP, with a checksum and without (0 is kept, as the kernel keeps it)
-    out3 = xchg("udp6-out", a, IPv6(src=IN7, dst=OUT9, fl=4) / UDP(sport=5000, dport=53) /
-                Raw(b"query"), b)
-    if out3 is not None:
-        xchg("udp6-back", b, reply_udp(out3, b"answer"), a)
-    out4 = xchg("udp60-out", a, IPv6(src=IN7, dst=OUT9, fl=5) /
-                UDP(sport=5001, dport=53, chksum=0) / Raw(b"query"), b)
-    if out4 is not None:
-        xchg("udp60-back", b, reply_udp(out4, b"answer", chksum=0), a)
-    # 3. ICMPv6 echo: the id is the port
-    out5 = xchg("echo6-out", a, IPv6(src=IN7, dst=OUT9, fl=6) /
-                ICMPv6EchoRequest(id=77, seq=1, data=b"ping"), b)
-    if out5 is not None:
-        xchg("echo6-back", b, IPv6(src=out5.dst, dst=out5.src, fl=1006) /
-             ICMPv6EchoReply(id=out5[ICMPv6EchoRequest].id, seq=1, data=b"ping"), a)
-    # 4. ICMPv6 errors from beyond the NAT, quoting translated packets
-    if out3 is not None:
-        xchg("unreach6-back", b, IPv6(src=OUT9, dst=out3.src, fl=1007) /
-             ICMPv6DestUnreach(code=4) / bytes(out3), a)
-    if out2 is not None:
-        xchg("ttl6-back", b, IPv6(src=RTR, dst=out2.src, fl=1008) /
-             ICMPv6TimeExceeded(code=0) / bytes(out2), a)
-    # 5. a port forward: TCP, and UDP through the map, the server's port
-    # unreachable about it translated on its way out
-    in6 = xchg("dnat6-in", b, syn(OUT9, PUBLIC6, 9, 33000, 100, 8080), a)
-    if in6 is not None:
-        xchg("dnat6-back", a, reply_tcp(in6, "SA", 900, 101), b)
-    in7 = xchg("dnat6-udp-in", b, IPv6(src=OUT9, dst=PUBLIC6, fl=10) /
-               UDP(sport=33001, dport=5353) / Raw(b"q"), a)
-    if in7 is not None:
-        xchg("dnat6-udp-back", a, reply_udp(in7, b"a"), b)
-        xchg("dnat6-unreach-out", a, IPv6(src=SRV, dst=OUT9, fl=1010) /
-             ICMPv6DestUnreach(code=4) / bytes(in7), b)
 
 
 def conntrack(kind, path):
