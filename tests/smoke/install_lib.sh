@@ -101,15 +101,29 @@ inst_completion() {
 }
 
 # inst_run: both units started as systemd would (tests/smoke/unit_run.py) in
-# a network namespace, with the example policy on a virtual device, the
-# installed files in place of the host's (install_run.sh); status answers,
-# nfvpnd reloads, both stop cleanly. INST_CHARON=1: Debian's charon too,
-# with the installed strongswan.d (nfvpn-strongswan-plugin).
+# a network namespace, with the example policy firewall.yaml (two TAP
+# ports), the installed files in place of the host's (install_run.sh);
+# status answers, README's first run (traffic through it, captured with
+# nfvpnctl capture and dpdk-dumpcap, counted by nfvpnctl), nfvpnd reloads,
+# both stop cleanly. INST_CHARON=1: Debian's charon too, with the installed
+# strongswan.d (nfvpn-strongswan-plugin).
 inst_run() {
-	install -m 0600 "$ROOT$DATADIR/nfvpn/examples/minimal.yaml" "$ROOT$ETC/nfvpn/policy.yaml"
-	sed -i "s|^NFVPN_EAL_ARGS=.*|NFVPN_EAL_ARGS=\"-l 0,1 --no-pci $NFV_EAL_MEM --file-prefix nfv$$ --log-level lib.eal:warning\"|" \
+	local mem=${NFV_EAL_MEM//--huge-unlink/} capture=1
+	# dpdk-dumpcap attaches to the dataplane's hugepage files: none without
+	# hugepages; with them, a base address that both have free (capture_test.sh)
+	case " $mem " in
+	*" --no-huge "*|*" --in-memory "*)
+		capture=
+		echo "install_run: no capture: no hugepages ($NFV_EAL_MEM), a secondary process cannot attach" ;;
+	*)	mem="$mem --base-virtaddr 0x200000000000"
+		command -v dpdk-dumpcap > /dev/null || fail "no dpdk-dumpcap (Debian package dpdk-dev)" ;;
+	esac
+	install -m 0600 "$ROOT$DATADIR/nfvpn/examples/firewall.yaml" "$ROOT$ETC/nfvpn/policy.yaml"
+	sed -i "s|^NFVPN_EAL_ARGS=.*|NFVPN_EAL_ARGS=\"-l 0,1 --no-pci $mem --file-prefix nfv$$ --log-level lib.eal:warning\"|" \
 		"$ROOT$ETC/default/nfvpn-dataplane"
 	dp_netns
+	INST_NS_IN=$(netns_add inside) INST_NS_OUT=$(netns_add outside) \
+	INST_PREFIX=nfv$$ INST_CAPTURE=$capture \
 	ip netns exec "$DP_NS" unshare --mount --propagation private \
 		bash "$NFV_TOP/tests/smoke/install_run.sh" "$ROOT" "$UNITDIR" "$BINDIR" "$WORK" \
 		"$INST_CLIENT" "${INST_CHARON:-}" || fail "the installed units did not run"
