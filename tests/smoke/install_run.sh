@@ -14,7 +14,7 @@
 #   README's first run with firewall.yaml:
 #     INST_NS_IN 192.168.10.2 fw-inside -- p0 [dataplane] p1 -- fw-outside 203.0.113.1 INST_NS_OUT
 #     ping -c 10 ->; nfvpnctl capture p1, dpdk-dumpcap -i net_tap_fw0 -> tshark;
-#     nfvpnctl stats, hooks, ports, conntrack
+#     nfvpnctl stats, hooks, ports, conntrack, ruleset
 #   reload, stop
 #   charon: /usr/lib/ipsec/charon with /etc/strongswan.conf as installed
 #   (Debian's, with nfvpn-strongswan-plugin's strongswan.d/nfvpn.conf)
@@ -76,7 +76,7 @@ grep -q '^version .* ports 2 listed 2 .* drop reasons [1-9][0-9]*$' "$work/clien
 # pings from inside to outside through the firewall while nfvpnctl capture
 # (p1) and Debian's dpdk-dumpcap (p0, by device name) capture them; then
 # the pcapng files hold exactly those frames (tshark), and nfvpnctl stats,
-# hooks, ports and conntrack count exactly them.
+# hooks, ports, conntrack and ruleset count exactly them.
 first_run() {
 	local in=$INST_NS_IN out=$INST_NS_OUT ctl=$bindir/nfvpnctl n=10 ns c f
 	for ns in "$in" "$out"; do	# (quiet ports: no IPv6 of the kernel's own)
@@ -102,6 +102,7 @@ first_run() {
 	"$ctl" clear stats || fail "nfvpnctl clear stats"
 	"$ctl" --json hooks > "$work/hooks0.json" || fail "nfvpnctl hooks"
 	"$ctl" --json ports > "$work/ports0.json" || fail "nfvpnctl ports"
+	"$ctl" ruleset > "$work/ruleset0.txt" 2>&1 || fail "nfvpnctl ruleset: $(cat "$work/ruleset0.txt")"
 
 	local capture=$INST_CAPTURE cap0 cap1
 	if [ -n "$capture" ]; then
@@ -147,7 +148,8 @@ first_run() {
 	"$ctl" --json hooks > "$work/hooks1.json" || fail "nfvpnctl hooks"
 	"$ctl" --json ports > "$work/ports1.json" || fail "nfvpnctl ports"
 	"$ctl" conntrack > "$work/conntrack.txt" || fail "nfvpnctl conntrack"
-	/usr/bin/python3 - "$work" $n <<'EOP' || fail "nfvpnctl hooks, ports, conntrack"
+	"$ctl" ruleset > "$work/ruleset1.txt" 2>&1 || fail "nfvpnctl ruleset: $(cat "$work/ruleset1.txt")"
+	/usr/bin/python3 - "$work" $n <<'EOP' || fail "nfvpnctl hooks, ports, conntrack, ruleset"
 import json, sys
 work, n = sys.argv[1], int(sys.argv[2])
 def load(name, key, by):
@@ -162,6 +164,21 @@ for port in ("p0", "p1"):
         assert d == n, "port %s: %s %d, expected %d" % (port, k, d, n)
 ct = open(work + "/conntrack.txt").read()
 assert "src=192.168.10.2 dst=203.0.113.1" in ct, "conntrack: " + ct
+# the forward chain's counters, as nft lists them: the pings' connection
+# is one new packet, then 2n - 1 established
+def rule_packets(name):
+    text = open("%s/%s" % (work, name)).read()
+    got = {}
+    for line in text.splitlines():
+        for rule in ("ct state established,related counter", 'iifname "p0" ct state new counter'):
+            if line.strip().startswith(rule + " packets "):
+                got[rule] = int(line.split(" packets ")[1].split()[0])
+    assert len(got) == 2, "nfvpnctl ruleset: " + text
+    return got
+r0, r1 = rule_packets("ruleset0.txt"), rule_packets("ruleset1.txt")
+d = {k: r1[k] - r0[k] for k in r0}
+assert d == {"ct state established,related counter": 2 * n - 1,
+             'iifname "p0" ct state new counter': 1}, "nfvpnctl ruleset: %s" % d
 EOP
 	echo "first run: $n pings through firewall.yaml, ${capture:+captured by nfvpnctl capture and dpdk-dumpcap, }counted by nfvpnctl"
 	cat "$work/stats.txt"

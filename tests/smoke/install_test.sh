@@ -12,7 +12,7 @@
 #     nfvpnctl status, daemon; the client; fw-inside and fw-outside into
 #     namespaces of their own, pings through the firewall captured by
 #     nfvpnctl capture and dpdk-dumpcap (tshark counts them), nfvpnctl
-#     stats, hooks, ports, conntrack counting them; reload; stop
+#     stats, hooks, ports, conntrack, ruleset counting them; reload; stop
 # Without hugepages (NFV_EAL_MEM --no-huge) nothing can attach to the
 # dataplane: the captures are left out, and it says so.
 #
