@@ -42,6 +42,11 @@ mkdir -p "$work/netns" && mount --rbind /run/netns "$work/netns" || fail "bind o
 mount -t tmpfs -o mode=0755 tmpfs /run || fail "tmpfs on /run"
 mkdir /run/netns && mount --move "$work/netns" /run/netns || fail "/run/netns back"
 
+# the devices the dataplane makes here (TAP ports, exception TUNs) without
+# IPv6 of the kernel's own: no router solicitation or MLD report in the
+# ports' counts of the first run
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || fail "sysctl"
+
 # unit_start NAME: the unit's runner in the background; waits until ready
 unit_start() {
 	/usr/bin/python3 "$run" "$root$unitdir/$1.service" "$work/$1.state" "$work/$1.log" \
