@@ -21,6 +21,9 @@
 set -u
 root=$1 unitdir=$2 bindir=$3 work=$4 client=$5 charon=${6:-}
 run=$(dirname "$0")/unit_run.py
+# the programs as installed, nfvpn-nftc too (beside nfvpn-dataplane and
+# nfvpnctl): not the build tree's that lib.sh names for the other tests
+unset NFVPN_NFTC
 declare -A pid	# a unit's runner
 
 fail() {
