@@ -226,7 +226,7 @@ static int run_dumpcap(struct ctl *ctl, const char **argv)
 			_exit(127);
 		execvp(argv[0], (char *const *)argv);
 		fprintf(ctl->err, "nfvpnctl: capture: cannot run %s: %s%s\n", argv[0],
-			strerror(errno), errno == ENOENT ? " (Debian package dpdk; or set NFVPN_DUMPCAP)" : "");
+			strerror(errno), errno == ENOENT ? " (Debian package dpdk-dev; or set NFVPN_DUMPCAP)" : "");
 		_exit(127);
 	}
 	if (pid < 0) {

@@ -236,7 +236,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "capture",
 	  "PORT [file PATH] [count N] [duration S] [filter EXPR] [snaplen N] [dry-run]",
 	  "pcapng of a port, with dpdk-dumpcap",
-	  "Runs dpdk-dumpcap (Debian package dpdk; $NFVPN_DUMPCAP names another)\n"
+	  "Runs dpdk-dumpcap (Debian package dpdk-dev; $NFVPN_DUMPCAP names another)\n"
 	  "against the running dataplane on PORT, as the policy names it: what the\n"
 	  "port receives and sends, as pcapng, into file PATH (default: a file\n"
 	  "that dumpcap names), until count N packets, duration S seconds or\n"

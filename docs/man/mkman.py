@@ -121,6 +121,36 @@ def main():
            "--metadata", "footer=nfvpn " + a.version,
            "--output", a.out]
     subprocess.run(cmd, input=text, universal_newlines=True, check=True)
+    with open(a.out, encoding="utf-8") as f:
+        page = f.read()
+    with open(a.out, "w", encoding="utf-8") as f:
+        f.write(room_for_tables(page))
+
+
+def room_for_tables(page):
+    """Before each table, in man's continuous rendering for terminals
+    (-rcR=1), grow the one long page by as much as the table could take.
+    tbl checks each text block (T{ ... T}) against the distance to the
+    end of the page before an.tmac's .ne would grow it, and says "table
+    text block will not fit on one page" for whichever row lands near that
+    end. Paged output (-rcR=0) is left as it is."""
+    out, table = [], None
+    for line in page.split("\n"):
+        if line.startswith(".TS"):
+            table = []
+        if table is None:
+            out.append(line)
+            continue
+        table.append(line)
+        if line.startswith(".TE"):
+            text = [t for t in table if not t.startswith((".", "T{", "T}"))]
+            # each source line, and a line for every 10 characters it
+            # could wrap into in a narrow column: more than enough
+            lines = sum(1 + len(t) // 10 for t in text)
+            out.append(".if \\n[cR] .ne %dv" % lines)
+            out.extend(table)
+            table = None
+    return "\n".join(out + (table or []))
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ NFV_EAL_MEM=${NFV_EAL_MEM//--huge-unlink/}
 # at requested address", seen once in CI): a fixed base both have free,
 # as DPDK's multi-process guide advises (docs/dataplane.md)
 NFV_EAL_MEM="$NFV_EAL_MEM --base-virtaddr 0x200000000000"
-DUMPCAP=$(command -v dpdk-dumpcap) || fail "no dpdk-dumpcap (Debian package dpdk)"
+DUMPCAP=$(command -v dpdk-dumpcap) || fail "no dpdk-dumpcap (Debian package dpdk-dev)"
 
 $PY - "$WORK/in.pcap" "$WORK/empty.pcap" <<'EOP' || fail "scapy"
 import sys

@@ -3,11 +3,18 @@
 # (install_lib.sh): the programs with --version, the units (systemd-analyze
 # verify), the manual pages (man -l), the bash completion, a client built
 # with pkg-config against the installed header and library, and both units
-# started as systemd would start them, with the example policy:
+# started as systemd would start them, with the example policy, and
+# README's first run on it:
 #
 #   netns dp, its own mounts: DESTDIR's usr over /usr, a tmpfs /run
-#     unit_run.py nfvpn-dataplane.service (net_ring0, minimal.yaml) --READY=1-->
-#     unit_run.py nfvpnd.service; nfvpnctl status, daemon; the client; reload; stop
+#     unit_run.py nfvpn-dataplane.service (firewall.yaml: TAP ports
+#     fw-inside, fw-outside) --READY=1--> unit_run.py nfvpnd.service;
+#     nfvpnctl status, daemon; the client; fw-inside and fw-outside into
+#     namespaces of their own, pings through the firewall captured by
+#     nfvpnctl capture and dpdk-dumpcap (tshark counts them), nfvpnctl
+#     stats, hooks, ports, conntrack, ruleset counting them; reload; stop
+# Without hugepages (NFV_EAL_MEM --no-huge) nothing can attach to the
+# dataplane: the captures are left out, and it says so.
 #
 # The build is NFV_BUILD's (its prefix, /usr/local by default); ci/package.sh
 # runs the same checks on the Debian packages (prefix /usr).

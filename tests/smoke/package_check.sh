@@ -6,7 +6,9 @@
 # --prefix /usr: programs and --version, units (systemd-analyze verify),
 # manual pages, completion, a client built with pkg-config from
 # libnfvpn-client-dev, both units started as systemd would in a network
-# namespace with the example policy, and Debian's charon started there with
+# namespace with the example policy and README's first run on it (traffic,
+# nfvpnctl capture and dpdk-dumpcap, nfvpnctl's counts: install_run.sh),
+# and Debian's charon started there with
 # the packaged configuration, taking nfvpn-strongswan-plugin as its
 # kernel-ipsec on the running dataplane; and the module of nfvpn-stub-dkms built
 # by dkms for every kernel whose headers are installed, in a DKMS tree of
