@@ -4,12 +4,15 @@
 # lib.sh, with
 #   ROOT     where it was installed (DESTDIR, or where the .debs were unpacked)
 #   PREFIX   /usr/local, /usr...; BINDIR, ETC (sysconfdir), DATADIR, MANDIR,
-#   LIBDIR, INCLUDEDIR, UNITDIR, COMPLDIR: absolute paths as installed
+#   LIBDIR, INCLUDEDIR, LIBEXECDIR, UNITDIR, COMPLDIR: absolute paths as
+#   installed
 #   VERSION  the project's version
 #   MARCH    the build's -Dmarch (the portable check only for x86-64-v2)
 # Each inst_* function fails the test with what is wrong.
 
 INST_PROGRAMS="nfvpn-dataplane nfvpnd nfvpnctl nfvpn-gen nfvpn-steer nfvpn-mirror"
+# run by the programs, not by hand: no manual page, not in bindir
+INST_INTERNAL="nfvpn/nfvpn-nftc"
 
 # inst_files: every file in its place, each program's --version
 inst_files() {
@@ -19,6 +22,13 @@ inst_files() {
 		v=$("$ROOT$BINDIR/$p" --version 2>&1) || fail "$p --version: $v"
 		[ "$(head -1 <<<"$v")" = "$p (nfvpn) $VERSION" ] ||
 			fail "$p --version says '$(head -1 <<<"$v")', expected '$p (nfvpn) $VERSION'"
+	done
+	for p in $INST_INTERNAL; do
+		[ -x "$ROOT$LIBEXECDIR/$p" ] || fail "no program $LIBEXECDIR/$p"
+		[ ! -e "$ROOT$BINDIR/${p##*/}" ] || fail "${p##*/} in $BINDIR: it is internal"
+		v=$("$ROOT$LIBEXECDIR/$p" --version 2>&1) || fail "$p --version: $v"
+		[ "$(head -1 <<<"$v")" = "${p##*/} (nfvpn) $VERSION" ] ||
+			fail "$p --version says '$(head -1 <<<"$v")'"
 	done
 	for f in "$UNITDIR/nfvpn-dataplane.service" "$UNITDIR/nfvpnd.service" \
 		"$ETC/default/nfvpn-dataplane" "$DATADIR/nfvpn/examples/minimal.yaml" \

@@ -31,9 +31,9 @@ import json, os, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
 p = o["prefix"]
 def path(name): return os.path.join(p, o[name])
-print("PREFIX=%s BINDIR=%s ETC=%s DATADIR=%s MANDIR=%s LIBDIR=%s INCLUDEDIR=%s MARCH=%s" % (
+print("PREFIX=%s BINDIR=%s ETC=%s DATADIR=%s MANDIR=%s LIBDIR=%s INCLUDEDIR=%s LIBEXECDIR=%s MARCH=%s" % (
     p, path("bindir"), path("sysconfdir"), path("datadir"), path("mandir"),
-    path("libdir"), path("includedir"), o["march"]))
+    path("libdir"), path("includedir"), path("libexecdir"), o["march"]))
 ')"
 VERSION=$(meson introspect --projectinfo "$NFV_BUILD" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
 UNITDIR=$(cd "$ROOT" && find . -name nfvpn-dataplane.service -printf '/%h\n' | sed 's|^/\./|/|')

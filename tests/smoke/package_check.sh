@@ -27,6 +27,7 @@ done
 VERSION=$(dpkg-deb -f "$(ls "$debs"/nfvpn_*.deb | head -1)" Version)
 VERSION=${VERSION%%-*}
 PREFIX=/usr BINDIR=/usr/bin ETC=/etc DATADIR=/usr/share MANDIR=/usr/share/man
+LIBEXECDIR=/usr/libexec
 LIBDIR=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH) INCLUDEDIR=/usr/include
 UNITDIR=/lib/systemd/system COMPLDIR=/usr/share/bash-completion/completions
 
