@@ -71,10 +71,10 @@ dp_verdict() {	# dp_verdict POLICY
 		$NFV_EAL_MEM --log-level lib.eal:warning -- --config "$1" \
 		--socket "$WORK/fc.sock" > "$log" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 500); do
 		grep -q 'nfvpn-dataplane: running' "$log" && break
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.02
 	done
 	if grep -q 'nfvpn-dataplane: running' "$log"; then
 		kill -INT "$pid"
