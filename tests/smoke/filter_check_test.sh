@@ -78,9 +78,15 @@ dp_verdict() {	# dp_verdict POLICY
 	done
 	if grep -q 'nfvpn-dataplane: running' "$log"; then
 		kill -INT "$pid"
+		for _ in $(seq 500); do child_exited "$pid" && break; sleep 0.02; done
+		child_exited "$pid" || { kill -KILL "$pid"; fail "nfvpn-dataplane did not stop in 10 s"; }
 		wait "$pid" || fail "nfvpn-dataplane exited with status $? after $1"
 		echo ok
 		return
+	fi
+	if kill -0 "$pid" 2>/dev/null && ! child_exited "$pid"; then
+		kill -KILL "$pid"
+		fail "nfvpn-dataplane neither ran nor exited in 10 s: $(tail -5 "$log")"
 	fi
 	wait "$pid" && fail "nfvpn-dataplane exited 0 without running: $(tail -5 "$log")"
 	grep -o "$WORK/policy.yaml:[0-9]*:[0-9]*: filter: .*" "$log" | head -1 | tr -d '\r' |
