@@ -67,6 +67,10 @@ nat_ruleset "$WORK/nat-netmap.nft" ip \
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY
 	local log=$WORK/dp.log pid
+	# emptied here, not by the redirection below: that one happens in the
+	# child, after the loop may have read the last dataplane's "running"
+	# and sent its SIGINT to a child that ignores it (a background job)
+	: > "$log"
 	"$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning -- --config "$1" \
 		--socket "$WORK/fc.sock" > "$log" 2>&1 &

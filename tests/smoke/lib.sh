@@ -149,6 +149,9 @@ dp_start() {
 	local policy=$1; shift
 	local nsexec=()
 	[ -n "$DP_NS" ] && nsexec=(ip netns exec "$DP_NS")
+	# emptied before the child starts: the loop below must not find the
+	# last dataplane's "running" (the child truncates its log only later)
+	: > "$WORK/dataplane.log"
 	# shellcheck disable=SC2086
 	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" ${DP_LCORES:--l 0,1} --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
