@@ -23,26 +23,51 @@ nfv_install_deps || { echo "cannot install the packages of ci/packages.txt" >&2;
 nfv_hugepages
 nfv_log "DPDK memory: $NFV_EAL_MEM"
 
-nfv_log "strongSwan source for the charon plugin"
-# before the build, whose meson finds it (control/charon/meson.build)
-run "ci/strongswan_src.sh" timeout 300 bash ci/strongswan_src.sh
-
-# The Debian packages build meanwhile at the lowest priority, on the CPU
-# time the tests leave idle (about 70 s of compiling); checked at the end
-nfv_log "ci/package.sh --build-only in the background (log: build-deb/package.log)"
+# The strongSwan source for the charon plugin, then the Debian packages,
+# in the background: strongswan_src.sh configures on one core (about 25 s,
+# much of it waiting on forks) while the sanitized build, which has no
+# charon plugin (control/charon/meson.build), compiles; the packages build
+# at the lowest priority, on the CPU time the tests leave idle (about 200
+# s of CPU), and are checked at the end. The plain build, whose meson
+# finds the strongSwan source, waits for it.
 mkdir -p "$NFV_TOP/build-deb"
-nice -n 19 bash ci/package.sh --build-only "$NFV_TOP/build-deb" > "$NFV_TOP/build-deb/package.log" 2>&1 &
+rm -f "$NFV_TOP/build-deb/strongswan.rc"
+nfv_log "ci/strongswan_src.sh, then ci/package.sh --build-only, in the background (logs: build-deb/strongswan.log, build-deb/package.log)"
+(
+	t0=$SECONDS rc=0
+	timeout 300 bash ci/strongswan_src.sh > "$NFV_TOP/build-deb/strongswan.log" 2>&1 || rc=$?
+	echo "$rc $((SECONDS - t0))" > "$NFV_TOP/build-deb/strongswan.rc"
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: ci/strongswan_src.sh: no packages built" > "$NFV_TOP/build-deb/package.log"
+		exit 1
+	fi
+	exec nice -n 19 bash ci/package.sh --build-only "$NFV_TOP/build-deb" \
+		> "$NFV_TOP/build-deb/package.log" 2>&1
+) &
 package_pid=$!
+strongswan_src() {	# its log, once done; its status
+	local rc s
+	while [ ! -s "$NFV_TOP/build-deb/strongswan.rc" ]; do
+		kill -0 "$package_pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	cat "$NFV_TOP/build-deb/strongswan.log"
+	read -r rc s < "$NFV_TOP/build-deb/strongswan.rc" || return 1
+	nfv_log "ci/strongswan_src.sh: $s s in the background"
+	return "$rc"
+}
 
+nfv_log "build with ASan and UBSan"
+asan=0
+nfv_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug && asan=1
+
+run "ci/strongswan_src.sh" strongswan_src
 nfv_log "build"
 nfv_build build || exit 1
 run "unit tests" meson test -C build --suite unit --print-errorlogs --num-processes 2
 run "interop tests (meson)" meson test -C build --suite interop --print-errorlogs --num-processes 1
 
-nfv_log "build with ASan and UBSan"
-asan=0
-if nfv_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
-	asan=1
+if [ "$asan" = 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	# the unit tests free what they take: leaks count there (the smoke

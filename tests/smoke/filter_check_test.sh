@@ -67,20 +67,30 @@ nat_ruleset "$WORK/nat-netmap.nft" ip \
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY
 	local log=$WORK/dp.log pid
+	# emptied here, not by the redirection below: that one happens in the
+	# child, after the loop may have read the last dataplane's "running"
+	# and sent its SIGINT to a child that ignores it (a background job)
+	: > "$log"
 	"$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning -- --config "$1" \
 		--socket "$WORK/fc.sock" > "$log" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 500); do
 		grep -q 'nfvpn-dataplane: running' "$log" && break
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.02
 	done
 	if grep -q 'nfvpn-dataplane: running' "$log"; then
 		kill -INT "$pid"
+		for _ in $(seq 500); do child_exited "$pid" && break; sleep 0.02; done
+		child_exited "$pid" || { kill -KILL "$pid"; fail "nfvpn-dataplane did not stop in 10 s"; }
 		wait "$pid" || fail "nfvpn-dataplane exited with status $? after $1"
 		echo ok
 		return
+	fi
+	if kill -0 "$pid" 2>/dev/null && ! child_exited "$pid"; then
+		kill -KILL "$pid"
+		fail "nfvpn-dataplane neither ran nor exited in 10 s: $(tail -5 "$log")"
 	fi
 	wait "$pid" && fail "nfvpn-dataplane exited 0 without running: $(tail -5 "$log")"
 	grep -o "$WORK/policy.yaml:[0-9]*:[0-9]*: filter: .*" "$log" | head -1 | tr -d '\r' |

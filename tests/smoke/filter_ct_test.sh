@@ -80,14 +80,19 @@ wait $server || fail "the server side failed"
 grep -q '^ok$' "$WORK/client.out" || fail "client: $(cat "$WORK/client.out")"
 
 # what the rules do not open stays closed: b -> a is dropped by the policy
+# (the listener waits until the client's 2 s of SYNs are over: the file
+# STOP, or 4 s)
 in_ns "$A" $PY -c '
-import socket
-s = socket.socket(); s.bind(("10.0.0.2", 8080)); s.listen(1); s.settimeout(4)
-try:
-    s.accept(); print("accepted")
-except socket.timeout:
-    print("timeout")
-' > "$WORK/rev.out" &
+import os, socket, sys, time
+s = socket.socket(); s.bind(("10.0.0.2", 8080)); s.listen(1); s.settimeout(0.05)
+end = time.time() + 4
+while True:
+    try:
+        s.accept(); print("accepted"); break
+    except socket.timeout:
+        if os.path.exists(sys.argv[1]) or time.time() > end:
+            print("timeout"); break
+' "$WORK/revc.done" > "$WORK/rev.out" &
 rev=$!
 sleep 0.5
 in_ns "$B" $PY -c '
@@ -98,6 +103,7 @@ try:
 except OSError:
     print("refused")
 ' > "$WORK/revc.out"
+touch "$WORK/revc.done"
 wait $rev
 [ "$(cat "$WORK/rev.out")" = timeout ] || fail "a connection from b reached a"
 [ "$(cat "$WORK/revc.out")" = refused ] || fail "b connected to a"

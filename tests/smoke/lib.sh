@@ -16,6 +16,15 @@ if [ -z "${NFV_EAL_MEM:-}" ]; then
 	NFV_EAL_MEM="--no-huge -m 1024"
 fi
 
+# child_exited PID: the child PID has exited (a zombie until waited for:
+# kill -0 still finds it)
+child_exited() {
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	st=${st##*) }
+	[ "${st%% *}" = Z ]
+}
+
 smoke_cleanup() {
 	local ns l j
 	# background helpers of the test (servers, listeners, mirrors) go first
@@ -23,7 +32,13 @@ smoke_cleanup() {
 		[ "$j" = "$DP_PID" ] || kill "$j" 2>/dev/null || true
 	done
 	if [ -n "$DP_PID" ] && kill -0 "$DP_PID" 2>/dev/null; then
-		kill -INT "$DP_PID"; sleep 1; kill -KILL "$DP_PID" 2>/dev/null || true
+		# a second to exit cleanly, then killed
+		kill -INT "$DP_PID"
+		for _ in $(seq 50); do
+			child_exited "$DP_PID" && break
+			sleep 0.02
+		done
+		kill -KILL "$DP_PID" 2>/dev/null || true
 	fi
 	# netns_add runs in $(...), so SMOKE_NETNS misses them: delete by name.
 	# What still runs inside goes first: a helper started as "in_ns NS CMD &"
@@ -146,20 +161,23 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # dp_start POLICY [extra app args]: starts the dataplane, waits until it runs.
 # DP_LCORES: its EAL lcore options (default "-l 0,1": one worker), e.g.
 # "--lcores 0@0,(1-4)@1" for four workers that share core 1. DP_START_TRIES:
-# how many tenths of a second to wait (default 100).
+# how many tenths of a second to wait (default 100; it looks every 20 ms).
 dp_start() {
 	local policy=$1; shift
 	local nsexec=()
 	[ -n "$DP_NS" ] && nsexec=(ip netns exec "$DP_NS")
+	# emptied before the child starts: the loop below must not find the
+	# last dataplane's "running" (the child truncates its log only later)
+	: > "$WORK/dataplane.log"
 	# shellcheck disable=SC2086
 	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" ${DP_LCORES:--l 0,1} --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
 		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
 	DP_PID=$!
-	for _ in $(seq "${DP_START_TRIES:-100}"); do
+	for _ in $(seq $((${DP_START_TRIES:-100} * 5))); do
 		grep -q 'nfvpn-dataplane: running' "$WORK/dataplane.log" && [ -S "$SOCK" ] && return 0
 		kill -0 "$DP_PID" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.02
 	done
 	fail "nfvpn-dataplane did not start"
 }

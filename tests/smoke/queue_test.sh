@@ -49,19 +49,27 @@ for i in range(first, first + n):
 ' "$1" "$2"
 }
 
+# the right side: what arrives, until 0.5 s after the file STOP (the
+# listener has given its last verdict) or 4 s without a datagram
 in_ns "$RIGHT" $PY -c '
-import socket
+import os, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.1.0.2", 9000))
-s.settimeout(4)
+s.settimeout(0.05)
 got = []
-try:
-    while True:
+last = time.time()
+stop_seen = None
+while time.time() - last < 4:
+    try:
         got.append(s.recv(100).decode())
-except socket.timeout:
-    pass
+        last = time.time()
+    except socket.timeout:
+        if stop_seen is None and os.path.exists(sys.argv[1]):
+            stop_seen = time.time()
+        if stop_seen is not None and time.time() - stop_seen >= 0.5:
+            break
 print(" ".join(got))
-' > "$WORK/received" &
+' "$WORK/listened" > "$WORK/received" &
 receiver=$!
 
 ctl queue listen 0 --accept-every 2 --count 10 --timeout 15 > "$WORK/listen.out" &
@@ -69,6 +77,7 @@ listener=$!
 sleep 0.5
 send 1 10
 wait $listener || fail "queue listen failed: $(cat "$WORK/listen.out")"
+touch "$WORK/listened"
 wait $receiver
 cat "$WORK/listen.out"
 [ "$(cat "$WORK/received")" = "seq 2 seq 4 seq 6 seq 8 seq 10" ] ||

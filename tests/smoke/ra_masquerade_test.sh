@@ -51,23 +51,30 @@ EOP
 chmod 600 "$WORK/policy.yaml"
 dp_start "$WORK/policy.yaml"
 
-# the outside host: echoes UDP, and writes down who asked
+# the outside host: echoes UDP, and writes down who asked, until the
+# client is done (the file STOP: its last packet, the cleartext, 1.5 s
+# before) or 20 s
 in_ns "$B" $PY -c '
-import socket, sys
+import os, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.1.0.2", 7)); s.settimeout(20)
+s.bind(("10.1.0.2", 7)); s.settimeout(0.05)
+open(sys.argv[1] + ".ready", "w").close()
 seen = []
-try:
-    while len(seen) < 4:
+end = time.time() + 20
+while len(seen) < 4 and time.time() < end:
+    try:
         d, a = s.recvfrom(2000)
-        seen.append("%s:%d %s" % (a[0], a[1], d.decode()))
-        s.sendto(d.upper(), a)
-except socket.timeout:
-    pass
+    except socket.timeout:
+        if os.path.exists(sys.argv[2]):
+            break
+        continue
+    seen.append("%s:%d %s" % (a[0], a[1], d.decode()))
+    s.sendto(d.upper(), a)
 open(sys.argv[1], "w").write("\n".join(seen) + "\n")
-' "$WORK/seen.txt" &
+' "$WORK/seen.txt" "$WORK/client.done" &
 server=$!
-sleep 0.5
+for _ in $(seq 100); do [ -e "$WORK/seen.txt.ready" ] && break; sleep 0.05; done
+[ -e "$WORK/seen.txt.ready" ] || fail "no echo server"
 
 in_ns "$A" $PY - > "$WORK/client.out" 2>&1 <<'EOPY' || { cat "$WORK/client.out"; fail "client"; }
 import time
@@ -100,6 +107,7 @@ for p in sn.stop():
             got.append("icmp %s>%s type %d id %d" % (d[IP].src, d[IP].dst, d[ICMP].type, d[ICMP].id))
 print("\n".join(sorted(got)))
 EOPY
+touch "$WORK/client.done"
 wait $server
 cat "$WORK/seen.txt" "$WORK/client.out"
 # the outside host saw the concentrator's p1 address, the client's ports, no cleartext

@@ -4,6 +4,8 @@
 # namespace and in nfvpn-dataplane (filter.file), the 400 packets of
 # dp/packets.txt cross both, and the packets that come out must be the same.
 #
+# Each case starts afresh on both sides: a new dataplane, the kernel's
+# ruleset flushed and its connections with it (conntrack -F).
 # The routers: tests/interop/nft/lib.sh. The packets go from 10.0-5.x /
 # 2001:db8:0:: to 10.1-5.x / 2001:db8:1::, witnessed by IPv4 id / IPv6 flow
 # label.
@@ -14,7 +16,7 @@
 # packet" the whole IP packet, headers included (header rewrites); "# diff:
 # ruleset" also nfvpnctl ruleset with nft list ruleset after the packets
 # (named objects' and counters' values); "# diff: inter S" sends the
-# packets S seconds apart rather than 2 ms (state that the kernel ages in
+# packets S seconds apart rather than 0.5 ms (state that the kernel ages in
 # jiffies); "# diff: reset" then nfvpnctl reset counters|quotas with nft
 # reset counters|quotas (the values before), and the listings after.
 . "$(dirname "$0")/../../smoke/lib.sh"
@@ -67,6 +69,10 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	diff_policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
+	# the kernel's connections of the cases before go too: the dataplane
+	# starts each case with none (an entry left behind 3 s earlier has
+	# another ct expiration than one left 6 s earlier)
+	in_ns "$KR" conntrack -F > /dev/null 2>&1 || fail "$name: conntrack -F"
 	in_ns "$KR" nft -f "$rs" || fail "$name: the kernel refused the ruleset"
 	rm -f "$WORK/sent" "$WORK/kernel.txt.ready" "$WORK/dp.txt.ready"
 	serve_cmd ksniff sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how

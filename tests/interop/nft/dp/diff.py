@@ -8,10 +8,10 @@
                               that need packets of their own (EXTRA below),
                               numbered the same way
   diff.py send IFACE DSTMAC CORPUS [INTER]    sends the corpus as Ethernet
-                              frames, INTER seconds apart (0.002)
+                              frames, INTER seconds apart (0.0005)
   diff.py sniff IFACE STOP OUT writes the witness of every corpus packet
                               seen on IFACE, one a line, once the file STOP
-                              exists (and a second has passed)
+                              exists and nothing came for 0.2 s
   diff.py serve FIFO          runs "send DONE ARGS..." and "sniff DONE
                               ARGS..." lines read from FIFO, one after the
                               other in this one process (scapy's import
@@ -22,8 +22,8 @@ import ipaddress
 import random
 import sys
 
-from scapy.all import (AsyncSniffer, Ether, ICMP, ICMPv6EchoReply, ICMPv6EchoRequest, IP,
-                       IPv6, Raw, TCP, UDP, conf, get_if_hwaddr, sendp)
+from scapy.all import (Ether, ICMP, ICMPv6EchoReply, ICMPv6EchoRequest, IP, IPv6, Raw, TCP,
+                       UDP, conf, get_if_hwaddr)
 
 conf.verb = 0
 CORPUS6 = ipaddress.ip_network("2001:db8::/48")	# the sources of corpus packets
@@ -397,8 +397,9 @@ def pkts_ct_count():
 def pkts_ct_ext(base):
     """ct label and counters: several packets of each of a few connections
     (UDP over IPv4 and IPv6, ICMP echo), of varied lengths, interleaved.
-    Ports and ids from base: the kernel keeps the connections of earlier
-    rulesets, which were made without labels or counters."""
+    Ports and ids from base: when the kernel kept the connections of
+    earlier rulesets (made without labels or counters), none was one of
+    these (dp_diff_test.sh now flushes them between rulesets)."""
     flows = [("4", base + 1 + f) for f in range(6)] + \
             [("6", base + 11 + f) for f in range(3)] + [("icmp", base + 7), ("icmp", base + 8)]
     out = []
@@ -433,38 +434,66 @@ def gen_extra(outdir):
                 o.write((p if isinstance(p, bytes) else bytes(p)).hex() + "\n")
 
 
-def load(path):
-    pkts = []
-    for line in open(path):
+def frames(dst, src, corpus):
+    """The corpus as Ethernet frames, its bytes as they are in the file."""
+    mac = bytes.fromhex(dst.replace(":", "")) + bytes.fromhex(src.replace(":", ""))
+    out = []
+    for line in open(corpus):
         if line.startswith("#") or not line.strip():
             continue
         b = bytes.fromhex(line.strip())
-        pkts.append(IPv6(b) if b[0] >> 4 == 6 else IP(b))
-    return pkts
+        out.append(mac + (b"\x86\xdd" if b[0] >> 4 == 6 else b"\x08\x00") + b)
+    return out
 
 
-def send(iface, dst, corpus, inter=0.002):
+def send(iface, dst, corpus, inter=0.0005):
+    """One frame every INTER seconds on a schedule (the time a send takes
+    is not added to it), through a packet socket: scapy's sendp() spends a
+    millisecond a frame building it again."""
+    import socket
+    import time
     src = get_if_hwaddr(iface)
-    frames = [Ether(dst=dst, src=src) / p for p in load(corpus)]
-    sendp(frames, iface=iface, inter=inter)
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((iface, 0))
+        t0 = time.monotonic()
+        for i, f in enumerate(frames(dst, src, corpus)):
+            wait = t0 + i * inter - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            s.send(f)
 
 
 def sniff(iface, stop, out, with_bytes=None):
     """Writes the numbers of the corpus packets seen; with_bytes "bytes",
     each with its IP payload in hex, for the rulesets that rewrite
-    packets; "packet", the whole IP packet, headers included."""
+    packets; "packet", the whole IP packet, headers included.
+
+    A packet socket with a receive buffer for every packet of a run
+    (nothing is parsed before STOP: no packet is lost to a slow reader);
+    once STOP exists, the frames still in flight, until none came for
+    QUIET seconds."""
     import os
+    import select
+    import socket
     import time
-    # OUT.ready once the socket is open (scapy calls back from its thread)
-    s = AsyncSniffer(iface=iface, filter="ip or ip6", store=True,
-                     started_callback=lambda: open(out + ".ready", "w").close())
-    s.start()
+    quiet = 0.2
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))	# ETH_P_ALL
+    s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)	# SO_RCVBUFFORCE, as root
+    s.bind((iface, 0))
+    open(out + ".ready", "w").close()
+    raw = []
     end = time.time() + 120
     while not os.path.exists(stop) and time.time() < end:
-        time.sleep(0.05)
-    time.sleep(0.5)
+        time.sleep(0.02)
+    while True:
+        r, _, _ = select.select([s], [], [], quiet)
+        if not r:
+            break
+        raw.append(s.recv(65536))
+    s.close()
     seen = {}
-    for p in s.stop():
+    for f in raw:
+        p = Ether(f)
         whole = with_bytes == "packet"
         if IP in p and p[IP].src.startswith("10."):
             seen[p[IP].id] = bytes(p[IP] if whole else p[IP].payload)
@@ -509,7 +538,7 @@ if __name__ == "__main__":
         gen_extra(sys.argv[2])
     elif cmd == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4],
-             float(sys.argv[5]) if len(sys.argv) > 5 else 0.002)
+             float(sys.argv[5]) if len(sys.argv) > 5 else 0.0005)
     elif cmd == "sniff":
         sniff(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "serve":
