@@ -252,14 +252,15 @@ static int dp_init(struct nfv_dp *dp)
 		NFV_LOG(ERR, "cannot draw the secret of IP IDs: %s", strerror(errno));
 		return -EIO;
 	}
+	/* jumps in ticks of a millisecond, as Linux's of a jiffy */
+	dp->id_tick_cycles = dp->id_key_fixed ? 0 : RTE_MAX(rte_get_tsc_hz() / 1000, 1ul);
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
 		ret = nfv_reass_init(&dp->workers[w]);
 		if (ret < 0)
 			return ret;
 		dp->workers[w].icmp.mp = dp->pool;
-		/* jumps in ticks of a millisecond, as Linux's of a jiffy */
-		nfv_ipid_init(&dp->workers[w].icmp.ids, &dp->id_key, w,
-			      dp->id_key_fixed ? 0 : RTE_MAX(rte_get_tsc_hz() / 1000, 1ul));
+		nfv_ipid_init(&dp->workers[w].icmp.ids, &dp->id_key, NFV_IPID_ICMP, w,
+			      dp->id_tick_cycles);
 		nfv_ratelimit_init(&dp->workers[w].icmp.rl, dp->policy->icmp_rate,
 				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
 				   rte_rdtsc());

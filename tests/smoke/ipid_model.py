@@ -44,14 +44,16 @@ def siphash24(k0, k1, data):
     return v[0] ^ v[1] ^ v[2] ^ v[3]
 
 
-def first_id4(seed, src, dst, proto, worker=0):
-    """The ID of the worker's first packet from src to dst (jumps off)."""
+def first_id4(seed, src, dst, proto):
+    """The ID of a worker's first packet from src to dst (with the seed
+    the workers' counters start alike, and never jump)."""
     key = (seed, 0)
     flow = ipaddress.IPv4Address(dst).packed + ipaddress.IPv4Address(src).packed + \
         struct.pack("<I", proto)
     bucket = siphash24(*key, flow) % BUCKETS
     # the buckets start at the key's hashes of the draw counter
-    return siphash24(*key, struct.pack("<Q", (worker << 40) + bucket)) & 0xffff
+    # (user 0: ICMP, worker 0)
+    return siphash24(*key, struct.pack("<Q", bucket)) & 0xffff
 
 
 def flowlabel6(seed, src, dst, icmp_type):

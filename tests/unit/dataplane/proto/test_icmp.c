@@ -25,7 +25,7 @@ static void setup_sender(struct rte_mempool *pool, uint32_t burst)
 {
 	sender.mp = pool;
 	nfv_ratelimit_init(&sender.rl, 1000, burst, 1000000, 0);
-	nfv_ipid_init(&sender.ids, &test_key, 0, 0);
+	nfv_ipid_init(&sender.ids, &test_key, NFV_IPID_ICMP, 0, 0);
 }
 
 /* In-place reply: checks the input, runs fn, compares with exp. */
@@ -204,7 +204,7 @@ static void err4_ids(const struct nfv_siphash_key *key, uint16_t *ids, unsigned 
 {
 	struct rte_mbuf *o = PROTO_MBUF(mp, err4_orig), *m;
 
-	nfv_ipid_init(&sender.ids, key, 0, 0);
+	nfv_ipid_init(&sender.ids, key, NFV_IPID_ICMP, 0, 0);
 	for (unsigned int i = 0; i < n; i++) {
 		ids[i] = 0;
 		CU_ASSERT_EQUAL_FATAL(nfv_icmp4_error(&sender, 1, o, NFV_ICMP4_TIME_EXCEEDED, 0, 0,

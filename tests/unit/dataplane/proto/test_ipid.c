@@ -62,8 +62,8 @@ static void test_same_key_same_ids(void)
 {
 	uint16_t a[8], b[8];
 
-	nfv_ipid_init(&gen, &key_a, 0, 0);
-	nfv_ipid_init(&gen2, &key_a, 0, 0);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ICMP, 0, 0);
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ICMP, 0, 0);
 	seq(&gen, DST, a, 8);
 	seq(&gen2, DST, b, 8);
 	CU_ASSERT(memcmp(a, b, sizeof(a)) == 0);
@@ -80,18 +80,26 @@ static void test_other_key_other_ids(void)
 {
 	uint16_t a[4], b[4], c[4];
 
-	nfv_ipid_init(&gen, &key_a, 0, 0);
-	nfv_ipid_init(&gen2, &key_b, 0, 0);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ICMP, 0, 0);
+	nfv_ipid_init(&gen2, &key_b, NFV_IPID_ICMP, 0, 0);
 	seq(&gen, DST, a, 4);
 	seq(&gen2, DST, b, 4);
 	CU_ASSERT(memcmp(a, b, sizeof(a)) != 0);
 	CU_ASSERT_NOT_EQUAL(a[0], b[0]);
-	/* another worker with the same key starts elsewhere */
-	nfv_ipid_init(&gen2, &key_a, 1, 0);
+	/* another worker with the same key starts elsewhere; with the
+	 * jumps off (tests) where worker 0 does */
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ICMP, 1, 1024);
+	c[0] = nfv_ipid_next(&gen2, SRC, DST, IPPROTO_ICMP, 0);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ICMP, 0, 1024);
+	CU_ASSERT_NOT_EQUAL(nfv_ipid_next(&gen, SRC, DST, IPPROTO_ICMP, 0), c[0]);
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ICMP, 1, 0);
 	seq(&gen2, DST, c, 4);
-	CU_ASSERT_NOT_EQUAL(a[0], c[0]);
+	CU_ASSERT_EQUAL(a[0], c[0]);
+	/* nor does the other user of the key (ESP) */
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ESP, 0, 0);
+	CU_ASSERT_NOT_EQUAL(nfv_ipid_next(&gen2, SRC, DST, IPPROTO_ICMP, 0), a[0]);
 	/* neither a counter from 0 nor the same start for every destination */
-	nfv_ipid_init(&gen, &key_a, 0, 0);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ICMP, 0, 0);
 	CU_ASSERT_NOT_EQUAL(nfv_ipid_next(&gen, SRC, DST, IPPROTO_ICMP, 0), 0);
 	CU_ASSERT_NOT_EQUAL(nfv_ipid_next(&gen, SRC, DST2, IPPROTO_ICMP, 0), a[0]);
 }
@@ -99,12 +107,12 @@ static void test_other_key_other_ids(void)
 /* A counter left alone jumps by a random amount below the ticks it rested. */
 static void test_jumps(void)
 {
-	const uint64_t tick = 1000;
+	const uint64_t tick = 1024;	/* a power of two: exactly the tick */
 	unsigned int jumped = 0;
 	uint16_t id, prev;
 	uint64_t now = 5 * tick;
 
-	nfv_ipid_init(&gen, &key_a, 0, tick);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ICMP, 0, tick);
 	prev = nfv_ipid_next(&gen, SRC, DST, IPPROTO_ICMP, now);
 	/* in the same tick: one more */
 	id = nfv_ipid_next(&gen, SRC, DST, IPPROTO_ICMP, now + tick - 1);
@@ -121,6 +129,48 @@ static void test_jumps(void)
 	CU_ASSERT(jumped > 8);
 }
 
+/* A fixed flow's counter looked up once (ESP's outer header) counts alike. */
+static void test_bucket_take(void)
+{
+	uint32_t b = nfv_ipid_bucket(&key_a, SRC, DST, IPPROTO_ESP);
+	uint16_t a[4], c[4];
+
+	CU_ASSERT(b < NFV_IPID_BUCKETS);
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ESP, 0, 0);
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ESP, 0, 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		a[i] = nfv_ipid_take(&gen, b, 0);
+		c[i] = nfv_ipid_next(&gen2, SRC, DST, IPPROTO_ESP, 0);
+	}
+	CU_ASSERT(memcmp(a, c, sizeof(a)) == 0);
+	CU_ASSERT_NOT_EQUAL(b, nfv_ipid_bucket(&key_b, SRC, DST, IPPROTO_ESP));
+}
+
+/* IPv6 fragment IDs: random per datagram, never 0, the key's and user's. */
+static void test_random32(void)
+{
+	uint32_t a[8], b[8], c[8], d[8];
+
+	nfv_ipid_init(&gen, &key_a, NFV_IPID_ESP, 0, 0);
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ESP, 0, 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		a[i] = nfv_ipid_random32(&gen);
+		b[i] = nfv_ipid_random32(&gen2);
+		CU_ASSERT_NOT_EQUAL(a[i], 0);
+		if (i > 0)
+			CU_ASSERT_NOT_EQUAL(a[i], a[i - 1]);
+	}
+	CU_ASSERT(memcmp(a, b, sizeof(a)) == 0);
+	nfv_ipid_init(&gen, &key_b, NFV_IPID_ESP, 0, 0);
+	nfv_ipid_init(&gen2, &key_a, NFV_IPID_ICMP, 0, 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		c[i] = nfv_ipid_random32(&gen);
+		d[i] = nfv_ipid_random32(&gen2);
+	}
+	CU_ASSERT(memcmp(a, c, sizeof(a)) != 0);
+	CU_ASSERT(memcmp(a, d, sizeof(a)) != 0);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -129,6 +179,8 @@ int main(void)
 		{ "SipHash-2-4 vectors", test_siphash_vectors },
 		{ "same key, same IDs; consecutive ones differ", test_same_key_same_ids },
 		{ "another key or worker, other IDs", test_other_key_other_ids },
-		{ "a rested counter jumps", test_jumps });
+		{ "a rested counter jumps", test_jumps },
+		{ "a counter looked up once", test_bucket_take },
+		{ "random IPv6 fragment IDs", test_random32 });
 	return nfv_test_run();
 }

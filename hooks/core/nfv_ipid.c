@@ -14,11 +14,12 @@ static uint64_t ipid_draw(struct nfv_ipid *g)
 }
 
 void nfv_ipid_init(struct nfv_ipid *g, const struct nfv_siphash_key *key,
-		   unsigned int worker, uint64_t tick_cycles)
+		   enum nfv_ipid_user user, unsigned int worker, uint64_t tick_cycles)
 {
 	g->key = *key;
-	g->tick_cycles = tick_cycles;
-	g->draws = (uint64_t)worker << 40;
+	g->jumps = tick_cycles != 0;
+	g->tick_shift = g->jumps ? 63 - __builtin_clzll(tick_cycles) : 0;
+	g->draws = (uint64_t)user << 56 | (uint64_t)(g->jumps ? worker : 0) << 40;
 	/* as Linux fills ip_idents with random bytes at boot */
 	for (unsigned int i = 0; i < NFV_IPID_BUCKETS; i++) {
 		g->bucket[i].next = (uint32_t)ipid_draw(g);
@@ -26,16 +27,21 @@ void nfv_ipid_init(struct nfv_ipid *g, const struct nfv_siphash_key *key,
 	}
 }
 
-uint16_t nfv_ipid_next(struct nfv_ipid *g, rte_be32_t src, rte_be32_t dst, uint8_t proto,
-		       uint64_t now)
+uint32_t nfv_ipid_bucket(const struct nfv_siphash_key *key, rte_be32_t src, rte_be32_t dst,
+			 uint8_t proto)
 {
 	const uint32_t in[3] = { dst, src, proto };
-	struct nfv_ipid_bucket *b;
+
+	return nfv_siphash(key, in, sizeof(in)) & (NFV_IPID_BUCKETS - 1);
+}
+
+uint16_t nfv_ipid_take(struct nfv_ipid *g, uint32_t bucket, uint64_t now)
+{
+	struct nfv_ipid_bucket *b = &g->bucket[bucket & (NFV_IPID_BUCKETS - 1)];
 	uint32_t tick, rested;
 
-	b = &g->bucket[nfv_siphash(&g->key, in, sizeof(in)) & (NFV_IPID_BUCKETS - 1)];
-	if (g->tick_cycles != 0) {
-		tick = (uint32_t)(now / g->tick_cycles);
+	if (g->jumps) {
+		tick = (uint32_t)(now >> g->tick_shift);
 		rested = tick - b->tick;
 		if (rested != 0) {
 			/* a random amount below rested (reciprocal_scale()) */
@@ -44,4 +50,11 @@ uint16_t nfv_ipid_next(struct nfv_ipid *g, rte_be32_t src, rte_be32_t dst, uint8
 		}
 	}
 	return (uint16_t)b->next++;
+}
+
+uint32_t nfv_ipid_random32(struct nfv_ipid *g)
+{
+	uint32_t r = (uint32_t)ipid_draw(g);
+
+	return r != 0 ? r : 1u << 31;
 }
