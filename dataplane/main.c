@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -58,6 +59,8 @@ static void usage(FILE *f, const char *prog)
 		"                    (default %u, 0: never)\n"
 		"  --allow-core-dumps  stay dumpable for debugging (DPDK memory, which\n"
 		"                    holds the SA keys, is never dumped)\n"
+		"  --test-id-seed N  tests only: IPv4 IDs and flow labels of the packets\n"
+		"                    we make up from the secret N, the same every run\n"
 		"  --version       print the version and exit\n",
 		prog, NFV_MSG_SOCKET_DEFAULT, NFV_MGMT_IDLE_S_DEFAULT, NFV_TXN_IDLE_S_DEFAULT);
 }
@@ -75,6 +78,17 @@ static int parse_seconds(const char *s, unsigned int *out)
 	return 0;
 }
 
+static int parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
+		return -EINVAL;
+	return 0;
+}
+
 /* Application options: after "--" when EAL options come first. */
 static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 {
@@ -85,6 +99,7 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "txn-timeout", required_argument, NULL, 't' },
 		{ "allow-core-dumps", no_argument, NULL, 'D' },
+		{ "test-id-seed", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -108,6 +123,15 @@ static int parse_args(struct nfv_dp *dp, int argc, char **argv)
 			break;
 		case 'D':
 			dp->allow_core_dumps = true;
+			break;
+		case 'S':
+			if (parse_seed(optarg, &dp->id_key.k0) < 0) {
+				fprintf(stderr, "%s: --test-id-seed: '%s' is not a number\n",
+					argv[0], optarg);
+				return -EINVAL;
+			}
+			dp->id_key.k1 = 0;
+			dp->id_key_fixed = true;
 			break;
 		case 'i':
 		case 't':
@@ -222,11 +246,21 @@ static int dp_init(struct nfv_dp *dp)
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	/* the secret of the IDs we make up, unless a test fixed it */
+	if (!dp->id_key_fixed &&
+	    getrandom(&dp->id_key, sizeof(dp->id_key), 0) != (ssize_t)sizeof(dp->id_key)) {
+		NFV_LOG(ERR, "cannot draw the secret of IP IDs: %s", strerror(errno));
+		return -EIO;
+	}
+	/* jumps in ticks of a millisecond, as Linux's of a jiffy */
+	dp->id_tick_cycles = dp->id_key_fixed ? 0 : RTE_MAX(rte_get_tsc_hz() / 1000, 1ul);
 	for (unsigned int w = 0; w < dp->nb_workers; w++) {
 		ret = nfv_reass_init(&dp->workers[w]);
 		if (ret < 0)
 			return ret;
 		dp->workers[w].icmp.mp = dp->pool;
+		nfv_ipid_init(&dp->workers[w].icmp.ids, &dp->id_key, NFV_IPID_ICMP, w,
+			      dp->id_tick_cycles);
 		nfv_ratelimit_init(&dp->workers[w].icmp.rl, dp->policy->icmp_rate,
 				   RTE_MAX(dp->policy->icmp_rate / 10, 1u), rte_get_tsc_hz(),
 				   rte_rdtsc());

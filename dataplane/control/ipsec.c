@@ -129,6 +129,8 @@ static int state_get(struct nfv_dp *dp, struct nfv_ipsec_dp **out)
 		.flow_learn_arg = dp,
 		.big_pool = dp->big_pool,
 		.frag_pool = dp->pool,
+		.id_key = dp->id_key,
+		.id_tick_cycles = dp->id_tick_cycles,
 	};
 	struct nfv_ipsec_dp *s = dp->ipsec;
 	int ret;

@@ -170,6 +170,11 @@ struct nfv_dp {
 	unsigned int idle_timeout_s;	/* management clients; 0: never */
 	unsigned int txn_timeout_s;	/* a silent transaction owner; 0: never */
 	bool allow_core_dumps;		/* --allow-core-dumps */
+	/* the secret of the IDs and flow labels we make up (nfv_ipid.h):
+	 * drawn at start, or --test-id-seed's, which also stops the jumps */
+	struct nfv_siphash_key id_key;
+	bool id_key_fixed;
+	uint64_t id_tick_cycles;	/* of the jumps: a millisecond; 0 when fixed */
 	/* published by the control side, read by workers */
 	struct nfv_fib_snap *fib;	/* control/rib.c: acquire-load once per loop */
 	struct nfv_neigh_table neigh;	/* control/neigh.c writes, workers look up */

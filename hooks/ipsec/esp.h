@@ -14,6 +14,7 @@
 
 #include "nfv_frag.h"
 #include "nfv_hook_table.h"
+#include "nfv_ipid.h"
 #include "nfv_ipsec.h"
 #include "nfv_mbuf.h"
 #include "esp_pkt.h"
@@ -106,6 +107,7 @@ struct esp_sa_outer {
 	uint16_t natt_sport;	/* network order */
 	uint16_t natt_dport;
 	uint8_t natt;		/* UDP encapsulation, RFC 3948 */
+	uint32_t ipid_bucket;	/* IPv4: the counter of the outer IDs (nfv_ipid.h) */
 };
 
 struct esp_sa {
@@ -175,8 +177,8 @@ struct esp_acq_note {
 
 /* Per worker scratch of the module; written by that worker only. */
 struct esp_worker {
-	uint16_t ip_id;		/* outer IPv4 identification */
-	uint32_t frag_id6;	/* identification of the IPv6 fragments we make */
+	/* outer IPv4 IDs without DF, identification of our IPv6 fragments */
+	struct nfv_ipid ids;
 	/*
 	 * ACQUIRE (esp_acquire.c): a bit per SA slot that a PROTECT policy
 	 * named when it had no SA; set by this worker, cleared by the
@@ -227,11 +229,13 @@ struct nfv_ipsec {
 	void *flow_learn_arg;
 	struct rte_mempool *big_pool;	/* chains too big for one mbuf; may be NULL */
 	struct rte_mempool *frag_pool;	/* fragments; NULL: the packet's own pool */
+	struct nfv_siphash_key id_key;	/* of the outer IDs' counters */
 };
 
 /* esp_sa.c */
-void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
-		      const struct nfv_addr *dst, bool natt, uint16_t sport, uint16_t dport);
+void esp_sa_outer_set(const struct nfv_ipsec *ips, struct esp_sa_outer *o,
+		      const struct nfv_addr *src, const struct nfv_addr *dst, bool natt,
+		      uint16_t sport, uint16_t dport);
 int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		  struct esp_sa **out);
 void esp_sa_free(struct esp_sa *sa);

@@ -45,6 +45,10 @@ int nfv_ipsec_init(struct nfv_ipsec **out, const struct nfv_ipsec_conf *conf)
 	ips->flow_learn_arg = conf->flow_learn_arg;
 	ips->big_pool = conf->big_pool;
 	ips->frag_pool = conf->frag_pool;
+	ips->id_key = conf->id_key;
+	for (w = 0; w < ips->nb_workers; w++)
+		nfv_ipid_init(&ips->wk[w].ids, &conf->id_key, NFV_IPID_ESP, w,
+			      conf->id_tick_cycles);
 	ips->sas = rte_zmalloc_socket("esp_sas", ips->max_sa * sizeof(ips->sas[0]),
 				      RTE_CACHE_LINE_SIZE, conf->socket_id);
 	if (ips->sas == NULL)

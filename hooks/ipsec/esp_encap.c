@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -20,12 +21,17 @@ static const uint8_t esp_pad_bytes[16] = {
 
 static const uint8_t esp_zero_iv[16];
 
+/*
+ * The ID as Linux's xfrm4_tunnel_encap_add() and ip_select_ident() give
+ * it: 0 with DF (an atomic datagram, RFC 6864), else the next of the
+ * outer flow's counter, which nobody can predict (nfv_ipid.h).
+ */
 static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t *inner,
 		       uint8_t inner_family, uint32_t total, uint8_t proto,
-		       uint16_t id)
+		       struct nfv_ipid *ids)
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
-	uint16_t df = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	uint16_t df = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG), frag = df, id = 0;
 	uint32_t sum;
 
 	ip->version_ihl = 0x45;
@@ -33,11 +39,13 @@ static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t 
 		const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)inner;
 
 		ip->type_of_service = in->type_of_service;
-		ip->fragment_offset = in->fragment_offset & df;
+		frag = in->fragment_offset & df;
 	} else {
 		ip->type_of_service = (inner[0] << 4 | inner[1] >> 4) & 0xff;
-		ip->fragment_offset = df;
 	}
+	ip->fragment_offset = frag;
+	if (frag == 0)
+		id = nfv_ipid_take(ids, sa->ipid_bucket, rte_get_tsc_cycles());
 	ip->total_length = rte_cpu_to_be_16(total);
 	ip->packet_id = rte_cpu_to_be_16(id);
 	ip->time_to_live = 64;
@@ -49,7 +57,7 @@ static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t 
 	 * in wider words than it was stored stalls on store forwarding.
 	 */
 	sum = (0x45u << 8 | ip->type_of_service) + total + id +
-	      rte_be_to_cpu_16(ip->fragment_offset) + (64u << 8 | proto) +
+	      rte_be_to_cpu_16(frag) + (64u << 8 | proto) +
 	      (sa->src[0] << 8 | sa->src[1]) + (sa->src[2] << 8 | sa->src[3]) +
 	      (sa->dst[0] << 8 | sa->dst[1]) + (sa->dst[2] << 8 | sa->dst[3]);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -163,7 +171,7 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 
 		if (sa->family == AF_INET)
 			esp_outer4(outer, p, inner, family, total, ip_proto,
-				   ips->wk[worker].ip_id++);
+				   &ips->wk[worker].ids);
 		else
 			esp_outer6(outer, p, inner, family, total, ip_proto);
 		l3_len = sa->family == AF_INET ? 20 : 40;

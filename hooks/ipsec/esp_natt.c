@@ -193,7 +193,7 @@ int nfv_ipsec_sa_update(struct nfv_ipsec *ips, uint32_t id, const struct nfv_ips
 	}
 	/* 2. the slot no worker reads: the previous update waited for that */
 	next = sa->outer == &sa->outer_slot[0] ? &sa->outer_slot[1] : &sa->outer_slot[0];
-	esp_sa_outer_set(next, &c->src, &c->dst, c->natt, c->natt_sport, c->natt_dport);
+	esp_sa_outer_set(ips, next, &c->src, &c->dst, c->natt, c->natt_sport, c->natt_dport);
 	/* 3. one store: a packet sees the whole old header or the whole new one */
 	__atomic_store_n(&sa->outer, next, __ATOMIC_RELEASE);
 	/* 4. once no worker holds the old slot, the next update may write it */

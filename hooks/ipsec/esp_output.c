@@ -23,10 +23,18 @@ static void esp_output_split(struct nfv_ipsec *ips, const struct esp_op *op,
 	struct rte_mbuf *frags[ESP_FRAG_MAX];
 	int n, i;
 
-	/* an outer IPv4 header of ours (6-in-4) has DF: we may split it */
-	if (op->sa->family == AF_INET && (op->sa->flags & ESP_SA_TUNNEL))
-		rte_pktmbuf_mtod(op->m, struct rte_ipv4_hdr *)->fragment_offset = 0;
-	n = esp_mtu_fragment(ips, op->m, frags, op->frag_mtu, ++wk->frag_id6);
+	/* an outer IPv4 header of ours (6-in-4) has DF: we may split it, and
+	 * then it needs the ID of one without DF (esp_outer4()) */
+	if (op->sa->family == AF_INET && (op->sa->flags & ESP_SA_TUNNEL)) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(op->m, struct rte_ipv4_hdr *);
+
+		if (ip->fragment_offset != 0) {
+			ip->fragment_offset = 0;
+			ip->packet_id = rte_cpu_to_be_16(nfv_ipid_take(
+				&wk->ids, esp_sa_outer(op->sa)->ipid_bucket, state->now));
+		}
+	}
+	n = esp_mtu_fragment(ips, op->m, frags, op->frag_mtu, nfv_ipid_random32(&wk->ids));
 	if (unlikely(n < 0)) {
 		nfv_drop(state->table, state->worker, op->m, NFV_DR_ESP_FRAG_FAILED);
 		return;

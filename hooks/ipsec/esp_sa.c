@@ -174,7 +174,7 @@ int esp_sa_create(struct nfv_ipsec *ips, const struct nfv_ipsec_sa_conf *c,
 		(c->dir == NFV_IPSEC_DIR_OUT ? ESP_SA_OUT : 0) |
 		(c->no_replay ? ESP_SA_NO_REPLAY : 0);
 	sa->mtu = c->dir == NFV_IPSEC_DIR_OUT ? c->mtu : 0;
-	esp_sa_outer_set(&sa->outer_slot[0], &c->src, &c->dst, c->natt, c->natt_sport,
+	esp_sa_outer_set(ips, &sa->outer_slot[0], &c->src, &c->dst, c->natt, c->natt_sport,
 			 c->natt_dport);
 	sa->outer = &sa->outer_slot[0];
 	sa->soft = c->soft;
@@ -206,14 +206,22 @@ err_free:
 	return rc;
 }
 
-void esp_sa_outer_set(struct esp_sa_outer *o, const struct nfv_addr *src,
-		      const struct nfv_addr *dst, bool natt, uint16_t sport, uint16_t dport)
+void esp_sa_outer_set(const struct nfv_ipsec *ips, struct esp_sa_outer *o,
+		      const struct nfv_addr *src, const struct nfv_addr *dst, bool natt,
+		      uint16_t sport, uint16_t dport)
 {
+	rte_be32_t s4, d4;
+
 	o->natt = natt;
 	memcpy(o->src, src->bytes, sizeof(o->src));
 	memcpy(o->dst, dst->bytes, sizeof(o->dst));
 	o->natt_sport = rte_cpu_to_be_16(sport ? sport : ESP_NATT_PORT);
 	o->natt_dport = rte_cpu_to_be_16(dport ? dport : ESP_NATT_PORT);
+	/* an IPv4 outer header's flow is fixed: its counter is looked up once */
+	memcpy(&s4, o->src, sizeof(s4));
+	memcpy(&d4, o->dst, sizeof(d4));
+	o->ipid_bucket = src->family != AF_INET ? 0 :
+		nfv_ipid_bucket(&ips->id_key, s4, d4, natt ? ESP_IPPROTO_UDP : ESP_IPPROTO_ESP);
 }
 
 /* Only after a grace period: no worker can still hold sa. */

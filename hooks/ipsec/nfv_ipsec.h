@@ -16,6 +16,7 @@
 #include "nfv_ipsec_alg.h"	/* the algorithms' rows */
 #include "nfv_ipsec_sa.h"	/* directions, modes, actions, counters */
 #include "nfv_policy.h"
+#include "nfv_siphash.h"
 
 struct nfv_hook_state;
 struct nfv_hook_table;
@@ -118,6 +119,13 @@ struct nfv_ipsec_conf {
 	 * NULL: the fragmented packet's own pool, which may be big_pool.
 	 */
 	struct rte_mempool *frag_pool;
+	/*
+	 * The secret of the outer IPv4 IDs and of the IPv6 fragments'
+	 * identification (nfv_ipid.h), and the jumps' tick in TSC cycles
+	 * (0: none, for tests).
+	 */
+	struct nfv_siphash_key id_key;
+	uint64_t id_tick_cycles;
 };
 
 enum nfv_ipsec_sa_event {

@@ -2,6 +2,7 @@
 """Packets for forward_test.sh and the checks of what came out.
    forward_pcap.py make DIR   writes DIR/in0.pcap
    forward_pcap.py check DIR  reads DIR/out0.pcap and DIR/out1.pcap"""
+import os
 import sys
 from scapy.all import (ARP, Dot1Q, ICMP, IP, IPv6, UDP, Ether, ICMPv6EchoRequest,
                        ICMPv6EchoReply, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr,
@@ -10,6 +11,9 @@ from scapy.all import (ARP, Dot1Q, ICMP, IP, IPv6, UDP, Ether, ICMPv6EchoRequest
 DP0, DP1 = "02:00:00:00:00:01", "02:00:00:00:01:01"
 H0, H1 = "02:00:00:00:00:02", "02:00:00:00:01:02"
 N_FWD4, N_FWD6 = 12, 6
+ID_SEED = 0x5eed	# forward_test.sh's --test-id-seed
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ipid_model  # noqa: E402
 
 
 def e(dst=DP0, type=None):
@@ -119,8 +123,17 @@ def check(d):
         elif ICMP in p and p[ICMP].type == 11:
             if p[IP].src != "10.0.0.1" or p[IP].dst != "10.0.0.2":
                 fail("time exceeded %s" % p.summary())
+            # the ID the fixed secret gives (nfv_ipid.h), no DF
+            want = ipid_model.first_id4(ID_SEED, p[IP].src, p[IP].dst, 1)
+            if p[IP].id != want or p[IP].flags != 0:
+                fail("time exceeded: ID %#x flags %s, the seed gives %#x" %
+                     (p[IP].id, p[IP].flags, want))
             kinds.append("te4")
         elif ICMPv6TimeExceeded in p:
+            want = ipid_model.flowlabel6(ID_SEED, p[IPv6].src, p[IPv6].dst, 3)
+            if p[IPv6].fl != want:
+                fail("ICMPv6 time exceeded: flow label %#x, the seed gives %#x" %
+                     (p[IPv6].fl, want))
             kinds.append("te6")
         else:
             fail("unexpected packet on p0: %s" % p.summary())

@@ -162,17 +162,22 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # DP_LCORES: its EAL lcore options (default "-l 0,1": one worker), e.g.
 # "--lcores 0@0,(1-4)@1" for four workers that share core 1. DP_START_TRIES:
 # how many tenths of a second to wait (default 100; it looks every 20 ms).
+# NFV_TEST_ID_SEED: its
+# --test-id-seed (default 1), so that runs of the same traffic give the same
+# IPv4 IDs and flow labels (flowtable_test and ftesp_test compare two runs
+# frame by frame); empty: a secret drawn at start, as outside the tests.
 dp_start() {
 	local policy=$1; shift
-	local nsexec=()
+	local nsexec=() ids=()
 	[ -n "$DP_NS" ] && nsexec=(ip netns exec "$DP_NS")
 	# emptied before the child starts: the loop below must not find the
 	# last dataplane's "running" (the child truncates its log only later)
 	: > "$WORK/dataplane.log"
+	[ -n "${NFV_TEST_ID_SEED-1}" ] && ids=(--test-id-seed "${NFV_TEST_ID_SEED-1}")
 	# shellcheck disable=SC2086
 	"${nsexec[@]}" "$NFV_BUILD/dataplane/nfvpn-dataplane" ${DP_LCORES:--l 0,1} --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning --log-level pmd.net.tap:error \
-		-- --config "$policy" --socket "$SOCK" "$@" > "$WORK/dataplane.log" 2>&1 &
+		-- --config "$policy" --socket "$SOCK" "${ids[@]}" "$@" > "$WORK/dataplane.log" 2>&1 &
 	DP_PID=$!
 	for _ in $(seq $((${DP_START_TRIES:-100} * 5))); do
 		grep -q 'nfvpn-dataplane: running' "$WORK/dataplane.log" && [ -S "$SOCK" ] && return 0

@@ -134,11 +134,13 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 
 	/* precedence 6, internetwork control (RFC 1812 4.3.2.5); as Linux's
 	 * icmp_send(): no DF (its ICMP socket does no path MTU discovery),
-	 * so an ID that changes from one error to the next */
+	 * so an ID that changes from one error to the next, that nobody
+	 * can predict (ip_select_ident()) */
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0xc0;
 	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + ICMP_HDR_LEN + qlen);
-	ip->packet_id = rte_cpu_to_be_16(s->ip_id++);
+	ip->packet_id = rte_cpu_to_be_16(nfv_ipid_next(&s->ids, src, oip->src_addr,
+							  IPPROTO_ICMP, now));
 	ip->fragment_offset = 0;
 	ip->time_to_live = NFV_ICMP_REPLY_TTL;
 	ip->next_proto_id = IPPROTO_ICMP;

@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "nfv_ipid.h"
 #include "nfv_ratelimit.h"
 
 enum nfv_icmp4_type {
@@ -67,10 +68,8 @@ enum nfv_icmp6_unreach_code {
 struct nfv_icmp_sender {
 	struct rte_mempool *mp;
 	struct nfv_ratelimit rl;
-	/* the IPv4 ID of the next error: a counter per worker from 0 (runs
-	 * of the same traffic give the same packets), where Linux's
-	 * ip_select_ident() counts per destination from a random point */
-	uint16_t ip_id;
+	/* IPv4 IDs, and the key of ICMPv6 flow labels (nfv_ipid.h) */
+	struct nfv_ipid ids;
 };
 
 /*
@@ -107,11 +106,13 @@ int nfv_icmp4_error(struct nfv_icmp_sender *s, uint64_t now,
 
 /*
  * The flow label of our ICMPv6 error of type from src to dst: a hash of
- * the three, as Linux labels its own packets (net.ipv6.auto_flowlabels,
- * RFC 6437), whose hash has a secret of the boot; this one has none, so
- * that runs of the same traffic give the same packets.
+ * the three with the secret key, as Linux labels its own packets
+ * (net.ipv6.auto_flowlabels, RFC 6437) with a flow hash keyed by a
+ * secret of the boot: an outsider cannot tell the label of a flow it
+ * did not see. A fixed key (tests) gives the same label every run.
  */
-uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type);
+uint32_t nfv_icmp6_flowlabel(const struct nfv_siphash_key *key, const uint8_t src[16],
+			     const uint8_t dst[16], uint8_t type);
 
 /*
  * The same for ICMPv6 (RFC 4443): as much of orig as fits in 1280 bytes;

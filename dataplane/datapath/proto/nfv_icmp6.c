@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
@@ -80,19 +79,21 @@ static bool icmp6_error_allowed(const struct rte_mbuf *orig, uint8_t type)
 	return true;
 }
 
-uint32_t nfv_icmp6_flowlabel(const uint8_t src[16], const uint8_t dst[16], uint8_t type)
+uint32_t nfv_icmp6_flowlabel(const struct nfv_siphash_key *key, const uint8_t src[16],
+			     const uint8_t dst[16], uint8_t type)
 {
-	/* rte_hash_crc() reads 8 bytes at a time: the addresses may sit at
-	 * any offset of the packet */
-	uint64_t a[4];
+	uint8_t flow[34];
 	uint32_t h;
 
-	memcpy(a, src, 16);
-	memcpy(a + 2, dst, 16);
-	h = rte_hash_crc(a, 16, IPPROTO_ICMPV6 << 8 | type);
-	h = rte_hash_crc(a + 2, 16, h);
-	/* ip6_make_flowlabel(): the flow's hash, turned, its low 20 bits */
-	return (h << 16 | h >> 16) & 0xfffff;
+	memcpy(flow, src, 16);
+	memcpy(flow + 16, dst, 16);
+	flow[32] = IPPROTO_ICMPV6;
+	flow[33] = type;
+	h = (uint32_t)nfv_siphash(key, flow, sizeof(flow));
+	/* ip6_make_flowlabel(): the flow's hash, turned, its low 20 bits;
+	 * never 0, which means no label */
+	h = (h << 16 | h >> 16) & 0xfffff;
+	return h != 0 ? h : 1;
 }
 
 int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
@@ -128,8 +129,8 @@ int nfv_icmp6_error(struct nfv_icmp_sender *s, uint64_t now,
 		memcpy(icmp + 1, quote, qlen);
 
 	/* with a flow label, as Linux's automatic ones (auto_flowlabels) */
-	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 |
-					 nfv_icmp6_flowlabel(src, oip6->src_addr, type));
+	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 | nfv_icmp6_flowlabel(&s->ids.key, src,
+									 oip6->src_addr, type));
 	ip6->payload_len = rte_cpu_to_be_16(len);
 	ip6->proto = IPPROTO_ICMPV6;
 	ip6->hop_limits = NFV_ICMP_REPLY_TTL;

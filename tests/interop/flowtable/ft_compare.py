@@ -11,9 +11,10 @@ limit decremented, checksums), without the Ethernet padding that e1000
 adds to short frames, and leaving out what the guest sends of its own
 (IPv6 link-local neighbour discovery and MLD: no test traffic). The IP
 ID of the routers' own IPv4 packets (the ICMP errors) is left out, with
-the header checksum that covers it: Linux hashes it (ip_select_ident()),
-the dataplane counts; so is the value of the flow label of their IPv6
-ones (both must have one: Linux hashes it with a secret of the boot).
+the header checksum that covers it: both hash it per destination
+(ip_select_ident(); the dataplane's nfv_ipid.h), each with its own
+secret; so is the value of the flow label of their IPv6 ones (both must
+have one, hashed with the same secrets).
 In phase c (udp4-reoffload) exactly one frame that Linux sends to B and
 the dataplane does not is let through: see frames().
 ct: conntrack -L of the guest after PHASE (between "--- ct PHASE" and

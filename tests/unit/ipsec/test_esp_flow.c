@@ -68,8 +68,8 @@ static void test_flow_same_bytes(void)
 	struct rte_mbuf *m, *slow, *fast;
 	struct learned l = { 0 };
 	struct test_esp t;
+	struct nfv_ipid_bucket ids;
 	struct esp_sa *sa;
-	uint16_t ip_id;
 
 	flow_setup(&t, &l);
 	/* not offloaded: esp-output seals it, nothing is learned */
@@ -77,7 +77,8 @@ static void test_flow_same_bytes(void)
 	rte_pktmbuf_free(test_take(&t, NFV_INJECT_LOCAL_OUT));
 	CU_ASSERT(l.calls == 0);
 	/* flow add marked it: learned with its SA and the SA's MTU bound */
-	ip_id = t.ips->wk[0].ip_id;
+	sa = esp_sa_get(t.ips, 1);
+	ids = t.ips->wk[0].ids.bucket[esp_sa_outer(sa)->ipid_bucket];
 	CU_ASSERT_EQUAL(test_run_output(&t, flow_pkt(40, true)), NFV_STOLEN);
 	CU_ASSERT(l.calls == 1 && l.sa_id == 1 && l.mtu == UINT16_MAX && l.iport == 3);
 	slow = test_take(&t, NFV_INJECT_LOCAL_OUT);
@@ -86,9 +87,8 @@ static void test_flow_same_bytes(void)
 
 	/* the same packet on the fast path, with the same sequence number
 	 * and outer IPv4 ID: the same ESP packet */
-	sa = esp_sa_get(t.ips, 1);
 	sa->seq = 2;
-	t.ips->wk[0].ip_id = ip_id;
+	t.ips->wk[0].ids.bucket[esp_sa_outer(sa)->ipid_bucket] = ids;
 	m = flow_pkt(40, true);
 	CU_ASSERT_FATAL(nfv_ipsec_flow_sa(t.ips, 0, t.state.now, m, 1) == sa);
 	nfv_ipsec_flow_output(t.ips, &t.state, &m, &sa, 1);

@@ -7,7 +7,11 @@
  * SAs; SA deletion.
  */
 #include <string.h>
+#include <arpa/inet.h>
 
+#include <rte_ip.h>
+
+#include "nfv_ipid.h"
 #include "nfv_mbuf.h"
 #include "nfv_test.h"
 #include "test_esp.h"
@@ -181,10 +185,63 @@ static void test_path_spd(void)
 	test_esp_teardown(&t);
 }
 
+static uint16_t outer_id(struct rte_mbuf *m, uint16_t *frag)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint16_t id = ntohs(ip->packet_id);
+
+	*frag = ntohs(ip->fragment_offset);
+	CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0);	/* the checksum holds */
+	rte_pktmbuf_free(m);
+	return id;
+}
+
+/*
+ * The outer IPv4 ID, as Linux's xfrm4_tunnel_encap_add(): without DF the
+ * next of the outer flow's counter (nfv_ipid.h, with the conf's key, zero
+ * here, and no jumps), with DF 0.
+ */
+static void test_path_outer_id(void)
+{
+	static const struct nfv_siphash_key conf_key;	/* test_esp_setup()'s */
+	struct nfv_ipid twin;
+	struct test_esp t;
+	struct rte_mbuf *m;
+	uint16_t a, b, frag, n;
+	struct rte_ipv4_hdr *ip;
+	rte_be32_t src, dst;
+	uint8_t buf[128];
+
+	test_gcm_pair(&t, 0x4242, "192.0.2.1", "192.0.2.2", false);
+	a = outer_id(test_esp_sealed(&t), &frag);
+	CU_ASSERT_EQUAL(frag, 0);
+	b = outer_id(test_esp_sealed(&t), &frag);
+	CU_ASSERT_EQUAL(b, (uint16_t)(a + 1));
+	inet_pton(AF_INET, "192.0.2.1", &src);
+	inet_pton(AF_INET, "192.0.2.2", &dst);
+	nfv_ipid_init(&twin, &conf_key, NFV_IPID_ESP, 0, 0);
+	CU_ASSERT_EQUAL(a, nfv_ipid_next(&twin, src, dst, IPPROTO_ESP, 0));
+	/* an inner packet with DF: an atomic datagram, ID 0 */
+	n = test_build_udp(buf, AF_INET, "10.0.0.1", "10.0.1.1", 1000, 2000, 0);
+	ip = (struct rte_ipv4_hdr *)buf;
+	ip->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m = test_pkt(buf, n, AF_INET);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_FATAL(test_run_output(&t, m) == NFV_STOLEN);
+	CU_ASSERT_EQUAL(outer_id(test_take(&t, NFV_INJECT_LOCAL_OUT), &frag), 0);
+	CU_ASSERT_EQUAL(frag, RTE_IPV4_HDR_DF_FLAG);
+	/* and the counter did not move for it */
+	CU_ASSERT_EQUAL(outer_id(test_esp_sealed(&t), &frag), (uint16_t)(b + 1));
+	test_esp_teardown(&t);
+}
+
 int test_path_register(void)
 {
 	NFV_TEST_SUITE("esp_path", NULL, NULL,
 		{ "round trip: algorithms x modes x families x ESN x NAT-T", test_path_matrix },
-		{ "SPD actions and priorities", test_path_spd });
+		{ "SPD actions and priorities", test_path_spd },
+		{ "outer IPv4 ID: the SA's counter, 0 with DF", test_path_outer_id });
 	return 0;
 }

@@ -13,6 +13,8 @@
 
 static struct rte_mempool *mp;
 static struct nfv_icmp_sender sender;
+static const struct nfv_siphash_key test_key = { 0x0706050403020100, 0x0f0e0d0c0b0a0908 };
+static uint16_t err4_id;	/* the ID of err4()'s error, before it wrote the vectors' */
 
 #define OUR_IP RTE_BE32(PROTO_IP4(192, 0, 2, 1))
 #define ROUTER_IP RTE_BE32(PROTO_IP4(203, 0, 113, 1))
@@ -23,6 +25,7 @@ static void setup_sender(struct rte_mempool *pool, uint32_t burst)
 {
 	sender.mp = pool;
 	nfv_ratelimit_init(&sender.rl, 1000, burst, 1000000, 0);
+	nfv_ipid_init(&sender.ids, &test_key, NFV_IPID_ICMP, 0, 0);
 }
 
 /* In-place reply: checks the input, runs fn, compares with exp. */
@@ -122,10 +125,10 @@ static struct rte_mbuf *err4(const uint8_t *orig, size_t len, uint8_t type, uint
 			     uint32_t info, int rc_exp)
 {
 	struct rte_mbuf *o = proto_mbuf(mp, orig, len), *m = NULL;
+	struct rte_ipv4_hdr *ip;
 	int rc;
 
 	CU_ASSERT_EQUAL(nfv_ip4_check(o), 0);
-	sender.ip_id = 0x4e00;	/* the vectors' ID */
 	rc = nfv_icmp4_error(&sender, 1, o, type, code, info, ROUTER_IP, &m);
 	CU_ASSERT_EQUAL(rc, rc_exp);
 	/* the original is left for the caller to drop */
@@ -137,6 +140,12 @@ static struct rte_mbuf *err4(const uint8_t *orig, size_t len, uint8_t type, uint
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->flags, NFV_MBUF_F_LOCAL_OUT);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->iport, UINT16_MAX);
 		CU_ASSERT_EQUAL(nfv_ip4_check(m), 0);
+		/* the ID is test_ipid.c's; the vectors have scapy's */
+		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		err4_id = rte_be_to_cpu_16(ip->packet_id);
+		ip->packet_id = RTE_BE16(0x4e00);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
 	return m;
 }
@@ -155,14 +164,18 @@ static struct rte_mbuf *err4(const uint8_t *orig, size_t len, uint8_t type, uint
 static void test_err4(void)
 {
 	struct rte_mbuf *m;
+	rte_be32_t orig_src;
 
 	setup_sender(mp, 100);
 	ERR4_OK(err4_orig, err4_time, NFV_ICMP4_TIME_EXCEEDED, NFV_ICMP4_EXC_TTL, 0);
 	ERR4_OK(err4_orig, err4_port, NFV_ICMP4_DEST_UNREACH, NFV_ICMP4_PORT_UNREACH, 0);
 	ERR4_OK(err4_big, err4_fragneeded, NFV_ICMP4_DEST_UNREACH, NFV_ICMP4_FRAG_NEEDED, 1400);
-	/* no DF, so the ID counts, as Linux's ip_select_ident() does */
+	/* no DF, so the ID counts per destination, as Linux's
+	 * ip_select_ident() does (no jumps here: a fixed key) */
 	m = err4(err4_orig, sizeof(err4_orig), NFV_ICMP4_TIME_EXCEEDED, 0, 0, 0);
-	CU_ASSERT_EQUAL(sender.ip_id, 0x4e01);
+	memcpy(&orig_src, err4_orig + 12, 4);
+	CU_ASSERT_EQUAL(err4_id, (uint16_t)(nfv_ipid_next(&sender.ids, ROUTER_IP, orig_src,
+							  IPPROTO_ICMP, 1) - 1));
 	if (m != NULL) {
 		struct rte_mbuf *n = NULL;
 
@@ -175,7 +188,7 @@ static void test_err4(void)
 		rte_pktmbuf_free(m);
 		if (n != NULL) {
 			CU_ASSERT_EQUAL(rte_pktmbuf_mtod(n, struct rte_ipv4_hdr *)->packet_id,
-					RTE_BE16(0x4e01));
+					rte_cpu_to_be_16((uint16_t)(err4_id + 2)));
 			CU_ASSERT_EQUAL(rte_pktmbuf_mtod(n, struct rte_ipv4_hdr *)->fragment_offset, 0);
 			rte_pktmbuf_free(n);
 		}
@@ -184,6 +197,56 @@ static void test_err4(void)
 	m = err4(err4_icmp_echo, sizeof(err4_icmp_echo), NFV_ICMP4_TIME_EXCEEDED, 0, 0, 0);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), 28 + sizeof(err4_icmp_echo));
 	rte_pktmbuf_free(m);
+}
+
+/* The IDs of n errors about err4_orig from a sender with key. */
+static void err4_ids(const struct nfv_siphash_key *key, uint16_t *ids, unsigned int n)
+{
+	struct rte_mbuf *o = PROTO_MBUF(mp, err4_orig), *m;
+
+	nfv_ipid_init(&sender.ids, key, NFV_IPID_ICMP, 0, 0);
+	for (unsigned int i = 0; i < n; i++) {
+		ids[i] = 0;
+		CU_ASSERT_EQUAL_FATAL(nfv_icmp4_error(&sender, 1, o, NFV_ICMP4_TIME_EXCEEDED, 0, 0,
+						      ROUTER_IP, &m), 0);
+		ids[i] = rte_be_to_cpu_16(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->packet_id);
+		CU_ASSERT_EQUAL(nfv_ip4_check(m), 0);
+		rte_pktmbuf_free(m);
+	}
+	rte_pktmbuf_free(o);
+}
+
+/* IDs nobody can predict without the secret, the same under one secret. */
+static void test_err4_ids(void)
+{
+	static const struct nfv_siphash_key other = { 1, 2 };
+	uint16_t a[4], b[4], c[4];
+
+	setup_sender(mp, 100);
+	err4_ids(&test_key, a, 4);
+	err4_ids(&test_key, b, 4);
+	err4_ids(&other, c, 4);
+	CU_ASSERT(memcmp(a, b, sizeof(a)) == 0);
+	CU_ASSERT(memcmp(a, c, sizeof(a)) != 0);
+	CU_ASSERT_NOT_EQUAL(a[0], c[0]);
+	for (unsigned int i = 1; i < 4; i++) {
+		CU_ASSERT_NOT_EQUAL(a[i], a[i - 1]);
+		CU_ASSERT_NOT_EQUAL(c[i], c[i - 1]);
+	}
+}
+
+/* The same for the flow labels of ICMPv6 errors. */
+static void test_err6_labels(void)
+{
+	static const struct nfv_siphash_key other = { 1, 2 };
+	const uint8_t *dst = err6_orig + 8;	/* the error goes to orig's source */
+
+	CU_ASSERT_EQUAL(nfv_icmp6_flowlabel(&test_key, router6, dst, NFV_ICMP6_TIME_EXCEEDED),
+			nfv_icmp6_flowlabel(&test_key, router6, dst, NFV_ICMP6_TIME_EXCEEDED));
+	CU_ASSERT_NOT_EQUAL(nfv_icmp6_flowlabel(&test_key, router6, dst, NFV_ICMP6_TIME_EXCEEDED),
+			    nfv_icmp6_flowlabel(&other, router6, dst, NFV_ICMP6_TIME_EXCEEDED));
+	CU_ASSERT_NOT_EQUAL(nfv_icmp6_flowlabel(&test_key, router6, dst, NFV_ICMP6_TIME_EXCEEDED),
+			    nfv_icmp6_flowlabel(&test_key, router6, ll6, NFV_ICMP6_TIME_EXCEEDED));
 }
 
 static void test_err4_never(void)
@@ -224,9 +287,10 @@ static struct rte_mbuf *err6(const uint8_t *orig, size_t len, uint8_t type, uint
 		/* a flow label of the error's flow; the vectors have none */
 		ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 		label = rte_be_to_cpu_32(ip6->vtc_flow) & 0xfffff;
-		CU_ASSERT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type));
+		CU_ASSERT_EQUAL(label, nfv_icmp6_flowlabel(&test_key, router6, ip6->dst_addr, type));
 		CU_ASSERT_NOT_EQUAL(label, 0);
-		CU_ASSERT_NOT_EQUAL(label, nfv_icmp6_flowlabel(router6, ip6->dst_addr, type ^ 1));
+		CU_ASSERT_NOT_EQUAL(label, nfv_icmp6_flowlabel(&test_key, router6, ip6->dst_addr,
+							       type ^ 1));
 		ip6->vtc_flow = RTE_BE32(6u << 28);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->family, AF_INET6);
 		CU_ASSERT_EQUAL(nfv_mbuf_meta(m)->flags, NFV_MBUF_F_LOCAL_OUT);
@@ -327,6 +391,8 @@ int main(int argc, char **argv)
 		{ "ICMPv6 echo reply", test_echo6 },
 		{ "ICMPv6 echo: bad requests", test_echo6_bad },
 		{ "ICMP errors", test_err4 },
+		{ "ICMP errors' IDs: secret, repeatable, counting", test_err4_ids },
+		{ "ICMPv6 errors' flow labels: secret, repeatable", test_err6_labels },
 		{ "no ICMP error about ...", test_err4_never },
 		{ "ICMPv6 errors", test_err6 },
 		{ "no ICMPv6 error about ...", test_err6_never },
