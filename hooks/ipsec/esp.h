@@ -433,7 +433,7 @@ void esp_crypto_aad(struct esp_op *op, uint32_t spi_be, uint64_t seq, bool esn);
 /* esp_encap.c */
 int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 		      struct esp_sa *sa, struct rte_mbuf *m, uint64_t seq,
-		      const uint8_t *iv, struct esp_op *op);
+		      uint64_t now, const uint8_t *iv, struct esp_op *op);
 void esp_encap_finish(struct esp_op *op);
 void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off, uint32_t total,
 		uint8_t proto);

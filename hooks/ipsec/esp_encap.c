@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
-#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -28,7 +27,7 @@ static const uint8_t esp_zero_iv[16];
  */
 static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t *inner,
 		       uint8_t inner_family, uint32_t total, uint8_t proto,
-		       struct nfv_ipid *ids)
+		       struct nfv_ipid *ids, uint64_t now)
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
 	uint16_t df = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG), frag = df, id = 0;
@@ -45,7 +44,7 @@ static void esp_outer4(const struct esp_sa_outer *sa, uint8_t *p, const uint8_t 
 	}
 	ip->fragment_offset = frag;
 	if (frag == 0)
-		id = nfv_ipid_take(ids, sa->ipid_bucket, rte_get_tsc_cycles());
+		id = nfv_ipid_take(ids, sa->ipid_bucket, now);
 	ip->total_length = rte_cpu_to_be_16(total);
 	ip->packet_id = rte_cpu_to_be_16(id);
 	ip->time_to_live = 64;
@@ -104,10 +103,11 @@ void esp_fix_l3(uint8_t *p, uint8_t family, uint32_t nh_off,
  * answer tests); otherwise AEADs use the sequence number (unique per key)
  * and CBC encrypts a counter block with the SA key as first CBC block, so
  * that the IV on the wire is E_K(seq || nonce): unpredictable, no RNG call.
+ * now: the burst's TSC, for the outer IPv4 ID's counter (one read a burst).
  */
 int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 		      struct esp_sa *sa, struct rte_mbuf *m, uint64_t seq,
-		      const uint8_t *iv, struct esp_op *op)
+		      uint64_t now, const uint8_t *iv, struct esp_op *op)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
 	bool tunnel = sa->flags & ESP_SA_TUNNEL;
@@ -171,7 +171,7 @@ int esp_encap_prepare(struct nfv_ipsec *ips, unsigned int worker,
 
 		if (sa->family == AF_INET)
 			esp_outer4(outer, p, inner, family, total, ip_proto,
-				   &ips->wk[worker].ids);
+				   &ips->wk[worker].ids, now);
 		else
 			esp_outer6(outer, p, inner, family, total, ip_proto);
 		l3_len = sa->family == AF_INET ? 20 : 40;

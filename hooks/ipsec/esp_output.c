@@ -103,7 +103,7 @@ uint32_t esp_output_seal(struct nfv_ipsec *ips, struct esp_sa *sa, struct rte_mb
 		sa->stats[w].seq_overflow++;
 		return NFV_DROP_REASON(NFV_DR_ESP_SEQ_OVERFLOW);
 	}
-	rc = esp_encap_prepare(ips, w, sa, m, seq, NULL, op);
+	rc = esp_encap_prepare(ips, w, sa, m, seq, state->now, NULL, op);
 	if (unlikely(rc != 0)) {
 		sa->stats[w].no_room += rc == NFV_DR_ESP_NO_HEADROOM;
 		return NFV_DROP_REASON(rc);

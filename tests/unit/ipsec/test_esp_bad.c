@@ -2,6 +2,7 @@
 /* Bad input: each refusal is counted under its own drop reason. */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ip.h>
 
 #include "nfv_mbuf.h"
@@ -105,7 +106,7 @@ static struct rte_mbuf *bad_forged(struct test_esp *t, int pad_byte, int padlen,
 	struct esp_op op;
 
 	/* 28 bytes of inner packet: 2 bytes of padding to reach 4-byte alignment */
-	CU_ASSERT_FATAL(esp_encap_prepare(t->ips, 0, sa, m, sa->seq++, NULL, &op) == 0);
+	CU_ASSERT_FATAL(esp_encap_prepare(t->ips, 0, sa, m, sa->seq++, rte_get_tsc_cycles(), NULL, &op) == 0);
 	if (pad_byte >= 0)
 		op.src[28] = pad_byte;
 	if (padlen >= 0)

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ip.h>
 
 #include "nfv_mbuf.h"
@@ -160,7 +161,7 @@ static void kat_aead(const struct aead_vec *vecs, unsigned int n)
 		m = test_pkt(buf_c, len, AF_INET);
 		CU_ASSERT_FATAL(m != NULL);
 		CU_ASSERT_FATAL(esp_encap_prepare(t.ips, 0, esp_sa_get(t.ips, 1), m,
-						  v->seq, iv, &op) == 0);
+						  v->seq, rte_get_tsc_cycles(), iv, &op) == 0);
 		esp_crypto_run(t.ips->mgr[0], &op, 1);
 		CU_ASSERT(op.ok);
 		esp_encap_finish(&op);
@@ -228,7 +229,7 @@ static void test_kat_chacha(void)
 	       NFV_IPSEC_CHACHA20_POLY1305, chacha_key, 0x01020304, false);
 	m = test_pkt(buf_a, ilen, AF_INET);
 	CU_ASSERT_FATAL(esp_encap_prepare(t.ips, 0, esp_sa_get(t.ips, 1), m, 5,
-					  iv, &op) == 0);
+					  rte_get_tsc_cycles(), iv, &op) == 0);
 	esp_crypto_run(t.ips->mgr[0], &op, 1);
 	CU_ASSERT(op.ok);
 	esp_encap_finish(&op);
