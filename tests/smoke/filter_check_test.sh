@@ -43,7 +43,6 @@ refused meta-skuid 'meta skuid 0 drop'
 refused meta-skgid 'meta skgid 0 drop'
 refused ct-helper 'ct helper "ftp" drop'
 refused meta-cgroup 'meta cgroup 5 drop'
-refused ct-zone-set 'ct zone set 1'
 # NAT: both take IPv6 NAT (tests/interop/nft/nat/*.nft and those below)
 # and refuse the prefix (netmap) flag
 NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
@@ -63,10 +62,29 @@ nat_ruleset "$WORK/taken/nat-snat-ip6.nft" inet 'meta l4proto tcp snat ip6 to [2
 nat_ruleset "$WORK/taken/nat-snat-ip6-range.nft" ip6 'snat to 2001:db8::1-2001:db8::1:0:9 persistent'
 nat_ruleset "$WORK/nat-netmap.nft" ip \
 	'snat ip prefix to ip saddr map { 10.0.0.0/24 : 192.168.2.0/24 }'
+# ct zone set: both take it at any hook and priority, as the kernel does
+# (after conntrack it leaves a tracked packet alone); before conntrack it
+# is in dp/31-ct-zone.nft
+cat > "$WORK/taken/ct-zone-set.nft" <<EOR
+table inet r {
+	chain c {
+		type filter hook forward priority 0; policy accept;
+		ct zone set 1
+	}
+	chain o {
+		type filter hook output priority raw; policy accept;
+		ct original zone set meta mark map { 1 : 2 } ct reply zone set 3
+	}
+}
+EOR
 
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY
 	local log=$WORK/dp.log pid
+	# emptied here: the child's "> $log" may come after the first grep
+	# below, which would find the last run's "running" and send SIGINT
+	# before the handler is set (ignored then, in a background job)
+	: > "$log"
 	"$NFV_BUILD/dataplane/nfvpn-dataplane" -l 0,1 --no-pci --file-prefix "nfv$$" \
 		$NFV_EAL_MEM --log-level lib.eal:warning -- --config "$1" \
 		--socket "$WORK/fc.sock" > "$log" 2>&1 &
