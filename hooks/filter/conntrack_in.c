@@ -68,15 +68,15 @@ static bool may_create(struct rte_mbuf *m, const struct nfv_ct_tuple *k,
 	return true;
 }
 
-/* k (hash sig) and l4 parsed, k's zone the original direction's;
- * reply_zone: the reply direction's (the template's, nfv_ct.h); ct, dir:
- * what the burst's cache or bulk lookup found for k, or NULL */
+/* k (hash sig) and l4 parsed, k's zone the original direction's; tmpl:
+ * the template's zones (nfv_ct.h), 0: none; ct, dir: what the burst's
+ * cache or bulk lookup found for k, or NULL */
 static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t now,
 			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *k, hash_sig_t sig,
-			 uint16_t reply_zone, const struct ct_l4 *l4, struct nfv_ct *ct,
-			 uint8_t dir)
+			 uint32_t tmpl, const struct ct_l4 *l4, struct nfv_ct *ct, uint8_t dir)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	uint16_t reply_zone = nfv_ct_tmpl_zone(tmpl, IP_CT_DIR_REPLY);
 	uint32_t timeout, status;
 	bool is_new = false, existed;
 	int ret;
@@ -215,7 +215,15 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 				st->untracked++;
 				continue;
 			}
-			k[m].zone = nfv_ct_tmpl_zone(tmpl[m], IP_CT_DIR_ORIGINAL);
+			/* only then: a store into the word the hash loads next
+			 * would not forward to that load */
+			if (unlikely(tmpl[m] != 0)) {
+				k[m].zone = nfv_ct_tmpl_zone(tmpl[m], IP_CT_DIR_ORIGINAL);
+				/* its directions' zones differ: ct_track() looks
+				 * up in each, as the kernel's resolve_normal_ct() */
+				if (nfv_ct_tmpl_zone(tmpl[m], IP_CT_DIR_REPLY) != k[m].zone)
+					zones2 |= 1ull << m;
+			}
 			/* an ICMP error waits its turn: it may quote a connection
 			 * that an earlier packet of the burst is about to make */
 			sig[m] = ct_tuple_hash(&k[m]);
@@ -225,13 +233,12 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		if (m == 0)
 			continue;
 		for (uint16_t j = 0; j < m; j++) {
-			/* a template whose directions' zones differ: ct_track()
-			 * looks up in each, as the kernel's resolve_normal_ct() */
-			if (unlikely(tmpl[j] != 0 && nfv_ct_tmpl_zone(tmpl[j], IP_CT_DIR_REPLY) !=
-							 k[j].zone)) {
-				zones2 |= 1ull << j;
+			/* a two-zone template: not looked up in the cache or
+			 * the bulk lookup, ct_track() finds it (a cache entry
+			 * it leaves is checked against the connection's tuple
+			 * of its direction, zone included) */
+			if (unlikely(zones2 != 0) && zones2 >> j & 1)
 				continue;
-			}
 			if (!l4[j].icmp_error && ct_cache_find(cache, sig[j], &data[j])) {
 				struct nfv_ct *ct = &t->cts[data[j] >> 1];
 
@@ -267,13 +274,12 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 				hint = ct != NULL;
 			} else if (found >> j & 1)
 				ct = ct_resolve(t, (void *)(uintptr_t)data[j], &dir, state->now);
-			verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], sig[j],
-						    nfv_ct_tmpl_zone(tmpl[j], IP_CT_DIR_REPLY),
+			verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], sig[j], tmpl[j],
 						    &l4[j], ct, dir);
 			/* from its second packet on, once confirmed: its tuples
 			 * no longer change */
 			ct = nfv_mbuf_meta(p)->ct;
-			if (!hint && ct != NULL && !(zones2 >> j & 1) &&
+			if (!hint && ct != NULL &&
 			    __atomic_load_n(&ct->status, __ATOMIC_RELAXED) & IPS_CONFIRMED)
 				ct_cache_add(cache, sig[j], ct->idx << 1 | nfv_mbuf_meta(p)->ct_dir);
 		}
