@@ -325,6 +325,8 @@ struct nfv_msg_ct_addr {
 	uint8_t dst[16];
 	uint16_t sport;		/* ICMP: echo id */
 	uint16_t dport;		/* ICMP: type << 8 | code */
+	uint16_t zone;		/* conntrack zone of the direction, 0: default */
+	uint16_t pad;
 };
 
 struct nfv_msg_ct {

@@ -416,15 +416,24 @@ static void ct_list_text(FILE *f, const void *recs, uint32_t n)
 		if (c->proto == 6)
 			fprintf(f, " %s", tcp_state_name(c->tcp_state));
 		ct_addr_text(f, c, &c->orig);
+		/* as conntrack -L, the zone (ctnetlink's CTA_TUPLE_ZONE) after
+		 * the tuple when only that direction has it */
+		if (c->orig.zone != 0 && c->reply.zone != c->orig.zone)
+			fprintf(f, " zone-orig=%u", c->orig.zone);
 		if (!(c->status & CT_SEEN_REPLY))
 			fputs(" [UNREPLIED]", f);
 		ct_addr_text(f, c, &c->reply);
+		if (c->reply.zone != 0 && c->reply.zone != c->orig.zone)
+			fprintf(f, " zone-reply=%u", c->reply.zone);
 		/* as conntrack -L: [OFFLOAD] in place of [ASSURED] */
 		if (c->status & CT_OFFLOAD)
 			fputs(" [OFFLOAD]", f);
 		else if (c->status & CT_ASSURED)
 			fputs(" [ASSURED]", f);
 		fprintf(f, " mark=%u", c->mark);
+		/* CTA_ZONE: the zone of both directions */
+		if (c->orig.zone != 0 && c->reply.zone == c->orig.zone)
+			fprintf(f, " zone=%u", c->orig.zone);
 		if (c->status & CT_OFFLOAD)
 			fprintf(f, " offloaded=%" PRIu64 "/%" PRIu64 " bytes=%" PRIu64 "/%" PRIu64,
 				c->offload_packets[0], c->offload_packets[1],
@@ -453,6 +462,9 @@ static void ct_json(struct ctl_json *j, const void *rec)
 	ctl_json_u64(j, "offload_bytes_orig", c->offload_bytes[0]);
 	ctl_json_u64(j, "offload_bytes_reply", c->offload_bytes[1]);
 	ctl_json_u64(j, "mark", c->mark);
+	/* the zone id of each direction's tuple (nf_ct_zone_id()) */
+	ctl_json_u64(j, "zone_orig", c->orig.zone);
+	ctl_json_u64(j, "zone_reply", c->reply.zone);
 	ct_addr_json(j, "orig", c, &c->orig);
 	ct_addr_json(j, "reply", c, &c->reply);
 	ctl_json_obj_end(j);

@@ -513,6 +513,7 @@ static void ct_addr(struct nfv_msg_ct_addr *a, const struct nfv_ct_tuple *t)
 	memcpy(a->dst, t->dst, 16);
 	a->sport = t->sport;
 	a->dport = t->dport;
+	a->zone = t->zone;
 }
 
 static void ct_one(const struct nfv_ct *ct, void *arg)

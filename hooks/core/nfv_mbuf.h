@@ -36,7 +36,10 @@ struct nfv_mbuf_meta {
 	uint8_t family;		/* AF_INET or AF_INET6 of the L3 header */
 	uint8_t flags;		/* enum nfv_mbuf_flags */
 	uint32_t mark;		/* meta mark */
-	uint32_t nexthop;	/* index in the next-hop table once routed */
+	/* index in the next-hop table once routed; before, at PRE_ROUTING
+	 * and LOCAL_OUT, where the route stage that follows writes it before
+	 * any read, the zone of a conntrack template (hooks/filter nfv_ct.h) */
+	uint32_t nexthop;
 	/* QUEUE resume point: the entry after this one in this hook */
 	uint8_t queue_hook;
 	uint8_t queue_worker;	/* the worker that queued it, which resumes it */
@@ -44,7 +47,7 @@ struct nfv_mbuf_meta {
 	int32_t queue_prio;
 	/* owned by hooks/filter (conntrack) and hooks/ipsec (SA) */
 	void *ct;
-	uint8_t ct_info;
+	uint8_t ct_info;	/* with no ct: 0, untracked or a template */
 	uint8_t ct_dir;
 	uint8_t ctl;		/* why the packet goes to the control side */
 	uint8_t entry_scratch;	/* free for the entry running now */

@@ -5,6 +5,7 @@
  * protocol tracker, and set meta->ct / ct_info / ct_dir. Invalid packets
  * go on with no connection (ct state invalid), untracked ones (ICMPv6
  * ND/MLD) with none and ct_info NFV_CT_UNTRACKED; only a full table drops.
+ * A packet with a template (ct zone set, nfv_ct.h) is tracked in its zone.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,10 +19,14 @@
 #define ICMP_TIMEOUT 30
 #define GENERIC_TIMEOUT 600
 
-/* An ICMP error quoting a packet of a known connection is RELATED. */
+/*
+ * An ICMP error quoting a packet of a known connection is RELATED: the
+ * quoted tuple inverted, in the template's original zone (tmpl), as
+ * nf_conntrack_find_get() in icmp_error_message() looks it up.
+ */
 static void ct_related(struct nfv_ct_table *t, struct rte_mbuf *m,
 		       const struct ct_l4 *l4, uint8_t family, uint64_t now,
-		       struct nfv_mbuf_meta *meta, struct nfv_ct_stats *st)
+		       struct nfv_mbuf_meta *meta, struct nfv_ct_stats *st, uint32_t tmpl)
 {
 	struct nfv_ct_tuple inner, inv;
 	struct ct_l4 il4;
@@ -34,7 +39,12 @@ static void ct_related(struct nfv_ct_table *t, struct rte_mbuf *m,
 		return;
 	}
 	ct_tuple_invert(&inner, &inv);
+	inv.zone = nfv_ct_tmpl_zone(tmpl, IP_CT_DIR_ORIGINAL);
 	ct = ct_lookup(t, &inv, &dir, now);
+	/* a reply tuple matches in the template's reply zone only */
+	if (ct != NULL && dir == IP_CT_DIR_REPLY &&
+	    nfv_ct_tmpl_zone(tmpl, IP_CT_DIR_REPLY) != inv.zone)
+		ct = NULL;
 	if (ct == NULL) {
 		st->invalid++;
 		return;
@@ -58,26 +68,29 @@ static bool may_create(struct rte_mbuf *m, const struct nfv_ct_tuple *k,
 	return true;
 }
 
-/* k (hash sig) and l4 parsed; ct, dir: what the burst's cache or bulk
- * lookup found for k, or NULL */
+/* k (hash sig) and l4 parsed, k's zone the original direction's; tmpl:
+ * the template's zones (nfv_ct.h), 0: none; ct, dir: what the burst's
+ * cache or bulk lookup found for k, or NULL */
 static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t now,
 			 struct nfv_ct_stats *st, const struct nfv_ct_tuple *k, hash_sig_t sig,
-			 const struct ct_l4 *l4, struct nfv_ct *ct, uint8_t dir)
+			 uint32_t tmpl, const struct ct_l4 *l4, struct nfv_ct *ct, uint8_t dir)
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(m);
+	uint16_t reply_zone = nfv_ct_tmpl_zone(tmpl, IP_CT_DIR_REPLY);
 	uint32_t timeout, status;
 	bool is_new = false, existed;
 	int ret;
 
 	/* a miss may be a connection an earlier packet of the burst made */
 	if (ct == NULL)
-		ct = ct_lookup_sig(t, k, sig, &dir, now);
+		ct = likely(reply_zone == k->zone) ? ct_lookup_sig(t, k, sig, &dir, now) :
+		     ct_lookup_zones(t, k, reply_zone, &dir, now);
 	if (ct == NULL) {
 		if (!may_create(m, k, l4)) {
 			st->invalid++;
 			return NFV_ACCEPT;
 		}
-		ret = ct_create(t, k, now, &ct, &existed);
+		ret = ct_create(t, k, reply_zone, now, &ct, &existed);
 		if (unlikely(ret == -EEXIST)) {
 			/* its reply is another's (NATed) connection's: the
 			 * kernel's confirm drops such a clash */
@@ -89,7 +102,7 @@ static uint32_t ct_track(struct nfv_ct_table *t, struct rte_mbuf *m, uint64_t no
 			return NFV_DROP_REASON(NFV_DR_CT_TABLE_FULL);
 		}
 		if (existed) {
-			ct = ct_lookup(t, k, &dir, now);
+			ct = ct_lookup_zones(t, k, reply_zone, &dir, now);
 			if (ct == NULL) {
 				st->invalid++;
 				return NFV_ACCEPT;
@@ -164,14 +177,14 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 	struct ct_l4 l4[CT_BULK];
 	const void *keys[CT_BULK];
 	hash_sig_t sig[CT_BULK], msig[CT_BULK];
-	uint32_t data[CT_BULK];
+	uint32_t data[CT_BULK], tmpl[CT_BULK];
 	uint16_t idx[CT_BULK], miss[CT_BULK];
 	struct nfv_mbuf_meta *meta;
 	bool pre = state->hook == NFV_INET_PRE_ROUTING;
 
 	for (uint16_t off = 0; off < n; off += CT_BULK) {
 		uint16_t nb = RTE_MIN(n - off, CT_BULK), m = 0, nm = 0;
-		uint64_t found = 0, cached, mfound = 0;
+		uint64_t found = 0, cached, mfound = 0, zones2 = 0;
 
 		for (uint16_t i = off; i < off + nb; i++) {
 			meta = nfv_mbuf_meta(pkts[i]);
@@ -180,6 +193,11 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 			 * or left untracked by notrack (nf_conntrack_in()) */
 			if (meta->ct != NULL || meta->ct_info == NFV_CT_UNTRACKED)
 				continue;
+			/* ct zone set's template, taken off the packet as
+			 * nf_conntrack_in() does; 0: the default zone */
+			tmpl[m] = 0;
+			if (unlikely(meta->ct_info == NFV_CT_TEMPLATE))
+				tmpl[m] = meta->nexthop;
 			meta->ct_info = 0;
 			meta->ct_dir = 0;
 			if (!ct_tuple_parse_fast(pkts[i], meta->family, &k[m], &l4[m]) &&
@@ -197,6 +215,15 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 				st->untracked++;
 				continue;
 			}
+			/* only then: a store into the word the hash loads next
+			 * would not forward to that load */
+			if (unlikely(tmpl[m] != 0)) {
+				k[m].zone = nfv_ct_tmpl_zone(tmpl[m], IP_CT_DIR_ORIGINAL);
+				/* its directions' zones differ: ct_track() looks
+				 * up in each, as the kernel's resolve_normal_ct() */
+				if (nfv_ct_tmpl_zone(tmpl[m], IP_CT_DIR_REPLY) != k[m].zone)
+					zones2 |= 1ull << m;
+			}
 			/* an ICMP error waits its turn: it may quote a connection
 			 * that an earlier packet of the burst is about to make */
 			sig[m] = ct_tuple_hash(&k[m]);
@@ -206,6 +233,12 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 		if (m == 0)
 			continue;
 		for (uint16_t j = 0; j < m; j++) {
+			/* a two-zone template: not looked up in the cache or
+			 * the bulk lookup, ct_track() finds it (a cache entry
+			 * it leaves is checked against the connection's tuple
+			 * of its direction, zone included) */
+			if (unlikely(zones2 != 0) && zones2 >> j & 1)
+				continue;
 			if (!l4[j].icmp_error && ct_cache_find(cache, sig[j], &data[j])) {
 				struct nfv_ct *ct = &t->cts[data[j] >> 1];
 
@@ -233,7 +266,7 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 
 			if (l4[j].icmp_error) {
 				ct_related(t, p, &l4[j], nfv_mbuf_meta(p)->family, state->now,
-					   nfv_mbuf_meta(p), st);
+					   nfv_mbuf_meta(p), st, tmpl[j]);
 				continue;
 			}
 			if (cached >> j & 1) {
@@ -241,8 +274,8 @@ void nfv_conntrack_in_process(void *priv, struct rte_mbuf **pkts, uint16_t n,
 				hint = ct != NULL;
 			} else if (found >> j & 1)
 				ct = ct_resolve(t, (void *)(uintptr_t)data[j], &dir, state->now);
-			verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], sig[j], &l4[j],
-						    ct, dir);
+			verdicts[idx[j]] = ct_track(t, p, state->now, st, &k[j], sig[j], tmpl[j],
+						    &l4[j], ct, dir);
 			/* from its second packet on, once confirmed: its tuples
 			 * no longer change */
 			ct = nfv_mbuf_meta(p)->ct;

@@ -54,8 +54,8 @@ struct nfv_ct_table {
 /*
  * The tuple hash, also the rte_hash's hash_func so that adds, deletes and
  * the workers' precomputed lookups agree: CRC32 of the 8-byte words the
- * family uses (IPv4: both addresses in one word, then ports, family and
- * proto; IPv6: five words). Keys are zero-padded, so an IPv4 key's unused
+ * family uses (IPv4: both addresses in one word, then ports, family,
+ * proto and zone; IPv6: five words). Keys are zero-padded, so an IPv4 key's unused
  * address bytes need no hashing; the key compare still sees all 40 bytes.
  */
 _Static_assert(sizeof(struct nfv_ct_tuple) == 40, "the tuple hash reads five words");
@@ -90,8 +90,15 @@ static inline int ct_tuple_cmp(const struct nfv_ct_tuple *a, const struct nfv_ct
 /* ct_table.c: worker side */
 struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 			 uint8_t *dir, uint64_t now);
-/* -ENOSPC when full; *ct is an existing connection when one raced us */
-int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
+/* k's connection when k (its zone the original direction's) and
+ * reply_zone are a template's zones that differ (ct original zone set):
+ * nf_ct_key_equal() compares the zone of the direction found; ct_lookup()
+ * when they are equal */
+struct nfv_ct *ct_lookup_zones(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+			       uint16_t reply_zone, uint8_t *dir, uint64_t now);
+/* -ENOSPC when full; *ct is an existing connection when one raced us;
+ * reply_zone: the zone of the reply tuple (orig's is orig->zone) */
+int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig, uint16_t reply_zone,
 	      uint64_t now, struct nfv_ct **ct, bool *existed);
 void ct_kill(struct nfv_ct_table *t, struct nfv_ct *ct);
 /* Another connection than ignored has the key k (nf_conntrack_tuple_taken()). */

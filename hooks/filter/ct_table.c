@@ -171,11 +171,28 @@ struct nfv_ct *ct_lookup(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
 	return ct_resolve(t, data, dir, now);
 }
 
+struct nfv_ct *ct_lookup_zones(struct nfv_ct_table *t, const struct nfv_ct_tuple *k,
+			       uint16_t reply_zone, uint8_t *dir, uint64_t now)
+{
+	struct nfv_ct_tuple r;
+	struct nfv_ct *ct;
+
+	ct = ct_lookup(t, k, dir, now);
+	if (reply_zone == k->zone || (ct != NULL && *dir == IP_CT_DIR_ORIGINAL))
+		return ct;
+	/* the kernel's second lookup, under the reply direction's zone id */
+	r = *k;
+	r.zone = reply_zone;
+	ct = ct_lookup(t, &r, dir, now);
+	return ct != NULL && *dir == IP_CT_DIR_REPLY ? ct : NULL;
+}
+
 static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
-		    const struct nfv_ct_tuple *orig, uint64_t now)
+		    const struct nfv_ct_tuple *orig, uint16_t reply_zone, uint64_t now)
 {
 	ct->tuple[0] = *orig;
 	ct_tuple_invert(orig, &ct->tuple[1]);
+	ct->tuple[1].zone = reply_zone;
 	ct->status = 0;
 	ct->mark = 0;
 	ct->timeout = CT_UNCONFIRMED_TIMEOUT_S;
@@ -199,7 +216,7 @@ static void ct_init(struct nfv_ct_table *t, struct nfv_ct *ct,
 	ct->live = 1;
 }
 
-int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
+int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig, uint16_t reply_zone,
 	      uint64_t now, struct nfv_ct **out, bool *existed)
 {
 	struct nfv_ct *ct;
@@ -211,7 +228,7 @@ int ct_create(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig,
 	if (rte_ring_dequeue_elem(t->free, &idx, sizeof(idx)))
 		return -ENOSPC;
 	ct = &t->cts[idx];
-	ct_init(t, ct, orig, now);
+	ct_init(t, ct, orig, reply_zone, now);
 	rte_spinlock_lock(&t->lock);
 	/* another worker may have created it since our lookup */
 	if (rte_hash_lookup_data(t->h, orig, &data) >= 0) {
@@ -304,8 +321,8 @@ int ct_alter_reply(struct nfv_ct_table *t, struct nfv_ct *ct,
 
 /*
  * The source-NAT index (the kernel's nf_nat_bysource): a key made of a
- * connection's original source (address, port, protocol) under a family
- * no packet has, whose data is the connection that source NAT last bound
+ * connection's original source (address, port, protocol) and zone
+ * (find_appropriate_src() compares it) under a family no packet has, whose data is the connection that source NAT last bound
  * from it: find_appropriate_src() gives a new connection from the same
  * source the same mapping. One connection per source, not the kernel's
  * list of all: enough to reuse the mapping.
@@ -318,6 +335,7 @@ static void bysrc_key(const struct nfv_ct_tuple *orig, struct nfv_ct_tuple *k)
 	memcpy(k->src, orig->src, sizeof(k->src));
 	k->sport = orig->sport;
 	k->proto = orig->proto;
+	k->zone = orig->zone;
 	k->family = orig->family | CT_BYSRC_FAMILY;
 }
 
@@ -330,7 +348,7 @@ static bool bysrc_match(struct nfv_ct *ct, const struct nfv_ct_tuple *orig)
 	       !__atomic_load_n(&ct->dying, __ATOMIC_ACQUIRE) &&
 	       (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & IPS_SRC_NAT_DONE) &&
 	       memcmp(o->src, orig->src, sizeof(o->src)) == 0 && o->sport == orig->sport &&
-	       o->proto == orig->proto && o->family == orig->family;
+	       o->proto == orig->proto && o->family == orig->family && o->zone == orig->zone;
 }
 
 struct nfv_ct *ct_bysrc_find(struct nfv_ct_table *t, const struct nfv_ct_tuple *orig)

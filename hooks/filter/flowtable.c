@@ -255,6 +255,10 @@ bool nfv_flowtable_offload(struct nfv_flowtable *ft, struct rte_mbuf *m,
 	 * rewrite: a NATed connection stays on the full pipeline */
 	if (status & (IPS_SRC_NAT | IPS_DST_NAT))
 		return false;
+	/* nor one in a zone (ct zone set): the fast path's key is the
+	 * packet's tuple in zone 0, it has no template to take one from */
+	if (nfv_ct_zone(ct) != 0)
+		return false;
 	switch (ct->tuple[0].proto) {
 	case IPPROTO_TCP:
 		th = rte_pktmbuf_read(m, thoff, sizeof(thbuf), &thbuf);

@@ -92,6 +92,8 @@ static bool used_tuple(struct nfv_ct_table *t, const struct nfv_ct_tuple *tuple,
 	struct nfv_ct_tuple reply;
 
 	ct_tuple_invert(tuple, &reply);
+	if (ct != NULL)	/* the reply direction's zone */
+		reply.zone = ct->tuple[IP_CT_DIR_REPLY].zone;
 	return ct_tuple_taken(t, &reply, ct);
 }
 
@@ -222,6 +224,7 @@ static bool appropriate_src(struct nfv_ct_table *t, const struct nfv_ct_tuple *o
 	if (other == NULL)
 		return false;
 	ct_tuple_invert(&other->tuple[IP_CT_DIR_REPLY], res);
+	res->zone = orig->zone;
 	/* orig's destination part: address, and port or ICMP type and code
 	 * (an echo id is the source part: the mapping's) */
 	memcpy(res->dst, orig->dst, sizeof(res->dst));
@@ -280,10 +283,13 @@ uint32_t nat_setup(struct nfv_ct_table *t, struct nfv_ct *ct,
 	 * as nf_nat_setup_info() leaves a confirmed connection */
 	if (__atomic_load_n(&ct->status, __ATOMIC_ACQUIRE) & (done_bit(manip) | IPS_CONFIRMED))
 		goto out;
+	/* tuples of a direction carry its zone (ct original zone set) */
 	ct_tuple_invert(&ct->tuple[IP_CT_DIR_REPLY], &curr);
+	curr.zone = ct->tuple[IP_CT_DIR_ORIGINAL].zone;
 	nat_unique_tuple(t, &new, &curr, r, ct, manip);
 	if (ct_tuple_cmp(&new, &curr) != 0) {
 		ct_tuple_invert(&new, &reply);
+		reply.zone = ct->tuple[IP_CT_DIR_REPLY].zone;
 		if (ct_alter_reply(t, ct, &reply, manip) != 0) {
 			verdict = NFV_DROP_REASON(NFV_DR_NAT_NO_TUPLE);
 			goto out;

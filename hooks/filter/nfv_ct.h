@@ -33,7 +33,12 @@ struct rte_rcu_qsbr;
  * kernel's IP_CT_UNTRACKED (enum ip_conntrack_info, kernel-only) */
 #define NFV_CT_UNTRACKED 7
 
-/* Zeroed padding: the whole struct is the hash key. */
+/*
+ * Zeroed padding: the whole struct is the hash key. zone is the conntrack
+ * zone of the tuple's direction (nf_ct_zone_id(zone, dir)): the kernel
+ * hashes and compares each direction's tuple with it, so a connection's
+ * two keys carry their own (ct original zone set gives the reply zone 0).
+ */
 struct nfv_ct_tuple {
 	uint8_t src[16];
 	uint8_t dst[16];
@@ -41,8 +46,31 @@ struct nfv_ct_tuple {
 	uint16_t dport;		/* ICMP: type << 8 | code */
 	uint8_t family;		/* AF_INET / AF_INET6 */
 	uint8_t proto;
-	uint16_t pad;
+	uint16_t zone;		/* 0: the default zone */
 };
+
+/*
+ * ct zone set (nft_ct_set_zone_eval()): a packet with no connection yet
+ * gets a conntrack template, here ct_info NFV_CT_TEMPLATE with no
+ * meta->ct (the kernel's template nf_conn with IP_CT_NEW), and conntrack
+ * looks its tuple up, or creates it, in the template's zone. The zone,
+ * NFV_CT_ZONE_TMPL(id, dirs), is kept in meta->nexthop, which is dead at
+ * PRE_ROUTING and LOCAL_OUT, the two hooks where conntrack runs: the route
+ * stage that follows each writes it before anything reads it. It is
+ * written there only; a template set at another hook (after conntrack)
+ * has no zone to give, as nothing would read it.
+ */
+#define NFV_CT_TEMPLATE 6		/* a value enum ip_conntrack_info leaves free */
+#define NFV_CT_ZONE_DIR_ORIG 1		/* NF_CT_ZONE_DIR_ORIG */
+#define NFV_CT_ZONE_DIR_REPL 2		/* NF_CT_ZONE_DIR_REPL */
+#define NFV_CT_ZONE_DIRS 3		/* NF_CT_DEFAULT_ZONE_DIR: both */
+#define NFV_CT_ZONE_TMPL(id, dirs) ((uint32_t)(dirs) << 16 | (uint16_t)(id))
+
+/* nf_ct_zone_id(): the zone id a template gives direction dir's tuple */
+static inline uint16_t nfv_ct_tmpl_zone(uint32_t tmpl, unsigned int dir)
+{
+	return tmpl >> 16 & 1u << dir ? (uint16_t)tmpl : 0;
+}
 
 enum nfv_ct_tcp_state {
 	NFV_TCP_NONE, NFV_TCP_SYN_SENT, NFV_TCP_SYN_RECV, NFV_TCP_ESTABLISHED,
@@ -90,6 +118,13 @@ struct nfv_ct {
 	rte_spinlock_t lock;
 	struct nfv_ct_tcp_dir tcp[2];
 } __rte_cache_aligned;
+
+/* The connection's zone id (the kernel's zone->id, what ct zone reads with
+ * no direction): its directions' ids are equal, or one of them is 0. */
+static inline uint16_t nfv_ct_zone(const struct nfv_ct *ct)
+{
+	return ct->tuple[0].zone | ct->tuple[1].zone;
+}
 
 /*
  * Per-connection state that only some rules use lives beside the table,

@@ -43,7 +43,6 @@ refused meta-skuid 'meta skuid 0 drop'
 refused meta-skgid 'meta skgid 0 drop'
 refused ct-helper 'ct helper "ftp" drop'
 refused meta-cgroup 'meta cgroup 5 drop'
-refused ct-zone-set 'ct zone set 1'
 # NAT: both take IPv6 NAT (tests/interop/nft/nat/*.nft and those below)
 # and refuse the prefix (netmap) flag
 NAT_RULESETS=$NFV_TOP/tests/interop/nft/nat
@@ -63,6 +62,21 @@ nat_ruleset "$WORK/taken/nat-snat-ip6.nft" inet 'meta l4proto tcp snat ip6 to [2
 nat_ruleset "$WORK/taken/nat-snat-ip6-range.nft" ip6 'snat to 2001:db8::1-2001:db8::1:0:9 persistent'
 nat_ruleset "$WORK/nat-netmap.nft" ip \
 	'snat ip prefix to ip saddr map { 10.0.0.0/24 : 192.168.2.0/24 }'
+# ct zone set: both take it at any hook and priority, as the kernel does
+# (after conntrack it leaves a tracked packet alone); before conntrack it
+# is in dp/31-ct-zone.nft
+cat > "$WORK/taken/ct-zone-set.nft" <<EOR
+table inet r {
+	chain c {
+		type filter hook forward priority 0; policy accept;
+		ct zone set 1
+	}
+	chain o {
+		type filter hook output priority raw; policy accept;
+		ct original zone set meta mark map { 1 : 2 } ct reply zone set 3
+	}
+}
+EOR
 
 # the dataplane's verdict: "ok", or its "filter:" error line
 dp_verdict() {	# dp_verdict POLICY

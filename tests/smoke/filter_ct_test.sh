@@ -3,6 +3,9 @@
 # it with "ct state established,related accept" and a drop policy works
 # both ways, a connection the rules do not open is dropped, a packet far out
 # of the window is counted INVALID, and conntrack list/count/flush work.
+# The connection lives in conntrack zone 7 (ct zone set before conntrack,
+# both ways: a reply outside the zone would find nothing and be dropped),
+# listed with zone=7 as conntrack -L lists it.
 # Conntrack confirm must run before any other entry at POST_ROUTING INT_MAX.
 #
 #   netns a                         netns dp                          netns b
@@ -10,6 +13,7 @@
 #                                  forward: policy drop
 #                                  ct state established,related accept
 #                                  iifname "p0" tcp dport 8080 accept
+#                                  prerouting raw: tcp port 8080: zone 7
 . "$(dirname "$0")/lib.sh"
 
 routed_pair
@@ -28,6 +32,11 @@ filter:
         ct state invalid counter drop
         iifname "p0" tcp dport 8080 ct state new counter accept
         counter
+      }
+      chain raw {
+        type filter hook prerouting priority raw; policy accept;
+        tcp dport 8080 ct zone set 7
+        tcp sport 8080 ct zone set 7
       }
     }
 EOP
@@ -126,7 +135,13 @@ est=$(rule 0); inv=$(rule 1); new=$(rule 2); pol=$(rule 3)
 [ "$pol" -ge 1 ] || fail "the reverse SYN did not reach the policy ($pol)"
 [ "$(jget ct_invalid)" -ge 1 ] || fail "conntrack invalid: $(jget ct_invalid)"
 [ "$(jget ct_new)" -ge 1 ] || fail "conntrack new: $(jget ct_new)"
-ctl conntrack | grep -q 'sport=40000 dport=8080' || fail "the connection is not listed"
+ctl conntrack | grep -q 'sport=40000 dport=8080 .* mark=0 zone=7$' ||
+	fail "the connection is not listed in zone 7"
+ctl --json conntrack | $PY -c '
+import json, sys
+c = [c for c in json.load(sys.stdin)["conntrack"] if c["orig"].get("sport") == 40000]
+assert c and all(x["zone_orig"] == 7 and x["zone_reply"] == 7 for x in c), c' ||
+	fail "nfvpnctl --json conntrack: not zone 7"
 [ "$(ctl conntrack count)" -ge 1 ] || fail "conntrack count"
 ctl conntrack flush || fail "conntrack flush"
 [ "$(ctl conntrack count)" = 0 ] || fail "conntrack count after flush: $(ctl conntrack count)"

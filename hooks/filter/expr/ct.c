@@ -3,14 +3,16 @@
  * ct: the packet's connection (conntrack_in.c put it in the mbuf) - state,
  * direction, status, mark, l3proto, protocol, and from the tuple of a
  * direction (ct original saddr, ct reply proto-dst, ...: saddr, daddr, ip
- * and ip6 saddr/daddr, proto-src, proto-dst), zone (0: no zones here),
+ * and ip6 saddr/daddr, proto-src, proto-dst), zone (the connection's, or
+ * of a direction),
  * expiration (ms left, as nf_ct_expires(); 0 on a connection not yet
  * confirmed, whose kernel timeout is relative and reads as a negative
  * time left, clamped to 0, on any host up for more than its timeout),
  * label (the 128 bits of nf_conn_labels), packets, bytes, avgpkt (of a
  * direction or of both, nf_conn_acct's) - stored as nft_ct_get_eval()
  * stores them; ct mark set, ct label set (ORed in, as
- * nf_connlabels_replace() with the value as its own mask). Labels and
+ * nf_connlabels_replace() with the value as its own mask), ct zone set
+ * (a template for conntrack, nfv_ct.h, as nft_ct_set_zone_eval()). Labels and
  * counters live in the conntrack's side arrays (nfv_ct.h): a ruleset
  * with a ct label (match or set) takes the labels, one reading packets,
  * bytes or avgpkt the counters (nf_connlabels_get(), which the kernel
@@ -18,8 +20,8 @@
  * are refused by their nft name.
  *
  *   CT      a: key, b: direction (IP_CT_DIR_*; 2: both, for the
- *           counters), len, dreg
- *   CT_SET  a: key, len, sreg
+ *           counters and zone), len, dreg
+ *   CT_SET  a: key, b: direction (zone: 2, both), len, sreg
  */
 FEXPR(ct, FOP(CT, ct_get_eval) FOP(CT_SET, ct_set_eval))
 #ifdef FEXPR_CODE
@@ -144,7 +146,7 @@ static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 	if (len == 0)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct key %s is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
-	if (set && key != NFT_CT_MARK && key != NFT_CT_LABELS)
+	if (set && key != NFT_CT_MARK && key != NFT_CT_LABELS && key != NFT_CT_ZONE)
 		return fc_error(c, -EOPNOTSUPP, "expression 'ct': ct %s set is not supported",
 				ct_key_name(key, kb, sizeof(kb)));
 	/* the kernel wants a direction for the tuple's keys, takes one for
@@ -164,7 +166,7 @@ static int ct_compile(struct fcompiler *c, struct nftnl_expr *e)
 	if (i == NULL)
 		return -ENOMEM;
 	i->a = key;
-	i->b = ct_key_acct(key) && !has_dir ? IP_CT_DIR_REPLY + 1 : dir;
+	i->b = (ct_key_acct(key) || key == NFT_CT_ZONE) && !has_dir ? IP_CT_DIR_REPLY + 1 : dir;
 	i->len = len;
 	if (set)
 		return fc_reg_parse(c, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG), len, &i->sreg);
@@ -275,14 +277,19 @@ static __rte_noinline bool ct_get(const struct nfv_filter_ruleset *rs, const str
 {
 	const struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
 	const struct nfv_ct *ct = meta->ct;
+	uint16_t v16;
 
 	if (key == NFT_CT_STATE) {
-		/* nft_ct_get_eval(): untracked is a state of no connection */
+		/* nft_ct_get_eval(): untracked is a state of no connection;
+		 * a template (ct zone set) is one with IP_CT_NEW */
 		*dst = ct != NULL ? NF_CT_STATE_BIT(meta->ct_info) :
 		       meta->ct_info == NFV_CT_UNTRACKED ? NF_CT_STATE_UNTRACKED_BIT :
+		       meta->ct_info == NFV_CT_TEMPLATE ? NF_CT_STATE_BIT(IP_CT_NEW) :
 		       NF_CT_STATE_INVALID_BIT;
 		return true;
 	}
+	/* and no other key reads a template (the kernel's since 6.18.x:
+	 * "nft_ct: bail out on template ct in get eval") */
 	if (ct == NULL)
 		return false;
 	switch (key) {
@@ -302,9 +309,11 @@ static __rte_noinline bool ct_get(const struct nfv_filter_ruleset *rs, const str
 		*dst = ct->tuple[IP_CT_DIR_ORIGINAL].proto;
 		return true;
 	case NFT_CT_ZONE:
-		/* every connection is in the default zone, 0: a kernel with
-		 * no zone template (ct zone set stays refused) */
+		/* nft_reg_store16(): of a direction, nf_ct_zone_id(), which
+		 * its tuple holds; else zone->id */
+		v16 = dir <= IP_CT_DIR_REPLY ? ct->tuple[dir].zone : nfv_ct_zone(ct);
 		*dst = 0;
+		memcpy(dst, &v16, sizeof(v16));
 		return true;
 	case NFT_CT_EXPIRATION:
 		*dst = ct_expiration_ms(ct, st->now, rs->cfg.hz);
@@ -329,6 +338,31 @@ static inline int32_t ct_get_eval(const struct nfv_filter_ruleset *rs,
 	return ct_get(rs, p, st, i->a, i->b, &regs[i->dreg]) ? NFT_CONTINUE : NFT_BREAK;
 }
 
+/*
+ * nft_ct_set_zone_eval(): a packet that has no connection and no template
+ * yet gets one, of the zone in the register (nft_reg_load16()) for the
+ * direction(s) dir (2: both). A tracked packet is left alone, and so is
+ * one with a template (the first ct zone set wins), as the kernel's
+ * nf_ct_get() returns the template; one marked notrack gets it and is
+ * tracked. The zone goes into meta->nexthop at the hooks where it is
+ * dead (nfv_ct.h).
+ */
+static __rte_noinline void ct_set_zone(struct nfv_mbuf_meta *meta, const uint32_t *sreg,
+				       uint8_t dir, enum nfv_hook hook)
+{
+	uint16_t id;
+
+	if (meta->ct != NULL || meta->ct_info == NFV_CT_TEMPLATE)
+		return;
+	meta->ct_info = NFV_CT_TEMPLATE;
+	if (hook != NFV_INET_PRE_ROUTING && hook != NFV_INET_LOCAL_OUT)
+		return;
+	memcpy(&id, sreg, sizeof(id));
+	meta->nexthop = NFV_CT_ZONE_TMPL(id, dir == IP_CT_DIR_ORIGINAL ? NFV_CT_ZONE_DIR_ORIG :
+					 dir == IP_CT_DIR_REPLY ? NFV_CT_ZONE_DIR_REPL :
+					 NFV_CT_ZONE_DIRS);
+}
+
 static inline int32_t ct_set_eval(const struct nfv_filter_ruleset *rs,
 				  const struct finsn *i, uint32_t *regs,
 				  const struct fpkt *p,
@@ -337,6 +371,10 @@ static inline int32_t ct_set_eval(const struct nfv_filter_ruleset *rs,
 	struct nfv_ct *ct = nfv_mbuf_meta(p->m)->ct;
 	uint32_t *l;
 
+	if (i->a == NFT_CT_ZONE) {
+		ct_set_zone(nfv_mbuf_meta(p->m), &regs[i->sreg], i->b, st->hook);
+		return NFT_CONTINUE;
+	}
 	if (ct == NULL)
 		return NFT_CONTINUE;
 	if (i->a == NFT_CT_MARK) {

@@ -27,8 +27,9 @@ static inline int32_t notrack_eval(const struct nfv_filter_ruleset *rs,
 {
 	struct nfv_mbuf_meta *meta = nfv_mbuf_meta(p->m);
 
-	/* previously seen (tracked, or untracked already): ignored */
-	if (meta->ct == NULL)
+	/* previously seen (tracked, untracked already, or with a ct zone
+	 * set template, which the kernel's nf_ct_get() returns): ignored */
+	if (meta->ct == NULL && meta->ct_info != NFV_CT_TEMPLATE)
 		meta->ct_info = NFV_CT_UNTRACKED;
 	return NFT_CONTINUE;
 }

@@ -479,7 +479,6 @@ static void test_ct_meta_refused(void)
 	static const struct {
 		const char *rule, *msg;
 	} cases[] = {
-		{ "ct zone set 1", "ct zone set is not supported" },
 		{ "ct helper \"ftp\" drop", "ct key helper is not supported" },
 		{ "ct id 1 drop", "ct key id is not supported" },
 		{ "meta skuid 0 drop", "meta key skuid is not supported" },
