@@ -125,10 +125,11 @@ if [ "$asan" = 1 ]; then
 		*filter_check*) continue ;;
 		esac
 		# the differential cases of the newest packet paths (payload
-		# writes, meta time, dynamic sets, catch-all, exthdr): the whole
+		# writes, meta time, dynamic sets, catch-all, exthdr; ct zone
+		# with 31, which '[23][0-4]' also takes with 30): the whole
 		# corpus takes three minutes there, and runs on the plain build
 		dp_only='*'
-		case $t in */dp_diff_test.sh) dp_only='2[0-4]-*' ;; esac
+		case $t in */dp_diff_test.sh) dp_only='[23][0-4]-*' ;; esac
 		run "$t (asan,ubsan)" env NFV_BUILD="$NFV_TOP/build-asan" \
 			DP_DIFF_ONLY="$dp_only" NFV_ASAN_PASS=1 \
 			flock -o "$lock" timeout 600 bash "$t"
