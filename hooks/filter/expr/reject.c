@@ -25,6 +25,7 @@ FEXPR(reject, FOP(REJECT, reject_eval))
 #include "filter_prog.h"
 #include "nat_priv.h"
 #include "nfv_filter.h"
+#include "nfv_ipid.h"
 #include "nfv_mbuf.h"
 
 static int reject_compile(struct fcompiler *c, struct nftnl_expr *e)
@@ -104,11 +105,13 @@ static void reject_icmp_saddr(const struct nfv_filter_ruleset *rs, bool v6,
  * nf_reject_ip6hdr_put() make it (swapped addresses, DF, ID 0, TOS 0, the
  * route's hop limit: 64), an ICMP error's as icmp_send() and icmp6_send()
  * do (no DF, precedence "internetwork control" and the quoted packet's
- * TOS bits, hop limit 64, the source of reject_icmp_saddr()).
+ * TOS bits, hop limit 64, the source of reject_icmp_saddr(), a keyed
+ * ID: nfv_ipid.h).
  * Returns the header length.
  */
 static uint16_t reject_ip(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
-			  uint8_t *h, uint8_t proto, uint16_t l4len)
+			  const struct nfv_hook_state *st, uint8_t *h, uint8_t proto,
+			  uint16_t l4len)
 {
 	uint8_t o[40];
 	const uint8_t *ip = rte_pktmbuf_read(p->m, 0, p->nfproto == NFPROTO_IPV6 ? 40 : 20, o);
@@ -138,13 +141,18 @@ static uint16_t reject_ip(const struct nfv_filter_ruleset *rs, const struct fpkt
 	} else {
 		v4->type_of_service = (ip[1] & REJECT_IPTOS_TOS_MASK) | REJECT_IPTOS_PREC_INTERNETCONTROL;
 		reject_icmp_saddr(rs, false, ip + 12, ip + 16, (uint8_t *)&v4->src_addr);
+		/* no DF: an ID that nobody can predict, as ip_select_ident()'s */
+		if (rs->cfg.ipids != NULL)
+			v4->packet_id = rte_cpu_to_be_16(nfv_ipid_next(rs->cfg.ipids[st->worker],
+								       v4->src_addr, v4->dst_addr,
+								       IPPROTO_ICMP, st->now));
 	}
 	v4->hdr_checksum = rte_ipv4_cksum(v4);
 	return 20;
 }
 
 static struct rte_mbuf *reject_tcp_reset(const struct nfv_filter_ruleset *rs,
-					const struct fpkt *p)
+					const struct fpkt *p, const struct nfv_hook_state *st)
 {
 	struct rte_tcp_hdr ob, *t;
 	const struct rte_tcp_hdr *o;
@@ -159,7 +167,7 @@ static struct rte_mbuf *reject_tcp_reset(const struct nfv_filter_ruleset *rs,
 	r = reject_alloc(p, hl + sizeof(*t), &d);
 	if (r == NULL)
 		return NULL;
-	reject_ip(rs, p, d, IPPROTO_TCP, sizeof(*t));
+	reject_ip(rs, p, st, d, IPPROTO_TCP, sizeof(*t));
 	t = (struct rte_tcp_hdr *)((uint8_t *)d + hl);
 	t->src_port = o->dst_port;
 	t->dst_port = o->src_port;
@@ -181,7 +189,8 @@ static struct rte_mbuf *reject_tcp_reset(const struct nfv_filter_ruleset *rs,
 }
 
 static struct rte_mbuf *reject_icmp_unreach(const struct nfv_filter_ruleset *rs,
-					    const struct fpkt *p, uint8_t code)
+					    const struct fpkt *p, const struct nfv_hook_state *st,
+					    uint8_t code)
 {
 	bool v6 = p->nfproto == NFPROTO_IPV6;
 	uint16_t hl = v6 ? 40 : 20;
@@ -195,7 +204,7 @@ static struct rte_mbuf *reject_icmp_unreach(const struct nfv_filter_ruleset *rs,
 	r = reject_alloc(p, hl + 8 + q, &d);
 	if (r == NULL)
 		return NULL;
-	reject_ip(rs, p, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
+	reject_ip(rs, p, st, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
 	icmp = (uint8_t *)d + hl;
 	icmp[0] = v6 ? 1 : 3;
 	icmp[1] = code;
@@ -241,15 +250,15 @@ static __rte_noinline void reject_send(const struct nfv_filter_ruleset *rs,
 	switch (type) {
 	case NFT_REJECT_TCP_RST:
 		if (p->l4proto == IPPROTO_TCP)
-			r = reject_tcp_reset(rs, p);
+			r = reject_tcp_reset(rs, p, st);
 		break;
 	case NFT_REJECT_ICMPX_UNREACH:
 		if (code >= RTE_DIM(reject_icmpx_v4))
 			return;
-		r = reject_icmp_unreach(rs, p, v6 ? reject_icmpx_v6[code] : reject_icmpx_v4[code]);
+		r = reject_icmp_unreach(rs, p, st, v6 ? reject_icmpx_v6[code] : reject_icmpx_v4[code]);
 		break;
 	default:
-		r = reject_icmp_unreach(rs, p, code);
+		r = reject_icmp_unreach(rs, p, st, code);
 	}
 	if (r != NULL)
 		nfv_hook_inject(st, NFV_INJECT_LOCAL_OUT, r);

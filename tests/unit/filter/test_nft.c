@@ -19,6 +19,7 @@
 #include <rte_tcp.h>
 
 #include "filter_test.h"
+#include "nfv_ipid.h"
 #include "nfv_mbuf.h"
 #include "nfv_test.h"
 
@@ -730,8 +731,14 @@ static const uint8_t *reject_sent(const struct nfv_filter_ruleset *rs, struct tp
 	return rte_pktmbuf_mtod(q->pkts[0], const uint8_t *);
 }
 
+/* reject's ID generator, and a twin that tells which IDs it draws */
+static struct nfv_ipid reject_ids[2];
+
 static void test_reject_headers(void)
 {
+	static const struct nfv_siphash_key key = { .k0 = 42 };
+	struct nfv_ipid *const ipids[1] = { &reject_ids[0] };
+	uint16_t id;
 	static const struct nfv_filter_fib fib = { .route = fake_route };
 	static const uint8_t fd1[16] = { 0xfd, [15] = 1 };
 	struct nfv_filter_ifaces ifs = ft_ifaces;
@@ -749,6 +756,9 @@ static void test_reject_headers(void)
 	ifs.port[0].ip6[0].plen = 64;
 	cfg.ifaces = &ifs;
 	cfg.fib = &fib;
+	nfv_ipid_init(&reject_ids[0], &key, NFV_IPID_ICMP, 0, 0);
+	nfv_ipid_init(&reject_ids[1], &key, NFV_IPID_ICMP, 0, 0);
+	cfg.ipids = ipids;
 	CU_ASSERT_FATAL(ft_ruleset_from_text(
 		"table inet t {\n"
 		" chain f { type filter hook forward priority 0;\n"
@@ -774,6 +784,12 @@ static void test_reject_headers(void)
 	CU_ASSERT_EQUAL(r[9], IPPROTO_ICMP);
 	inet_pton(AF_INET, "192.168.0.1", a);	/* eth0's: the route to 10.0/16 */
 	CU_ASSERT(memcmp(r + 12, a, 4) == 0);
+	CU_ASSERT_EQUAL(rte_raw_cksum(r, 20), 0xffff);
+	id = nfv_ipid_next(&reject_ids[1], *(const rte_be32_t *)(r + 12),
+			   *(const rte_be32_t *)(r + 16), IPPROTO_ICMP, 1000);
+	CU_ASSERT_EQUAL(r[4] << 8 | r[5], id);		/* the keyed counter's */
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0xb9);
+	CU_ASSERT_EQUAL(r[4] << 8 | r[5], (uint16_t)(id + 1));	/* and its next */
 	CU_ASSERT_EQUAL(rte_raw_cksum(r, 20), 0xffff);
 
 	d.dst = "192.168.1.1";			/* ours: the error comes from it */
