@@ -174,6 +174,11 @@ print(p.summary(), "|", " ".join("%s=%s" % (f.name, p.getfieldval(f.name)) for f
 			fail "$name: what came back differs"
 		fi
 		[ "$kb" -gt 0 ] || fail "$name: nothing came back: the ruleset tests no reject"
+		# the IDs compared as 0 must not be one number (ID 0 without DF)
+		kid=$(cat "$WORK/kernel-back.txt.ids") did=$(cat "$WORK/dp-back.txt.ids")
+		echo "$name: IPv4 IDs of the ICMP errors: kernel $kid, nfvpn-dataplane $did"
+		[ "$kid" -le 1 ] || [ "$did" -gt $((kid / 2)) ] ||
+			fail "$name: the dataplane's ICMP errors have $did IDs, the kernel's $kid"
 	fi
 	[ "$k" -gt 0 ] && [ "$k" -lt "$npkts" ] ||
 		fail "$name: the kernel passed $k of $npkts: the ruleset tests nothing"

@@ -555,15 +555,18 @@ def back(raw, out):
     is zeroed: the IPv4 ID of an ICMP error (Linux's ip_select_ident()
     and the dataplane's, keyed by secrets of their own) and the header
     checksum over it, the IPv6 flow label of an ICMPv6 error (Linux's
-    auto flow label, a hash with a random seed)."""
+    auto flow label, a hash with a random seed). OUT.ids: how many IDs
+    those ICMP errors had."""
     from scapy.all import IPerror, IPerror6
     lines = []
+    ids = set()
     for f in raw:
         p = Ether(f)
         if IP in p and p[IP].dst.startswith("10."):
             b = bytearray(bytes(p[IP]))
             w = p[IPerror].id if IPerror in p else 0
             if p[IP].proto == 1:
+                ids.add(p[IP].id)
                 b[4:6] = b[10:12] = b"\0\0"
         elif IPv6 in p and ipaddress.ip_address(p[IPv6].dst) in CORPUS6:
             b = bytearray(bytes(p[IPv6]))
@@ -576,6 +579,8 @@ def back(raw, out):
         lines.append("%d %s\n" % (w, b.hex()))
     with open(out, "w") as f:
         f.writelines(sorted(lines))
+    with open(out + ".ids", "w") as f:	# the ICMP errors' IDs do vary
+        f.write("%d\n" % len(ids))
 
 
 def serve(fifo):
