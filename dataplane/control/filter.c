@@ -262,10 +262,13 @@ int nfv_filter_ctl_init(struct nfv_dp *dp)
 	fc->fib = (struct nfv_filter_fib){ .route = nfv_fib_filter_route_dp, .ctx = dp };
 	fc->xfrm = (struct nfv_filter_xfrm){ .sa_get = filter_sa_get, .sa_out = filter_sa_out,
 					     .ctx = dp };
+	for (unsigned int w = 0; w < dp->nb_workers; w++)
+		fc->ipids[w] = &dp->workers[w].icmp.ids;
 	*fc->cfg = (struct nfv_filter_config){
 		.nb_workers = dp->nb_workers, .hz = rte_get_tsc_hz(),
 		.log_ring = fc->log_ring, .log_rate = pf->log_rate, .ifaces = fc->ifaces,
 		.fib = &fc->fib, .qsbr = dp->hooks->qsbr, .xfrm = &fc->xfrm,
+		.ipids = fc->ipids,
 	};
 	/* 1. conntrack, before anything else registers at INT_MAX */
 	if (pf->conntrack) {

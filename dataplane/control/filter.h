@@ -61,6 +61,8 @@ struct nfv_filter_ctl {
 	struct nfv_filter_config *cfg;
 	struct nfv_filter_ifaces *ifaces;	/* read by workers */
 	struct nfv_filter_fib fib;	/* fib: the workers' RIB snapshot */
+	/* reject's ICMP IDs: each worker's ICMP error generator */
+	struct nfv_ipid *ipids[NFV_MAX_WORKERS];
 	struct nfv_filter_xfrm xfrm;	/* "ipsec in": the IPsec module's SAs */
 	struct rte_ring *log_ring;
 	/* the listing of the running ruleset; rule records carry in

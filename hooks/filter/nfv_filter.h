@@ -27,6 +27,7 @@ struct nftnl_flowtable_list;
 struct nftnl_obj_list;
 struct nfv_flowtable;
 struct nfv_ct_table;
+struct nfv_ipid;
 
 #define NFV_FILTER_MAX_PORTS 64
 #define NFV_IFNAMSIZ 16
@@ -147,6 +148,12 @@ struct nfv_filter_config {
 	/* the connections NAT binds in (nat chains); NULL: NAT does nothing,
 	 * as there is no NAT without conntrack */
 	struct nfv_ct_table *ct;
+	/*
+	 * Per worker, the IPv4 IDs of the ICMP errors that reject sends: the
+	 * generator of the worker's other ICMP errors (nfv_ipid.h; one table,
+	 * as Linux's ip_select_ident() has one). NULL: ID 0 (tests).
+	 */
+	struct nfv_ipid *const *ipids;
 };
 
 struct nfv_filter_ruleset;

@@ -14,6 +14,7 @@ FEXPR(reject, FOP(REJECT, reject_eval))
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
 #include <libnftnl/expr.h>
 
 #include <rte_byteorder.h>
@@ -22,6 +23,9 @@ FEXPR(reject, FOP(REJECT, reject_eval))
 #include <rte_tcp.h>
 
 #include "filter_prog.h"
+#include "nat_priv.h"
+#include "nfv_filter.h"
+#include "nfv_ipid.h"
 #include "nfv_mbuf.h"
 
 static int reject_compile(struct fcompiler *c, struct nftnl_expr *e)
@@ -36,6 +40,15 @@ static int reject_compile(struct fcompiler *c, struct nftnl_expr *e)
 		return fc_error(c, -EOPNOTSUPP, "expression 'reject' type %u", i->a);
 	return 0;
 }
+
+/* the TTL / hop limit of a route with none of its own (sysctl ip_default_ttl,
+ * hop_limit) */
+#define REJECT_HOPLIMIT 64
+/* icmp_send()'s TOS: precedence 6, and the TOS bits of the packet it quotes
+ * (RFC 1812 4.3.2.5); ECN bit 1 goes with them as the kernel's mask 0x1e
+ * lets it */
+#define REJECT_IPTOS_TOS_MASK 0x1e
+#define REJECT_IPTOS_PREC_INTERNETCONTROL 0xc0
 
 /* enum nft_reject_inet_code -> ICMP / ICMPv6 codes */
 static const uint8_t reject_icmpx_v4[] = { 0, 3, 1, 13 };
@@ -61,8 +74,44 @@ static struct rte_mbuf *reject_alloc(const struct fpkt *p, uint16_t len, void **
 	return r;
 }
 
-/* Swapped addresses; returns the header length. */
-static uint16_t reject_ip(const struct fpkt *p, uint8_t *h, uint8_t proto, uint16_t l4len)
+/*
+ * The source of an ICMP error about the packet from osrc to odst, as
+ * icmp_send() and icmp6_send() choose it: odst when it is ours, else
+ * the address that the port of the route back to osrc offers (the
+ * kernel's route lookup with no source: inet_select_addr(),
+ * ipv6_dev_get_saddr()); odst when there is none.
+ */
+static void reject_icmp_saddr(const struct nfv_filter_ruleset *rs, bool v6,
+			      const uint8_t *osrc, const uint8_t *odst, uint8_t *saddr)
+{
+	const struct nfv_filter_fib *fib = rs->cfg.fib;
+	const struct nfv_filter_ifaces *ifs = rs->cfg.ifaces;
+	uint8_t nfproto = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	uint16_t port = UINT16_MAX;
+
+	memcpy(saddr, odst, v6 ? 16 : 4);
+	if (fib == NULL || ifs == NULL || fib->route(fib->ctx, nfproto, odst, &port) == RTN_LOCAL)
+		return;
+	if (fib->route(fib->ctx, nfproto, osrc, &port) != RTN_UNICAST || port >= ifs->nb_ports)
+		return;
+	if (v6)
+		nat_ipv6_saddr(ifs, port, osrc, saddr);
+	else if (ifs->port[port].ip4 != 0)
+		memcpy(saddr, &ifs->port[port].ip4, 4);
+}
+
+/*
+ * The IP header of a reject: a TCP reset's as nf_reject_iphdr_put() and
+ * nf_reject_ip6hdr_put() make it (swapped addresses, DF, ID 0, TOS 0, the
+ * route's hop limit: 64), an ICMP error's as icmp_send() and icmp6_send()
+ * do (no DF, precedence "internetwork control" and the quoted packet's
+ * TOS bits, hop limit 64, the source of reject_icmp_saddr(), a keyed
+ * ID: nfv_ipid.h).
+ * Returns the header length.
+ */
+static uint16_t reject_ip(const struct nfv_filter_ruleset *rs, const struct fpkt *p,
+			  const struct nfv_hook_state *st, uint8_t *h, uint8_t proto,
+			  uint16_t l4len)
 {
 	uint8_t o[40];
 	const uint8_t *ip = rte_pktmbuf_read(p->m, 0, p->nfproto == NFPROTO_IPV6 ? 40 : 20, o);
@@ -73,22 +122,37 @@ static uint16_t reject_ip(const struct fpkt *p, uint8_t *h, uint8_t proto, uint1
 		v6->vtc_flow = rte_cpu_to_be_32(6u << 28);
 		v6->payload_len = rte_cpu_to_be_16(l4len);
 		v6->proto = proto;
-		v6->hop_limits = 255;
-		memcpy(v6->src_addr, ip + 24, 16);
+		v6->hop_limits = REJECT_HOPLIMIT;
 		memcpy(v6->dst_addr, ip + 8, 16);
+		if (proto == IPPROTO_TCP)
+			memcpy(v6->src_addr, ip + 24, 16);
+		else
+			reject_icmp_saddr(rs, true, ip + 8, ip + 24, v6->src_addr);
 		return 40;
 	}
 	v4->version_ihl = 0x45;
 	v4->total_length = rte_cpu_to_be_16(20 + l4len);
-	v4->time_to_live = 64;
+	v4->time_to_live = REJECT_HOPLIMIT;
 	v4->next_proto_id = proto;
-	memcpy(&v4->src_addr, ip + 16, 4);
 	memcpy(&v4->dst_addr, ip + 12, 4);
+	if (proto == IPPROTO_TCP) {
+		v4->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		memcpy(&v4->src_addr, ip + 16, 4);
+	} else {
+		v4->type_of_service = (ip[1] & REJECT_IPTOS_TOS_MASK) | REJECT_IPTOS_PREC_INTERNETCONTROL;
+		reject_icmp_saddr(rs, false, ip + 12, ip + 16, (uint8_t *)&v4->src_addr);
+		/* no DF: an ID that nobody can predict, as ip_select_ident()'s */
+		if (rs->cfg.ipids != NULL)
+			v4->packet_id = rte_cpu_to_be_16(nfv_ipid_next(rs->cfg.ipids[st->worker],
+								       v4->src_addr, v4->dst_addr,
+								       IPPROTO_ICMP, st->now));
+	}
 	v4->hdr_checksum = rte_ipv4_cksum(v4);
 	return 20;
 }
 
-static struct rte_mbuf *reject_tcp_reset(const struct fpkt *p)
+static struct rte_mbuf *reject_tcp_reset(const struct nfv_filter_ruleset *rs,
+					const struct fpkt *p, const struct nfv_hook_state *st)
 {
 	struct rte_tcp_hdr ob, *t;
 	const struct rte_tcp_hdr *o;
@@ -103,7 +167,7 @@ static struct rte_mbuf *reject_tcp_reset(const struct fpkt *p)
 	r = reject_alloc(p, hl + sizeof(*t), &d);
 	if (r == NULL)
 		return NULL;
-	reject_ip(p, d, IPPROTO_TCP, sizeof(*t));
+	reject_ip(rs, p, st, d, IPPROTO_TCP, sizeof(*t));
 	t = (struct rte_tcp_hdr *)((uint8_t *)d + hl);
 	t->src_port = o->dst_port;
 	t->dst_port = o->src_port;
@@ -124,7 +188,9 @@ static struct rte_mbuf *reject_tcp_reset(const struct fpkt *p)
 	return r;
 }
 
-static struct rte_mbuf *reject_icmp_unreach(const struct fpkt *p, uint8_t code)
+static struct rte_mbuf *reject_icmp_unreach(const struct nfv_filter_ruleset *rs,
+					    const struct fpkt *p, const struct nfv_hook_state *st,
+					    uint8_t code)
 {
 	bool v6 = p->nfproto == NFPROTO_IPV6;
 	uint16_t hl = v6 ? 40 : 20;
@@ -138,7 +204,7 @@ static struct rte_mbuf *reject_icmp_unreach(const struct fpkt *p, uint8_t code)
 	r = reject_alloc(p, hl + 8 + q, &d);
 	if (r == NULL)
 		return NULL;
-	reject_ip(p, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
+	reject_ip(rs, p, st, d, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 8 + q);
 	icmp = (uint8_t *)d + hl;
 	icmp[0] = v6 ? 1 : 3;
 	icmp[1] = code;
@@ -171,7 +237,8 @@ static bool reject_is_icmp_error(const struct fpkt *p)
 	return p->l4proto == IPPROTO_ICMP ? (t != 0 && t != 8 && t < 13) : t < 128;
 }
 
-static __rte_noinline void reject_send(const struct fpkt *p, uint8_t type, uint8_t code,
+static __rte_noinline void reject_send(const struct nfv_filter_ruleset *rs,
+					const struct fpkt *p, uint8_t type, uint8_t code,
 					const struct nfv_hook_state *st)
 {
 	struct rte_mbuf *r = NULL;
@@ -183,15 +250,15 @@ static __rte_noinline void reject_send(const struct fpkt *p, uint8_t type, uint8
 	switch (type) {
 	case NFT_REJECT_TCP_RST:
 		if (p->l4proto == IPPROTO_TCP)
-			r = reject_tcp_reset(p);
+			r = reject_tcp_reset(rs, p, st);
 		break;
 	case NFT_REJECT_ICMPX_UNREACH:
 		if (code >= RTE_DIM(reject_icmpx_v4))
 			return;
-		r = reject_icmp_unreach(p, v6 ? reject_icmpx_v6[code] : reject_icmpx_v4[code]);
+		r = reject_icmp_unreach(rs, p, st, v6 ? reject_icmpx_v6[code] : reject_icmpx_v4[code]);
 		break;
 	default:
-		r = reject_icmp_unreach(p, code);
+		r = reject_icmp_unreach(rs, p, st, code);
 	}
 	if (r != NULL)
 		nfv_hook_inject(st, NFV_INJECT_LOCAL_OUT, r);
@@ -202,7 +269,7 @@ static inline int32_t reject_eval(const struct nfv_filter_ruleset *rs,
 				  const struct fpkt *p,
 				  const struct nfv_hook_state *st)
 {
-	reject_send(p, i->a, i->b, st);
+	reject_send(rs, p, i->a, i->b, st);
 	return (int32_t)NFV_DROP_REASON(NFV_DR_FILTER_REJECT);
 }
 #endif

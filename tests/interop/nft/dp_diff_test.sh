@@ -18,7 +18,11 @@
 # (named objects' and counters' values); "# diff: inter S" sends the
 # packets S seconds apart rather than 0.5 ms (state that the kernel ages in
 # jiffies); "# diff: reset" then nfvpnctl reset counters|quotas with nft
-# reset counters|quotas (the values before), and the listings after.
+# reset counters|quotas (the values before), and the listings after;
+# "# diff: back" also what comes back to the sources (rejects) on a0,
+# whole packets, compared as diff.py back() says (the kernel's ICMP rate
+# limits off: the dataplane's reject has none, as nft reject in the kernel
+# has none but icmp_send()'s).
 . "$(dirname "$0")/../../smoke/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -66,6 +70,17 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	listing=$(sed -n 's/^# diff: \(ruleset\)$/\1/p' "$rs")
 	reset=$(sed -n 's/^# diff: \(reset\)$/\1/p' "$rs")
 	inter=$(sed -n 's/^# diff: inter \([0-9.]*\)$/\1/p' "$rs")
+	back=$(sed -n 's/^# diff: \(back\)$/\1/p' "$rs")
+	if [ -n "$back" ] && [ ! -e "$WORK/kback.fifo" ]; then
+		serve_start kback "$KA"
+		serve_start dback "$DA"
+		in_ns "$KR" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
+			net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+			net.ipv4.icmp_msgs_burst=1000000 || fail "$name: sysctl icmp"
+		# the kernel's TCP resets out with their checksum done, not left
+		# to an offload that veth never does
+		in_ns "$KR" ethtool -K p0 tx off > /dev/null || fail "$name: ethtool -K p0 tx off"
+	fi
 	diff_policy "$rs" > "$WORK/policy.yaml"
 	dp_start "$WORK/policy.yaml"
 	in_ns "$KR" nft flush ruleset
@@ -77,12 +92,19 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	rm -f "$WORK/sent" "$WORK/kernel.txt.ready" "$WORK/dp.txt.ready"
 	serve_cmd ksniff sniff b0 "$WORK/sent" "$WORK/kernel.txt" $how
 	serve_cmd dsniff sniff b0 "$WORK/sent" "$WORK/dp.txt" $how
-	# both sniffers listening
+	ready="$WORK/kernel.txt.ready $WORK/dp.txt.ready"
+	if [ -n "$back" ]; then
+		rm -f "$WORK/kernel-back.txt.ready" "$WORK/dp-back.txt.ready"
+		serve_cmd kback sniff a0 "$WORK/sent" "$WORK/kernel-back.txt" back
+		serve_cmd dback sniff a0 "$WORK/sent" "$WORK/dp-back.txt" back
+		ready="$ready $WORK/kernel-back.txt.ready $WORK/dp-back.txt.ready"
+	fi
+	# all sniffers listening
 	for _ in $(seq 200); do
-		[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] && break
+		ls $ready > /dev/null 2>&1 && break
 		sleep 0.05
 	done
-	[ -e "$WORK/kernel.txt.ready" ] && [ -e "$WORK/dp.txt.ready" ] || fail "$name: no sniffer"
+	ls $ready > /dev/null 2>&1 || fail "$name: no sniffer"
 	sleep "${wait_s:-0}"
 	serve_cmd ksend send a0 "$KMAC0" "$pkts" $inter
 	serve_cmd dsend send a0 02:00:00:00:00:01 "$pkts" $inter
@@ -91,6 +113,10 @@ for rs in "$HERE"/${DP_DIFF_ONLY:-*}.nft; do
 	touch "$WORK/sent"
 	serve_wait ksniff
 	serve_wait dsniff
+	if [ -n "$back" ]; then
+		serve_wait kback
+		serve_wait dback
+	fi
 	# every packet the dataplane sent out of p1 was seen: the sniffer lost none
 	tx=$(ctl --json ports | $PY -c 'import json, sys
 print(next(p["tx_packets"] for p in json.load(sys.stdin)["ports"] if p["name"] == "p1"))')
@@ -129,6 +155,30 @@ l = [x for x in open(sys.argv[1]) if not x.startswith("#")][int(sys.argv[2]) - 1
 b = bytes.fromhex(l.strip()); print((IPv6(b) if b[0] >> 4 == 6 else IP(b)).summary())' "$pkts" "$w")"
 		done | head -20
 		fail "$name: verdicts differ"
+	fi
+	if [ -n "$back" ]; then
+		kb=$(wc -l < "$WORK/kernel-back.txt")
+		echo "$name: came back: kernel $kb, nfvpn-dataplane $(wc -l < "$WORK/dp-back.txt")"
+		# DP_DIFF_KEEP=DIR: both lists kept there (to look at them)
+		[ -z "${DP_DIFF_KEEP:-}" ] || cp "$WORK/kernel-back.txt" "$WORK/dp-back.txt" "$DP_DIFF_KEEP"
+		if ! cmp -s "$WORK/kernel-back.txt" "$WORK/dp-back.txt"; then
+			{ diff "$WORK/kernel-back.txt" "$WORK/dp-back.txt" | grep '^<' | head -8
+			  diff "$WORK/kernel-back.txt" "$WORK/dp-back.txt" | grep '^>' | head -8; } |
+			while read -r side w hex; do
+				echo "  $([ "$side" = "<" ] && echo kernel || echo dataplane) (answers $w):" \
+					"$($PY -c 'import sys
+from scapy.all import IP, IPv6
+b = bytes.fromhex(sys.argv[1]); p = IPv6(b) if b[0] >> 4 == 6 else IP(b)
+print(p.summary(), "|", " ".join("%s=%s" % (f.name, p.getfieldval(f.name)) for f in p.fields_desc))' "$hex")"
+			done
+			fail "$name: what came back differs"
+		fi
+		[ "$kb" -gt 0 ] || fail "$name: nothing came back: the ruleset tests no reject"
+		# the IDs compared as 0 must not be one number (ID 0 without DF)
+		kid=$(cat "$WORK/kernel-back.txt.ids") did=$(cat "$WORK/dp-back.txt.ids")
+		echo "$name: IPv4 IDs of the ICMP errors: kernel $kid, nfvpn-dataplane $did"
+		[ "$kid" -le 1 ] || [ "$did" -gt $((kid / 2)) ] ||
+			fail "$name: the dataplane's ICMP errors have $did IDs, the kernel's $kid"
 	fi
 	[ "$k" -gt 0 ] && [ "$k" -lt "$npkts" ] ||
 		fail "$name: the kernel passed $k of $npkts: the ruleset tests nothing"

@@ -19,6 +19,7 @@
 #include <rte_tcp.h>
 
 #include "filter_test.h"
+#include "nfv_ipid.h"
 #include "nfv_mbuf.h"
 #include "nfv_test.h"
 
@@ -707,6 +708,117 @@ static void test_reject(void)
 	nfv_filter_ruleset_free(rs);
 }
 
+/*
+ * The headers of what reject sends, as the kernel's (checked against it by
+ * tests/interop/nft/dp/32-reject.nft): a reset with DF, ID 0, TOS 0, TTL
+ * 64 from the rejected packet's destination; an ICMP error without DF,
+ * TOS 0xc0 | the quoted TOS bits, TTL / hop limit 64, from the address of
+ * the port back to the source, or from the destination when it is ours.
+ */
+static const uint8_t *reject_sent(const struct nfv_filter_ruleset *rs, struct tp *d,
+				  enum nfv_hook hook, uint8_t tos)
+{
+	struct nfv_inject_queue *q = &ft_table->inject[0][NFV_INJECT_LOCAL_OUT];
+	struct rte_mbuf *m = tp_build(d);
+
+	CU_ASSERT_FATAL(m != NULL);
+	if (d->family != AF_INET6)
+		rte_pktmbuf_mtod(m, uint8_t *)[1] = tos;
+	ft_inject_flush();
+	CU_ASSERT_EQUAL(ft_run(rs, hook, 0, m, 1000), NFV_DROP_REASON(NFV_DR_FILTER_REJECT));
+	rte_pktmbuf_free(m);
+	CU_ASSERT_FATAL(q->n == 1);
+	return rte_pktmbuf_mtod(q->pkts[0], const uint8_t *);
+}
+
+/* reject's ID generator, and a twin that tells which IDs it draws */
+static struct nfv_ipid reject_ids[2];
+
+static void test_reject_headers(void)
+{
+	static const struct nfv_siphash_key key = { .k0 = 42 };
+	struct nfv_ipid *const ipids[1] = { &reject_ids[0] };
+	uint16_t id;
+	static const struct nfv_filter_fib fib = { .route = fake_route };
+	static const uint8_t fd1[16] = { 0xfd, [15] = 1 };
+	struct nfv_filter_ifaces ifs = ft_ifaces;
+	struct nfv_filter_config cfg = ft_config();
+	struct nfv_filter_ruleset *rs = NULL;
+	struct tp d = { .proto = IPPROTO_TCP, .src = "10.0.0.5", .dst = "10.7.0.2",
+			.dport = 23, .sport = 1234, .flags = RTE_TCP_SYN_FLAG, .wscale = -1 };
+	char err[256];
+	uint8_t a[16];
+	const uint8_t *r;
+
+	inet_pton(AF_INET, "192.168.0.1", &ifs.port[0].ip4);
+	ifs.port[0].nb_ip6 = 1;
+	memcpy(ifs.port[0].ip6[0].addr, fd1, 16);
+	ifs.port[0].ip6[0].plen = 64;
+	cfg.ifaces = &ifs;
+	cfg.fib = &fib;
+	nfv_ipid_init(&reject_ids[0], &key, NFV_IPID_ICMP, 0, 0);
+	nfv_ipid_init(&reject_ids[1], &key, NFV_IPID_ICMP, 0, 0);
+	cfg.ipids = ipids;
+	CU_ASSERT_FATAL(ft_ruleset_from_text(
+		"table inet t {\n"
+		" chain f { type filter hook forward priority 0;\n"
+		"  tcp dport 23 reject with tcp reset\n  udp dport 9 reject\n }\n"
+		" chain i { type filter hook input priority 0; udp dport 9 reject; }\n}",
+		&cfg, &rs, err, sizeof(err)) == 0);
+
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0xb9);
+	CU_ASSERT_EQUAL(r[1], 0);			/* TOS */
+	CU_ASSERT_EQUAL(r[4] << 8 | r[5], 0);		/* ID */
+	CU_ASSERT_EQUAL(r[6] << 8 | r[7], 0x4000);	/* DF */
+	CU_ASSERT_EQUAL(r[8], 64);
+	inet_pton(AF_INET, "10.7.0.2", a);
+	CU_ASSERT(memcmp(r + 12, a, 4) == 0);
+	CU_ASSERT_EQUAL(rte_raw_cksum(r, 20), 0xffff);
+
+	d.proto = IPPROTO_UDP;
+	d.dport = 9;
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0xb9);
+	CU_ASSERT_EQUAL(r[1], 0xd8);			/* 0xc0 | (0xb9 & 0x1e) */
+	CU_ASSERT_EQUAL(r[6] << 8 | r[7], 0);		/* no DF */
+	CU_ASSERT_EQUAL(r[8], 64);
+	CU_ASSERT_EQUAL(r[9], IPPROTO_ICMP);
+	inet_pton(AF_INET, "192.168.0.1", a);	/* eth0's: the route to 10.0/16 */
+	CU_ASSERT(memcmp(r + 12, a, 4) == 0);
+	CU_ASSERT_EQUAL(rte_raw_cksum(r, 20), 0xffff);
+	id = nfv_ipid_next(&reject_ids[1], *(const rte_be32_t *)(r + 12),
+			   *(const rte_be32_t *)(r + 16), IPPROTO_ICMP, 1000);
+	CU_ASSERT_EQUAL(r[4] << 8 | r[5], id);		/* the keyed counter's */
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0xb9);
+	CU_ASSERT_EQUAL(r[4] << 8 | r[5], (uint16_t)(id + 1));	/* and its next */
+	CU_ASSERT_EQUAL(rte_raw_cksum(r, 20), 0xffff);
+
+	d.dst = "192.168.1.1";			/* ours: the error comes from it */
+	r = reject_sent(rs, &d, NFV_INET_LOCAL_IN, 0);
+	CU_ASSERT_EQUAL(r[1], 0xc0);
+	inet_pton(AF_INET, "192.168.1.1", a);
+	CU_ASSERT(memcmp(r + 12, a, 4) == 0);
+
+	d = (struct tp){ .family = AF_INET6, .proto = IPPROTO_UDP, .dport = 9,
+			 .src = "2001:db8:0:1::5", .dst = "2001:db8:7::2" };
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0);
+	CU_ASSERT_EQUAL(r[6], IPPROTO_ICMPV6);
+	CU_ASSERT_EQUAL(r[7], 64);			/* hop limit */
+	CU_ASSERT(memcmp(r + 8, fd1, 16) == 0);
+
+	d.proto = IPPROTO_TCP;
+	d.dport = 23;
+	d.flags = RTE_TCP_SYN_FLAG;
+	d.wscale = -1;
+	r = reject_sent(rs, &d, NFV_INET_FORWARD, 0);
+	CU_ASSERT_EQUAL(r[6], IPPROTO_TCP);
+	CU_ASSERT_EQUAL(r[7], 64);
+	inet_pton(AF_INET6, "2001:db8:7::2", a);
+	CU_ASSERT(memcmp(r + 8, a, 16) == 0);
+	CU_ASSERT_EQUAL(r[0] << 24 | r[1] << 16 | r[2] << 8 | r[3], 6u << 28);
+	ft_inject_flush();
+	nfv_filter_ruleset_free(rs);
+}
+
 static void test_text_error(void)
 {
 	struct nfv_filter_config cfg = ft_config();
@@ -842,6 +954,7 @@ int main(int argc, char **argv)
 		{ "tcp option write: the mss clamp", test_tcp_option_write },
 		{ "tcp option write: a header cut across segments", test_tcp_option_write_segments },
 		{ "reject", test_reject },
+		{ "reject_headers", test_reject_headers },
 		{ "nft text errors", test_text_error },
 		{ "apply and swap through the hook table", test_apply_swap },
 		{ "a ruleset's entries are one batch", test_apply_batch });

@@ -11,7 +11,9 @@
                               frames, INTER seconds apart (0.0005)
   diff.py sniff IFACE STOP OUT writes the witness of every corpus packet
                               seen on IFACE, one a line, once the file STOP
-                              exists and nothing came for 0.2 s
+                              exists and nothing came for 0.2 s; with
+                              "back" after OUT, the packets that came back
+                              to the sources (rejects), see back()
   diff.py serve FIFO          runs "send DONE ARGS..." and "sniff DONE
                               ARGS..." lines read from FIFO, one after the
                               other in this one process (scapy's import
@@ -418,10 +420,47 @@ def pkts_ct_ext(base):
     return out
 
 
+def pkts_reject():
+    """reject: TCP, UDP and echo requests that 32-reject rejects in all its
+    ways (and some it lets pass; every tenth to the router itself, for
+    the input hook) from sources routed back through p0,
+    with and without TOS / traffic class, of lengths that the quote of
+    an ICMP error cuts (576, 1280 bytes) and some it does not."""
+    r = random.Random(20261207)
+    out = []
+    for i in range(240):
+        n = 1 + i % 9
+        tos = r.choice([0, 0, 46 << 2, 0x03, 0x10])
+        if i % 3 == 2:
+            ip = IPv6(src="2001:db8:0:1::%d" % n, dst="2001:db8:1:1::%d" % n, fl=i + 1,
+                      tc=tos, hlim=r.choice([5, 64]))
+        else:
+            ip = IP(src="10.0.%d.%d" % (i % 4, n), dst="10.1.%d.%d" % (i % 4, n), id=i + 1,
+                    tos=tos, ttl=r.choice([5, 64]))
+        k = r.random()
+        if i % 10 == 9:		# to the router: the input hook's rejects
+            ip.dst = "fd00::1" if isinstance(ip, IPv6) else "192.168.0.1"
+            l4p = r.choice([TCP(sport=r.randrange(1024, 65535), dport=7777, flags="S"),
+                            UDP(sport=r.randrange(1024, 65535), dport=7777)])
+        elif k < 0.5:
+            l4p = TCP(sport=r.randrange(1024, 65535), dport=r.choice([22, 85, 80, 443, 1234]),
+                      flags=r.choice(["S", "A", "PA", "F", "SA", "FA", "R"]),
+                      seq=r.randrange(1 << 32), ack=r.randrange(1 << 32))
+        elif k < 0.85:
+            l4p = UDP(sport=r.randrange(1024, 65535), dport=r.choice([53, 5000, 8080, 9999]))
+        elif isinstance(ip, IPv6):
+            l4p = ICMPv6EchoRequest(id=i)
+        else:
+            l4p = ICMP(type=8, id=i)
+        out.append(ip / l4p / Raw(b"r" * r.choice([0, 10, 600, 1300])))
+    return out
+
+
 EXTRA = {"09-icmpv6-nd": pkts_nd, "10-ah": pkts_ah, "11-ct-l4": pkts_l4, "14-fib": pkts_fib,
          "19-tcp-option": pkts_mss, "20-payload-set": pkts_payload,
          "24-exthdr": pkts_exthdr, "26-ct-count": pkts_ct_count,
-         "28-ct-label": lambda: pkts_ct_ext(2800), "29-ct-acct": lambda: pkts_ct_ext(2900)}
+         "28-ct-label": lambda: pkts_ct_ext(2800), "29-ct-acct": lambda: pkts_ct_ext(2900),
+         "32-reject": pkts_reject}
 
 
 def gen_extra(outdir):
@@ -489,8 +528,13 @@ def sniff(iface, stop, out, with_bytes=None):
         r, _, _ = select.select([s], [], [], quiet)
         if not r:
             break
-        raw.append(s.recv(65536))
+        f, addr = s.recvfrom(65536)
+        if with_bytes != "back" or addr[2] != socket.PACKET_OUTGOING:
+            raw.append(f)	# not the sender's own, on the source side
     s.close()
+    if with_bytes == "back":
+        back(raw, out)
+        return
     seen = {}
     for f in raw:
         p = Ether(f)
@@ -502,6 +546,41 @@ def sniff(iface, stop, out, with_bytes=None):
     with open(out, "w") as f:
         for w in sorted(seen):
             f.write("%d %s\n" % (w, seen[w].hex()) if with_bytes else "%d\n" % w)
+
+
+def back(raw, out):
+    """The packets that came back to the corpus' sources (rejects), whole,
+    one a line, sorted, each after the witness of the packet it answers
+    (an ICMP error's quoted packet; 0 for a TCP reset). What must differ
+    is zeroed: the IPv4 ID of an ICMP error (Linux's ip_select_ident()
+    and the dataplane's, keyed by secrets of their own) and the header
+    checksum over it, the IPv6 flow label of an ICMPv6 error (Linux's
+    auto flow label, a hash with a random seed). OUT.ids: how many IDs
+    those ICMP errors had."""
+    from scapy.all import IPerror, IPerror6
+    lines = []
+    ids = set()
+    for f in raw:
+        p = Ether(f)
+        if IP in p and p[IP].dst.startswith("10."):
+            b = bytearray(bytes(p[IP]))
+            w = p[IPerror].id if IPerror in p else 0
+            if p[IP].proto == 1:
+                ids.add(p[IP].id)
+                b[4:6] = b[10:12] = b"\0\0"
+        elif IPv6 in p and ipaddress.ip_address(p[IPv6].dst) in CORPUS6:
+            b = bytearray(bytes(p[IPv6]))
+            w = p[IPerror6].fl if IPerror6 in p else 0
+            if p[IPv6].nh == 58:
+                b[1] &= 0xf0
+                b[2:4] = b"\0\0"
+        else:
+            continue
+        lines.append("%d %s\n" % (w, b.hex()))
+    with open(out, "w") as f:
+        f.writelines(sorted(lines))
+    with open(out + ".ids", "w") as f:	# the ICMP errors' IDs do vary
+        f.write("%d\n" % len(ids))
 
 
 def serve(fifo):
